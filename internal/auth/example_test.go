@@ -1,0 +1,49 @@
+package auth_test
+
+import (
+	"fmt"
+	"time"
+
+	"certsvc/internal/auth"
+)
+
+func Example() {
+	// Tests use auth.TestParams; the service uses auth.DefaultParams.
+	hash, err := auth.HashPassword("correct horse", auth.TestParams)
+	if err != nil {
+		panic(err)
+	}
+	ok, err := auth.VerifyPassword(hash, "correct horse")
+	fmt.Println(ok, err)
+	ok, err = auth.VerifyPassword(hash, "wrong horse")
+	fmt.Println(ok, err)
+	fmt.Println(auth.NeedsRehash(hash, auth.DefaultParams))
+
+	token := auth.NewToken("cs_s_")
+	fmt.Println(len(token), len(auth.HashToken(token)))
+	// Output:
+	// true <nil>
+	// false <nil>
+	// true
+	// 48 64
+}
+
+func ExampleLimiter() {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := auth.NewLimiter(auth.LimiterConfig{Now: func() time.Time { return now }})
+	for range 5 {
+		l.Failure("login:alice")
+	}
+	fmt.Println(l.Allow("login:alice"))
+	now = now.Add(time.Second)
+	fmt.Println(l.Allow("login:alice"))
+	l.Failure("login:alice")
+	fmt.Println(l.Allow("login:alice"))
+	l.Success("login:alice")
+	fmt.Println(l.Allow("login:alice"))
+	// Output:
+	// false 1s
+	// true 0s
+	// false 2s
+	// true 0s
+}

@@ -1,0 +1,68 @@
+// Package server assembles the HTTP handler that serves every door of certsvc.
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"connectrpc.com/connect"
+	connectcors "connectrpc.com/cors"
+	"connectrpc.com/grpchealth"
+	"connectrpc.com/grpcreflect"
+	"connectrpc.com/validate"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+
+	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	"certsvc/internal/service"
+)
+
+// Services are the API services, for health and reflection.
+var Services = []string{
+	certsvcv1connect.AuthServiceName,
+	certsvcv1connect.AccountServiceName,
+	certsvcv1connect.CatalogServiceName,
+}
+
+// NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
+// handlers of the API, gRPC health and reflection, /metrics and /healthz.
+// ping checks the database for /healthz; origins are the CORS origins.
+func NewHandler(svc *service.Service, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
+	// Authentication and the access check run before syntactic validation, so
+	// an anonymous caller learns nothing about a request's shape.
+	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
+	opts := []connect.HandlerOption{connect.WithInterceptors(interceptors...), svc.RecoverOption()}
+
+	mux := http.NewServeMux()
+	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc, opts...))
+	mux.Handle(certsvcv1connect.NewAccountServiceHandler(svc, opts...))
+	mux.Handle(certsvcv1connect.NewCatalogServiceHandler(svc, opts...))
+
+	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
+	reflector := grpcreflect.NewStaticReflector(Services...)
+	mux.Handle(grpcreflect.NewHandlerV1(reflector))
+	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+
+	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := ping(ctx); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	if len(origins) == 0 {
+		return mux
+	}
+	return cors.New(cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: connectcors.AllowedMethods(),
+		AllowedHeaders: append(connectcors.AllowedHeaders(), "Authorization"),
+		ExposedHeaders: connectcors.ExposedHeaders(),
+		MaxAge:         7200,
+	}).Handler(mux)
+}

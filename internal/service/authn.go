@@ -1,0 +1,223 @@
+package service
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/ent"
+	"certsvc/ent/apikey"
+	"certsvc/ent/session"
+	"certsvc/ent/user"
+	"certsvc/internal/auth"
+	"certsvc/internal/errkind"
+)
+
+// Token prefixes tell the kinds of bearer token apart at a glance, in logs
+// and in secret scanners.
+const (
+	sessionPrefix  = "cs_s_"
+	apiKeyPrefix   = "cs_k_"
+	loginKeyPrefix = "cs_l_"
+)
+
+var errBadCredentials = &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid login or password"}
+
+// authenticate returns the caller the Authorization header names, nil for
+// none, or an Unauthenticated error for credentials that do not check out.
+func (s *Service) authenticate(ctx context.Context, header, remote string) (*Principal, error) {
+	scheme, cred, _ := strings.Cut(header, " ")
+	switch {
+	case header == "":
+		return nil, nil
+	case strings.EqualFold(scheme, "Basic"):
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+		if err != nil {
+			return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "malformed Basic credentials"}
+		}
+		login, password, ok := strings.Cut(string(raw), ":")
+		if !ok {
+			return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "malformed Basic credentials"}
+		}
+		u, err := s.checkPassword(ctx, login, password, remote)
+		if err != nil {
+			return nil, err
+		}
+		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, 0), nil
+	case strings.EqualFold(scheme, "Bearer"):
+		return s.checkToken(ctx, strings.TrimSpace(cred))
+	default:
+		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "unsupported Authorization scheme; use Basic or Bearer"}
+	}
+}
+
+func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionID int64) *Principal {
+	p := &Principal{UserID: u.ID, Login: u.Login, Admin: u.Level == user.LevelAdmin, Credential: kind, SessionID: sessionID}
+	if u.AccountID != nil {
+		p.AccountID = *u.AccountID
+	}
+	return p
+}
+
+// limiterKeys are the limiter's keys for an attempt: the client's address and
+// the login, so neither one address nor one login can be hammered.
+func limiterKeys(login, remote string) []string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	return []string{"addr:" + host, "login:" + strings.ToLower(login)}
+}
+
+// checkPassword verifies a login and password, refusing while the address or
+// the login is locked out after repeated failures.
+func (s *Service) checkPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
+	keys := limiterKeys(login, remote)
+	for _, k := range keys {
+		if ok, wait := s.limiter.Allow(k); !ok {
+			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
+				Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
+		}
+	}
+	u, err := s.verifyPassword(ctx, login, password)
+	if err != nil {
+		for _, k := range keys {
+			s.limiter.Failure(k)
+		}
+		return nil, err
+	}
+	for _, k := range keys {
+		s.limiter.Success(k)
+	}
+	return u, nil
+}
+
+// verifyPassword checks a password against the stored hash. Recently verified
+// credentials are remembered for a minute (keyed by an HMAC, never stored in
+// the clear), so scripts that send a password with every call do not pay for
+// argon2id each time; a changed password or a disabled user is still seen at
+// once, because the user row is read every time.
+func (s *Service) verifyPassword(ctx context.Context, login, password string) (*ent.User, error) {
+	u, err := s.db.User.Query().Where(user.Login(login)).Only(ctx)
+	if ent.IsNotFound(err) {
+		auth.DummyVerify(password)
+		return nil, errBadCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user %q: %w", login, err)
+	}
+	key := s.basicCache.key(login, password)
+	if !s.basicCache.hit(key, u.PasswordHash, s.now()) {
+		ok, err := auth.VerifyPassword(u.PasswordHash, password)
+		if err != nil {
+			return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
+		}
+		if !ok {
+			return nil, errBadCredentials
+		}
+		s.basicCache.put(key, u.PasswordHash, s.now())
+	}
+	if u.Disabled {
+		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "user is disabled"}
+	}
+	return u, nil
+}
+
+// checkToken resolves a session token or an API key.
+func (s *Service) checkToken(ctx context.Context, token string) (*Principal, error) {
+	now := s.clock()
+	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
+	switch {
+	case strings.HasPrefix(token, sessionPrefix):
+		sess, err := s.db.Session.Query().Where(session.TokenHash(auth.HashToken(token))).WithUser().Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load session: %w", err)
+		}
+		if sess.RevokeTime != nil || !now.Before(sess.ExpireTime) || sess.Edges.User.Disabled {
+			return nil, invalid
+		}
+		return principalOf(sess.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, sess.ID), nil
+	case strings.HasPrefix(token, apiKeyPrefix):
+		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load api key: %w", err)
+		}
+		if (k.ExpireTime != nil && !now.Before(*k.ExpireTime)) || k.Edges.User.Disabled {
+			return nil, invalid
+		}
+		// Record use at most once a minute: a busy script should not turn
+		// every read into a write.
+		if k.LastUsedTime == nil || now.Sub(*k.LastUsedTime) > time.Minute {
+			if err := s.db.APIKey.UpdateOneID(k.ID).SetLastUsedTime(now).Exec(ctx); err != nil {
+				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
+			}
+		}
+		return principalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, 0), nil
+	default:
+		return nil, invalid
+	}
+}
+
+// credentialCache remembers which login:password pairs verified recently.
+type credentialCache struct {
+	secret []byte
+	ttl    time.Duration
+	max    int
+	mu     sync.Mutex
+	m      map[[32]byte]cachedCredential
+}
+
+type cachedCredential struct {
+	hash    string // the password hash the password matched
+	expires time.Time
+}
+
+func newCredentialCache(max int, ttl time.Duration) *credentialCache {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	return &credentialCache{secret: secret, ttl: ttl, max: max, m: make(map[[32]byte]cachedCredential)}
+}
+
+func (c *credentialCache) key(login, password string) [32]byte {
+	m := hmac.New(sha256.New, c.secret)
+	m.Write([]byte(login))
+	m.Write([]byte{0})
+	m.Write([]byte(password))
+	var k [32]byte
+	copy(k[:], m.Sum(nil))
+	return k
+}
+
+func (c *credentialCache) hit(k [32]byte, hash string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	return ok && e.hash == hash && now.Before(e.expires)
+}
+
+func (c *credentialCache) put(k [32]byte, hash string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		for k, e := range c.m {
+			if !now.Before(e.expires) || len(c.m) >= c.max {
+				delete(c.m, k)
+			}
+		}
+	}
+	c.m[k] = cachedCredential{hash: hash, expires: now.Add(c.ttl)}
+}

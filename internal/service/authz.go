@@ -1,0 +1,52 @@
+package service
+
+import (
+	"certsvc/gen/certsvc/v1/certsvcv1connect"
+)
+
+// access is who may call an RPC at all. Which objects a caller may touch is
+// decided in the handler, against the caller's account.
+type access int
+
+const (
+	// accessPublic RPCs need no credentials.
+	accessPublic access = iota + 1
+	// accessUser RPCs need any logged-in caller.
+	accessUser
+	// accessAdmin RPCs refuse users with permission_denied.
+	accessAdmin
+)
+
+// policy is the access of every RPC. An RPC missing here is refused, and a
+// test fails, so a new RPC cannot ship without a decision.
+var policy = map[string]access{
+	certsvcv1connect.AuthServiceLoginProcedure:          accessPublic,
+	certsvcv1connect.AuthServiceLogoutProcedure:         accessUser,
+	certsvcv1connect.AuthServiceWhoAmIProcedure:         accessUser,
+	certsvcv1connect.AuthServiceCreateLoginKeyProcedure: accessAdmin,
+	certsvcv1connect.AuthServiceCreateApiKeyProcedure:   accessUser,
+	certsvcv1connect.AuthServiceListApiKeysProcedure:    accessUser,
+	certsvcv1connect.AuthServiceDeleteApiKeyProcedure:   accessUser,
+
+	certsvcv1connect.AccountServiceCreateAccountProcedure:     accessAdmin,
+	certsvcv1connect.AccountServiceGetAccountProcedure:        accessUser,
+	certsvcv1connect.AccountServiceListAccountsProcedure:      accessUser,
+	certsvcv1connect.AccountServiceUpdateAccountProcedure:     accessAdmin,
+	certsvcv1connect.AccountServiceDeleteAccountProcedure:     accessAdmin,
+	certsvcv1connect.AccountServiceCreateUserProcedure:        accessAdmin,
+	certsvcv1connect.AccountServiceGetUserProcedure:           accessUser,
+	certsvcv1connect.AccountServiceListUsersProcedure:         accessUser,
+	certsvcv1connect.AccountServiceUpdateUserProcedure:        accessUser,
+	certsvcv1connect.AccountServiceSetUserPasswordProcedure:   accessUser,
+	certsvcv1connect.AccountServiceDeleteUserProcedure:        accessAdmin,
+	certsvcv1connect.AccountServiceDepositProcedure:           accessAdmin,
+	certsvcv1connect.AccountServiceAdjustBalanceProcedure:     accessAdmin,
+	certsvcv1connect.AccountServiceListLedgerEntriesProcedure: accessUser,
+
+	certsvcv1connect.CatalogServiceListPlansProcedure:     accessPublic,
+	certsvcv1connect.CatalogServiceGetPlanProcedure:       accessPublic,
+	certsvcv1connect.CatalogServiceCreatePlanProcedure:    accessAdmin,
+	certsvcv1connect.CatalogServiceUpdatePlanProcedure:    accessAdmin,
+	certsvcv1connect.CatalogServiceDeletePlanProcedure:    accessAdmin,
+	certsvcv1connect.CatalogServiceListCountriesProcedure: accessPublic,
+}

@@ -1,0 +1,97 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/ent"
+	"certsvc/ent/plan"
+	"certsvc/ent/user"
+	"certsvc/internal/auth"
+	"certsvc/internal/catalog"
+	"certsvc/internal/store"
+)
+
+// BootstrapResult says what Bootstrap did.
+type BootstrapResult struct {
+	// PlansSeeded is how many catalogue plans were created.
+	PlansSeeded int
+	// AdminLogin is the login of the admin created, "" when users existed.
+	AdminLogin string
+	// AdminPassword is the generated password of that admin; "" when it was
+	// given. It is shown once and never stored in the clear.
+	AdminPassword string
+}
+
+// Bootstrap prepares an empty store: it seeds the catalogue when there are no
+// plans, and creates the admin "admin" when there are no users, with
+// adminPassword or, when that is empty, a generated password. On a store
+// that has plans and users it does nothing, so it is safe at every start.
+func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
+	var res BootstrapResult
+	generated := adminPassword == ""
+	if generated {
+		adminPassword = auth.NewToken("")[:20]
+	}
+	hash, err := auth.HashPassword(adminPassword, s.pwParams)
+	if err != nil {
+		return res, fmt.Errorf("hash admin password: %w", err)
+	}
+	return store.InTx(ctx, s.db, func(tx *ent.Tx) (BootstrapResult, error) {
+		var res BootstrapResult
+		n, err := tx.Plan.Query().Count(ctx)
+		if err != nil {
+			return res, fmt.Errorf("count plans: %w", err)
+		}
+		if n == 0 {
+			if res.PlansSeeded, err = s.seedPlans(ctx, tx); err != nil {
+				return res, err
+			}
+		}
+		users, err := tx.User.Query().Count(ctx)
+		if err != nil {
+			return res, fmt.Errorf("count users: %w", err)
+		}
+		if users == 0 {
+			now := s.clock()
+			err := tx.User.Create().SetLogin("admin").SetPasswordHash(hash).SetLevel(user.LevelAdmin).
+				SetName("Administrator").SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
+			if err != nil {
+				return res, fmt.Errorf("create admin: %w", err)
+			}
+			res.AdminLogin = "admin"
+			if generated {
+				res.AdminPassword = adminPassword
+			}
+		}
+		return res, nil
+	})
+}
+
+// seedPlans creates the seeded catalogue.
+func (s *Service) seedPlans(ctx context.Context, tx *ent.Tx) (int, error) {
+	levels := map[catalog.Validation]plan.Validation{
+		catalog.DV: plan.ValidationDv, catalog.OV: plan.ValidationOv, catalog.EV: plan.ValidationEv,
+	}
+	now := s.clock()
+	seeds := catalog.SeedPlans()
+	for _, sp := range seeds {
+		err := tx.Plan.Create().SetID(sp.ID).SetForeignID(sp.ForeignID).SetName(sp.Name).SetBrand(sp.Brand).
+			SetValidation(levels[sp.Validation]).SetWildcard(sp.Wildcard).SetMultiDomain(sp.MultiDomain).
+			SetIncludedNames(sp.IncludedNames).SetMaxNames(sp.MaxNames).SetExtraNameAddonID(sp.ExtraNameAddonID).
+			SetIdn(sp.IDN).SetWwwAndBare(sp.WWWAndBare).SetEnabled(true).SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
+		if err != nil {
+			return 0, fmt.Errorf("seed plan %d: %w", sp.ID, err)
+		}
+		prices := make([]*certsvcv1.PlanPrice, 0, len(sp.Prices))
+		for _, pr := range sp.Prices {
+			prices = append(prices, &certsvcv1.PlanPrice{PeriodMonths: pr.PeriodMonths, Currency: pr.Currency,
+				AmountMinor: pr.AmountMinor, ExtraNameAmountMinor: pr.ExtraNameMinor})
+		}
+		if err := setPrices(ctx, tx, sp.ID, prices); err != nil {
+			return 0, err
+		}
+	}
+	return len(seeds), nil
+}

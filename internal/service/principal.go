@@ -1,0 +1,50 @@
+package service
+
+import (
+	"context"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+)
+
+// Principal is the caller of an RPC, established by the auth interceptor.
+type Principal struct {
+	UserID    int64 // 0 for the operator's command line
+	AccountID int64 // 0 for admins
+	Login     string
+	Admin     bool
+	// Credential is how the caller proved who they are.
+	Credential certsvcv1.CredentialKind
+	// SessionID is the session the call carries, for Logout.
+	SessionID int64
+}
+
+// OperatorPrincipal is the admin identity of the operator's command line,
+// which has direct access to the database anyway.
+func OperatorPrincipal() *Principal { return &Principal{Admin: true, Login: "operator"} }
+
+type principalKey struct{}
+
+// WithPrincipal returns a context that carries p.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// principalFrom returns the caller, or nil for an anonymous call.
+func principalFrom(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// actorID is the user to record as the cause of a change; nil for the operator.
+func (p *Principal) actorID() *int64 {
+	if p == nil || p.UserID == 0 {
+		return nil
+	}
+	id := p.UserID
+	return &id
+}
+
+// ownsAccount reports whether the caller may see the objects of an account.
+func (p *Principal) ownsAccount(accountID int64) bool {
+	return p != nil && (p.Admin || (p.AccountID != 0 && p.AccountID == accountID))
+}

@@ -1,0 +1,205 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"connectrpc.com/connect"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/ent"
+	"certsvc/ent/apikey"
+	"certsvc/ent/loginkey"
+	"certsvc/ent/user"
+	"certsvc/internal/auth"
+	"certsvc/internal/errkind"
+	"certsvc/internal/store"
+)
+
+// Login implements AuthService.Login.
+func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
+	remote := ""
+	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
+		remote = ci.Peer().Addr
+	}
+	var (
+		u   *ent.User
+		err error
+	)
+	switch c := req.GetCredential().(type) {
+	case *certsvcv1.LoginRequest_Password:
+		u, err = s.checkPassword(ctx, req.GetLogin(), c.Password, remote)
+	case *certsvcv1.LoginRequest_Key:
+		u, err = s.useLoginKey(ctx, req.GetLogin(), c.Key, remote)
+	default:
+		err = errkind.Invalid("credential", "give a password or a key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	token := auth.NewToken(sessionPrefix)
+	now := s.clock()
+	expires := now.Add(s.sessionTTL)
+	u, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.User, error) {
+		err := tx.Session.Create().SetTokenHash(auth.HashToken(token)).SetUserID(u.ID).
+			SetExpireTime(expires).SetRemoteAddr(remote).SetCreateTime(now).Exec(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create session: %w", err)
+		}
+		return tx.User.UpdateOne(u).SetLastLoginTime(now).Save(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &certsvcv1.LoginResponse{Token: token, ExpireTime: ts(expires), User: userToProto(u)}, nil
+}
+
+// useLoginKey spends a one-time login key. Exactly one caller can spend a
+// key: the update that marks it used is conditional on it being unused.
+func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
+	keys := limiterKeys(login, remote)
+	for _, k := range keys[:1] {
+		if ok, _ := s.limiter.Allow(k); !ok {
+			return nil, &errkind.Error{Kind: errkind.ResourceExhausted, Msg: "too many failed logins; try again later"}
+		}
+	}
+	now := s.clock()
+	n, err := s.db.LoginKey.Update().
+		Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
+			loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
+		SetUseTime(now).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("spend login key: %w", err)
+	}
+	if n != 1 {
+		s.limiter.Failure(keys[0])
+		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
+	}
+	return s.db.User.Query().Where(user.Login(login)).Only(ctx)
+}
+
+// Logout implements AuthService.Logout.
+func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*certsvcv1.LogoutResponse, error) {
+	p := principalFrom(ctx)
+	if p.SessionID == 0 {
+		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Msg: "this call was not made with a session token; there is no session to end"}
+	}
+	if err := s.db.Session.UpdateOneID(p.SessionID).SetRevokeTime(s.clock()).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("revoke session %d: %w", p.SessionID, store.Translate(err))
+	}
+	return &certsvcv1.LogoutResponse{}, nil
+}
+
+// WhoAmI implements AuthService.WhoAmI.
+func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
+	p := principalFrom(ctx)
+	u, err := s.db.User.Query().Where(user.ID(p.UserID)).WithAccount().Only(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load user %d: %w", p.UserID, store.Translate(err))
+	}
+	res := &certsvcv1.WhoAmIResponse{User: userToProto(u), Credential: p.Credential}
+	if u.Edges.Account != nil {
+		res.Account = accountToProto(u.Edges.Account)
+	}
+	return res, nil
+}
+
+// CreateLoginKey implements AuthService.CreateLoginKey.
+func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error) {
+	u, err := s.db.User.Get(ctx, req.GetUserId())
+	if err != nil {
+		return nil, fieldErr("user_id", fmt.Errorf("user %d: %w", req.GetUserId(), store.Translate(err)))
+	}
+	if u.Disabled {
+		return nil, errkind.Field(errkind.FailedPrecondition, "user_id", "user %d is disabled", u.ID)
+	}
+	key := auth.NewToken(loginKeyPrefix)
+	now := s.clock()
+	expires := now.Add(s.loginKeyTTL)
+	err = s.db.LoginKey.Create().SetKeyHash(auth.HashToken(key)).SetUserID(u.ID).
+		SetCreatorUserID(principalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create login key: %w", err)
+	}
+	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: ts(expires)}, nil
+}
+
+// CreateApiKey implements AuthService.CreateApiKey.
+func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyRequest) (*certsvcv1.CreateApiKeyResponse, error) {
+	p := principalFrom(ctx)
+	owner := req.GetUserId()
+	if owner == 0 {
+		owner = p.UserID
+	}
+	if owner != p.UserID && !p.Admin {
+		return nil, errkind.Field(errkind.PermissionDenied, "user_id", "only admins create keys for other users")
+	}
+	if owner == 0 {
+		return nil, errkind.Invalid("user_id", "the operator has no user; name one")
+	}
+	now := s.clock()
+	c := s.db.APIKey.Create().SetName(req.GetName()).SetUserID(owner).SetCreateTime(now)
+	if req.ExpireTime != nil {
+		if err := req.GetExpireTime().CheckValid(); err != nil {
+			return nil, errkind.Invalid("expire_time", "%v", err)
+		}
+		exp := req.GetExpireTime().AsTime().UTC().Truncate(1e3)
+		if !exp.After(now) {
+			return nil, errkind.Invalid("expire_time", "must be in the future")
+		}
+		c.SetExpireTime(exp)
+	}
+	secret := auth.NewToken(apiKeyPrefix)
+	k, err := c.SetSecretHash(auth.HashToken(secret)).SetPrefix(secret[:len(apiKeyPrefix)+6]).Save(ctx)
+	if err != nil {
+		return nil, fieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
+	}
+	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
+}
+
+// ListApiKeys implements AuthService.ListApiKeys.
+func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysRequest) (*certsvcv1.ListApiKeysResponse, error) {
+	p := principalFrom(ctx)
+	pg, err := readPage(req)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.APIKey.Query().Where(apikey.IDGT(pg.after)).Order(ent.Asc(apikey.FieldID)).Limit(pg.size)
+	switch {
+	case req.GetUserId() != 0 && (p.Admin || req.GetUserId() == p.UserID):
+		q.Where(apikey.UserID(req.GetUserId()))
+	case req.GetUserId() != 0:
+		return nil, errkind.Field(errkind.NotFound, "user_id", "user %d not found", req.GetUserId())
+	case !p.Admin:
+		q.Where(apikey.UserID(p.UserID))
+	}
+	keys, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list api keys: %w", err)
+	}
+	res := &certsvcv1.ListApiKeysResponse{}
+	for _, k := range keys {
+		res.ApiKeys = append(res.ApiKeys, apiKeyToProto(k))
+	}
+	if n := len(keys); n > 0 {
+		res.NextPageToken = pg.next(n, keys[n-1].ID)
+	}
+	return res, nil
+}
+
+// DeleteApiKey implements AuthService.DeleteApiKey.
+func (s *Service) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyRequest) (*certsvcv1.DeleteApiKeyResponse, error) {
+	p := principalFrom(ctx)
+	d := s.db.APIKey.Delete().Where(apikey.ID(req.GetId()))
+	if !p.Admin {
+		d.Where(apikey.UserID(p.UserID))
+	}
+	n, err := d.Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete api key %d: %w", req.GetId(), err)
+	}
+	if n == 0 {
+		return nil, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
+	}
+	return &certsvcv1.DeleteApiKeyResponse{}, nil
+}

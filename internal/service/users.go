@@ -1,0 +1,197 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/ent"
+	"certsvc/ent/session"
+	"certsvc/ent/user"
+	"certsvc/internal/auth"
+	"certsvc/internal/errkind"
+	"certsvc/internal/store"
+)
+
+// CreateUser implements AccountService.CreateUser.
+func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserRequest) (*certsvcv1.CreateUserResponse, error) {
+	admin := req.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN
+	switch {
+	case admin && req.GetAccountId() != 0:
+		return nil, errkind.Invalid("account_id", "must be 0 for an admin: admins belong to no account")
+	case !admin && req.GetAccountId() == 0:
+		return nil, errkind.Invalid("account_id", "required for a user of level USER")
+	}
+	hash, err := auth.HashPassword(req.GetPassword(), s.pwParams)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	now := s.clock()
+	c := s.db.User.Create().SetLogin(req.GetLogin()).SetPasswordHash(hash).SetName(req.GetName()).
+		SetEmail(req.GetEmail()).SetCreateTime(now).SetUpdateTime(now)
+	if admin {
+		c.SetLevel(user.LevelAdmin)
+	} else {
+		c.SetLevel(user.LevelUser).SetAccountID(req.GetAccountId())
+	}
+	u, err := c.Save(ctx)
+	switch {
+	case store.IsDuplicate(err):
+		return nil, errkind.Field(errkind.AlreadyExists, "login", "%q is taken", req.GetLogin())
+	case err != nil:
+		err = store.Translate(err)
+		if errkind.Kind(err) == errkind.FailedPrecondition {
+			return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", req.GetAccountId())
+		}
+		return nil, fmt.Errorf("create user: %w", err)
+	}
+	return &certsvcv1.CreateUserResponse{User: userToProto(u)}, nil
+}
+
+// visibleUser loads a user the caller may see: admins see everyone, users
+// the users of their own account. Others are NotFound.
+func (s *Service) visibleUser(ctx context.Context, field string, id int64) (*ent.User, error) {
+	p := principalFrom(ctx)
+	u, err := s.db.User.Get(ctx, id)
+	if err != nil {
+		return nil, fieldErr(field, fmt.Errorf("user %d: %w", id, store.Translate(err)))
+	}
+	if !p.Admin && (u.AccountID == nil || *u.AccountID != p.AccountID) {
+		return nil, errkind.Field(errkind.NotFound, field, "user %d not found", id)
+	}
+	return u, nil
+}
+
+// GetUser implements AccountService.GetUser.
+func (s *Service) GetUser(ctx context.Context, req *certsvcv1.GetUserRequest) (*certsvcv1.GetUserResponse, error) {
+	u, err := s.visibleUser(ctx, "id", req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return &certsvcv1.GetUserResponse{User: userToProto(u)}, nil
+}
+
+// ListUsers implements AccountService.ListUsers.
+func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest) (*certsvcv1.ListUsersResponse, error) {
+	p := principalFrom(ctx)
+	pg, err := readPage(req)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.User.Query().Where(user.IDGT(pg.after)).Order(ent.Asc(user.FieldID)).Limit(pg.size)
+	switch id := req.GetAccountId(); {
+	case id != 0 && !p.ownsAccount(id):
+		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", id)
+	case id != 0:
+		q.Where(user.AccountID(id))
+	case !p.Admin:
+		q.Where(user.AccountID(p.AccountID))
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	res := &certsvcv1.ListUsersResponse{}
+	for _, u := range rows {
+		res.Users = append(res.Users, userToProto(u))
+	}
+	if n := len(rows); n > 0 {
+		res.NextPageToken = pg.next(n, rows[n-1].ID)
+	}
+	return res, nil
+}
+
+// UpdateUser implements AccountService.UpdateUser.
+func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserRequest) (*certsvcv1.UpdateUserResponse, error) {
+	p := principalFrom(ctx)
+	paths, err := maskPaths(req.GetUpdateMask(), "name", "email", "disabled")
+	if err != nil {
+		return nil, err
+	}
+	in := req.GetUser()
+	target, err := s.visibleUser(ctx, "user.id", in.GetId())
+	if err != nil {
+		return nil, err
+	}
+	if !p.Admin && target.ID != p.UserID {
+		return nil, errkind.Field(errkind.PermissionDenied, "user.id", "users change only themselves")
+	}
+	upd := s.db.User.UpdateOne(target).SetUpdateTime(s.clock())
+	for _, path := range paths {
+		switch path {
+		case "name":
+			if len([]rune(in.GetName())) > 128 {
+				return nil, errkind.Invalid("user.name", "must be at most 128 characters")
+			}
+			upd.SetName(in.GetName())
+		case "email":
+			if err := checkEmail("user.email", in.GetEmail()); err != nil {
+				return nil, err
+			}
+			upd.SetEmail(in.GetEmail())
+		case "disabled":
+			if !p.Admin {
+				return nil, errkind.Field(errkind.PermissionDenied, "update_mask", "only admins enable or disable users")
+			}
+			if target.ID == p.UserID && in.GetDisabled() {
+				return nil, errkind.Field(errkind.FailedPrecondition, "user.disabled", "admins cannot disable themselves")
+			}
+			upd.SetDisabled(in.GetDisabled())
+		}
+	}
+	u, err := upd.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
+	}
+	return &certsvcv1.UpdateUserResponse{User: userToProto(u)}, nil
+}
+
+// SetUserPassword implements AccountService.SetUserPassword.
+func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPasswordRequest) (*certsvcv1.SetUserPasswordResponse, error) {
+	p := principalFrom(ctx)
+	target, err := s.visibleUser(ctx, "user_id", req.GetUserId())
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !p.Admin && target.ID != p.UserID:
+		return nil, errkind.Field(errkind.PermissionDenied, "user_id", "users change only their own password")
+	case !p.Admin:
+		ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
+		if err != nil {
+			return nil, fmt.Errorf("verify password of user %d: %w", target.ID, err)
+		}
+		if !ok {
+			return nil, errkind.Invalid("current_password", "does not match")
+		}
+	}
+	hash, err := auth.HashPassword(req.GetPassword(), s.pwParams)
+	if err != nil {
+		return nil, fmt.Errorf("hash password: %w", err)
+	}
+	now := s.clock()
+	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+		if err := tx.User.UpdateOne(target).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
+			return struct{}{}, fmt.Errorf("set password of user %d: %w", target.ID, err)
+		}
+		// A new password ends every session opened with the old one.
+		_, err := tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).
+			SetRevokeTime(now).Save(ctx)
+		return struct{}{}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &certsvcv1.SetUserPasswordResponse{}, nil
+}
+
+// DeleteUser implements AccountService.DeleteUser.
+func (s *Service) DeleteUser(ctx context.Context, req *certsvcv1.DeleteUserRequest) (*certsvcv1.DeleteUserResponse, error) {
+	if req.GetId() == principalFrom(ctx).UserID {
+		return nil, errkind.Field(errkind.FailedPrecondition, "id", "admins cannot delete themselves")
+	}
+	if err := s.db.User.DeleteOneID(req.GetId()).Exec(ctx); err != nil {
+		return nil, fieldErr("id", fmt.Errorf("user %d: %w", req.GetId(), store.Translate(err)))
+	}
+	return &certsvcv1.DeleteUserResponse{}, nil
+}

@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"certsvc/ent"
+)
+
+// maxAttempts bounds how often InTx runs a function that hit a deadlock or a
+// lock wait timeout.
+const maxAttempts = 4
+
+// InTx runs fn in a transaction and commits when fn returns no error. It rolls
+// back on error and on panic (and re-panics). A deadlock or lock-wait timeout
+// re-runs fn from the start, so fn must have no effects outside the database.
+func InTx[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T, error)) (T, error) {
+	var zero T
+	for attempt := 1; ; attempt++ {
+		v, err := inTxOnce(ctx, client, fn)
+		if err == nil {
+			return v, nil
+		}
+		if !isRetryable(err) || attempt == maxAttempts {
+			return zero, err
+		}
+		select {
+		case <-ctx.Done():
+			return zero, err
+		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		}
+	}
+}
+
+func inTxOnce[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T, error)) (v T, err error) {
+	var zero T
+	tx, err := client.Tx(ctx)
+	if err != nil {
+		return zero, fmt.Errorf("begin tx: %w", Translate(err))
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	v, err = fn(tx)
+	if err != nil {
+		if rerr := tx.Rollback(); rerr != nil {
+			return zero, errors.Join(err, fmt.Errorf("rollback: %w", rerr))
+		}
+		return zero, err
+	}
+	if err := tx.Commit(); err != nil {
+		return zero, fmt.Errorf("commit: %w", Translate(err))
+	}
+	return v, nil
+}

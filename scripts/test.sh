@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs every test of certsvc: unit tests, the store suite on SQLite and on a
+# real MariaDB/MySQL (started here when none answers), and the API suites over
+# Connect and gRPC. Extra arguments go to `go test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CERTSVC_TEST_MYSQL_DSN=$(scripts/mariadb.sh)
+export CERTSVC_TEST_MYSQL_DSN
+echo "test.sh: MySQL for tests: ${CERTSVC_TEST_MYSQL_DSN%%@*}@${CERTSVC_TEST_MYSQL_DSN#*@}" >&2
+
+go test -count=1 "$@" ./...
