@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/account"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
 	"certsvc/internal/money"
 	"certsvc/internal/store"

@@ -12,11 +12,11 @@ import (
 	"sync"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/apikey"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/errkind"
 )

@@ -6,10 +6,10 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/catalog"
 	"certsvc/internal/errkind"
 	"certsvc/internal/money"

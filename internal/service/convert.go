@@ -5,11 +5,11 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/plan"
 	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
 func ts(t time.Time) *timestamppb.Timestamp {

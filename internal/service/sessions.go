@@ -6,11 +6,11 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/apikey"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/errkind"
 	"certsvc/internal/store"

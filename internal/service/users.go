@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/ent"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/errkind"
 	"certsvc/internal/store"
