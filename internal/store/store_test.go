@@ -1,0 +1,254 @@
+package store_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"entgo.io/ent/dialect"
+
+	"certsvc/ent"
+	"certsvc/internal/dbtest"
+	"certsvc/internal/errkind"
+	"certsvc/internal/store"
+)
+
+// TestMigrationsCurrent fails when ent/schema changed without a migration:
+// it plans a migration from the committed ones and expects nothing to do.
+func TestMigrationsCurrent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dev *store.DB) {
+		// dev has the migrations applied; the planner needs an empty database.
+		empty := emptyLike(t, dev)
+		dir := t.TempDir()
+		copyDir(t, store.MigrationsDir(dev.Dialect), dir)
+		wrote, err := store.DiffMigrations(t.Context(), empty, dir, "check")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if wrote {
+			t.Fatalf("ent/schema differs from %s: run `make migration NAME=...` and commit the result", store.MigrationsDir(dev.Dialect))
+		}
+	})
+}
+
+// emptyLike returns an empty, unmigrated database of the same dialect.
+func emptyLike(t *testing.T, db *store.DB) *store.DB {
+	t.Helper()
+	if db.Dialect == dialect.SQLite {
+		e, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { e.Close() })
+		return e
+	}
+	// A fresh MySQL test database, then drop what the migrations made.
+	e := dbtest.MySQL(t)
+	for _, q := range []string{"SET FOREIGN_KEY_CHECKS=0"} {
+		if _, err := e.SQL.ExecContext(t.Context(), q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := e.SQL.QueryContext(t.Context(), "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	conn, err := e.SQL.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.ExecContext(t.Context(), "SET FOREIGN_KEY_CHECKS=0")
+	for _, n := range tables {
+		if _, err := conn.ExecContext(t.Context(), "DROP TABLE `"+n+"`"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestDiffMigrationsSeesChanges shows the check above can fail: with no
+// migrations at all, the whole schema is a change.
+func TestDiffMigrationsSeesChanges(t *testing.T) {
+	empty, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
+	dir := t.TempDir()
+	wrote, err := store.DiffMigrations(t.Context(), empty, dir, "all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := os.ReadDir(dir)
+	if !wrote || len(files) == 0 {
+		t.Fatalf("got wrote=%t with %d files, want a migration", wrote, len(files))
+	}
+}
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		applied, err := db.Migrate(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(applied) != 0 {
+			t.Fatalf("second Migrate applied %v, want nothing", applied)
+		}
+		cur, latest, err := db.SchemaVersion(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cur != latest || cur == 0 {
+			t.Fatalf("schema version %d, latest %d; want equal and non-zero", cur, latest)
+		}
+	})
+}
+
+func TestInTx(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		count := func() int {
+			n, err := db.Ent.Account.Query().Count(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		create := func(tx *ent.Tx) error {
+			return tx.Account.Create().SetName("a").SetCurrency("RUB").Exec(ctx)
+		}
+
+		t.Run("commit", func(t *testing.T) {
+			before := count()
+			if _, err := store.InTx(ctx, db.Ent, func(tx *ent.Tx) (int, error) { return 1, create(tx) }); err != nil {
+				t.Fatal(err)
+			}
+			if got := count(); got != before+1 {
+				t.Fatalf("got %d accounts, want %d", got, before+1)
+			}
+		})
+		t.Run("error rolls back", func(t *testing.T) {
+			before := count()
+			boom := errors.New("boom")
+			_, err := store.InTx(ctx, db.Ent, func(tx *ent.Tx) (int, error) {
+				if err := create(tx); err != nil {
+					return 0, err
+				}
+				return 0, boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatalf("got %v, want boom", err)
+			}
+			if got := count(); got != before {
+				t.Fatalf("got %d accounts after rollback, want %d", got, before)
+			}
+		})
+		t.Run("panic rolls back and re-panics", func(t *testing.T) {
+			before := count()
+			func() {
+				defer func() {
+					if recover() == nil {
+						t.Fatal("panic was swallowed")
+					}
+				}()
+				store.InTx(ctx, db.Ent, func(tx *ent.Tx) (int, error) {
+					if err := create(tx); err != nil {
+						return 0, err
+					}
+					panic("boom")
+				})
+			}()
+			if got := count(); got != before {
+				t.Fatalf("got %d accounts after panic, want %d", got, before)
+			}
+		})
+	})
+}
+
+func TestTranslate(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		_, err := db.Ent.Account.Get(ctx, 424242)
+		if got := errkind.Kind(store.Translate(err)); got != errkind.NotFound {
+			t.Errorf("missing row: got kind %v, want NotFound", got)
+		}
+		u := db.Ent.User.Create().SetLogin("dup").SetPasswordHash("x").SetLevel("admin")
+		if err := u.Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		err = db.Ent.User.Create().SetLogin("dup").SetPasswordHash("x").SetLevel("admin").Exec(ctx)
+		if got := errkind.Kind(store.Translate(err)); got != errkind.AlreadyExists {
+			t.Errorf("duplicate login: got kind %v (%v), want AlreadyExists", got, err)
+		}
+		err = db.Ent.User.Create().SetLogin("orphan").SetPasswordHash("x").SetLevel("user").SetAccountID(999999).Exec(ctx)
+		if got := errkind.Kind(store.Translate(err)); got != errkind.FailedPrecondition {
+			t.Errorf("missing account: got kind %v (%v), want FailedPrecondition", got, err)
+		}
+		// The driver's text is kept for logs but not in the public message.
+		var ke *errkind.Error
+		if !errors.As(store.Translate(err), &ke) || ke.Cause == nil {
+			t.Fatalf("got %#v, want an *errkind.Error with the cause", store.Translate(err))
+		}
+	})
+}
+
+func TestParseMySQLURL(t *testing.T) {
+	tests := []struct {
+		name, in           string
+		wantAddr, wantUser string
+		wantDB, wantErr    string
+	}{
+		{name: "ok/url", in: "mysql://cs:secret@db.internal:3307/certsvc", wantAddr: "db.internal:3307", wantUser: "cs", wantDB: "certsvc"},
+		{name: "ok/url default port", in: "mariadb://cs@db/certsvc", wantAddr: "db:3306", wantUser: "cs", wantDB: "certsvc"},
+		{name: "ok/dsn", in: "cs:pw@tcp(127.0.0.1:3306)/certsvc?timeout=5s", wantAddr: "127.0.0.1:3306", wantUser: "cs", wantDB: "certsvc"},
+		{name: "error/no database", in: "mysql://cs:pw@db:3306/", wantErr: "no database name"},
+		{name: "error/garbage", in: "not a url", wantErr: "not a mysql:// URL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := store.ParseMySQLURL(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("got %v, want error containing %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "secret") || strings.Contains(err.Error(), "pw") {
+					t.Fatalf("error %q leaks the password", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Addr != tc.wantAddr || cfg.User != tc.wantUser || cfg.DBName != tc.wantDB || !cfg.ParseTime || cfg.Loc.String() != "UTC" {
+				t.Fatalf("got addr=%s user=%s db=%s parseTime=%t loc=%s", cfg.Addr, cfg.User, cfg.DBName, cfg.ParseTime, cfg.Loc)
+			}
+		})
+	}
+}
