@@ -21,9 +21,16 @@ import (
 // root@tcp(127.0.0.1:3306)/ (the database part is ignored).
 const DSNVar = "CERTSVC_TEST_MYSQL_DSN"
 
-// MySQL returns a new empty database on the test server with every
-// migration applied, dropped when the test ends.
+// MySQL returns a new database on the test server with every migration
+// applied, dropped when the test ends.
 func MySQL(t testing.TB) *store.DB {
+	t.Helper()
+	return open(t, store.Options{URL: MySQLDSN(t), MaxOpenConns: 64})
+}
+
+// MySQLDSN creates a new, empty database on the test server, dropped when the
+// test ends, and returns its DSN.
+func MySQLDSN(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(DSNVar)
 	if dsn == "" {
@@ -57,7 +64,7 @@ func MySQL(t testing.TB) *store.DB {
 		admin.Close()
 	})
 	cfg.DBName = name
-	return open(t, store.Options{URL: cfg.FormatDSN(), MaxOpenConns: 64})
+	return cfg.FormatDSN()
 }
 
 // SQLite returns a new migrated SQLite database in a temporary directory.
