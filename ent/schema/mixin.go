@@ -14,8 +14,9 @@ import (
 // in 2038 and drops sub-second precision.
 var datetime = map[string]string{dialect.MySQL: "datetime(6)"}
 
-// nowUTC is the default for time columns; all times are stored in UTC.
-func nowUTC() time.Time { return time.Now().UTC() }
+// nowUTC is the default for time columns: UTC, at the microsecond precision
+// DATETIME(6) keeps, so a value written reads back equal.
+func nowUTC() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // IDMixin makes the primary key a 64-bit auto-increment integer, as the API's ids are.
 type IDMixin struct{ mixin.Schema }
