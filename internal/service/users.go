@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"certsvc/ent"
 	"certsvc/ent/session"
@@ -53,11 +55,13 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 func (s *Service) visibleUser(ctx context.Context, field string, id int64) (*ent.User, error) {
 	p := principalFrom(ctx)
 	u, err := s.db.User.Get(ctx, id)
-	if err != nil {
-		return nil, fieldErr(field, fmt.Errorf("user %d: %w", id, store.Translate(err)))
-	}
-	if !p.Admin && (u.AccountID == nil || *u.AccountID != p.AccountID) {
+	// A missing user and another account's user get the very same answer, so
+	// ids cannot be probed.
+	if ent.IsNotFound(err) || (err == nil && !p.Admin && (u.AccountID == nil || *u.AccountID != p.AccountID)) {
 		return nil, errkind.Field(errkind.NotFound, field, "user %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user %d: %w", id, err)
 	}
 	return u, nil
 }
@@ -116,19 +120,21 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 	if !p.Admin && target.ID != p.UserID {
 		return nil, errkind.Field(errkind.PermissionDenied, "user.id", "users change only themselves")
 	}
-	upd := s.db.User.UpdateOne(target).SetUpdateTime(s.clock())
+	now := s.clock()
+	var apply []func(*ent.UserUpdateOne)
+	disabling := false
 	for _, path := range paths {
 		switch path {
 		case "name":
 			if len([]rune(in.GetName())) > 128 {
 				return nil, errkind.Invalid("user.name", "must be at most 128 characters")
 			}
-			upd.SetName(in.GetName())
+			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetName(in.GetName()) })
 		case "email":
 			if err := checkEmail("user.email", in.GetEmail()); err != nil {
 				return nil, err
 			}
-			upd.SetEmail(in.GetEmail())
+			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetEmail(in.GetEmail()) })
 		case "disabled":
 			if !p.Admin {
 				return nil, errkind.Field(errkind.PermissionDenied, "update_mask", "only admins enable or disable users")
@@ -136,10 +142,24 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 			if target.ID == p.UserID && in.GetDisabled() {
 				return nil, errkind.Field(errkind.FailedPrecondition, "user.disabled", "admins cannot disable themselves")
 			}
-			upd.SetDisabled(in.GetDisabled())
+			disabling = in.GetDisabled()
+			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetDisabled(in.GetDisabled()) })
 		}
 	}
-	u, err := upd.Save(ctx)
+	u, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.User, error) {
+		upd := tx.User.UpdateOne(target).SetUpdateTime(now)
+		for _, f := range apply {
+			f(upd)
+		}
+		u, err := upd.Save(ctx)
+		if err != nil || !disabling {
+			return u, err
+		}
+		// Disabling ends the user's sessions for good: enabling them again
+		// later must not bring old tokens back.
+		_, err = tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).SetRevokeTime(now).Save(ctx)
+		return u, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
 	}
@@ -157,11 +177,18 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 	case !p.Admin && target.ID != p.UserID:
 		return nil, errkind.Field(errkind.PermissionDenied, "user_id", "users change only their own password")
 	case !p.Admin:
+		// Guessing the current password is limited like logging in.
+		key := "login:" + strings.ToLower(target.Login)
+		if ok, wait := s.limiter.Allow(key); !ok {
+			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
+				Msg: fmt.Sprintf("too many wrong passwords; try again in %s", wait.Round(time.Second))}
+		}
 		ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
 		if err != nil {
 			return nil, fmt.Errorf("verify password of user %d: %w", target.ID, err)
 		}
 		if !ok {
+			s.limiter.Failure(key)
 			return nil, errkind.Invalid("current_password", "does not match")
 		}
 	}

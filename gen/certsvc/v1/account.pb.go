@@ -1270,7 +1270,8 @@ type UpdateUserRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// user carries the id and the new values.
 	User *User `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
-	// update_mask names the fields to change: "name", "email", "level", "disabled".
+	// update_mask names the fields to change: "name", "email", "disabled".
+	// A user's level and account never change: create another user instead.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
