@@ -16,7 +16,7 @@ func (Account) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, TimeMixin{}} 
 // Fields of the Account.
 func (Account) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(128),
+		field.String("name").NotEmpty().MaxRuneLen(128),
 		field.String("currency").NotEmpty().MaxLen(3).Immutable(),
 		// balance is in minor units and always equals the sum of the ledger.
 		field.Int64("balance").Default(0),

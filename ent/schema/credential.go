@@ -46,7 +46,7 @@ func (APIKey) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixi
 // Fields of the APIKey.
 func (APIKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(64),
+		field.String("name").NotEmpty().MaxRuneLen(64),
 		field.String("prefix").MaxLen(16).Immutable(),
 		field.String("secret_hash").MaxLen(64).Unique().Immutable().Sensitive(),
 		field.Int64("user_id").Immutable(),

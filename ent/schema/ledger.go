@@ -24,10 +24,10 @@ func (LedgerEntry) Fields() []ent.Field {
 		field.Int64("amount").Immutable(),
 		field.String("currency").MaxLen(3).Immutable(),
 		field.Int64("balance_after").Immutable(),
-		field.String("description").Default("").MaxLen(256).Immutable(),
+		field.String("description").Default("").MaxRuneLen(256).Immutable(),
 		// actor_user_id is not a foreign key: the ledger outlives users.
 		field.Int64("actor_user_id").Optional().Nillable().Immutable(),
-		field.String("idempotency_key").Optional().Nillable().MaxLen(64).Immutable(),
+		field.String("idempotency_key").Optional().Nillable().MaxRuneLen(64).Immutable(),
 	}
 }
 

@@ -26,6 +26,9 @@ func (IDMixin) Fields() []ent.Field {
 	return []ent.Field{field.Int64("id")}
 }
 
+// Text that people write is limited with MaxRuneLen, in characters as the API
+// and MySQL's utf8mb4 VARCHAR count it, never in bytes.
+
 // TimeMixin adds create_time (immutable) and update_time.
 type TimeMixin struct{ mixin.Schema }
 

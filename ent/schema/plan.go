@@ -20,8 +20,8 @@ func (Plan) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int64("id").Positive(),
 		field.Int64("foreign_id").Positive().Unique(),
-		field.String("name").NotEmpty().MaxLen(128),
-		field.String("brand").NotEmpty().MaxLen(64),
+		field.String("name").NotEmpty().MaxRuneLen(128),
+		field.String("brand").NotEmpty().MaxRuneLen(64),
 		field.Enum("validation").Values("dv", "ov", "ev"),
 		field.Bool("wildcard").Default(false),
 		field.Bool("multi_domain").Default(false),

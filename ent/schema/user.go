@@ -21,8 +21,8 @@ func (User) Fields() []ent.Field {
 		// password_hash is a PHC-format argon2id hash.
 		field.String("password_hash").Sensitive().MaxLen(255),
 		field.Enum("level").Values("admin", "user"),
-		field.String("name").Default("").MaxLen(128),
-		field.String("email").Default("").MaxLen(254),
+		field.String("name").Default("").MaxRuneLen(128),
+		field.String("email").Default("").MaxRuneLen(254),
 		field.Bool("disabled").Default(false),
 		field.Int64("account_id").Optional().Nillable(),
 		field.Time("last_login_time").Optional().Nillable().SchemaType(datetime),

@@ -59,7 +59,7 @@ func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsR
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.Account.Query().Where(account.IDGT(pg.after)).Order(ent.Asc(account.FieldID)).Limit(pg.size)
+	q := s.db.Account.Query().Where(account.IDGT(pg.after)).Order(ent.Asc(account.FieldID)).Limit(pg.limit())
 	if p := principalFrom(ctx); !p.Admin {
 		q.Where(account.ID(p.AccountID))
 	}
@@ -71,11 +71,9 @@ func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsR
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
 	res := &certsvcv1.ListAccountsResponse{}
+	rows, res.NextPageToken = cut(pg, rows, func(x *ent.Account) int64 { return x.ID })
 	for _, a := range rows {
 		res.Accounts = append(res.Accounts, accountToProto(a))
-	}
-	if n := len(rows); n > 0 {
-		res.NextPageToken = pg.next(n, rows[n-1].ID)
 	}
 	return res, nil
 }
@@ -164,6 +162,9 @@ func (s *Service) moveMoney(ctx context.Context, m movement) (*ent.LedgerEntry, 
 		if err != nil {
 			return result{}, fieldErr("account_id", err)
 		}
+		if m.currency != "" && m.currency != a.Currency {
+			return result{}, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
+		}
 		if m.idemKey != "" {
 			prev, err := tx.LedgerEntry.Query().
 				Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.idemKey)).Only(ctx)
@@ -177,9 +178,6 @@ func (s *Service) moveMoney(ctx context.Context, m movement) (*ent.LedgerEntry, 
 			case !ent.IsNotFound(err):
 				return result{}, fmt.Errorf("look up idempotency key: %w", err)
 			}
-		}
-		if m.currency != "" && m.currency != a.Currency {
-			return result{}, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
 		}
 		balance, err := money.Add(a.Balance, m.amount)
 		if err != nil {
@@ -249,7 +247,7 @@ func (s *Service) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedg
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.LedgerEntry.Query().Order(ent.Desc(ledgerentry.FieldID)).Limit(pg.size)
+	q := s.db.LedgerEntry.Query().Order(ent.Desc(ledgerentry.FieldID)).Limit(pg.limit())
 	if pg.after > 0 {
 		q.Where(ledgerentry.IDLT(pg.after))
 	}
@@ -282,11 +280,9 @@ func (s *Service) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedg
 		return nil, fmt.Errorf("list ledger entries: %w", err)
 	}
 	res := &certsvcv1.ListLedgerEntriesResponse{}
+	rows, res.NextPageToken = cut(pg, rows, func(x *ent.LedgerEntry) int64 { return x.ID })
 	for _, e := range rows {
 		res.Entries = append(res.Entries, ledgerEntryToProto(e))
-	}
-	if n := len(rows); n > 0 {
-		res.NextPageToken = pg.next(n, rows[n-1].ID)
 	}
 	return res, nil
 }

@@ -33,7 +33,7 @@ func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest
 	if err != nil {
 		return nil, err
 	}
-	q := s.planQuery(s.db).Where(plan.IDGT(pg.after)).Order(ent.Asc(plan.FieldID)).Limit(pg.size)
+	q := s.planQuery(s.db).Where(plan.IDGT(pg.after)).Order(ent.Asc(plan.FieldID)).Limit(pg.limit())
 	if !req.GetIncludeDisabled() {
 		q.Where(plan.Enabled(true))
 	}
@@ -48,11 +48,9 @@ func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest
 		return nil, fmt.Errorf("list plans: %w", err)
 	}
 	res := &certsvcv1.ListPlansResponse{}
+	rows, res.NextPageToken = cut(pg, rows, func(x *ent.Plan) int64 { return x.ID })
 	for _, pl := range rows {
 		res.Plans = append(res.Plans, planToProto(pl))
-	}
-	if n := len(rows); n > 0 {
-		res.NextPageToken = pg.next(n, rows[n-1].ID)
 	}
 	return res, nil
 }
@@ -224,7 +222,11 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 		for _, p := range paths {
 			// Mask paths are top-level field names, checked by maskPaths.
 			f := next.ProtoReflect().Descriptor().Fields().ByName(protoreflect.Name(p))
-			next.ProtoReflect().Set(f, in.ProtoReflect().Get(f))
+			if in.ProtoReflect().Has(f) {
+				next.ProtoReflect().Set(f, in.ProtoReflect().Get(f))
+			} else {
+				next.ProtoReflect().Clear(f)
+			}
 		}
 		if err := checkPlan("plan.", next); err != nil {
 			return nil, err

@@ -63,14 +63,19 @@ func readPage(req proto.Message) (page, error) {
 	return p, nil
 }
 
-// next returns the token of the page after one whose last id is lastID, or ""
-// when the listing returned fewer rows than asked (the last page).
-func (p page) next(rows int, lastID int64) string {
-	if rows < p.size {
-		return ""
+// limit is how many rows to fetch: one more than the page, so the last page
+// is known to be the last.
+func (p page) limit() int { return p.size + 1 }
+
+// cut trims rows fetched with limit to the page and returns the token of the
+// next page, "" when this is the last one.
+func cut[T any](p page, rows []T, id func(T) int64) ([]T, string) {
+	if len(rows) <= p.size {
+		return rows, ""
 	}
-	b, _ := json.Marshal(pageToken{After: lastID, Filter: p.key})
-	return base64.RawURLEncoding.EncodeToString(b)
+	rows = rows[:p.size]
+	b, _ := json.Marshal(pageToken{After: id(rows[len(rows)-1]), Filter: p.key})
+	return rows, base64.RawURLEncoding.EncodeToString(b)
 }
 
 // filterKey fingerprints a request without its paging fields.

@@ -164,7 +164,7 @@ func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.APIKey.Query().Where(apikey.IDGT(pg.after)).Order(ent.Asc(apikey.FieldID)).Limit(pg.size)
+	q := s.db.APIKey.Query().Where(apikey.IDGT(pg.after)).Order(ent.Asc(apikey.FieldID)).Limit(pg.limit())
 	switch {
 	case req.GetUserId() != 0 && (p.Admin || req.GetUserId() == p.UserID):
 		q.Where(apikey.UserID(req.GetUserId()))
@@ -178,11 +178,9 @@ func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 		return nil, fmt.Errorf("list api keys: %w", err)
 	}
 	res := &certsvcv1.ListApiKeysResponse{}
+	keys, res.NextPageToken = cut(pg, keys, func(x *ent.APIKey) int64 { return x.ID })
 	for _, k := range keys {
 		res.ApiKeys = append(res.ApiKeys, apiKeyToProto(k))
-	}
-	if n := len(keys); n > 0 {
-		res.NextPageToken = pg.next(n, keys[n-1].ID)
 	}
 	return res, nil
 }

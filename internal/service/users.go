@@ -82,7 +82,7 @@ func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.User.Query().Where(user.IDGT(pg.after)).Order(ent.Asc(user.FieldID)).Limit(pg.size)
+	q := s.db.User.Query().Where(user.IDGT(pg.after)).Order(ent.Asc(user.FieldID)).Limit(pg.limit())
 	switch id := req.GetAccountId(); {
 	case id != 0 && !p.ownsAccount(id):
 		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", id)
@@ -96,11 +96,9 @@ func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	res := &certsvcv1.ListUsersResponse{}
+	rows, res.NextPageToken = cut(pg, rows, func(x *ent.User) int64 { return x.ID })
 	for _, u := range rows {
 		res.Users = append(res.Users, userToProto(u))
-	}
-	if n := len(rows); n > 0 {
-		res.NextPageToken = pg.next(n, rows[n-1].ID)
 	}
 	return res, nil
 }

@@ -31,12 +31,13 @@ func Translate(err error) error {
 		return nil
 	}
 	var kind error
-	msg := ""
+	msg, field := "", ""
+	var ve *ent.ValidationError
 	switch {
 	case ent.IsNotFound(err):
 		kind, msg = errkind.NotFound, "not found"
-	case ent.IsValidationError(err):
-		kind, msg = errkind.InvalidArgument, "invalid value"
+	case errors.As(err, &ve):
+		kind, msg, field = errkind.InvalidArgument, "invalid value", ve.Name
 	case isDuplicate(err):
 		kind, msg = errkind.AlreadyExists, "already exists"
 	case isForeignKey(err):
@@ -44,7 +45,7 @@ func Translate(err error) error {
 	default:
 		return err
 	}
-	return &errkind.Error{Kind: kind, Msg: msg, Cause: err}
+	return &errkind.Error{Kind: kind, Field: field, Msg: msg, Cause: err}
 }
 
 // IsDuplicate reports whether err is a unique-key violation.
