@@ -29,10 +29,10 @@ lint:
 # breaking compares the API with the published baseline; refresh the baseline
 # (make api-baseline) only for a deliberate, announced breaking release.
 breaking:
-	$(BUF) breaking --against api/baseline.binpb
+	$(BUF) breaking api/proto --against api/baseline.binpb
 
 api-baseline:
-	$(BUF) build -o api/baseline.binpb
+	$(BUF) build api/proto -o api/baseline.binpb
 
 # migration writes the migrations for a schema change: make migration NAME=add_x
 migration:
