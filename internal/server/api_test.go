@@ -327,3 +327,34 @@ func readAll(t *testing.T, res *http.Response) string {
 	}
 	return b.String()
 }
+
+// TestFailedLoginsAreSlowedDown: after repeated wrong passwords from one
+// address, even the right password is refused for a while.
+func TestFailedLoginsAreSlowedDown(t *testing.T) {
+	for _, proto := range apitest.Protocols {
+		t.Run(string(proto), func(t *testing.T) {
+			env := apitest.New(t, dbtest.SQLite(t)) // a fresh limiter per protocol
+			c := env.NewCustomer(t, "victim", "RUB")
+			anon := env.Clients(proto, "")
+			login := func(pw string) error {
+				_, err := anon.Auth.Login(t.Context(), &certsvcv1.LoginRequest{Login: "victim", Credential: &certsvcv1.LoginRequest_Password{Password: pw}})
+				return err
+			}
+			var err error
+			for i := 0; i < 10 && connect.CodeOf(err) != connect.CodeResourceExhausted; i++ {
+				err = login("guess")
+			}
+			if connect.CodeOf(err) != connect.CodeResourceExhausted || !strings.Contains(err.Error(), "try again in") {
+				t.Fatalf("after repeated failures: got %v, want resource_exhausted saying when to retry", err)
+			}
+			if err := login(c.Password); connect.CodeOf(err) != connect.CodeResourceExhausted {
+				t.Fatalf("right password during the lock-out: got %v, want resource_exhausted", err)
+			}
+			// Basic credentials on any RPC count against the same limit.
+			_, err = env.Clients(proto, c.Auth).Auth.WhoAmI(t.Context(), &certsvcv1.WhoAmIRequest{})
+			if connect.CodeOf(err) != connect.CodeResourceExhausted {
+				t.Fatalf("Basic during the lock-out: got %v, want resource_exhausted", err)
+			}
+		})
+	}
+}

@@ -51,7 +51,7 @@ func (s *Service) authenticate(ctx context.Context, header, remote string) (*Pri
 		if err != nil {
 			return nil, err
 		}
-		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, 0), nil
+		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, ""), nil
 	case strings.EqualFold(scheme, "Bearer"):
 		return s.checkToken(ctx, strings.TrimSpace(cred))
 	default:
@@ -59,8 +59,8 @@ func (s *Service) authenticate(ctx context.Context, header, remote string) (*Pri
 	}
 }
 
-func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionID int64) *Principal {
-	p := &Principal{UserID: u.ID, Login: u.Login, Admin: u.Level == user.LevelAdmin, Credential: kind, SessionID: sessionID}
+func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string) *Principal {
+	p := &Principal{UserID: u.ID, Login: u.Login, Admin: u.Level == user.LevelAdmin, Credential: kind, sessionHash: sessionHash, user: u}
 	if u.AccountID != nil {
 		p.AccountID = *u.AccountID
 	}
@@ -137,17 +137,17 @@ func (s *Service) checkToken(ctx context.Context, token string) (*Principal, err
 	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
 	switch {
 	case strings.HasPrefix(token, sessionPrefix):
-		sess, err := s.db.Session.Query().Where(session.TokenHash(auth.HashToken(token))).WithUser().Only(ctx)
+		// One query: the enabled user who has this live session.
+		h := auth.HashToken(token)
+		u, err := s.db.User.Query().Where(user.Disabled(false), user.HasSessionsWith(
+			session.TokenHash(h), session.RevokeTimeIsNil(), session.ExpireTimeGT(now))).Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, invalid
 		}
 		if err != nil {
 			return nil, fmt.Errorf("load session: %w", err)
 		}
-		if sess.RevokeTime != nil || !now.Before(sess.ExpireTime) || sess.Edges.User.Disabled {
-			return nil, invalid
-		}
-		return principalOf(sess.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, sess.ID), nil
+		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h), nil
 	case strings.HasPrefix(token, apiKeyPrefix):
 		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
 		if ent.IsNotFound(err) {
@@ -166,7 +166,7 @@ func (s *Service) checkToken(ctx context.Context, token string) (*Principal, err
 				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
 			}
 		}
-		return principalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, 0), nil
+		return principalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
 	default:
 		return nil, invalid
 	}

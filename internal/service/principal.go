@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 
+	"certsvc/ent"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
@@ -14,8 +15,10 @@ type Principal struct {
 	Admin     bool
 	// Credential is how the caller proved who they are.
 	Credential certsvcv1.CredentialKind
-	// SessionID is the session the call carries, for Logout.
-	SessionID int64
+	// sessionHash identifies the session the call carries, for Logout.
+	sessionHash string
+	// user is the row authentication read, so handlers need not read it again.
+	user *ent.User
 }
 
 // OperatorPrincipal is the admin identity of the operator's command line,

@@ -9,6 +9,7 @@ import (
 	"certsvc/ent"
 	"certsvc/ent/apikey"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/session"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
@@ -81,11 +82,12 @@ func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*
 // Logout implements AuthService.Logout.
 func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*certsvcv1.LogoutResponse, error) {
 	p := principalFrom(ctx)
-	if p.SessionID == 0 {
+	if p.sessionHash == "" {
 		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Msg: "this call was not made with a session token; there is no session to end"}
 	}
-	if err := s.db.Session.UpdateOneID(p.SessionID).SetRevokeTime(s.clock()).Exec(ctx); err != nil {
-		return nil, fmt.Errorf("revoke session %d: %w", p.SessionID, store.Translate(err))
+	err := s.db.Session.Update().Where(session.TokenHash(p.sessionHash)).SetRevokeTime(s.clock()).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("revoke session of user %d: %w", p.UserID, err)
 	}
 	return &certsvcv1.LogoutResponse{}, nil
 }
@@ -93,13 +95,13 @@ func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*cert
 // WhoAmI implements AuthService.WhoAmI.
 func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
 	p := principalFrom(ctx)
-	u, err := s.db.User.Query().Where(user.ID(p.UserID)).WithAccount().Only(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load user %d: %w", p.UserID, store.Translate(err))
-	}
-	res := &certsvcv1.WhoAmIResponse{User: userToProto(u), Credential: p.Credential}
-	if u.Edges.Account != nil {
-		res.Account = accountToProto(u.Edges.Account)
+	res := &certsvcv1.WhoAmIResponse{User: userToProto(p.user), Credential: p.Credential}
+	if p.AccountID != 0 {
+		a, err := s.db.Account.Get(ctx, p.AccountID)
+		if err != nil {
+			return nil, fmt.Errorf("load account %d: %w", p.AccountID, store.Translate(err))
+		}
+		res.Account = accountToProto(a)
 	}
 	return res, nil
 }
