@@ -33,7 +33,13 @@ func NewHandler(svc *service.Service, gatherer prometheus.Gatherer, ping func(co
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
 	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
-	opts := []connect.HandlerOption{connect.WithInterceptors(interceptors...), svc.RecoverOption()}
+	opts := []connect.HandlerOption{
+		connect.WithInterceptors(interceptors...),
+		svc.RecoverOption(),
+		// Compressing small responses costs more CPU than it saves on the
+		// networks certsvc serves (loopback gateway, LAN, browsers nearby).
+		connect.WithCompressMinBytes(16 << 10),
+	}
 
 	mux := http.NewServeMux()
 	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc, opts...))
