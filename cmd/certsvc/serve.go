@@ -147,6 +147,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	janitorCtx, stopJanitor := context.WithCancel(ctx)
+	defer stopJanitor()
+	go e.svc.RunJanitor(janitorCtx, time.Hour)
 	e.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "database", e.db.Where,
 		"startup_ms", time.Since(start).Milliseconds())
 
