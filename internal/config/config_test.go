@@ -1,0 +1,98 @@
+package config_test
+
+import (
+	"flag"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"certsvc/internal/config"
+)
+
+func load(t *testing.T, env map[string]string, args ...string) (*config.Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	cfg, finish := config.Register(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	return cfg, finish()
+}
+
+func TestDefaults(t *testing.T) {
+	cfg, err := load(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != ":8080" || cfg.DataDir != "data" || cfg.DatabaseURL != "" || cfg.Migrate != "auto" ||
+		cfg.LogLevel != slog.LevelInfo || cfg.SessionTTL != 12*time.Hour || len(cfg.CORSOrigins) != 0 {
+		t.Fatalf("defaults: got %+v", cfg)
+	}
+}
+
+func TestEnvironmentAndFlags(t *testing.T) {
+	env := map[string]string{
+		"CERTSVC_ADDR":           ":9000",
+		"CERTSVC_CORS_ORIGINS":   "https://a.example, https://b.example",
+		"CERTSVC_LOG_LEVEL":      "debug",
+		"CERTSVC_ADMIN_PASSWORD": "from-env",
+	}
+	cfg, err := load(t, env, "--addr", "127.0.0.1:9001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Addr != "127.0.0.1:9001" {
+		t.Errorf("a flag must win over its variable: got addr %q", cfg.Addr)
+	}
+	if strings.Join(cfg.CORSOrigins, "|") != "https://a.example|https://b.example" {
+		t.Errorf("origins: got %q", cfg.CORSOrigins)
+	}
+	if cfg.LogLevel != slog.LevelDebug || cfg.AdminPassword != "from-env" {
+		t.Errorf("got level %v, admin password set %t", cfg.LogLevel, cfg.AdminPassword != "")
+	}
+}
+
+func TestDatabaseURLFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "dsn")
+	if err := os.WriteFile(f, []byte("mysql://cs:pw@db:3306/certsvc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := load(t, map[string]string{"CERTSVC_DATABASE_URL_FILE": f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DatabaseURL != "mysql://cs:pw@db:3306/certsvc" {
+		t.Fatalf("got %q", cfg.DatabaseURL)
+	}
+	if _, err := load(t, map[string]string{"CERTSVC_DATABASE_URL_FILE": f + ".missing"}); err == nil {
+		t.Fatal("a missing URL file must be an error")
+	}
+}
+
+func TestErrorsNameTheSetting(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"error/migrate", nil, []string{"--migrate", "sometimes"}, "--migrate"},
+		{"error/ttl", map[string]string{"CERTSVC_SESSION_TTL": "forever"}, nil, "--session-ttl"},
+		{"error/shutdown", nil, []string{"--shutdown-timeout", "0s"}, "--shutdown-timeout"},
+		{"error/level", nil, []string{"--log-level", "chatty"}, "--log-level"},
+		{"error/tls half", nil, []string{"--tls-key", "k.pem"}, "--tls-cert"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, tc.env, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error naming %s", err, tc.want)
+			}
+		})
+	}
+}
