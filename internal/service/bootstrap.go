@@ -29,14 +29,31 @@ type BootstrapResult struct {
 // adminPassword or, when that is empty, a generated password. On a store
 // that has plans and users it does nothing, so it is safe at every start.
 func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
-	var res BootstrapResult
-	generated := adminPassword == ""
-	if generated {
-		adminPassword = auth.NewToken("")[:20]
+	res, err := s.bootstrap(ctx, adminPassword)
+	if store.IsDuplicate(err) {
+		// Another replica bootstrapped the same empty store at the same time;
+		// what it wrote is what this one wanted.
+		return BootstrapResult{}, nil
 	}
-	hash, err := auth.HashPassword(adminPassword, s.pwParams)
+	return res, err
+}
+
+func (s *Service) bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
+	users, err := s.db.User.Query().Count(ctx)
 	if err != nil {
-		return res, fmt.Errorf("hash admin password: %w", err)
+		return BootstrapResult{}, fmt.Errorf("count users: %w", err)
+	}
+	// Hash only when an admin is to be made, and outside the transaction:
+	// argon2id is deliberately slow.
+	var hash string
+	generated := adminPassword == ""
+	if users == 0 {
+		if generated {
+			adminPassword = auth.NewToken("")[:20]
+		}
+		if hash, err = auth.HashPassword(adminPassword, s.pwParams); err != nil {
+			return BootstrapResult{}, fmt.Errorf("hash admin password: %w", err)
+		}
 	}
 	return store.InTx(ctx, s.db, func(tx *ent.Tx) (BootstrapResult, error) {
 		var res BootstrapResult
@@ -49,21 +66,18 @@ func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (Bootstra
 				return res, err
 			}
 		}
-		users, err := tx.User.Query().Count(ctx)
-		if err != nil {
-			return res, fmt.Errorf("count users: %w", err)
+		if hash == "" {
+			return res, nil
 		}
-		if users == 0 {
-			now := s.clock()
-			err := tx.User.Create().SetLogin("admin").SetPasswordHash(hash).SetLevel(user.LevelAdmin).
-				SetName("Administrator").SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
-			if err != nil {
-				return res, fmt.Errorf("create admin: %w", err)
-			}
-			res.AdminLogin = "admin"
-			if generated {
-				res.AdminPassword = adminPassword
-			}
+		now := s.clock()
+		err = tx.User.Create().SetLogin("admin").SetPasswordHash(hash).SetLevel(user.LevelAdmin).
+			SetName("Administrator").SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
+		if err != nil {
+			return res, fmt.Errorf("create admin: %w", err)
+		}
+		res.AdminLogin = "admin"
+		if generated {
+			res.AdminPassword = adminPassword
 		}
 		return res, nil
 	})

@@ -44,3 +44,33 @@ func TestPurgeExpired(t *testing.T) {
 		}
 	})
 }
+
+// TestBootstrapConcurrently starts several "replicas" on one empty store at
+// once: exactly one admin and one catalogue result, and no replica fails.
+func TestBootstrapConcurrently(t *testing.T) {
+	db := dbtest.MySQL(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			svc := service.New(service.Options{DB: db, PasswordParams: auth.TestParams})
+			_, err := svc.Bootstrap(t.Context(), "pw-for-admin")
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a replica failed to bootstrap: %v", err)
+		}
+	}
+	admins, err := db.Ent.User.Query().Count(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := db.Ent.Plan.Query().Count(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if admins != 1 || plans != 27 {
+		t.Fatalf("got %d users and %d plans, want 1 and 27", admins, plans)
+	}
+}
