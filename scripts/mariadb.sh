@@ -52,29 +52,6 @@ if ! answers; then
       "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1'; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;" >&2 || true
   fi
   if ! answers; then
-    log "starting mariadbd on 127.0.0.1:$port with data in $dir"
-    mkdir -p "$dir"
-    chown mysql:mysql "$dir" 2>/dev/null || true
-    if [ ! -d "$dir/data/mysql" ]; then
-      mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" \
-        --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1
-    fi
-    nohup mariadbd --no-defaults --user=mysql --datadir="$dir/data" \
-      --socket="$dir/mysqld.sock" --pid-file="$dir/mariadbd.pid" \
-      --bind-address=127.0.0.1 --port="$port" --log-error="$dir/error.log" \
-      --innodb-buffer-pool-size=256M >"$dir/stdout.log" 2>&1 &
-    for _ in $(seq 1 300); do
-      mariadb-admin --socket="$dir/mysqld.sock" ping >/dev/null 2>&1 && break
-      sleep 0.1
-    done
-    # Tests connect over TCP as root with no password, as on machines that
-    # come with a server; grant that on this private, loopback-only instance.
-    mariadb --socket="$dir/mysqld.sock" -uroot -e \
-      "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''; GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;
-       CREATE USER IF NOT EXISTS 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('');
-       GRANT ALL ON *.* TO 'root'@'localhost' WITH GRANT OPTION;" >&2 || true
-  fi
-  if ! answers; then
     log "MariaDB does not answer on 127.0.0.1:$port; see $dir/error.log"
     exit 1
   fi
