@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -58,11 +59,12 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 // useLoginKey spends a one-time login key. Exactly one caller can spend a
 // key: the update that marks it used is conditional on it being unused.
 func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
-	keys := limiterKeys(login, remote)
-	for _, k := range keys[:1] {
-		if ok, _ := s.limiter.Allow(k); !ok {
-			return nil, &errkind.Error{Kind: errkind.ResourceExhausted, Msg: "too many failed logins; try again later"}
-		}
+	// Keys are single-use and unguessable; only the address is limited, so a
+	// guesser cannot lock a login out of its key.
+	addr := limiterKeys(login, remote)[0]
+	if ok, wait := s.limiter.Allow(addr); !ok {
+		return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
+			Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
 	}
 	now := s.clock()
 	n, err := s.db.LoginKey.Update().
@@ -73,7 +75,7 @@ func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*
 		return nil, fmt.Errorf("spend login key: %w", err)
 	}
 	if n != 1 {
-		s.limiter.Failure(keys[0])
+		s.limiter.Failure(addr)
 		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
 	}
 	return s.db.User.Query().Where(user.Login(login)).Only(ctx)
