@@ -92,9 +92,12 @@ func (o *observer) finish(ctx context.Context, spec connect.Spec, peer connect.P
 		code = ce.Code().String()
 		out = ce
 		attrs = append(attrs, "code", code, "err", err.Error())
-		if internal {
+		switch {
+		case internal:
 			level = slog.LevelError
-		} else {
+		case ce.Code() == connect.CodeUnauthenticated || ce.Code() == connect.CodePermissionDenied ||
+			ce.Code() == connect.CodeResourceExhausted:
+			// Refused credentials and access are what an operator watches for.
 			level = slog.LevelWarn
 		}
 	}
