@@ -358,3 +358,43 @@ func TestFailedLoginsAreSlowedDown(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedRequests: whatever arrives, the answer is a clear client
+// error, never a 500.
+func TestMalformedRequests(t *testing.T) {
+	env := apitest.New(t, dbtest.SQLite(t))
+	post := func(t *testing.T, contentType, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, env.URL+"/certsvc.v1.AccountService/CreateAccount", strings.NewReader(body))
+		must(t, err)
+		req.Header.Set("Content-Type", contentType)
+		req.Header.Set("Authorization", apitest.AdminAuth)
+		res, err := env.HTTP.Do(req)
+		must(t, err)
+		return res.StatusCode, readAll(t, res)
+	}
+	tests := []struct {
+		name, contentType, body string
+		wantStatus              int
+		wantCode                string
+	}{
+		{"error/not json", "application/json", "{name: nope", 400, `"code":"invalid_argument"`},
+		{"error/wrong type", "application/json", `{"name": 5, "currency": "RUB"}`, 400, `"code":"invalid_argument"`},
+		{"error/garbage proto", "application/proto", "\xff\xff\xff\xff", 400, `"code":"invalid_argument"`},
+		{"error/unsupported content type", "text/plain", "hello", 415, ""},
+		{"error/too large", "application/json", `{"name":"` + strings.Repeat("x", server.MaxRequestBytes) + `","currency":"RUB"}`, 429, `"code":"resource_exhausted"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := post(t, tc.contentType, tc.body)
+			if status != tc.wantStatus || !strings.Contains(body, tc.wantCode) {
+				t.Fatalf("got %d %.200s, want %d with %s", status, body, tc.wantStatus, tc.wantCode)
+			}
+		})
+	}
+	n, err := env.DB.Ent.Account.Query().Count(t.Context())
+	must(t, err)
+	if n != 0 {
+		t.Fatalf("malformed requests created %d accounts", n)
+	}
+}

@@ -26,6 +26,9 @@ var Services = []string{
 	certsvcv1connect.CatalogServiceName,
 }
 
+// MaxRequestBytes bounds the size of one request message.
+const MaxRequestBytes = 4 << 20
+
 // NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
 // handlers of the API, gRPC health and reflection, /metrics and /healthz.
 // ping checks the database for /healthz; origins are the CORS origins.
@@ -39,6 +42,8 @@ func NewHandler(svc *service.Service, gatherer prometheus.Gatherer, ping func(co
 		// Compressing small responses costs more CPU than it saves on the
 		// networks certsvc serves (loopback gateway, LAN, browsers nearby).
 		connect.WithCompressMinBytes(16 << 10),
+		// No request of the API comes near this; a CSR is a few KiB.
+		connect.WithReadMaxBytes(MaxRequestBytes),
 	}
 
 	mux := http.NewServeMux()
