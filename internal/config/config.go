@@ -52,7 +52,9 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 	}
 	fs.StringVar(&c.Addr, "addr", env("CERTSVC_ADDR", ":8080"), "listen `address` (CERTSVC_ADDR)")
 	fs.StringVar(&c.DataDir, "data-dir", env("CERTSVC_DATA_DIR", "data"), "`directory` of the embedded SQLite database (CERTSVC_DATA_DIR)")
-	fs.StringVar(&c.DatabaseURL, "database-url", env("CERTSVC_DATABASE_URL", ""),
+	// The URL may hold a password: it is read from the environment after
+	// parsing, never made a flag default that --help would print.
+	fs.StringVar(&c.DatabaseURL, "database-url", "",
 		"MySQL/MariaDB `url`, mysql://user:pass@host:3306/db; empty for embedded SQLite (CERTSVC_DATABASE_URL;\nCERTSVC_DATABASE_URL_FILE names a file holding it)")
 	fs.StringVar(&c.Migrate, "migrate", env("CERTSVC_MIGRATE", "auto"),
 		"apply schema migrations at start: auto (SQLite only), always, never (CERTSVC_MIGRATE)")
@@ -64,6 +66,9 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 	shutdown := fs.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	return c, func() error {
 		var errs []error
+		if c.DatabaseURL == "" {
+			c.DatabaseURL = getenv("CERTSVC_DATABASE_URL")
+		}
 		if c.DatabaseURL == "" {
 			if f := getenv("CERTSVC_DATABASE_URL_FILE"); f != "" {
 				b, err := os.ReadFile(f)

@@ -96,3 +96,28 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		})
 	}
 }
+
+func TestHelpShowsNoSecretFromTheEnvironment(t *testing.T) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	var out strings.Builder
+	fs.SetOutput(&out)
+	env := map[string]string{"CERTSVC_DATABASE_URL": "mysql://cs:hunter2@db:3306/certsvc"}
+	cfg, finish := config.Register(fs, func(k string) string { return env[k] })
+	if err := fs.Parse([]string{"--help"}); err != flag.ErrHelp {
+		t.Fatalf("got %v, want flag.ErrHelp", err)
+	}
+	if strings.Contains(out.String(), "hunter2") {
+		t.Fatalf("--help printed the database password:\n%s", out.String())
+	}
+	fs = flag.NewFlagSet("test", flag.ContinueOnError)
+	cfg, finish = config.Register(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := finish(); err != nil {
+		t.Fatal(err)
+	}
+	if cfg.DatabaseURL != env["CERTSVC_DATABASE_URL"] {
+		t.Fatalf("the variable was not applied: got %q", cfg.DatabaseURL)
+	}
+}
