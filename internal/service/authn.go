@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +66,30 @@ func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string)
 		p.AccountID = *u.AccountID
 	}
 	return p
+}
+
+// clientAddr is the address a request came from. A peer on loopback is a
+// proxy on this host (the legacy gateway, a local nginx): then the rightmost
+// X-Forwarded-For entry, the one that proxy added, names the client. From
+// any other peer the header is ignored, since anyone could send it.
+func clientAddr(h http.Header, peer string) string {
+	host, _, err := net.SplitHostPort(peer)
+	if err != nil {
+		host = peer
+	}
+	ip := net.ParseIP(host)
+	xff := h.Values("X-Forwarded-For")
+	if ip == nil || !ip.IsLoopback() || len(xff) == 0 {
+		return peer
+	}
+	last := xff[len(xff)-1]
+	if i := strings.LastIndexByte(last, ','); i >= 0 {
+		last = last[i+1:]
+	}
+	if fwd := strings.TrimSpace(last); net.ParseIP(fwd) != nil {
+		return fwd
+	}
+	return peer
 }
 
 // limiterKeys are the limiter's keys for an attempt: the client's address and

@@ -144,7 +144,7 @@ func (s *Service) admit(ctx context.Context, procedure string, h http.Header, re
 	if !ok {
 		return ctx, fmt.Errorf("%s has no access policy", procedure)
 	}
-	p, err := s.authenticate(ctx, h.Get("Authorization"), remote)
+	p, err := s.authenticate(ctx, h.Get("Authorization"), clientAddr(h, remote))
 	if err != nil {
 		return ctx, err
 	}

@@ -22,7 +22,7 @@ import (
 func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
 	remote := ""
 	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
-		remote = ci.Peer().Addr
+		remote = clientAddr(ci.RequestHeader(), ci.Peer().Addr)
 	}
 	var (
 		u   *ent.User
@@ -110,18 +110,38 @@ func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*cert
 
 // CreateLoginKey implements AuthService.CreateLoginKey.
 func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error) {
-	u, err := s.db.User.Get(ctx, req.GetUserId())
-	if err != nil {
-		return nil, fieldErr("user_id", fmt.Errorf("user %d: %w", req.GetUserId(), store.Translate(err)))
+	var (
+		u   *ent.User
+		err error
+	)
+	switch {
+	case (req.GetUserId() == 0) == (req.GetLogin() == ""):
+		return nil, errkind.Invalid("user_id", "give either user_id or login")
+	case req.GetLogin() != "":
+		u, err = s.db.User.Query().Where(user.Login(req.GetLogin())).Only(ctx)
+		if err != nil {
+			return nil, fieldErr("login", fmt.Errorf("user %q: %w", req.GetLogin(), store.Translate(err)))
+		}
+	default:
+		u, err = s.db.User.Get(ctx, req.GetUserId())
+		if err != nil {
+			return nil, fieldErr("user_id", fmt.Errorf("user %d: %w", req.GetUserId(), store.Translate(err)))
+		}
 	}
 	if u.Disabled {
 		return nil, errkind.Field(errkind.FailedPrecondition, "user_id", "user %d is disabled", u.ID)
 	}
-	key := auth.NewToken(loginKeyPrefix)
+	key := req.GetKey()
+	if key == "" {
+		key = auth.NewToken(loginKeyPrefix)
+	}
 	now := s.clock()
 	expires := now.Add(s.loginKeyTTL)
 	err = s.db.LoginKey.Create().SetKeyHash(auth.HashToken(key)).SetUserID(u.ID).
 		SetCreatorUserID(principalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
+	if store.IsDuplicate(err) {
+		return nil, errkind.Field(errkind.AlreadyExists, "key", "this key was used before; choose another")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}

@@ -398,8 +398,16 @@ func (x *WhoAmIResponse) GetCredential() CredentialKind {
 }
 
 type CreateLoginKeyRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	UserId        int64                  `protobuf:"varint,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// user_id names the user; give it or login.
+	UserId int64 `protobuf:"varint,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// login names the user by login instead of id (the legacy session.newkey
+	// sends username=).
+	Login string `protobuf:"bytes,2,opt,name=login,proto3" json:"login,omitempty"`
+	// key, when given, is the key to create (the legacy flow lets the caller
+	// choose it): 16 to 256 printable characters without spaces. Otherwise one
+	// is generated.
+	Key           string `protobuf:"bytes,3,opt,name=key,proto3" json:"key,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -439,6 +447,20 @@ func (x *CreateLoginKeyRequest) GetUserId() int64 {
 		return x.UserId
 	}
 	return 0
+}
+
+func (x *CreateLoginKeyRequest) GetLogin() string {
+	if x != nil {
+		return x.Login
+	}
+	return ""
+}
+
+func (x *CreateLoginKeyRequest) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
 }
 
 type CreateLoginKeyResponse struct {
@@ -924,9 +946,11 @@ const file_certsvc_v1_auth_proto_rawDesc = "" +
 	"\aaccount\x18\x02 \x01(\v2\x13.certsvc.v1.AccountR\aaccount\x12:\n" +
 	"\n" +
 	"credential\x18\x03 \x01(\x0e2\x1a.certsvc.v1.CredentialKindR\n" +
-	"credential\"9\n" +
+	"credential\"\x8a\x01\n" +
 	"\x15CreateLoginKeyRequest\x12 \n" +
-	"\auser_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x06userId\"g\n" +
+	"\auser_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x06userId\x12\x1e\n" +
+	"\x05login\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x05login\x12/\n" +
+	"\x03key\x18\x03 \x01(\tB\x1d\xbaH\x1a\xd8\x01\x01r\x15\x10\x10\x18\x80\x022\x0e^[\\x21-\\x7e]+$R\x03key\"g\n" +
 	"\x16CreateLoginKeyResponse\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12;\n" +
 	"\vexpire_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
