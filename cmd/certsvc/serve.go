@@ -119,7 +119,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(true)
 	srv := &http.Server{
-		Handler:           server.NewHandler(e.svc, e.reg, e.db.SQL.PingContext, cfg.CORSOrigins),
+		Handler:           server.NewHandler(e.svc, e.log, e.reg, e.db.SQL.PingContext, cfg.CORSOrigins),
 		Protocols:         &protocols,
 		ReadHeaderTimeout: 10 * time.Second,
 		// ReadTimeout must be set with h2c: ReadHeaderTimeout alone has cut

@@ -39,16 +39,17 @@ type Env struct {
 func New(t testing.TB, db *store.DB) *Env {
 	t.Helper()
 	reg := prometheus.NewRegistry()
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := service.New(service.Options{
 		DB:             db,
-		Logger:         slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Logger:         log,
 		PasswordParams: auth.TestParams,
 		Registerer:     reg,
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(server.NewHandler(svc, reg, db.SQL.PingContext, nil))
+	srv := httptest.NewUnstartedServer(server.NewHandler(svc, log, reg, db.SQL.PingContext, nil))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

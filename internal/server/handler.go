@@ -3,6 +3,7 @@ package server
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
+	"certsvc/compat/billmgrhttp"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/service"
 )
@@ -31,8 +33,9 @@ const MaxRequestBytes = 4 << 20
 
 // NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
 // handlers of the API, gRPC health and reflection, /metrics and /healthz.
-// ping checks the database for /healthz; origins are the CORS origins.
-func NewHandler(svc *service.Service, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
+// ping checks the database for /healthz; origins are the CORS origins. The
+// legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /.
+func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
 	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
@@ -66,6 +69,17 @@ func NewHandler(svc *service.Service, gatherer prometheus.Gatherer, ping func(co
 		}
 		w.Write([]byte("ok\n"))
 	})
+	// The legacy gateway calls the API in process, through the same mux and
+	// interceptors as every other client.
+	api := &http.Client{Transport: inProcess{mux}}
+	gw := billmgrhttp.New(
+		certsvcv1connect.NewAuthServiceClient(api, "http://certsvc.in-process"),
+		certsvcv1connect.NewCatalogServiceClient(api, "http://certsvc.in-process"),
+		log)
+	mux.Handle("/billmgr", gw)
+	mux.Handle("/manager/billmgr", gw)
+	mux.Handle("/manager", gw)
+	mux.Handle("/{$}", gw) // with func= only; anything else under / stays 404
 	if len(origins) == 0 {
 		return mux
 	}

@@ -69,25 +69,30 @@ func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string)
 }
 
 // clientAddr is the address a request came from. A peer on loopback is a
-// proxy on this host (the legacy gateway, a local nginx): then the rightmost
-// X-Forwarded-For entry, the one that proxy added, names the client. From
-// any other peer the header is ignored, since anyone could send it.
+// proxy on this host (the legacy gateway, a local nginx): then the
+// X-Forwarded-For entries that proxies on this host added are read from the
+// right, past loopback hops, to the first outside address. From any other
+// peer the header is ignored, since anyone could send it.
 func clientAddr(h http.Header, peer string) string {
 	host, _, err := net.SplitHostPort(peer)
 	if err != nil {
 		host = peer
 	}
-	ip := net.ParseIP(host)
-	xff := h.Values("X-Forwarded-For")
-	if ip == nil || !ip.IsLoopback() || len(xff) == 0 {
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		return peer
 	}
-	last := xff[len(xff)-1]
-	if i := strings.LastIndexByte(last, ','); i >= 0 {
-		last = last[i+1:]
+	var hops []string
+	for _, v := range h.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
 	}
-	if fwd := strings.TrimSpace(last); net.ParseIP(fwd) != nil {
-		return fwd
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := net.ParseIP(strings.TrimSpace(hops[i]))
+		if ip == nil {
+			return peer
+		}
+		if !ip.IsLoopback() {
+			return ip.String()
+		}
 	}
 	return peer
 }

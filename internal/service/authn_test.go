@@ -17,6 +17,7 @@ func TestClientAddr(t *testing.T) {
 		{"ok/rightmost header", "[::1]:5000", []string{"10.0.0.1", "198.51.100.8"}, "198.51.100.8"},
 		{"error/spoofed from outside", "203.0.113.5:4000", []string{"198.51.100.7"}, "203.0.113.5:4000"},
 		{"error/garbage entry", "127.0.0.1:5000", []string{"not-an-ip"}, "127.0.0.1:5000"},
+		{"ok/gateway behind local nginx", "127.0.0.1:5000", []string{"198.51.100.9, 127.0.0.1"}, "198.51.100.9"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

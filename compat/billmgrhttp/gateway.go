@@ -1,0 +1,168 @@
+package billmgrhttp
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+
+	"connectrpc.com/connect"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+)
+
+// AuthAPI is what the gateway calls of certsvc.v1.AuthService. The generated
+// Connect client satisfies it.
+type AuthAPI interface {
+	Login(context.Context, *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error)
+	CreateLoginKey(context.Context, *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error)
+}
+
+// CatalogAPI is what the gateway calls of certsvc.v1.CatalogService.
+type CatalogAPI interface {
+	ListCountries(context.Context, *certsvcv1.ListCountriesRequest) (*certsvcv1.ListCountriesResponse, error)
+}
+
+// MaxBody bounds a legacy request body; a CSR and its form fit many times.
+const MaxBody = 1 << 20
+
+// Gateway serves the legacy func= API by translating each call into typed
+// RPCs. It decides nothing itself: credentials, access, validation and
+// errors all come from the service, and are only re-expressed here.
+type Gateway struct {
+	auth    AuthAPI
+	catalog CatalogAPI
+	log     *slog.Logger
+	funcs   map[string]funcHandler
+}
+
+// funcHandler serves one legacy function.
+type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
+
+// New returns a Gateway calling auth and catalog.
+func New(auth AuthAPI, catalog CatalogAPI, log *slog.Logger) *Gateway {
+	g := &Gateway{auth: auth, catalog: catalog, log: log}
+	g.funcs = map[string]funcHandler{
+		"auth":                  g.funcAuth,
+		"session.newkey":        g.funcSessionNewKey,
+		"certificate.order.csr": g.funcOrderCSR,
+	}
+	return g
+}
+
+// ServeHTTP implements http.Handler.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	req, err := ParseRequest(r, MaxBody)
+	switch {
+	case errors.Is(err, ErrNotGateway):
+		http.NotFound(w, r)
+		return
+	case errors.Is(err, ErrMethod):
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	case err != nil:
+		// The format is unknown when the request could not be read: xml is
+		// the legacy default.
+		Encode(w, FormatXML, NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
+		return
+	}
+	fn, ok := g.funcs[req.Func]
+	if !ok {
+		g.log.WarnContext(r.Context(), "legacy function missed", "func", req.Func, "params", Redact(req.Params).Encode())
+		Encode(w, req.Out, NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
+		return
+	}
+	doc, err := fn(withCaller(r.Context(), req, r.RemoteAddr), req)
+	if err != nil {
+		doc = errorDoc(req, err)
+	}
+	Encode(w, req.Out, doc)
+}
+
+// withCaller passes the caller's credentials and address to the RPCs made
+// for this request.
+func withCaller(ctx context.Context, req *Request, remote string) context.Context {
+	ctx, call := connect.NewClientContext(ctx)
+	h := call.RequestHeader()
+	switch a := req.Auth; {
+	case a.HasAuthinfo():
+		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(a.Login+":"+a.Password)))
+	case a.Session != "":
+		h.Set("Authorization", "Bearer "+a.Session)
+	}
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		h.Add("X-Forwarded-For", host)
+	}
+	return ctx
+}
+
+// funcAuth logs in with username and password, or with a one-time key, and
+// answers <auth id="SESSION" level="…">SESSION</auth>.
+func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
+	in := &certsvcv1.LoginRequest{Login: req.Auth.Username}
+	if req.Auth.Key != "" {
+		in.Credential = &certsvcv1.LoginRequest_Key{Key: req.Auth.Key}
+	} else {
+		in.Credential = &certsvcv1.LoginRequest_Password{Password: req.Auth.UserPassword}
+	}
+	res, err := g.auth.Login(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	level := levelUser
+	if res.GetUser().GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
+		level = levelAdmin
+	}
+	tok := res.GetToken()
+	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: tok, Attrs: []Attr{
+		{"id", tok}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(res.GetUser().GetId(), 10)},
+	}}), nil
+}
+
+// BILLmanager's numeric access levels, as its auth answers carry them.
+const (
+	levelAdmin = 30
+	levelUser  = 16
+)
+
+// funcSessionNewKey lets an admin create a one-time login key for a user:
+// session.newkey&username=U&key=K (user= is accepted too).
+func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, error) {
+	login := req.Param("username")
+	if login == "" {
+		login = req.Param("user")
+	}
+	_, err := g.auth.CreateLoginKey(ctx, &certsvcv1.CreateLoginKeyRequest{Login: login, Key: req.Param("key")})
+	if err != nil {
+		return nil, err
+	}
+	return NewOK(req.Func, req.Lang, ""), nil
+}
+
+// funcOrderCSR serves the first step of the order wizard. Without sok it is
+// the form with the country list (the documented way to read country ids).
+func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*Doc, error) {
+	if req.Sok {
+		// TODO(#4): key and CSR generation comes with the certificate API (#3).
+		return NewError(req.Func, req.Lang, "missed", req.Func, "sok", message(req.Lang, msgNotYet)), nil
+	}
+	res, err := g.catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
+	if err != nil {
+		return nil, err
+	}
+	country := req.Param("field_country")
+	if country == "" {
+		country = "182"
+	}
+	doc := NewForm(req.Func, req.Lang,
+		F("period", req.Param("period")), F("pricelist", req.Param("pricelist")), F("field_country", country))
+	opts := make([]Option, 0, len(res.GetCountries()))
+	for _, c := range res.GetCountries() {
+		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
+			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
+	}
+	return doc.AddSList("field_country", opts...), nil
+}
