@@ -1,13 +1,14 @@
 package localca
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
+	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
 	"time"
+
+	"certsvc/internal/pki"
 )
 
 // Validation levels accepted in IssueRequest.Validation.
@@ -39,9 +40,6 @@ func mustOID(ids ...uint64) x509.OID {
 // maxCommonNameLen is ub-common-name from RFC 5280.
 const maxCommonNameLen = 64
 
-// minRSABits is the smallest RSA modulus the Baseline Requirements allow.
-const minRSABits = 2048
-
 // IssueRequest describes a certificate for CA.Issue to sign.
 type IssueRequest struct {
 	// CSR is the subscriber's certificate signing request. Only its public
@@ -71,8 +69,8 @@ type IssueRequest struct {
 // Issue signs a TLS server certificate for req with the intermediate and
 // returns it parsed; its DER encoding is in Raw. Send it followed by Chain.
 //
-// Issue checks the CSR's signature and key (RSA of at least 2048 bits, or
-// ECDSA on P-256, P-384 or P-521, and not one of the CA's own keys), that
+// Issue checks the CSR's signature and key (the project's key policy,
+// pki.CheckKeyStrength, and not one of the CA's own keys), that
 // Names is non-empty with no empty name, that Validation is known, that
 // for OV and EV Subject has an organization and a two-letter country code,
 // and that NotAfter is after NotBefore. A NotAfter later than
@@ -154,30 +152,20 @@ func (ca *CA) Issue(req IssueRequest) (*x509.Certificate, error) {
 	return cert, nil
 }
 
-// checkKey checks the CSR's public key and returns the key usage for it.
+// checkKey applies the project's key policy (pki.CheckKeyStrength), refuses
+// the CA's own keys, and returns the key usage the certificate gets.
 func (ca *CA) checkKey(csr *x509.CertificateRequest) (x509.KeyUsage, error) {
-	switch pub := csr.PublicKey.(type) {
-	case *rsa.PublicKey:
-		if bits := pub.N.BitLen(); bits < minRSABits || bits%8 != 0 {
-			return 0, fmt.Errorf("%w: CSR RSA key has %d bits, want at least %d and a multiple of 8",
-				ErrInvalidRequest, bits, minRSABits)
-		}
-		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment, nil
-	case *ecdsa.PublicKey:
-		switch pub.Curve {
-		case elliptic.P256(), elliptic.P384(), elliptic.P521():
-		default:
-			return 0, fmt.Errorf("%w: CSR ECDSA key is on curve %s, want P-256, P-384 or P-521",
-				ErrInvalidRequest, pub.Curve.Params().Name)
-		}
-		if pub.Equal(ca.inter.PublicKey) || pub.Equal(ca.root.PublicKey) {
-			return 0, fmt.Errorf("%w: CSR public key is the CA's own key", ErrInvalidRequest)
-		}
-		return x509.KeyUsageDigitalSignature, nil
-	default:
-		return 0, fmt.Errorf("%w: CSR key type %s is not supported, want RSA or ECDSA",
-			ErrInvalidRequest, csr.PublicKeyAlgorithm)
+	if err := pki.CheckKeyStrength(csr.PublicKey); err != nil {
+		return 0, fmt.Errorf("%w: CSR key: %w", ErrInvalidRequest, err)
 	}
+	if pub, ok := csr.PublicKey.(interface{ Equal(crypto.PublicKey) bool }); ok &&
+		(pub.Equal(ca.inter.PublicKey) || pub.Equal(ca.root.PublicKey)) {
+		return 0, fmt.Errorf("%w: CSR public key is the CA's own key", ErrInvalidRequest)
+	}
+	if _, ok := csr.PublicKey.(*rsa.PublicKey); ok {
+		return x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment, nil
+	}
+	return x509.KeyUsageDigitalSignature, nil
 }
 
 // issuedSubject builds the subject of the certificate for req.

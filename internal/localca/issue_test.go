@@ -245,9 +245,9 @@ func TestIssue(t *testing.T) {
 			}),
 			wantErr: `subject country "Russia"`,
 		},
-		{name: "error/RSA-1024 key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, rsa1024, "a.example") }), wantErr: "RSA key has 1024 bits"},
+		{name: "error/RSA-1024 key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, rsa1024, "a.example") }), wantErr: "RSA key of 1024 bits is too weak"},
 		{name: "error/P-224 key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, p224, "a.example") }), wantErr: "curve P-224"},
-		{name: "error/Ed25519 key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, edKey, "a.example") }), wantErr: "key type Ed25519 is not supported"},
+		{name: "error/Ed25519 key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, edKey, "a.example") }), wantErr: "Ed25519 keys are not accepted"},
 		{name: "error/CA's own key", req: with(dv("a.example"), func(r *localca.IssueRequest) { r.CSR = newCSR(t, interKey, "a.example") }), wantErr: "CA's own key"},
 	}
 	for _, tt := range tests {
