@@ -39,9 +39,11 @@ type AccountEdges struct {
 	Users []*User `json:"users,omitempty"`
 	// LedgerEntries holds the value of the ledger_entries edge.
 	LedgerEntries []*LedgerEntry `json:"ledger_entries,omitempty"`
+	// Certificates holds the value of the certificates edge.
+	Certificates []*Certificate `json:"certificates,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 }
 
 // UsersOrErr returns the Users value or an error if the edge
@@ -60,6 +62,15 @@ func (e AccountEdges) LedgerEntriesOrErr() ([]*LedgerEntry, error) {
 		return e.LedgerEntries, nil
 	}
 	return nil, &NotLoadedError{edge: "ledger_entries"}
+}
+
+// CertificatesOrErr returns the Certificates value or an error if the edge
+// was not loaded in eager-loading.
+func (e AccountEdges) CertificatesOrErr() ([]*Certificate, error) {
+	if e.loadedTypes[2] {
+		return e.Certificates, nil
+	}
+	return nil, &NotLoadedError{edge: "certificates"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -145,6 +156,11 @@ func (_m *Account) QueryUsers() *UserQuery {
 // QueryLedgerEntries queries the "ledger_entries" edge of the Account entity.
 func (_m *Account) QueryLedgerEntries() *LedgerEntryQuery {
 	return NewAccountClient(_m.config).QueryLedgerEntries(_m)
+}
+
+// QueryCertificates queries the "certificates" edge of the Account entity.
+func (_m *Account) QueryCertificates() *CertificateQuery {
+	return NewAccountClient(_m.config).QueryCertificates(_m)
 }
 
 // Update returns a builder for updating this Account.

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/predicate"
 	"certsvc/ent/user"
@@ -28,6 +29,7 @@ type AccountQuery struct {
 	predicates        []predicate.Account
 	withUsers         *UserQuery
 	withLedgerEntries *LedgerEntryQuery
+	withCertificates  *CertificateQuery
 	modifiers         []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
@@ -102,6 +104,28 @@ func (_q *AccountQuery) QueryLedgerEntries() *LedgerEntryQuery {
 			sqlgraph.From(account.Table, account.FieldID, selector),
 			sqlgraph.To(ledgerentry.Table, ledgerentry.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, account.LedgerEntriesTable, account.LedgerEntriesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryCertificates chains the current query on the "certificates" edge.
+func (_q *AccountQuery) QueryCertificates() *CertificateQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, selector),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.CertificatesTable, account.CertificatesColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -303,6 +327,7 @@ func (_q *AccountQuery) Clone() *AccountQuery {
 		predicates:        append([]predicate.Account{}, _q.predicates...),
 		withUsers:         _q.withUsers.Clone(),
 		withLedgerEntries: _q.withLedgerEntries.Clone(),
+		withCertificates:  _q.withCertificates.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -329,6 +354,17 @@ func (_q *AccountQuery) WithLedgerEntries(opts ...func(*LedgerEntryQuery)) *Acco
 		opt(query)
 	}
 	_q.withLedgerEntries = query
+	return _q
+}
+
+// WithCertificates tells the query-builder to eager-load the nodes that are connected to
+// the "certificates" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithCertificates(opts ...func(*CertificateQuery)) *AccountQuery {
+	query := (&CertificateClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withCertificates = query
 	return _q
 }
 
@@ -410,9 +446,10 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 	var (
 		nodes       = []*Account{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withUsers != nil,
 			_q.withLedgerEntries != nil,
+			_q.withCertificates != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -447,6 +484,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		if err := _q.loadLedgerEntries(ctx, query, nodes,
 			func(n *Account) { n.Edges.LedgerEntries = []*LedgerEntry{} },
 			func(n *Account, e *LedgerEntry) { n.Edges.LedgerEntries = append(n.Edges.LedgerEntries, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withCertificates; query != nil {
+		if err := _q.loadCertificates(ctx, query, nodes,
+			func(n *Account) { n.Edges.Certificates = []*Certificate{} },
+			func(n *Account, e *Certificate) { n.Edges.Certificates = append(n.Edges.Certificates, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -501,6 +545,36 @@ func (_q *AccountQuery) loadLedgerEntries(ctx context.Context, query *LedgerEntr
 	}
 	query.Where(predicate.LedgerEntry(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.LedgerEntriesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AccountID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AccountQuery) loadCertificates(ctx context.Context, query *CertificateQuery, nodes []*Account, init func(*Account), assign func(*Account, *Certificate)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int64]*Account)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(certificate.FieldAccountID)
+	}
+	query.Where(predicate.Certificate(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(account.CertificatesColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

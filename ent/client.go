@@ -13,10 +13,16 @@ import (
 
 	"certsvc/ent/account"
 	"certsvc/ent/apikey"
+	"certsvc/ent/auditentry"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
+	"certsvc/ent/processingmodule"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 
@@ -37,6 +43,14 @@ type Client struct {
 	APIKey *APIKeyClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
+	// Certificate is the client for interacting with the Certificate builders.
+	Certificate *CertificateClient
+	// CertificateEvent is the client for interacting with the CertificateEvent builders.
+	CertificateEvent *CertificateEventClient
+	// Job is the client for interacting with the Job builders.
+	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
 	// LoginKey is the client for interacting with the LoginKey builders.
@@ -45,6 +59,10 @@ type Client struct {
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
 	PlanPrice *PlanPriceClient
+	// ProcessingModule is the client for interacting with the ProcessingModule builders.
+	ProcessingModule *ProcessingModuleClient
+	// SavedFilter is the client for interacting with the SavedFilter builders.
+	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -62,10 +80,16 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Account = NewAccountClient(c.config)
+	c.AuditEntry = NewAuditEntryClient(c.config)
+	c.Certificate = NewCertificateClient(c.config)
+	c.CertificateEvent = NewCertificateEventClient(c.config)
+	c.Job = NewJobClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LoginKey = NewLoginKeyClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanPrice = NewPlanPriceClient(c.config)
+	c.ProcessingModule = NewProcessingModuleClient(c.config)
+	c.SavedFilter = NewSavedFilterClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.User = NewUserClient(c.config)
 }
@@ -158,16 +182,22 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:         ctx,
-		config:      cfg,
-		APIKey:      NewAPIKeyClient(cfg),
-		Account:     NewAccountClient(cfg),
-		LedgerEntry: NewLedgerEntryClient(cfg),
-		LoginKey:    NewLoginKeyClient(cfg),
-		Plan:        NewPlanClient(cfg),
-		PlanPrice:   NewPlanPriceClient(cfg),
-		Session:     NewSessionClient(cfg),
-		User:        NewUserClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		APIKey:           NewAPIKeyClient(cfg),
+		Account:          NewAccountClient(cfg),
+		AuditEntry:       NewAuditEntryClient(cfg),
+		Certificate:      NewCertificateClient(cfg),
+		CertificateEvent: NewCertificateEventClient(cfg),
+		Job:              NewJobClient(cfg),
+		LedgerEntry:      NewLedgerEntryClient(cfg),
+		LoginKey:         NewLoginKeyClient(cfg),
+		Plan:             NewPlanClient(cfg),
+		PlanPrice:        NewPlanPriceClient(cfg),
+		ProcessingModule: NewProcessingModuleClient(cfg),
+		SavedFilter:      NewSavedFilterClient(cfg),
+		Session:          NewSessionClient(cfg),
+		User:             NewUserClient(cfg),
 	}, nil
 }
 
@@ -185,16 +215,22 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:         ctx,
-		config:      cfg,
-		APIKey:      NewAPIKeyClient(cfg),
-		Account:     NewAccountClient(cfg),
-		LedgerEntry: NewLedgerEntryClient(cfg),
-		LoginKey:    NewLoginKeyClient(cfg),
-		Plan:        NewPlanClient(cfg),
-		PlanPrice:   NewPlanPriceClient(cfg),
-		Session:     NewSessionClient(cfg),
-		User:        NewUserClient(cfg),
+		ctx:              ctx,
+		config:           cfg,
+		APIKey:           NewAPIKeyClient(cfg),
+		Account:          NewAccountClient(cfg),
+		AuditEntry:       NewAuditEntryClient(cfg),
+		Certificate:      NewCertificateClient(cfg),
+		CertificateEvent: NewCertificateEventClient(cfg),
+		Job:              NewJobClient(cfg),
+		LedgerEntry:      NewLedgerEntryClient(cfg),
+		LoginKey:         NewLoginKeyClient(cfg),
+		Plan:             NewPlanClient(cfg),
+		PlanPrice:        NewPlanPriceClient(cfg),
+		ProcessingModule: NewProcessingModuleClient(cfg),
+		SavedFilter:      NewSavedFilterClient(cfg),
+		Session:          NewSessionClient(cfg),
+		User:             NewUserClient(cfg),
 	}, nil
 }
 
@@ -224,8 +260,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Account, c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.Session,
-		c.User,
+		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
+		c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.ProcessingModule,
+		c.SavedFilter, c.Session, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -235,8 +272,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Account, c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.Session,
-		c.User,
+		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
+		c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.ProcessingModule,
+		c.SavedFilter, c.Session, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -249,6 +287,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIKey.mutate(ctx, m)
 	case *AccountMutation:
 		return c.Account.mutate(ctx, m)
+	case *AuditEntryMutation:
+		return c.AuditEntry.mutate(ctx, m)
+	case *CertificateMutation:
+		return c.Certificate.mutate(ctx, m)
+	case *CertificateEventMutation:
+		return c.CertificateEvent.mutate(ctx, m)
+	case *JobMutation:
+		return c.Job.mutate(ctx, m)
 	case *LedgerEntryMutation:
 		return c.LedgerEntry.mutate(ctx, m)
 	case *LoginKeyMutation:
@@ -257,6 +303,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Plan.mutate(ctx, m)
 	case *PlanPriceMutation:
 		return c.PlanPrice.mutate(ctx, m)
+	case *ProcessingModuleMutation:
+		return c.ProcessingModule.mutate(ctx, m)
+	case *SavedFilterMutation:
+		return c.SavedFilter.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
 	case *UserMutation:
@@ -555,6 +605,22 @@ func (c *AccountClient) QueryLedgerEntries(_m *Account) *LedgerEntryQuery {
 	return query
 }
 
+// QueryCertificates queries the certificates edge of a Account.
+func (c *AccountClient) QueryCertificates(_m *Account) *CertificateQuery {
+	query := (&CertificateClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, id),
+			sqlgraph.To(certificate.Table, certificate.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.CertificatesTable, account.CertificatesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AccountClient) Hooks() []Hook {
 	return c.hooks.Account
@@ -577,6 +643,554 @@ func (c *AccountClient) mutate(ctx context.Context, m *AccountMutation) (Value, 
 		return (&AccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Account mutation op: %q", m.Op())
+	}
+}
+
+// AuditEntryClient is a client for the AuditEntry schema.
+type AuditEntryClient struct {
+	config
+}
+
+// NewAuditEntryClient returns a client for the AuditEntry from the given config.
+func NewAuditEntryClient(c config) *AuditEntryClient {
+	return &AuditEntryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditentry.Hooks(f(g(h())))`.
+func (c *AuditEntryClient) Use(hooks ...Hook) {
+	c.hooks.AuditEntry = append(c.hooks.AuditEntry, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditentry.Intercept(f(g(h())))`.
+func (c *AuditEntryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditEntry = append(c.inters.AuditEntry, interceptors...)
+}
+
+// Create returns a builder for creating a AuditEntry entity.
+func (c *AuditEntryClient) Create() *AuditEntryCreate {
+	mutation := newAuditEntryMutation(c.config, OpCreate)
+	return &AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditEntry entities.
+func (c *AuditEntryClient) CreateBulk(builders ...*AuditEntryCreate) *AuditEntryCreateBulk {
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditEntryClient) MapCreateBulk(slice any, setFunc func(*AuditEntryCreate, int)) *AuditEntryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditEntryCreateBulk{err: fmt.Errorf("calling to AuditEntryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditEntryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditEntryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditEntry.
+func (c *AuditEntryClient) Update() *AuditEntryUpdate {
+	mutation := newAuditEntryMutation(c.config, OpUpdate)
+	return &AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditEntryClient) UpdateOne(_m *AuditEntry) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntry(_m))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditEntryClient) UpdateOneID(id int64) *AuditEntryUpdateOne {
+	mutation := newAuditEntryMutation(c.config, OpUpdateOne, withAuditEntryID(id))
+	return &AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditEntry.
+func (c *AuditEntryClient) Delete() *AuditEntryDelete {
+	mutation := newAuditEntryMutation(c.config, OpDelete)
+	return &AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditEntryClient) DeleteOne(_m *AuditEntry) *AuditEntryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditEntryClient) DeleteOneID(id int64) *AuditEntryDeleteOne {
+	builder := c.Delete().Where(auditentry.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditEntryDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditEntry.
+func (c *AuditEntryClient) Query() *AuditEntryQuery {
+	return &AuditEntryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditEntry},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditEntry entity by its id.
+func (c *AuditEntryClient) Get(ctx context.Context, id int64) (*AuditEntry, error) {
+	return c.Query().Where(auditentry.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditEntryClient) GetX(ctx context.Context, id int64) *AuditEntry {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditEntryClient) Hooks() []Hook {
+	return c.hooks.AuditEntry
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditEntryClient) Interceptors() []Interceptor {
+	return c.inters.AuditEntry
+}
+
+func (c *AuditEntryClient) mutate(ctx context.Context, m *AuditEntryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditEntryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditEntryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditEntryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditEntry mutation op: %q", m.Op())
+	}
+}
+
+// CertificateClient is a client for the Certificate schema.
+type CertificateClient struct {
+	config
+}
+
+// NewCertificateClient returns a client for the Certificate from the given config.
+func NewCertificateClient(c config) *CertificateClient {
+	return &CertificateClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `certificate.Hooks(f(g(h())))`.
+func (c *CertificateClient) Use(hooks ...Hook) {
+	c.hooks.Certificate = append(c.hooks.Certificate, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `certificate.Intercept(f(g(h())))`.
+func (c *CertificateClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Certificate = append(c.inters.Certificate, interceptors...)
+}
+
+// Create returns a builder for creating a Certificate entity.
+func (c *CertificateClient) Create() *CertificateCreate {
+	mutation := newCertificateMutation(c.config, OpCreate)
+	return &CertificateCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Certificate entities.
+func (c *CertificateClient) CreateBulk(builders ...*CertificateCreate) *CertificateCreateBulk {
+	return &CertificateCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CertificateClient) MapCreateBulk(slice any, setFunc func(*CertificateCreate, int)) *CertificateCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CertificateCreateBulk{err: fmt.Errorf("calling to CertificateClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CertificateCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CertificateCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Certificate.
+func (c *CertificateClient) Update() *CertificateUpdate {
+	mutation := newCertificateMutation(c.config, OpUpdate)
+	return &CertificateUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CertificateClient) UpdateOne(_m *Certificate) *CertificateUpdateOne {
+	mutation := newCertificateMutation(c.config, OpUpdateOne, withCertificate(_m))
+	return &CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CertificateClient) UpdateOneID(id int64) *CertificateUpdateOne {
+	mutation := newCertificateMutation(c.config, OpUpdateOne, withCertificateID(id))
+	return &CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Certificate.
+func (c *CertificateClient) Delete() *CertificateDelete {
+	mutation := newCertificateMutation(c.config, OpDelete)
+	return &CertificateDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CertificateClient) DeleteOne(_m *Certificate) *CertificateDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CertificateClient) DeleteOneID(id int64) *CertificateDeleteOne {
+	builder := c.Delete().Where(certificate.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CertificateDeleteOne{builder}
+}
+
+// Query returns a query builder for Certificate.
+func (c *CertificateClient) Query() *CertificateQuery {
+	return &CertificateQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCertificate},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Certificate entity by its id.
+func (c *CertificateClient) Get(ctx context.Context, id int64) (*Certificate, error) {
+	return c.Query().Where(certificate.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CertificateClient) GetX(ctx context.Context, id int64) *Certificate {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a Certificate.
+func (c *CertificateClient) QueryAccount(_m *Certificate) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(certificate.Table, certificate.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, certificate.AccountTable, certificate.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CertificateClient) Hooks() []Hook {
+	return c.hooks.Certificate
+}
+
+// Interceptors returns the client interceptors.
+func (c *CertificateClient) Interceptors() []Interceptor {
+	return c.inters.Certificate
+}
+
+func (c *CertificateClient) mutate(ctx context.Context, m *CertificateMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CertificateCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CertificateUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CertificateUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CertificateDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Certificate mutation op: %q", m.Op())
+	}
+}
+
+// CertificateEventClient is a client for the CertificateEvent schema.
+type CertificateEventClient struct {
+	config
+}
+
+// NewCertificateEventClient returns a client for the CertificateEvent from the given config.
+func NewCertificateEventClient(c config) *CertificateEventClient {
+	return &CertificateEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `certificateevent.Hooks(f(g(h())))`.
+func (c *CertificateEventClient) Use(hooks ...Hook) {
+	c.hooks.CertificateEvent = append(c.hooks.CertificateEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `certificateevent.Intercept(f(g(h())))`.
+func (c *CertificateEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CertificateEvent = append(c.inters.CertificateEvent, interceptors...)
+}
+
+// Create returns a builder for creating a CertificateEvent entity.
+func (c *CertificateEventClient) Create() *CertificateEventCreate {
+	mutation := newCertificateEventMutation(c.config, OpCreate)
+	return &CertificateEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CertificateEvent entities.
+func (c *CertificateEventClient) CreateBulk(builders ...*CertificateEventCreate) *CertificateEventCreateBulk {
+	return &CertificateEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CertificateEventClient) MapCreateBulk(slice any, setFunc func(*CertificateEventCreate, int)) *CertificateEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CertificateEventCreateBulk{err: fmt.Errorf("calling to CertificateEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CertificateEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CertificateEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CertificateEvent.
+func (c *CertificateEventClient) Update() *CertificateEventUpdate {
+	mutation := newCertificateEventMutation(c.config, OpUpdate)
+	return &CertificateEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CertificateEventClient) UpdateOne(_m *CertificateEvent) *CertificateEventUpdateOne {
+	mutation := newCertificateEventMutation(c.config, OpUpdateOne, withCertificateEvent(_m))
+	return &CertificateEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CertificateEventClient) UpdateOneID(id int64) *CertificateEventUpdateOne {
+	mutation := newCertificateEventMutation(c.config, OpUpdateOne, withCertificateEventID(id))
+	return &CertificateEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CertificateEvent.
+func (c *CertificateEventClient) Delete() *CertificateEventDelete {
+	mutation := newCertificateEventMutation(c.config, OpDelete)
+	return &CertificateEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CertificateEventClient) DeleteOne(_m *CertificateEvent) *CertificateEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CertificateEventClient) DeleteOneID(id int64) *CertificateEventDeleteOne {
+	builder := c.Delete().Where(certificateevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CertificateEventDeleteOne{builder}
+}
+
+// Query returns a query builder for CertificateEvent.
+func (c *CertificateEventClient) Query() *CertificateEventQuery {
+	return &CertificateEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCertificateEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CertificateEvent entity by its id.
+func (c *CertificateEventClient) Get(ctx context.Context, id int64) (*CertificateEvent, error) {
+	return c.Query().Where(certificateevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CertificateEventClient) GetX(ctx context.Context, id int64) *CertificateEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CertificateEventClient) Hooks() []Hook {
+	return c.hooks.CertificateEvent
+}
+
+// Interceptors returns the client interceptors.
+func (c *CertificateEventClient) Interceptors() []Interceptor {
+	return c.inters.CertificateEvent
+}
+
+func (c *CertificateEventClient) mutate(ctx context.Context, m *CertificateEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CertificateEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CertificateEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CertificateEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CertificateEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CertificateEvent mutation op: %q", m.Op())
+	}
+}
+
+// JobClient is a client for the Job schema.
+type JobClient struct {
+	config
+}
+
+// NewJobClient returns a client for the Job from the given config.
+func NewJobClient(c config) *JobClient {
+	return &JobClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `job.Hooks(f(g(h())))`.
+func (c *JobClient) Use(hooks ...Hook) {
+	c.hooks.Job = append(c.hooks.Job, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `job.Intercept(f(g(h())))`.
+func (c *JobClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Job = append(c.inters.Job, interceptors...)
+}
+
+// Create returns a builder for creating a Job entity.
+func (c *JobClient) Create() *JobCreate {
+	mutation := newJobMutation(c.config, OpCreate)
+	return &JobCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Job entities.
+func (c *JobClient) CreateBulk(builders ...*JobCreate) *JobCreateBulk {
+	return &JobCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *JobClient) MapCreateBulk(slice any, setFunc func(*JobCreate, int)) *JobCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &JobCreateBulk{err: fmt.Errorf("calling to JobClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*JobCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &JobCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Job.
+func (c *JobClient) Update() *JobUpdate {
+	mutation := newJobMutation(c.config, OpUpdate)
+	return &JobUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *JobClient) UpdateOne(_m *Job) *JobUpdateOne {
+	mutation := newJobMutation(c.config, OpUpdateOne, withJob(_m))
+	return &JobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *JobClient) UpdateOneID(id int64) *JobUpdateOne {
+	mutation := newJobMutation(c.config, OpUpdateOne, withJobID(id))
+	return &JobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Job.
+func (c *JobClient) Delete() *JobDelete {
+	mutation := newJobMutation(c.config, OpDelete)
+	return &JobDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *JobClient) DeleteOne(_m *Job) *JobDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *JobClient) DeleteOneID(id int64) *JobDeleteOne {
+	builder := c.Delete().Where(job.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &JobDeleteOne{builder}
+}
+
+// Query returns a query builder for Job.
+func (c *JobClient) Query() *JobQuery {
+	return &JobQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeJob},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Job entity by its id.
+func (c *JobClient) Get(ctx context.Context, id int64) (*Job, error) {
+	return c.Query().Where(job.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *JobClient) GetX(ctx context.Context, id int64) *Job {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *JobClient) Hooks() []Hook {
+	return c.hooks.Job
+}
+
+// Interceptors returns the client interceptors.
+func (c *JobClient) Interceptors() []Interceptor {
+	return c.inters.Job
+}
+
+func (c *JobClient) mutate(ctx context.Context, m *JobMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&JobCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&JobUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&JobUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&JobDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Job mutation op: %q", m.Op())
 	}
 }
 
@@ -1177,6 +1791,288 @@ func (c *PlanPriceClient) mutate(ctx context.Context, m *PlanPriceMutation) (Val
 	}
 }
 
+// ProcessingModuleClient is a client for the ProcessingModule schema.
+type ProcessingModuleClient struct {
+	config
+}
+
+// NewProcessingModuleClient returns a client for the ProcessingModule from the given config.
+func NewProcessingModuleClient(c config) *ProcessingModuleClient {
+	return &ProcessingModuleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `processingmodule.Hooks(f(g(h())))`.
+func (c *ProcessingModuleClient) Use(hooks ...Hook) {
+	c.hooks.ProcessingModule = append(c.hooks.ProcessingModule, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `processingmodule.Intercept(f(g(h())))`.
+func (c *ProcessingModuleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ProcessingModule = append(c.inters.ProcessingModule, interceptors...)
+}
+
+// Create returns a builder for creating a ProcessingModule entity.
+func (c *ProcessingModuleClient) Create() *ProcessingModuleCreate {
+	mutation := newProcessingModuleMutation(c.config, OpCreate)
+	return &ProcessingModuleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ProcessingModule entities.
+func (c *ProcessingModuleClient) CreateBulk(builders ...*ProcessingModuleCreate) *ProcessingModuleCreateBulk {
+	return &ProcessingModuleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ProcessingModuleClient) MapCreateBulk(slice any, setFunc func(*ProcessingModuleCreate, int)) *ProcessingModuleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ProcessingModuleCreateBulk{err: fmt.Errorf("calling to ProcessingModuleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ProcessingModuleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ProcessingModuleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ProcessingModule.
+func (c *ProcessingModuleClient) Update() *ProcessingModuleUpdate {
+	mutation := newProcessingModuleMutation(c.config, OpUpdate)
+	return &ProcessingModuleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ProcessingModuleClient) UpdateOne(_m *ProcessingModule) *ProcessingModuleUpdateOne {
+	mutation := newProcessingModuleMutation(c.config, OpUpdateOne, withProcessingModule(_m))
+	return &ProcessingModuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ProcessingModuleClient) UpdateOneID(id int64) *ProcessingModuleUpdateOne {
+	mutation := newProcessingModuleMutation(c.config, OpUpdateOne, withProcessingModuleID(id))
+	return &ProcessingModuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ProcessingModule.
+func (c *ProcessingModuleClient) Delete() *ProcessingModuleDelete {
+	mutation := newProcessingModuleMutation(c.config, OpDelete)
+	return &ProcessingModuleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ProcessingModuleClient) DeleteOne(_m *ProcessingModule) *ProcessingModuleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ProcessingModuleClient) DeleteOneID(id int64) *ProcessingModuleDeleteOne {
+	builder := c.Delete().Where(processingmodule.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ProcessingModuleDeleteOne{builder}
+}
+
+// Query returns a query builder for ProcessingModule.
+func (c *ProcessingModuleClient) Query() *ProcessingModuleQuery {
+	return &ProcessingModuleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeProcessingModule},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ProcessingModule entity by its id.
+func (c *ProcessingModuleClient) Get(ctx context.Context, id int64) (*ProcessingModule, error) {
+	return c.Query().Where(processingmodule.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ProcessingModuleClient) GetX(ctx context.Context, id int64) *ProcessingModule {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ProcessingModuleClient) Hooks() []Hook {
+	return c.hooks.ProcessingModule
+}
+
+// Interceptors returns the client interceptors.
+func (c *ProcessingModuleClient) Interceptors() []Interceptor {
+	return c.inters.ProcessingModule
+}
+
+func (c *ProcessingModuleClient) mutate(ctx context.Context, m *ProcessingModuleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ProcessingModuleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ProcessingModuleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ProcessingModuleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ProcessingModuleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ProcessingModule mutation op: %q", m.Op())
+	}
+}
+
+// SavedFilterClient is a client for the SavedFilter schema.
+type SavedFilterClient struct {
+	config
+}
+
+// NewSavedFilterClient returns a client for the SavedFilter from the given config.
+func NewSavedFilterClient(c config) *SavedFilterClient {
+	return &SavedFilterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `savedfilter.Hooks(f(g(h())))`.
+func (c *SavedFilterClient) Use(hooks ...Hook) {
+	c.hooks.SavedFilter = append(c.hooks.SavedFilter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `savedfilter.Intercept(f(g(h())))`.
+func (c *SavedFilterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.SavedFilter = append(c.inters.SavedFilter, interceptors...)
+}
+
+// Create returns a builder for creating a SavedFilter entity.
+func (c *SavedFilterClient) Create() *SavedFilterCreate {
+	mutation := newSavedFilterMutation(c.config, OpCreate)
+	return &SavedFilterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of SavedFilter entities.
+func (c *SavedFilterClient) CreateBulk(builders ...*SavedFilterCreate) *SavedFilterCreateBulk {
+	return &SavedFilterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SavedFilterClient) MapCreateBulk(slice any, setFunc func(*SavedFilterCreate, int)) *SavedFilterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SavedFilterCreateBulk{err: fmt.Errorf("calling to SavedFilterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SavedFilterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SavedFilterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for SavedFilter.
+func (c *SavedFilterClient) Update() *SavedFilterUpdate {
+	mutation := newSavedFilterMutation(c.config, OpUpdate)
+	return &SavedFilterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SavedFilterClient) UpdateOne(_m *SavedFilter) *SavedFilterUpdateOne {
+	mutation := newSavedFilterMutation(c.config, OpUpdateOne, withSavedFilter(_m))
+	return &SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SavedFilterClient) UpdateOneID(id int64) *SavedFilterUpdateOne {
+	mutation := newSavedFilterMutation(c.config, OpUpdateOne, withSavedFilterID(id))
+	return &SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for SavedFilter.
+func (c *SavedFilterClient) Delete() *SavedFilterDelete {
+	mutation := newSavedFilterMutation(c.config, OpDelete)
+	return &SavedFilterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SavedFilterClient) DeleteOne(_m *SavedFilter) *SavedFilterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SavedFilterClient) DeleteOneID(id int64) *SavedFilterDeleteOne {
+	builder := c.Delete().Where(savedfilter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SavedFilterDeleteOne{builder}
+}
+
+// Query returns a query builder for SavedFilter.
+func (c *SavedFilterClient) Query() *SavedFilterQuery {
+	return &SavedFilterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSavedFilter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a SavedFilter entity by its id.
+func (c *SavedFilterClient) Get(ctx context.Context, id int64) (*SavedFilter, error) {
+	return c.Query().Where(savedfilter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SavedFilterClient) GetX(ctx context.Context, id int64) *SavedFilter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a SavedFilter.
+func (c *SavedFilterClient) QueryUser(_m *SavedFilter) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(savedfilter.Table, savedfilter.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, savedfilter.UserTable, savedfilter.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SavedFilterClient) Hooks() []Hook {
+	return c.hooks.SavedFilter
+}
+
+// Interceptors returns the client interceptors.
+func (c *SavedFilterClient) Interceptors() []Interceptor {
+	return c.inters.SavedFilter
+}
+
+func (c *SavedFilterClient) mutate(ctx context.Context, m *SavedFilterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SavedFilterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SavedFilterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SavedFilterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SavedFilterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown SavedFilter mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -1498,6 +2394,22 @@ func (c *UserClient) QueryLoginKeys(_m *User) *LoginKeyQuery {
 	return query
 }
 
+// QuerySavedFilters queries the saved_filters edge of a User.
+func (c *UserClient) QuerySavedFilters(_m *User) *SavedFilterQuery {
+	query := (&SavedFilterClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(savedfilter.Table, savedfilter.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SavedFiltersTable, user.SavedFiltersColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	return c.hooks.User
@@ -1526,11 +2438,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Account, LedgerEntry, LoginKey, Plan, PlanPrice, Session,
+		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
+		LoginKey, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
 		User []ent.Hook
 	}
 	inters struct {
-		APIKey, Account, LedgerEntry, LoginKey, Plan, PlanPrice, Session,
+		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
+		LoginKey, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
 		User []ent.Interceptor
 	}
 )

@@ -5,10 +5,16 @@ package ent
 import (
 	"certsvc/ent/account"
 	"certsvc/ent/apikey"
+	"certsvc/ent/auditentry"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
+	"certsvc/ent/processingmodule"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	"context"
@@ -80,14 +86,20 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:      apikey.ValidColumn,
-			account.Table:     account.ValidColumn,
-			ledgerentry.Table: ledgerentry.ValidColumn,
-			loginkey.Table:    loginkey.ValidColumn,
-			plan.Table:        plan.ValidColumn,
-			planprice.Table:   planprice.ValidColumn,
-			session.Table:     session.ValidColumn,
-			user.Table:        user.ValidColumn,
+			apikey.Table:           apikey.ValidColumn,
+			account.Table:          account.ValidColumn,
+			auditentry.Table:       auditentry.ValidColumn,
+			certificate.Table:      certificate.ValidColumn,
+			certificateevent.Table: certificateevent.ValidColumn,
+			job.Table:              job.ValidColumn,
+			ledgerentry.Table:      ledgerentry.ValidColumn,
+			loginkey.Table:         loginkey.ValidColumn,
+			plan.Table:             plan.ValidColumn,
+			planprice.Table:        planprice.ValidColumn,
+			processingmodule.Table: processingmodule.ValidColumn,
+			savedfilter.Table:      savedfilter.ValidColumn,
+			session.Table:          session.ValidColumn,
+			user.Table:             user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

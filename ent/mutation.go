@@ -5,13 +5,20 @@ package ent
 import (
 	"certsvc/ent/account"
 	"certsvc/ent/apikey"
+	"certsvc/ent/auditentry"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
+	"certsvc/ent/processingmodule"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/internal/certdata"
 	"context"
 	"errors"
 	"fmt"
@@ -31,14 +38,20 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey      = "APIKey"
-	TypeAccount     = "Account"
-	TypeLedgerEntry = "LedgerEntry"
-	TypeLoginKey    = "LoginKey"
-	TypePlan        = "Plan"
-	TypePlanPrice   = "PlanPrice"
-	TypeSession     = "Session"
-	TypeUser        = "User"
+	TypeAPIKey           = "APIKey"
+	TypeAccount          = "Account"
+	TypeAuditEntry       = "AuditEntry"
+	TypeCertificate      = "Certificate"
+	TypeCertificateEvent = "CertificateEvent"
+	TypeJob              = "Job"
+	TypeLedgerEntry      = "LedgerEntry"
+	TypeLoginKey         = "LoginKey"
+	TypePlan             = "Plan"
+	TypePlanPrice        = "PlanPrice"
+	TypeProcessingModule = "ProcessingModule"
+	TypeSavedFilter      = "SavedFilter"
+	TypeSession          = "Session"
+	TypeUser             = "User"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -814,6 +827,9 @@ type AccountMutation struct {
 	ledger_entries        map[int64]struct{}
 	removedledger_entries map[int64]struct{}
 	clearedledger_entries bool
+	certificates          map[int64]struct{}
+	removedcertificates   map[int64]struct{}
+	clearedcertificates   bool
 	done                  bool
 	oldValue              func(context.Context) (*Account, error)
 	predicates            []predicate.Account
@@ -1231,6 +1247,60 @@ func (m *AccountMutation) ResetLedgerEntries() {
 	m.removedledger_entries = nil
 }
 
+// AddCertificateIDs adds the "certificates" edge to the Certificate entity by ids.
+func (m *AccountMutation) AddCertificateIDs(ids ...int64) {
+	if m.certificates == nil {
+		m.certificates = make(map[int64]struct{})
+	}
+	for i := range ids {
+		m.certificates[ids[i]] = struct{}{}
+	}
+}
+
+// ClearCertificates clears the "certificates" edge to the Certificate entity.
+func (m *AccountMutation) ClearCertificates() {
+	m.clearedcertificates = true
+}
+
+// CertificatesCleared reports if the "certificates" edge to the Certificate entity was cleared.
+func (m *AccountMutation) CertificatesCleared() bool {
+	return m.clearedcertificates
+}
+
+// RemoveCertificateIDs removes the "certificates" edge to the Certificate entity by IDs.
+func (m *AccountMutation) RemoveCertificateIDs(ids ...int64) {
+	if m.removedcertificates == nil {
+		m.removedcertificates = make(map[int64]struct{})
+	}
+	for i := range ids {
+		delete(m.certificates, ids[i])
+		m.removedcertificates[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedCertificates returns the removed IDs of the "certificates" edge to the Certificate entity.
+func (m *AccountMutation) RemovedCertificatesIDs() (ids []int64) {
+	for id := range m.removedcertificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// CertificatesIDs returns the "certificates" edge IDs in the mutation.
+func (m *AccountMutation) CertificatesIDs() (ids []int64) {
+	for id := range m.certificates {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetCertificates resets all changes to the "certificates" edge.
+func (m *AccountMutation) ResetCertificates() {
+	m.certificates = nil
+	m.clearedcertificates = false
+	m.removedcertificates = nil
+}
+
 // Where appends a list predicates to the AccountMutation builder.
 func (m *AccountMutation) Where(ps ...predicate.Account) {
 	m.predicates = append(m.predicates, ps...)
@@ -1447,12 +1517,15 @@ func (m *AccountMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccountMutation) AddedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.users != nil {
 		edges = append(edges, account.EdgeUsers)
 	}
 	if m.ledger_entries != nil {
 		edges = append(edges, account.EdgeLedgerEntries)
+	}
+	if m.certificates != nil {
+		edges = append(edges, account.EdgeCertificates)
 	}
 	return edges
 }
@@ -1473,18 +1546,27 @@ func (m *AccountMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.certificates))
+		for id := range m.certificates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccountMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.removedusers != nil {
 		edges = append(edges, account.EdgeUsers)
 	}
 	if m.removedledger_entries != nil {
 		edges = append(edges, account.EdgeLedgerEntries)
+	}
+	if m.removedcertificates != nil {
+		edges = append(edges, account.EdgeCertificates)
 	}
 	return edges
 }
@@ -1505,18 +1587,27 @@ func (m *AccountMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeCertificates:
+		ids := make([]ent.Value, 0, len(m.removedcertificates))
+		for id := range m.removedcertificates {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccountMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 2)
+	edges := make([]string, 0, 3)
 	if m.clearedusers {
 		edges = append(edges, account.EdgeUsers)
 	}
 	if m.clearedledger_entries {
 		edges = append(edges, account.EdgeLedgerEntries)
+	}
+	if m.clearedcertificates {
+		edges = append(edges, account.EdgeCertificates)
 	}
 	return edges
 }
@@ -1529,6 +1620,8 @@ func (m *AccountMutation) EdgeCleared(name string) bool {
 		return m.clearedusers
 	case account.EdgeLedgerEntries:
 		return m.clearedledger_entries
+	case account.EdgeCertificates:
+		return m.clearedcertificates
 	}
 	return false
 }
@@ -1551,8 +1644,5579 @@ func (m *AccountMutation) ResetEdge(name string) error {
 	case account.EdgeLedgerEntries:
 		m.ResetLedgerEntries()
 		return nil
+	case account.EdgeCertificates:
+		m.ResetCertificates()
+		return nil
 	}
 	return fmt.Errorf("unknown Account edge %s", name)
+}
+
+// AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.
+type AuditEntryMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int64
+	create_time      *time.Time
+	actor_user_id    *int64
+	addactor_user_id *int64
+	actor_login      *string
+	action           *string
+	target           *string
+	detail           *string
+	client_address   *string
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*AuditEntry, error)
+	predicates       []predicate.AuditEntry
+}
+
+var _ ent.Mutation = (*AuditEntryMutation)(nil)
+
+// auditentryOption allows management of the mutation configuration using functional options.
+type auditentryOption func(*AuditEntryMutation)
+
+// newAuditEntryMutation creates new mutation for the AuditEntry entity.
+func newAuditEntryMutation(c config, op Op, opts ...auditentryOption) *AuditEntryMutation {
+	m := &AuditEntryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditEntry,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditEntryID sets the ID field of the mutation.
+func withAuditEntryID(id int64) auditentryOption {
+	return func(m *AuditEntryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditEntry
+		)
+		m.oldValue = func(ctx context.Context) (*AuditEntry, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditEntry.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditEntry sets the old AuditEntry of the mutation.
+func withAuditEntry(node *AuditEntry) auditentryOption {
+	return func(m *AuditEntryMutation) {
+		m.oldValue = func(context.Context) (*AuditEntry, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditEntryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditEntryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AuditEntry entities.
+func (m *AuditEntryMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditEntryMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditEntryMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditEntry.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *AuditEntryMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *AuditEntryMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *AuditEntryMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetActorUserID sets the "actor_user_id" field.
+func (m *AuditEntryMutation) SetActorUserID(i int64) {
+	m.actor_user_id = &i
+	m.addactor_user_id = nil
+}
+
+// ActorUserID returns the value of the "actor_user_id" field in the mutation.
+func (m *AuditEntryMutation) ActorUserID() (r int64, exists bool) {
+	v := m.actor_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorUserID returns the old "actor_user_id" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldActorUserID(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorUserID: %w", err)
+	}
+	return oldValue.ActorUserID, nil
+}
+
+// AddActorUserID adds i to the "actor_user_id" field.
+func (m *AuditEntryMutation) AddActorUserID(i int64) {
+	if m.addactor_user_id != nil {
+		*m.addactor_user_id += i
+	} else {
+		m.addactor_user_id = &i
+	}
+}
+
+// AddedActorUserID returns the value that was added to the "actor_user_id" field in this mutation.
+func (m *AuditEntryMutation) AddedActorUserID() (r int64, exists bool) {
+	v := m.addactor_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearActorUserID clears the value of the "actor_user_id" field.
+func (m *AuditEntryMutation) ClearActorUserID() {
+	m.actor_user_id = nil
+	m.addactor_user_id = nil
+	m.clearedFields[auditentry.FieldActorUserID] = struct{}{}
+}
+
+// ActorUserIDCleared returns if the "actor_user_id" field was cleared in this mutation.
+func (m *AuditEntryMutation) ActorUserIDCleared() bool {
+	_, ok := m.clearedFields[auditentry.FieldActorUserID]
+	return ok
+}
+
+// ResetActorUserID resets all changes to the "actor_user_id" field.
+func (m *AuditEntryMutation) ResetActorUserID() {
+	m.actor_user_id = nil
+	m.addactor_user_id = nil
+	delete(m.clearedFields, auditentry.FieldActorUserID)
+}
+
+// SetActorLogin sets the "actor_login" field.
+func (m *AuditEntryMutation) SetActorLogin(s string) {
+	m.actor_login = &s
+}
+
+// ActorLogin returns the value of the "actor_login" field in the mutation.
+func (m *AuditEntryMutation) ActorLogin() (r string, exists bool) {
+	v := m.actor_login
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorLogin returns the old "actor_login" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldActorLogin(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorLogin is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorLogin requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorLogin: %w", err)
+	}
+	return oldValue.ActorLogin, nil
+}
+
+// ResetActorLogin resets all changes to the "actor_login" field.
+func (m *AuditEntryMutation) ResetActorLogin() {
+	m.actor_login = nil
+}
+
+// SetAction sets the "action" field.
+func (m *AuditEntryMutation) SetAction(s string) {
+	m.action = &s
+}
+
+// Action returns the value of the "action" field in the mutation.
+func (m *AuditEntryMutation) Action() (r string, exists bool) {
+	v := m.action
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAction returns the old "action" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldAction(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAction is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAction requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAction: %w", err)
+	}
+	return oldValue.Action, nil
+}
+
+// ResetAction resets all changes to the "action" field.
+func (m *AuditEntryMutation) ResetAction() {
+	m.action = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *AuditEntryMutation) SetTarget(s string) {
+	m.target = &s
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *AuditEntryMutation) Target() (r string, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldTarget(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *AuditEntryMutation) ResetTarget() {
+	m.target = nil
+}
+
+// SetDetail sets the "detail" field.
+func (m *AuditEntryMutation) SetDetail(s string) {
+	m.detail = &s
+}
+
+// Detail returns the value of the "detail" field in the mutation.
+func (m *AuditEntryMutation) Detail() (r string, exists bool) {
+	v := m.detail
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDetail returns the old "detail" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldDetail(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDetail is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDetail requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDetail: %w", err)
+	}
+	return oldValue.Detail, nil
+}
+
+// ResetDetail resets all changes to the "detail" field.
+func (m *AuditEntryMutation) ResetDetail() {
+	m.detail = nil
+}
+
+// SetClientAddress sets the "client_address" field.
+func (m *AuditEntryMutation) SetClientAddress(s string) {
+	m.client_address = &s
+}
+
+// ClientAddress returns the value of the "client_address" field in the mutation.
+func (m *AuditEntryMutation) ClientAddress() (r string, exists bool) {
+	v := m.client_address
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientAddress returns the old "client_address" field's value of the AuditEntry entity.
+// If the AuditEntry object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEntryMutation) OldClientAddress(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientAddress is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientAddress requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientAddress: %w", err)
+	}
+	return oldValue.ClientAddress, nil
+}
+
+// ResetClientAddress resets all changes to the "client_address" field.
+func (m *AuditEntryMutation) ResetClientAddress() {
+	m.client_address = nil
+}
+
+// Where appends a list predicates to the AuditEntryMutation builder.
+func (m *AuditEntryMutation) Where(ps ...predicate.AuditEntry) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditEntryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditEntryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditEntry, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditEntryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditEntryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditEntry).
+func (m *AuditEntryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditEntryMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.create_time != nil {
+		fields = append(fields, auditentry.FieldCreateTime)
+	}
+	if m.actor_user_id != nil {
+		fields = append(fields, auditentry.FieldActorUserID)
+	}
+	if m.actor_login != nil {
+		fields = append(fields, auditentry.FieldActorLogin)
+	}
+	if m.action != nil {
+		fields = append(fields, auditentry.FieldAction)
+	}
+	if m.target != nil {
+		fields = append(fields, auditentry.FieldTarget)
+	}
+	if m.detail != nil {
+		fields = append(fields, auditentry.FieldDetail)
+	}
+	if m.client_address != nil {
+		fields = append(fields, auditentry.FieldClientAddress)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditEntryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case auditentry.FieldCreateTime:
+		return m.CreateTime()
+	case auditentry.FieldActorUserID:
+		return m.ActorUserID()
+	case auditentry.FieldActorLogin:
+		return m.ActorLogin()
+	case auditentry.FieldAction:
+		return m.Action()
+	case auditentry.FieldTarget:
+		return m.Target()
+	case auditentry.FieldDetail:
+		return m.Detail()
+	case auditentry.FieldClientAddress:
+		return m.ClientAddress()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditEntryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case auditentry.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case auditentry.FieldActorUserID:
+		return m.OldActorUserID(ctx)
+	case auditentry.FieldActorLogin:
+		return m.OldActorLogin(ctx)
+	case auditentry.FieldAction:
+		return m.OldAction(ctx)
+	case auditentry.FieldTarget:
+		return m.OldTarget(ctx)
+	case auditentry.FieldDetail:
+		return m.OldDetail(ctx)
+	case auditentry.FieldClientAddress:
+		return m.OldClientAddress(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditEntry field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditEntryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case auditentry.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case auditentry.FieldActorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorUserID(v)
+		return nil
+	case auditentry.FieldActorLogin:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorLogin(v)
+		return nil
+	case auditentry.FieldAction:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAction(v)
+		return nil
+	case auditentry.FieldTarget:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	case auditentry.FieldDetail:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDetail(v)
+		return nil
+	case auditentry.FieldClientAddress:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientAddress(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEntry field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditEntryMutation) AddedFields() []string {
+	var fields []string
+	if m.addactor_user_id != nil {
+		fields = append(fields, auditentry.FieldActorUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditEntryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditentry.FieldActorUserID:
+		return m.AddedActorUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditEntryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case auditentry.FieldActorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActorUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEntry numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditEntryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(auditentry.FieldActorUserID) {
+		fields = append(fields, auditentry.FieldActorUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditEntryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditEntryMutation) ClearField(name string) error {
+	switch name {
+	case auditentry.FieldActorUserID:
+		m.ClearActorUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEntry nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditEntryMutation) ResetField(name string) error {
+	switch name {
+	case auditentry.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case auditentry.FieldActorUserID:
+		m.ResetActorUserID()
+		return nil
+	case auditentry.FieldActorLogin:
+		m.ResetActorLogin()
+		return nil
+	case auditentry.FieldAction:
+		m.ResetAction()
+		return nil
+	case auditentry.FieldTarget:
+		m.ResetTarget()
+		return nil
+	case auditentry.FieldDetail:
+		m.ResetDetail()
+		return nil
+	case auditentry.FieldClientAddress:
+		m.ResetClientAddress()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditEntry field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditEntryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditEntryMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditEntryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditEntryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditEntryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditEntryMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditEntryMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AuditEntry unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditEntryMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AuditEntry edge %s", name)
+}
+
+// CertificateMutation represents an operation that mutates the Certificate nodes in the graph.
+type CertificateMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int64
+	create_time             *time.Time
+	update_time             *time.Time
+	plan_id                 *int64
+	addplan_id              *int64
+	period_months           *int32
+	addperiod_months        *int32
+	state                   *certificate.State
+	status_message          *string
+	common_name             *string
+	extra_names             *[]string
+	appendextra_names       []string
+	extra_name_slots        *int32
+	addextra_name_slots     *int32
+	subject                 *certdata.Subject
+	pending_subject         **certdata.Subject
+	admin_contact           *certdata.Contact
+	tech_contact            *certdata.Contact
+	organization            *certdata.Organization
+	validations             *[]certdata.Validation
+	appendvalidations       []certdata.Validation
+	auto_renew              *bool
+	client_reference        *string
+	idempotency_key         *string
+	processing_module_id    *int64
+	addprocessing_module_id *int64
+	ca_order_id             *string
+	remote_state            *[]byte
+	_op                     *string
+	op_ref                  *string
+	op_sent_time            *time.Time
+	cost_minor              *int64
+	addcost_minor           *int64
+	currency                *string
+	csr_pem                 *string
+	private_key             *string
+	key_algorithm           *string
+	next_csr_pem            *string
+	next_private_key        *string
+	cert_pem                *string
+	chain_pem               *string
+	serial_number           *string
+	not_before              *time.Time
+	not_after               *time.Time
+	paid_until              *time.Time
+	issue_time              *time.Time
+	clearedFields           map[string]struct{}
+	account                 *int64
+	clearedaccount          bool
+	done                    bool
+	oldValue                func(context.Context) (*Certificate, error)
+	predicates              []predicate.Certificate
+}
+
+var _ ent.Mutation = (*CertificateMutation)(nil)
+
+// certificateOption allows management of the mutation configuration using functional options.
+type certificateOption func(*CertificateMutation)
+
+// newCertificateMutation creates new mutation for the Certificate entity.
+func newCertificateMutation(c config, op Op, opts ...certificateOption) *CertificateMutation {
+	m := &CertificateMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCertificate,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCertificateID sets the ID field of the mutation.
+func withCertificateID(id int64) certificateOption {
+	return func(m *CertificateMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Certificate
+		)
+		m.oldValue = func(ctx context.Context) (*Certificate, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Certificate.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCertificate sets the old Certificate of the mutation.
+func withCertificate(node *Certificate) certificateOption {
+	return func(m *CertificateMutation) {
+		m.oldValue = func(context.Context) (*Certificate, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CertificateMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CertificateMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Certificate entities.
+func (m *CertificateMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CertificateMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CertificateMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Certificate.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *CertificateMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *CertificateMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *CertificateMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *CertificateMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *CertificateMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *CertificateMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *CertificateMutation) SetAccountID(i int64) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *CertificateMutation) AccountID() (r int64, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *CertificateMutation) ResetAccountID() {
+	m.account = nil
+}
+
+// SetPlanID sets the "plan_id" field.
+func (m *CertificateMutation) SetPlanID(i int64) {
+	m.plan_id = &i
+	m.addplan_id = nil
+}
+
+// PlanID returns the value of the "plan_id" field in the mutation.
+func (m *CertificateMutation) PlanID() (r int64, exists bool) {
+	v := m.plan_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlanID returns the old "plan_id" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPlanID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlanID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlanID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlanID: %w", err)
+	}
+	return oldValue.PlanID, nil
+}
+
+// AddPlanID adds i to the "plan_id" field.
+func (m *CertificateMutation) AddPlanID(i int64) {
+	if m.addplan_id != nil {
+		*m.addplan_id += i
+	} else {
+		m.addplan_id = &i
+	}
+}
+
+// AddedPlanID returns the value that was added to the "plan_id" field in this mutation.
+func (m *CertificateMutation) AddedPlanID() (r int64, exists bool) {
+	v := m.addplan_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPlanID resets all changes to the "plan_id" field.
+func (m *CertificateMutation) ResetPlanID() {
+	m.plan_id = nil
+	m.addplan_id = nil
+}
+
+// SetPeriodMonths sets the "period_months" field.
+func (m *CertificateMutation) SetPeriodMonths(i int32) {
+	m.period_months = &i
+	m.addperiod_months = nil
+}
+
+// PeriodMonths returns the value of the "period_months" field in the mutation.
+func (m *CertificateMutation) PeriodMonths() (r int32, exists bool) {
+	v := m.period_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodMonths returns the old "period_months" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPeriodMonths(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodMonths: %w", err)
+	}
+	return oldValue.PeriodMonths, nil
+}
+
+// AddPeriodMonths adds i to the "period_months" field.
+func (m *CertificateMutation) AddPeriodMonths(i int32) {
+	if m.addperiod_months != nil {
+		*m.addperiod_months += i
+	} else {
+		m.addperiod_months = &i
+	}
+}
+
+// AddedPeriodMonths returns the value that was added to the "period_months" field in this mutation.
+func (m *CertificateMutation) AddedPeriodMonths() (r int32, exists bool) {
+	v := m.addperiod_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPeriodMonths resets all changes to the "period_months" field.
+func (m *CertificateMutation) ResetPeriodMonths() {
+	m.period_months = nil
+	m.addperiod_months = nil
+}
+
+// SetState sets the "state" field.
+func (m *CertificateMutation) SetState(c certificate.State) {
+	m.state = &c
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *CertificateMutation) State() (r certificate.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldState(ctx context.Context) (v certificate.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *CertificateMutation) ResetState() {
+	m.state = nil
+}
+
+// SetStatusMessage sets the "status_message" field.
+func (m *CertificateMutation) SetStatusMessage(s string) {
+	m.status_message = &s
+}
+
+// StatusMessage returns the value of the "status_message" field in the mutation.
+func (m *CertificateMutation) StatusMessage() (r string, exists bool) {
+	v := m.status_message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatusMessage returns the old "status_message" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldStatusMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatusMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatusMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatusMessage: %w", err)
+	}
+	return oldValue.StatusMessage, nil
+}
+
+// ResetStatusMessage resets all changes to the "status_message" field.
+func (m *CertificateMutation) ResetStatusMessage() {
+	m.status_message = nil
+}
+
+// SetCommonName sets the "common_name" field.
+func (m *CertificateMutation) SetCommonName(s string) {
+	m.common_name = &s
+}
+
+// CommonName returns the value of the "common_name" field in the mutation.
+func (m *CertificateMutation) CommonName() (r string, exists bool) {
+	v := m.common_name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommonName returns the old "common_name" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCommonName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommonName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommonName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommonName: %w", err)
+	}
+	return oldValue.CommonName, nil
+}
+
+// ResetCommonName resets all changes to the "common_name" field.
+func (m *CertificateMutation) ResetCommonName() {
+	m.common_name = nil
+}
+
+// SetExtraNames sets the "extra_names" field.
+func (m *CertificateMutation) SetExtraNames(s []string) {
+	m.extra_names = &s
+	m.appendextra_names = nil
+}
+
+// ExtraNames returns the value of the "extra_names" field in the mutation.
+func (m *CertificateMutation) ExtraNames() (r []string, exists bool) {
+	v := m.extra_names
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtraNames returns the old "extra_names" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldExtraNames(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtraNames is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtraNames requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtraNames: %w", err)
+	}
+	return oldValue.ExtraNames, nil
+}
+
+// AppendExtraNames adds s to the "extra_names" field.
+func (m *CertificateMutation) AppendExtraNames(s []string) {
+	m.appendextra_names = append(m.appendextra_names, s...)
+}
+
+// AppendedExtraNames returns the list of values that were appended to the "extra_names" field in this mutation.
+func (m *CertificateMutation) AppendedExtraNames() ([]string, bool) {
+	if len(m.appendextra_names) == 0 {
+		return nil, false
+	}
+	return m.appendextra_names, true
+}
+
+// ClearExtraNames clears the value of the "extra_names" field.
+func (m *CertificateMutation) ClearExtraNames() {
+	m.extra_names = nil
+	m.appendextra_names = nil
+	m.clearedFields[certificate.FieldExtraNames] = struct{}{}
+}
+
+// ExtraNamesCleared returns if the "extra_names" field was cleared in this mutation.
+func (m *CertificateMutation) ExtraNamesCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldExtraNames]
+	return ok
+}
+
+// ResetExtraNames resets all changes to the "extra_names" field.
+func (m *CertificateMutation) ResetExtraNames() {
+	m.extra_names = nil
+	m.appendextra_names = nil
+	delete(m.clearedFields, certificate.FieldExtraNames)
+}
+
+// SetExtraNameSlots sets the "extra_name_slots" field.
+func (m *CertificateMutation) SetExtraNameSlots(i int32) {
+	m.extra_name_slots = &i
+	m.addextra_name_slots = nil
+}
+
+// ExtraNameSlots returns the value of the "extra_name_slots" field in the mutation.
+func (m *CertificateMutation) ExtraNameSlots() (r int32, exists bool) {
+	v := m.extra_name_slots
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExtraNameSlots returns the old "extra_name_slots" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldExtraNameSlots(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExtraNameSlots is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExtraNameSlots requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExtraNameSlots: %w", err)
+	}
+	return oldValue.ExtraNameSlots, nil
+}
+
+// AddExtraNameSlots adds i to the "extra_name_slots" field.
+func (m *CertificateMutation) AddExtraNameSlots(i int32) {
+	if m.addextra_name_slots != nil {
+		*m.addextra_name_slots += i
+	} else {
+		m.addextra_name_slots = &i
+	}
+}
+
+// AddedExtraNameSlots returns the value that was added to the "extra_name_slots" field in this mutation.
+func (m *CertificateMutation) AddedExtraNameSlots() (r int32, exists bool) {
+	v := m.addextra_name_slots
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetExtraNameSlots resets all changes to the "extra_name_slots" field.
+func (m *CertificateMutation) ResetExtraNameSlots() {
+	m.extra_name_slots = nil
+	m.addextra_name_slots = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *CertificateMutation) SetSubject(c certdata.Subject) {
+	m.subject = &c
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *CertificateMutation) Subject() (r certdata.Subject, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldSubject(ctx context.Context) (v certdata.Subject, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *CertificateMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetPendingSubject sets the "pending_subject" field.
+func (m *CertificateMutation) SetPendingSubject(c *certdata.Subject) {
+	m.pending_subject = &c
+}
+
+// PendingSubject returns the value of the "pending_subject" field in the mutation.
+func (m *CertificateMutation) PendingSubject() (r *certdata.Subject, exists bool) {
+	v := m.pending_subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPendingSubject returns the old "pending_subject" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPendingSubject(ctx context.Context) (v *certdata.Subject, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPendingSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPendingSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPendingSubject: %w", err)
+	}
+	return oldValue.PendingSubject, nil
+}
+
+// ClearPendingSubject clears the value of the "pending_subject" field.
+func (m *CertificateMutation) ClearPendingSubject() {
+	m.pending_subject = nil
+	m.clearedFields[certificate.FieldPendingSubject] = struct{}{}
+}
+
+// PendingSubjectCleared returns if the "pending_subject" field was cleared in this mutation.
+func (m *CertificateMutation) PendingSubjectCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldPendingSubject]
+	return ok
+}
+
+// ResetPendingSubject resets all changes to the "pending_subject" field.
+func (m *CertificateMutation) ResetPendingSubject() {
+	m.pending_subject = nil
+	delete(m.clearedFields, certificate.FieldPendingSubject)
+}
+
+// SetAdminContact sets the "admin_contact" field.
+func (m *CertificateMutation) SetAdminContact(c certdata.Contact) {
+	m.admin_contact = &c
+}
+
+// AdminContact returns the value of the "admin_contact" field in the mutation.
+func (m *CertificateMutation) AdminContact() (r certdata.Contact, exists bool) {
+	v := m.admin_contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAdminContact returns the old "admin_contact" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldAdminContact(ctx context.Context) (v certdata.Contact, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAdminContact is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAdminContact requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAdminContact: %w", err)
+	}
+	return oldValue.AdminContact, nil
+}
+
+// ClearAdminContact clears the value of the "admin_contact" field.
+func (m *CertificateMutation) ClearAdminContact() {
+	m.admin_contact = nil
+	m.clearedFields[certificate.FieldAdminContact] = struct{}{}
+}
+
+// AdminContactCleared returns if the "admin_contact" field was cleared in this mutation.
+func (m *CertificateMutation) AdminContactCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldAdminContact]
+	return ok
+}
+
+// ResetAdminContact resets all changes to the "admin_contact" field.
+func (m *CertificateMutation) ResetAdminContact() {
+	m.admin_contact = nil
+	delete(m.clearedFields, certificate.FieldAdminContact)
+}
+
+// SetTechContact sets the "tech_contact" field.
+func (m *CertificateMutation) SetTechContact(c certdata.Contact) {
+	m.tech_contact = &c
+}
+
+// TechContact returns the value of the "tech_contact" field in the mutation.
+func (m *CertificateMutation) TechContact() (r certdata.Contact, exists bool) {
+	v := m.tech_contact
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTechContact returns the old "tech_contact" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldTechContact(ctx context.Context) (v certdata.Contact, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTechContact is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTechContact requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTechContact: %w", err)
+	}
+	return oldValue.TechContact, nil
+}
+
+// ClearTechContact clears the value of the "tech_contact" field.
+func (m *CertificateMutation) ClearTechContact() {
+	m.tech_contact = nil
+	m.clearedFields[certificate.FieldTechContact] = struct{}{}
+}
+
+// TechContactCleared returns if the "tech_contact" field was cleared in this mutation.
+func (m *CertificateMutation) TechContactCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldTechContact]
+	return ok
+}
+
+// ResetTechContact resets all changes to the "tech_contact" field.
+func (m *CertificateMutation) ResetTechContact() {
+	m.tech_contact = nil
+	delete(m.clearedFields, certificate.FieldTechContact)
+}
+
+// SetOrganization sets the "organization" field.
+func (m *CertificateMutation) SetOrganization(c certdata.Organization) {
+	m.organization = &c
+}
+
+// Organization returns the value of the "organization" field in the mutation.
+func (m *CertificateMutation) Organization() (r certdata.Organization, exists bool) {
+	v := m.organization
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOrganization returns the old "organization" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldOrganization(ctx context.Context) (v certdata.Organization, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOrganization is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOrganization requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOrganization: %w", err)
+	}
+	return oldValue.Organization, nil
+}
+
+// ClearOrganization clears the value of the "organization" field.
+func (m *CertificateMutation) ClearOrganization() {
+	m.organization = nil
+	m.clearedFields[certificate.FieldOrganization] = struct{}{}
+}
+
+// OrganizationCleared returns if the "organization" field was cleared in this mutation.
+func (m *CertificateMutation) OrganizationCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldOrganization]
+	return ok
+}
+
+// ResetOrganization resets all changes to the "organization" field.
+func (m *CertificateMutation) ResetOrganization() {
+	m.organization = nil
+	delete(m.clearedFields, certificate.FieldOrganization)
+}
+
+// SetValidations sets the "validations" field.
+func (m *CertificateMutation) SetValidations(c []certdata.Validation) {
+	m.validations = &c
+	m.appendvalidations = nil
+}
+
+// Validations returns the value of the "validations" field in the mutation.
+func (m *CertificateMutation) Validations() (r []certdata.Validation, exists bool) {
+	v := m.validations
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidations returns the old "validations" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldValidations(ctx context.Context) (v []certdata.Validation, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidations is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidations requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidations: %w", err)
+	}
+	return oldValue.Validations, nil
+}
+
+// AppendValidations adds c to the "validations" field.
+func (m *CertificateMutation) AppendValidations(c []certdata.Validation) {
+	m.appendvalidations = append(m.appendvalidations, c...)
+}
+
+// AppendedValidations returns the list of values that were appended to the "validations" field in this mutation.
+func (m *CertificateMutation) AppendedValidations() ([]certdata.Validation, bool) {
+	if len(m.appendvalidations) == 0 {
+		return nil, false
+	}
+	return m.appendvalidations, true
+}
+
+// ClearValidations clears the value of the "validations" field.
+func (m *CertificateMutation) ClearValidations() {
+	m.validations = nil
+	m.appendvalidations = nil
+	m.clearedFields[certificate.FieldValidations] = struct{}{}
+}
+
+// ValidationsCleared returns if the "validations" field was cleared in this mutation.
+func (m *CertificateMutation) ValidationsCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldValidations]
+	return ok
+}
+
+// ResetValidations resets all changes to the "validations" field.
+func (m *CertificateMutation) ResetValidations() {
+	m.validations = nil
+	m.appendvalidations = nil
+	delete(m.clearedFields, certificate.FieldValidations)
+}
+
+// SetAutoRenew sets the "auto_renew" field.
+func (m *CertificateMutation) SetAutoRenew(b bool) {
+	m.auto_renew = &b
+}
+
+// AutoRenew returns the value of the "auto_renew" field in the mutation.
+func (m *CertificateMutation) AutoRenew() (r bool, exists bool) {
+	v := m.auto_renew
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoRenew returns the old "auto_renew" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldAutoRenew(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoRenew is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoRenew requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoRenew: %w", err)
+	}
+	return oldValue.AutoRenew, nil
+}
+
+// ResetAutoRenew resets all changes to the "auto_renew" field.
+func (m *CertificateMutation) ResetAutoRenew() {
+	m.auto_renew = nil
+}
+
+// SetClientReference sets the "client_reference" field.
+func (m *CertificateMutation) SetClientReference(s string) {
+	m.client_reference = &s
+}
+
+// ClientReference returns the value of the "client_reference" field in the mutation.
+func (m *CertificateMutation) ClientReference() (r string, exists bool) {
+	v := m.client_reference
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldClientReference returns the old "client_reference" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldClientReference(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldClientReference is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldClientReference requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldClientReference: %w", err)
+	}
+	return oldValue.ClientReference, nil
+}
+
+// ClearClientReference clears the value of the "client_reference" field.
+func (m *CertificateMutation) ClearClientReference() {
+	m.client_reference = nil
+	m.clearedFields[certificate.FieldClientReference] = struct{}{}
+}
+
+// ClientReferenceCleared returns if the "client_reference" field was cleared in this mutation.
+func (m *CertificateMutation) ClientReferenceCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldClientReference]
+	return ok
+}
+
+// ResetClientReference resets all changes to the "client_reference" field.
+func (m *CertificateMutation) ResetClientReference() {
+	m.client_reference = nil
+	delete(m.clearedFields, certificate.FieldClientReference)
+}
+
+// SetIdempotencyKey sets the "idempotency_key" field.
+func (m *CertificateMutation) SetIdempotencyKey(s string) {
+	m.idempotency_key = &s
+}
+
+// IdempotencyKey returns the value of the "idempotency_key" field in the mutation.
+func (m *CertificateMutation) IdempotencyKey() (r string, exists bool) {
+	v := m.idempotency_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdempotencyKey returns the old "idempotency_key" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldIdempotencyKey(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdempotencyKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdempotencyKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdempotencyKey: %w", err)
+	}
+	return oldValue.IdempotencyKey, nil
+}
+
+// ClearIdempotencyKey clears the value of the "idempotency_key" field.
+func (m *CertificateMutation) ClearIdempotencyKey() {
+	m.idempotency_key = nil
+	m.clearedFields[certificate.FieldIdempotencyKey] = struct{}{}
+}
+
+// IdempotencyKeyCleared returns if the "idempotency_key" field was cleared in this mutation.
+func (m *CertificateMutation) IdempotencyKeyCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldIdempotencyKey]
+	return ok
+}
+
+// ResetIdempotencyKey resets all changes to the "idempotency_key" field.
+func (m *CertificateMutation) ResetIdempotencyKey() {
+	m.idempotency_key = nil
+	delete(m.clearedFields, certificate.FieldIdempotencyKey)
+}
+
+// SetProcessingModuleID sets the "processing_module_id" field.
+func (m *CertificateMutation) SetProcessingModuleID(i int64) {
+	m.processing_module_id = &i
+	m.addprocessing_module_id = nil
+}
+
+// ProcessingModuleID returns the value of the "processing_module_id" field in the mutation.
+func (m *CertificateMutation) ProcessingModuleID() (r int64, exists bool) {
+	v := m.processing_module_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProcessingModuleID returns the old "processing_module_id" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldProcessingModuleID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProcessingModuleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProcessingModuleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProcessingModuleID: %w", err)
+	}
+	return oldValue.ProcessingModuleID, nil
+}
+
+// AddProcessingModuleID adds i to the "processing_module_id" field.
+func (m *CertificateMutation) AddProcessingModuleID(i int64) {
+	if m.addprocessing_module_id != nil {
+		*m.addprocessing_module_id += i
+	} else {
+		m.addprocessing_module_id = &i
+	}
+}
+
+// AddedProcessingModuleID returns the value that was added to the "processing_module_id" field in this mutation.
+func (m *CertificateMutation) AddedProcessingModuleID() (r int64, exists bool) {
+	v := m.addprocessing_module_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetProcessingModuleID resets all changes to the "processing_module_id" field.
+func (m *CertificateMutation) ResetProcessingModuleID() {
+	m.processing_module_id = nil
+	m.addprocessing_module_id = nil
+}
+
+// SetCaOrderID sets the "ca_order_id" field.
+func (m *CertificateMutation) SetCaOrderID(s string) {
+	m.ca_order_id = &s
+}
+
+// CaOrderID returns the value of the "ca_order_id" field in the mutation.
+func (m *CertificateMutation) CaOrderID() (r string, exists bool) {
+	v := m.ca_order_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCaOrderID returns the old "ca_order_id" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCaOrderID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCaOrderID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCaOrderID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCaOrderID: %w", err)
+	}
+	return oldValue.CaOrderID, nil
+}
+
+// ResetCaOrderID resets all changes to the "ca_order_id" field.
+func (m *CertificateMutation) ResetCaOrderID() {
+	m.ca_order_id = nil
+}
+
+// SetRemoteState sets the "remote_state" field.
+func (m *CertificateMutation) SetRemoteState(b []byte) {
+	m.remote_state = &b
+}
+
+// RemoteState returns the value of the "remote_state" field in the mutation.
+func (m *CertificateMutation) RemoteState() (r []byte, exists bool) {
+	v := m.remote_state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRemoteState returns the old "remote_state" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRemoteState(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRemoteState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRemoteState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRemoteState: %w", err)
+	}
+	return oldValue.RemoteState, nil
+}
+
+// ClearRemoteState clears the value of the "remote_state" field.
+func (m *CertificateMutation) ClearRemoteState() {
+	m.remote_state = nil
+	m.clearedFields[certificate.FieldRemoteState] = struct{}{}
+}
+
+// RemoteStateCleared returns if the "remote_state" field was cleared in this mutation.
+func (m *CertificateMutation) RemoteStateCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldRemoteState]
+	return ok
+}
+
+// ResetRemoteState resets all changes to the "remote_state" field.
+func (m *CertificateMutation) ResetRemoteState() {
+	m.remote_state = nil
+	delete(m.clearedFields, certificate.FieldRemoteState)
+}
+
+// SetOpField sets the "op" field.
+func (m *CertificateMutation) SetOpField(s string) {
+	m._op = &s
+}
+
+// GetOp returns the value of the "op" field in the mutation.
+func (m *CertificateMutation) GetOp() (r string, exists bool) {
+	v := m._op
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOp returns the old "op" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldOp(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOp is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOp requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOp: %w", err)
+	}
+	return oldValue.Op, nil
+}
+
+// ResetOp resets all changes to the "op" field.
+func (m *CertificateMutation) ResetOp() {
+	m._op = nil
+}
+
+// SetOpRef sets the "op_ref" field.
+func (m *CertificateMutation) SetOpRef(s string) {
+	m.op_ref = &s
+}
+
+// OpRef returns the value of the "op_ref" field in the mutation.
+func (m *CertificateMutation) OpRef() (r string, exists bool) {
+	v := m.op_ref
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpRef returns the old "op_ref" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldOpRef(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpRef is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpRef requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpRef: %w", err)
+	}
+	return oldValue.OpRef, nil
+}
+
+// ResetOpRef resets all changes to the "op_ref" field.
+func (m *CertificateMutation) ResetOpRef() {
+	m.op_ref = nil
+}
+
+// SetOpSentTime sets the "op_sent_time" field.
+func (m *CertificateMutation) SetOpSentTime(t time.Time) {
+	m.op_sent_time = &t
+}
+
+// OpSentTime returns the value of the "op_sent_time" field in the mutation.
+func (m *CertificateMutation) OpSentTime() (r time.Time, exists bool) {
+	v := m.op_sent_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpSentTime returns the old "op_sent_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldOpSentTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpSentTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpSentTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpSentTime: %w", err)
+	}
+	return oldValue.OpSentTime, nil
+}
+
+// ClearOpSentTime clears the value of the "op_sent_time" field.
+func (m *CertificateMutation) ClearOpSentTime() {
+	m.op_sent_time = nil
+	m.clearedFields[certificate.FieldOpSentTime] = struct{}{}
+}
+
+// OpSentTimeCleared returns if the "op_sent_time" field was cleared in this mutation.
+func (m *CertificateMutation) OpSentTimeCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldOpSentTime]
+	return ok
+}
+
+// ResetOpSentTime resets all changes to the "op_sent_time" field.
+func (m *CertificateMutation) ResetOpSentTime() {
+	m.op_sent_time = nil
+	delete(m.clearedFields, certificate.FieldOpSentTime)
+}
+
+// SetCostMinor sets the "cost_minor" field.
+func (m *CertificateMutation) SetCostMinor(i int64) {
+	m.cost_minor = &i
+	m.addcost_minor = nil
+}
+
+// CostMinor returns the value of the "cost_minor" field in the mutation.
+func (m *CertificateMutation) CostMinor() (r int64, exists bool) {
+	v := m.cost_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCostMinor returns the old "cost_minor" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCostMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCostMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCostMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCostMinor: %w", err)
+	}
+	return oldValue.CostMinor, nil
+}
+
+// AddCostMinor adds i to the "cost_minor" field.
+func (m *CertificateMutation) AddCostMinor(i int64) {
+	if m.addcost_minor != nil {
+		*m.addcost_minor += i
+	} else {
+		m.addcost_minor = &i
+	}
+}
+
+// AddedCostMinor returns the value that was added to the "cost_minor" field in this mutation.
+func (m *CertificateMutation) AddedCostMinor() (r int64, exists bool) {
+	v := m.addcost_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCostMinor resets all changes to the "cost_minor" field.
+func (m *CertificateMutation) ResetCostMinor() {
+	m.cost_minor = nil
+	m.addcost_minor = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CertificateMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CertificateMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CertificateMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetCsrPem sets the "csr_pem" field.
+func (m *CertificateMutation) SetCsrPem(s string) {
+	m.csr_pem = &s
+}
+
+// CsrPem returns the value of the "csr_pem" field in the mutation.
+func (m *CertificateMutation) CsrPem() (r string, exists bool) {
+	v := m.csr_pem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCsrPem returns the old "csr_pem" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCsrPem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCsrPem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCsrPem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCsrPem: %w", err)
+	}
+	return oldValue.CsrPem, nil
+}
+
+// ClearCsrPem clears the value of the "csr_pem" field.
+func (m *CertificateMutation) ClearCsrPem() {
+	m.csr_pem = nil
+	m.clearedFields[certificate.FieldCsrPem] = struct{}{}
+}
+
+// CsrPemCleared returns if the "csr_pem" field was cleared in this mutation.
+func (m *CertificateMutation) CsrPemCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldCsrPem]
+	return ok
+}
+
+// ResetCsrPem resets all changes to the "csr_pem" field.
+func (m *CertificateMutation) ResetCsrPem() {
+	m.csr_pem = nil
+	delete(m.clearedFields, certificate.FieldCsrPem)
+}
+
+// SetPrivateKey sets the "private_key" field.
+func (m *CertificateMutation) SetPrivateKey(s string) {
+	m.private_key = &s
+}
+
+// PrivateKey returns the value of the "private_key" field in the mutation.
+func (m *CertificateMutation) PrivateKey() (r string, exists bool) {
+	v := m.private_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrivateKey returns the old "private_key" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPrivateKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrivateKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrivateKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrivateKey: %w", err)
+	}
+	return oldValue.PrivateKey, nil
+}
+
+// ClearPrivateKey clears the value of the "private_key" field.
+func (m *CertificateMutation) ClearPrivateKey() {
+	m.private_key = nil
+	m.clearedFields[certificate.FieldPrivateKey] = struct{}{}
+}
+
+// PrivateKeyCleared returns if the "private_key" field was cleared in this mutation.
+func (m *CertificateMutation) PrivateKeyCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldPrivateKey]
+	return ok
+}
+
+// ResetPrivateKey resets all changes to the "private_key" field.
+func (m *CertificateMutation) ResetPrivateKey() {
+	m.private_key = nil
+	delete(m.clearedFields, certificate.FieldPrivateKey)
+}
+
+// SetKeyAlgorithm sets the "key_algorithm" field.
+func (m *CertificateMutation) SetKeyAlgorithm(s string) {
+	m.key_algorithm = &s
+}
+
+// KeyAlgorithm returns the value of the "key_algorithm" field in the mutation.
+func (m *CertificateMutation) KeyAlgorithm() (r string, exists bool) {
+	v := m.key_algorithm
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyAlgorithm returns the old "key_algorithm" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldKeyAlgorithm(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyAlgorithm is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyAlgorithm requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyAlgorithm: %w", err)
+	}
+	return oldValue.KeyAlgorithm, nil
+}
+
+// ResetKeyAlgorithm resets all changes to the "key_algorithm" field.
+func (m *CertificateMutation) ResetKeyAlgorithm() {
+	m.key_algorithm = nil
+}
+
+// SetNextCsrPem sets the "next_csr_pem" field.
+func (m *CertificateMutation) SetNextCsrPem(s string) {
+	m.next_csr_pem = &s
+}
+
+// NextCsrPem returns the value of the "next_csr_pem" field in the mutation.
+func (m *CertificateMutation) NextCsrPem() (r string, exists bool) {
+	v := m.next_csr_pem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextCsrPem returns the old "next_csr_pem" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldNextCsrPem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextCsrPem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextCsrPem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextCsrPem: %w", err)
+	}
+	return oldValue.NextCsrPem, nil
+}
+
+// ClearNextCsrPem clears the value of the "next_csr_pem" field.
+func (m *CertificateMutation) ClearNextCsrPem() {
+	m.next_csr_pem = nil
+	m.clearedFields[certificate.FieldNextCsrPem] = struct{}{}
+}
+
+// NextCsrPemCleared returns if the "next_csr_pem" field was cleared in this mutation.
+func (m *CertificateMutation) NextCsrPemCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldNextCsrPem]
+	return ok
+}
+
+// ResetNextCsrPem resets all changes to the "next_csr_pem" field.
+func (m *CertificateMutation) ResetNextCsrPem() {
+	m.next_csr_pem = nil
+	delete(m.clearedFields, certificate.FieldNextCsrPem)
+}
+
+// SetNextPrivateKey sets the "next_private_key" field.
+func (m *CertificateMutation) SetNextPrivateKey(s string) {
+	m.next_private_key = &s
+}
+
+// NextPrivateKey returns the value of the "next_private_key" field in the mutation.
+func (m *CertificateMutation) NextPrivateKey() (r string, exists bool) {
+	v := m.next_private_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNextPrivateKey returns the old "next_private_key" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldNextPrivateKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNextPrivateKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNextPrivateKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNextPrivateKey: %w", err)
+	}
+	return oldValue.NextPrivateKey, nil
+}
+
+// ClearNextPrivateKey clears the value of the "next_private_key" field.
+func (m *CertificateMutation) ClearNextPrivateKey() {
+	m.next_private_key = nil
+	m.clearedFields[certificate.FieldNextPrivateKey] = struct{}{}
+}
+
+// NextPrivateKeyCleared returns if the "next_private_key" field was cleared in this mutation.
+func (m *CertificateMutation) NextPrivateKeyCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldNextPrivateKey]
+	return ok
+}
+
+// ResetNextPrivateKey resets all changes to the "next_private_key" field.
+func (m *CertificateMutation) ResetNextPrivateKey() {
+	m.next_private_key = nil
+	delete(m.clearedFields, certificate.FieldNextPrivateKey)
+}
+
+// SetCertPem sets the "cert_pem" field.
+func (m *CertificateMutation) SetCertPem(s string) {
+	m.cert_pem = &s
+}
+
+// CertPem returns the value of the "cert_pem" field in the mutation.
+func (m *CertificateMutation) CertPem() (r string, exists bool) {
+	v := m.cert_pem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertPem returns the old "cert_pem" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldCertPem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertPem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertPem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertPem: %w", err)
+	}
+	return oldValue.CertPem, nil
+}
+
+// ClearCertPem clears the value of the "cert_pem" field.
+func (m *CertificateMutation) ClearCertPem() {
+	m.cert_pem = nil
+	m.clearedFields[certificate.FieldCertPem] = struct{}{}
+}
+
+// CertPemCleared returns if the "cert_pem" field was cleared in this mutation.
+func (m *CertificateMutation) CertPemCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldCertPem]
+	return ok
+}
+
+// ResetCertPem resets all changes to the "cert_pem" field.
+func (m *CertificateMutation) ResetCertPem() {
+	m.cert_pem = nil
+	delete(m.clearedFields, certificate.FieldCertPem)
+}
+
+// SetChainPem sets the "chain_pem" field.
+func (m *CertificateMutation) SetChainPem(s string) {
+	m.chain_pem = &s
+}
+
+// ChainPem returns the value of the "chain_pem" field in the mutation.
+func (m *CertificateMutation) ChainPem() (r string, exists bool) {
+	v := m.chain_pem
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChainPem returns the old "chain_pem" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldChainPem(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChainPem is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChainPem requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChainPem: %w", err)
+	}
+	return oldValue.ChainPem, nil
+}
+
+// ClearChainPem clears the value of the "chain_pem" field.
+func (m *CertificateMutation) ClearChainPem() {
+	m.chain_pem = nil
+	m.clearedFields[certificate.FieldChainPem] = struct{}{}
+}
+
+// ChainPemCleared returns if the "chain_pem" field was cleared in this mutation.
+func (m *CertificateMutation) ChainPemCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldChainPem]
+	return ok
+}
+
+// ResetChainPem resets all changes to the "chain_pem" field.
+func (m *CertificateMutation) ResetChainPem() {
+	m.chain_pem = nil
+	delete(m.clearedFields, certificate.FieldChainPem)
+}
+
+// SetSerialNumber sets the "serial_number" field.
+func (m *CertificateMutation) SetSerialNumber(s string) {
+	m.serial_number = &s
+}
+
+// SerialNumber returns the value of the "serial_number" field in the mutation.
+func (m *CertificateMutation) SerialNumber() (r string, exists bool) {
+	v := m.serial_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSerialNumber returns the old "serial_number" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldSerialNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSerialNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSerialNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSerialNumber: %w", err)
+	}
+	return oldValue.SerialNumber, nil
+}
+
+// ResetSerialNumber resets all changes to the "serial_number" field.
+func (m *CertificateMutation) ResetSerialNumber() {
+	m.serial_number = nil
+}
+
+// SetNotBefore sets the "not_before" field.
+func (m *CertificateMutation) SetNotBefore(t time.Time) {
+	m.not_before = &t
+}
+
+// NotBefore returns the value of the "not_before" field in the mutation.
+func (m *CertificateMutation) NotBefore() (r time.Time, exists bool) {
+	v := m.not_before
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotBefore returns the old "not_before" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldNotBefore(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotBefore is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotBefore requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotBefore: %w", err)
+	}
+	return oldValue.NotBefore, nil
+}
+
+// ClearNotBefore clears the value of the "not_before" field.
+func (m *CertificateMutation) ClearNotBefore() {
+	m.not_before = nil
+	m.clearedFields[certificate.FieldNotBefore] = struct{}{}
+}
+
+// NotBeforeCleared returns if the "not_before" field was cleared in this mutation.
+func (m *CertificateMutation) NotBeforeCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldNotBefore]
+	return ok
+}
+
+// ResetNotBefore resets all changes to the "not_before" field.
+func (m *CertificateMutation) ResetNotBefore() {
+	m.not_before = nil
+	delete(m.clearedFields, certificate.FieldNotBefore)
+}
+
+// SetNotAfter sets the "not_after" field.
+func (m *CertificateMutation) SetNotAfter(t time.Time) {
+	m.not_after = &t
+}
+
+// NotAfter returns the value of the "not_after" field in the mutation.
+func (m *CertificateMutation) NotAfter() (r time.Time, exists bool) {
+	v := m.not_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotAfter returns the old "not_after" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldNotAfter(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotAfter: %w", err)
+	}
+	return oldValue.NotAfter, nil
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (m *CertificateMutation) ClearNotAfter() {
+	m.not_after = nil
+	m.clearedFields[certificate.FieldNotAfter] = struct{}{}
+}
+
+// NotAfterCleared returns if the "not_after" field was cleared in this mutation.
+func (m *CertificateMutation) NotAfterCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldNotAfter]
+	return ok
+}
+
+// ResetNotAfter resets all changes to the "not_after" field.
+func (m *CertificateMutation) ResetNotAfter() {
+	m.not_after = nil
+	delete(m.clearedFields, certificate.FieldNotAfter)
+}
+
+// SetPaidUntil sets the "paid_until" field.
+func (m *CertificateMutation) SetPaidUntil(t time.Time) {
+	m.paid_until = &t
+}
+
+// PaidUntil returns the value of the "paid_until" field in the mutation.
+func (m *CertificateMutation) PaidUntil() (r time.Time, exists bool) {
+	v := m.paid_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPaidUntil returns the old "paid_until" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldPaidUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPaidUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPaidUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPaidUntil: %w", err)
+	}
+	return oldValue.PaidUntil, nil
+}
+
+// ClearPaidUntil clears the value of the "paid_until" field.
+func (m *CertificateMutation) ClearPaidUntil() {
+	m.paid_until = nil
+	m.clearedFields[certificate.FieldPaidUntil] = struct{}{}
+}
+
+// PaidUntilCleared returns if the "paid_until" field was cleared in this mutation.
+func (m *CertificateMutation) PaidUntilCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldPaidUntil]
+	return ok
+}
+
+// ResetPaidUntil resets all changes to the "paid_until" field.
+func (m *CertificateMutation) ResetPaidUntil() {
+	m.paid_until = nil
+	delete(m.clearedFields, certificate.FieldPaidUntil)
+}
+
+// SetIssueTime sets the "issue_time" field.
+func (m *CertificateMutation) SetIssueTime(t time.Time) {
+	m.issue_time = &t
+}
+
+// IssueTime returns the value of the "issue_time" field in the mutation.
+func (m *CertificateMutation) IssueTime() (r time.Time, exists bool) {
+	v := m.issue_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssueTime returns the old "issue_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldIssueTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssueTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssueTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssueTime: %w", err)
+	}
+	return oldValue.IssueTime, nil
+}
+
+// ClearIssueTime clears the value of the "issue_time" field.
+func (m *CertificateMutation) ClearIssueTime() {
+	m.issue_time = nil
+	m.clearedFields[certificate.FieldIssueTime] = struct{}{}
+}
+
+// IssueTimeCleared returns if the "issue_time" field was cleared in this mutation.
+func (m *CertificateMutation) IssueTimeCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldIssueTime]
+	return ok
+}
+
+// ResetIssueTime resets all changes to the "issue_time" field.
+func (m *CertificateMutation) ResetIssueTime() {
+	m.issue_time = nil
+	delete(m.clearedFields, certificate.FieldIssueTime)
+}
+
+// ClearAccount clears the "account" edge to the Account entity.
+func (m *CertificateMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[certificate.FieldAccountID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the Account entity was cleared.
+func (m *CertificateMutation) AccountCleared() bool {
+	return m.clearedaccount
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *CertificateMutation) AccountIDs() (ids []int64) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *CertificateMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
+}
+
+// Where appends a list predicates to the CertificateMutation builder.
+func (m *CertificateMutation) Where(ps ...predicate.Certificate) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CertificateMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CertificateMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Certificate, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CertificateMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CertificateMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Certificate).
+func (m *CertificateMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CertificateMutation) Fields() []string {
+	fields := make([]string, 0, 39)
+	if m.create_time != nil {
+		fields = append(fields, certificate.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, certificate.FieldUpdateTime)
+	}
+	if m.account != nil {
+		fields = append(fields, certificate.FieldAccountID)
+	}
+	if m.plan_id != nil {
+		fields = append(fields, certificate.FieldPlanID)
+	}
+	if m.period_months != nil {
+		fields = append(fields, certificate.FieldPeriodMonths)
+	}
+	if m.state != nil {
+		fields = append(fields, certificate.FieldState)
+	}
+	if m.status_message != nil {
+		fields = append(fields, certificate.FieldStatusMessage)
+	}
+	if m.common_name != nil {
+		fields = append(fields, certificate.FieldCommonName)
+	}
+	if m.extra_names != nil {
+		fields = append(fields, certificate.FieldExtraNames)
+	}
+	if m.extra_name_slots != nil {
+		fields = append(fields, certificate.FieldExtraNameSlots)
+	}
+	if m.subject != nil {
+		fields = append(fields, certificate.FieldSubject)
+	}
+	if m.pending_subject != nil {
+		fields = append(fields, certificate.FieldPendingSubject)
+	}
+	if m.admin_contact != nil {
+		fields = append(fields, certificate.FieldAdminContact)
+	}
+	if m.tech_contact != nil {
+		fields = append(fields, certificate.FieldTechContact)
+	}
+	if m.organization != nil {
+		fields = append(fields, certificate.FieldOrganization)
+	}
+	if m.validations != nil {
+		fields = append(fields, certificate.FieldValidations)
+	}
+	if m.auto_renew != nil {
+		fields = append(fields, certificate.FieldAutoRenew)
+	}
+	if m.client_reference != nil {
+		fields = append(fields, certificate.FieldClientReference)
+	}
+	if m.idempotency_key != nil {
+		fields = append(fields, certificate.FieldIdempotencyKey)
+	}
+	if m.processing_module_id != nil {
+		fields = append(fields, certificate.FieldProcessingModuleID)
+	}
+	if m.ca_order_id != nil {
+		fields = append(fields, certificate.FieldCaOrderID)
+	}
+	if m.remote_state != nil {
+		fields = append(fields, certificate.FieldRemoteState)
+	}
+	if m._op != nil {
+		fields = append(fields, certificate.FieldOp)
+	}
+	if m.op_ref != nil {
+		fields = append(fields, certificate.FieldOpRef)
+	}
+	if m.op_sent_time != nil {
+		fields = append(fields, certificate.FieldOpSentTime)
+	}
+	if m.cost_minor != nil {
+		fields = append(fields, certificate.FieldCostMinor)
+	}
+	if m.currency != nil {
+		fields = append(fields, certificate.FieldCurrency)
+	}
+	if m.csr_pem != nil {
+		fields = append(fields, certificate.FieldCsrPem)
+	}
+	if m.private_key != nil {
+		fields = append(fields, certificate.FieldPrivateKey)
+	}
+	if m.key_algorithm != nil {
+		fields = append(fields, certificate.FieldKeyAlgorithm)
+	}
+	if m.next_csr_pem != nil {
+		fields = append(fields, certificate.FieldNextCsrPem)
+	}
+	if m.next_private_key != nil {
+		fields = append(fields, certificate.FieldNextPrivateKey)
+	}
+	if m.cert_pem != nil {
+		fields = append(fields, certificate.FieldCertPem)
+	}
+	if m.chain_pem != nil {
+		fields = append(fields, certificate.FieldChainPem)
+	}
+	if m.serial_number != nil {
+		fields = append(fields, certificate.FieldSerialNumber)
+	}
+	if m.not_before != nil {
+		fields = append(fields, certificate.FieldNotBefore)
+	}
+	if m.not_after != nil {
+		fields = append(fields, certificate.FieldNotAfter)
+	}
+	if m.paid_until != nil {
+		fields = append(fields, certificate.FieldPaidUntil)
+	}
+	if m.issue_time != nil {
+		fields = append(fields, certificate.FieldIssueTime)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case certificate.FieldCreateTime:
+		return m.CreateTime()
+	case certificate.FieldUpdateTime:
+		return m.UpdateTime()
+	case certificate.FieldAccountID:
+		return m.AccountID()
+	case certificate.FieldPlanID:
+		return m.PlanID()
+	case certificate.FieldPeriodMonths:
+		return m.PeriodMonths()
+	case certificate.FieldState:
+		return m.State()
+	case certificate.FieldStatusMessage:
+		return m.StatusMessage()
+	case certificate.FieldCommonName:
+		return m.CommonName()
+	case certificate.FieldExtraNames:
+		return m.ExtraNames()
+	case certificate.FieldExtraNameSlots:
+		return m.ExtraNameSlots()
+	case certificate.FieldSubject:
+		return m.Subject()
+	case certificate.FieldPendingSubject:
+		return m.PendingSubject()
+	case certificate.FieldAdminContact:
+		return m.AdminContact()
+	case certificate.FieldTechContact:
+		return m.TechContact()
+	case certificate.FieldOrganization:
+		return m.Organization()
+	case certificate.FieldValidations:
+		return m.Validations()
+	case certificate.FieldAutoRenew:
+		return m.AutoRenew()
+	case certificate.FieldClientReference:
+		return m.ClientReference()
+	case certificate.FieldIdempotencyKey:
+		return m.IdempotencyKey()
+	case certificate.FieldProcessingModuleID:
+		return m.ProcessingModuleID()
+	case certificate.FieldCaOrderID:
+		return m.CaOrderID()
+	case certificate.FieldRemoteState:
+		return m.RemoteState()
+	case certificate.FieldOp:
+		return m.GetOp()
+	case certificate.FieldOpRef:
+		return m.OpRef()
+	case certificate.FieldOpSentTime:
+		return m.OpSentTime()
+	case certificate.FieldCostMinor:
+		return m.CostMinor()
+	case certificate.FieldCurrency:
+		return m.Currency()
+	case certificate.FieldCsrPem:
+		return m.CsrPem()
+	case certificate.FieldPrivateKey:
+		return m.PrivateKey()
+	case certificate.FieldKeyAlgorithm:
+		return m.KeyAlgorithm()
+	case certificate.FieldNextCsrPem:
+		return m.NextCsrPem()
+	case certificate.FieldNextPrivateKey:
+		return m.NextPrivateKey()
+	case certificate.FieldCertPem:
+		return m.CertPem()
+	case certificate.FieldChainPem:
+		return m.ChainPem()
+	case certificate.FieldSerialNumber:
+		return m.SerialNumber()
+	case certificate.FieldNotBefore:
+		return m.NotBefore()
+	case certificate.FieldNotAfter:
+		return m.NotAfter()
+	case certificate.FieldPaidUntil:
+		return m.PaidUntil()
+	case certificate.FieldIssueTime:
+		return m.IssueTime()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case certificate.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case certificate.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case certificate.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case certificate.FieldPlanID:
+		return m.OldPlanID(ctx)
+	case certificate.FieldPeriodMonths:
+		return m.OldPeriodMonths(ctx)
+	case certificate.FieldState:
+		return m.OldState(ctx)
+	case certificate.FieldStatusMessage:
+		return m.OldStatusMessage(ctx)
+	case certificate.FieldCommonName:
+		return m.OldCommonName(ctx)
+	case certificate.FieldExtraNames:
+		return m.OldExtraNames(ctx)
+	case certificate.FieldExtraNameSlots:
+		return m.OldExtraNameSlots(ctx)
+	case certificate.FieldSubject:
+		return m.OldSubject(ctx)
+	case certificate.FieldPendingSubject:
+		return m.OldPendingSubject(ctx)
+	case certificate.FieldAdminContact:
+		return m.OldAdminContact(ctx)
+	case certificate.FieldTechContact:
+		return m.OldTechContact(ctx)
+	case certificate.FieldOrganization:
+		return m.OldOrganization(ctx)
+	case certificate.FieldValidations:
+		return m.OldValidations(ctx)
+	case certificate.FieldAutoRenew:
+		return m.OldAutoRenew(ctx)
+	case certificate.FieldClientReference:
+		return m.OldClientReference(ctx)
+	case certificate.FieldIdempotencyKey:
+		return m.OldIdempotencyKey(ctx)
+	case certificate.FieldProcessingModuleID:
+		return m.OldProcessingModuleID(ctx)
+	case certificate.FieldCaOrderID:
+		return m.OldCaOrderID(ctx)
+	case certificate.FieldRemoteState:
+		return m.OldRemoteState(ctx)
+	case certificate.FieldOp:
+		return m.OldOp(ctx)
+	case certificate.FieldOpRef:
+		return m.OldOpRef(ctx)
+	case certificate.FieldOpSentTime:
+		return m.OldOpSentTime(ctx)
+	case certificate.FieldCostMinor:
+		return m.OldCostMinor(ctx)
+	case certificate.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case certificate.FieldCsrPem:
+		return m.OldCsrPem(ctx)
+	case certificate.FieldPrivateKey:
+		return m.OldPrivateKey(ctx)
+	case certificate.FieldKeyAlgorithm:
+		return m.OldKeyAlgorithm(ctx)
+	case certificate.FieldNextCsrPem:
+		return m.OldNextCsrPem(ctx)
+	case certificate.FieldNextPrivateKey:
+		return m.OldNextPrivateKey(ctx)
+	case certificate.FieldCertPem:
+		return m.OldCertPem(ctx)
+	case certificate.FieldChainPem:
+		return m.OldChainPem(ctx)
+	case certificate.FieldSerialNumber:
+		return m.OldSerialNumber(ctx)
+	case certificate.FieldNotBefore:
+		return m.OldNotBefore(ctx)
+	case certificate.FieldNotAfter:
+		return m.OldNotAfter(ctx)
+	case certificate.FieldPaidUntil:
+		return m.OldPaidUntil(ctx)
+	case certificate.FieldIssueTime:
+		return m.OldIssueTime(ctx)
+	}
+	return nil, fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case certificate.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case certificate.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case certificate.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case certificate.FieldPlanID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlanID(v)
+		return nil
+	case certificate.FieldPeriodMonths:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodMonths(v)
+		return nil
+	case certificate.FieldState:
+		v, ok := value.(certificate.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case certificate.FieldStatusMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatusMessage(v)
+		return nil
+	case certificate.FieldCommonName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommonName(v)
+		return nil
+	case certificate.FieldExtraNames:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtraNames(v)
+		return nil
+	case certificate.FieldExtraNameSlots:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExtraNameSlots(v)
+		return nil
+	case certificate.FieldSubject:
+		v, ok := value.(certdata.Subject)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case certificate.FieldPendingSubject:
+		v, ok := value.(*certdata.Subject)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPendingSubject(v)
+		return nil
+	case certificate.FieldAdminContact:
+		v, ok := value.(certdata.Contact)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAdminContact(v)
+		return nil
+	case certificate.FieldTechContact:
+		v, ok := value.(certdata.Contact)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTechContact(v)
+		return nil
+	case certificate.FieldOrganization:
+		v, ok := value.(certdata.Organization)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOrganization(v)
+		return nil
+	case certificate.FieldValidations:
+		v, ok := value.([]certdata.Validation)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidations(v)
+		return nil
+	case certificate.FieldAutoRenew:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoRenew(v)
+		return nil
+	case certificate.FieldClientReference:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetClientReference(v)
+		return nil
+	case certificate.FieldIdempotencyKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdempotencyKey(v)
+		return nil
+	case certificate.FieldProcessingModuleID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProcessingModuleID(v)
+		return nil
+	case certificate.FieldCaOrderID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCaOrderID(v)
+		return nil
+	case certificate.FieldRemoteState:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRemoteState(v)
+		return nil
+	case certificate.FieldOp:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpField(v)
+		return nil
+	case certificate.FieldOpRef:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpRef(v)
+		return nil
+	case certificate.FieldOpSentTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpSentTime(v)
+		return nil
+	case certificate.FieldCostMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCostMinor(v)
+		return nil
+	case certificate.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case certificate.FieldCsrPem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCsrPem(v)
+		return nil
+	case certificate.FieldPrivateKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrivateKey(v)
+		return nil
+	case certificate.FieldKeyAlgorithm:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyAlgorithm(v)
+		return nil
+	case certificate.FieldNextCsrPem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextCsrPem(v)
+		return nil
+	case certificate.FieldNextPrivateKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNextPrivateKey(v)
+		return nil
+	case certificate.FieldCertPem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertPem(v)
+		return nil
+	case certificate.FieldChainPem:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChainPem(v)
+		return nil
+	case certificate.FieldSerialNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSerialNumber(v)
+		return nil
+	case certificate.FieldNotBefore:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotBefore(v)
+		return nil
+	case certificate.FieldNotAfter:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotAfter(v)
+		return nil
+	case certificate.FieldPaidUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPaidUntil(v)
+		return nil
+	case certificate.FieldIssueTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssueTime(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CertificateMutation) AddedFields() []string {
+	var fields []string
+	if m.addplan_id != nil {
+		fields = append(fields, certificate.FieldPlanID)
+	}
+	if m.addperiod_months != nil {
+		fields = append(fields, certificate.FieldPeriodMonths)
+	}
+	if m.addextra_name_slots != nil {
+		fields = append(fields, certificate.FieldExtraNameSlots)
+	}
+	if m.addprocessing_module_id != nil {
+		fields = append(fields, certificate.FieldProcessingModuleID)
+	}
+	if m.addcost_minor != nil {
+		fields = append(fields, certificate.FieldCostMinor)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CertificateMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case certificate.FieldPlanID:
+		return m.AddedPlanID()
+	case certificate.FieldPeriodMonths:
+		return m.AddedPeriodMonths()
+	case certificate.FieldExtraNameSlots:
+		return m.AddedExtraNameSlots()
+	case certificate.FieldProcessingModuleID:
+		return m.AddedProcessingModuleID()
+	case certificate.FieldCostMinor:
+		return m.AddedCostMinor()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case certificate.FieldPlanID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPlanID(v)
+		return nil
+	case certificate.FieldPeriodMonths:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodMonths(v)
+		return nil
+	case certificate.FieldExtraNameSlots:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddExtraNameSlots(v)
+		return nil
+	case certificate.FieldProcessingModuleID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddProcessingModuleID(v)
+		return nil
+	case certificate.FieldCostMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCostMinor(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CertificateMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(certificate.FieldExtraNames) {
+		fields = append(fields, certificate.FieldExtraNames)
+	}
+	if m.FieldCleared(certificate.FieldPendingSubject) {
+		fields = append(fields, certificate.FieldPendingSubject)
+	}
+	if m.FieldCleared(certificate.FieldAdminContact) {
+		fields = append(fields, certificate.FieldAdminContact)
+	}
+	if m.FieldCleared(certificate.FieldTechContact) {
+		fields = append(fields, certificate.FieldTechContact)
+	}
+	if m.FieldCleared(certificate.FieldOrganization) {
+		fields = append(fields, certificate.FieldOrganization)
+	}
+	if m.FieldCleared(certificate.FieldValidations) {
+		fields = append(fields, certificate.FieldValidations)
+	}
+	if m.FieldCleared(certificate.FieldClientReference) {
+		fields = append(fields, certificate.FieldClientReference)
+	}
+	if m.FieldCleared(certificate.FieldIdempotencyKey) {
+		fields = append(fields, certificate.FieldIdempotencyKey)
+	}
+	if m.FieldCleared(certificate.FieldRemoteState) {
+		fields = append(fields, certificate.FieldRemoteState)
+	}
+	if m.FieldCleared(certificate.FieldOpSentTime) {
+		fields = append(fields, certificate.FieldOpSentTime)
+	}
+	if m.FieldCleared(certificate.FieldCsrPem) {
+		fields = append(fields, certificate.FieldCsrPem)
+	}
+	if m.FieldCleared(certificate.FieldPrivateKey) {
+		fields = append(fields, certificate.FieldPrivateKey)
+	}
+	if m.FieldCleared(certificate.FieldNextCsrPem) {
+		fields = append(fields, certificate.FieldNextCsrPem)
+	}
+	if m.FieldCleared(certificate.FieldNextPrivateKey) {
+		fields = append(fields, certificate.FieldNextPrivateKey)
+	}
+	if m.FieldCleared(certificate.FieldCertPem) {
+		fields = append(fields, certificate.FieldCertPem)
+	}
+	if m.FieldCleared(certificate.FieldChainPem) {
+		fields = append(fields, certificate.FieldChainPem)
+	}
+	if m.FieldCleared(certificate.FieldNotBefore) {
+		fields = append(fields, certificate.FieldNotBefore)
+	}
+	if m.FieldCleared(certificate.FieldNotAfter) {
+		fields = append(fields, certificate.FieldNotAfter)
+	}
+	if m.FieldCleared(certificate.FieldPaidUntil) {
+		fields = append(fields, certificate.FieldPaidUntil)
+	}
+	if m.FieldCleared(certificate.FieldIssueTime) {
+		fields = append(fields, certificate.FieldIssueTime)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CertificateMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CertificateMutation) ClearField(name string) error {
+	switch name {
+	case certificate.FieldExtraNames:
+		m.ClearExtraNames()
+		return nil
+	case certificate.FieldPendingSubject:
+		m.ClearPendingSubject()
+		return nil
+	case certificate.FieldAdminContact:
+		m.ClearAdminContact()
+		return nil
+	case certificate.FieldTechContact:
+		m.ClearTechContact()
+		return nil
+	case certificate.FieldOrganization:
+		m.ClearOrganization()
+		return nil
+	case certificate.FieldValidations:
+		m.ClearValidations()
+		return nil
+	case certificate.FieldClientReference:
+		m.ClearClientReference()
+		return nil
+	case certificate.FieldIdempotencyKey:
+		m.ClearIdempotencyKey()
+		return nil
+	case certificate.FieldRemoteState:
+		m.ClearRemoteState()
+		return nil
+	case certificate.FieldOpSentTime:
+		m.ClearOpSentTime()
+		return nil
+	case certificate.FieldCsrPem:
+		m.ClearCsrPem()
+		return nil
+	case certificate.FieldPrivateKey:
+		m.ClearPrivateKey()
+		return nil
+	case certificate.FieldNextCsrPem:
+		m.ClearNextCsrPem()
+		return nil
+	case certificate.FieldNextPrivateKey:
+		m.ClearNextPrivateKey()
+		return nil
+	case certificate.FieldCertPem:
+		m.ClearCertPem()
+		return nil
+	case certificate.FieldChainPem:
+		m.ClearChainPem()
+		return nil
+	case certificate.FieldNotBefore:
+		m.ClearNotBefore()
+		return nil
+	case certificate.FieldNotAfter:
+		m.ClearNotAfter()
+		return nil
+	case certificate.FieldPaidUntil:
+		m.ClearPaidUntil()
+		return nil
+	case certificate.FieldIssueTime:
+		m.ClearIssueTime()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CertificateMutation) ResetField(name string) error {
+	switch name {
+	case certificate.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case certificate.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case certificate.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case certificate.FieldPlanID:
+		m.ResetPlanID()
+		return nil
+	case certificate.FieldPeriodMonths:
+		m.ResetPeriodMonths()
+		return nil
+	case certificate.FieldState:
+		m.ResetState()
+		return nil
+	case certificate.FieldStatusMessage:
+		m.ResetStatusMessage()
+		return nil
+	case certificate.FieldCommonName:
+		m.ResetCommonName()
+		return nil
+	case certificate.FieldExtraNames:
+		m.ResetExtraNames()
+		return nil
+	case certificate.FieldExtraNameSlots:
+		m.ResetExtraNameSlots()
+		return nil
+	case certificate.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case certificate.FieldPendingSubject:
+		m.ResetPendingSubject()
+		return nil
+	case certificate.FieldAdminContact:
+		m.ResetAdminContact()
+		return nil
+	case certificate.FieldTechContact:
+		m.ResetTechContact()
+		return nil
+	case certificate.FieldOrganization:
+		m.ResetOrganization()
+		return nil
+	case certificate.FieldValidations:
+		m.ResetValidations()
+		return nil
+	case certificate.FieldAutoRenew:
+		m.ResetAutoRenew()
+		return nil
+	case certificate.FieldClientReference:
+		m.ResetClientReference()
+		return nil
+	case certificate.FieldIdempotencyKey:
+		m.ResetIdempotencyKey()
+		return nil
+	case certificate.FieldProcessingModuleID:
+		m.ResetProcessingModuleID()
+		return nil
+	case certificate.FieldCaOrderID:
+		m.ResetCaOrderID()
+		return nil
+	case certificate.FieldRemoteState:
+		m.ResetRemoteState()
+		return nil
+	case certificate.FieldOp:
+		m.ResetOp()
+		return nil
+	case certificate.FieldOpRef:
+		m.ResetOpRef()
+		return nil
+	case certificate.FieldOpSentTime:
+		m.ResetOpSentTime()
+		return nil
+	case certificate.FieldCostMinor:
+		m.ResetCostMinor()
+		return nil
+	case certificate.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case certificate.FieldCsrPem:
+		m.ResetCsrPem()
+		return nil
+	case certificate.FieldPrivateKey:
+		m.ResetPrivateKey()
+		return nil
+	case certificate.FieldKeyAlgorithm:
+		m.ResetKeyAlgorithm()
+		return nil
+	case certificate.FieldNextCsrPem:
+		m.ResetNextCsrPem()
+		return nil
+	case certificate.FieldNextPrivateKey:
+		m.ResetNextPrivateKey()
+		return nil
+	case certificate.FieldCertPem:
+		m.ResetCertPem()
+		return nil
+	case certificate.FieldChainPem:
+		m.ResetChainPem()
+		return nil
+	case certificate.FieldSerialNumber:
+		m.ResetSerialNumber()
+		return nil
+	case certificate.FieldNotBefore:
+		m.ResetNotBefore()
+		return nil
+	case certificate.FieldNotAfter:
+		m.ResetNotAfter()
+		return nil
+	case certificate.FieldPaidUntil:
+		m.ResetPaidUntil()
+		return nil
+	case certificate.FieldIssueTime:
+		m.ResetIssueTime()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CertificateMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.account != nil {
+		edges = append(edges, certificate.EdgeAccount)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CertificateMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case certificate.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CertificateMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CertificateMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CertificateMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedaccount {
+		edges = append(edges, certificate.EdgeAccount)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CertificateMutation) EdgeCleared(name string) bool {
+	switch name {
+	case certificate.EdgeAccount:
+		return m.clearedaccount
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CertificateMutation) ClearEdge(name string) error {
+	switch name {
+	case certificate.EdgeAccount:
+		m.ClearAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CertificateMutation) ResetEdge(name string) error {
+	switch name {
+	case certificate.EdgeAccount:
+		m.ResetAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown Certificate edge %s", name)
+}
+
+// CertificateEventMutation represents an operation that mutates the CertificateEvent nodes in the graph.
+type CertificateEventMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int64
+	create_time        *time.Time
+	certificate_id     *int64
+	addcertificate_id  *int64
+	account_id         *int64
+	addaccount_id      *int64
+	event              *string
+	from_state         *certificateevent.FromState
+	to_state           *certificateevent.ToState
+	amount             *int64
+	addamount          *int64
+	currency           *string
+	ledger_entry_id    *int64
+	addledger_entry_id *int64
+	message            *string
+	actor_user_id      *int64
+	addactor_user_id   *int64
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*CertificateEvent, error)
+	predicates         []predicate.CertificateEvent
+}
+
+var _ ent.Mutation = (*CertificateEventMutation)(nil)
+
+// certificateeventOption allows management of the mutation configuration using functional options.
+type certificateeventOption func(*CertificateEventMutation)
+
+// newCertificateEventMutation creates new mutation for the CertificateEvent entity.
+func newCertificateEventMutation(c config, op Op, opts ...certificateeventOption) *CertificateEventMutation {
+	m := &CertificateEventMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCertificateEvent,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCertificateEventID sets the ID field of the mutation.
+func withCertificateEventID(id int64) certificateeventOption {
+	return func(m *CertificateEventMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CertificateEvent
+		)
+		m.oldValue = func(ctx context.Context) (*CertificateEvent, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CertificateEvent.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCertificateEvent sets the old CertificateEvent of the mutation.
+func withCertificateEvent(node *CertificateEvent) certificateeventOption {
+	return func(m *CertificateEventMutation) {
+		m.oldValue = func(context.Context) (*CertificateEvent, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CertificateEventMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CertificateEventMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CertificateEvent entities.
+func (m *CertificateEventMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CertificateEventMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CertificateEventMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CertificateEvent.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *CertificateEventMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *CertificateEventMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *CertificateEventMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetCertificateID sets the "certificate_id" field.
+func (m *CertificateEventMutation) SetCertificateID(i int64) {
+	m.certificate_id = &i
+	m.addcertificate_id = nil
+}
+
+// CertificateID returns the value of the "certificate_id" field in the mutation.
+func (m *CertificateEventMutation) CertificateID() (r int64, exists bool) {
+	v := m.certificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificateID returns the old "certificate_id" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldCertificateID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificateID: %w", err)
+	}
+	return oldValue.CertificateID, nil
+}
+
+// AddCertificateID adds i to the "certificate_id" field.
+func (m *CertificateEventMutation) AddCertificateID(i int64) {
+	if m.addcertificate_id != nil {
+		*m.addcertificate_id += i
+	} else {
+		m.addcertificate_id = &i
+	}
+}
+
+// AddedCertificateID returns the value that was added to the "certificate_id" field in this mutation.
+func (m *CertificateEventMutation) AddedCertificateID() (r int64, exists bool) {
+	v := m.addcertificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCertificateID resets all changes to the "certificate_id" field.
+func (m *CertificateEventMutation) ResetCertificateID() {
+	m.certificate_id = nil
+	m.addcertificate_id = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *CertificateEventMutation) SetAccountID(i int64) {
+	m.account_id = &i
+	m.addaccount_id = nil
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *CertificateEventMutation) AccountID() (r int64, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// AddAccountID adds i to the "account_id" field.
+func (m *CertificateEventMutation) AddAccountID(i int64) {
+	if m.addaccount_id != nil {
+		*m.addaccount_id += i
+	} else {
+		m.addaccount_id = &i
+	}
+}
+
+// AddedAccountID returns the value that was added to the "account_id" field in this mutation.
+func (m *CertificateEventMutation) AddedAccountID() (r int64, exists bool) {
+	v := m.addaccount_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *CertificateEventMutation) ResetAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+}
+
+// SetEvent sets the "event" field.
+func (m *CertificateEventMutation) SetEvent(s string) {
+	m.event = &s
+}
+
+// Event returns the value of the "event" field in the mutation.
+func (m *CertificateEventMutation) Event() (r string, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEvent returns the old "event" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldEvent(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEvent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEvent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEvent: %w", err)
+	}
+	return oldValue.Event, nil
+}
+
+// ResetEvent resets all changes to the "event" field.
+func (m *CertificateEventMutation) ResetEvent() {
+	m.event = nil
+}
+
+// SetFromState sets the "from_state" field.
+func (m *CertificateEventMutation) SetFromState(cs certificateevent.FromState) {
+	m.from_state = &cs
+}
+
+// FromState returns the value of the "from_state" field in the mutation.
+func (m *CertificateEventMutation) FromState() (r certificateevent.FromState, exists bool) {
+	v := m.from_state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromState returns the old "from_state" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldFromState(ctx context.Context) (v certificateevent.FromState, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromState: %w", err)
+	}
+	return oldValue.FromState, nil
+}
+
+// ResetFromState resets all changes to the "from_state" field.
+func (m *CertificateEventMutation) ResetFromState() {
+	m.from_state = nil
+}
+
+// SetToState sets the "to_state" field.
+func (m *CertificateEventMutation) SetToState(cs certificateevent.ToState) {
+	m.to_state = &cs
+}
+
+// ToState returns the value of the "to_state" field in the mutation.
+func (m *CertificateEventMutation) ToState() (r certificateevent.ToState, exists bool) {
+	v := m.to_state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToState returns the old "to_state" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldToState(ctx context.Context) (v certificateevent.ToState, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToState: %w", err)
+	}
+	return oldValue.ToState, nil
+}
+
+// ResetToState resets all changes to the "to_state" field.
+func (m *CertificateEventMutation) ResetToState() {
+	m.to_state = nil
+}
+
+// SetAmount sets the "amount" field.
+func (m *CertificateEventMutation) SetAmount(i int64) {
+	m.amount = &i
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *CertificateEventMutation) Amount() (r int64, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds i to the "amount" field.
+func (m *CertificateEventMutation) AddAmount(i int64) {
+	if m.addamount != nil {
+		*m.addamount += i
+	} else {
+		m.addamount = &i
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *CertificateEventMutation) AddedAmount() (r int64, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *CertificateEventMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// SetCurrency sets the "currency" field.
+func (m *CertificateEventMutation) SetCurrency(s string) {
+	m.currency = &s
+}
+
+// Currency returns the value of the "currency" field in the mutation.
+func (m *CertificateEventMutation) Currency() (r string, exists bool) {
+	v := m.currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCurrency returns the old "currency" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCurrency: %w", err)
+	}
+	return oldValue.Currency, nil
+}
+
+// ResetCurrency resets all changes to the "currency" field.
+func (m *CertificateEventMutation) ResetCurrency() {
+	m.currency = nil
+}
+
+// SetLedgerEntryID sets the "ledger_entry_id" field.
+func (m *CertificateEventMutation) SetLedgerEntryID(i int64) {
+	m.ledger_entry_id = &i
+	m.addledger_entry_id = nil
+}
+
+// LedgerEntryID returns the value of the "ledger_entry_id" field in the mutation.
+func (m *CertificateEventMutation) LedgerEntryID() (r int64, exists bool) {
+	v := m.ledger_entry_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLedgerEntryID returns the old "ledger_entry_id" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldLedgerEntryID(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLedgerEntryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLedgerEntryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLedgerEntryID: %w", err)
+	}
+	return oldValue.LedgerEntryID, nil
+}
+
+// AddLedgerEntryID adds i to the "ledger_entry_id" field.
+func (m *CertificateEventMutation) AddLedgerEntryID(i int64) {
+	if m.addledger_entry_id != nil {
+		*m.addledger_entry_id += i
+	} else {
+		m.addledger_entry_id = &i
+	}
+}
+
+// AddedLedgerEntryID returns the value that was added to the "ledger_entry_id" field in this mutation.
+func (m *CertificateEventMutation) AddedLedgerEntryID() (r int64, exists bool) {
+	v := m.addledger_entry_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearLedgerEntryID clears the value of the "ledger_entry_id" field.
+func (m *CertificateEventMutation) ClearLedgerEntryID() {
+	m.ledger_entry_id = nil
+	m.addledger_entry_id = nil
+	m.clearedFields[certificateevent.FieldLedgerEntryID] = struct{}{}
+}
+
+// LedgerEntryIDCleared returns if the "ledger_entry_id" field was cleared in this mutation.
+func (m *CertificateEventMutation) LedgerEntryIDCleared() bool {
+	_, ok := m.clearedFields[certificateevent.FieldLedgerEntryID]
+	return ok
+}
+
+// ResetLedgerEntryID resets all changes to the "ledger_entry_id" field.
+func (m *CertificateEventMutation) ResetLedgerEntryID() {
+	m.ledger_entry_id = nil
+	m.addledger_entry_id = nil
+	delete(m.clearedFields, certificateevent.FieldLedgerEntryID)
+}
+
+// SetMessage sets the "message" field.
+func (m *CertificateEventMutation) SetMessage(s string) {
+	m.message = &s
+}
+
+// Message returns the value of the "message" field in the mutation.
+func (m *CertificateEventMutation) Message() (r string, exists bool) {
+	v := m.message
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMessage returns the old "message" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldMessage(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMessage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMessage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMessage: %w", err)
+	}
+	return oldValue.Message, nil
+}
+
+// ResetMessage resets all changes to the "message" field.
+func (m *CertificateEventMutation) ResetMessage() {
+	m.message = nil
+}
+
+// SetActorUserID sets the "actor_user_id" field.
+func (m *CertificateEventMutation) SetActorUserID(i int64) {
+	m.actor_user_id = &i
+	m.addactor_user_id = nil
+}
+
+// ActorUserID returns the value of the "actor_user_id" field in the mutation.
+func (m *CertificateEventMutation) ActorUserID() (r int64, exists bool) {
+	v := m.actor_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorUserID returns the old "actor_user_id" field's value of the CertificateEvent entity.
+// If the CertificateEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateEventMutation) OldActorUserID(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorUserID: %w", err)
+	}
+	return oldValue.ActorUserID, nil
+}
+
+// AddActorUserID adds i to the "actor_user_id" field.
+func (m *CertificateEventMutation) AddActorUserID(i int64) {
+	if m.addactor_user_id != nil {
+		*m.addactor_user_id += i
+	} else {
+		m.addactor_user_id = &i
+	}
+}
+
+// AddedActorUserID returns the value that was added to the "actor_user_id" field in this mutation.
+func (m *CertificateEventMutation) AddedActorUserID() (r int64, exists bool) {
+	v := m.addactor_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearActorUserID clears the value of the "actor_user_id" field.
+func (m *CertificateEventMutation) ClearActorUserID() {
+	m.actor_user_id = nil
+	m.addactor_user_id = nil
+	m.clearedFields[certificateevent.FieldActorUserID] = struct{}{}
+}
+
+// ActorUserIDCleared returns if the "actor_user_id" field was cleared in this mutation.
+func (m *CertificateEventMutation) ActorUserIDCleared() bool {
+	_, ok := m.clearedFields[certificateevent.FieldActorUserID]
+	return ok
+}
+
+// ResetActorUserID resets all changes to the "actor_user_id" field.
+func (m *CertificateEventMutation) ResetActorUserID() {
+	m.actor_user_id = nil
+	m.addactor_user_id = nil
+	delete(m.clearedFields, certificateevent.FieldActorUserID)
+}
+
+// Where appends a list predicates to the CertificateEventMutation builder.
+func (m *CertificateEventMutation) Where(ps ...predicate.CertificateEvent) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CertificateEventMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CertificateEventMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CertificateEvent, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CertificateEventMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CertificateEventMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CertificateEvent).
+func (m *CertificateEventMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CertificateEventMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.create_time != nil {
+		fields = append(fields, certificateevent.FieldCreateTime)
+	}
+	if m.certificate_id != nil {
+		fields = append(fields, certificateevent.FieldCertificateID)
+	}
+	if m.account_id != nil {
+		fields = append(fields, certificateevent.FieldAccountID)
+	}
+	if m.event != nil {
+		fields = append(fields, certificateevent.FieldEvent)
+	}
+	if m.from_state != nil {
+		fields = append(fields, certificateevent.FieldFromState)
+	}
+	if m.to_state != nil {
+		fields = append(fields, certificateevent.FieldToState)
+	}
+	if m.amount != nil {
+		fields = append(fields, certificateevent.FieldAmount)
+	}
+	if m.currency != nil {
+		fields = append(fields, certificateevent.FieldCurrency)
+	}
+	if m.ledger_entry_id != nil {
+		fields = append(fields, certificateevent.FieldLedgerEntryID)
+	}
+	if m.message != nil {
+		fields = append(fields, certificateevent.FieldMessage)
+	}
+	if m.actor_user_id != nil {
+		fields = append(fields, certificateevent.FieldActorUserID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CertificateEventMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case certificateevent.FieldCreateTime:
+		return m.CreateTime()
+	case certificateevent.FieldCertificateID:
+		return m.CertificateID()
+	case certificateevent.FieldAccountID:
+		return m.AccountID()
+	case certificateevent.FieldEvent:
+		return m.Event()
+	case certificateevent.FieldFromState:
+		return m.FromState()
+	case certificateevent.FieldToState:
+		return m.ToState()
+	case certificateevent.FieldAmount:
+		return m.Amount()
+	case certificateevent.FieldCurrency:
+		return m.Currency()
+	case certificateevent.FieldLedgerEntryID:
+		return m.LedgerEntryID()
+	case certificateevent.FieldMessage:
+		return m.Message()
+	case certificateevent.FieldActorUserID:
+		return m.ActorUserID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CertificateEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case certificateevent.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case certificateevent.FieldCertificateID:
+		return m.OldCertificateID(ctx)
+	case certificateevent.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case certificateevent.FieldEvent:
+		return m.OldEvent(ctx)
+	case certificateevent.FieldFromState:
+		return m.OldFromState(ctx)
+	case certificateevent.FieldToState:
+		return m.OldToState(ctx)
+	case certificateevent.FieldAmount:
+		return m.OldAmount(ctx)
+	case certificateevent.FieldCurrency:
+		return m.OldCurrency(ctx)
+	case certificateevent.FieldLedgerEntryID:
+		return m.OldLedgerEntryID(ctx)
+	case certificateevent.FieldMessage:
+		return m.OldMessage(ctx)
+	case certificateevent.FieldActorUserID:
+		return m.OldActorUserID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CertificateEvent field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateEventMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case certificateevent.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case certificateevent.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificateID(v)
+		return nil
+	case certificateevent.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case certificateevent.FieldEvent:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEvent(v)
+		return nil
+	case certificateevent.FieldFromState:
+		v, ok := value.(certificateevent.FromState)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromState(v)
+		return nil
+	case certificateevent.FieldToState:
+		v, ok := value.(certificateevent.ToState)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToState(v)
+		return nil
+	case certificateevent.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	case certificateevent.FieldCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCurrency(v)
+		return nil
+	case certificateevent.FieldLedgerEntryID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLedgerEntryID(v)
+		return nil
+	case certificateevent.FieldMessage:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMessage(v)
+		return nil
+	case certificateevent.FieldActorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateEvent field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CertificateEventMutation) AddedFields() []string {
+	var fields []string
+	if m.addcertificate_id != nil {
+		fields = append(fields, certificateevent.FieldCertificateID)
+	}
+	if m.addaccount_id != nil {
+		fields = append(fields, certificateevent.FieldAccountID)
+	}
+	if m.addamount != nil {
+		fields = append(fields, certificateevent.FieldAmount)
+	}
+	if m.addledger_entry_id != nil {
+		fields = append(fields, certificateevent.FieldLedgerEntryID)
+	}
+	if m.addactor_user_id != nil {
+		fields = append(fields, certificateevent.FieldActorUserID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CertificateEventMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case certificateevent.FieldCertificateID:
+		return m.AddedCertificateID()
+	case certificateevent.FieldAccountID:
+		return m.AddedAccountID()
+	case certificateevent.FieldAmount:
+		return m.AddedAmount()
+	case certificateevent.FieldLedgerEntryID:
+		return m.AddedLedgerEntryID()
+	case certificateevent.FieldActorUserID:
+		return m.AddedActorUserID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateEventMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case certificateevent.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCertificateID(v)
+		return nil
+	case certificateevent.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccountID(v)
+		return nil
+	case certificateevent.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	case certificateevent.FieldLedgerEntryID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLedgerEntryID(v)
+		return nil
+	case certificateevent.FieldActorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActorUserID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateEvent numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CertificateEventMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(certificateevent.FieldLedgerEntryID) {
+		fields = append(fields, certificateevent.FieldLedgerEntryID)
+	}
+	if m.FieldCleared(certificateevent.FieldActorUserID) {
+		fields = append(fields, certificateevent.FieldActorUserID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CertificateEventMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CertificateEventMutation) ClearField(name string) error {
+	switch name {
+	case certificateevent.FieldLedgerEntryID:
+		m.ClearLedgerEntryID()
+		return nil
+	case certificateevent.FieldActorUserID:
+		m.ClearActorUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateEvent nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CertificateEventMutation) ResetField(name string) error {
+	switch name {
+	case certificateevent.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case certificateevent.FieldCertificateID:
+		m.ResetCertificateID()
+		return nil
+	case certificateevent.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case certificateevent.FieldEvent:
+		m.ResetEvent()
+		return nil
+	case certificateevent.FieldFromState:
+		m.ResetFromState()
+		return nil
+	case certificateevent.FieldToState:
+		m.ResetToState()
+		return nil
+	case certificateevent.FieldAmount:
+		m.ResetAmount()
+		return nil
+	case certificateevent.FieldCurrency:
+		m.ResetCurrency()
+		return nil
+	case certificateevent.FieldLedgerEntryID:
+		m.ResetLedgerEntryID()
+		return nil
+	case certificateevent.FieldMessage:
+		m.ResetMessage()
+		return nil
+	case certificateevent.FieldActorUserID:
+		m.ResetActorUserID()
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateEvent field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CertificateEventMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CertificateEventMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CertificateEventMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CertificateEventMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CertificateEventMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CertificateEventMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CertificateEventMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CertificateEvent unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CertificateEventMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CertificateEvent edge %s", name)
+}
+
+// JobMutation represents an operation that mutates the Job nodes in the graph.
+type JobMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int64
+	create_time       *time.Time
+	certificate_id    *int64
+	addcertificate_id *int64
+	run_time          *time.Time
+	attempts          *int32
+	addattempts       *int32
+	lease_owner       *string
+	lease_time        *time.Time
+	last_error        *string
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*Job, error)
+	predicates        []predicate.Job
+}
+
+var _ ent.Mutation = (*JobMutation)(nil)
+
+// jobOption allows management of the mutation configuration using functional options.
+type jobOption func(*JobMutation)
+
+// newJobMutation creates new mutation for the Job entity.
+func newJobMutation(c config, op Op, opts ...jobOption) *JobMutation {
+	m := &JobMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeJob,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withJobID sets the ID field of the mutation.
+func withJobID(id int64) jobOption {
+	return func(m *JobMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Job
+		)
+		m.oldValue = func(ctx context.Context) (*Job, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Job.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withJob sets the old Job of the mutation.
+func withJob(node *Job) jobOption {
+	return func(m *JobMutation) {
+		m.oldValue = func(context.Context) (*Job, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m JobMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m JobMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of Job entities.
+func (m *JobMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *JobMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *JobMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Job.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *JobMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *JobMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *JobMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetCertificateID sets the "certificate_id" field.
+func (m *JobMutation) SetCertificateID(i int64) {
+	m.certificate_id = &i
+	m.addcertificate_id = nil
+}
+
+// CertificateID returns the value of the "certificate_id" field in the mutation.
+func (m *JobMutation) CertificateID() (r int64, exists bool) {
+	v := m.certificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificateID returns the old "certificate_id" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldCertificateID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificateID: %w", err)
+	}
+	return oldValue.CertificateID, nil
+}
+
+// AddCertificateID adds i to the "certificate_id" field.
+func (m *JobMutation) AddCertificateID(i int64) {
+	if m.addcertificate_id != nil {
+		*m.addcertificate_id += i
+	} else {
+		m.addcertificate_id = &i
+	}
+}
+
+// AddedCertificateID returns the value that was added to the "certificate_id" field in this mutation.
+func (m *JobMutation) AddedCertificateID() (r int64, exists bool) {
+	v := m.addcertificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCertificateID resets all changes to the "certificate_id" field.
+func (m *JobMutation) ResetCertificateID() {
+	m.certificate_id = nil
+	m.addcertificate_id = nil
+}
+
+// SetRunTime sets the "run_time" field.
+func (m *JobMutation) SetRunTime(t time.Time) {
+	m.run_time = &t
+}
+
+// RunTime returns the value of the "run_time" field in the mutation.
+func (m *JobMutation) RunTime() (r time.Time, exists bool) {
+	v := m.run_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunTime returns the old "run_time" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldRunTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunTime: %w", err)
+	}
+	return oldValue.RunTime, nil
+}
+
+// ResetRunTime resets all changes to the "run_time" field.
+func (m *JobMutation) ResetRunTime() {
+	m.run_time = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *JobMutation) SetAttempts(i int32) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *JobMutation) Attempts() (r int32, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldAttempts(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *JobMutation) AddAttempts(i int32) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *JobMutation) AddedAttempts() (r int32, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *JobMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (m *JobMutation) SetLeaseOwner(s string) {
+	m.lease_owner = &s
+}
+
+// LeaseOwner returns the value of the "lease_owner" field in the mutation.
+func (m *JobMutation) LeaseOwner() (r string, exists bool) {
+	v := m.lease_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseOwner returns the old "lease_owner" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldLeaseOwner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseOwner: %w", err)
+	}
+	return oldValue.LeaseOwner, nil
+}
+
+// ResetLeaseOwner resets all changes to the "lease_owner" field.
+func (m *JobMutation) ResetLeaseOwner() {
+	m.lease_owner = nil
+}
+
+// SetLeaseTime sets the "lease_time" field.
+func (m *JobMutation) SetLeaseTime(t time.Time) {
+	m.lease_time = &t
+}
+
+// LeaseTime returns the value of the "lease_time" field in the mutation.
+func (m *JobMutation) LeaseTime() (r time.Time, exists bool) {
+	v := m.lease_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseTime returns the old "lease_time" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldLeaseTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseTime: %w", err)
+	}
+	return oldValue.LeaseTime, nil
+}
+
+// ClearLeaseTime clears the value of the "lease_time" field.
+func (m *JobMutation) ClearLeaseTime() {
+	m.lease_time = nil
+	m.clearedFields[job.FieldLeaseTime] = struct{}{}
+}
+
+// LeaseTimeCleared returns if the "lease_time" field was cleared in this mutation.
+func (m *JobMutation) LeaseTimeCleared() bool {
+	_, ok := m.clearedFields[job.FieldLeaseTime]
+	return ok
+}
+
+// ResetLeaseTime resets all changes to the "lease_time" field.
+func (m *JobMutation) ResetLeaseTime() {
+	m.lease_time = nil
+	delete(m.clearedFields, job.FieldLeaseTime)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *JobMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *JobMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the Job entity.
+// If the Job object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *JobMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *JobMutation) ResetLastError() {
+	m.last_error = nil
+}
+
+// Where appends a list predicates to the JobMutation builder.
+func (m *JobMutation) Where(ps ...predicate.Job) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the JobMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *JobMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Job, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *JobMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *JobMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Job).
+func (m *JobMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *JobMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.create_time != nil {
+		fields = append(fields, job.FieldCreateTime)
+	}
+	if m.certificate_id != nil {
+		fields = append(fields, job.FieldCertificateID)
+	}
+	if m.run_time != nil {
+		fields = append(fields, job.FieldRunTime)
+	}
+	if m.attempts != nil {
+		fields = append(fields, job.FieldAttempts)
+	}
+	if m.lease_owner != nil {
+		fields = append(fields, job.FieldLeaseOwner)
+	}
+	if m.lease_time != nil {
+		fields = append(fields, job.FieldLeaseTime)
+	}
+	if m.last_error != nil {
+		fields = append(fields, job.FieldLastError)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *JobMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case job.FieldCreateTime:
+		return m.CreateTime()
+	case job.FieldCertificateID:
+		return m.CertificateID()
+	case job.FieldRunTime:
+		return m.RunTime()
+	case job.FieldAttempts:
+		return m.Attempts()
+	case job.FieldLeaseOwner:
+		return m.LeaseOwner()
+	case job.FieldLeaseTime:
+		return m.LeaseTime()
+	case job.FieldLastError:
+		return m.LastError()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *JobMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case job.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case job.FieldCertificateID:
+		return m.OldCertificateID(ctx)
+	case job.FieldRunTime:
+		return m.OldRunTime(ctx)
+	case job.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case job.FieldLeaseOwner:
+		return m.OldLeaseOwner(ctx)
+	case job.FieldLeaseTime:
+		return m.OldLeaseTime(ctx)
+	case job.FieldLastError:
+		return m.OldLastError(ctx)
+	}
+	return nil, fmt.Errorf("unknown Job field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JobMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case job.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case job.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificateID(v)
+		return nil
+	case job.FieldRunTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunTime(v)
+		return nil
+	case job.FieldAttempts:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case job.FieldLeaseOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseOwner(v)
+		return nil
+	case job.FieldLeaseTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseTime(v)
+		return nil
+	case job.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Job field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *JobMutation) AddedFields() []string {
+	var fields []string
+	if m.addcertificate_id != nil {
+		fields = append(fields, job.FieldCertificateID)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, job.FieldAttempts)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *JobMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case job.FieldCertificateID:
+		return m.AddedCertificateID()
+	case job.FieldAttempts:
+		return m.AddedAttempts()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *JobMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case job.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCertificateID(v)
+		return nil
+	case job.FieldAttempts:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Job numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *JobMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(job.FieldLeaseTime) {
+		fields = append(fields, job.FieldLeaseTime)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *JobMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *JobMutation) ClearField(name string) error {
+	switch name {
+	case job.FieldLeaseTime:
+		m.ClearLeaseTime()
+		return nil
+	}
+	return fmt.Errorf("unknown Job nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *JobMutation) ResetField(name string) error {
+	switch name {
+	case job.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case job.FieldCertificateID:
+		m.ResetCertificateID()
+		return nil
+	case job.FieldRunTime:
+		m.ResetRunTime()
+		return nil
+	case job.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case job.FieldLeaseOwner:
+		m.ResetLeaseOwner()
+		return nil
+	case job.FieldLeaseTime:
+		m.ResetLeaseTime()
+		return nil
+	case job.FieldLastError:
+		m.ResetLastError()
+		return nil
+	}
+	return fmt.Errorf("unknown Job field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *JobMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *JobMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *JobMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *JobMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *JobMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *JobMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *JobMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown Job unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *JobMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown Job edge %s", name)
 }
 
 // LedgerEntryMutation represents an operation that mutates the LedgerEntry nodes in the graph.
@@ -5197,23 +10861,1684 @@ func (m *PlanPriceMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown PlanPrice edge %s", name)
 }
 
-// SessionMutation represents an operation that mutates the Session nodes in the graph.
-type SessionMutation struct {
+// ProcessingModuleMutation represents an operation that mutates the ProcessingModule nodes in the graph.
+type ProcessingModuleMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int64
+	create_time           *time.Time
+	update_time           *time.Time
+	name                  *string
+	kind                  *string
+	priority              *int32
+	addpriority           *int32
+	min_balance           *int64
+	addmin_balance        *int64
+	enabled               *bool
+	all_plans             *bool
+	plans                 *[]certdata.ModulePlan
+	appendplans           []certdata.ModulePlan
+	settings              *map[string]string
+	credentials           *string
+	credential_keys       *[]string
+	appendcredential_keys []string
+	clearedFields         map[string]struct{}
+	done                  bool
+	oldValue              func(context.Context) (*ProcessingModule, error)
+	predicates            []predicate.ProcessingModule
+}
+
+var _ ent.Mutation = (*ProcessingModuleMutation)(nil)
+
+// processingmoduleOption allows management of the mutation configuration using functional options.
+type processingmoduleOption func(*ProcessingModuleMutation)
+
+// newProcessingModuleMutation creates new mutation for the ProcessingModule entity.
+func newProcessingModuleMutation(c config, op Op, opts ...processingmoduleOption) *ProcessingModuleMutation {
+	m := &ProcessingModuleMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeProcessingModule,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withProcessingModuleID sets the ID field of the mutation.
+func withProcessingModuleID(id int64) processingmoduleOption {
+	return func(m *ProcessingModuleMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ProcessingModule
+		)
+		m.oldValue = func(ctx context.Context) (*ProcessingModule, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ProcessingModule.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withProcessingModule sets the old ProcessingModule of the mutation.
+func withProcessingModule(node *ProcessingModule) processingmoduleOption {
+	return func(m *ProcessingModuleMutation) {
+		m.oldValue = func(context.Context) (*ProcessingModule, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ProcessingModuleMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ProcessingModuleMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ProcessingModule entities.
+func (m *ProcessingModuleMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ProcessingModuleMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ProcessingModuleMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ProcessingModule.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *ProcessingModuleMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *ProcessingModuleMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *ProcessingModuleMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *ProcessingModuleMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *ProcessingModuleMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *ProcessingModuleMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetName sets the "name" field.
+func (m *ProcessingModuleMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *ProcessingModuleMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *ProcessingModuleMutation) ResetName() {
+	m.name = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *ProcessingModuleMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *ProcessingModuleMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *ProcessingModuleMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetPriority sets the "priority" field.
+func (m *ProcessingModuleMutation) SetPriority(i int32) {
+	m.priority = &i
+	m.addpriority = nil
+}
+
+// Priority returns the value of the "priority" field in the mutation.
+func (m *ProcessingModuleMutation) Priority() (r int32, exists bool) {
+	v := m.priority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPriority returns the old "priority" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldPriority(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPriority is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPriority requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPriority: %w", err)
+	}
+	return oldValue.Priority, nil
+}
+
+// AddPriority adds i to the "priority" field.
+func (m *ProcessingModuleMutation) AddPriority(i int32) {
+	if m.addpriority != nil {
+		*m.addpriority += i
+	} else {
+		m.addpriority = &i
+	}
+}
+
+// AddedPriority returns the value that was added to the "priority" field in this mutation.
+func (m *ProcessingModuleMutation) AddedPriority() (r int32, exists bool) {
+	v := m.addpriority
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPriority resets all changes to the "priority" field.
+func (m *ProcessingModuleMutation) ResetPriority() {
+	m.priority = nil
+	m.addpriority = nil
+}
+
+// SetMinBalance sets the "min_balance" field.
+func (m *ProcessingModuleMutation) SetMinBalance(i int64) {
+	m.min_balance = &i
+	m.addmin_balance = nil
+}
+
+// MinBalance returns the value of the "min_balance" field in the mutation.
+func (m *ProcessingModuleMutation) MinBalance() (r int64, exists bool) {
+	v := m.min_balance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMinBalance returns the old "min_balance" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldMinBalance(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMinBalance is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMinBalance requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMinBalance: %w", err)
+	}
+	return oldValue.MinBalance, nil
+}
+
+// AddMinBalance adds i to the "min_balance" field.
+func (m *ProcessingModuleMutation) AddMinBalance(i int64) {
+	if m.addmin_balance != nil {
+		*m.addmin_balance += i
+	} else {
+		m.addmin_balance = &i
+	}
+}
+
+// AddedMinBalance returns the value that was added to the "min_balance" field in this mutation.
+func (m *ProcessingModuleMutation) AddedMinBalance() (r int64, exists bool) {
+	v := m.addmin_balance
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMinBalance resets all changes to the "min_balance" field.
+func (m *ProcessingModuleMutation) ResetMinBalance() {
+	m.min_balance = nil
+	m.addmin_balance = nil
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *ProcessingModuleMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *ProcessingModuleMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *ProcessingModuleMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// SetAllPlans sets the "all_plans" field.
+func (m *ProcessingModuleMutation) SetAllPlans(b bool) {
+	m.all_plans = &b
+}
+
+// AllPlans returns the value of the "all_plans" field in the mutation.
+func (m *ProcessingModuleMutation) AllPlans() (r bool, exists bool) {
+	v := m.all_plans
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAllPlans returns the old "all_plans" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldAllPlans(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAllPlans is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAllPlans requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAllPlans: %w", err)
+	}
+	return oldValue.AllPlans, nil
+}
+
+// ResetAllPlans resets all changes to the "all_plans" field.
+func (m *ProcessingModuleMutation) ResetAllPlans() {
+	m.all_plans = nil
+}
+
+// SetPlans sets the "plans" field.
+func (m *ProcessingModuleMutation) SetPlans(cp []certdata.ModulePlan) {
+	m.plans = &cp
+	m.appendplans = nil
+}
+
+// Plans returns the value of the "plans" field in the mutation.
+func (m *ProcessingModuleMutation) Plans() (r []certdata.ModulePlan, exists bool) {
+	v := m.plans
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPlans returns the old "plans" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldPlans(ctx context.Context) (v []certdata.ModulePlan, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPlans is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPlans requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPlans: %w", err)
+	}
+	return oldValue.Plans, nil
+}
+
+// AppendPlans adds cp to the "plans" field.
+func (m *ProcessingModuleMutation) AppendPlans(cp []certdata.ModulePlan) {
+	m.appendplans = append(m.appendplans, cp...)
+}
+
+// AppendedPlans returns the list of values that were appended to the "plans" field in this mutation.
+func (m *ProcessingModuleMutation) AppendedPlans() ([]certdata.ModulePlan, bool) {
+	if len(m.appendplans) == 0 {
+		return nil, false
+	}
+	return m.appendplans, true
+}
+
+// ClearPlans clears the value of the "plans" field.
+func (m *ProcessingModuleMutation) ClearPlans() {
+	m.plans = nil
+	m.appendplans = nil
+	m.clearedFields[processingmodule.FieldPlans] = struct{}{}
+}
+
+// PlansCleared returns if the "plans" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) PlansCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldPlans]
+	return ok
+}
+
+// ResetPlans resets all changes to the "plans" field.
+func (m *ProcessingModuleMutation) ResetPlans() {
+	m.plans = nil
+	m.appendplans = nil
+	delete(m.clearedFields, processingmodule.FieldPlans)
+}
+
+// SetSettings sets the "settings" field.
+func (m *ProcessingModuleMutation) SetSettings(value map[string]string) {
+	m.settings = &value
+}
+
+// Settings returns the value of the "settings" field in the mutation.
+func (m *ProcessingModuleMutation) Settings() (r map[string]string, exists bool) {
+	v := m.settings
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettings returns the old "settings" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldSettings(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettings is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettings requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettings: %w", err)
+	}
+	return oldValue.Settings, nil
+}
+
+// ClearSettings clears the value of the "settings" field.
+func (m *ProcessingModuleMutation) ClearSettings() {
+	m.settings = nil
+	m.clearedFields[processingmodule.FieldSettings] = struct{}{}
+}
+
+// SettingsCleared returns if the "settings" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) SettingsCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldSettings]
+	return ok
+}
+
+// ResetSettings resets all changes to the "settings" field.
+func (m *ProcessingModuleMutation) ResetSettings() {
+	m.settings = nil
+	delete(m.clearedFields, processingmodule.FieldSettings)
+}
+
+// SetCredentials sets the "credentials" field.
+func (m *ProcessingModuleMutation) SetCredentials(s string) {
+	m.credentials = &s
+}
+
+// Credentials returns the value of the "credentials" field in the mutation.
+func (m *ProcessingModuleMutation) Credentials() (r string, exists bool) {
+	v := m.credentials
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentials returns the old "credentials" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldCredentials(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentials is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentials requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentials: %w", err)
+	}
+	return oldValue.Credentials, nil
+}
+
+// ClearCredentials clears the value of the "credentials" field.
+func (m *ProcessingModuleMutation) ClearCredentials() {
+	m.credentials = nil
+	m.clearedFields[processingmodule.FieldCredentials] = struct{}{}
+}
+
+// CredentialsCleared returns if the "credentials" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) CredentialsCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldCredentials]
+	return ok
+}
+
+// ResetCredentials resets all changes to the "credentials" field.
+func (m *ProcessingModuleMutation) ResetCredentials() {
+	m.credentials = nil
+	delete(m.clearedFields, processingmodule.FieldCredentials)
+}
+
+// SetCredentialKeys sets the "credential_keys" field.
+func (m *ProcessingModuleMutation) SetCredentialKeys(s []string) {
+	m.credential_keys = &s
+	m.appendcredential_keys = nil
+}
+
+// CredentialKeys returns the value of the "credential_keys" field in the mutation.
+func (m *ProcessingModuleMutation) CredentialKeys() (r []string, exists bool) {
+	v := m.credential_keys
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCredentialKeys returns the old "credential_keys" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldCredentialKeys(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCredentialKeys is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCredentialKeys requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCredentialKeys: %w", err)
+	}
+	return oldValue.CredentialKeys, nil
+}
+
+// AppendCredentialKeys adds s to the "credential_keys" field.
+func (m *ProcessingModuleMutation) AppendCredentialKeys(s []string) {
+	m.appendcredential_keys = append(m.appendcredential_keys, s...)
+}
+
+// AppendedCredentialKeys returns the list of values that were appended to the "credential_keys" field in this mutation.
+func (m *ProcessingModuleMutation) AppendedCredentialKeys() ([]string, bool) {
+	if len(m.appendcredential_keys) == 0 {
+		return nil, false
+	}
+	return m.appendcredential_keys, true
+}
+
+// ClearCredentialKeys clears the value of the "credential_keys" field.
+func (m *ProcessingModuleMutation) ClearCredentialKeys() {
+	m.credential_keys = nil
+	m.appendcredential_keys = nil
+	m.clearedFields[processingmodule.FieldCredentialKeys] = struct{}{}
+}
+
+// CredentialKeysCleared returns if the "credential_keys" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) CredentialKeysCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldCredentialKeys]
+	return ok
+}
+
+// ResetCredentialKeys resets all changes to the "credential_keys" field.
+func (m *ProcessingModuleMutation) ResetCredentialKeys() {
+	m.credential_keys = nil
+	m.appendcredential_keys = nil
+	delete(m.clearedFields, processingmodule.FieldCredentialKeys)
+}
+
+// Where appends a list predicates to the ProcessingModuleMutation builder.
+func (m *ProcessingModuleMutation) Where(ps ...predicate.ProcessingModule) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ProcessingModuleMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ProcessingModuleMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ProcessingModule, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ProcessingModuleMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ProcessingModuleMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ProcessingModule).
+func (m *ProcessingModuleMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ProcessingModuleMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.create_time != nil {
+		fields = append(fields, processingmodule.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, processingmodule.FieldUpdateTime)
+	}
+	if m.name != nil {
+		fields = append(fields, processingmodule.FieldName)
+	}
+	if m.kind != nil {
+		fields = append(fields, processingmodule.FieldKind)
+	}
+	if m.priority != nil {
+		fields = append(fields, processingmodule.FieldPriority)
+	}
+	if m.min_balance != nil {
+		fields = append(fields, processingmodule.FieldMinBalance)
+	}
+	if m.enabled != nil {
+		fields = append(fields, processingmodule.FieldEnabled)
+	}
+	if m.all_plans != nil {
+		fields = append(fields, processingmodule.FieldAllPlans)
+	}
+	if m.plans != nil {
+		fields = append(fields, processingmodule.FieldPlans)
+	}
+	if m.settings != nil {
+		fields = append(fields, processingmodule.FieldSettings)
+	}
+	if m.credentials != nil {
+		fields = append(fields, processingmodule.FieldCredentials)
+	}
+	if m.credential_keys != nil {
+		fields = append(fields, processingmodule.FieldCredentialKeys)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ProcessingModuleMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case processingmodule.FieldCreateTime:
+		return m.CreateTime()
+	case processingmodule.FieldUpdateTime:
+		return m.UpdateTime()
+	case processingmodule.FieldName:
+		return m.Name()
+	case processingmodule.FieldKind:
+		return m.Kind()
+	case processingmodule.FieldPriority:
+		return m.Priority()
+	case processingmodule.FieldMinBalance:
+		return m.MinBalance()
+	case processingmodule.FieldEnabled:
+		return m.Enabled()
+	case processingmodule.FieldAllPlans:
+		return m.AllPlans()
+	case processingmodule.FieldPlans:
+		return m.Plans()
+	case processingmodule.FieldSettings:
+		return m.Settings()
+	case processingmodule.FieldCredentials:
+		return m.Credentials()
+	case processingmodule.FieldCredentialKeys:
+		return m.CredentialKeys()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ProcessingModuleMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case processingmodule.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case processingmodule.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case processingmodule.FieldName:
+		return m.OldName(ctx)
+	case processingmodule.FieldKind:
+		return m.OldKind(ctx)
+	case processingmodule.FieldPriority:
+		return m.OldPriority(ctx)
+	case processingmodule.FieldMinBalance:
+		return m.OldMinBalance(ctx)
+	case processingmodule.FieldEnabled:
+		return m.OldEnabled(ctx)
+	case processingmodule.FieldAllPlans:
+		return m.OldAllPlans(ctx)
+	case processingmodule.FieldPlans:
+		return m.OldPlans(ctx)
+	case processingmodule.FieldSettings:
+		return m.OldSettings(ctx)
+	case processingmodule.FieldCredentials:
+		return m.OldCredentials(ctx)
+	case processingmodule.FieldCredentialKeys:
+		return m.OldCredentialKeys(ctx)
+	}
+	return nil, fmt.Errorf("unknown ProcessingModule field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProcessingModuleMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case processingmodule.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case processingmodule.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case processingmodule.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case processingmodule.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case processingmodule.FieldPriority:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPriority(v)
+		return nil
+	case processingmodule.FieldMinBalance:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMinBalance(v)
+		return nil
+	case processingmodule.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	case processingmodule.FieldAllPlans:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAllPlans(v)
+		return nil
+	case processingmodule.FieldPlans:
+		v, ok := value.([]certdata.ModulePlan)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPlans(v)
+		return nil
+	case processingmodule.FieldSettings:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettings(v)
+		return nil
+	case processingmodule.FieldCredentials:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentials(v)
+		return nil
+	case processingmodule.FieldCredentialKeys:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCredentialKeys(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProcessingModule field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ProcessingModuleMutation) AddedFields() []string {
+	var fields []string
+	if m.addpriority != nil {
+		fields = append(fields, processingmodule.FieldPriority)
+	}
+	if m.addmin_balance != nil {
+		fields = append(fields, processingmodule.FieldMinBalance)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ProcessingModuleMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case processingmodule.FieldPriority:
+		return m.AddedPriority()
+	case processingmodule.FieldMinBalance:
+		return m.AddedMinBalance()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ProcessingModuleMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case processingmodule.FieldPriority:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPriority(v)
+		return nil
+	case processingmodule.FieldMinBalance:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMinBalance(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ProcessingModule numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ProcessingModuleMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(processingmodule.FieldPlans) {
+		fields = append(fields, processingmodule.FieldPlans)
+	}
+	if m.FieldCleared(processingmodule.FieldSettings) {
+		fields = append(fields, processingmodule.FieldSettings)
+	}
+	if m.FieldCleared(processingmodule.FieldCredentials) {
+		fields = append(fields, processingmodule.FieldCredentials)
+	}
+	if m.FieldCleared(processingmodule.FieldCredentialKeys) {
+		fields = append(fields, processingmodule.FieldCredentialKeys)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ProcessingModuleMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ProcessingModuleMutation) ClearField(name string) error {
+	switch name {
+	case processingmodule.FieldPlans:
+		m.ClearPlans()
+		return nil
+	case processingmodule.FieldSettings:
+		m.ClearSettings()
+		return nil
+	case processingmodule.FieldCredentials:
+		m.ClearCredentials()
+		return nil
+	case processingmodule.FieldCredentialKeys:
+		m.ClearCredentialKeys()
+		return nil
+	}
+	return fmt.Errorf("unknown ProcessingModule nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ProcessingModuleMutation) ResetField(name string) error {
+	switch name {
+	case processingmodule.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case processingmodule.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case processingmodule.FieldName:
+		m.ResetName()
+		return nil
+	case processingmodule.FieldKind:
+		m.ResetKind()
+		return nil
+	case processingmodule.FieldPriority:
+		m.ResetPriority()
+		return nil
+	case processingmodule.FieldMinBalance:
+		m.ResetMinBalance()
+		return nil
+	case processingmodule.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	case processingmodule.FieldAllPlans:
+		m.ResetAllPlans()
+		return nil
+	case processingmodule.FieldPlans:
+		m.ResetPlans()
+		return nil
+	case processingmodule.FieldSettings:
+		m.ResetSettings()
+		return nil
+	case processingmodule.FieldCredentials:
+		m.ResetCredentials()
+		return nil
+	case processingmodule.FieldCredentialKeys:
+		m.ResetCredentialKeys()
+		return nil
+	}
+	return fmt.Errorf("unknown ProcessingModule field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ProcessingModuleMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ProcessingModuleMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ProcessingModuleMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ProcessingModuleMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ProcessingModuleMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ProcessingModuleMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ProcessingModuleMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ProcessingModule unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ProcessingModuleMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ProcessingModule edge %s", name)
+}
+
+// SavedFilterMutation represents an operation that mutates the SavedFilter nodes in the graph.
+type SavedFilterMutation struct {
 	config
 	op            Op
 	typ           string
 	id            *int64
 	create_time   *time.Time
-	token_hash    *string
-	expire_time   *time.Time
-	revoke_time   *time.Time
-	remote_addr   *string
+	name          *string
+	filter        *string
 	clearedFields map[string]struct{}
 	user          *int64
 	cleareduser   bool
 	done          bool
-	oldValue      func(context.Context) (*Session, error)
-	predicates    []predicate.Session
+	oldValue      func(context.Context) (*SavedFilter, error)
+	predicates    []predicate.SavedFilter
+}
+
+var _ ent.Mutation = (*SavedFilterMutation)(nil)
+
+// savedfilterOption allows management of the mutation configuration using functional options.
+type savedfilterOption func(*SavedFilterMutation)
+
+// newSavedFilterMutation creates new mutation for the SavedFilter entity.
+func newSavedFilterMutation(c config, op Op, opts ...savedfilterOption) *SavedFilterMutation {
+	m := &SavedFilterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeSavedFilter,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withSavedFilterID sets the ID field of the mutation.
+func withSavedFilterID(id int64) savedfilterOption {
+	return func(m *SavedFilterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *SavedFilter
+		)
+		m.oldValue = func(ctx context.Context) (*SavedFilter, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().SavedFilter.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withSavedFilter sets the old SavedFilter of the mutation.
+func withSavedFilter(node *SavedFilter) savedfilterOption {
+	return func(m *SavedFilterMutation) {
+		m.oldValue = func(context.Context) (*SavedFilter, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m SavedFilterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m SavedFilterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of SavedFilter entities.
+func (m *SavedFilterMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *SavedFilterMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *SavedFilterMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().SavedFilter.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *SavedFilterMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *SavedFilterMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *SavedFilterMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUserID sets the "user_id" field.
+func (m *SavedFilterMutation) SetUserID(i int64) {
+	m.user = &i
+}
+
+// UserID returns the value of the "user_id" field in the mutation.
+func (m *SavedFilterMutation) UserID() (r int64, exists bool) {
+	v := m.user
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUserID returns the old "user_id" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldUserID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUserID: %w", err)
+	}
+	return oldValue.UserID, nil
+}
+
+// ResetUserID resets all changes to the "user_id" field.
+func (m *SavedFilterMutation) ResetUserID() {
+	m.user = nil
+}
+
+// SetName sets the "name" field.
+func (m *SavedFilterMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *SavedFilterMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *SavedFilterMutation) ResetName() {
+	m.name = nil
+}
+
+// SetFilter sets the "filter" field.
+func (m *SavedFilterMutation) SetFilter(s string) {
+	m.filter = &s
+}
+
+// Filter returns the value of the "filter" field in the mutation.
+func (m *SavedFilterMutation) Filter() (r string, exists bool) {
+	v := m.filter
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFilter returns the old "filter" field's value of the SavedFilter entity.
+// If the SavedFilter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SavedFilterMutation) OldFilter(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFilter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFilter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFilter: %w", err)
+	}
+	return oldValue.Filter, nil
+}
+
+// ResetFilter resets all changes to the "filter" field.
+func (m *SavedFilterMutation) ResetFilter() {
+	m.filter = nil
+}
+
+// ClearUser clears the "user" edge to the User entity.
+func (m *SavedFilterMutation) ClearUser() {
+	m.cleareduser = true
+	m.clearedFields[savedfilter.FieldUserID] = struct{}{}
+}
+
+// UserCleared reports if the "user" edge to the User entity was cleared.
+func (m *SavedFilterMutation) UserCleared() bool {
+	return m.cleareduser
+}
+
+// UserIDs returns the "user" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// UserID instead. It exists only for internal usage by the builders.
+func (m *SavedFilterMutation) UserIDs() (ids []int64) {
+	if id := m.user; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetUser resets all changes to the "user" edge.
+func (m *SavedFilterMutation) ResetUser() {
+	m.user = nil
+	m.cleareduser = false
+}
+
+// Where appends a list predicates to the SavedFilterMutation builder.
+func (m *SavedFilterMutation) Where(ps ...predicate.SavedFilter) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the SavedFilterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *SavedFilterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.SavedFilter, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *SavedFilterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *SavedFilterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (SavedFilter).
+func (m *SavedFilterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *SavedFilterMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.create_time != nil {
+		fields = append(fields, savedfilter.FieldCreateTime)
+	}
+	if m.user != nil {
+		fields = append(fields, savedfilter.FieldUserID)
+	}
+	if m.name != nil {
+		fields = append(fields, savedfilter.FieldName)
+	}
+	if m.filter != nil {
+		fields = append(fields, savedfilter.FieldFilter)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *SavedFilterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case savedfilter.FieldCreateTime:
+		return m.CreateTime()
+	case savedfilter.FieldUserID:
+		return m.UserID()
+	case savedfilter.FieldName:
+		return m.Name()
+	case savedfilter.FieldFilter:
+		return m.Filter()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *SavedFilterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case savedfilter.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case savedfilter.FieldUserID:
+		return m.OldUserID(ctx)
+	case savedfilter.FieldName:
+		return m.OldName(ctx)
+	case savedfilter.FieldFilter:
+		return m.OldFilter(ctx)
+	}
+	return nil, fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SavedFilterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case savedfilter.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case savedfilter.FieldUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUserID(v)
+		return nil
+	case savedfilter.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case savedfilter.FieldFilter:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFilter(v)
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *SavedFilterMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *SavedFilterMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *SavedFilterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown SavedFilter numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *SavedFilterMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *SavedFilterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *SavedFilterMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown SavedFilter nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *SavedFilterMutation) ResetField(name string) error {
+	switch name {
+	case savedfilter.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case savedfilter.FieldUserID:
+		m.ResetUserID()
+		return nil
+	case savedfilter.FieldName:
+		m.ResetName()
+		return nil
+	case savedfilter.FieldFilter:
+		m.ResetFilter()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *SavedFilterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.user != nil {
+		edges = append(edges, savedfilter.EdgeUser)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *SavedFilterMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case savedfilter.EdgeUser:
+		if id := m.user; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *SavedFilterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *SavedFilterMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *SavedFilterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.cleareduser {
+		edges = append(edges, savedfilter.EdgeUser)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *SavedFilterMutation) EdgeCleared(name string) bool {
+	switch name {
+	case savedfilter.EdgeUser:
+		return m.cleareduser
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *SavedFilterMutation) ClearEdge(name string) error {
+	switch name {
+	case savedfilter.EdgeUser:
+		m.ClearUser()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *SavedFilterMutation) ResetEdge(name string) error {
+	switch name {
+	case savedfilter.EdgeUser:
+		m.ResetUser()
+		return nil
+	}
+	return fmt.Errorf("unknown SavedFilter edge %s", name)
+}
+
+// SessionMutation represents an operation that mutates the Session nodes in the graph.
+type SessionMutation struct {
+	config
+	op                      Op
+	typ                     string
+	id                      *int64
+	create_time             *time.Time
+	token_hash              *string
+	expire_time             *time.Time
+	revoke_time             *time.Time
+	remote_addr             *string
+	impersonator_user_id    *int64
+	addimpersonator_user_id *int64
+	clearedFields           map[string]struct{}
+	user                    *int64
+	cleareduser             bool
+	done                    bool
+	oldValue                func(context.Context) (*Session, error)
+	predicates              []predicate.Session
 }
 
 var _ ent.Mutation = (*SessionMutation)(nil)
@@ -5549,6 +12874,76 @@ func (m *SessionMutation) ResetRemoteAddr() {
 	m.remote_addr = nil
 }
 
+// SetImpersonatorUserID sets the "impersonator_user_id" field.
+func (m *SessionMutation) SetImpersonatorUserID(i int64) {
+	m.impersonator_user_id = &i
+	m.addimpersonator_user_id = nil
+}
+
+// ImpersonatorUserID returns the value of the "impersonator_user_id" field in the mutation.
+func (m *SessionMutation) ImpersonatorUserID() (r int64, exists bool) {
+	v := m.impersonator_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImpersonatorUserID returns the old "impersonator_user_id" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldImpersonatorUserID(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImpersonatorUserID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImpersonatorUserID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImpersonatorUserID: %w", err)
+	}
+	return oldValue.ImpersonatorUserID, nil
+}
+
+// AddImpersonatorUserID adds i to the "impersonator_user_id" field.
+func (m *SessionMutation) AddImpersonatorUserID(i int64) {
+	if m.addimpersonator_user_id != nil {
+		*m.addimpersonator_user_id += i
+	} else {
+		m.addimpersonator_user_id = &i
+	}
+}
+
+// AddedImpersonatorUserID returns the value that was added to the "impersonator_user_id" field in this mutation.
+func (m *SessionMutation) AddedImpersonatorUserID() (r int64, exists bool) {
+	v := m.addimpersonator_user_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearImpersonatorUserID clears the value of the "impersonator_user_id" field.
+func (m *SessionMutation) ClearImpersonatorUserID() {
+	m.impersonator_user_id = nil
+	m.addimpersonator_user_id = nil
+	m.clearedFields[session.FieldImpersonatorUserID] = struct{}{}
+}
+
+// ImpersonatorUserIDCleared returns if the "impersonator_user_id" field was cleared in this mutation.
+func (m *SessionMutation) ImpersonatorUserIDCleared() bool {
+	_, ok := m.clearedFields[session.FieldImpersonatorUserID]
+	return ok
+}
+
+// ResetImpersonatorUserID resets all changes to the "impersonator_user_id" field.
+func (m *SessionMutation) ResetImpersonatorUserID() {
+	m.impersonator_user_id = nil
+	m.addimpersonator_user_id = nil
+	delete(m.clearedFields, session.FieldImpersonatorUserID)
+}
+
 // ClearUser clears the "user" edge to the User entity.
 func (m *SessionMutation) ClearUser() {
 	m.cleareduser = true
@@ -5610,7 +13005,7 @@ func (m *SessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SessionMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.create_time != nil {
 		fields = append(fields, session.FieldCreateTime)
 	}
@@ -5628,6 +13023,9 @@ func (m *SessionMutation) Fields() []string {
 	}
 	if m.remote_addr != nil {
 		fields = append(fields, session.FieldRemoteAddr)
+	}
+	if m.impersonator_user_id != nil {
+		fields = append(fields, session.FieldImpersonatorUserID)
 	}
 	return fields
 }
@@ -5649,6 +13047,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.RevokeTime()
 	case session.FieldRemoteAddr:
 		return m.RemoteAddr()
+	case session.FieldImpersonatorUserID:
+		return m.ImpersonatorUserID()
 	}
 	return nil, false
 }
@@ -5670,6 +13070,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldRevokeTime(ctx)
 	case session.FieldRemoteAddr:
 		return m.OldRemoteAddr(ctx)
+	case session.FieldImpersonatorUserID:
+		return m.OldImpersonatorUserID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Session field %s", name)
 }
@@ -5721,6 +13123,13 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRemoteAddr(v)
 		return nil
+	case session.FieldImpersonatorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImpersonatorUserID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)
 }
@@ -5729,6 +13138,9 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *SessionMutation) AddedFields() []string {
 	var fields []string
+	if m.addimpersonator_user_id != nil {
+		fields = append(fields, session.FieldImpersonatorUserID)
+	}
 	return fields
 }
 
@@ -5737,6 +13149,8 @@ func (m *SessionMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case session.FieldImpersonatorUserID:
+		return m.AddedImpersonatorUserID()
 	}
 	return nil, false
 }
@@ -5746,6 +13160,13 @@ func (m *SessionMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *SessionMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case session.FieldImpersonatorUserID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddImpersonatorUserID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Session numeric field %s", name)
 }
@@ -5756,6 +13177,9 @@ func (m *SessionMutation) ClearedFields() []string {
 	var fields []string
 	if m.FieldCleared(session.FieldRevokeTime) {
 		fields = append(fields, session.FieldRevokeTime)
+	}
+	if m.FieldCleared(session.FieldImpersonatorUserID) {
+		fields = append(fields, session.FieldImpersonatorUserID)
 	}
 	return fields
 }
@@ -5773,6 +13197,9 @@ func (m *SessionMutation) ClearField(name string) error {
 	switch name {
 	case session.FieldRevokeTime:
 		m.ClearRevokeTime()
+		return nil
+	case session.FieldImpersonatorUserID:
+		m.ClearImpersonatorUserID()
 		return nil
 	}
 	return fmt.Errorf("unknown Session nullable field %s", name)
@@ -5799,6 +13226,9 @@ func (m *SessionMutation) ResetField(name string) error {
 		return nil
 	case session.FieldRemoteAddr:
 		m.ResetRemoteAddr()
+		return nil
+	case session.FieldImpersonatorUserID:
+		m.ResetImpersonatorUserID()
 		return nil
 	}
 	return fmt.Errorf("unknown Session field %s", name)
@@ -5881,33 +13311,36 @@ func (m *SessionMutation) ResetEdge(name string) error {
 // UserMutation represents an operation that mutates the User nodes in the graph.
 type UserMutation struct {
 	config
-	op                Op
-	typ               string
-	id                *int64
-	create_time       *time.Time
-	update_time       *time.Time
-	login             *string
-	password_hash     *string
-	level             *user.Level
-	name              *string
-	email             *string
-	disabled          *bool
-	last_login_time   *time.Time
-	clearedFields     map[string]struct{}
-	account           *int64
-	clearedaccount    bool
-	sessions          map[int64]struct{}
-	removedsessions   map[int64]struct{}
-	clearedsessions   bool
-	api_keys          map[int64]struct{}
-	removedapi_keys   map[int64]struct{}
-	clearedapi_keys   bool
-	login_keys        map[int64]struct{}
-	removedlogin_keys map[int64]struct{}
-	clearedlogin_keys bool
-	done              bool
-	oldValue          func(context.Context) (*User, error)
-	predicates        []predicate.User
+	op                   Op
+	typ                  string
+	id                   *int64
+	create_time          *time.Time
+	update_time          *time.Time
+	login                *string
+	password_hash        *string
+	level                *user.Level
+	name                 *string
+	email                *string
+	disabled             *bool
+	last_login_time      *time.Time
+	clearedFields        map[string]struct{}
+	account              *int64
+	clearedaccount       bool
+	sessions             map[int64]struct{}
+	removedsessions      map[int64]struct{}
+	clearedsessions      bool
+	api_keys             map[int64]struct{}
+	removedapi_keys      map[int64]struct{}
+	clearedapi_keys      bool
+	login_keys           map[int64]struct{}
+	removedlogin_keys    map[int64]struct{}
+	clearedlogin_keys    bool
+	saved_filters        map[int64]struct{}
+	removedsaved_filters map[int64]struct{}
+	clearedsaved_filters bool
+	done                 bool
+	oldValue             func(context.Context) (*User, error)
+	predicates           []predicate.User
 }
 
 var _ ent.Mutation = (*UserMutation)(nil)
@@ -6589,6 +14022,60 @@ func (m *UserMutation) ResetLoginKeys() {
 	m.removedlogin_keys = nil
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by ids.
+func (m *UserMutation) AddSavedFilterIDs(ids ...int64) {
+	if m.saved_filters == nil {
+		m.saved_filters = make(map[int64]struct{})
+	}
+	for i := range ids {
+		m.saved_filters[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSavedFilters clears the "saved_filters" edge to the SavedFilter entity.
+func (m *UserMutation) ClearSavedFilters() {
+	m.clearedsaved_filters = true
+}
+
+// SavedFiltersCleared reports if the "saved_filters" edge to the SavedFilter entity was cleared.
+func (m *UserMutation) SavedFiltersCleared() bool {
+	return m.clearedsaved_filters
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to the SavedFilter entity by IDs.
+func (m *UserMutation) RemoveSavedFilterIDs(ids ...int64) {
+	if m.removedsaved_filters == nil {
+		m.removedsaved_filters = make(map[int64]struct{})
+	}
+	for i := range ids {
+		delete(m.saved_filters, ids[i])
+		m.removedsaved_filters[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSavedFilters returns the removed IDs of the "saved_filters" edge to the SavedFilter entity.
+func (m *UserMutation) RemovedSavedFiltersIDs() (ids []int64) {
+	for id := range m.removedsaved_filters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SavedFiltersIDs returns the "saved_filters" edge IDs in the mutation.
+func (m *UserMutation) SavedFiltersIDs() (ids []int64) {
+	for id := range m.saved_filters {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSavedFilters resets all changes to the "saved_filters" edge.
+func (m *UserMutation) ResetSavedFilters() {
+	m.saved_filters = nil
+	m.clearedsaved_filters = false
+	m.removedsaved_filters = nil
+}
+
 // Where appends a list predicates to the UserMutation builder.
 func (m *UserMutation) Where(ps ...predicate.User) {
 	m.predicates = append(m.predicates, ps...)
@@ -6893,7 +14380,7 @@ func (m *UserMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *UserMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.account != nil {
 		edges = append(edges, user.EdgeAccount)
 	}
@@ -6905,6 +14392,9 @@ func (m *UserMutation) AddedEdges() []string {
 	}
 	if m.login_keys != nil {
 		edges = append(edges, user.EdgeLoginKeys)
+	}
+	if m.saved_filters != nil {
+		edges = append(edges, user.EdgeSavedFilters)
 	}
 	return edges
 }
@@ -6935,13 +14425,19 @@ func (m *UserMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeSavedFilters:
+		ids := make([]ent.Value, 0, len(m.saved_filters))
+		for id := range m.saved_filters {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *UserMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.removedsessions != nil {
 		edges = append(edges, user.EdgeSessions)
 	}
@@ -6950,6 +14446,9 @@ func (m *UserMutation) RemovedEdges() []string {
 	}
 	if m.removedlogin_keys != nil {
 		edges = append(edges, user.EdgeLoginKeys)
+	}
+	if m.removedsaved_filters != nil {
+		edges = append(edges, user.EdgeSavedFilters)
 	}
 	return edges
 }
@@ -6976,13 +14475,19 @@ func (m *UserMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case user.EdgeSavedFilters:
+		ids := make([]ent.Value, 0, len(m.removedsaved_filters))
+		for id := range m.removedsaved_filters {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *UserMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 5)
 	if m.clearedaccount {
 		edges = append(edges, user.EdgeAccount)
 	}
@@ -6994,6 +14499,9 @@ func (m *UserMutation) ClearedEdges() []string {
 	}
 	if m.clearedlogin_keys {
 		edges = append(edges, user.EdgeLoginKeys)
+	}
+	if m.clearedsaved_filters {
+		edges = append(edges, user.EdgeSavedFilters)
 	}
 	return edges
 }
@@ -7010,6 +14518,8 @@ func (m *UserMutation) EdgeCleared(name string) bool {
 		return m.clearedapi_keys
 	case user.EdgeLoginKeys:
 		return m.clearedlogin_keys
+	case user.EdgeSavedFilters:
+		return m.clearedsaved_filters
 	}
 	return false
 }
@@ -7040,6 +14550,9 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	case user.EdgeLoginKeys:
 		m.ResetLoginKeys()
+		return nil
+	case user.EdgeSavedFilters:
+		m.ResetSavedFilters()
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)

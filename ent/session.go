@@ -30,6 +30,8 @@ type Session struct {
 	RevokeTime *time.Time `json:"revoke_time,omitempty"`
 	// RemoteAddr holds the value of the "remote_addr" field.
 	RemoteAddr string `json:"remote_addr,omitempty"`
+	// ImpersonatorUserID holds the value of the "impersonator_user_id" field.
+	ImpersonatorUserID *int64 `json:"impersonator_user_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SessionQuery when eager-loading is set.
 	Edges        SessionEdges `json:"edges"`
@@ -61,7 +63,7 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case session.FieldID, session.FieldUserID:
+		case session.FieldID, session.FieldUserID, session.FieldImpersonatorUserID:
 			values[i] = new(sql.NullInt64)
 		case session.FieldTokenHash, session.FieldRemoteAddr:
 			values[i] = new(sql.NullString)
@@ -125,6 +127,13 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RemoteAddr = value.String
 			}
+		case session.FieldImpersonatorUserID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field impersonator_user_id", values[i])
+			} else if value.Valid {
+				_m.ImpersonatorUserID = new(int64)
+				*_m.ImpersonatorUserID = value.Int64
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -184,6 +193,11 @@ func (_m *Session) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("remote_addr=")
 	builder.WriteString(_m.RemoteAddr)
+	builder.WriteString(", ")
+	if v := _m.ImpersonatorUserID; v != nil {
+		builder.WriteString("impersonator_user_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -83,6 +83,20 @@ func (_c *SessionCreate) SetNillableRemoteAddr(v *string) *SessionCreate {
 	return _c
 }
 
+// SetImpersonatorUserID sets the "impersonator_user_id" field.
+func (_c *SessionCreate) SetImpersonatorUserID(v int64) *SessionCreate {
+	_c.mutation.SetImpersonatorUserID(v)
+	return _c
+}
+
+// SetNillableImpersonatorUserID sets the "impersonator_user_id" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableImpersonatorUserID(v *int64) *SessionCreate {
+	if v != nil {
+		_c.SetImpersonatorUserID(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *SessionCreate) SetID(v int64) *SessionCreate {
 	_c.mutation.SetID(v)
@@ -222,6 +236,10 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_spec.SetField(session.FieldRemoteAddr, field.TypeString, value)
 		_node.RemoteAddr = value
 	}
+	if value, ok := _c.mutation.ImpersonatorUserID(); ok {
+		_spec.SetField(session.FieldImpersonatorUserID, field.TypeInt64, value)
+		_node.ImpersonatorUserID = &value
+	}
 	if nodes := _c.mutation.UserIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -349,6 +367,9 @@ func (u *SessionUpsertOne) UpdateNewValues() *SessionUpsertOne {
 		}
 		if _, exists := u.create.mutation.RemoteAddr(); exists {
 			s.SetIgnore(session.FieldRemoteAddr)
+		}
+		if _, exists := u.create.mutation.ImpersonatorUserID(); exists {
+			s.SetIgnore(session.FieldImpersonatorUserID)
 		}
 	}))
 	return u
@@ -609,6 +630,9 @@ func (u *SessionUpsertBulk) UpdateNewValues() *SessionUpsertBulk {
 			}
 			if _, exists := b.mutation.RemoteAddr(); exists {
 				s.SetIgnore(session.FieldRemoteAddr)
+			}
+			if _, exists := b.mutation.ImpersonatorUserID(); exists {
+				s.SetIgnore(session.FieldImpersonatorUserID)
 			}
 		}
 	}))

@@ -130,6 +130,9 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if _u.mutation.RevokeTimeCleared() {
 		_spec.ClearField(session.FieldRevokeTime, field.TypeTime)
 	}
+	if _u.mutation.ImpersonatorUserIDCleared() {
+		_spec.ClearField(session.FieldImpersonatorUserID, field.TypeInt64)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -282,6 +285,9 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	}
 	if _u.mutation.RevokeTimeCleared() {
 		_spec.ClearField(session.FieldRevokeTime, field.TypeTime)
+	}
+	if _u.mutation.ImpersonatorUserIDCleared() {
+		_spec.ClearField(session.FieldImpersonatorUserID, field.TypeInt64)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Session{config: _u.config}

@@ -18,6 +18,14 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AuditEntry is the client for interacting with the AuditEntry builders.
+	AuditEntry *AuditEntryClient
+	// Certificate is the client for interacting with the Certificate builders.
+	Certificate *CertificateClient
+	// CertificateEvent is the client for interacting with the CertificateEvent builders.
+	CertificateEvent *CertificateEventClient
+	// Job is the client for interacting with the Job builders.
+	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
 	// LoginKey is the client for interacting with the LoginKey builders.
@@ -26,6 +34,10 @@ type Tx struct {
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
 	PlanPrice *PlanPriceClient
+	// ProcessingModule is the client for interacting with the ProcessingModule builders.
+	ProcessingModule *ProcessingModuleClient
+	// SavedFilter is the client for interacting with the SavedFilter builders.
+	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
@@ -163,10 +175,16 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Account = NewAccountClient(tx.config)
+	tx.AuditEntry = NewAuditEntryClient(tx.config)
+	tx.Certificate = NewCertificateClient(tx.config)
+	tx.CertificateEvent = NewCertificateEventClient(tx.config)
+	tx.Job = NewJobClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LoginKey = NewLoginKeyClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanPrice = NewPlanPriceClient(tx.config)
+	tx.ProcessingModule = NewProcessingModuleClient(tx.config)
+	tx.SavedFilter = NewSavedFilterClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }

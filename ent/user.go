@@ -54,9 +54,11 @@ type UserEdges struct {
 	APIKeys []*APIKey `json:"api_keys,omitempty"`
 	// LoginKeys holds the value of the login_keys edge.
 	LoginKeys []*LoginKey `json:"login_keys,omitempty"`
+	// SavedFilters holds the value of the saved_filters edge.
+	SavedFilters []*SavedFilter `json:"saved_filters,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 }
 
 // AccountOrErr returns the Account value or an error if the edge
@@ -95,6 +97,15 @@ func (e UserEdges) LoginKeysOrErr() ([]*LoginKey, error) {
 		return e.LoginKeys, nil
 	}
 	return nil, &NotLoadedError{edge: "login_keys"}
+}
+
+// SavedFiltersOrErr returns the SavedFilters value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) SavedFiltersOrErr() ([]*SavedFilter, error) {
+	if e.loadedTypes[4] {
+		return e.SavedFilters, nil
+	}
+	return nil, &NotLoadedError{edge: "saved_filters"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -224,6 +235,11 @@ func (_m *User) QueryAPIKeys() *APIKeyQuery {
 // QueryLoginKeys queries the "login_keys" edge of the User entity.
 func (_m *User) QueryLoginKeys() *LoginKeyQuery {
 	return NewUserClient(_m.config).QueryLoginKeys(_m)
+}
+
+// QuerySavedFilters queries the "saved_filters" edge of the User entity.
+func (_m *User) QuerySavedFilters() *SavedFilterQuery {
+	return NewUserClient(_m.config).QuerySavedFilters(_m)
 }
 
 // Update returns a builder for updating this User.

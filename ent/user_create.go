@@ -6,6 +6,7 @@ import (
 	"certsvc/ent/account"
 	"certsvc/ent/apikey"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	"context"
@@ -196,6 +197,21 @@ func (_c *UserCreate) AddLoginKeys(v ...*LoginKey) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddLoginKeyIDs(ids...)
+}
+
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_c *UserCreate) AddSavedFilterIDs(ids ...int64) *UserCreate {
+	_c.mutation.AddSavedFilterIDs(ids...)
+	return _c
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_c *UserCreate) AddSavedFilters(v ...*SavedFilter) *UserCreate {
+	ids := make([]int64, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSavedFilterIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -433,6 +449,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(loginkey.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
 			},
 		}
 		for _, k := range nodes {

@@ -7,6 +7,7 @@ import (
 	"certsvc/ent/apikey"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/predicate"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	"context"
@@ -24,15 +25,16 @@ import (
 // UserQuery is the builder for querying User entities.
 type UserQuery struct {
 	config
-	ctx           *QueryContext
-	order         []user.OrderOption
-	inters        []Interceptor
-	predicates    []predicate.User
-	withAccount   *AccountQuery
-	withSessions  *SessionQuery
-	withAPIKeys   *APIKeyQuery
-	withLoginKeys *LoginKeyQuery
-	modifiers     []func(*sql.Selector)
+	ctx              *QueryContext
+	order            []user.OrderOption
+	inters           []Interceptor
+	predicates       []predicate.User
+	withAccount      *AccountQuery
+	withSessions     *SessionQuery
+	withAPIKeys      *APIKeyQuery
+	withLoginKeys    *LoginKeyQuery
+	withSavedFilters *SavedFilterQuery
+	modifiers        []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -150,6 +152,28 @@ func (_q *UserQuery) QueryLoginKeys() *LoginKeyQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(loginkey.Table, loginkey.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, user.LoginKeysTable, user.LoginKeysColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySavedFilters chains the current query on the "saved_filters" edge.
+func (_q *UserQuery) QuerySavedFilters() *SavedFilterQuery {
+	query := (&SavedFilterClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(savedfilter.Table, savedfilter.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SavedFiltersTable, user.SavedFiltersColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -344,15 +368,16 @@ func (_q *UserQuery) Clone() *UserQuery {
 		return nil
 	}
 	return &UserQuery{
-		config:        _q.config,
-		ctx:           _q.ctx.Clone(),
-		order:         append([]user.OrderOption{}, _q.order...),
-		inters:        append([]Interceptor{}, _q.inters...),
-		predicates:    append([]predicate.User{}, _q.predicates...),
-		withAccount:   _q.withAccount.Clone(),
-		withSessions:  _q.withSessions.Clone(),
-		withAPIKeys:   _q.withAPIKeys.Clone(),
-		withLoginKeys: _q.withLoginKeys.Clone(),
+		config:           _q.config,
+		ctx:              _q.ctx.Clone(),
+		order:            append([]user.OrderOption{}, _q.order...),
+		inters:           append([]Interceptor{}, _q.inters...),
+		predicates:       append([]predicate.User{}, _q.predicates...),
+		withAccount:      _q.withAccount.Clone(),
+		withSessions:     _q.withSessions.Clone(),
+		withAPIKeys:      _q.withAPIKeys.Clone(),
+		withLoginKeys:    _q.withLoginKeys.Clone(),
+		withSavedFilters: _q.withSavedFilters.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -401,6 +426,17 @@ func (_q *UserQuery) WithLoginKeys(opts ...func(*LoginKeyQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withLoginKeys = query
+	return _q
+}
+
+// WithSavedFilters tells the query-builder to eager-load the nodes that are connected to
+// the "saved_filters" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithSavedFilters(opts ...func(*SavedFilterQuery)) *UserQuery {
+	query := (&SavedFilterClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSavedFilters = query
 	return _q
 }
 
@@ -482,11 +518,12 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withAccount != nil,
 			_q.withSessions != nil,
 			_q.withAPIKeys != nil,
 			_q.withLoginKeys != nil,
+			_q.withSavedFilters != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -534,6 +571,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadLoginKeys(ctx, query, nodes,
 			func(n *User) { n.Edges.LoginKeys = []*LoginKey{} },
 			func(n *User, e *LoginKey) { n.Edges.LoginKeys = append(n.Edges.LoginKeys, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withSavedFilters; query != nil {
+		if err := _q.loadSavedFilters(ctx, query, nodes,
+			func(n *User) { n.Edges.SavedFilters = []*SavedFilter{} },
+			func(n *User, e *SavedFilter) { n.Edges.SavedFilters = append(n.Edges.SavedFilters, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -647,6 +691,36 @@ func (_q *UserQuery) loadLoginKeys(ctx context.Context, query *LoginKeyQuery, no
 	}
 	query.Where(predicate.LoginKey(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(user.LoginKeysColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *UserQuery) loadSavedFilters(ctx context.Context, query *SavedFilterQuery, nodes []*User, init func(*User), assign func(*User, *SavedFilter)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int64]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(savedfilter.FieldUserID)
+	}
+	query.Where(predicate.SavedFilter(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.SavedFiltersColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"certsvc/ent/apikey"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/predicate"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	"context"
@@ -213,6 +214,21 @@ func (_u *UserUpdate) AddLoginKeys(v ...*LoginKey) *UserUpdate {
 	return _u.AddLoginKeyIDs(ids...)
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_u *UserUpdate) AddSavedFilterIDs(ids ...int64) *UserUpdate {
+	_u.mutation.AddSavedFilterIDs(ids...)
+	return _u
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_u *UserUpdate) AddSavedFilters(v ...*SavedFilter) *UserUpdate {
+	ids := make([]int64, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSavedFilterIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdate) Mutation() *UserMutation {
 	return _u.mutation
@@ -285,6 +301,27 @@ func (_u *UserUpdate) RemoveLoginKeys(v ...*LoginKey) *UserUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLoginKeyIDs(ids...)
+}
+
+// ClearSavedFilters clears all "saved_filters" edges to the SavedFilter entity.
+func (_u *UserUpdate) ClearSavedFilters() *UserUpdate {
+	_u.mutation.ClearSavedFilters()
+	return _u
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to SavedFilter entities by IDs.
+func (_u *UserUpdate) RemoveSavedFilterIDs(ids ...int64) *UserUpdate {
+	_u.mutation.RemoveSavedFilterIDs(ids...)
+	return _u
+}
+
+// RemoveSavedFilters removes "saved_filters" edges to SavedFilter entities.
+func (_u *UserUpdate) RemoveSavedFilters(v ...*SavedFilter) *UserUpdate {
+	ids := make([]int64, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSavedFilterIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -562,6 +599,51 @@ func (_u *UserUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSavedFiltersIDs(); len(nodes) > 0 && !_u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -764,6 +846,21 @@ func (_u *UserUpdateOne) AddLoginKeys(v ...*LoginKey) *UserUpdateOne {
 	return _u.AddLoginKeyIDs(ids...)
 }
 
+// AddSavedFilterIDs adds the "saved_filters" edge to the SavedFilter entity by IDs.
+func (_u *UserUpdateOne) AddSavedFilterIDs(ids ...int64) *UserUpdateOne {
+	_u.mutation.AddSavedFilterIDs(ids...)
+	return _u
+}
+
+// AddSavedFilters adds the "saved_filters" edges to the SavedFilter entity.
+func (_u *UserUpdateOne) AddSavedFilters(v ...*SavedFilter) *UserUpdateOne {
+	ids := make([]int64, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSavedFilterIDs(ids...)
+}
+
 // Mutation returns the UserMutation object of the builder.
 func (_u *UserUpdateOne) Mutation() *UserMutation {
 	return _u.mutation
@@ -836,6 +933,27 @@ func (_u *UserUpdateOne) RemoveLoginKeys(v ...*LoginKey) *UserUpdateOne {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveLoginKeyIDs(ids...)
+}
+
+// ClearSavedFilters clears all "saved_filters" edges to the SavedFilter entity.
+func (_u *UserUpdateOne) ClearSavedFilters() *UserUpdateOne {
+	_u.mutation.ClearSavedFilters()
+	return _u
+}
+
+// RemoveSavedFilterIDs removes the "saved_filters" edge to SavedFilter entities by IDs.
+func (_u *UserUpdateOne) RemoveSavedFilterIDs(ids ...int64) *UserUpdateOne {
+	_u.mutation.RemoveSavedFilterIDs(ids...)
+	return _u
+}
+
+// RemoveSavedFilters removes "saved_filters" edges to SavedFilter entities.
+func (_u *UserUpdateOne) RemoveSavedFilters(v ...*SavedFilter) *UserUpdateOne {
+	ids := make([]int64, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSavedFilterIDs(ids...)
 }
 
 // Where appends a list predicates to the UserUpdate builder.
@@ -1136,6 +1254,51 @@ func (_u *UserUpdateOne) sqlSave(ctx context.Context) (_node *User, err error) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(loginkey.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSavedFiltersIDs(); len(nodes) > 0 && !_u.mutation.SavedFiltersCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SavedFiltersIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SavedFiltersTable,
+			Columns: []string{user.SavedFiltersColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(savedfilter.FieldID, field.TypeInt64),
 			},
 		}
 		for _, k := range nodes {

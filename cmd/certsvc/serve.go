@@ -81,7 +81,13 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg})
+	keyring, err := loadKeyring(cfg, db.Dialect, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
+		Keyring: keyring, Kinds: service.DefaultKinds()})
 	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg}, nil
 }
 
@@ -104,6 +110,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	}
 	if boot.PlansSeeded > 0 {
 		e.log.Info("catalog seeded", "plans", boot.PlansSeeded)
+	}
+	if boot.ModuleCreated {
+		e.log.Info("built-in CA module created", "auto_approve", true)
 	}
 	if boot.AdminLogin != "" {
 		e.log.Info("admin created", "login", boot.AdminLogin, "password_generated", boot.AdminPassword != "")
@@ -150,6 +159,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go e.svc.RunJanitor(janitorCtx, time.Hour)
+	workerDone := make(chan struct{})
+	if cfg.Worker {
+		go func() {
+			defer close(workerDone)
+			_ = e.svc.RunWorker(janitorCtx)
+		}()
+	} else {
+		close(workerDone)
+	}
 	e.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "database", e.db.Where,
 		"startup_ms", time.Since(start).Milliseconds())
 
@@ -167,6 +185,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// Jobs in flight finish their step or leave it to be resumed from the
+	// database; either way nothing is lost.
+	stopJanitor()
+	<-workerDone
 	e.log.Info("stopped")
 	return nil
 }

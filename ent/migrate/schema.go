@@ -48,6 +48,191 @@ var (
 		Columns:    AccountsColumns,
 		PrimaryKey: []*schema.Column{AccountsColumns[0]},
 	}
+	// AuditEntriesColumns holds the columns for the "audit_entries" table.
+	AuditEntriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "actor_user_id", Type: field.TypeInt64, Nullable: true},
+		{Name: "actor_login", Type: field.TypeString, Size: 128, Default: ""},
+		{Name: "action", Type: field.TypeString, Size: 64},
+		{Name: "target", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "detail", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "client_address", Type: field.TypeString, Size: 64, Default: ""},
+	}
+	// AuditEntriesTable holds the schema information for the "audit_entries" table.
+	AuditEntriesTable = &schema.Table{
+		Name:       "audit_entries",
+		Columns:    AuditEntriesColumns,
+		PrimaryKey: []*schema.Column{AuditEntriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditentry_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[5], AuditEntriesColumns[0]},
+			},
+			{
+				Name:    "auditentry_action_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEntriesColumns[4], AuditEntriesColumns[0]},
+			},
+		},
+	}
+	// CertificatesColumns holds the columns for the "certificates" table.
+	CertificatesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "update_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "plan_id", Type: field.TypeInt64},
+		{Name: "period_months", Type: field.TypeInt32},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"unpaid", "submitting", "awaiting_validation", "processing", "issued", "reissuing", "renewing", "failed", "cancelled", "suspended", "revoked", "expired", "deleted"}},
+		{Name: "status_message", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "common_name", Type: field.TypeString, Size: 253},
+		{Name: "extra_names", Type: field.TypeJSON, Nullable: true},
+		{Name: "extra_name_slots", Type: field.TypeInt32, Default: 0},
+		{Name: "subject", Type: field.TypeJSON},
+		{Name: "pending_subject", Type: field.TypeJSON, Nullable: true},
+		{Name: "admin_contact", Type: field.TypeJSON, Nullable: true},
+		{Name: "tech_contact", Type: field.TypeJSON, Nullable: true},
+		{Name: "organization", Type: field.TypeJSON, Nullable: true},
+		{Name: "validations", Type: field.TypeJSON, Nullable: true},
+		{Name: "auto_renew", Type: field.TypeBool, Default: false},
+		{Name: "client_reference", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "processing_module_id", Type: field.TypeInt64, Default: 0},
+		{Name: "ca_order_id", Type: field.TypeString, Size: 128, Default: ""},
+		{Name: "remote_state", Type: field.TypeBytes, Nullable: true, Size: 1048576},
+		{Name: "op", Type: field.TypeString, Size: 16, Default: ""},
+		{Name: "op_ref", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "op_sent_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "cost_minor", Type: field.TypeInt64, Default: 0},
+		{Name: "currency", Type: field.TypeString, Size: 3},
+		{Name: "csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "key_algorithm", Type: field.TypeString, Size: 32, Default: ""},
+		{Name: "next_csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "next_private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "cert_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "chain_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "serial_number", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "not_before", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "not_after", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "paid_until", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "issue_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "account_id", Type: field.TypeInt64},
+	}
+	// CertificatesTable holds the schema information for the "certificates" table.
+	CertificatesTable = &schema.Table{
+		Name:       "certificates",
+		Columns:    CertificatesColumns,
+		PrimaryKey: []*schema.Column{CertificatesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "certificates_accounts_certificates",
+				Columns:    []*schema.Column{CertificatesColumns[39]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.Restrict,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "certificate_account_id_idempotency_key",
+				Unique:  true,
+				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[18]},
+			},
+			{
+				Name:    "certificate_account_id_client_reference",
+				Unique:  true,
+				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[17]},
+			},
+			{
+				Name:    "certificate_account_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_state_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[5], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_not_after_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[36], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_common_name_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[7], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_plan_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[3], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_processing_module_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[0]},
+			},
+		},
+	}
+	// CertificateEventsColumns holds the columns for the "certificate_events" table.
+	CertificateEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "certificate_id", Type: field.TypeInt64},
+		{Name: "account_id", Type: field.TypeInt64},
+		{Name: "event", Type: field.TypeString, Size: 32},
+		{Name: "from_state", Type: field.TypeEnum, Enums: []string{"unpaid", "submitting", "awaiting_validation", "processing", "issued", "reissuing", "renewing", "failed", "cancelled", "suspended", "revoked", "expired", "deleted"}},
+		{Name: "to_state", Type: field.TypeEnum, Enums: []string{"unpaid", "submitting", "awaiting_validation", "processing", "issued", "reissuing", "renewing", "failed", "cancelled", "suspended", "revoked", "expired", "deleted"}},
+		{Name: "amount", Type: field.TypeInt64, Default: 0},
+		{Name: "currency", Type: field.TypeString, Size: 3, Default: ""},
+		{Name: "ledger_entry_id", Type: field.TypeInt64, Nullable: true},
+		{Name: "message", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "actor_user_id", Type: field.TypeInt64, Nullable: true},
+	}
+	// CertificateEventsTable holds the schema information for the "certificate_events" table.
+	CertificateEventsTable = &schema.Table{
+		Name:       "certificate_events",
+		Columns:    CertificateEventsColumns,
+		PrimaryKey: []*schema.Column{CertificateEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "certificateevent_certificate_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificateEventsColumns[2], CertificateEventsColumns[0]},
+			},
+			{
+				Name:    "certificateevent_account_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificateEventsColumns[3], CertificateEventsColumns[0]},
+			},
+		},
+	}
+	// JobsColumns holds the columns for the "jobs" table.
+	JobsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "certificate_id", Type: field.TypeInt64, Unique: true},
+		{Name: "run_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "attempts", Type: field.TypeInt32, Default: 0},
+		{Name: "lease_owner", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "lease_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "last_error", Type: field.TypeString, Size: 512, Default: ""},
+	}
+	// JobsTable holds the schema information for the "jobs" table.
+	JobsTable = &schema.Table{
+		Name:       "jobs",
+		Columns:    JobsColumns,
+		PrimaryKey: []*schema.Column{JobsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "job_run_time",
+				Unique:  false,
+				Columns: []*schema.Column{JobsColumns[3]},
+			},
+		},
+	}
 	// LedgerEntriesColumns holds the columns for the "ledger_entries" table.
 	LedgerEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -165,6 +350,57 @@ var (
 			},
 		},
 	}
+	// ProcessingModulesColumns holds the columns for the "processing_modules" table.
+	ProcessingModulesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "update_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "kind", Type: field.TypeString, Size: 32},
+		{Name: "priority", Type: field.TypeInt32, Default: 0},
+		{Name: "min_balance", Type: field.TypeInt64, Default: 0},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+		{Name: "all_plans", Type: field.TypeBool, Default: false},
+		{Name: "plans", Type: field.TypeJSON, Nullable: true},
+		{Name: "settings", Type: field.TypeJSON, Nullable: true},
+		{Name: "credentials", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "credential_keys", Type: field.TypeJSON, Nullable: true},
+	}
+	// ProcessingModulesTable holds the schema information for the "processing_modules" table.
+	ProcessingModulesTable = &schema.Table{
+		Name:       "processing_modules",
+		Columns:    ProcessingModulesColumns,
+		PrimaryKey: []*schema.Column{ProcessingModulesColumns[0]},
+	}
+	// SavedFiltersColumns holds the columns for the "saved_filters" table.
+	SavedFiltersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "name", Type: field.TypeString, Size: 64},
+		{Name: "filter", Type: field.TypeString, Size: 8192},
+		{Name: "user_id", Type: field.TypeInt64},
+	}
+	// SavedFiltersTable holds the schema information for the "saved_filters" table.
+	SavedFiltersTable = &schema.Table{
+		Name:       "saved_filters",
+		Columns:    SavedFiltersColumns,
+		PrimaryKey: []*schema.Column{SavedFiltersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "saved_filters_users_saved_filters",
+				Columns:    []*schema.Column{SavedFiltersColumns[4]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "savedfilter_user_id_name",
+				Unique:  true,
+				Columns: []*schema.Column{SavedFiltersColumns[4], SavedFiltersColumns[2]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -173,6 +409,7 @@ var (
 		{Name: "expire_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "revoke_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "remote_addr", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "impersonator_user_id", Type: field.TypeInt64, Nullable: true},
 		{Name: "user_id", Type: field.TypeInt64},
 	}
 	// SessionsTable holds the schema information for the "sessions" table.
@@ -183,7 +420,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sessions_users_sessions",
-				Columns:    []*schema.Column{SessionsColumns[6]},
+				Columns:    []*schema.Column{SessionsColumns[7]},
 				RefColumns: []*schema.Column{UsersColumns[0]},
 				OnDelete:   schema.Cascade,
 			},
@@ -228,10 +465,16 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		AccountsTable,
+		AuditEntriesTable,
+		CertificatesTable,
+		CertificateEventsTable,
+		JobsTable,
 		LedgerEntriesTable,
 		LoginKeysTable,
 		PlansTable,
 		PlanPricesTable,
+		ProcessingModulesTable,
+		SavedFiltersTable,
 		SessionsTable,
 		UsersTable,
 	}
@@ -239,9 +482,11 @@ var (
 
 func init() {
 	APIKeysTable.ForeignKeys[0].RefTable = UsersTable
+	CertificatesTable.ForeignKeys[0].RefTable = AccountsTable
 	LedgerEntriesTable.ForeignKeys[0].RefTable = AccountsTable
 	LoginKeysTable.ForeignKeys[0].RefTable = UsersTable
 	PlanPricesTable.ForeignKeys[0].RefTable = PlansTable
+	SavedFiltersTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable
 	UsersTable.ForeignKeys[0].RefTable = AccountsTable
 }

@@ -12,6 +12,18 @@ type APIKey func(*sql.Selector)
 // Account is the predicate function for account builders.
 type Account func(*sql.Selector)
 
+// AuditEntry is the predicate function for auditentry builders.
+type AuditEntry func(*sql.Selector)
+
+// Certificate is the predicate function for certificate builders.
+type Certificate func(*sql.Selector)
+
+// CertificateEvent is the predicate function for certificateevent builders.
+type CertificateEvent func(*sql.Selector)
+
+// Job is the predicate function for job builders.
+type Job func(*sql.Selector)
+
 // LedgerEntry is the predicate function for ledgerentry builders.
 type LedgerEntry func(*sql.Selector)
 
@@ -23,6 +35,12 @@ type Plan func(*sql.Selector)
 
 // PlanPrice is the predicate function for planprice builders.
 type PlanPrice func(*sql.Selector)
+
+// ProcessingModule is the predicate function for processingmodule builders.
+type ProcessingModule func(*sql.Selector)
+
+// SavedFilter is the predicate function for savedfilter builders.
+type SavedFilter func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)

@@ -5,10 +5,16 @@ package runtime
 import (
 	"certsvc/ent/account"
 	"certsvc/ent/apikey"
+	"certsvc/ent/auditentry"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
+	"certsvc/ent/processingmodule"
+	"certsvc/ent/savedfilter"
 	"certsvc/ent/schema"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
@@ -109,6 +115,192 @@ func init() {
 	accountDescBalance := accountFields[2].Descriptor()
 	// account.DefaultBalance holds the default value on creation for the balance field.
 	account.DefaultBalance = accountDescBalance.Default.(int64)
+	auditentryMixin := schema.AuditEntry{}.Mixin()
+	auditentryMixinFields1 := auditentryMixin[1].Fields()
+	_ = auditentryMixinFields1
+	auditentryFields := schema.AuditEntry{}.Fields()
+	_ = auditentryFields
+	// auditentryDescCreateTime is the schema descriptor for create_time field.
+	auditentryDescCreateTime := auditentryMixinFields1[0].Descriptor()
+	// auditentry.DefaultCreateTime holds the default value on creation for the create_time field.
+	auditentry.DefaultCreateTime = auditentryDescCreateTime.Default.(func() time.Time)
+	// auditentryDescActorLogin is the schema descriptor for actor_login field.
+	auditentryDescActorLogin := auditentryFields[1].Descriptor()
+	// auditentry.DefaultActorLogin holds the default value on creation for the actor_login field.
+	auditentry.DefaultActorLogin = auditentryDescActorLogin.Default.(string)
+	// auditentry.ActorLoginValidator is a validator for the "actor_login" field. It is called by the builders before save.
+	auditentry.ActorLoginValidator = auditentryDescActorLogin.Validators[0].(func(string) error)
+	// auditentryDescAction is the schema descriptor for action field.
+	auditentryDescAction := auditentryFields[2].Descriptor()
+	// auditentry.ActionValidator is a validator for the "action" field. It is called by the builders before save.
+	auditentry.ActionValidator = auditentryDescAction.Validators[0].(func(string) error)
+	// auditentryDescTarget is the schema descriptor for target field.
+	auditentryDescTarget := auditentryFields[3].Descriptor()
+	// auditentry.DefaultTarget holds the default value on creation for the target field.
+	auditentry.DefaultTarget = auditentryDescTarget.Default.(string)
+	// auditentry.TargetValidator is a validator for the "target" field. It is called by the builders before save.
+	auditentry.TargetValidator = auditentryDescTarget.Validators[0].(func(string) error)
+	// auditentryDescDetail is the schema descriptor for detail field.
+	auditentryDescDetail := auditentryFields[4].Descriptor()
+	// auditentry.DefaultDetail holds the default value on creation for the detail field.
+	auditentry.DefaultDetail = auditentryDescDetail.Default.(string)
+	// auditentry.DetailValidator is a validator for the "detail" field. It is called by the builders before save.
+	auditentry.DetailValidator = auditentryDescDetail.Validators[0].(func(string) error)
+	// auditentryDescClientAddress is the schema descriptor for client_address field.
+	auditentryDescClientAddress := auditentryFields[5].Descriptor()
+	// auditentry.DefaultClientAddress holds the default value on creation for the client_address field.
+	auditentry.DefaultClientAddress = auditentryDescClientAddress.Default.(string)
+	// auditentry.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
+	auditentry.ClientAddressValidator = auditentryDescClientAddress.Validators[0].(func(string) error)
+	certificateMixin := schema.Certificate{}.Mixin()
+	certificateMixinFields1 := certificateMixin[1].Fields()
+	_ = certificateMixinFields1
+	certificateFields := schema.Certificate{}.Fields()
+	_ = certificateFields
+	// certificateDescCreateTime is the schema descriptor for create_time field.
+	certificateDescCreateTime := certificateMixinFields1[0].Descriptor()
+	// certificate.DefaultCreateTime holds the default value on creation for the create_time field.
+	certificate.DefaultCreateTime = certificateDescCreateTime.Default.(func() time.Time)
+	// certificateDescUpdateTime is the schema descriptor for update_time field.
+	certificateDescUpdateTime := certificateMixinFields1[1].Descriptor()
+	// certificate.DefaultUpdateTime holds the default value on creation for the update_time field.
+	certificate.DefaultUpdateTime = certificateDescUpdateTime.Default.(func() time.Time)
+	// certificate.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	certificate.UpdateDefaultUpdateTime = certificateDescUpdateTime.UpdateDefault.(func() time.Time)
+	// certificateDescPeriodMonths is the schema descriptor for period_months field.
+	certificateDescPeriodMonths := certificateFields[2].Descriptor()
+	// certificate.PeriodMonthsValidator is a validator for the "period_months" field. It is called by the builders before save.
+	certificate.PeriodMonthsValidator = certificateDescPeriodMonths.Validators[0].(func(int32) error)
+	// certificateDescStatusMessage is the schema descriptor for status_message field.
+	certificateDescStatusMessage := certificateFields[4].Descriptor()
+	// certificate.DefaultStatusMessage holds the default value on creation for the status_message field.
+	certificate.DefaultStatusMessage = certificateDescStatusMessage.Default.(string)
+	// certificate.StatusMessageValidator is a validator for the "status_message" field. It is called by the builders before save.
+	certificate.StatusMessageValidator = certificateDescStatusMessage.Validators[0].(func(string) error)
+	// certificateDescCommonName is the schema descriptor for common_name field.
+	certificateDescCommonName := certificateFields[5].Descriptor()
+	// certificate.CommonNameValidator is a validator for the "common_name" field. It is called by the builders before save.
+	certificate.CommonNameValidator = certificateDescCommonName.Validators[0].(func(string) error)
+	// certificateDescExtraNameSlots is the schema descriptor for extra_name_slots field.
+	certificateDescExtraNameSlots := certificateFields[7].Descriptor()
+	// certificate.DefaultExtraNameSlots holds the default value on creation for the extra_name_slots field.
+	certificate.DefaultExtraNameSlots = certificateDescExtraNameSlots.Default.(int32)
+	// certificate.ExtraNameSlotsValidator is a validator for the "extra_name_slots" field. It is called by the builders before save.
+	certificate.ExtraNameSlotsValidator = certificateDescExtraNameSlots.Validators[0].(func(int32) error)
+	// certificateDescAutoRenew is the schema descriptor for auto_renew field.
+	certificateDescAutoRenew := certificateFields[14].Descriptor()
+	// certificate.DefaultAutoRenew holds the default value on creation for the auto_renew field.
+	certificate.DefaultAutoRenew = certificateDescAutoRenew.Default.(bool)
+	// certificateDescClientReference is the schema descriptor for client_reference field.
+	certificateDescClientReference := certificateFields[15].Descriptor()
+	// certificate.ClientReferenceValidator is a validator for the "client_reference" field. It is called by the builders before save.
+	certificate.ClientReferenceValidator = certificateDescClientReference.Validators[0].(func(string) error)
+	// certificateDescIdempotencyKey is the schema descriptor for idempotency_key field.
+	certificateDescIdempotencyKey := certificateFields[16].Descriptor()
+	// certificate.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
+	certificate.IdempotencyKeyValidator = certificateDescIdempotencyKey.Validators[0].(func(string) error)
+	// certificateDescProcessingModuleID is the schema descriptor for processing_module_id field.
+	certificateDescProcessingModuleID := certificateFields[17].Descriptor()
+	// certificate.DefaultProcessingModuleID holds the default value on creation for the processing_module_id field.
+	certificate.DefaultProcessingModuleID = certificateDescProcessingModuleID.Default.(int64)
+	// certificateDescCaOrderID is the schema descriptor for ca_order_id field.
+	certificateDescCaOrderID := certificateFields[18].Descriptor()
+	// certificate.DefaultCaOrderID holds the default value on creation for the ca_order_id field.
+	certificate.DefaultCaOrderID = certificateDescCaOrderID.Default.(string)
+	// certificate.CaOrderIDValidator is a validator for the "ca_order_id" field. It is called by the builders before save.
+	certificate.CaOrderIDValidator = certificateDescCaOrderID.Validators[0].(func(string) error)
+	// certificateDescRemoteState is the schema descriptor for remote_state field.
+	certificateDescRemoteState := certificateFields[19].Descriptor()
+	// certificate.RemoteStateValidator is a validator for the "remote_state" field. It is called by the builders before save.
+	certificate.RemoteStateValidator = certificateDescRemoteState.Validators[0].(func([]byte) error)
+	// certificateDescOp is the schema descriptor for op field.
+	certificateDescOp := certificateFields[20].Descriptor()
+	// certificate.DefaultOp holds the default value on creation for the op field.
+	certificate.DefaultOp = certificateDescOp.Default.(string)
+	// certificate.OpValidator is a validator for the "op" field. It is called by the builders before save.
+	certificate.OpValidator = certificateDescOp.Validators[0].(func(string) error)
+	// certificateDescOpRef is the schema descriptor for op_ref field.
+	certificateDescOpRef := certificateFields[21].Descriptor()
+	// certificate.DefaultOpRef holds the default value on creation for the op_ref field.
+	certificate.DefaultOpRef = certificateDescOpRef.Default.(string)
+	// certificate.OpRefValidator is a validator for the "op_ref" field. It is called by the builders before save.
+	certificate.OpRefValidator = certificateDescOpRef.Validators[0].(func(string) error)
+	// certificateDescCostMinor is the schema descriptor for cost_minor field.
+	certificateDescCostMinor := certificateFields[23].Descriptor()
+	// certificate.DefaultCostMinor holds the default value on creation for the cost_minor field.
+	certificate.DefaultCostMinor = certificateDescCostMinor.Default.(int64)
+	// certificate.CostMinorValidator is a validator for the "cost_minor" field. It is called by the builders before save.
+	certificate.CostMinorValidator = certificateDescCostMinor.Validators[0].(func(int64) error)
+	// certificateDescCurrency is the schema descriptor for currency field.
+	certificateDescCurrency := certificateFields[24].Descriptor()
+	// certificate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	certificate.CurrencyValidator = certificateDescCurrency.Validators[0].(func(string) error)
+	// certificateDescKeyAlgorithm is the schema descriptor for key_algorithm field.
+	certificateDescKeyAlgorithm := certificateFields[27].Descriptor()
+	// certificate.DefaultKeyAlgorithm holds the default value on creation for the key_algorithm field.
+	certificate.DefaultKeyAlgorithm = certificateDescKeyAlgorithm.Default.(string)
+	// certificate.KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
+	certificate.KeyAlgorithmValidator = certificateDescKeyAlgorithm.Validators[0].(func(string) error)
+	// certificateDescSerialNumber is the schema descriptor for serial_number field.
+	certificateDescSerialNumber := certificateFields[32].Descriptor()
+	// certificate.DefaultSerialNumber holds the default value on creation for the serial_number field.
+	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
+	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
+	certificate.SerialNumberValidator = certificateDescSerialNumber.Validators[0].(func(string) error)
+	certificateeventMixin := schema.CertificateEvent{}.Mixin()
+	certificateeventMixinFields1 := certificateeventMixin[1].Fields()
+	_ = certificateeventMixinFields1
+	certificateeventFields := schema.CertificateEvent{}.Fields()
+	_ = certificateeventFields
+	// certificateeventDescCreateTime is the schema descriptor for create_time field.
+	certificateeventDescCreateTime := certificateeventMixinFields1[0].Descriptor()
+	// certificateevent.DefaultCreateTime holds the default value on creation for the create_time field.
+	certificateevent.DefaultCreateTime = certificateeventDescCreateTime.Default.(func() time.Time)
+	// certificateeventDescEvent is the schema descriptor for event field.
+	certificateeventDescEvent := certificateeventFields[2].Descriptor()
+	// certificateevent.EventValidator is a validator for the "event" field. It is called by the builders before save.
+	certificateevent.EventValidator = certificateeventDescEvent.Validators[0].(func(string) error)
+	// certificateeventDescAmount is the schema descriptor for amount field.
+	certificateeventDescAmount := certificateeventFields[5].Descriptor()
+	// certificateevent.DefaultAmount holds the default value on creation for the amount field.
+	certificateevent.DefaultAmount = certificateeventDescAmount.Default.(int64)
+	// certificateeventDescCurrency is the schema descriptor for currency field.
+	certificateeventDescCurrency := certificateeventFields[6].Descriptor()
+	// certificateevent.DefaultCurrency holds the default value on creation for the currency field.
+	certificateevent.DefaultCurrency = certificateeventDescCurrency.Default.(string)
+	// certificateevent.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
+	certificateevent.CurrencyValidator = certificateeventDescCurrency.Validators[0].(func(string) error)
+	// certificateeventDescMessage is the schema descriptor for message field.
+	certificateeventDescMessage := certificateeventFields[8].Descriptor()
+	// certificateevent.DefaultMessage holds the default value on creation for the message field.
+	certificateevent.DefaultMessage = certificateeventDescMessage.Default.(string)
+	// certificateevent.MessageValidator is a validator for the "message" field. It is called by the builders before save.
+	certificateevent.MessageValidator = certificateeventDescMessage.Validators[0].(func(string) error)
+	jobMixin := schema.Job{}.Mixin()
+	jobMixinFields1 := jobMixin[1].Fields()
+	_ = jobMixinFields1
+	jobFields := schema.Job{}.Fields()
+	_ = jobFields
+	// jobDescCreateTime is the schema descriptor for create_time field.
+	jobDescCreateTime := jobMixinFields1[0].Descriptor()
+	// job.DefaultCreateTime holds the default value on creation for the create_time field.
+	job.DefaultCreateTime = jobDescCreateTime.Default.(func() time.Time)
+	// jobDescAttempts is the schema descriptor for attempts field.
+	jobDescAttempts := jobFields[2].Descriptor()
+	// job.DefaultAttempts holds the default value on creation for the attempts field.
+	job.DefaultAttempts = jobDescAttempts.Default.(int32)
+	// jobDescLeaseOwner is the schema descriptor for lease_owner field.
+	jobDescLeaseOwner := jobFields[3].Descriptor()
+	// job.DefaultLeaseOwner holds the default value on creation for the lease_owner field.
+	job.DefaultLeaseOwner = jobDescLeaseOwner.Default.(string)
+	// job.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	job.LeaseOwnerValidator = jobDescLeaseOwner.Validators[0].(func(string) error)
+	// jobDescLastError is the schema descriptor for last_error field.
+	jobDescLastError := jobFields[5].Descriptor()
+	// job.DefaultLastError holds the default value on creation for the last_error field.
+	job.DefaultLastError = jobDescLastError.Default.(string)
+	// job.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	job.LastErrorValidator = jobDescLastError.Validators[0].(func(string) error)
 	ledgerentryMixin := schema.LedgerEntry{}.Mixin()
 	ledgerentryHooks := schema.LedgerEntry{}.Hooks()
 	ledgerentry.Hooks[0] = ledgerentryHooks[0]
@@ -258,6 +450,92 @@ func init() {
 	planprice.DefaultExtraNameAmount = planpriceDescExtraNameAmount.Default.(int64)
 	// planprice.ExtraNameAmountValidator is a validator for the "extra_name_amount" field. It is called by the builders before save.
 	planprice.ExtraNameAmountValidator = planpriceDescExtraNameAmount.Validators[0].(func(int64) error)
+	processingmoduleMixin := schema.ProcessingModule{}.Mixin()
+	processingmoduleMixinFields1 := processingmoduleMixin[1].Fields()
+	_ = processingmoduleMixinFields1
+	processingmoduleFields := schema.ProcessingModule{}.Fields()
+	_ = processingmoduleFields
+	// processingmoduleDescCreateTime is the schema descriptor for create_time field.
+	processingmoduleDescCreateTime := processingmoduleMixinFields1[0].Descriptor()
+	// processingmodule.DefaultCreateTime holds the default value on creation for the create_time field.
+	processingmodule.DefaultCreateTime = processingmoduleDescCreateTime.Default.(func() time.Time)
+	// processingmoduleDescUpdateTime is the schema descriptor for update_time field.
+	processingmoduleDescUpdateTime := processingmoduleMixinFields1[1].Descriptor()
+	// processingmodule.DefaultUpdateTime holds the default value on creation for the update_time field.
+	processingmodule.DefaultUpdateTime = processingmoduleDescUpdateTime.Default.(func() time.Time)
+	// processingmodule.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	processingmodule.UpdateDefaultUpdateTime = processingmoduleDescUpdateTime.UpdateDefault.(func() time.Time)
+	// processingmoduleDescName is the schema descriptor for name field.
+	processingmoduleDescName := processingmoduleFields[0].Descriptor()
+	// processingmodule.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	processingmodule.NameValidator = func() func(string) error {
+		validators := processingmoduleDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// processingmoduleDescKind is the schema descriptor for kind field.
+	processingmoduleDescKind := processingmoduleFields[1].Descriptor()
+	// processingmodule.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	processingmodule.KindValidator = processingmoduleDescKind.Validators[0].(func(string) error)
+	// processingmoduleDescPriority is the schema descriptor for priority field.
+	processingmoduleDescPriority := processingmoduleFields[2].Descriptor()
+	// processingmodule.DefaultPriority holds the default value on creation for the priority field.
+	processingmodule.DefaultPriority = processingmoduleDescPriority.Default.(int32)
+	// processingmoduleDescMinBalance is the schema descriptor for min_balance field.
+	processingmoduleDescMinBalance := processingmoduleFields[3].Descriptor()
+	// processingmodule.DefaultMinBalance holds the default value on creation for the min_balance field.
+	processingmodule.DefaultMinBalance = processingmoduleDescMinBalance.Default.(int64)
+	// processingmodule.MinBalanceValidator is a validator for the "min_balance" field. It is called by the builders before save.
+	processingmodule.MinBalanceValidator = processingmoduleDescMinBalance.Validators[0].(func(int64) error)
+	// processingmoduleDescEnabled is the schema descriptor for enabled field.
+	processingmoduleDescEnabled := processingmoduleFields[4].Descriptor()
+	// processingmodule.DefaultEnabled holds the default value on creation for the enabled field.
+	processingmodule.DefaultEnabled = processingmoduleDescEnabled.Default.(bool)
+	// processingmoduleDescAllPlans is the schema descriptor for all_plans field.
+	processingmoduleDescAllPlans := processingmoduleFields[5].Descriptor()
+	// processingmodule.DefaultAllPlans holds the default value on creation for the all_plans field.
+	processingmodule.DefaultAllPlans = processingmoduleDescAllPlans.Default.(bool)
+	savedfilterMixin := schema.SavedFilter{}.Mixin()
+	savedfilterMixinFields1 := savedfilterMixin[1].Fields()
+	_ = savedfilterMixinFields1
+	savedfilterFields := schema.SavedFilter{}.Fields()
+	_ = savedfilterFields
+	// savedfilterDescCreateTime is the schema descriptor for create_time field.
+	savedfilterDescCreateTime := savedfilterMixinFields1[0].Descriptor()
+	// savedfilter.DefaultCreateTime holds the default value on creation for the create_time field.
+	savedfilter.DefaultCreateTime = savedfilterDescCreateTime.Default.(func() time.Time)
+	// savedfilterDescName is the schema descriptor for name field.
+	savedfilterDescName := savedfilterFields[1].Descriptor()
+	// savedfilter.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	savedfilter.NameValidator = func() func(string) error {
+		validators := savedfilterDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// savedfilterDescFilter is the schema descriptor for filter field.
+	savedfilterDescFilter := savedfilterFields[2].Descriptor()
+	// savedfilter.FilterValidator is a validator for the "filter" field. It is called by the builders before save.
+	savedfilter.FilterValidator = savedfilterDescFilter.Validators[0].(func(string) error)
 	sessionMixin := schema.Session{}.Mixin()
 	sessionMixinFields1 := sessionMixin[1].Fields()
 	_ = sessionMixinFields1

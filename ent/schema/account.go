@@ -29,5 +29,6 @@ func (Account) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.To("users", User.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
 		edge.To("ledger_entries", LedgerEntry.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
+		edge.To("certificates", Certificate.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
 	}
 }

@@ -21,6 +21,9 @@ func (Session) Fields() []ent.Field {
 		field.Time("expire_time").SchemaType(datetime),
 		field.Time("revoke_time").Optional().Nillable().SchemaType(datetime),
 		field.String("remote_addr").Default("").MaxLen(64).Immutable(),
+		// impersonator_user_id is the admin who opened the session as this
+		// user (Impersonate); nil for the user's own sessions.
+		field.Int64("impersonator_user_id").Optional().Nillable().Immutable(),
 	}
 }
 

@@ -36,5 +36,6 @@ func (User) Edges() []ent.Edge {
 		edge.To("sessions", Session.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 		edge.To("api_keys", APIKey.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 		edge.To("login_keys", LoginKey.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
+		edge.To("saved_filters", SavedFilter.Type).Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }

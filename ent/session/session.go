@@ -26,6 +26,8 @@ const (
 	FieldRevokeTime = "revoke_time"
 	// FieldRemoteAddr holds the string denoting the remote_addr field in the database.
 	FieldRemoteAddr = "remote_addr"
+	// FieldImpersonatorUserID holds the string denoting the impersonator_user_id field in the database.
+	FieldImpersonatorUserID = "impersonator_user_id"
 	// EdgeUser holds the string denoting the user edge name in mutations.
 	EdgeUser = "user"
 	// Table holds the table name of the session in the database.
@@ -48,6 +50,7 @@ var Columns = []string{
 	FieldExpireTime,
 	FieldRevokeTime,
 	FieldRemoteAddr,
+	FieldImpersonatorUserID,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -107,6 +110,11 @@ func ByRevokeTime(opts ...sql.OrderTermOption) OrderOption {
 // ByRemoteAddr orders the results by the remote_addr field.
 func ByRemoteAddr(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRemoteAddr, opts...).ToFunc()
+}
+
+// ByImpersonatorUserID orders the results by the impersonator_user_id field.
+func ByImpersonatorUserID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldImpersonatorUserID, opts...).ToFunc()
 }
 
 // ByUserField orders the results by user field.

@@ -85,6 +85,11 @@ func RemoteAddr(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldRemoteAddr, v))
 }
 
+// ImpersonatorUserID applies equality check predicate on the "impersonator_user_id" field. It's identical to ImpersonatorUserIDEQ.
+func ImpersonatorUserID(v int64) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldImpersonatorUserID, v))
+}
+
 // CreateTimeEQ applies the EQ predicate on the "create_time" field.
 func CreateTimeEQ(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldCreateTime, v))
@@ -363,6 +368,56 @@ func RemoteAddrEqualFold(v string) predicate.Session {
 // RemoteAddrContainsFold applies the ContainsFold predicate on the "remote_addr" field.
 func RemoteAddrContainsFold(v string) predicate.Session {
 	return predicate.Session(sql.FieldContainsFold(FieldRemoteAddr, v))
+}
+
+// ImpersonatorUserIDEQ applies the EQ predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDEQ(v int64) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDNEQ applies the NEQ predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDNEQ(v int64) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDIn applies the In predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDIn(vs ...int64) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldImpersonatorUserID, vs...))
+}
+
+// ImpersonatorUserIDNotIn applies the NotIn predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDNotIn(vs ...int64) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldImpersonatorUserID, vs...))
+}
+
+// ImpersonatorUserIDGT applies the GT predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDGT(v int64) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDGTE applies the GTE predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDGTE(v int64) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDLT applies the LT predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDLT(v int64) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDLTE applies the LTE predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDLTE(v int64) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldImpersonatorUserID, v))
+}
+
+// ImpersonatorUserIDIsNil applies the IsNil predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldImpersonatorUserID))
+}
+
+// ImpersonatorUserIDNotNil applies the NotNil predicate on the "impersonator_user_id" field.
+func ImpersonatorUserIDNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldImpersonatorUserID))
 }
 
 // HasUser applies the HasEdge predicate on the "user" edge.

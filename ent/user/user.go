@@ -43,6 +43,8 @@ const (
 	EdgeAPIKeys = "api_keys"
 	// EdgeLoginKeys holds the string denoting the login_keys edge name in mutations.
 	EdgeLoginKeys = "login_keys"
+	// EdgeSavedFilters holds the string denoting the saved_filters edge name in mutations.
+	EdgeSavedFilters = "saved_filters"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// AccountTable is the table that holds the account relation/edge.
@@ -73,6 +75,13 @@ const (
 	LoginKeysInverseTable = "login_keys"
 	// LoginKeysColumn is the table column denoting the login_keys relation/edge.
 	LoginKeysColumn = "user_id"
+	// SavedFiltersTable is the table that holds the saved_filters relation/edge.
+	SavedFiltersTable = "saved_filters"
+	// SavedFiltersInverseTable is the table name for the SavedFilter entity.
+	// It exists in this package in order to avoid circular dependency with the "savedfilter" package.
+	SavedFiltersInverseTable = "saved_filters"
+	// SavedFiltersColumn is the table column denoting the saved_filters relation/edge.
+	SavedFiltersColumn = "user_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -252,6 +261,20 @@ func ByLoginKeys(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newLoginKeysStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySavedFiltersCount orders the results by saved_filters count.
+func BySavedFiltersCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSavedFiltersStep(), opts...)
+	}
+}
+
+// BySavedFilters orders the results by saved_filters terms.
+func BySavedFilters(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSavedFiltersStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newAccountStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -278,5 +301,12 @@ func newLoginKeysStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(LoginKeysInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, LoginKeysTable, LoginKeysColumn),
+	)
+}
+func newSavedFiltersStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SavedFiltersInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SavedFiltersTable, SavedFiltersColumn),
 	)
 }

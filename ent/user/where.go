@@ -642,6 +642,29 @@ func HasLoginKeysWith(preds ...predicate.LoginKey) predicate.User {
 	})
 }
 
+// HasSavedFilters applies the HasEdge predicate on the "saved_filters" edge.
+func HasSavedFilters() predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SavedFiltersTable, SavedFiltersColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSavedFiltersWith applies the HasEdge predicate on the "saved_filters" edge with a given conditions (other predicates).
+func HasSavedFiltersWith(preds ...predicate.SavedFilter) predicate.User {
+	return predicate.User(func(s *sql.Selector) {
+		step := newSavedFiltersStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.User) predicate.User {
 	return predicate.User(sql.AndPredicates(predicates...))

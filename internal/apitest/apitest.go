@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
@@ -18,6 +19,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
@@ -40,15 +42,33 @@ func New(t testing.TB, db *store.DB) *Env {
 	t.Helper()
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	key, _, err := secretbox.GenerateMasterKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyring, err := secretbox.NewKeyring(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	svc := service.New(service.Options{
 		DB:             db,
 		Logger:         log,
 		PasswordParams: auth.TestParams,
 		Registerer:     reg,
+		Keyring:        keyring,
+		Kinds:          service.DefaultKinds(),
+		Worker:         service.WorkerOptions{Poll: 20 * time.Millisecond},
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = svc.RunWorker(ctx)
+	}()
+	t.Cleanup(func() { stop(); <-done })
 	srv := httptest.NewUnstartedServer(server.NewHandler(svc, log, reg, db.SQL.PingContext, nil))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
@@ -73,6 +93,8 @@ type Clients struct {
 	Auth    certsvcv1connect.AuthServiceClient
 	Account certsvcv1connect.AccountServiceClient
 	Catalog certsvcv1connect.CatalogServiceClient
+	Cert    certsvcv1connect.CertificateServiceClient
+	Module  certsvcv1connect.ProcessingModuleServiceClient
 }
 
 // Clients returns clients that send authorization (an Authorization header
@@ -89,6 +111,8 @@ func (e *Env) Clients(protocol Protocol, authorization string) Clients {
 		Auth:    certsvcv1connect.NewAuthServiceClient(e.HTTP, e.URL, opts...),
 		Account: certsvcv1connect.NewAccountServiceClient(e.HTTP, e.URL, opts...),
 		Catalog: certsvcv1connect.NewCatalogServiceClient(e.HTTP, e.URL, opts...),
+		Cert:    certsvcv1connect.NewCertificateServiceClient(e.HTTP, e.URL, opts...),
+		Module:  certsvcv1connect.NewProcessingModuleServiceClient(e.HTTP, e.URL, opts...),
 	}
 }
 

@@ -37,6 +37,19 @@ type Config struct {
 	// AdminPassword is the password of the admin created on first start; from
 	// the environment only, never a flag, so it does not show in ps.
 	AdminPassword string
+	// MasterKeyFile holds the master key that encrypts private keys and
+	// module credentials ("<id>:<base64 of 32 bytes>"). On the embedded
+	// database a missing file at the default place is created.
+	MasterKeyFile string
+	// MasterKey is the master key itself, from CERTSVC_MASTER_KEY only; it
+	// wins over MasterKeyFile.
+	MasterKey string
+	// OldMasterKeys are retired master keys still able to open what they
+	// sealed, from CERTSVC_OLD_MASTER_KEYS (comma-separated) only; after
+	// `certsvc admin rotate-keys` they can go.
+	OldMasterKeys []string
+	// Worker runs the background worker in this process.
+	Worker bool
 }
 
 // Register defines the flags of the server on fs, with defaults taken from
@@ -63,6 +76,9 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 	origins := fs.String("cors-origins", env("CERTSVC_CORS_ORIGINS", ""), "comma-separated browser `origins` allowed to call the API, or * (CERTSVC_CORS_ORIGINS)")
 	level := fs.String("log-level", env("CERTSVC_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (CERTSVC_LOG_LEVEL)")
 	ttl := fs.String("session-ttl", env("CERTSVC_SESSION_TTL", "12h"), "session token `lifetime` (CERTSVC_SESSION_TTL)")
+	fs.StringVar(&c.MasterKeyFile, "master-key-file", env("CERTSVC_MASTER_KEY_FILE", ""),
+		"`file` with the master key that encrypts private keys; default <data-dir>/master.key, created on the\nembedded database (CERTSVC_MASTER_KEY_FILE; CERTSVC_MASTER_KEY holds the key itself,\nCERTSVC_OLD_MASTER_KEYS retired keys)")
+	worker := fs.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
 	shutdown := fs.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	return c, func() error {
 		var errs []error
@@ -102,6 +118,18 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 			errs = append(errs, fmt.Errorf("--shutdown-timeout: %q is not a positive duration such as 15s", *shutdown))
 		}
 		c.AdminPassword = getenv("CERTSVC_ADMIN_PASSWORD")
+		c.MasterKey = getenv("CERTSVC_MASTER_KEY")
+		for _, k := range strings.Split(getenv("CERTSVC_OLD_MASTER_KEYS"), ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				c.OldMasterKeys = append(c.OldMasterKeys, k)
+			}
+		}
+		switch *worker {
+		case "true", "false":
+			c.Worker = *worker == "true"
+		default:
+			errs = append(errs, fmt.Errorf("--worker: %q is not true or false", *worker))
+		}
 		return errors.Join(errs...)
 	}
 }

@@ -32,7 +32,16 @@ type Error struct {
 	Field string // the request field at fault, if any, in proto field-path form ("account.name")
 	Msg   string // what the caller is told, without the field name
 	Cause error  // internal detail, logged but never sent
+	// Reason is a machine-readable cause within the kind (ReasonNotEnoughMoney),
+	// sent as google.rpc.ErrorInfo so clients need not parse messages.
+	Reason string
 }
+
+// Reasons carried by Error.Reason.
+const (
+	// ReasonNotEnoughMoney: the account's balance does not cover a charge.
+	ReasonNotEnoughMoney = "NOT_ENOUGH_MONEY"
+)
 
 // Error returns the public message followed by the cause, for logs.
 func (e *Error) Error() string {

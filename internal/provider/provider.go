@@ -15,8 +15,35 @@ package provider
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net/http"
 	"time"
 )
+
+// Config is a module's configuration as the core stores it.
+type Config struct {
+	ModuleID int64
+	Name     string
+	// Settings are the non-secret settings ("url", "auto_approve").
+	Settings map[string]string
+	// Secrets are the decrypted credentials. A provider must never log them.
+	Secrets map[string]string
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// HTTPClient is for providers that call out; http.DefaultClient when nil.
+	HTTPClient *http.Client
+	Logger     *slog.Logger
+}
+
+// Kind is one kind of module: how to build a Provider from a Config and,
+// optionally, how to complete a new module's configuration.
+type Kind struct {
+	New func(Config) (Provider, error)
+	// Prepare, when set, runs when a module is created: it checks the
+	// settings and fills in what the kind generates itself (the built-in
+	// CA's keys). The core stores the returned Config.
+	Prepare func(ctx context.Context, c Config) (Config, error)
+}
 
 // Provider is a certificate authority integration.
 type Provider interface {
@@ -53,11 +80,22 @@ type ApproverLister interface {
 }
 
 // DCVController changes or re-triggers domain validation.
+// Both return the order as it stands afterwards, whose RemoteRef.State the
+// core stores.
 type DCVController interface {
-	SetDCV(ctx context.Context, ref RemoteRef, domain string, choice DCVChoice) error
+	SetDCV(ctx context.Context, ref RemoteRef, domain string, choice DCVChoice) (Remote, error)
 	// RetryDCV resends the approver mail, re-checks a file or record, or
-	// (ACME) accepts the challenge.
-	RetryDCV(ctx context.Context, ref RemoteRef, domain string) error
+	// (ACME) accepts the challenge; for the built-in CA it is the admin's
+	// approval. An empty domain means every domain of the order.
+	RetryDCV(ctx context.Context, ref RemoteRef, domain string) (Remote, error)
+}
+
+// RepeatSafe is implemented by providers for which placing an order twice
+// costs nothing and harms no one (the built-in CA, the manual module). When
+// the outcome of a call is unknown, the core places such an order again
+// instead of holding it for an operator.
+type RepeatSafe interface {
+	RepeatSafe()
 }
 
 // Reissuer reissues an issued certificate with a new CSR or new names.
@@ -162,6 +200,7 @@ type Organization struct {
 type OrderRequest struct {
 	Ref          string // our order id: the idempotency key at the CA
 	ProductCode  string // the CA's product
+	Validation   string // dv, ov or ev
 	PeriodMonths int
 	CSRPEM       string
 	CommonName   string
@@ -174,9 +213,11 @@ type OrderRequest struct {
 
 // ReissueRequest is a reissue of an issued certificate.
 type ReissueRequest struct {
-	CSRPEM string
-	SANs   []string
-	DCV    map[string]DCVChoice
+	CSRPEM     string
+	CommonName string
+	SANs       []string
+	DCV        map[string]DCVChoice
+	NotAfter   time.Time // requested end; the CA may shorten it
 }
 
 // DCVInstruction tells the customer what to publish or answer for a domain.

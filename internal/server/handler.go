@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"connectrpc.com/connect"
@@ -26,6 +27,8 @@ var Services = []string{
 	certsvcv1connect.AuthServiceName,
 	certsvcv1connect.AccountServiceName,
 	certsvcv1connect.CatalogServiceName,
+	certsvcv1connect.CertificateServiceName,
+	certsvcv1connect.ProcessingModuleServiceName,
 }
 
 // MaxRequestBytes bounds the size of one request message.
@@ -53,6 +56,9 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc, opts...))
 	mux.Handle(certsvcv1connect.NewAccountServiceHandler(svc, opts...))
 	mux.Handle(certsvcv1connect.NewCatalogServiceHandler(svc, opts...))
+	certPath, certHandler := certsvcv1connect.NewCertificateServiceHandler(svc, opts...)
+	mux.Handle(certPath, streamable(certHandler, certsvcv1connect.CertificateServiceWatchCertificatesProcedure))
+	mux.Handle(certsvcv1connect.NewProcessingModuleServiceHandler(svc, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
 	reflector := grpcreflect.NewStaticReflector(Services...)
@@ -90,4 +96,18 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 		ExposedHeaders: connectcors.ExposedHeaders(),
 		MaxAge:         7200,
 	}).Handler(mux)
+}
+
+// streamable lifts the server's read and write deadlines for the streaming
+// procedures among h's: a watch lasts as long as the client wants, while
+// every other call keeps the server's timeouts.
+func streamable(h http.Handler, procedures ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(procedures, r.URL.Path) {
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
+		}
+		h.ServeHTTP(w, r)
+	})
 }

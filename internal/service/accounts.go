@@ -158,53 +158,61 @@ func (s *Service) moveMoney(ctx context.Context, m movement) (*ent.LedgerEntry, 
 		a *ent.Account
 	}
 	r, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (result, error) {
-		a, err := s.lockAccount(ctx, tx, m.accountID)
-		if err != nil {
-			return result{}, fieldErr("account_id", err)
-		}
-		if m.currency != "" && m.currency != a.Currency {
-			return result{}, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
-		}
-		if m.idemKey != "" {
-			prev, err := tx.LedgerEntry.Query().
-				Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.idemKey)).Only(ctx)
-			switch {
-			case err == nil:
-				if prev.Amount != m.amount || prev.Kind != m.kind {
-					return result{}, errkind.Field(errkind.FailedPrecondition, "idempotency_key",
-						"already used on account %d for a different movement (entry %d)", a.ID, prev.ID)
-				}
-				return result{prev, a}, nil
-			case !ent.IsNotFound(err):
-				return result{}, fmt.Errorf("look up idempotency key: %w", err)
-			}
-		}
-		balance, err := money.Add(a.Balance, m.amount)
-		if err != nil {
-			return result{}, errkind.Invalid("amount_minor", "the balance would overflow")
-		}
-		if balance < 0 && !m.allowNegative {
-			return result{}, errkind.Field(errkind.FailedPrecondition, "amount_minor",
-				"the balance would go below zero: it is %d, the change is %d", a.Balance, m.amount)
-		}
-		now := s.clock()
-		a, err = tx.Account.UpdateOne(a).SetBalance(balance).SetUpdateTime(now).Save(ctx)
-		if err != nil {
-			return result{}, fmt.Errorf("update balance of account %d: %w", m.accountID, err)
-		}
-		c := tx.LedgerEntry.Create().SetAccountID(a.ID).SetKind(m.kind).SetAmount(m.amount).
-			SetCurrency(a.Currency).SetBalanceAfter(balance).SetDescription(m.description).
-			SetNillableActorUserID(m.actor).SetCreateTime(now)
-		if m.idemKey != "" {
-			c.SetIdempotencyKey(m.idemKey)
-		}
-		e, err := c.Save(ctx)
-		if err != nil {
-			return result{}, fmt.Errorf("append ledger entry: %w", store.Translate(err))
-		}
-		return result{e, a}, nil
+		e, a, err := s.moveMoneyTx(ctx, tx, m)
+		return result{e, a}, err
 	})
 	return r.e, r.a, err
+}
+
+// moveMoneyTx is moveMoney inside the caller's transaction, for changes that
+// move money together with something else (an order and its charge).
+func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent.LedgerEntry, *ent.Account, error) {
+	a, err := s.lockAccount(ctx, tx, m.accountID)
+	if err != nil {
+		return nil, nil, fieldErr("account_id", err)
+	}
+	if m.currency != "" && m.currency != a.Currency {
+		return nil, nil, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
+	}
+	if m.idemKey != "" {
+		prev, err := tx.LedgerEntry.Query().
+			Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.idemKey)).Only(ctx)
+		switch {
+		case err == nil:
+			if prev.Amount != m.amount || prev.Kind != m.kind {
+				return nil, nil, errkind.Field(errkind.FailedPrecondition, "idempotency_key",
+					"already used on account %d for a different movement (entry %d)", a.ID, prev.ID)
+			}
+			return prev, a, nil
+		case !ent.IsNotFound(err):
+			return nil, nil, fmt.Errorf("look up idempotency key: %w", err)
+		}
+	}
+	balance, err := money.Add(a.Balance, m.amount)
+	if err != nil {
+		return nil, nil, errkind.Invalid("amount_minor", "the balance would overflow")
+	}
+	if balance < 0 && !m.allowNegative {
+		return nil, nil, &errkind.Error{Kind: errkind.FailedPrecondition, Field: "amount_minor",
+			Reason: errkind.ReasonNotEnoughMoney,
+			Msg:    fmt.Sprintf("the balance would go below zero: it is %d, the change is %d", a.Balance, m.amount)}
+	}
+	now := s.clock()
+	a, err = tx.Account.UpdateOne(a).SetBalance(balance).SetUpdateTime(now).Save(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("update balance of account %d: %w", m.accountID, err)
+	}
+	c := tx.LedgerEntry.Create().SetAccountID(a.ID).SetKind(m.kind).SetAmount(m.amount).
+		SetCurrency(a.Currency).SetBalanceAfter(balance).SetDescription(m.description).
+		SetNillableActorUserID(m.actor).SetCreateTime(now)
+	if m.idemKey != "" {
+		c.SetIdempotencyKey(m.idemKey)
+	}
+	e, err := c.Save(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("append ledger entry: %w", store.Translate(err))
+	}
+	return e, a, nil
 }
 
 // Deposit implements AccountService.Deposit.

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"certsvc/ent"
@@ -10,6 +11,8 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/catalog"
+	"certsvc/internal/errkind"
+	"certsvc/internal/provider/builtin"
 	"certsvc/internal/store"
 )
 
@@ -22,20 +25,48 @@ type BootstrapResult struct {
 	// AdminPassword is the generated password of that admin; "" when it was
 	// given. It is shown once and never stored in the clear.
 	AdminPassword string
+	// ModuleCreated says the built-in CA module was created.
+	ModuleCreated bool
 }
 
 // Bootstrap prepares an empty store: it seeds the catalogue when there are no
 // plans, and creates the admin "admin" when there are no users, with
 // adminPassword or, when that is empty, a generated password. On a store
 // that has plans and users it does nothing, so it is safe at every start.
+//
+// A store with no processing module also gets the built-in CA, selling every
+// plan and approving validation by itself, so that orders are issued on a
+// fresh machine with nothing external; an admin switches auto_approve off
+// (or adds real CAs with a lower priority) for production.
 func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
 	res, err := s.bootstrap(ctx, adminPassword)
 	if store.IsDuplicate(err) {
 		// Another replica bootstrapped the same empty store at the same time;
 		// what it wrote is what this one wanted.
-		return BootstrapResult{}, nil
+		res, err = BootstrapResult{}, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	res.ModuleCreated, err = s.bootstrapModule(ctx)
+	if store.IsDuplicate(err) || errors.Is(err, errkind.AlreadyExists) {
+		return res, nil
 	}
 	return res, err
+}
+
+// bootstrapModule creates the built-in CA module when there is no module.
+func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
+	if _, ok := s.kinds[builtin.KindName]; !ok || s.keyring == nil {
+		return false, nil
+	}
+	n, err := s.db.ProcessingModule.Query().Count(ctx)
+	if err != nil || n > 0 {
+		return false, err
+	}
+	_, err = s.createModule(ctx, &certsvcv1.ProcessingModule{Name: "Built-in CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
+		Priority: 1000, Enabled: true, AllPlans: true, Settings: map[string]string{builtin.SettingAutoApprove: "true"}})
+	return err == nil, err
 }
 
 func (s *Service) bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {

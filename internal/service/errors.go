@@ -58,6 +58,11 @@ func toConnectError(err error) (*connect.Error, bool) {
 				out.AddDetail(d)
 			}
 		}
+		if ke.Reason != "" {
+			if d, derr := connect.NewErrorDetail(&errdetails.ErrorInfo{Reason: ke.Reason, Domain: "certsvc"}); derr == nil {
+				out.AddDetail(d)
+			}
+		}
 		return out, false
 	}
 	return connect.NewError(connect.CodeInternal, errors.New("internal error")), true

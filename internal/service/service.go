@@ -13,6 +13,9 @@ import (
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/pki"
+	"certsvc/internal/provider"
+	"certsvc/internal/secretbox"
 	"certsvc/internal/store"
 )
 
@@ -22,6 +25,9 @@ var (
 	_ certsvcv1connect.AuthServiceHandler    = (*Service)(nil)
 	_ certsvcv1connect.AccountServiceHandler = (*Service)(nil)
 	_ certsvcv1connect.CatalogServiceHandler = (*Service)(nil)
+
+	_ certsvcv1connect.CertificateServiceHandler      = (*Service)(nil)
+	_ certsvcv1connect.ProcessingModuleServiceHandler = (*Service)(nil)
 )
 
 // Options configure a Service. Zero values take the documented defaults.
@@ -40,6 +46,15 @@ type Options struct {
 	Limiter *auth.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
+	// Keyring seals private keys and module credentials. Required for
+	// certificates; New panics without one only when they are used.
+	Keyring *secretbox.Keyring
+	// Kinds are the processing-module kinds by name ("localca", "manual").
+	Kinds map[string]provider.Kind
+	// KeyPool, when set, serves generated RSA-2048 keys from pre-generated ones.
+	KeyPool *pki.KeyPool
+	// Worker tunes the background worker; zero values take the defaults.
+	Worker WorkerOptions
 }
 
 // Service is the certsvc API. It is safe for concurrent use.
@@ -54,6 +69,12 @@ type Service struct {
 	limiter     *auth.Limiter
 	basicCache  *credentialCache
 	metrics     *metrics
+	keyring     *secretbox.Keyring
+	kinds       map[string]provider.Kind
+	keyPool     *pki.KeyPool
+	worker      WorkerOptions
+	modules     *moduleCache
+	events      *broker
 }
 
 // New returns a Service over an open, migrated database.
@@ -69,7 +90,13 @@ func New(o Options) *Service {
 		limiter:     o.Limiter,
 		basicCache:  newCredentialCache(10000, time.Minute),
 		metrics:     newMetrics(o.Registerer),
+		keyring:     o.Keyring,
+		kinds:       o.Kinds,
+		keyPool:     o.KeyPool,
+		worker:      o.Worker.withDefaults(),
 	}
+	s.modules = newModuleCache(s)
+	s.events = newBroker(s)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -918,6 +918,337 @@ func (*DeleteApiKeyResponse) Descriptor() ([]byte, []int) {
 	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
+type ImpersonateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        int64                  `protobuf:"varint,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImpersonateRequest) Reset() {
+	*x = ImpersonateRequest{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImpersonateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImpersonateRequest) ProtoMessage() {}
+
+func (x *ImpersonateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImpersonateRequest.ProtoReflect.Descriptor instead.
+func (*ImpersonateRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ImpersonateRequest) GetUserId() int64 {
+	if x != nil {
+		return x.UserId
+	}
+	return 0
+}
+
+type ImpersonateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// token goes in "Authorization: Bearer <token>" and acts as the user.
+	Token         string                 `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
+	ExpireTime    *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
+	User          *User                  `protobuf:"bytes,3,opt,name=user,proto3" json:"user,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ImpersonateResponse) Reset() {
+	*x = ImpersonateResponse{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ImpersonateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ImpersonateResponse) ProtoMessage() {}
+
+func (x *ImpersonateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ImpersonateResponse.ProtoReflect.Descriptor instead.
+func (*ImpersonateResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ImpersonateResponse) GetToken() string {
+	if x != nil {
+		return x.Token
+	}
+	return ""
+}
+
+func (x *ImpersonateResponse) GetExpireTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpireTime
+	}
+	return nil
+}
+
+func (x *ImpersonateResponse) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
+}
+
+// AuditEntry is one audited action.
+type AuditEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// actor_user_id is who acted; 0 for the operator's command line.
+	ActorUserId int64  `protobuf:"varint,2,opt,name=actor_user_id,json=actorUserId,proto3" json:"actor_user_id,omitempty"`
+	ActorLogin  string `protobuf:"bytes,3,opt,name=actor_login,json=actorLogin,proto3" json:"actor_login,omitempty"`
+	// action is e.g. "impersonate", "read_private_key".
+	Action string `protobuf:"bytes,4,opt,name=action,proto3" json:"action,omitempty"`
+	// target names the object, e.g. "user/12" or "certificate/40".
+	Target        string                 `protobuf:"bytes,5,opt,name=target,proto3" json:"target,omitempty"`
+	Detail        string                 `protobuf:"bytes,6,opt,name=detail,proto3" json:"detail,omitempty"`
+	ClientAddress string                 `protobuf:"bytes,7,opt,name=client_address,json=clientAddress,proto3" json:"client_address,omitempty"`
+	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuditEntry) Reset() {
+	*x = AuditEntry{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuditEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuditEntry) ProtoMessage() {}
+
+func (x *AuditEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
+func (*AuditEntry) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *AuditEntry) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *AuditEntry) GetActorUserId() int64 {
+	if x != nil {
+		return x.ActorUserId
+	}
+	return 0
+}
+
+func (x *AuditEntry) GetActorLogin() string {
+	if x != nil {
+		return x.ActorLogin
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetDetail() string {
+	if x != nil {
+		return x.Detail
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetClientAddress() string {
+	if x != nil {
+		return x.ClientAddress
+	}
+	return ""
+}
+
+func (x *AuditEntry) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+type ListAuditEntriesRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	PageSize  int32                  `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken string                 `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// action keeps one kind of action.
+	Action string `protobuf:"bytes,3,opt,name=action,proto3" json:"action,omitempty"`
+	// target keeps one object, e.g. "certificate/40".
+	Target        string `protobuf:"bytes,4,opt,name=target,proto3" json:"target,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditEntriesRequest) Reset() {
+	*x = ListAuditEntriesRequest{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditEntriesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditEntriesRequest) ProtoMessage() {}
+
+func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditEntriesRequest.ProtoReflect.Descriptor instead.
+func (*ListAuditEntriesRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListAuditEntriesRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListAuditEntriesRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListAuditEntriesRequest) GetAction() string {
+	if x != nil {
+		return x.Action
+	}
+	return ""
+}
+
+func (x *ListAuditEntriesRequest) GetTarget() string {
+	if x != nil {
+		return x.Target
+	}
+	return ""
+}
+
+type ListAuditEntriesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Entries       []*AuditEntry          `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	NextPageToken string                 `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListAuditEntriesResponse) Reset() {
+	*x = ListAuditEntriesResponse{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListAuditEntriesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListAuditEntriesResponse) ProtoMessage() {}
+
+func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListAuditEntriesResponse.ProtoReflect.Descriptor instead.
+func (*ListAuditEntriesResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ListAuditEntriesResponse) GetEntries() []*AuditEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ListAuditEntriesResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 var File_certsvc_v1_auth_proto protoreflect.FileDescriptor
 
 const file_certsvc_v1_auth_proto_rawDesc = "" +
@@ -984,12 +1315,41 @@ const file_certsvc_v1_auth_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\".\n" +
 	"\x13DeleteApiKeyRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"\x16\n" +
-	"\x14DeleteApiKeyResponse*\x89\x01\n" +
+	"\x14DeleteApiKeyResponse\"6\n" +
+	"\x12ImpersonateRequest\x12 \n" +
+	"\auser_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x06userId\"\x8e\x01\n" +
+	"\x13ImpersonateResponse\x12\x14\n" +
+	"\x05token\x18\x01 \x01(\tR\x05token\x12;\n" +
+	"\vexpire_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"expireTime\x12$\n" +
+	"\x04user\x18\x03 \x01(\v2\x10.certsvc.v1.UserR\x04user\"\x8d\x02\n" +
+	"\n" +
+	"AuditEntry\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x03R\x02id\x12\"\n" +
+	"\ractor_user_id\x18\x02 \x01(\x03R\vactorUserId\x12\x1f\n" +
+	"\vactor_login\x18\x03 \x01(\tR\n" +
+	"actorLogin\x12\x16\n" +
+	"\x06action\x18\x04 \x01(\tR\x06action\x12\x16\n" +
+	"\x06target\x18\x05 \x01(\tR\x06target\x12\x16\n" +
+	"\x06detail\x18\x06 \x01(\tR\x06detail\x12%\n" +
+	"\x0eclient_address\x18\a \x01(\tR\rclientAddress\x12;\n" +
+	"\vcreate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\"\xad\x01\n" +
+	"\x17ListAuditEntriesRequest\x12'\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\tpageToken\x12\x1f\n" +
+	"\x06action\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06action\x12\x1f\n" +
+	"\x06target\x18\x04 \x01(\tB\a\xbaH\x04r\x02\x18@R\x06target\"t\n" +
+	"\x18ListAuditEntriesResponse\x120\n" +
+	"\aentries\x18\x01 \x03(\v2\x16.certsvc.v1.AuditEntryR\aentries\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\x89\x01\n" +
 	"\x0eCredentialKind\x12\x1f\n" +
 	"\x1bCREDENTIAL_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CREDENTIAL_KIND_PASSWORD\x10\x01\x12\x1b\n" +
 	"\x17CREDENTIAL_KIND_SESSION\x10\x02\x12\x1b\n" +
-	"\x17CREDENTIAL_KIND_API_KEY\x10\x032\xa6\x04\n" +
+	"\x17CREDENTIAL_KIND_API_KEY\x10\x032\xda\x05\n" +
 	"\vAuthService\x12<\n" +
 	"\x05Login\x12\x18.certsvc.v1.LoginRequest\x1a\x19.certsvc.v1.LoginResponse\x12?\n" +
 	"\x06Logout\x12\x19.certsvc.v1.LogoutRequest\x1a\x1a.certsvc.v1.LogoutResponse\x12D\n" +
@@ -997,7 +1357,9 @@ const file_certsvc_v1_auth_proto_rawDesc = "" +
 	"\x0eCreateLoginKey\x12!.certsvc.v1.CreateLoginKeyRequest\x1a\".certsvc.v1.CreateLoginKeyResponse\x12Q\n" +
 	"\fCreateApiKey\x12\x1f.certsvc.v1.CreateApiKeyRequest\x1a .certsvc.v1.CreateApiKeyResponse\x12S\n" +
 	"\vListApiKeys\x12\x1e.certsvc.v1.ListApiKeysRequest\x1a\x1f.certsvc.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12Q\n" +
-	"\fDeleteApiKey\x12\x1f.certsvc.v1.DeleteApiKeyRequest\x1a .certsvc.v1.DeleteApiKeyResponseB\x86\x01\n" +
+	"\fDeleteApiKey\x12\x1f.certsvc.v1.DeleteApiKeyRequest\x1a .certsvc.v1.DeleteApiKeyResponse\x12N\n" +
+	"\vImpersonate\x12\x1e.certsvc.v1.ImpersonateRequest\x1a\x1f.certsvc.v1.ImpersonateResponse\x12b\n" +
+	"\x10ListAuditEntries\x12#.certsvc.v1.ListAuditEntriesRequest\x1a$.certsvc.v1.ListAuditEntriesResponse\"\x03\x90\x02\x01B\x86\x01\n" +
 	"\x0ecom.certsvc.v1B\tAuthProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
@@ -1015,60 +1377,73 @@ func file_certsvc_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_certsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_certsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_certsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_certsvc_v1_auth_proto_goTypes = []any{
-	(CredentialKind)(0),            // 0: certsvc.v1.CredentialKind
-	(*LoginRequest)(nil),           // 1: certsvc.v1.LoginRequest
-	(*LoginResponse)(nil),          // 2: certsvc.v1.LoginResponse
-	(*LogoutRequest)(nil),          // 3: certsvc.v1.LogoutRequest
-	(*LogoutResponse)(nil),         // 4: certsvc.v1.LogoutResponse
-	(*WhoAmIRequest)(nil),          // 5: certsvc.v1.WhoAmIRequest
-	(*WhoAmIResponse)(nil),         // 6: certsvc.v1.WhoAmIResponse
-	(*CreateLoginKeyRequest)(nil),  // 7: certsvc.v1.CreateLoginKeyRequest
-	(*CreateLoginKeyResponse)(nil), // 8: certsvc.v1.CreateLoginKeyResponse
-	(*ApiKey)(nil),                 // 9: certsvc.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),    // 10: certsvc.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),   // 11: certsvc.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),     // 12: certsvc.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),    // 13: certsvc.v1.ListApiKeysResponse
-	(*DeleteApiKeyRequest)(nil),    // 14: certsvc.v1.DeleteApiKeyRequest
-	(*DeleteApiKeyResponse)(nil),   // 15: certsvc.v1.DeleteApiKeyResponse
-	(*timestamppb.Timestamp)(nil),  // 16: google.protobuf.Timestamp
-	(*User)(nil),                   // 17: certsvc.v1.User
-	(*Account)(nil),                // 18: certsvc.v1.Account
+	(CredentialKind)(0),              // 0: certsvc.v1.CredentialKind
+	(*LoginRequest)(nil),             // 1: certsvc.v1.LoginRequest
+	(*LoginResponse)(nil),            // 2: certsvc.v1.LoginResponse
+	(*LogoutRequest)(nil),            // 3: certsvc.v1.LogoutRequest
+	(*LogoutResponse)(nil),           // 4: certsvc.v1.LogoutResponse
+	(*WhoAmIRequest)(nil),            // 5: certsvc.v1.WhoAmIRequest
+	(*WhoAmIResponse)(nil),           // 6: certsvc.v1.WhoAmIResponse
+	(*CreateLoginKeyRequest)(nil),    // 7: certsvc.v1.CreateLoginKeyRequest
+	(*CreateLoginKeyResponse)(nil),   // 8: certsvc.v1.CreateLoginKeyResponse
+	(*ApiKey)(nil),                   // 9: certsvc.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),      // 10: certsvc.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),     // 11: certsvc.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),       // 12: certsvc.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),      // 13: certsvc.v1.ListApiKeysResponse
+	(*DeleteApiKeyRequest)(nil),      // 14: certsvc.v1.DeleteApiKeyRequest
+	(*DeleteApiKeyResponse)(nil),     // 15: certsvc.v1.DeleteApiKeyResponse
+	(*ImpersonateRequest)(nil),       // 16: certsvc.v1.ImpersonateRequest
+	(*ImpersonateResponse)(nil),      // 17: certsvc.v1.ImpersonateResponse
+	(*AuditEntry)(nil),               // 18: certsvc.v1.AuditEntry
+	(*ListAuditEntriesRequest)(nil),  // 19: certsvc.v1.ListAuditEntriesRequest
+	(*ListAuditEntriesResponse)(nil), // 20: certsvc.v1.ListAuditEntriesResponse
+	(*timestamppb.Timestamp)(nil),    // 21: google.protobuf.Timestamp
+	(*User)(nil),                     // 22: certsvc.v1.User
+	(*Account)(nil),                  // 23: certsvc.v1.Account
 }
 var file_certsvc_v1_auth_proto_depIdxs = []int32{
-	16, // 0: certsvc.v1.LoginResponse.expire_time:type_name -> google.protobuf.Timestamp
-	17, // 1: certsvc.v1.LoginResponse.user:type_name -> certsvc.v1.User
-	17, // 2: certsvc.v1.WhoAmIResponse.user:type_name -> certsvc.v1.User
-	18, // 3: certsvc.v1.WhoAmIResponse.account:type_name -> certsvc.v1.Account
+	21, // 0: certsvc.v1.LoginResponse.expire_time:type_name -> google.protobuf.Timestamp
+	22, // 1: certsvc.v1.LoginResponse.user:type_name -> certsvc.v1.User
+	22, // 2: certsvc.v1.WhoAmIResponse.user:type_name -> certsvc.v1.User
+	23, // 3: certsvc.v1.WhoAmIResponse.account:type_name -> certsvc.v1.Account
 	0,  // 4: certsvc.v1.WhoAmIResponse.credential:type_name -> certsvc.v1.CredentialKind
-	16, // 5: certsvc.v1.CreateLoginKeyResponse.expire_time:type_name -> google.protobuf.Timestamp
-	16, // 6: certsvc.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	16, // 7: certsvc.v1.ApiKey.expire_time:type_name -> google.protobuf.Timestamp
-	16, // 8: certsvc.v1.ApiKey.last_used_time:type_name -> google.protobuf.Timestamp
-	16, // 9: certsvc.v1.CreateApiKeyRequest.expire_time:type_name -> google.protobuf.Timestamp
+	21, // 5: certsvc.v1.CreateLoginKeyResponse.expire_time:type_name -> google.protobuf.Timestamp
+	21, // 6: certsvc.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	21, // 7: certsvc.v1.ApiKey.expire_time:type_name -> google.protobuf.Timestamp
+	21, // 8: certsvc.v1.ApiKey.last_used_time:type_name -> google.protobuf.Timestamp
+	21, // 9: certsvc.v1.CreateApiKeyRequest.expire_time:type_name -> google.protobuf.Timestamp
 	9,  // 10: certsvc.v1.CreateApiKeyResponse.api_key:type_name -> certsvc.v1.ApiKey
 	9,  // 11: certsvc.v1.ListApiKeysResponse.api_keys:type_name -> certsvc.v1.ApiKey
-	1,  // 12: certsvc.v1.AuthService.Login:input_type -> certsvc.v1.LoginRequest
-	3,  // 13: certsvc.v1.AuthService.Logout:input_type -> certsvc.v1.LogoutRequest
-	5,  // 14: certsvc.v1.AuthService.WhoAmI:input_type -> certsvc.v1.WhoAmIRequest
-	7,  // 15: certsvc.v1.AuthService.CreateLoginKey:input_type -> certsvc.v1.CreateLoginKeyRequest
-	10, // 16: certsvc.v1.AuthService.CreateApiKey:input_type -> certsvc.v1.CreateApiKeyRequest
-	12, // 17: certsvc.v1.AuthService.ListApiKeys:input_type -> certsvc.v1.ListApiKeysRequest
-	14, // 18: certsvc.v1.AuthService.DeleteApiKey:input_type -> certsvc.v1.DeleteApiKeyRequest
-	2,  // 19: certsvc.v1.AuthService.Login:output_type -> certsvc.v1.LoginResponse
-	4,  // 20: certsvc.v1.AuthService.Logout:output_type -> certsvc.v1.LogoutResponse
-	6,  // 21: certsvc.v1.AuthService.WhoAmI:output_type -> certsvc.v1.WhoAmIResponse
-	8,  // 22: certsvc.v1.AuthService.CreateLoginKey:output_type -> certsvc.v1.CreateLoginKeyResponse
-	11, // 23: certsvc.v1.AuthService.CreateApiKey:output_type -> certsvc.v1.CreateApiKeyResponse
-	13, // 24: certsvc.v1.AuthService.ListApiKeys:output_type -> certsvc.v1.ListApiKeysResponse
-	15, // 25: certsvc.v1.AuthService.DeleteApiKey:output_type -> certsvc.v1.DeleteApiKeyResponse
-	19, // [19:26] is the sub-list for method output_type
-	12, // [12:19] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	21, // 12: certsvc.v1.ImpersonateResponse.expire_time:type_name -> google.protobuf.Timestamp
+	22, // 13: certsvc.v1.ImpersonateResponse.user:type_name -> certsvc.v1.User
+	21, // 14: certsvc.v1.AuditEntry.create_time:type_name -> google.protobuf.Timestamp
+	18, // 15: certsvc.v1.ListAuditEntriesResponse.entries:type_name -> certsvc.v1.AuditEntry
+	1,  // 16: certsvc.v1.AuthService.Login:input_type -> certsvc.v1.LoginRequest
+	3,  // 17: certsvc.v1.AuthService.Logout:input_type -> certsvc.v1.LogoutRequest
+	5,  // 18: certsvc.v1.AuthService.WhoAmI:input_type -> certsvc.v1.WhoAmIRequest
+	7,  // 19: certsvc.v1.AuthService.CreateLoginKey:input_type -> certsvc.v1.CreateLoginKeyRequest
+	10, // 20: certsvc.v1.AuthService.CreateApiKey:input_type -> certsvc.v1.CreateApiKeyRequest
+	12, // 21: certsvc.v1.AuthService.ListApiKeys:input_type -> certsvc.v1.ListApiKeysRequest
+	14, // 22: certsvc.v1.AuthService.DeleteApiKey:input_type -> certsvc.v1.DeleteApiKeyRequest
+	16, // 23: certsvc.v1.AuthService.Impersonate:input_type -> certsvc.v1.ImpersonateRequest
+	19, // 24: certsvc.v1.AuthService.ListAuditEntries:input_type -> certsvc.v1.ListAuditEntriesRequest
+	2,  // 25: certsvc.v1.AuthService.Login:output_type -> certsvc.v1.LoginResponse
+	4,  // 26: certsvc.v1.AuthService.Logout:output_type -> certsvc.v1.LogoutResponse
+	6,  // 27: certsvc.v1.AuthService.WhoAmI:output_type -> certsvc.v1.WhoAmIResponse
+	8,  // 28: certsvc.v1.AuthService.CreateLoginKey:output_type -> certsvc.v1.CreateLoginKeyResponse
+	11, // 29: certsvc.v1.AuthService.CreateApiKey:output_type -> certsvc.v1.CreateApiKeyResponse
+	13, // 30: certsvc.v1.AuthService.ListApiKeys:output_type -> certsvc.v1.ListApiKeysResponse
+	15, // 31: certsvc.v1.AuthService.DeleteApiKey:output_type -> certsvc.v1.DeleteApiKeyResponse
+	17, // 32: certsvc.v1.AuthService.Impersonate:output_type -> certsvc.v1.ImpersonateResponse
+	20, // 33: certsvc.v1.AuthService.ListAuditEntries:output_type -> certsvc.v1.ListAuditEntriesResponse
+	25, // [25:34] is the sub-list for method output_type
+	16, // [16:25] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_auth_proto_init() }
@@ -1087,7 +1462,7 @@ func file_certsvc_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_certsvc_v1_auth_proto_rawDesc), len(file_certsvc_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   15,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -50,6 +50,11 @@ const (
 	// AuthServiceDeleteApiKeyProcedure is the fully-qualified name of the AuthService's DeleteApiKey
 	// RPC.
 	AuthServiceDeleteApiKeyProcedure = "/certsvc.v1.AuthService/DeleteApiKey"
+	// AuthServiceImpersonateProcedure is the fully-qualified name of the AuthService's Impersonate RPC.
+	AuthServiceImpersonateProcedure = "/certsvc.v1.AuthService/Impersonate"
+	// AuthServiceListAuditEntriesProcedure is the fully-qualified name of the AuthService's
+	// ListAuditEntries RPC.
+	AuthServiceListAuditEntriesProcedure = "/certsvc.v1.AuthService/ListAuditEntries"
 )
 
 // AuthServiceClient is a client for the certsvc.v1.AuthService service.
@@ -72,6 +77,13 @@ type AuthServiceClient interface {
 	ListApiKeys(context.Context, *v1.ListApiKeysRequest) (*v1.ListApiKeysResponse, error)
 	// DeleteApiKey revokes an API key at once.
 	DeleteApiKey(context.Context, *v1.DeleteApiKeyRequest) (*v1.DeleteApiKeyResponse, error)
+	// Impersonate opens a session as another user, for an admin to see what
+	// the user sees (legacy certificate.su, "drill down"). Admin only; the
+	// session is marked as impersonated and the call is audited.
+	Impersonate(context.Context, *v1.ImpersonateRequest) (*v1.ImpersonateResponse, error)
+	// ListAuditEntries lists audited actions (impersonation, private key
+	// reads, admin changes), newest first. Admin only.
+	ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error)
 }
 
 // NewAuthServiceClient constructs a client for the certsvc.v1.AuthService service. By default, it
@@ -129,18 +141,33 @@ func NewAuthServiceClient(httpClient connect.HTTPClient, baseURL string, opts ..
 			connect.WithSchema(authServiceMethods.ByName("DeleteApiKey")),
 			connect.WithClientOptions(opts...),
 		),
+		impersonate: connect.NewClient[v1.ImpersonateRequest, v1.ImpersonateResponse](
+			httpClient,
+			baseURL+AuthServiceImpersonateProcedure,
+			connect.WithSchema(authServiceMethods.ByName("Impersonate")),
+			connect.WithClientOptions(opts...),
+		),
+		listAuditEntries: connect.NewClient[v1.ListAuditEntriesRequest, v1.ListAuditEntriesResponse](
+			httpClient,
+			baseURL+AuthServiceListAuditEntriesProcedure,
+			connect.WithSchema(authServiceMethods.ByName("ListAuditEntries")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
 // authServiceClient implements AuthServiceClient.
 type authServiceClient struct {
-	login          *connect.Client[v1.LoginRequest, v1.LoginResponse]
-	logout         *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
-	whoAmI         *connect.Client[v1.WhoAmIRequest, v1.WhoAmIResponse]
-	createLoginKey *connect.Client[v1.CreateLoginKeyRequest, v1.CreateLoginKeyResponse]
-	createApiKey   *connect.Client[v1.CreateApiKeyRequest, v1.CreateApiKeyResponse]
-	listApiKeys    *connect.Client[v1.ListApiKeysRequest, v1.ListApiKeysResponse]
-	deleteApiKey   *connect.Client[v1.DeleteApiKeyRequest, v1.DeleteApiKeyResponse]
+	login            *connect.Client[v1.LoginRequest, v1.LoginResponse]
+	logout           *connect.Client[v1.LogoutRequest, v1.LogoutResponse]
+	whoAmI           *connect.Client[v1.WhoAmIRequest, v1.WhoAmIResponse]
+	createLoginKey   *connect.Client[v1.CreateLoginKeyRequest, v1.CreateLoginKeyResponse]
+	createApiKey     *connect.Client[v1.CreateApiKeyRequest, v1.CreateApiKeyResponse]
+	listApiKeys      *connect.Client[v1.ListApiKeysRequest, v1.ListApiKeysResponse]
+	deleteApiKey     *connect.Client[v1.DeleteApiKeyRequest, v1.DeleteApiKeyResponse]
+	impersonate      *connect.Client[v1.ImpersonateRequest, v1.ImpersonateResponse]
+	listAuditEntries *connect.Client[v1.ListAuditEntriesRequest, v1.ListAuditEntriesResponse]
 }
 
 // Login calls certsvc.v1.AuthService.Login.
@@ -206,6 +233,24 @@ func (c *authServiceClient) DeleteApiKey(ctx context.Context, req *v1.DeleteApiK
 	return nil, err
 }
 
+// Impersonate calls certsvc.v1.AuthService.Impersonate.
+func (c *authServiceClient) Impersonate(ctx context.Context, req *v1.ImpersonateRequest) (*v1.ImpersonateResponse, error) {
+	response, err := c.impersonate.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListAuditEntries calls certsvc.v1.AuthService.ListAuditEntries.
+func (c *authServiceClient) ListAuditEntries(ctx context.Context, req *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
+	response, err := c.listAuditEntries.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // AuthServiceHandler is an implementation of the certsvc.v1.AuthService service.
 type AuthServiceHandler interface {
 	// Login exchanges a login and a password, or a one-time login key, for a
@@ -226,6 +271,13 @@ type AuthServiceHandler interface {
 	ListApiKeys(context.Context, *v1.ListApiKeysRequest) (*v1.ListApiKeysResponse, error)
 	// DeleteApiKey revokes an API key at once.
 	DeleteApiKey(context.Context, *v1.DeleteApiKeyRequest) (*v1.DeleteApiKeyResponse, error)
+	// Impersonate opens a session as another user, for an admin to see what
+	// the user sees (legacy certificate.su, "drill down"). Admin only; the
+	// session is marked as impersonated and the call is audited.
+	Impersonate(context.Context, *v1.ImpersonateRequest) (*v1.ImpersonateResponse, error)
+	// ListAuditEntries lists audited actions (impersonation, private key
+	// reads, admin changes), newest first. Admin only.
+	ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error)
 }
 
 // NewAuthServiceHandler builds an HTTP handler from the service implementation. It returns the path
@@ -279,6 +331,19 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 		connect.WithSchema(authServiceMethods.ByName("DeleteApiKey")),
 		connect.WithHandlerOptions(opts...),
 	)
+	authServiceImpersonateHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceImpersonateProcedure,
+		svc.Impersonate,
+		connect.WithSchema(authServiceMethods.ByName("Impersonate")),
+		connect.WithHandlerOptions(opts...),
+	)
+	authServiceListAuditEntriesHandler := connect.NewUnaryHandlerSimple(
+		AuthServiceListAuditEntriesProcedure,
+		svc.ListAuditEntries,
+		connect.WithSchema(authServiceMethods.ByName("ListAuditEntries")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/certsvc.v1.AuthService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case AuthServiceLoginProcedure:
@@ -295,6 +360,10 @@ func NewAuthServiceHandler(svc AuthServiceHandler, opts ...connect.HandlerOption
 			authServiceListApiKeysHandler.ServeHTTP(w, r)
 		case AuthServiceDeleteApiKeyProcedure:
 			authServiceDeleteApiKeyHandler.ServeHTTP(w, r)
+		case AuthServiceImpersonateProcedure:
+			authServiceImpersonateHandler.ServeHTTP(w, r)
+		case AuthServiceListAuditEntriesProcedure:
+			authServiceListAuditEntriesHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -330,4 +399,12 @@ func (UnimplementedAuthServiceHandler) ListApiKeys(context.Context, *v1.ListApiK
 
 func (UnimplementedAuthServiceHandler) DeleteApiKey(context.Context, *v1.DeleteApiKeyRequest) (*v1.DeleteApiKeyResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.AuthService.DeleteApiKey is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) Impersonate(context.Context, *v1.ImpersonateRequest) (*v1.ImpersonateResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.AuthService.Impersonate is not implemented"))
+}
+
+func (UnimplementedAuthServiceHandler) ListAuditEntries(context.Context, *v1.ListAuditEntriesRequest) (*v1.ListAuditEntriesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.AuthService.ListAuditEntries is not implemented"))
 }

@@ -1,0 +1,244 @@
+package schema
+
+import (
+	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/schema/edge"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"certsvc/internal/certdata"
+	"certsvc/internal/lifecycle"
+)
+
+// text is a column for PEM and other long text: TEXT holds 64 KiB on MySQL.
+var text = map[string]string{dialect.MySQL: "mediumtext"}
+
+// states are the lifecycle states, the values of the state columns.
+func states() []string {
+	var out []string
+	for _, s := range lifecycle.AllStates() {
+		out = append(out, string(s))
+	}
+	return out
+}
+
+// Certificate is a certificate order and the certificate it yields.
+type Certificate struct{ ent.Schema }
+
+// Mixin of the Certificate.
+func (Certificate) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, TimeMixin{}} }
+
+// Fields of the Certificate.
+func (Certificate) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("account_id").Immutable(),
+		// plan_id is not a foreign key: an order outlives the plan it was sold under.
+		field.Int64("plan_id"),
+		field.Int32("period_months").Positive(),
+		field.Enum("state").Values(states()...),
+		field.String("status_message").Default("").MaxRuneLen(512),
+		field.String("common_name").MaxLen(253),
+		field.JSON("extra_names", []string{}).Optional(),
+		field.Int32("extra_name_slots").Default(0).NonNegative(),
+		field.JSON("subject", certdata.Subject{}),
+		// pending_subject replaces subject at the next renewal.
+		field.JSON("pending_subject", &certdata.Subject{}).Optional(),
+		field.JSON("admin_contact", certdata.Contact{}).Optional(),
+		field.JSON("tech_contact", certdata.Contact{}).Optional(),
+		field.JSON("organization", certdata.Organization{}).Optional(),
+		field.JSON("validations", []certdata.Validation{}).Optional(),
+		field.Bool("auto_renew").Default(false),
+		field.String("client_reference").Optional().Nillable().MaxRuneLen(64).Immutable(),
+		field.String("idempotency_key").Optional().Nillable().MaxRuneLen(64).Immutable(),
+		field.Int64("processing_module_id").Default(0),
+		field.String("ca_order_id").Default("").MaxRuneLen(128),
+		// remote_state is the module's private state of the order (ACME URLs).
+		field.Bytes("remote_state").Optional().MaxLen(1 << 20),
+		// op is the operation at the CA the worker is carrying out: order,
+		// reissue or renew; "" when none. op_sent_time is set, and committed,
+		// just before the call to the CA: the intent that makes a crash
+		// mid-call visible, so the outcome is reconciled instead of repeated.
+		field.String("op").Default("").MaxLen(16),
+		// op_ref is our reference for op at the CA: the order id, then a
+		// suffix per retry, so a lookup by reference finds this attempt only.
+		field.String("op_ref").Default("").MaxLen(64),
+		field.Time("op_sent_time").Optional().Nillable().SchemaType(datetime),
+		field.Int64("cost_minor").Default(0).NonNegative(),
+		field.String("currency").MaxLen(3),
+		field.String("csr_pem").Optional().SchemaType(text),
+		// private_key is the private key PEM sealed with the master keyring
+		// ("sb1:..."), or "" when the customer keeps the key.
+		field.String("private_key").Optional().Sensitive().SchemaType(text),
+		field.String("key_algorithm").Default("").MaxLen(32),
+		// next_csr_pem and next_private_key are a reissue's new request and
+		// key; they replace csr_pem and private_key when the CA issues.
+		field.String("next_csr_pem").Optional().SchemaType(text),
+		field.String("next_private_key").Optional().Sensitive().SchemaType(text),
+		field.String("cert_pem").Optional().SchemaType(text),
+		field.String("chain_pem").Optional().SchemaType(text),
+		field.String("serial_number").Default("").MaxLen(64),
+		field.Time("not_before").Optional().Nillable().SchemaType(datetime),
+		field.Time("not_after").Optional().Nillable().SchemaType(datetime),
+		field.Time("paid_until").Optional().Nillable().SchemaType(datetime),
+		// issue_time is when a certificate was first issued for the order:
+		// the refund policy refunds orders never issued.
+		field.Time("issue_time").Optional().Nillable().SchemaType(datetime),
+	}
+}
+
+// Edges of the Certificate.
+func (Certificate) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("account", Account.Type).Ref("certificates").Field("account_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the Certificate: the keyset orders of ListCertificates, each
+// with the id as tie-breaker, and the retry keys per account.
+func (Certificate) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("account_id", "idempotency_key").Unique(),
+		index.Fields("account_id", "client_reference").Unique(),
+		index.Fields("account_id", "id"),
+		index.Fields("state", "id"),
+		index.Fields("not_after", "id"),
+		index.Fields("common_name", "id"),
+		index.Fields("plan_id", "id"),
+		index.Fields("processing_module_id", "id"),
+	}
+}
+
+// CertificateEvent is one entry of a certificate's history: a state change,
+// a money movement or both. Events are append-only; their ids order them.
+type CertificateEvent struct{ ent.Schema }
+
+// Mixin of the CertificateEvent.
+func (CertificateEvent) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixin{}} }
+
+// Fields of the CertificateEvent.
+func (CertificateEvent) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("certificate_id").Immutable(),
+		field.Int64("account_id").Immutable(),
+		field.String("event").MaxLen(32).Immutable(),
+		field.Enum("from_state").Values(states()...).Immutable(),
+		field.Enum("to_state").Values(states()...).Immutable(),
+		field.Int64("amount").Default(0).Immutable(),
+		field.String("currency").Default("").MaxLen(3).Immutable(),
+		field.Int64("ledger_entry_id").Optional().Nillable().Immutable(),
+		field.String("message").Default("").MaxRuneLen(512).Immutable(),
+		field.Int64("actor_user_id").Optional().Nillable().Immutable(),
+	}
+}
+
+// Indexes of the CertificateEvent.
+func (CertificateEvent) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("certificate_id", "id"),
+		index.Fields("account_id", "id"),
+	}
+}
+
+// Job is the worker's outbox: the next step of one certificate, due at
+// run_time. It is written in the transaction of the change that causes it,
+// so work is never lost, and leased (lease_owner, lease_time) so that one
+// worker runs it at a time. A certificate has at most one job.
+type Job struct{ ent.Schema }
+
+// Mixin of the Job.
+func (Job) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixin{}} }
+
+// Fields of the Job.
+func (Job) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("certificate_id").Unique().Immutable(),
+		field.Time("run_time").SchemaType(datetime),
+		field.Int32("attempts").Default(0),
+		field.String("lease_owner").Default("").MaxLen(64),
+		field.Time("lease_time").Optional().Nillable().SchemaType(datetime),
+		field.String("last_error").Default("").MaxRuneLen(512),
+	}
+}
+
+// Indexes of the Job: due jobs are found by run_time.
+func (Job) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("run_time")}
+}
+
+// ProcessingModule is a configured certificate authority integration.
+type ProcessingModule struct{ ent.Schema }
+
+// Mixin of the ProcessingModule.
+func (ProcessingModule) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, TimeMixin{}} }
+
+// Fields of the ProcessingModule.
+func (ProcessingModule) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").NotEmpty().MaxRuneLen(64).Unique(),
+		field.String("kind").MaxLen(32).Immutable(),
+		field.Int32("priority").Default(0),
+		field.Int64("min_balance").Default(0).NonNegative(),
+		field.Bool("enabled").Default(true),
+		field.Bool("all_plans").Default(false),
+		field.JSON("plans", []certdata.ModulePlan{}).Optional(),
+		field.JSON("settings", map[string]string{}).Optional(),
+		// credentials is the JSON of the secret settings sealed with the
+		// master keyring ("sb1:...").
+		field.String("credentials").Optional().Sensitive().SchemaType(text),
+		field.JSON("credential_keys", []string{}).Optional(),
+	}
+}
+
+// SavedFilter is a certificate listing filter a user saved under a name.
+type SavedFilter struct{ ent.Schema }
+
+// Mixin of the SavedFilter.
+func (SavedFilter) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixin{}} }
+
+// Fields of the SavedFilter.
+func (SavedFilter) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("user_id").Immutable(),
+		field.String("name").NotEmpty().MaxRuneLen(64),
+		// filter is the protojson of certsvc.v1.CertificateFilter.
+		field.String("filter").MaxLen(8192),
+	}
+}
+
+// Edges of the SavedFilter.
+func (SavedFilter) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.From("user", User.Type).Ref("saved_filters").Field("user_id").Unique().Required().Immutable(),
+	}
+}
+
+// Indexes of the SavedFilter.
+func (SavedFilter) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("user_id", "name").Unique()}
+}
+
+// AuditEntry records an action worth answering for: impersonation, private
+// key reads, admin changes to money-relevant fields. Entries are append-only.
+type AuditEntry struct{ ent.Schema }
+
+// Mixin of the AuditEntry.
+func (AuditEntry) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixin{}} }
+
+// Fields of the AuditEntry.
+func (AuditEntry) Fields() []ent.Field {
+	return []ent.Field{
+		// actor_user_id is not a foreign key: the audit log outlives users.
+		field.Int64("actor_user_id").Optional().Nillable().Immutable(),
+		field.String("actor_login").Default("").MaxLen(128).Immutable(),
+		field.String("action").MaxLen(64).Immutable(),
+		field.String("target").Default("").MaxLen(64).Immutable(),
+		field.String("detail").Default("").MaxRuneLen(512).Immutable(),
+		field.String("client_address").Default("").MaxLen(64).Immutable(),
+	}
+}
+
+// Indexes of the AuditEntry.
+func (AuditEntry) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("target", "id"), index.Fields("action", "id")}
+}

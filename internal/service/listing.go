@@ -1,0 +1,252 @@
+package service
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/predicate"
+	"certsvc/ent/savedfilter"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/errkind"
+	"certsvc/internal/store"
+)
+
+// certCursor is the keyset position of a certificate listing: the sort key
+// of the last row and its id.
+type certCursor struct {
+	ID     int64  `json:"i"`
+	Time   int64  `json:"t,omitempty"` // not_after in µs
+	Domain string `json:"d,omitempty"`
+	Filter string `json:"f"`
+}
+
+// certFilter turns a filter into predicates for the caller.
+func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certificate, error) {
+	var ps []predicate.Certificate
+	switch id := f.GetAccountId(); {
+	case id != 0 && !p.ownsAccount(id):
+		return nil, errkind.Field(errkind.NotFound, "filter.account_id", "account %d not found", id)
+	case id != 0:
+		ps = append(ps, certificate.AccountID(id))
+	case !p.Admin:
+		ps = append(ps, certificate.AccountID(p.AccountID))
+	}
+	if len(f.GetStates()) > 0 {
+		var sts []certificate.State
+		for _, st := range f.GetStates() {
+			if s, ok := stateFromProto(st); ok {
+				sts = append(sts, certificate.State(s))
+			}
+		}
+		ps = append(ps, certificate.StateIn(sts...))
+	} else if !f.GetIncludeDeleted() {
+		ps = append(ps, certificate.StateNEQ(certificate.StateDeleted))
+	}
+	if d := f.GetDomain(); d != "" {
+		ps = append(ps, certificate.CommonNameContains(d))
+	}
+	if id := f.GetPlanId(); id != 0 {
+		ps = append(ps, certificate.PlanID(id))
+	}
+	if id := f.GetProcessingModuleId(); id != 0 {
+		ps = append(ps, certificate.ProcessingModuleID(id))
+	}
+	if t := f.GetExpiresBefore(); t != nil {
+		ps = append(ps, certificate.NotAfterLT(t.AsTime()))
+	}
+	if t := f.GetCreatedAfter(); t != nil {
+		ps = append(ps, certificate.CreateTimeGTE(t.AsTime()))
+	}
+	if t := f.GetCreatedBefore(); t != nil {
+		if a := f.GetCreatedAfter(); a != nil && !t.AsTime().After(a.AsTime()) {
+			return nil, errkind.Invalid("filter.created_before", "must be after created_after")
+		}
+		ps = append(ps, certificate.CreateTimeLT(t.AsTime()))
+	}
+	if r := f.GetClientReference(); r != "" {
+		ps = append(ps, certificate.ClientReference(r))
+	}
+	return ps, nil
+}
+
+// ListCertificates implements CertificateService.ListCertificates.
+func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
+	p := principalFrom(ctx)
+	f := req.GetFilter()
+	if id := req.GetSavedFilterId(); id != 0 {
+		if f != nil {
+			return nil, errkind.Invalid("saved_filter_id", "give a filter or a saved filter, not both")
+		}
+		sf, err := s.db.SavedFilter.Query().Where(savedfilter.ID(id), savedfilter.UserID(p.UserID)).Only(ctx)
+		if err != nil {
+			return nil, fieldErr("saved_filter_id", store.Translate(err))
+		}
+		f = &certsvcv1.CertificateFilter{}
+		if err := protojson.Unmarshal([]byte(sf.Filter), f); err != nil {
+			return nil, fmt.Errorf("saved filter %d: %w", id, err)
+		}
+	}
+	ps, err := certFilter(p, f)
+	if err != nil {
+		return nil, err
+	}
+	size := defaultPageSize
+	if n := int(req.GetPageSize()); n > 0 {
+		size = min(n, maxPageSize)
+	}
+	key := filterKey(req)
+	var cur certCursor
+	if tok := req.GetPageToken(); tok != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(tok)
+		if err == nil {
+			err = json.Unmarshal(raw, &cur)
+		}
+		if err != nil || cur.ID <= 0 {
+			return nil, errkind.Invalid("page_token", "not a token this listing returned")
+		}
+		if cur.Filter != key {
+			return nil, errkind.Invalid("page_token", "was issued for other filters; start again without a token")
+		}
+	}
+	q := s.db.Certificate.Query().Where(ps...).Limit(size + 1)
+	order := req.GetOrderBy()
+	switch order {
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST:
+		q.Order(ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.IDGT(cur.ID))
+		}
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST:
+		// Only certificates with an end date, soonest first: the (not_after,
+		// id) index serves every page.
+		q.Where(certificate.NotAfterNotNil()).Order(ent.Asc(certificate.FieldNotAfter), ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			t := time.UnixMicro(cur.Time).UTC()
+			q.Where(certificate.Or(certificate.NotAfterGT(t),
+				certificate.And(certificate.NotAfter(t), certificate.IDGT(cur.ID))))
+		}
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_DOMAIN:
+		q.Order(ent.Asc(certificate.FieldCommonName), ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.Or(certificate.CommonNameGT(cur.Domain),
+				certificate.And(certificate.CommonName(cur.Domain), certificate.IDGT(cur.ID))))
+		}
+	default:
+		q.Order(ent.Desc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.IDLT(cur.ID))
+		}
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list certificates: %w", err)
+	}
+	res := &certsvcv1.ListCertificatesResponse{}
+	if len(rows) > size {
+		rows = rows[:size]
+		last := rows[len(rows)-1]
+		next := certCursor{ID: last.ID, Filter: key}
+		switch order {
+		case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST:
+			next.Time = last.NotAfter.UnixMicro()
+		case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_DOMAIN:
+			next.Domain = last.CommonName
+		}
+		b, _ := json.Marshal(next)
+		res.NextPageToken = base64.RawURLEncoding.EncodeToString(b)
+	}
+	for _, c := range rows {
+		res.Certificates = append(res.Certificates, certToProto(c))
+	}
+	return res, nil
+}
+
+// CreateCertificateFilter implements CertificateService.CreateCertificateFilter.
+func (s *Service) CreateCertificateFilter(ctx context.Context, req *certsvcv1.CreateCertificateFilterRequest) (*certsvcv1.CreateCertificateFilterResponse, error) {
+	p := principalFrom(ctx)
+	if p.UserID == 0 {
+		return nil, errkind.Field(errkind.FailedPrecondition, "name", "the operator has no user to save filters for")
+	}
+	if err := checkName("name", req.GetName(), 64); err != nil {
+		return nil, err
+	}
+	if _, err := certFilter(p, req.GetFilter()); err != nil {
+		return nil, err
+	}
+	b, err := protojson.Marshal(req.GetFilter())
+	if err != nil {
+		return nil, fmt.Errorf("encode filter: %w", err)
+	}
+	sf, err := s.db.SavedFilter.Create().SetUserID(p.UserID).SetName(req.GetName()).SetFilter(string(b)).
+		SetCreateTime(s.clock()).Save(ctx)
+	if err != nil {
+		return nil, fieldErr("name", store.Translate(err))
+	}
+	return &certsvcv1.CreateCertificateFilterResponse{Preset: filterToProto(sf)}, nil
+}
+
+func filterToProto(sf *ent.SavedFilter) *certsvcv1.CertificateFilterPreset {
+	f := &certsvcv1.CertificateFilter{}
+	_ = protojson.Unmarshal([]byte(sf.Filter), f)
+	return &certsvcv1.CertificateFilterPreset{Id: sf.ID, Name: sf.Name, Filter: f, CreateTime: ts(sf.CreateTime)}
+}
+
+// ListCertificateFilters implements CertificateService.ListCertificateFilters.
+func (s *Service) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListCertificateFiltersRequest) (*certsvcv1.ListCertificateFiltersResponse, error) {
+	rows, err := s.db.SavedFilter.Query().Where(savedfilter.UserID(principalFrom(ctx).UserID)).
+		Order(ent.Asc(savedfilter.FieldName)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list saved filters: %w", err)
+	}
+	res := &certsvcv1.ListCertificateFiltersResponse{}
+	for _, sf := range rows {
+		res.Presets = append(res.Presets, filterToProto(sf))
+	}
+	return res, nil
+}
+
+// DeleteCertificateFilter implements CertificateService.DeleteCertificateFilter.
+func (s *Service) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.DeleteCertificateFilterRequest) (*certsvcv1.DeleteCertificateFilterResponse, error) {
+	n, err := s.db.SavedFilter.Delete().Where(savedfilter.ID(req.GetId()), savedfilter.UserID(principalFrom(ctx).UserID)).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete saved filter: %w", err)
+	}
+	if n == 0 {
+		return nil, errkind.Field(errkind.NotFound, "id", "saved filter %d not found", req.GetId())
+	}
+	return &certsvcv1.DeleteCertificateFilterResponse{}, nil
+}
+
+// ListCertificateEvents implements CertificateService.ListCertificateEvents.
+func (s *Service) ListCertificateEvents(ctx context.Context, req *certsvcv1.ListCertificateEventsRequest) (*certsvcv1.ListCertificateEventsResponse, error) {
+	if _, err := s.visibleCert(ctx, req.GetId()); err != nil {
+		return nil, err
+	}
+	pg, err := readPage(req)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.CertificateEvent.Query().Where(certificateevent.CertificateID(req.GetId())).
+		Order(ent.Asc(certificateevent.FieldID)).Limit(pg.limit())
+	if pg.after > 0 {
+		q.Where(certificateevent.IDGT(pg.after))
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	res := &certsvcv1.ListCertificateEventsResponse{}
+	rows, res.NextPageToken = cut(pg, rows, func(x *ent.CertificateEvent) int64 { return x.ID })
+	for _, e := range rows {
+		res.Events = append(res.Events, eventToProto(e))
+	}
+	return res, nil
+}

@@ -1,0 +1,106 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
+	"certsvc/internal/lifecycle"
+)
+
+// The operations at the CA the worker carries out (certificate.op).
+const (
+	opOrder   = "order"
+	opReissue = "reissue"
+	opRenew   = "renew"
+	opCancel  = "cancel"
+)
+
+// step is one event in a certificate's life with what goes with it.
+type step struct {
+	event   lifecycle.Event
+	message string     // the status message to show; kept when ""
+	amount  int64      // money moved: negative for a charge
+	ledger  *int64     // the ledger entry of amount
+	runAt   *time.Time // when the worker is to look at the order next; nil leaves its job as it is
+}
+
+// apply moves c through st.event in tx: it checks the transition, saves the
+// new state with the changes mut makes, appends the event to the history and
+// schedules the worker. An illegal event answers failed_precondition naming
+// the current state.
+func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
+	from := lifecycle.State(c.State)
+	to, err := lifecycle.Next(from, st.event)
+	if err != nil {
+		return nil, err
+	}
+	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(s.clock())
+	if st.message != "" {
+		u.SetStatusMessage(truncate(st.message, 512))
+	}
+	if mut != nil {
+		mut(u)
+	}
+	c2, err := u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
+	}
+	if err := s.record(ctx, tx, c2, string(st.event), from, st); err != nil {
+		return nil, err
+	}
+	return c2, nil
+}
+
+// record appends an event to c's history (c in its new state) and schedules
+// the worker when st asks for it.
+func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, event string, from lifecycle.State, st step) error {
+	cr := tx.CertificateEvent.Create().SetCertificateID(c.ID).SetAccountID(c.AccountID).SetEvent(event).
+		SetFromState(certificateevent.FromState(from)).SetToState(certificateevent.ToState(c.State)).
+		SetAmount(st.amount).SetMessage(truncate(st.message, 512)).SetNillableLedgerEntryID(st.ledger).
+		SetNillableActorUserID(principalFrom(ctx).actorID()).SetCreateTime(s.clock())
+	if st.amount != 0 {
+		cr.SetCurrency(c.Currency)
+	}
+	if err := cr.Exec(ctx); err != nil {
+		return fmt.Errorf("record event %s of certificate %d: %w", event, c.ID, err)
+	}
+	if st.runAt != nil {
+		if err := s.schedule(ctx, tx, c.ID, *st.runAt); err != nil {
+			return err
+		}
+	}
+	s.events.poke()
+	return nil
+}
+
+// schedule sets when the worker next looks at a certificate. The caller
+// holds the certificate's row lock, which serialises writers of its job.
+// A job a worker holds is released: the change supersedes what it does, and
+// the worker's own update of the job fails its lease check.
+func (s *Service) schedule(ctx context.Context, tx *ent.Tx, certID int64, at time.Time) error {
+	n, err := tx.Job.Update().Where(job.CertificateID(certID)).SetRunTime(at).SetAttempts(0).
+		SetLeaseOwner("").ClearLeaseTime().SetLastError("").Save(ctx)
+	if err != nil {
+		return fmt.Errorf("schedule certificate %d: %w", certID, err)
+	}
+	if n > 0 {
+		return nil
+	}
+	if err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(s.clock()).Exec(ctx); err != nil {
+		return fmt.Errorf("schedule certificate %d: %w", certID, err)
+	}
+	return nil
+}
+
+// unschedule removes a certificate's job.
+func (s *Service) unschedule(ctx context.Context, tx *ent.Tx, certID int64) error {
+	if _, err := tx.Job.Delete().Where(job.CertificateID(certID)).Exec(ctx); err != nil {
+		return fmt.Errorf("unschedule certificate %d: %w", certID, err)
+	}
+	return nil
+}
