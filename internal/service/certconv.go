@@ -187,4 +187,3 @@ func countryCode(field string, id int32) (string, error) {
 func certificateUsesModule(id int64) predicate.Certificate {
 	return certificate.ProcessingModuleID(id)
 }
-

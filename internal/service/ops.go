@@ -316,7 +316,9 @@ func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCert
 	return &certsvcv1.RenewCertificateResponse{Certificate: certToProto(c)}, nil
 }
 
-func renewKey(certID int64, key string) string { return fmt.Sprintf("certificate/%d/renew/%s", certID, key) }
+func renewKey(certID int64, key string) string {
+	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
+}
 
 // renew charges the next term of c and sends the renewal to the worker. The
 // term starts when the current one ends, or now when it has ended.
@@ -532,4 +534,3 @@ func (s *Service) unusedCharges(ctx context.Context, tx *ent.Tx, c *ent.Certific
 	return max(0, -net), nil
 }
 
-var _ = store.InTx[int]
