@@ -17,7 +17,6 @@ import (
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
-	"certsvc/internal/store"
 )
 
 // newOpRef is a fresh reference for an operation at the CA: the order id
