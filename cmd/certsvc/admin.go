@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
@@ -16,6 +17,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/money"
+	"certsvc/internal/secretbox"
 	"certsvc/internal/service"
 )
 
@@ -27,6 +29,12 @@ with the same rules as the API, for a shell without an API client.
   certsvc admin user create --login LOGIN --level admin|user [--account ID] [--name N] [--email E] [--password-stdin]
   certsvc admin user list [--account ID]
   certsvc admin deposit --account ID --amount 1500.00 [--description TEXT] [--idempotency-key KEY]
+  certsvc admin master-key [--id ID]
+      prints a new master key for CERTSVC_MASTER_KEY or --master-key-file
+  certsvc admin rotate-keys
+      re-encrypts private keys and module credentials under the current master
+      key; run it after making the new key primary and listing the old one in
+      CERTSVC_OLD_MASTER_KEYS, then drop the old key
 
 Each also takes the database flags of "certsvc serve" (--database-url, --data-dir).
 Without --password-stdin a password is generated and printed.
@@ -39,7 +47,21 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	name := args[0]
 	args = args[1:]
-	if name != "deposit" {
+	if name == "master-key" {
+		fs := flag.NewFlagSet("certsvc admin master-key", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		id := fs.String("id", "k"+strings.ReplaceAll(time.Now().UTC().Format("20060102"), "-", ""), "key id: 1 to 32 of a-z, 0-9, -")
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		_, enc, err := secretbox.GenerateMasterKey(*id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, enc)
+		return nil
+	}
+	if name != "deposit" && name != "rotate-keys" {
 		if len(args) == 0 {
 			fmt.Fprint(stderr, adminUsage)
 			return fmt.Errorf("admin %s: give a subcommand", name)
@@ -71,7 +93,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 			fs.StringVar(&amount, "amount", "", "amount in major units, e.g. 1500.00")
 			fs.StringVar(&description, "description", "", "ledger description")
 			fs.StringVar(&idemKey, "idempotency-key", "", "makes a repeated command deposit once")
-		case "account list":
+		case "account list", "rotate-keys":
 		default:
 			fmt.Fprint(stderr, adminUsage)
 		}
@@ -80,7 +102,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	switch name {
-	case "account create", "account list", "user create", "user list", "deposit":
+	case "account create", "account list", "user create", "user list", "deposit", "rotate-keys":
 	default:
 		return fmt.Errorf("unknown admin command %q", name)
 	}
@@ -158,6 +180,12 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 				break
 			}
 		}
+	case "rotate-keys":
+		res, err := e.svc.RewrapSecrets(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "private keys re-encrypted\t%d\nmodule credentials re-encrypted\t%d\n", res.PrivateKeys, res.Modules)
 	case "deposit":
 		acc, err := e.svc.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: accountID})
 		if err != nil {
