@@ -143,3 +143,66 @@ const (
 	planWildcard = 2028  // DV wildcard
 	planEV       = 55330 // EV
 )
+
+// mustCert returns the certificate of a successful call: mustCert(t)(call(...)).
+func mustCert(t *testing.T) func(res interface{ GetCertificate() *certsvcv1.Certificate }, err error) *certsvcv1.Certificate {
+	return func(res interface{ GetCertificate() *certsvcv1.Certificate }, err error) *certsvcv1.Certificate {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("call failed: %v", err)
+		}
+		return res.GetCertificate()
+	}
+}
+
+func balanceOf(t *testing.T, admin apitest.Clients, accountID int64) int64 {
+	t.Helper()
+	res, err := admin.Account.GetAccount(context.Background(), &certsvcv1.GetAccountRequest{Id: accountID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.GetAccount().GetBalanceMinor()
+}
+
+func eventNames(t *testing.T, cl apitest.Clients, id int64) []string {
+	t.Helper()
+	res, err := cl.Cert.ListCertificateEvents(context.Background(), &certsvcv1.ListCertificateEventsRequest{Id: id, PageSize: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range res.GetEvents() {
+		out = append(out, e.GetEvent())
+	}
+	return out
+}
+
+func file(t *testing.T, cl apitest.Clients, id int64, ft certsvcv1.FileType, password string) *certsvcv1.GetCertificateFileResponse {
+	t.Helper()
+	res, err := cl.Cert.GetCertificateFile(context.Background(), &certsvcv1.GetCertificateFileRequest{Id: id, Type: ft, Password: password})
+	if err != nil {
+		t.Fatalf("file %v: %v", ft, err)
+	}
+	return res
+}
+
+// verifyIssued checks the full chain of an issued certificate against the
+// built-in CA's root and returns the leaf.
+func verifyIssued(t *testing.T, e certEnv, cl apitest.Clients, id int64, name string) *x509.Certificate {
+	t.Helper()
+	full := file(t, cl, id, certsvcv1.FileType_FILE_TYPE_FULLCHAIN, "")
+	block, rest := pem.Decode(full.GetContent())
+	if block == nil {
+		t.Fatalf("fullchain: no PEM")
+	}
+	leaf, err := x509.ParseCertificate(block.Bytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inter := x509.NewCertPool()
+	inter.AppendCertsFromPEM(rest)
+	if _, err := leaf.Verify(x509.VerifyOptions{DNSName: name, Roots: rootPool(t, e.admin), Intermediates: inter}); err != nil {
+		t.Fatalf("verify %s: %v", name, err)
+	}
+	return leaf
+}
