@@ -65,7 +65,7 @@ func TestCertificateLifecycle(t *testing.T) {
 
 			// Key and CSR, decoded and checked against the plan.
 			csr, err := e.c.Cert.CreateCsr(ctx, &certsvcv1.CreateCsrRequest{KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
-				Subject: &certsvcv1.Subject{CommonName: "shop.example.com", CountryId: 182, Organization: "Shop LLC"},
+				Subject:    &certsvcv1.Subject{CommonName: "shop.example.com", CountryId: 182, Organization: "Shop LLC"},
 				ExtraNames: []string{"пример.рф", "api.example.com", "cdn.example.com"}})
 			if err != nil {
 				t.Fatalf("CreateCsr: %v", err)
@@ -379,7 +379,9 @@ func TestOrderBadInput(t *testing.T) {
 	}{
 		{"garbage CSR", base(func(r *certsvcv1.CreateCertificateRequest) { r.CsrPem = "not a csr" }), connect.CodeInvalidArgument, "csr_pem"},
 		{"weak key", base(func(r *certsvcv1.CreateCertificateRequest) { r.CsrPem = csrPEM(t, weak, "bad.example.com") }), connect.CodeInvalidArgument, "csr_pem"},
-		{"CN mismatch", base(func(r *certsvcv1.CreateCertificateRequest) { r.Subject = &certsvcv1.Subject{CommonName: "other.example.com"} }), connect.CodeInvalidArgument, "subject.common_name"},
+		{"CN mismatch", base(func(r *certsvcv1.CreateCertificateRequest) {
+			r.Subject = &certsvcv1.Subject{CommonName: "other.example.com"}
+		}), connect.CodeInvalidArgument, "subject.common_name"},
 		{"wildcard on a plain plan", base(func(r *certsvcv1.CreateCertificateRequest) { r.CsrPem = csrPEM(t, p256(), "*.example.com") }), connect.CodeInvalidArgument, "wildcard"},
 		{"too many names", base(func(r *certsvcv1.CreateCertificateRequest) { r.ExtraNames = []string{"a.example.com"} }), connect.CodeInvalidArgument, "extra_names"},
 		{"approver of another domain", base(func(r *certsvcv1.CreateCertificateRequest) {

@@ -532,4 +532,3 @@ func (s *Service) unusedCharges(ctx context.Context, tx *ent.Tx, c *ent.Certific
 	}
 	return max(0, -net), nil
 }
-
