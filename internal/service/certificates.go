@@ -486,6 +486,14 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	}
 	sub.CommonName = r.csr.CommonName
 	c, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
+		if req.GetPay() {
+			// Lock the account before the insert: the foreign key check of
+			// the insert takes a shared lock on it, and upgrading that to
+			// the charge's exclusive lock deadlocks concurrent orders.
+			if _, err := s.lockAccount(ctx, tx, accountID); err != nil {
+				return nil, fieldErr("account_id", err)
+			}
+		}
 		now := s.clock()
 		cr := tx.Certificate.Create().SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).
 			SetState(certificate.StateUnpaid).SetCommonName(r.csr.CommonName).SetExtraNames(names[1:]).

@@ -83,15 +83,15 @@ func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, ev
 // A job a worker holds is released: the change supersedes what it does, and
 // the worker's own update of the job fails its lease check.
 func (s *Service) schedule(ctx context.Context, tx *ent.Tx, certID int64, at time.Time) error {
-	n, err := tx.Job.Update().Where(job.CertificateID(certID)).SetRunTime(at).SetAttempts(0).
-		SetLeaseOwner("").ClearLeaseTime().SetLastError("").Save(ctx)
+	// One upsert, not an update then an insert: under REPEATABLE READ the
+	// update of a missing row takes a gap lock, and two new orders' inserts
+	// into the same gap deadlock.
+	err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(s.clock()).
+		OnConflictColumns(job.FieldCertificateID).
+		Update(func(u *ent.JobUpsert) {
+			u.SetRunTime(at).SetAttempts(0).SetLeaseOwner("").ClearLeaseTime().SetLastError("")
+		}).Exec(ctx)
 	if err != nil {
-		return fmt.Errorf("schedule certificate %d: %w", certID, err)
-	}
-	if n > 0 {
-		return nil
-	}
-	if err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(s.clock()).Exec(ctx); err != nil {
 		return fmt.Errorf("schedule certificate %d: %w", certID, err)
 	}
 	return nil

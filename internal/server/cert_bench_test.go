@@ -1,0 +1,238 @@
+package server_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
+)
+
+// latencies collects call durations and reports their percentiles.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B) {
+	slices.Sort(l.d)
+	if len(l.d) == 0 {
+		return
+	}
+	pct := func(p float64) float64 { return float64(l.d[int(float64(len(l.d)-1)*p)].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// BenchmarkOrderThroughput measures paid orders of 16 customers with the customer's own CSR
+// through the whole API on MariaDB (the built-in CA issues them meanwhile),
+// and the same rows written directly with database/sql in one transaction
+// per order, as the raw limit of the database:
+//
+//	go test -run - -bench OrderThroughput -cpu 16 ./internal/server/
+func BenchmarkOrderThroughput(b *testing.B) {
+	b.Run("api", func(b *testing.B) {
+		env := apitest.New(b, dbtest.MySQL(b))
+		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+		var clients []apitest.Clients
+		for i := range clientsPerBench {
+			cust := env.NewCustomer(b, fmt.Sprintf("orders%d", i), "RUB")
+			if _, err := admin.Account.Deposit(b.Context(), &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 1 << 50, Currency: "RUB"}); err != nil {
+				b.Fatal(err)
+			}
+			clients = append(clients, env.Clients(apitest.ConnectJSON, cust.Auth))
+		}
+		csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
+		var lat latencies
+		var next atomic.Int64
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			c := clients[int(next.Add(1)-1)%len(clients)]
+			for pb.Next() {
+				start := time.Now()
+				_, err := c.Cert.CreateCertificate(context.Background(), &certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				lat.add(time.Since(start))
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+		lat.report(b)
+	})
+	b.Run("raw-sql", func(b *testing.B) {
+		// A migrated database, written to without the service.
+		db := dbtest.MySQL(b).SQL
+		var accounts []int64
+		now := time.Now().UTC()
+		for range clientsPerBench {
+			res, err := db.Exec("INSERT INTO accounts (create_time, update_time, name, currency, balance) VALUES (?, ?, 'raw', 'RUB', ?)", now, now, int64(1)<<50)
+			if err != nil {
+				b.Fatal(err)
+			}
+			id, _ := res.LastInsertId()
+			accounts = append(accounts, id)
+		}
+		csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
+		var lat latencies
+		var next atomic.Int64
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			accountID := accounts[int(next.Add(1)-1)%len(accounts)]
+			for pb.Next() {
+				start := time.Now()
+				if err := rawOrder(db, accountID, csr); err != nil {
+					b.Error(err)
+					return
+				}
+				lat.add(time.Since(start))
+			}
+		})
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+		lat.report(b)
+	})
+}
+
+// clientsPerBench is how many customers order at once, each on its own
+// account: resellers do not share a balance.
+const clientsPerBench = 16
+
+// rawOrder writes what a paid order writes: the account row locked and
+// debited, a ledger entry, the certificate, two events and a job.
+func rawOrder(db *sql.DB, accountID int64, csr string) error {
+	tx, err := db.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	var balance int64
+	if err := tx.QueryRow("SELECT balance FROM accounts WHERE id = ? FOR UPDATE", accountID).Scan(&balance); err != nil {
+		return err
+	}
+	balance -= 81000
+	if _, err := tx.Exec("UPDATE accounts SET balance = ?, update_time = ? WHERE id = ?", balance, now, accountID); err != nil {
+		return err
+	}
+	res, err := tx.Exec(`INSERT INTO certificates (create_time, update_time, account_id, plan_id, period_months, state, common_name,
+		subject, currency, cost_minor, csr_pem, processing_module_id) VALUES (?, ?, ?, 3033, 12, 'unpaid', 'bench.example.com', '{}', 'RUB', 81000, ?, 1)`,
+		now, now, accountID, csr)
+	if err != nil {
+		return err
+	}
+	id, _ := res.LastInsertId()
+	for _, ev := range []string{"order", "pay"} {
+		if _, err := tx.Exec(`INSERT INTO certificate_events (create_time, certificate_id, account_id, event, from_state, to_state)
+			VALUES (?, ?, ?, ?, 'unpaid', 'unpaid')`, now, id, accountID, ev); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(`INSERT INTO ledger_entries (create_time, account_id, kind, amount, currency, balance_after, idempotency_key)
+		VALUES (?, ?, 'charge', -81000, 'RUB', ?, ?)`, now, accountID, balance, fmt.Sprintf("certificate/%d/order", id)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec("UPDATE certificates SET state = 'submitting', op = 'order', update_time = ? WHERE id = ?", now, id); err != nil {
+		return err
+	}
+	if _, err := tx.Exec("INSERT INTO jobs (create_time, certificate_id, run_time) VALUES (?, ?, ?)", now, id, now); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// BenchmarkListCertificatesDeep lists an admin's view of 1,000,000
+// certificates (CERTSVC_BENCH_CERTS to change), the first page and page
+// 10,000 of 50 rows, newest first and expiring first:
+//
+//	go test -run - -bench ListCertificatesDeep -benchtime 2000x ./internal/server/
+func BenchmarkListCertificatesDeep(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("CERTSVC_BENCH_CERTS")); err == nil && v > 0 {
+		n = v
+	}
+	env := apitest.New(b, dbtest.MySQL(b))
+	cust := env.NewCustomer(b, "many", "RUB")
+	fillCertificates(b, env.DB.SQL, cust.Account.GetId(), n)
+	admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+	const size = 50
+	for _, order := range []certsvcv1.CertificateOrder{certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST,
+		certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST} {
+		// Walk to page 10,000 in big steps; the token of a 1,000-row page
+		// serves 50-row pages, as the filter is the same.
+		req := &certsvcv1.ListCertificatesRequest{PageSize: 1000, OrderBy: order}
+		for range (10_000 - 1) * size / 1000 {
+			res, err := admin.Cert.ListCertificates(b.Context(), req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.PageToken = res.GetNextPageToken()
+		}
+		deep := req.PageToken
+		for _, page := range []struct {
+			name  string
+			token string
+		}{{"page1", ""}, {"page10000", deep}} {
+			b.Run(strings.ToLower(strings.TrimPrefix(order.String(), "CERTIFICATE_ORDER_"))+"/"+page.name, func(b *testing.B) {
+				var lat latencies
+				for b.Loop() {
+					start := time.Now()
+					res, err := admin.Cert.ListCertificates(b.Context(), &certsvcv1.ListCertificatesRequest{PageSize: size, PageToken: page.token, OrderBy: order})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(res.GetCertificates()) != size {
+						b.Fatalf("got %d rows", len(res.GetCertificates()))
+					}
+					lat.add(time.Since(start))
+				}
+				lat.report(b)
+			})
+		}
+	}
+}
+
+// fillCertificates inserts n issued certificates with multi-row inserts.
+func fillCertificates(b *testing.B, db *sql.DB, accountID int64, n int) {
+	b.Helper()
+	const batch = 2000
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var sb strings.Builder
+	args := make([]any, 0, batch*5)
+	for i := 0; i < n; i += batch {
+		sb.Reset()
+		args = args[:0]
+		sb.WriteString(`INSERT INTO certificates (create_time, update_time, account_id, plan_id, period_months, state, common_name,
+			subject, currency, not_after) VALUES `)
+		for j := i; j < min(n, i+batch); j++ {
+			if j > i {
+				sb.WriteString(",")
+			}
+			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?)")
+			t := start.Add(time.Duration(j) * time.Second)
+			args = append(args, t, t, accountID, fmt.Sprintf("host%07d.example.com", j), t.Add(time.Duration(j%5000)*time.Hour))
+		}
+		if _, err := db.Exec(sb.String(), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := db.Exec("ANALYZE TABLE certificates"); err != nil {
+		b.Fatal(err)
+	}
+}
