@@ -41,8 +41,11 @@ func loadKeyring(cfg *config.Config, dia string, log *slog.Logger) (*secretbox.K
 			log.Warn("created a master key for private keys at rest; back it up with the database", "file", path)
 			b = []byte(enc)
 		case errors.Is(err, fs.ErrNotExist) && cfg.MasterKeyFile == "":
-			return nil, errors.New("no master key: set CERTSVC_MASTER_KEY or --master-key-file (make one with `certsvc admin master-key`); " +
-				"every replica on a shared database needs the same key")
+			// Accounts, users and the catalogue work without one; storing
+			// and reading private keys is refused until one is configured.
+			log.Warn("no master key: private keys cannot be stored; set CERTSVC_MASTER_KEY or --master-key-file " +
+				"(make one with `certsvc admin master-key`), the same in every replica")
+			return nil, nil
 		case err != nil:
 			return nil, fmt.Errorf("master key: %w", err)
 		}

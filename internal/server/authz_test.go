@@ -284,6 +284,35 @@ func authzIDs[M interface{ GetId() int64 }](ms []M) []int64 {
 // cases whose outcome depends on the request.
 func authzCases() []authzCase {
 	return []authzCase{
+		{
+			procedure: certsvcv1connect.AuthServiceImpersonateProcedure,
+			want:      authzAdminOnly,
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Auth.Impersonate(ctx, &certsvcv1.ImpersonateRequest{UserId: f.a.User.GetId()})
+					},
+					check: authzCheck(func(t *testing.T, res *certsvcv1.ImpersonateResponse) {
+						if res.GetUser().GetId() != f.a.User.GetId() || res.GetToken() == "" {
+							t.Errorf("Impersonate: got user %d token %q, want user %d and a token", res.GetUser().GetId(), res.GetToken(), f.a.User.GetId())
+						}
+					}),
+				}
+			},
+		},
+		{
+			procedure: certsvcv1connect.AuthServiceListAuditEntriesProcedure,
+			want:      authzAdminOnly,
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Auth.ListAuditEntries(ctx, &certsvcv1.ListAuditEntriesRequest{})
+					},
+				}
+			},
+		},
 		// ---- AuthService ----
 		{
 			procedure: certsvcv1connect.AuthServiceLoginProcedure,

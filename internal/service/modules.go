@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -426,4 +425,4 @@ func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
 
-var errNoKeyring = errors.New("no master key is configured")
+var errNoKeyring = fmt.Errorf("no master key is configured, so private keys and credentials cannot be stored: %w", errkind.FailedPrecondition)
