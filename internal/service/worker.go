@@ -175,6 +175,24 @@ func (s *Service) stillMine(ctx context.Context, tx *ent.Tx, j claimedJob) (bool
 	return n > 0, err
 }
 
+// holdLease reports, inside tx, whether this worker still holds the job
+// with its lease running, and extends the lease by another term. Every call
+// that places something at the CA is made under it: a worker whose lease ran
+// out (a job that waited too long in its queue, a slow call) may have been
+// replaced by another, which may be sending the same operation right now.
+func (s *Service) holdLease(ctx context.Context, tx *ent.Tx, j claimedJob) (bool, error) {
+	now := s.clock()
+	q := tx.Job.Query().Where(job.ID(j.id), job.LeaseOwner(s.worker.ID), job.RunTime(j.runTime), job.LeaseTimeGTE(now))
+	if s.canLock() {
+		q.ForUpdate()
+	}
+	ids, err := q.IDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return false, err
+	}
+	return true, tx.Job.UpdateOneID(j.id).SetLeaseTime(now.Add(s.worker.Lease)).Exec(ctx)
+}
+
 // errSuperseded ends a job whose order changed while it ran.
 var errSuperseded = errors.New("the order changed while the job ran")
 
@@ -313,20 +331,23 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 		return err
 	}
 	op := c.Op
-	if !again {
-		_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-			cur, err := s.lockCert(ctx, tx, c.ID)
-			if err != nil {
-				return struct{}{}, err
-			}
-			if ok, err := s.stillMine(ctx, tx, j); err != nil || !ok || cur.Op != op || cur.OpSentTime != nil {
-				return struct{}{}, errors.Join(err, errSuperseded)
-			}
-			return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
-		})
+	// A resend (again) is of an operation sent before; either way the job
+	// must still be this worker's, with a lease that covers the call.
+	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+		cur, err := s.lockCert(ctx, tx, c.ID)
 		if err != nil {
-			return err
+			return struct{}{}, err
 		}
+		if ok, err := s.holdLease(ctx, tx, j); err != nil || !ok || cur.Op != op || cur.OpRef != c.OpRef || (cur.OpSentTime != nil) != again {
+			return struct{}{}, errors.Join(err, errSuperseded)
+		}
+		if again {
+			return struct{}{}, nil
+		}
+		return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
+	})
+	if err != nil {
+		return err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
 	defer cancel()
@@ -414,7 +435,7 @@ func (s *Service) failOp(ctx context.Context, j claimedJob, c *ent.Certificate, 
 		}
 		var next *time.Time
 		if cur.State == certificate.StateIssued {
-			t := s.nextMaintenance(cur)
+			t := s.maintenanceAfterOp(cur)
 			next = &t
 		}
 		return struct{}{}, s.finish(ctx, tx, j, next, "")
@@ -434,7 +455,9 @@ func (s *Service) reconcile(ctx context.Context, j claimedJob, c *ent.Certificat
 		return s.poll(ctx, j, c, mod, p)
 	}
 	if rl, ok := p.(provider.RefLookup); ok {
-		remote, found, err := rl.FindByRef(ctx, c.OpRef)
+		callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+		remote, found, err := rl.FindByRef(callCtx, c.OpRef)
+		cancel()
 		if err != nil {
 			return fmt.Errorf("look up order %s at the CA: %w", c.OpRef, err)
 		}
@@ -474,7 +497,13 @@ func (s *Service) store(ctx context.Context, j claimedJob, c *ent.Certificate, m
 		if cur, err = s.applyRemote(ctx, tx, cur, remote, msg); err != nil {
 			return struct{}{}, err
 		}
-		return struct{}{}, s.finish(ctx, tx, j, s.nextRun(mod, cur, j.attempts), "")
+		next := s.nextRun(mod, cur, j.attempts)
+		if err := s.finish(ctx, tx, j, next, ""); err != nil || next == nil || cur.Op == "" {
+			return struct{}{}, err
+		}
+		// The CA is still at work: keep counting the polls, which finish
+		// reset, so that they back off.
+		return struct{}{}, tx.Job.UpdateOneID(j.id).SetAttempts(j.attempts).Exec(ctx)
 	})
 	return err
 }
@@ -485,7 +514,7 @@ func (s *Service) store(ctx context.Context, j claimedJob, c *ent.Certificate, m
 func (s *Service) nextRun(mod *ent.ProcessingModule, c *ent.Certificate, attempts int32) *time.Time {
 	switch {
 	case c.Op == "" && (c.State == certificate.StateIssued || c.State == certificate.StateSuspended):
-		t := s.nextMaintenance(c)
+		t := s.maintenanceAfterOp(c)
 		return &t
 	case c.Op == "" || mod.Kind == "manual":
 		return nil
@@ -639,6 +668,23 @@ func (s *Service) nextMaintenance(c *ent.Certificate) time.Time {
 	return earliest(next, far)
 }
 
+// maintenanceAfterOp is when the worker looks at an issued certificate
+// again after an operation at the CA ended. A deadline passed already means
+// the CA failed what was due (a subscription reissue it refused): starting it
+// again at once would fail again, in a loop, so it waits a day. The end of
+// the paid term is kept.
+func (s *Service) maintenanceAfterOp(c *ent.Certificate) time.Time {
+	t, now := s.nextMaintenance(c), s.clock()
+	if t.After(now) {
+		return t
+	}
+	t = now.Add(24 * time.Hour)
+	if c.PaidUntil != nil {
+		t = earliest(t, *c.PaidUntil)
+	}
+	return t
+}
+
 func earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
@@ -662,15 +708,15 @@ func (s *Service) maintain(ctx context.Context, j claimedJob, c *ent.Certificate
 		case paid == nil || cur.Op != "":
 			return struct{}{}, s.finish(ctx, tx, j, nil, "")
 		case cur.AutoRenew && cur.State == certificate.StateIssued && !now.Before(paid.Add(-s.worker.RenewBefore)):
-			renewed, err := s.renew(ctx, tx, cur, 0, fmt.Sprint(paid.Unix()))
+			_, err := s.renew(ctx, tx, cur, 0, fmt.Sprint(paid.Unix()))
 			if err == nil {
-				_ = renewed
 				return struct{}{}, nil // renew scheduled the job anew
 			}
-			if !errors.Is(err, errkind.FailedPrecondition) {
+			if !errors.Is(err, errkind.FailedPrecondition) && !errors.Is(err, errkind.InvalidArgument) {
 				return struct{}{}, err
 			}
-			// Not enough money (or no price any more): say so, try again tomorrow.
+			// Not enough money (failed_precondition) or the period is no
+			// longer sold (invalid_argument): say so, try again tomorrow.
 			if err := s.record(ctx, tx, cur, "auto_renew_failed", lifecycle.State(cur.State),
 				step{message: "auto-renewal failed: " + errMessage(err)}); err != nil {
 				return struct{}{}, err
