@@ -106,6 +106,7 @@ type authzFixture struct {
 	planID         int64 // an enabled, seeded plan
 	disabledPlanID int64
 	seq            int
+	certs          *authzCertFixture // made on first use by certFixture (authz_cert_test.go)
 }
 
 func authzNewFixture(t *testing.T) *authzFixture {
@@ -280,39 +281,12 @@ func authzIDs[M interface{ GetId() int64 }](ms []M) []int64 {
 }
 
 // authzCases is the authorisation matrix. Every RPC of AuthService,
-// AccountService and CatalogService has a row without a variant; variants add
-// cases whose outcome depends on the request.
+// AccountService, CatalogService, CertificateService and
+// ProcessingModuleService has a row without a variant; variants add cases
+// whose outcome depends on the request. The certificate and module rows (and
+// those of the admin RPCs of AuthService) are in authzCertCases.
 func authzCases() []authzCase {
-	return []authzCase{
-		{
-			procedure: certsvcv1connect.AuthServiceImpersonateProcedure,
-			want:      authzAdminOnly,
-			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
-				return authzCall{
-					auth: f.authOf(c),
-					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
-						return cl.Auth.Impersonate(ctx, &certsvcv1.ImpersonateRequest{UserId: f.a.User.GetId()})
-					},
-					check: authzCheck(func(t *testing.T, res *certsvcv1.ImpersonateResponse) {
-						if res.GetUser().GetId() != f.a.User.GetId() || res.GetToken() == "" {
-							t.Errorf("Impersonate: got user %d token %q, want user %d and a token", res.GetUser().GetId(), res.GetToken(), f.a.User.GetId())
-						}
-					}),
-				}
-			},
-		},
-		{
-			procedure: certsvcv1connect.AuthServiceListAuditEntriesProcedure,
-			want:      authzAdminOnly,
-			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
-				return authzCall{
-					auth: f.authOf(c),
-					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
-						return cl.Auth.ListAuditEntries(ctx, &certsvcv1.ListAuditEntriesRequest{})
-					},
-				}
-			},
-		},
+	cases := []authzCase{
 		// ---- AuthService ----
 		{
 			procedure: certsvcv1connect.AuthServiceLoginProcedure,
@@ -1032,6 +1006,7 @@ func authzCases() []authzCase {
 			},
 		},
 	}
+	return append(cases, authzCertCases()...)
 }
 
 // TestAuthorizationMatrix calls every RPC as every kind of caller over every
@@ -1062,7 +1037,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	}
 }
 
-// TestEveryProcedureHasAPolicyCase fails when an RPC of the three services has
+// TestEveryProcedureHasAPolicyCase fails when an RPC of the five services has
 // no row in the authorisation matrix, so a new RPC cannot ship without an
 // authorisation decision; and when a row names an RPC that does not exist or
 // leaves a caller without an expectation.
@@ -1072,6 +1047,8 @@ func TestEveryProcedureHasAPolicyCase(t *testing.T) {
 		certsvcv1.File_certsvc_v1_auth_proto,
 		certsvcv1.File_certsvc_v1_account_proto,
 		certsvcv1.File_certsvc_v1_catalog_proto,
+		certsvcv1.File_certsvc_v1_certificate_proto,
+		certsvcv1.File_certsvc_v1_module_proto,
 	} {
 		for i := range fd.Services().Len() {
 			sd := fd.Services().Get(i)
@@ -1080,7 +1057,7 @@ func TestEveryProcedureHasAPolicyCase(t *testing.T) {
 			}
 		}
 	}
-	if got, want := len(rpcs), 27; got < want {
+	if got, want := len(rpcs), 57; got < want {
 		t.Fatalf("RPCs found in the descriptors: got %d, want at least %d", got, want)
 	}
 
@@ -1088,7 +1065,7 @@ func TestEveryProcedureHasAPolicyCase(t *testing.T) {
 	names := map[string]bool{}
 	for _, tc := range authzCases() {
 		if !rpcs[tc.procedure] {
-			t.Errorf("matrix row %s: got procedure %q, want an RPC of the three services", tc.name(), tc.procedure)
+			t.Errorf("matrix row %s: got procedure %q, want an RPC of the five services", tc.name(), tc.procedure)
 		}
 		if names[tc.name()] {
 			t.Errorf("matrix row %s: got a second row with this name, want unique names", tc.name())
