@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
@@ -692,7 +694,6 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 		}
 		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.clock())
 		var adminChanges []string
-		var newState lifecycle.State
 		for _, path := range paths {
 			field := "certificate." + path
 			switch path {
@@ -747,7 +748,6 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 				if !ok {
 					return nil, errkind.Invalid(field, "choose a state")
 				}
-				newState = st
 				u.SetState(certificate.State(st))
 			}
 			if slices.Contains(adminOnly, path) {
@@ -769,7 +769,6 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 			if err := s.record(ctx, tx, c2, "admin_update", lifecycle.State(c.State), step{message: "admin changed " + detail, runAt: &now}); err != nil {
 				return nil, err
 			}
-			_ = newState
 		}
 		return c2, nil
 	})
@@ -779,7 +778,7 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 	return &certsvcv1.UpdateCertificateResponse{Certificate: certToProto(c)}, nil
 }
 
-func timePtr(t interface{ AsTime() time.Time }) *time.Time {
+func timePtr(t *timestamppb.Timestamp) *time.Time {
 	if t == nil {
 		return nil
 	}

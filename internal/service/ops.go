@@ -204,7 +204,12 @@ func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 		return nil, s.providerError(err)
 	}
 	c, err = s.withCert(ctx, c.ID, func(tx *ent.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
-		return s.applyRemote(ctx, tx, cur, remote, "validation confirmed by an administrator")
+		cur, err := s.applyRemote(ctx, tx, cur, remote, "validation confirmed by an administrator")
+		if err != nil {
+			return nil, err
+		}
+		// The worker's next poll may be an hour away: let it look now.
+		return cur, s.schedule(ctx, tx, cur.ID, s.clock())
 	})
 	if err != nil {
 		return nil, err
