@@ -12,18 +12,17 @@ import (
 	"connectrpc.com/connect"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
-// AuthAPI is what the gateway calls of certsvc.v1.AuthService. The generated
-// Connect client satisfies it.
-type AuthAPI interface {
-	Login(context.Context, *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error)
-	CreateLoginKey(context.Context, *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error)
-}
-
-// CatalogAPI is what the gateway calls of certsvc.v1.CatalogService.
-type CatalogAPI interface {
-	ListCountries(context.Context, *certsvcv1.ListCountriesRequest) (*certsvcv1.ListCountriesResponse, error)
+// API is everything the gateway may call: the typed RPC clients, and nothing
+// of the service's internals. The generated Connect clients satisfy each
+// field; tests of the gateway's own logic pass fakes.
+type API struct {
+	Auth    certsvcv1connect.AuthServiceClient
+	Catalog certsvcv1connect.CatalogServiceClient
+	Account certsvcv1connect.AccountServiceClient
+	Cert    certsvcv1connect.CertificateServiceClient
 }
 
 // MaxBody bounds a legacy request body; a CSR and its form fit many times.
@@ -33,8 +32,7 @@ const MaxBody = 1 << 20
 // RPCs. It decides nothing itself: credentials, access, validation and
 // errors all come from the service, and are only re-expressed here.
 type Gateway struct {
-	auth    AuthAPI
-	catalog CatalogAPI
+	api     API
 	log     *slog.Logger
 	funcs   map[string]funcHandler
 }
@@ -42,14 +40,16 @@ type Gateway struct {
 // funcHandler serves one legacy function.
 type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
 
-// New returns a Gateway calling auth and catalog.
-func New(auth AuthAPI, catalog CatalogAPI, log *slog.Logger) *Gateway {
-	g := &Gateway{auth: auth, catalog: catalog, log: log}
+// New returns a Gateway calling api.
+func New(api API, log *slog.Logger) *Gateway {
+	g := &Gateway{api: api, log: log}
 	g.funcs = map[string]funcHandler{
 		"auth":                  g.funcAuth,
 		"session.newkey":        g.funcSessionNewKey,
 		"certificate.order.csr": g.funcOrderCSR,
 	}
+	g.registerCertificateFuncs()
+	g.registerOrderFuncs()
 	return g
 }
 
@@ -108,7 +108,7 @@ func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
 	} else {
 		in.Credential = &certsvcv1.LoginRequest_Password{Password: req.Auth.UserPassword}
 	}
-	res, err := g.auth.Login(ctx, in)
+	res, err := g.api.Auth.Login(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, er
 	if login == "" {
 		login = req.Param("user")
 	}
-	_, err := g.auth.CreateLoginKey(ctx, &certsvcv1.CreateLoginKeyRequest{Login: login, Key: req.Param("key")})
+	_, err := g.api.Auth.CreateLoginKey(ctx, &certsvcv1.CreateLoginKeyRequest{Login: login, Key: req.Param("key")})
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*Doc, error) 
 		// TODO(#4): key and CSR generation comes with the certificate API (#3).
 		return NewError(req.Func, req.Lang, "missed", req.Func, "sok", message(req.Lang, msgNotYet)), nil
 	}
-	res, err := g.catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
+	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
 	if err != nil {
 		return nil, err
 	}

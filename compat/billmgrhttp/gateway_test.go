@@ -14,11 +14,17 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
-// fakeAPI answers every call with err; the gateway's own logic is what is
-// under test here (the real service is exercised in internal/server).
-type fakeAPI struct{ err error }
+// fakeAPI answers the calls it implements with err; the gateway's own logic
+// is what is under test here (the real service is exercised in
+// internal/server). Calls it does not implement panic.
+type fakeAPI struct {
+	certsvcv1connect.AuthServiceClient
+	certsvcv1connect.CatalogServiceClient
+	err error
+}
 
 func (f fakeAPI) Login(context.Context, *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
 	return nil, f.err
@@ -53,7 +59,7 @@ func TestErrorClasses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := New(fakeAPI{tc.err}, fakeAPI{tc.err}, slog.New(slog.DiscardHandler))
+			g := New(API{Auth: fakeAPI{err: tc.err}, Catalog: fakeAPI{err: tc.err}}, slog.New(slog.DiscardHandler))
 			rec := httptest.NewRecorder()
 			g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?out=xml&func=session.newkey&username=u&key=k&authinfo=admin:pw", nil))
 			body := rec.Body.String()
@@ -69,7 +75,7 @@ func TestErrorClasses(t *testing.T) {
 
 func TestMissedFunctionIsLoggedWithoutSecrets(t *testing.T) {
 	var logs bytes.Buffer
-	g := New(fakeAPI{}, fakeAPI{}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	g := New(API{Auth: fakeAPI{}, Catalog: fakeAPI{}}, slog.New(slog.NewJSONHandler(&logs, nil)))
 	rec := httptest.NewRecorder()
 	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?func=checkevent&authinfo=reseller:s3cret&password=hunter2&out=json", nil))
 	if !strings.Contains(rec.Body.String(), "missed") {

@@ -78,10 +78,13 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	// The legacy gateway calls the API in process, through the same mux and
 	// interceptors as every other client.
 	api := &http.Client{Transport: inProcess{mux}}
-	gw := billmgrhttp.New(
-		certsvcv1connect.NewAuthServiceClient(api, "http://certsvc.in-process"),
-		certsvcv1connect.NewCatalogServiceClient(api, "http://certsvc.in-process"),
-		log)
+	const self = "http://certsvc.in-process"
+	gw := billmgrhttp.New(billmgrhttp.API{
+		Auth:    certsvcv1connect.NewAuthServiceClient(api, self),
+		Catalog: certsvcv1connect.NewCatalogServiceClient(api, self),
+		Account: certsvcv1connect.NewAccountServiceClient(api, self),
+		Cert:    certsvcv1connect.NewCertificateServiceClient(api, self),
+	}, log)
 	mux.Handle("/billmgr", gw)
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
