@@ -32,9 +32,9 @@ const MaxBody = 1 << 20
 // RPCs. It decides nothing itself: credentials, access, validation and
 // errors all come from the service, and are only re-expressed here.
 type Gateway struct {
-	api     API
-	log     *slog.Logger
-	funcs   map[string]funcHandler
+	api   API
+	log   *slog.Logger
+	funcs map[string]funcHandler
 }
 
 // funcHandler serves one legacy function.
