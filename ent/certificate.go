@@ -70,6 +70,8 @@ type Certificate struct {
 	OpRef string `json:"op_ref,omitempty"`
 	// OpSentTime holds the value of the "op_sent_time" field.
 	OpSentTime *time.Time `json:"op_sent_time,omitempty"`
+	// OpAnswerTime holds the value of the "op_answer_time" field.
+	OpAnswerTime *time.Time `json:"op_answer_time,omitempty"`
 	// CostMinor holds the value of the "cost_minor" field.
 	CostMinor int64 `json:"cost_minor,omitempty"`
 	// Currency holds the value of the "currency" field.
@@ -137,7 +139,7 @@ func (*Certificate) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case certificate.FieldState, certificate.FieldStatusMessage, certificate.FieldCommonName, certificate.FieldClientReference, certificate.FieldIdempotencyKey, certificate.FieldCaOrderID, certificate.FieldOp, certificate.FieldOpRef, certificate.FieldCurrency, certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldKeyAlgorithm, certificate.FieldNextCsrPem, certificate.FieldNextPrivateKey, certificate.FieldCertPem, certificate.FieldChainPem, certificate.FieldSerialNumber:
 			values[i] = new(sql.NullString)
-		case certificate.FieldCreateTime, certificate.FieldUpdateTime, certificate.FieldOpSentTime, certificate.FieldNotBefore, certificate.FieldNotAfter, certificate.FieldPaidUntil, certificate.FieldIssueTime:
+		case certificate.FieldCreateTime, certificate.FieldUpdateTime, certificate.FieldOpSentTime, certificate.FieldOpAnswerTime, certificate.FieldNotBefore, certificate.FieldNotAfter, certificate.FieldPaidUntil, certificate.FieldIssueTime:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -326,6 +328,13 @@ func (_m *Certificate) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.OpSentTime = new(time.Time)
 				*_m.OpSentTime = value.Time
+			}
+		case certificate.FieldOpAnswerTime:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field op_answer_time", values[i])
+			} else if value.Valid {
+				_m.OpAnswerTime = new(time.Time)
+				*_m.OpAnswerTime = value.Time
 			}
 		case certificate.FieldCostMinor:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -534,6 +543,11 @@ func (_m *Certificate) String() string {
 	builder.WriteString(", ")
 	if v := _m.OpSentTime; v != nil {
 		builder.WriteString("op_sent_time=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.OpAnswerTime; v != nil {
+		builder.WriteString("op_answer_time=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteString(", ")

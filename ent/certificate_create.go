@@ -294,6 +294,20 @@ func (_c *CertificateCreate) SetNillableOpSentTime(v *time.Time) *CertificateCre
 	return _c
 }
 
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (_c *CertificateCreate) SetOpAnswerTime(v time.Time) *CertificateCreate {
+	_c.mutation.SetOpAnswerTime(v)
+	return _c
+}
+
+// SetNillableOpAnswerTime sets the "op_answer_time" field if the given value is not nil.
+func (_c *CertificateCreate) SetNillableOpAnswerTime(v *time.Time) *CertificateCreate {
+	if v != nil {
+		_c.SetOpAnswerTime(*v)
+	}
+	return _c
+}
+
 // SetCostMinor sets the "cost_minor" field.
 func (_c *CertificateCreate) SetCostMinor(v int64) *CertificateCreate {
 	_c.mutation.SetCostMinor(v)
@@ -844,6 +858,10 @@ func (_c *CertificateCreate) createSpec() (*Certificate, *sqlgraph.CreateSpec) {
 		_spec.SetField(certificate.FieldOpSentTime, field.TypeTime, value)
 		_node.OpSentTime = &value
 	}
+	if value, ok := _c.mutation.OpAnswerTime(); ok {
+		_spec.SetField(certificate.FieldOpAnswerTime, field.TypeTime, value)
+		_node.OpAnswerTime = &value
+	}
 	if value, ok := _c.mutation.CostMinor(); ok {
 		_spec.SetField(certificate.FieldCostMinor, field.TypeInt64, value)
 		_node.CostMinor = value
@@ -1290,6 +1308,24 @@ func (u *CertificateUpsert) UpdateOpSentTime() *CertificateUpsert {
 // ClearOpSentTime clears the value of the "op_sent_time" field.
 func (u *CertificateUpsert) ClearOpSentTime() *CertificateUpsert {
 	u.SetNull(certificate.FieldOpSentTime)
+	return u
+}
+
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (u *CertificateUpsert) SetOpAnswerTime(v time.Time) *CertificateUpsert {
+	u.Set(certificate.FieldOpAnswerTime, v)
+	return u
+}
+
+// UpdateOpAnswerTime sets the "op_answer_time" field to the value that was provided on create.
+func (u *CertificateUpsert) UpdateOpAnswerTime() *CertificateUpsert {
+	u.SetExcluded(certificate.FieldOpAnswerTime)
+	return u
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (u *CertificateUpsert) ClearOpAnswerTime() *CertificateUpsert {
+	u.SetNull(certificate.FieldOpAnswerTime)
 	return u
 }
 
@@ -1962,6 +1998,27 @@ func (u *CertificateUpsertOne) UpdateOpSentTime() *CertificateUpsertOne {
 func (u *CertificateUpsertOne) ClearOpSentTime() *CertificateUpsertOne {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearOpSentTime()
+	})
+}
+
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (u *CertificateUpsertOne) SetOpAnswerTime(v time.Time) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetOpAnswerTime(v)
+	})
+}
+
+// UpdateOpAnswerTime sets the "op_answer_time" field to the value that was provided on create.
+func (u *CertificateUpsertOne) UpdateOpAnswerTime() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateOpAnswerTime()
+	})
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (u *CertificateUpsertOne) ClearOpAnswerTime() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearOpAnswerTime()
 	})
 }
 
@@ -2839,6 +2896,27 @@ func (u *CertificateUpsertBulk) UpdateOpSentTime() *CertificateUpsertBulk {
 func (u *CertificateUpsertBulk) ClearOpSentTime() *CertificateUpsertBulk {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearOpSentTime()
+	})
+}
+
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (u *CertificateUpsertBulk) SetOpAnswerTime(v time.Time) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetOpAnswerTime(v)
+	})
+}
+
+// UpdateOpAnswerTime sets the "op_answer_time" field to the value that was provided on create.
+func (u *CertificateUpsertBulk) UpdateOpAnswerTime() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateOpAnswerTime()
+	})
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (u *CertificateUpsertBulk) ClearOpAnswerTime() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearOpAnswerTime()
 	})
 }
 

@@ -373,6 +373,26 @@ func (_u *CertificateUpdate) ClearOpSentTime() *CertificateUpdate {
 	return _u
 }
 
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (_u *CertificateUpdate) SetOpAnswerTime(v time.Time) *CertificateUpdate {
+	_u.mutation.SetOpAnswerTime(v)
+	return _u
+}
+
+// SetNillableOpAnswerTime sets the "op_answer_time" field if the given value is not nil.
+func (_u *CertificateUpdate) SetNillableOpAnswerTime(v *time.Time) *CertificateUpdate {
+	if v != nil {
+		_u.SetOpAnswerTime(*v)
+	}
+	return _u
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (_u *CertificateUpdate) ClearOpAnswerTime() *CertificateUpdate {
+	_u.mutation.ClearOpAnswerTime()
+	return _u
+}
+
 // SetCostMinor sets the "cost_minor" field.
 func (_u *CertificateUpdate) SetCostMinor(v int64) *CertificateUpdate {
 	_u.mutation.ResetCostMinor()
@@ -883,6 +903,12 @@ func (_u *CertificateUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.OpSentTimeCleared() {
 		_spec.ClearField(certificate.FieldOpSentTime, field.TypeTime)
 	}
+	if value, ok := _u.mutation.OpAnswerTime(); ok {
+		_spec.SetField(certificate.FieldOpAnswerTime, field.TypeTime, value)
+	}
+	if _u.mutation.OpAnswerTimeCleared() {
+		_spec.ClearField(certificate.FieldOpAnswerTime, field.TypeTime)
+	}
 	if value, ok := _u.mutation.CostMinor(); ok {
 		_spec.SetField(certificate.FieldCostMinor, field.TypeInt64, value)
 	}
@@ -1319,6 +1345,26 @@ func (_u *CertificateUpdateOne) SetNillableOpSentTime(v *time.Time) *Certificate
 // ClearOpSentTime clears the value of the "op_sent_time" field.
 func (_u *CertificateUpdateOne) ClearOpSentTime() *CertificateUpdateOne {
 	_u.mutation.ClearOpSentTime()
+	return _u
+}
+
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (_u *CertificateUpdateOne) SetOpAnswerTime(v time.Time) *CertificateUpdateOne {
+	_u.mutation.SetOpAnswerTime(v)
+	return _u
+}
+
+// SetNillableOpAnswerTime sets the "op_answer_time" field if the given value is not nil.
+func (_u *CertificateUpdateOne) SetNillableOpAnswerTime(v *time.Time) *CertificateUpdateOne {
+	if v != nil {
+		_u.SetOpAnswerTime(*v)
+	}
+	return _u
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (_u *CertificateUpdateOne) ClearOpAnswerTime() *CertificateUpdateOne {
+	_u.mutation.ClearOpAnswerTime()
 	return _u
 }
 
@@ -1861,6 +1907,12 @@ func (_u *CertificateUpdateOne) sqlSave(ctx context.Context) (_node *Certificate
 	}
 	if _u.mutation.OpSentTimeCleared() {
 		_spec.ClearField(certificate.FieldOpSentTime, field.TypeTime)
+	}
+	if value, ok := _u.mutation.OpAnswerTime(); ok {
+		_spec.SetField(certificate.FieldOpAnswerTime, field.TypeTime, value)
+	}
+	if _u.mutation.OpAnswerTimeCleared() {
+		_spec.ClearField(certificate.FieldOpAnswerTime, field.TypeTime)
 	}
 	if value, ok := _u.mutation.CostMinor(); ok {
 		_spec.SetField(certificate.FieldCostMinor, field.TypeInt64, value)

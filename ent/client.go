@@ -19,6 +19,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/modulecall"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -55,6 +56,8 @@ type Client struct {
 	LedgerEntry *LedgerEntryClient
 	// LoginKey is the client for interacting with the LoginKey builders.
 	LoginKey *LoginKeyClient
+	// ModuleCall is the client for interacting with the ModuleCall builders.
+	ModuleCall *ModuleCallClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -86,6 +89,7 @@ func (c *Client) init() {
 	c.Job = NewJobClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LoginKey = NewLoginKeyClient(c.config)
+	c.ModuleCall = NewModuleCallClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanPrice = NewPlanPriceClient(c.config)
 	c.ProcessingModule = NewProcessingModuleClient(c.config)
@@ -192,6 +196,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Job:              NewJobClient(cfg),
 		LedgerEntry:      NewLedgerEntryClient(cfg),
 		LoginKey:         NewLoginKeyClient(cfg),
+		ModuleCall:       NewModuleCallClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanPrice:        NewPlanPriceClient(cfg),
 		ProcessingModule: NewProcessingModuleClient(cfg),
@@ -225,6 +230,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Job:              NewJobClient(cfg),
 		LedgerEntry:      NewLedgerEntryClient(cfg),
 		LoginKey:         NewLoginKeyClient(cfg),
+		ModuleCall:       NewModuleCallClient(cfg),
 		Plan:             NewPlanClient(cfg),
 		PlanPrice:        NewPlanPriceClient(cfg),
 		ProcessingModule: NewProcessingModuleClient(cfg),
@@ -261,8 +267,8 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
-		c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.ProcessingModule,
-		c.SavedFilter, c.Session, c.User,
+		c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan, c.PlanPrice,
+		c.ProcessingModule, c.SavedFilter, c.Session, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -273,8 +279,8 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
-		c.LedgerEntry, c.LoginKey, c.Plan, c.PlanPrice, c.ProcessingModule,
-		c.SavedFilter, c.Session, c.User,
+		c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan, c.PlanPrice,
+		c.ProcessingModule, c.SavedFilter, c.Session, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -299,6 +305,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LedgerEntry.mutate(ctx, m)
 	case *LoginKeyMutation:
 		return c.LoginKey.mutate(ctx, m)
+	case *ModuleCallMutation:
+		return c.ModuleCall.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanPriceMutation:
@@ -1493,6 +1501,139 @@ func (c *LoginKeyClient) mutate(ctx context.Context, m *LoginKeyMutation) (Value
 	}
 }
 
+// ModuleCallClient is a client for the ModuleCall schema.
+type ModuleCallClient struct {
+	config
+}
+
+// NewModuleCallClient returns a client for the ModuleCall from the given config.
+func NewModuleCallClient(c config) *ModuleCallClient {
+	return &ModuleCallClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `modulecall.Hooks(f(g(h())))`.
+func (c *ModuleCallClient) Use(hooks ...Hook) {
+	c.hooks.ModuleCall = append(c.hooks.ModuleCall, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `modulecall.Intercept(f(g(h())))`.
+func (c *ModuleCallClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ModuleCall = append(c.inters.ModuleCall, interceptors...)
+}
+
+// Create returns a builder for creating a ModuleCall entity.
+func (c *ModuleCallClient) Create() *ModuleCallCreate {
+	mutation := newModuleCallMutation(c.config, OpCreate)
+	return &ModuleCallCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ModuleCall entities.
+func (c *ModuleCallClient) CreateBulk(builders ...*ModuleCallCreate) *ModuleCallCreateBulk {
+	return &ModuleCallCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ModuleCallClient) MapCreateBulk(slice any, setFunc func(*ModuleCallCreate, int)) *ModuleCallCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ModuleCallCreateBulk{err: fmt.Errorf("calling to ModuleCallClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ModuleCallCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ModuleCallCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ModuleCall.
+func (c *ModuleCallClient) Update() *ModuleCallUpdate {
+	mutation := newModuleCallMutation(c.config, OpUpdate)
+	return &ModuleCallUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ModuleCallClient) UpdateOne(_m *ModuleCall) *ModuleCallUpdateOne {
+	mutation := newModuleCallMutation(c.config, OpUpdateOne, withModuleCall(_m))
+	return &ModuleCallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ModuleCallClient) UpdateOneID(id int64) *ModuleCallUpdateOne {
+	mutation := newModuleCallMutation(c.config, OpUpdateOne, withModuleCallID(id))
+	return &ModuleCallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ModuleCall.
+func (c *ModuleCallClient) Delete() *ModuleCallDelete {
+	mutation := newModuleCallMutation(c.config, OpDelete)
+	return &ModuleCallDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ModuleCallClient) DeleteOne(_m *ModuleCall) *ModuleCallDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ModuleCallClient) DeleteOneID(id int64) *ModuleCallDeleteOne {
+	builder := c.Delete().Where(modulecall.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ModuleCallDeleteOne{builder}
+}
+
+// Query returns a query builder for ModuleCall.
+func (c *ModuleCallClient) Query() *ModuleCallQuery {
+	return &ModuleCallQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeModuleCall},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ModuleCall entity by its id.
+func (c *ModuleCallClient) Get(ctx context.Context, id int64) (*ModuleCall, error) {
+	return c.Query().Where(modulecall.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ModuleCallClient) GetX(ctx context.Context, id int64) *ModuleCall {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ModuleCallClient) Hooks() []Hook {
+	return c.hooks.ModuleCall
+}
+
+// Interceptors returns the client interceptors.
+func (c *ModuleCallClient) Interceptors() []Interceptor {
+	return c.inters.ModuleCall
+}
+
+func (c *ModuleCallClient) mutate(ctx context.Context, m *ModuleCallMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ModuleCallCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ModuleCallUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ModuleCallUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ModuleCallDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ModuleCall mutation op: %q", m.Op())
+	}
+}
+
 // PlanClient is a client for the Plan schema.
 type PlanClient struct {
 	config
@@ -2439,12 +2580,12 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
-		LoginKey, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
+		LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
 		User []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
-		LoginKey, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
+		LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
 		User []ent.Interceptor
 	}
 )

@@ -11,6 +11,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/modulecall"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			job.Table:              job.ValidColumn,
 			ledgerentry.Table:      ledgerentry.ValidColumn,
 			loginkey.Table:         loginkey.ValidColumn,
+			modulecall.Table:       modulecall.ValidColumn,
 			plan.Table:             plan.ValidColumn,
 			planprice.Table:        planprice.ValidColumn,
 			processingmodule.Table: processingmodule.ValidColumn,

@@ -11,6 +11,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/modulecall"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -46,6 +47,7 @@ const (
 	TypeJob              = "Job"
 	TypeLedgerEntry      = "LedgerEntry"
 	TypeLoginKey         = "LoginKey"
+	TypeModuleCall       = "ModuleCall"
 	TypePlan             = "Plan"
 	TypePlanPrice        = "PlanPrice"
 	TypeProcessingModule = "ProcessingModule"
@@ -2402,6 +2404,7 @@ type CertificateMutation struct {
 	_op                     *string
 	op_ref                  *string
 	op_sent_time            *time.Time
+	op_answer_time          *time.Time
 	cost_minor              *int64
 	addcost_minor           *int64
 	currency                *string
@@ -3671,6 +3674,55 @@ func (m *CertificateMutation) ResetOpSentTime() {
 	delete(m.clearedFields, certificate.FieldOpSentTime)
 }
 
+// SetOpAnswerTime sets the "op_answer_time" field.
+func (m *CertificateMutation) SetOpAnswerTime(t time.Time) {
+	m.op_answer_time = &t
+}
+
+// OpAnswerTime returns the value of the "op_answer_time" field in the mutation.
+func (m *CertificateMutation) OpAnswerTime() (r time.Time, exists bool) {
+	v := m.op_answer_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOpAnswerTime returns the old "op_answer_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldOpAnswerTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOpAnswerTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOpAnswerTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOpAnswerTime: %w", err)
+	}
+	return oldValue.OpAnswerTime, nil
+}
+
+// ClearOpAnswerTime clears the value of the "op_answer_time" field.
+func (m *CertificateMutation) ClearOpAnswerTime() {
+	m.op_answer_time = nil
+	m.clearedFields[certificate.FieldOpAnswerTime] = struct{}{}
+}
+
+// OpAnswerTimeCleared returns if the "op_answer_time" field was cleared in this mutation.
+func (m *CertificateMutation) OpAnswerTimeCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldOpAnswerTime]
+	return ok
+}
+
+// ResetOpAnswerTime resets all changes to the "op_answer_time" field.
+func (m *CertificateMutation) ResetOpAnswerTime() {
+	m.op_answer_time = nil
+	delete(m.clearedFields, certificate.FieldOpAnswerTime)
+}
+
 // SetCostMinor sets the "cost_minor" field.
 func (m *CertificateMutation) SetCostMinor(i int64) {
 	m.cost_minor = &i
@@ -4386,7 +4438,7 @@ func (m *CertificateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateMutation) Fields() []string {
-	fields := make([]string, 0, 39)
+	fields := make([]string, 0, 40)
 	if m.create_time != nil {
 		fields = append(fields, certificate.FieldCreateTime)
 	}
@@ -4461,6 +4513,9 @@ func (m *CertificateMutation) Fields() []string {
 	}
 	if m.op_sent_time != nil {
 		fields = append(fields, certificate.FieldOpSentTime)
+	}
+	if m.op_answer_time != nil {
+		fields = append(fields, certificate.FieldOpAnswerTime)
 	}
 	if m.cost_minor != nil {
 		fields = append(fields, certificate.FieldCostMinor)
@@ -4562,6 +4617,8 @@ func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
 		return m.OpRef()
 	case certificate.FieldOpSentTime:
 		return m.OpSentTime()
+	case certificate.FieldOpAnswerTime:
+		return m.OpAnswerTime()
 	case certificate.FieldCostMinor:
 		return m.CostMinor()
 	case certificate.FieldCurrency:
@@ -4649,6 +4706,8 @@ func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldOpRef(ctx)
 	case certificate.FieldOpSentTime:
 		return m.OldOpSentTime(ctx)
+	case certificate.FieldOpAnswerTime:
+		return m.OldOpAnswerTime(ctx)
 	case certificate.FieldCostMinor:
 		return m.OldCostMinor(ctx)
 	case certificate.FieldCurrency:
@@ -4860,6 +4919,13 @@ func (m *CertificateMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetOpSentTime(v)
+		return nil
+	case certificate.FieldOpAnswerTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOpAnswerTime(v)
 		return nil
 	case certificate.FieldCostMinor:
 		v, ok := value.(int64)
@@ -5082,6 +5148,9 @@ func (m *CertificateMutation) ClearedFields() []string {
 	if m.FieldCleared(certificate.FieldOpSentTime) {
 		fields = append(fields, certificate.FieldOpSentTime)
 	}
+	if m.FieldCleared(certificate.FieldOpAnswerTime) {
+		fields = append(fields, certificate.FieldOpAnswerTime)
+	}
 	if m.FieldCleared(certificate.FieldCsrPem) {
 		fields = append(fields, certificate.FieldCsrPem)
 	}
@@ -5155,6 +5224,9 @@ func (m *CertificateMutation) ClearField(name string) error {
 		return nil
 	case certificate.FieldOpSentTime:
 		m.ClearOpSentTime()
+		return nil
+	case certificate.FieldOpAnswerTime:
+		m.ClearOpAnswerTime()
 		return nil
 	case certificate.FieldCsrPem:
 		m.ClearCsrPem()
@@ -5268,6 +5340,9 @@ func (m *CertificateMutation) ResetField(name string) error {
 		return nil
 	case certificate.FieldOpSentTime:
 		m.ResetOpSentTime()
+		return nil
+	case certificate.FieldOpAnswerTime:
+		m.ResetOpAnswerTime()
 		return nil
 	case certificate.FieldCostMinor:
 		m.ResetCostMinor()
@@ -8895,6 +8970,913 @@ func (m *LoginKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown LoginKey edge %s", name)
 }
 
+// ModuleCallMutation represents an operation that mutates the ModuleCall nodes in the graph.
+type ModuleCallMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int64
+	create_time    *time.Time
+	module_id      *int64
+	addmodule_id   *int64
+	method         *string
+	url            *string
+	status         *int32
+	addstatus      *int32
+	duration_us    *int64
+	addduration_us *int64
+	error          *string
+	request        *string
+	response       *string
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*ModuleCall, error)
+	predicates     []predicate.ModuleCall
+}
+
+var _ ent.Mutation = (*ModuleCallMutation)(nil)
+
+// modulecallOption allows management of the mutation configuration using functional options.
+type modulecallOption func(*ModuleCallMutation)
+
+// newModuleCallMutation creates new mutation for the ModuleCall entity.
+func newModuleCallMutation(c config, op Op, opts ...modulecallOption) *ModuleCallMutation {
+	m := &ModuleCallMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeModuleCall,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withModuleCallID sets the ID field of the mutation.
+func withModuleCallID(id int64) modulecallOption {
+	return func(m *ModuleCallMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ModuleCall
+		)
+		m.oldValue = func(ctx context.Context) (*ModuleCall, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ModuleCall.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withModuleCall sets the old ModuleCall of the mutation.
+func withModuleCall(node *ModuleCall) modulecallOption {
+	return func(m *ModuleCallMutation) {
+		m.oldValue = func(context.Context) (*ModuleCall, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ModuleCallMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ModuleCallMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of ModuleCall entities.
+func (m *ModuleCallMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ModuleCallMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ModuleCallMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ModuleCall.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *ModuleCallMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *ModuleCallMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *ModuleCallMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetModuleID sets the "module_id" field.
+func (m *ModuleCallMutation) SetModuleID(i int64) {
+	m.module_id = &i
+	m.addmodule_id = nil
+}
+
+// ModuleID returns the value of the "module_id" field in the mutation.
+func (m *ModuleCallMutation) ModuleID() (r int64, exists bool) {
+	v := m.module_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldModuleID returns the old "module_id" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldModuleID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldModuleID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldModuleID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldModuleID: %w", err)
+	}
+	return oldValue.ModuleID, nil
+}
+
+// AddModuleID adds i to the "module_id" field.
+func (m *ModuleCallMutation) AddModuleID(i int64) {
+	if m.addmodule_id != nil {
+		*m.addmodule_id += i
+	} else {
+		m.addmodule_id = &i
+	}
+}
+
+// AddedModuleID returns the value that was added to the "module_id" field in this mutation.
+func (m *ModuleCallMutation) AddedModuleID() (r int64, exists bool) {
+	v := m.addmodule_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetModuleID resets all changes to the "module_id" field.
+func (m *ModuleCallMutation) ResetModuleID() {
+	m.module_id = nil
+	m.addmodule_id = nil
+}
+
+// SetMethod sets the "method" field.
+func (m *ModuleCallMutation) SetMethod(s string) {
+	m.method = &s
+}
+
+// Method returns the value of the "method" field in the mutation.
+func (m *ModuleCallMutation) Method() (r string, exists bool) {
+	v := m.method
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMethod returns the old "method" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldMethod(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMethod is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMethod requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMethod: %w", err)
+	}
+	return oldValue.Method, nil
+}
+
+// ResetMethod resets all changes to the "method" field.
+func (m *ModuleCallMutation) ResetMethod() {
+	m.method = nil
+}
+
+// SetURL sets the "url" field.
+func (m *ModuleCallMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *ModuleCallMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *ModuleCallMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *ModuleCallMutation) SetStatus(i int32) {
+	m.status = &i
+	m.addstatus = nil
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *ModuleCallMutation) Status() (r int32, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldStatus(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// AddStatus adds i to the "status" field.
+func (m *ModuleCallMutation) AddStatus(i int32) {
+	if m.addstatus != nil {
+		*m.addstatus += i
+	} else {
+		m.addstatus = &i
+	}
+}
+
+// AddedStatus returns the value that was added to the "status" field in this mutation.
+func (m *ModuleCallMutation) AddedStatus() (r int32, exists bool) {
+	v := m.addstatus
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *ModuleCallMutation) ResetStatus() {
+	m.status = nil
+	m.addstatus = nil
+}
+
+// SetDurationUs sets the "duration_us" field.
+func (m *ModuleCallMutation) SetDurationUs(i int64) {
+	m.duration_us = &i
+	m.addduration_us = nil
+}
+
+// DurationUs returns the value of the "duration_us" field in the mutation.
+func (m *ModuleCallMutation) DurationUs() (r int64, exists bool) {
+	v := m.duration_us
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDurationUs returns the old "duration_us" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldDurationUs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDurationUs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDurationUs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDurationUs: %w", err)
+	}
+	return oldValue.DurationUs, nil
+}
+
+// AddDurationUs adds i to the "duration_us" field.
+func (m *ModuleCallMutation) AddDurationUs(i int64) {
+	if m.addduration_us != nil {
+		*m.addduration_us += i
+	} else {
+		m.addduration_us = &i
+	}
+}
+
+// AddedDurationUs returns the value that was added to the "duration_us" field in this mutation.
+func (m *ModuleCallMutation) AddedDurationUs() (r int64, exists bool) {
+	v := m.addduration_us
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDurationUs resets all changes to the "duration_us" field.
+func (m *ModuleCallMutation) ResetDurationUs() {
+	m.duration_us = nil
+	m.addduration_us = nil
+}
+
+// SetError sets the "error" field.
+func (m *ModuleCallMutation) SetError(s string) {
+	m.error = &s
+}
+
+// Error returns the value of the "error" field in the mutation.
+func (m *ModuleCallMutation) Error() (r string, exists bool) {
+	v := m.error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldError returns the old "error" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldError: %w", err)
+	}
+	return oldValue.Error, nil
+}
+
+// ResetError resets all changes to the "error" field.
+func (m *ModuleCallMutation) ResetError() {
+	m.error = nil
+}
+
+// SetRequest sets the "request" field.
+func (m *ModuleCallMutation) SetRequest(s string) {
+	m.request = &s
+}
+
+// Request returns the value of the "request" field in the mutation.
+func (m *ModuleCallMutation) Request() (r string, exists bool) {
+	v := m.request
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRequest returns the old "request" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldRequest(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRequest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRequest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRequest: %w", err)
+	}
+	return oldValue.Request, nil
+}
+
+// ClearRequest clears the value of the "request" field.
+func (m *ModuleCallMutation) ClearRequest() {
+	m.request = nil
+	m.clearedFields[modulecall.FieldRequest] = struct{}{}
+}
+
+// RequestCleared returns if the "request" field was cleared in this mutation.
+func (m *ModuleCallMutation) RequestCleared() bool {
+	_, ok := m.clearedFields[modulecall.FieldRequest]
+	return ok
+}
+
+// ResetRequest resets all changes to the "request" field.
+func (m *ModuleCallMutation) ResetRequest() {
+	m.request = nil
+	delete(m.clearedFields, modulecall.FieldRequest)
+}
+
+// SetResponse sets the "response" field.
+func (m *ModuleCallMutation) SetResponse(s string) {
+	m.response = &s
+}
+
+// Response returns the value of the "response" field in the mutation.
+func (m *ModuleCallMutation) Response() (r string, exists bool) {
+	v := m.response
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResponse returns the old "response" field's value of the ModuleCall entity.
+// If the ModuleCall object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ModuleCallMutation) OldResponse(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResponse is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResponse requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResponse: %w", err)
+	}
+	return oldValue.Response, nil
+}
+
+// ClearResponse clears the value of the "response" field.
+func (m *ModuleCallMutation) ClearResponse() {
+	m.response = nil
+	m.clearedFields[modulecall.FieldResponse] = struct{}{}
+}
+
+// ResponseCleared returns if the "response" field was cleared in this mutation.
+func (m *ModuleCallMutation) ResponseCleared() bool {
+	_, ok := m.clearedFields[modulecall.FieldResponse]
+	return ok
+}
+
+// ResetResponse resets all changes to the "response" field.
+func (m *ModuleCallMutation) ResetResponse() {
+	m.response = nil
+	delete(m.clearedFields, modulecall.FieldResponse)
+}
+
+// Where appends a list predicates to the ModuleCallMutation builder.
+func (m *ModuleCallMutation) Where(ps ...predicate.ModuleCall) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ModuleCallMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ModuleCallMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ModuleCall, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ModuleCallMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ModuleCallMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ModuleCall).
+func (m *ModuleCallMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ModuleCallMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.create_time != nil {
+		fields = append(fields, modulecall.FieldCreateTime)
+	}
+	if m.module_id != nil {
+		fields = append(fields, modulecall.FieldModuleID)
+	}
+	if m.method != nil {
+		fields = append(fields, modulecall.FieldMethod)
+	}
+	if m.url != nil {
+		fields = append(fields, modulecall.FieldURL)
+	}
+	if m.status != nil {
+		fields = append(fields, modulecall.FieldStatus)
+	}
+	if m.duration_us != nil {
+		fields = append(fields, modulecall.FieldDurationUs)
+	}
+	if m.error != nil {
+		fields = append(fields, modulecall.FieldError)
+	}
+	if m.request != nil {
+		fields = append(fields, modulecall.FieldRequest)
+	}
+	if m.response != nil {
+		fields = append(fields, modulecall.FieldResponse)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ModuleCallMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case modulecall.FieldCreateTime:
+		return m.CreateTime()
+	case modulecall.FieldModuleID:
+		return m.ModuleID()
+	case modulecall.FieldMethod:
+		return m.Method()
+	case modulecall.FieldURL:
+		return m.URL()
+	case modulecall.FieldStatus:
+		return m.Status()
+	case modulecall.FieldDurationUs:
+		return m.DurationUs()
+	case modulecall.FieldError:
+		return m.Error()
+	case modulecall.FieldRequest:
+		return m.Request()
+	case modulecall.FieldResponse:
+		return m.Response()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ModuleCallMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case modulecall.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case modulecall.FieldModuleID:
+		return m.OldModuleID(ctx)
+	case modulecall.FieldMethod:
+		return m.OldMethod(ctx)
+	case modulecall.FieldURL:
+		return m.OldURL(ctx)
+	case modulecall.FieldStatus:
+		return m.OldStatus(ctx)
+	case modulecall.FieldDurationUs:
+		return m.OldDurationUs(ctx)
+	case modulecall.FieldError:
+		return m.OldError(ctx)
+	case modulecall.FieldRequest:
+		return m.OldRequest(ctx)
+	case modulecall.FieldResponse:
+		return m.OldResponse(ctx)
+	}
+	return nil, fmt.Errorf("unknown ModuleCall field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ModuleCallMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case modulecall.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case modulecall.FieldModuleID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetModuleID(v)
+		return nil
+	case modulecall.FieldMethod:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMethod(v)
+		return nil
+	case modulecall.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case modulecall.FieldStatus:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case modulecall.FieldDurationUs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDurationUs(v)
+		return nil
+	case modulecall.FieldError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetError(v)
+		return nil
+	case modulecall.FieldRequest:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRequest(v)
+		return nil
+	case modulecall.FieldResponse:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResponse(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ModuleCall field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ModuleCallMutation) AddedFields() []string {
+	var fields []string
+	if m.addmodule_id != nil {
+		fields = append(fields, modulecall.FieldModuleID)
+	}
+	if m.addstatus != nil {
+		fields = append(fields, modulecall.FieldStatus)
+	}
+	if m.addduration_us != nil {
+		fields = append(fields, modulecall.FieldDurationUs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ModuleCallMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case modulecall.FieldModuleID:
+		return m.AddedModuleID()
+	case modulecall.FieldStatus:
+		return m.AddedStatus()
+	case modulecall.FieldDurationUs:
+		return m.AddedDurationUs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ModuleCallMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case modulecall.FieldModuleID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddModuleID(v)
+		return nil
+	case modulecall.FieldStatus:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddStatus(v)
+		return nil
+	case modulecall.FieldDurationUs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDurationUs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ModuleCall numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ModuleCallMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(modulecall.FieldRequest) {
+		fields = append(fields, modulecall.FieldRequest)
+	}
+	if m.FieldCleared(modulecall.FieldResponse) {
+		fields = append(fields, modulecall.FieldResponse)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ModuleCallMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ModuleCallMutation) ClearField(name string) error {
+	switch name {
+	case modulecall.FieldRequest:
+		m.ClearRequest()
+		return nil
+	case modulecall.FieldResponse:
+		m.ClearResponse()
+		return nil
+	}
+	return fmt.Errorf("unknown ModuleCall nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ModuleCallMutation) ResetField(name string) error {
+	switch name {
+	case modulecall.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case modulecall.FieldModuleID:
+		m.ResetModuleID()
+		return nil
+	case modulecall.FieldMethod:
+		m.ResetMethod()
+		return nil
+	case modulecall.FieldURL:
+		m.ResetURL()
+		return nil
+	case modulecall.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case modulecall.FieldDurationUs:
+		m.ResetDurationUs()
+		return nil
+	case modulecall.FieldError:
+		m.ResetError()
+		return nil
+	case modulecall.FieldRequest:
+		m.ResetRequest()
+		return nil
+	case modulecall.FieldResponse:
+		m.ResetResponse()
+		return nil
+	}
+	return fmt.Errorf("unknown ModuleCall field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ModuleCallMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ModuleCallMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ModuleCallMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ModuleCallMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ModuleCallMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ModuleCallMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ModuleCallMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ModuleCall unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ModuleCallMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ModuleCall edge %s", name)
+}
+
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.
 type PlanMutation struct {
 	config
@@ -10864,29 +11846,36 @@ func (m *PlanPriceMutation) ResetEdge(name string) error {
 // ProcessingModuleMutation represents an operation that mutates the ProcessingModule nodes in the graph.
 type ProcessingModuleMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int64
-	create_time           *time.Time
-	update_time           *time.Time
-	name                  *string
-	kind                  *string
-	priority              *int32
-	addpriority           *int32
-	min_balance           *int64
-	addmin_balance        *int64
-	enabled               *bool
-	all_plans             *bool
-	plans                 *[]certdata.ModulePlan
-	appendplans           []certdata.ModulePlan
-	settings              *map[string]string
-	credentials           *string
-	credential_keys       *[]string
-	appendcredential_keys []string
-	clearedFields         map[string]struct{}
-	done                  bool
-	oldValue              func(context.Context) (*ProcessingModule, error)
-	predicates            []predicate.ProcessingModule
+	op                      Op
+	typ                     string
+	id                      *int64
+	create_time             *time.Time
+	update_time             *time.Time
+	name                    *string
+	kind                    *string
+	priority                *int32
+	addpriority             *int32
+	min_balance             *int64
+	addmin_balance          *int64
+	enabled                 *bool
+	all_plans               *bool
+	plans                   *[]certdata.ModulePlan
+	appendplans             []certdata.ModulePlan
+	settings                *map[string]string
+	credentials             *string
+	credential_keys         *[]string
+	appendcredential_keys   []string
+	debug_log               *bool
+	max_concurrent_calls    *int32
+	addmax_concurrent_calls *int32
+	balance_minor           *int64
+	addbalance_minor        *int64
+	balance_currency        *string
+	balance_time            *time.Time
+	clearedFields           map[string]struct{}
+	done                    bool
+	oldValue                func(context.Context) (*ProcessingModule, error)
+	predicates              []predicate.ProcessingModule
 }
 
 var _ ent.Mutation = (*ProcessingModuleMutation)(nil)
@@ -11549,6 +12538,253 @@ func (m *ProcessingModuleMutation) ResetCredentialKeys() {
 	delete(m.clearedFields, processingmodule.FieldCredentialKeys)
 }
 
+// SetDebugLog sets the "debug_log" field.
+func (m *ProcessingModuleMutation) SetDebugLog(b bool) {
+	m.debug_log = &b
+}
+
+// DebugLog returns the value of the "debug_log" field in the mutation.
+func (m *ProcessingModuleMutation) DebugLog() (r bool, exists bool) {
+	v := m.debug_log
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDebugLog returns the old "debug_log" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldDebugLog(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDebugLog is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDebugLog requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDebugLog: %w", err)
+	}
+	return oldValue.DebugLog, nil
+}
+
+// ResetDebugLog resets all changes to the "debug_log" field.
+func (m *ProcessingModuleMutation) ResetDebugLog() {
+	m.debug_log = nil
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (m *ProcessingModuleMutation) SetMaxConcurrentCalls(i int32) {
+	m.max_concurrent_calls = &i
+	m.addmax_concurrent_calls = nil
+}
+
+// MaxConcurrentCalls returns the value of the "max_concurrent_calls" field in the mutation.
+func (m *ProcessingModuleMutation) MaxConcurrentCalls() (r int32, exists bool) {
+	v := m.max_concurrent_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMaxConcurrentCalls returns the old "max_concurrent_calls" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldMaxConcurrentCalls(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMaxConcurrentCalls is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMaxConcurrentCalls requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMaxConcurrentCalls: %w", err)
+	}
+	return oldValue.MaxConcurrentCalls, nil
+}
+
+// AddMaxConcurrentCalls adds i to the "max_concurrent_calls" field.
+func (m *ProcessingModuleMutation) AddMaxConcurrentCalls(i int32) {
+	if m.addmax_concurrent_calls != nil {
+		*m.addmax_concurrent_calls += i
+	} else {
+		m.addmax_concurrent_calls = &i
+	}
+}
+
+// AddedMaxConcurrentCalls returns the value that was added to the "max_concurrent_calls" field in this mutation.
+func (m *ProcessingModuleMutation) AddedMaxConcurrentCalls() (r int32, exists bool) {
+	v := m.addmax_concurrent_calls
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetMaxConcurrentCalls resets all changes to the "max_concurrent_calls" field.
+func (m *ProcessingModuleMutation) ResetMaxConcurrentCalls() {
+	m.max_concurrent_calls = nil
+	m.addmax_concurrent_calls = nil
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (m *ProcessingModuleMutation) SetBalanceMinor(i int64) {
+	m.balance_minor = &i
+	m.addbalance_minor = nil
+}
+
+// BalanceMinor returns the value of the "balance_minor" field in the mutation.
+func (m *ProcessingModuleMutation) BalanceMinor() (r int64, exists bool) {
+	v := m.balance_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalanceMinor returns the old "balance_minor" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldBalanceMinor(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalanceMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalanceMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalanceMinor: %w", err)
+	}
+	return oldValue.BalanceMinor, nil
+}
+
+// AddBalanceMinor adds i to the "balance_minor" field.
+func (m *ProcessingModuleMutation) AddBalanceMinor(i int64) {
+	if m.addbalance_minor != nil {
+		*m.addbalance_minor += i
+	} else {
+		m.addbalance_minor = &i
+	}
+}
+
+// AddedBalanceMinor returns the value that was added to the "balance_minor" field in this mutation.
+func (m *ProcessingModuleMutation) AddedBalanceMinor() (r int64, exists bool) {
+	v := m.addbalance_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (m *ProcessingModuleMutation) ClearBalanceMinor() {
+	m.balance_minor = nil
+	m.addbalance_minor = nil
+	m.clearedFields[processingmodule.FieldBalanceMinor] = struct{}{}
+}
+
+// BalanceMinorCleared returns if the "balance_minor" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) BalanceMinorCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldBalanceMinor]
+	return ok
+}
+
+// ResetBalanceMinor resets all changes to the "balance_minor" field.
+func (m *ProcessingModuleMutation) ResetBalanceMinor() {
+	m.balance_minor = nil
+	m.addbalance_minor = nil
+	delete(m.clearedFields, processingmodule.FieldBalanceMinor)
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (m *ProcessingModuleMutation) SetBalanceCurrency(s string) {
+	m.balance_currency = &s
+}
+
+// BalanceCurrency returns the value of the "balance_currency" field in the mutation.
+func (m *ProcessingModuleMutation) BalanceCurrency() (r string, exists bool) {
+	v := m.balance_currency
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalanceCurrency returns the old "balance_currency" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldBalanceCurrency(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalanceCurrency is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalanceCurrency requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalanceCurrency: %w", err)
+	}
+	return oldValue.BalanceCurrency, nil
+}
+
+// ResetBalanceCurrency resets all changes to the "balance_currency" field.
+func (m *ProcessingModuleMutation) ResetBalanceCurrency() {
+	m.balance_currency = nil
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (m *ProcessingModuleMutation) SetBalanceTime(t time.Time) {
+	m.balance_time = &t
+}
+
+// BalanceTime returns the value of the "balance_time" field in the mutation.
+func (m *ProcessingModuleMutation) BalanceTime() (r time.Time, exists bool) {
+	v := m.balance_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBalanceTime returns the old "balance_time" field's value of the ProcessingModule entity.
+// If the ProcessingModule object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ProcessingModuleMutation) OldBalanceTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBalanceTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBalanceTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBalanceTime: %w", err)
+	}
+	return oldValue.BalanceTime, nil
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (m *ProcessingModuleMutation) ClearBalanceTime() {
+	m.balance_time = nil
+	m.clearedFields[processingmodule.FieldBalanceTime] = struct{}{}
+}
+
+// BalanceTimeCleared returns if the "balance_time" field was cleared in this mutation.
+func (m *ProcessingModuleMutation) BalanceTimeCleared() bool {
+	_, ok := m.clearedFields[processingmodule.FieldBalanceTime]
+	return ok
+}
+
+// ResetBalanceTime resets all changes to the "balance_time" field.
+func (m *ProcessingModuleMutation) ResetBalanceTime() {
+	m.balance_time = nil
+	delete(m.clearedFields, processingmodule.FieldBalanceTime)
+}
+
 // Where appends a list predicates to the ProcessingModuleMutation builder.
 func (m *ProcessingModuleMutation) Where(ps ...predicate.ProcessingModule) {
 	m.predicates = append(m.predicates, ps...)
@@ -11583,7 +12819,7 @@ func (m *ProcessingModuleMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ProcessingModuleMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 17)
 	if m.create_time != nil {
 		fields = append(fields, processingmodule.FieldCreateTime)
 	}
@@ -11620,6 +12856,21 @@ func (m *ProcessingModuleMutation) Fields() []string {
 	if m.credential_keys != nil {
 		fields = append(fields, processingmodule.FieldCredentialKeys)
 	}
+	if m.debug_log != nil {
+		fields = append(fields, processingmodule.FieldDebugLog)
+	}
+	if m.max_concurrent_calls != nil {
+		fields = append(fields, processingmodule.FieldMaxConcurrentCalls)
+	}
+	if m.balance_minor != nil {
+		fields = append(fields, processingmodule.FieldBalanceMinor)
+	}
+	if m.balance_currency != nil {
+		fields = append(fields, processingmodule.FieldBalanceCurrency)
+	}
+	if m.balance_time != nil {
+		fields = append(fields, processingmodule.FieldBalanceTime)
+	}
 	return fields
 }
 
@@ -11652,6 +12903,16 @@ func (m *ProcessingModuleMutation) Field(name string) (ent.Value, bool) {
 		return m.Credentials()
 	case processingmodule.FieldCredentialKeys:
 		return m.CredentialKeys()
+	case processingmodule.FieldDebugLog:
+		return m.DebugLog()
+	case processingmodule.FieldMaxConcurrentCalls:
+		return m.MaxConcurrentCalls()
+	case processingmodule.FieldBalanceMinor:
+		return m.BalanceMinor()
+	case processingmodule.FieldBalanceCurrency:
+		return m.BalanceCurrency()
+	case processingmodule.FieldBalanceTime:
+		return m.BalanceTime()
 	}
 	return nil, false
 }
@@ -11685,6 +12946,16 @@ func (m *ProcessingModuleMutation) OldField(ctx context.Context, name string) (e
 		return m.OldCredentials(ctx)
 	case processingmodule.FieldCredentialKeys:
 		return m.OldCredentialKeys(ctx)
+	case processingmodule.FieldDebugLog:
+		return m.OldDebugLog(ctx)
+	case processingmodule.FieldMaxConcurrentCalls:
+		return m.OldMaxConcurrentCalls(ctx)
+	case processingmodule.FieldBalanceMinor:
+		return m.OldBalanceMinor(ctx)
+	case processingmodule.FieldBalanceCurrency:
+		return m.OldBalanceCurrency(ctx)
+	case processingmodule.FieldBalanceTime:
+		return m.OldBalanceTime(ctx)
 	}
 	return nil, fmt.Errorf("unknown ProcessingModule field %s", name)
 }
@@ -11778,6 +13049,41 @@ func (m *ProcessingModuleMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetCredentialKeys(v)
 		return nil
+	case processingmodule.FieldDebugLog:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDebugLog(v)
+		return nil
+	case processingmodule.FieldMaxConcurrentCalls:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMaxConcurrentCalls(v)
+		return nil
+	case processingmodule.FieldBalanceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalanceMinor(v)
+		return nil
+	case processingmodule.FieldBalanceCurrency:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalanceCurrency(v)
+		return nil
+	case processingmodule.FieldBalanceTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBalanceTime(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ProcessingModule field %s", name)
 }
@@ -11792,6 +13098,12 @@ func (m *ProcessingModuleMutation) AddedFields() []string {
 	if m.addmin_balance != nil {
 		fields = append(fields, processingmodule.FieldMinBalance)
 	}
+	if m.addmax_concurrent_calls != nil {
+		fields = append(fields, processingmodule.FieldMaxConcurrentCalls)
+	}
+	if m.addbalance_minor != nil {
+		fields = append(fields, processingmodule.FieldBalanceMinor)
+	}
 	return fields
 }
 
@@ -11804,6 +13116,10 @@ func (m *ProcessingModuleMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPriority()
 	case processingmodule.FieldMinBalance:
 		return m.AddedMinBalance()
+	case processingmodule.FieldMaxConcurrentCalls:
+		return m.AddedMaxConcurrentCalls()
+	case processingmodule.FieldBalanceMinor:
+		return m.AddedBalanceMinor()
 	}
 	return nil, false
 }
@@ -11827,6 +13143,20 @@ func (m *ProcessingModuleMutation) AddField(name string, value ent.Value) error 
 		}
 		m.AddMinBalance(v)
 		return nil
+	case processingmodule.FieldMaxConcurrentCalls:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddMaxConcurrentCalls(v)
+		return nil
+	case processingmodule.FieldBalanceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBalanceMinor(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ProcessingModule numeric field %s", name)
 }
@@ -11846,6 +13176,12 @@ func (m *ProcessingModuleMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(processingmodule.FieldCredentialKeys) {
 		fields = append(fields, processingmodule.FieldCredentialKeys)
+	}
+	if m.FieldCleared(processingmodule.FieldBalanceMinor) {
+		fields = append(fields, processingmodule.FieldBalanceMinor)
+	}
+	if m.FieldCleared(processingmodule.FieldBalanceTime) {
+		fields = append(fields, processingmodule.FieldBalanceTime)
 	}
 	return fields
 }
@@ -11872,6 +13208,12 @@ func (m *ProcessingModuleMutation) ClearField(name string) error {
 		return nil
 	case processingmodule.FieldCredentialKeys:
 		m.ClearCredentialKeys()
+		return nil
+	case processingmodule.FieldBalanceMinor:
+		m.ClearBalanceMinor()
+		return nil
+	case processingmodule.FieldBalanceTime:
+		m.ClearBalanceTime()
 		return nil
 	}
 	return fmt.Errorf("unknown ProcessingModule nullable field %s", name)
@@ -11916,6 +13258,21 @@ func (m *ProcessingModuleMutation) ResetField(name string) error {
 		return nil
 	case processingmodule.FieldCredentialKeys:
 		m.ResetCredentialKeys()
+		return nil
+	case processingmodule.FieldDebugLog:
+		m.ResetDebugLog()
+		return nil
+	case processingmodule.FieldMaxConcurrentCalls:
+		m.ResetMaxConcurrentCalls()
+		return nil
+	case processingmodule.FieldBalanceMinor:
+		m.ResetBalanceMinor()
+		return nil
+	case processingmodule.FieldBalanceCurrency:
+		m.ResetBalanceCurrency()
+		return nil
+	case processingmodule.FieldBalanceTime:
+		m.ResetBalanceTime()
 		return nil
 	}
 	return fmt.Errorf("unknown ProcessingModule field %s", name)

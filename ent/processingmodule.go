@@ -43,7 +43,17 @@ type ProcessingModule struct {
 	Credentials string `json:"-"`
 	// CredentialKeys holds the value of the "credential_keys" field.
 	CredentialKeys []string `json:"credential_keys,omitempty"`
-	selectValues   sql.SelectValues
+	// DebugLog holds the value of the "debug_log" field.
+	DebugLog bool `json:"debug_log,omitempty"`
+	// MaxConcurrentCalls holds the value of the "max_concurrent_calls" field.
+	MaxConcurrentCalls int32 `json:"max_concurrent_calls,omitempty"`
+	// BalanceMinor holds the value of the "balance_minor" field.
+	BalanceMinor *int64 `json:"balance_minor,omitempty"`
+	// BalanceCurrency holds the value of the "balance_currency" field.
+	BalanceCurrency string `json:"balance_currency,omitempty"`
+	// BalanceTime holds the value of the "balance_time" field.
+	BalanceTime  *time.Time `json:"balance_time,omitempty"`
+	selectValues sql.SelectValues
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -53,13 +63,13 @@ func (*ProcessingModule) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case processingmodule.FieldPlans, processingmodule.FieldSettings, processingmodule.FieldCredentialKeys:
 			values[i] = new([]byte)
-		case processingmodule.FieldEnabled, processingmodule.FieldAllPlans:
+		case processingmodule.FieldEnabled, processingmodule.FieldAllPlans, processingmodule.FieldDebugLog:
 			values[i] = new(sql.NullBool)
-		case processingmodule.FieldID, processingmodule.FieldPriority, processingmodule.FieldMinBalance:
+		case processingmodule.FieldID, processingmodule.FieldPriority, processingmodule.FieldMinBalance, processingmodule.FieldMaxConcurrentCalls, processingmodule.FieldBalanceMinor:
 			values[i] = new(sql.NullInt64)
-		case processingmodule.FieldName, processingmodule.FieldKind, processingmodule.FieldCredentials:
+		case processingmodule.FieldName, processingmodule.FieldKind, processingmodule.FieldCredentials, processingmodule.FieldBalanceCurrency:
 			values[i] = new(sql.NullString)
-		case processingmodule.FieldCreateTime, processingmodule.FieldUpdateTime:
+		case processingmodule.FieldCreateTime, processingmodule.FieldUpdateTime, processingmodule.FieldBalanceTime:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -160,6 +170,38 @@ func (_m *ProcessingModule) assignValues(columns []string, values []any) error {
 					return fmt.Errorf("unmarshal field credential_keys: %w", err)
 				}
 			}
+		case processingmodule.FieldDebugLog:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field debug_log", values[i])
+			} else if value.Valid {
+				_m.DebugLog = value.Bool
+			}
+		case processingmodule.FieldMaxConcurrentCalls:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field max_concurrent_calls", values[i])
+			} else if value.Valid {
+				_m.MaxConcurrentCalls = int32(value.Int64)
+			}
+		case processingmodule.FieldBalanceMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field balance_minor", values[i])
+			} else if value.Valid {
+				_m.BalanceMinor = new(int64)
+				*_m.BalanceMinor = value.Int64
+			}
+		case processingmodule.FieldBalanceCurrency:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field balance_currency", values[i])
+			} else if value.Valid {
+				_m.BalanceCurrency = value.String
+			}
+		case processingmodule.FieldBalanceTime:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field balance_time", values[i])
+			} else if value.Valid {
+				_m.BalanceTime = new(time.Time)
+				*_m.BalanceTime = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -230,6 +272,25 @@ func (_m *ProcessingModule) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("credential_keys=")
 	builder.WriteString(fmt.Sprintf("%v", _m.CredentialKeys))
+	builder.WriteString(", ")
+	builder.WriteString("debug_log=")
+	builder.WriteString(fmt.Sprintf("%v", _m.DebugLog))
+	builder.WriteString(", ")
+	builder.WriteString("max_concurrent_calls=")
+	builder.WriteString(fmt.Sprintf("%v", _m.MaxConcurrentCalls))
+	builder.WriteString(", ")
+	if v := _m.BalanceMinor; v != nil {
+		builder.WriteString("balance_minor=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("balance_currency=")
+	builder.WriteString(_m.BalanceCurrency)
+	builder.WriteString(", ")
+	if v := _m.BalanceTime; v != nil {
+		builder.WriteString("balance_time=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -151,6 +151,76 @@ func (_c *ProcessingModuleCreate) SetCredentialKeys(v []string) *ProcessingModul
 	return _c
 }
 
+// SetDebugLog sets the "debug_log" field.
+func (_c *ProcessingModuleCreate) SetDebugLog(v bool) *ProcessingModuleCreate {
+	_c.mutation.SetDebugLog(v)
+	return _c
+}
+
+// SetNillableDebugLog sets the "debug_log" field if the given value is not nil.
+func (_c *ProcessingModuleCreate) SetNillableDebugLog(v *bool) *ProcessingModuleCreate {
+	if v != nil {
+		_c.SetDebugLog(*v)
+	}
+	return _c
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (_c *ProcessingModuleCreate) SetMaxConcurrentCalls(v int32) *ProcessingModuleCreate {
+	_c.mutation.SetMaxConcurrentCalls(v)
+	return _c
+}
+
+// SetNillableMaxConcurrentCalls sets the "max_concurrent_calls" field if the given value is not nil.
+func (_c *ProcessingModuleCreate) SetNillableMaxConcurrentCalls(v *int32) *ProcessingModuleCreate {
+	if v != nil {
+		_c.SetMaxConcurrentCalls(*v)
+	}
+	return _c
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (_c *ProcessingModuleCreate) SetBalanceMinor(v int64) *ProcessingModuleCreate {
+	_c.mutation.SetBalanceMinor(v)
+	return _c
+}
+
+// SetNillableBalanceMinor sets the "balance_minor" field if the given value is not nil.
+func (_c *ProcessingModuleCreate) SetNillableBalanceMinor(v *int64) *ProcessingModuleCreate {
+	if v != nil {
+		_c.SetBalanceMinor(*v)
+	}
+	return _c
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (_c *ProcessingModuleCreate) SetBalanceCurrency(v string) *ProcessingModuleCreate {
+	_c.mutation.SetBalanceCurrency(v)
+	return _c
+}
+
+// SetNillableBalanceCurrency sets the "balance_currency" field if the given value is not nil.
+func (_c *ProcessingModuleCreate) SetNillableBalanceCurrency(v *string) *ProcessingModuleCreate {
+	if v != nil {
+		_c.SetBalanceCurrency(*v)
+	}
+	return _c
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (_c *ProcessingModuleCreate) SetBalanceTime(v time.Time) *ProcessingModuleCreate {
+	_c.mutation.SetBalanceTime(v)
+	return _c
+}
+
+// SetNillableBalanceTime sets the "balance_time" field if the given value is not nil.
+func (_c *ProcessingModuleCreate) SetNillableBalanceTime(v *time.Time) *ProcessingModuleCreate {
+	if v != nil {
+		_c.SetBalanceTime(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *ProcessingModuleCreate) SetID(v int64) *ProcessingModuleCreate {
 	_c.mutation.SetID(v)
@@ -216,6 +286,18 @@ func (_c *ProcessingModuleCreate) defaults() {
 		v := processingmodule.DefaultAllPlans
 		_c.mutation.SetAllPlans(v)
 	}
+	if _, ok := _c.mutation.DebugLog(); !ok {
+		v := processingmodule.DefaultDebugLog
+		_c.mutation.SetDebugLog(v)
+	}
+	if _, ok := _c.mutation.MaxConcurrentCalls(); !ok {
+		v := processingmodule.DefaultMaxConcurrentCalls
+		_c.mutation.SetMaxConcurrentCalls(v)
+	}
+	if _, ok := _c.mutation.BalanceCurrency(); !ok {
+		v := processingmodule.DefaultBalanceCurrency
+		_c.mutation.SetBalanceCurrency(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -258,6 +340,25 @@ func (_c *ProcessingModuleCreate) check() error {
 	}
 	if _, ok := _c.mutation.AllPlans(); !ok {
 		return &ValidationError{Name: "all_plans", err: errors.New(`ent: missing required field "ProcessingModule.all_plans"`)}
+	}
+	if _, ok := _c.mutation.DebugLog(); !ok {
+		return &ValidationError{Name: "debug_log", err: errors.New(`ent: missing required field "ProcessingModule.debug_log"`)}
+	}
+	if _, ok := _c.mutation.MaxConcurrentCalls(); !ok {
+		return &ValidationError{Name: "max_concurrent_calls", err: errors.New(`ent: missing required field "ProcessingModule.max_concurrent_calls"`)}
+	}
+	if v, ok := _c.mutation.MaxConcurrentCalls(); ok {
+		if err := processingmodule.MaxConcurrentCallsValidator(v); err != nil {
+			return &ValidationError{Name: "max_concurrent_calls", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.max_concurrent_calls": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.BalanceCurrency(); !ok {
+		return &ValidationError{Name: "balance_currency", err: errors.New(`ent: missing required field "ProcessingModule.balance_currency"`)}
+	}
+	if v, ok := _c.mutation.BalanceCurrency(); ok {
+		if err := processingmodule.BalanceCurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "balance_currency", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.balance_currency": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -339,6 +440,26 @@ func (_c *ProcessingModuleCreate) createSpec() (*ProcessingModule, *sqlgraph.Cre
 	if value, ok := _c.mutation.CredentialKeys(); ok {
 		_spec.SetField(processingmodule.FieldCredentialKeys, field.TypeJSON, value)
 		_node.CredentialKeys = value
+	}
+	if value, ok := _c.mutation.DebugLog(); ok {
+		_spec.SetField(processingmodule.FieldDebugLog, field.TypeBool, value)
+		_node.DebugLog = value
+	}
+	if value, ok := _c.mutation.MaxConcurrentCalls(); ok {
+		_spec.SetField(processingmodule.FieldMaxConcurrentCalls, field.TypeInt32, value)
+		_node.MaxConcurrentCalls = value
+	}
+	if value, ok := _c.mutation.BalanceMinor(); ok {
+		_spec.SetField(processingmodule.FieldBalanceMinor, field.TypeInt64, value)
+		_node.BalanceMinor = &value
+	}
+	if value, ok := _c.mutation.BalanceCurrency(); ok {
+		_spec.SetField(processingmodule.FieldBalanceCurrency, field.TypeString, value)
+		_node.BalanceCurrency = value
+	}
+	if value, ok := _c.mutation.BalanceTime(); ok {
+		_spec.SetField(processingmodule.FieldBalanceTime, field.TypeTime, value)
+		_node.BalanceTime = &value
 	}
 	return _node, _spec
 }
@@ -545,6 +666,90 @@ func (u *ProcessingModuleUpsert) UpdateCredentialKeys() *ProcessingModuleUpsert 
 // ClearCredentialKeys clears the value of the "credential_keys" field.
 func (u *ProcessingModuleUpsert) ClearCredentialKeys() *ProcessingModuleUpsert {
 	u.SetNull(processingmodule.FieldCredentialKeys)
+	return u
+}
+
+// SetDebugLog sets the "debug_log" field.
+func (u *ProcessingModuleUpsert) SetDebugLog(v bool) *ProcessingModuleUpsert {
+	u.Set(processingmodule.FieldDebugLog, v)
+	return u
+}
+
+// UpdateDebugLog sets the "debug_log" field to the value that was provided on create.
+func (u *ProcessingModuleUpsert) UpdateDebugLog() *ProcessingModuleUpsert {
+	u.SetExcluded(processingmodule.FieldDebugLog)
+	return u
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsert) SetMaxConcurrentCalls(v int32) *ProcessingModuleUpsert {
+	u.Set(processingmodule.FieldMaxConcurrentCalls, v)
+	return u
+}
+
+// UpdateMaxConcurrentCalls sets the "max_concurrent_calls" field to the value that was provided on create.
+func (u *ProcessingModuleUpsert) UpdateMaxConcurrentCalls() *ProcessingModuleUpsert {
+	u.SetExcluded(processingmodule.FieldMaxConcurrentCalls)
+	return u
+}
+
+// AddMaxConcurrentCalls adds v to the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsert) AddMaxConcurrentCalls(v int32) *ProcessingModuleUpsert {
+	u.Add(processingmodule.FieldMaxConcurrentCalls, v)
+	return u
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (u *ProcessingModuleUpsert) SetBalanceMinor(v int64) *ProcessingModuleUpsert {
+	u.Set(processingmodule.FieldBalanceMinor, v)
+	return u
+}
+
+// UpdateBalanceMinor sets the "balance_minor" field to the value that was provided on create.
+func (u *ProcessingModuleUpsert) UpdateBalanceMinor() *ProcessingModuleUpsert {
+	u.SetExcluded(processingmodule.FieldBalanceMinor)
+	return u
+}
+
+// AddBalanceMinor adds v to the "balance_minor" field.
+func (u *ProcessingModuleUpsert) AddBalanceMinor(v int64) *ProcessingModuleUpsert {
+	u.Add(processingmodule.FieldBalanceMinor, v)
+	return u
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (u *ProcessingModuleUpsert) ClearBalanceMinor() *ProcessingModuleUpsert {
+	u.SetNull(processingmodule.FieldBalanceMinor)
+	return u
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (u *ProcessingModuleUpsert) SetBalanceCurrency(v string) *ProcessingModuleUpsert {
+	u.Set(processingmodule.FieldBalanceCurrency, v)
+	return u
+}
+
+// UpdateBalanceCurrency sets the "balance_currency" field to the value that was provided on create.
+func (u *ProcessingModuleUpsert) UpdateBalanceCurrency() *ProcessingModuleUpsert {
+	u.SetExcluded(processingmodule.FieldBalanceCurrency)
+	return u
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (u *ProcessingModuleUpsert) SetBalanceTime(v time.Time) *ProcessingModuleUpsert {
+	u.Set(processingmodule.FieldBalanceTime, v)
+	return u
+}
+
+// UpdateBalanceTime sets the "balance_time" field to the value that was provided on create.
+func (u *ProcessingModuleUpsert) UpdateBalanceTime() *ProcessingModuleUpsert {
+	u.SetExcluded(processingmodule.FieldBalanceTime)
+	return u
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (u *ProcessingModuleUpsert) ClearBalanceTime() *ProcessingModuleUpsert {
+	u.SetNull(processingmodule.FieldBalanceTime)
 	return u
 }
 
@@ -781,6 +986,104 @@ func (u *ProcessingModuleUpsertOne) UpdateCredentialKeys() *ProcessingModuleUpse
 func (u *ProcessingModuleUpsertOne) ClearCredentialKeys() *ProcessingModuleUpsertOne {
 	return u.Update(func(s *ProcessingModuleUpsert) {
 		s.ClearCredentialKeys()
+	})
+}
+
+// SetDebugLog sets the "debug_log" field.
+func (u *ProcessingModuleUpsertOne) SetDebugLog(v bool) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetDebugLog(v)
+	})
+}
+
+// UpdateDebugLog sets the "debug_log" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertOne) UpdateDebugLog() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateDebugLog()
+	})
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsertOne) SetMaxConcurrentCalls(v int32) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetMaxConcurrentCalls(v)
+	})
+}
+
+// AddMaxConcurrentCalls adds v to the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsertOne) AddMaxConcurrentCalls(v int32) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.AddMaxConcurrentCalls(v)
+	})
+}
+
+// UpdateMaxConcurrentCalls sets the "max_concurrent_calls" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertOne) UpdateMaxConcurrentCalls() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateMaxConcurrentCalls()
+	})
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (u *ProcessingModuleUpsertOne) SetBalanceMinor(v int64) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceMinor(v)
+	})
+}
+
+// AddBalanceMinor adds v to the "balance_minor" field.
+func (u *ProcessingModuleUpsertOne) AddBalanceMinor(v int64) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.AddBalanceMinor(v)
+	})
+}
+
+// UpdateBalanceMinor sets the "balance_minor" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertOne) UpdateBalanceMinor() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceMinor()
+	})
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (u *ProcessingModuleUpsertOne) ClearBalanceMinor() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.ClearBalanceMinor()
+	})
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (u *ProcessingModuleUpsertOne) SetBalanceCurrency(v string) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceCurrency(v)
+	})
+}
+
+// UpdateBalanceCurrency sets the "balance_currency" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertOne) UpdateBalanceCurrency() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceCurrency()
+	})
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (u *ProcessingModuleUpsertOne) SetBalanceTime(v time.Time) *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceTime(v)
+	})
+}
+
+// UpdateBalanceTime sets the "balance_time" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertOne) UpdateBalanceTime() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceTime()
+	})
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (u *ProcessingModuleUpsertOne) ClearBalanceTime() *ProcessingModuleUpsertOne {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.ClearBalanceTime()
 	})
 }
 
@@ -1183,6 +1486,104 @@ func (u *ProcessingModuleUpsertBulk) UpdateCredentialKeys() *ProcessingModuleUps
 func (u *ProcessingModuleUpsertBulk) ClearCredentialKeys() *ProcessingModuleUpsertBulk {
 	return u.Update(func(s *ProcessingModuleUpsert) {
 		s.ClearCredentialKeys()
+	})
+}
+
+// SetDebugLog sets the "debug_log" field.
+func (u *ProcessingModuleUpsertBulk) SetDebugLog(v bool) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetDebugLog(v)
+	})
+}
+
+// UpdateDebugLog sets the "debug_log" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertBulk) UpdateDebugLog() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateDebugLog()
+	})
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsertBulk) SetMaxConcurrentCalls(v int32) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetMaxConcurrentCalls(v)
+	})
+}
+
+// AddMaxConcurrentCalls adds v to the "max_concurrent_calls" field.
+func (u *ProcessingModuleUpsertBulk) AddMaxConcurrentCalls(v int32) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.AddMaxConcurrentCalls(v)
+	})
+}
+
+// UpdateMaxConcurrentCalls sets the "max_concurrent_calls" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertBulk) UpdateMaxConcurrentCalls() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateMaxConcurrentCalls()
+	})
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (u *ProcessingModuleUpsertBulk) SetBalanceMinor(v int64) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceMinor(v)
+	})
+}
+
+// AddBalanceMinor adds v to the "balance_minor" field.
+func (u *ProcessingModuleUpsertBulk) AddBalanceMinor(v int64) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.AddBalanceMinor(v)
+	})
+}
+
+// UpdateBalanceMinor sets the "balance_minor" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertBulk) UpdateBalanceMinor() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceMinor()
+	})
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (u *ProcessingModuleUpsertBulk) ClearBalanceMinor() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.ClearBalanceMinor()
+	})
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (u *ProcessingModuleUpsertBulk) SetBalanceCurrency(v string) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceCurrency(v)
+	})
+}
+
+// UpdateBalanceCurrency sets the "balance_currency" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertBulk) UpdateBalanceCurrency() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceCurrency()
+	})
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (u *ProcessingModuleUpsertBulk) SetBalanceTime(v time.Time) *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.SetBalanceTime(v)
+	})
+}
+
+// UpdateBalanceTime sets the "balance_time" field to the value that was provided on create.
+func (u *ProcessingModuleUpsertBulk) UpdateBalanceTime() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.UpdateBalanceTime()
+	})
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (u *ProcessingModuleUpsertBulk) ClearBalanceTime() *ProcessingModuleUpsertBulk {
+	return u.Update(func(s *ProcessingModuleUpsert) {
+		s.ClearBalanceTime()
 	})
 }
 

@@ -189,6 +189,102 @@ func (_u *ProcessingModuleUpdate) ClearCredentialKeys() *ProcessingModuleUpdate 
 	return _u
 }
 
+// SetDebugLog sets the "debug_log" field.
+func (_u *ProcessingModuleUpdate) SetDebugLog(v bool) *ProcessingModuleUpdate {
+	_u.mutation.SetDebugLog(v)
+	return _u
+}
+
+// SetNillableDebugLog sets the "debug_log" field if the given value is not nil.
+func (_u *ProcessingModuleUpdate) SetNillableDebugLog(v *bool) *ProcessingModuleUpdate {
+	if v != nil {
+		_u.SetDebugLog(*v)
+	}
+	return _u
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (_u *ProcessingModuleUpdate) SetMaxConcurrentCalls(v int32) *ProcessingModuleUpdate {
+	_u.mutation.ResetMaxConcurrentCalls()
+	_u.mutation.SetMaxConcurrentCalls(v)
+	return _u
+}
+
+// SetNillableMaxConcurrentCalls sets the "max_concurrent_calls" field if the given value is not nil.
+func (_u *ProcessingModuleUpdate) SetNillableMaxConcurrentCalls(v *int32) *ProcessingModuleUpdate {
+	if v != nil {
+		_u.SetMaxConcurrentCalls(*v)
+	}
+	return _u
+}
+
+// AddMaxConcurrentCalls adds value to the "max_concurrent_calls" field.
+func (_u *ProcessingModuleUpdate) AddMaxConcurrentCalls(v int32) *ProcessingModuleUpdate {
+	_u.mutation.AddMaxConcurrentCalls(v)
+	return _u
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (_u *ProcessingModuleUpdate) SetBalanceMinor(v int64) *ProcessingModuleUpdate {
+	_u.mutation.ResetBalanceMinor()
+	_u.mutation.SetBalanceMinor(v)
+	return _u
+}
+
+// SetNillableBalanceMinor sets the "balance_minor" field if the given value is not nil.
+func (_u *ProcessingModuleUpdate) SetNillableBalanceMinor(v *int64) *ProcessingModuleUpdate {
+	if v != nil {
+		_u.SetBalanceMinor(*v)
+	}
+	return _u
+}
+
+// AddBalanceMinor adds value to the "balance_minor" field.
+func (_u *ProcessingModuleUpdate) AddBalanceMinor(v int64) *ProcessingModuleUpdate {
+	_u.mutation.AddBalanceMinor(v)
+	return _u
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (_u *ProcessingModuleUpdate) ClearBalanceMinor() *ProcessingModuleUpdate {
+	_u.mutation.ClearBalanceMinor()
+	return _u
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (_u *ProcessingModuleUpdate) SetBalanceCurrency(v string) *ProcessingModuleUpdate {
+	_u.mutation.SetBalanceCurrency(v)
+	return _u
+}
+
+// SetNillableBalanceCurrency sets the "balance_currency" field if the given value is not nil.
+func (_u *ProcessingModuleUpdate) SetNillableBalanceCurrency(v *string) *ProcessingModuleUpdate {
+	if v != nil {
+		_u.SetBalanceCurrency(*v)
+	}
+	return _u
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (_u *ProcessingModuleUpdate) SetBalanceTime(v time.Time) *ProcessingModuleUpdate {
+	_u.mutation.SetBalanceTime(v)
+	return _u
+}
+
+// SetNillableBalanceTime sets the "balance_time" field if the given value is not nil.
+func (_u *ProcessingModuleUpdate) SetNillableBalanceTime(v *time.Time) *ProcessingModuleUpdate {
+	if v != nil {
+		_u.SetBalanceTime(*v)
+	}
+	return _u
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (_u *ProcessingModuleUpdate) ClearBalanceTime() *ProcessingModuleUpdate {
+	_u.mutation.ClearBalanceTime()
+	return _u
+}
+
 // Mutation returns the ProcessingModuleMutation object of the builder.
 func (_u *ProcessingModuleUpdate) Mutation() *ProcessingModuleMutation {
 	return _u.mutation
@@ -240,6 +336,16 @@ func (_u *ProcessingModuleUpdate) check() error {
 	if v, ok := _u.mutation.MinBalance(); ok {
 		if err := processingmodule.MinBalanceValidator(v); err != nil {
 			return &ValidationError{Name: "min_balance", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.min_balance": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxConcurrentCalls(); ok {
+		if err := processingmodule.MaxConcurrentCallsValidator(v); err != nil {
+			return &ValidationError{Name: "max_concurrent_calls", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.max_concurrent_calls": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BalanceCurrency(); ok {
+		if err := processingmodule.BalanceCurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "balance_currency", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.balance_currency": %w`, err)}
 		}
 	}
 	return nil
@@ -320,6 +426,33 @@ func (_u *ProcessingModuleUpdate) sqlSave(ctx context.Context) (_node int, err e
 	}
 	if _u.mutation.CredentialKeysCleared() {
 		_spec.ClearField(processingmodule.FieldCredentialKeys, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DebugLog(); ok {
+		_spec.SetField(processingmodule.FieldDebugLog, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.MaxConcurrentCalls(); ok {
+		_spec.SetField(processingmodule.FieldMaxConcurrentCalls, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConcurrentCalls(); ok {
+		_spec.AddField(processingmodule.FieldMaxConcurrentCalls, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.BalanceMinor(); ok {
+		_spec.SetField(processingmodule.FieldBalanceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBalanceMinor(); ok {
+		_spec.AddField(processingmodule.FieldBalanceMinor, field.TypeInt64, value)
+	}
+	if _u.mutation.BalanceMinorCleared() {
+		_spec.ClearField(processingmodule.FieldBalanceMinor, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.BalanceCurrency(); ok {
+		_spec.SetField(processingmodule.FieldBalanceCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.BalanceTime(); ok {
+		_spec.SetField(processingmodule.FieldBalanceTime, field.TypeTime, value)
+	}
+	if _u.mutation.BalanceTimeCleared() {
+		_spec.ClearField(processingmodule.FieldBalanceTime, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -501,6 +634,102 @@ func (_u *ProcessingModuleUpdateOne) ClearCredentialKeys() *ProcessingModuleUpda
 	return _u
 }
 
+// SetDebugLog sets the "debug_log" field.
+func (_u *ProcessingModuleUpdateOne) SetDebugLog(v bool) *ProcessingModuleUpdateOne {
+	_u.mutation.SetDebugLog(v)
+	return _u
+}
+
+// SetNillableDebugLog sets the "debug_log" field if the given value is not nil.
+func (_u *ProcessingModuleUpdateOne) SetNillableDebugLog(v *bool) *ProcessingModuleUpdateOne {
+	if v != nil {
+		_u.SetDebugLog(*v)
+	}
+	return _u
+}
+
+// SetMaxConcurrentCalls sets the "max_concurrent_calls" field.
+func (_u *ProcessingModuleUpdateOne) SetMaxConcurrentCalls(v int32) *ProcessingModuleUpdateOne {
+	_u.mutation.ResetMaxConcurrentCalls()
+	_u.mutation.SetMaxConcurrentCalls(v)
+	return _u
+}
+
+// SetNillableMaxConcurrentCalls sets the "max_concurrent_calls" field if the given value is not nil.
+func (_u *ProcessingModuleUpdateOne) SetNillableMaxConcurrentCalls(v *int32) *ProcessingModuleUpdateOne {
+	if v != nil {
+		_u.SetMaxConcurrentCalls(*v)
+	}
+	return _u
+}
+
+// AddMaxConcurrentCalls adds value to the "max_concurrent_calls" field.
+func (_u *ProcessingModuleUpdateOne) AddMaxConcurrentCalls(v int32) *ProcessingModuleUpdateOne {
+	_u.mutation.AddMaxConcurrentCalls(v)
+	return _u
+}
+
+// SetBalanceMinor sets the "balance_minor" field.
+func (_u *ProcessingModuleUpdateOne) SetBalanceMinor(v int64) *ProcessingModuleUpdateOne {
+	_u.mutation.ResetBalanceMinor()
+	_u.mutation.SetBalanceMinor(v)
+	return _u
+}
+
+// SetNillableBalanceMinor sets the "balance_minor" field if the given value is not nil.
+func (_u *ProcessingModuleUpdateOne) SetNillableBalanceMinor(v *int64) *ProcessingModuleUpdateOne {
+	if v != nil {
+		_u.SetBalanceMinor(*v)
+	}
+	return _u
+}
+
+// AddBalanceMinor adds value to the "balance_minor" field.
+func (_u *ProcessingModuleUpdateOne) AddBalanceMinor(v int64) *ProcessingModuleUpdateOne {
+	_u.mutation.AddBalanceMinor(v)
+	return _u
+}
+
+// ClearBalanceMinor clears the value of the "balance_minor" field.
+func (_u *ProcessingModuleUpdateOne) ClearBalanceMinor() *ProcessingModuleUpdateOne {
+	_u.mutation.ClearBalanceMinor()
+	return _u
+}
+
+// SetBalanceCurrency sets the "balance_currency" field.
+func (_u *ProcessingModuleUpdateOne) SetBalanceCurrency(v string) *ProcessingModuleUpdateOne {
+	_u.mutation.SetBalanceCurrency(v)
+	return _u
+}
+
+// SetNillableBalanceCurrency sets the "balance_currency" field if the given value is not nil.
+func (_u *ProcessingModuleUpdateOne) SetNillableBalanceCurrency(v *string) *ProcessingModuleUpdateOne {
+	if v != nil {
+		_u.SetBalanceCurrency(*v)
+	}
+	return _u
+}
+
+// SetBalanceTime sets the "balance_time" field.
+func (_u *ProcessingModuleUpdateOne) SetBalanceTime(v time.Time) *ProcessingModuleUpdateOne {
+	_u.mutation.SetBalanceTime(v)
+	return _u
+}
+
+// SetNillableBalanceTime sets the "balance_time" field if the given value is not nil.
+func (_u *ProcessingModuleUpdateOne) SetNillableBalanceTime(v *time.Time) *ProcessingModuleUpdateOne {
+	if v != nil {
+		_u.SetBalanceTime(*v)
+	}
+	return _u
+}
+
+// ClearBalanceTime clears the value of the "balance_time" field.
+func (_u *ProcessingModuleUpdateOne) ClearBalanceTime() *ProcessingModuleUpdateOne {
+	_u.mutation.ClearBalanceTime()
+	return _u
+}
+
 // Mutation returns the ProcessingModuleMutation object of the builder.
 func (_u *ProcessingModuleUpdateOne) Mutation() *ProcessingModuleMutation {
 	return _u.mutation
@@ -565,6 +794,16 @@ func (_u *ProcessingModuleUpdateOne) check() error {
 	if v, ok := _u.mutation.MinBalance(); ok {
 		if err := processingmodule.MinBalanceValidator(v); err != nil {
 			return &ValidationError{Name: "min_balance", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.min_balance": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.MaxConcurrentCalls(); ok {
+		if err := processingmodule.MaxConcurrentCallsValidator(v); err != nil {
+			return &ValidationError{Name: "max_concurrent_calls", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.max_concurrent_calls": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.BalanceCurrency(); ok {
+		if err := processingmodule.BalanceCurrencyValidator(v); err != nil {
+			return &ValidationError{Name: "balance_currency", err: fmt.Errorf(`ent: validator failed for field "ProcessingModule.balance_currency": %w`, err)}
 		}
 	}
 	return nil
@@ -662,6 +901,33 @@ func (_u *ProcessingModuleUpdateOne) sqlSave(ctx context.Context) (_node *Proces
 	}
 	if _u.mutation.CredentialKeysCleared() {
 		_spec.ClearField(processingmodule.FieldCredentialKeys, field.TypeJSON)
+	}
+	if value, ok := _u.mutation.DebugLog(); ok {
+		_spec.SetField(processingmodule.FieldDebugLog, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.MaxConcurrentCalls(); ok {
+		_spec.SetField(processingmodule.FieldMaxConcurrentCalls, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedMaxConcurrentCalls(); ok {
+		_spec.AddField(processingmodule.FieldMaxConcurrentCalls, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.BalanceMinor(); ok {
+		_spec.SetField(processingmodule.FieldBalanceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedBalanceMinor(); ok {
+		_spec.AddField(processingmodule.FieldBalanceMinor, field.TypeInt64, value)
+	}
+	if _u.mutation.BalanceMinorCleared() {
+		_spec.ClearField(processingmodule.FieldBalanceMinor, field.TypeInt64)
+	}
+	if value, ok := _u.mutation.BalanceCurrency(); ok {
+		_spec.SetField(processingmodule.FieldBalanceCurrency, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.BalanceTime(); ok {
+		_spec.SetField(processingmodule.FieldBalanceTime, field.TypeTime, value)
+	}
+	if _u.mutation.BalanceTimeCleared() {
+		_spec.ClearField(processingmodule.FieldBalanceTime, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ProcessingModule{config: _u.config}

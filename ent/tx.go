@@ -30,6 +30,8 @@ type Tx struct {
 	LedgerEntry *LedgerEntryClient
 	// LoginKey is the client for interacting with the LoginKey builders.
 	LoginKey *LoginKeyClient
+	// ModuleCall is the client for interacting with the ModuleCall builders.
+	ModuleCall *ModuleCallClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -181,6 +183,7 @@ func (tx *Tx) init() {
 	tx.Job = NewJobClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LoginKey = NewLoginKeyClient(tx.config)
+	tx.ModuleCall = NewModuleCallClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanPrice = NewPlanPriceClient(tx.config)
 	tx.ProcessingModule = NewProcessingModuleClient(tx.config)

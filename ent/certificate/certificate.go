@@ -65,6 +65,8 @@ const (
 	FieldOpRef = "op_ref"
 	// FieldOpSentTime holds the string denoting the op_sent_time field in the database.
 	FieldOpSentTime = "op_sent_time"
+	// FieldOpAnswerTime holds the string denoting the op_answer_time field in the database.
+	FieldOpAnswerTime = "op_answer_time"
 	// FieldCostMinor holds the string denoting the cost_minor field in the database.
 	FieldCostMinor = "cost_minor"
 	// FieldCurrency holds the string denoting the currency field in the database.
@@ -134,6 +136,7 @@ var Columns = []string{
 	FieldOp,
 	FieldOpRef,
 	FieldOpSentTime,
+	FieldOpAnswerTime,
 	FieldCostMinor,
 	FieldCurrency,
 	FieldCsrPem,
@@ -342,6 +345,11 @@ func ByOpRef(opts ...sql.OrderTermOption) OrderOption {
 // ByOpSentTime orders the results by the op_sent_time field.
 func ByOpSentTime(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOpSentTime, opts...).ToFunc()
+}
+
+// ByOpAnswerTime orders the results by the op_answer_time field.
+func ByOpAnswerTime(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldOpAnswerTime, opts...).ToFunc()
 }
 
 // ByCostMinor orders the results by the cost_minor field.

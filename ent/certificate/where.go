@@ -140,6 +140,11 @@ func OpSentTime(v time.Time) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldOpSentTime, v))
 }
 
+// OpAnswerTime applies equality check predicate on the "op_answer_time" field. It's identical to OpAnswerTimeEQ.
+func OpAnswerTime(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldOpAnswerTime, v))
+}
+
 // CostMinor applies equality check predicate on the "cost_minor" field. It's identical to CostMinorEQ.
 func CostMinor(v int64) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldCostMinor, v))
@@ -1133,6 +1138,56 @@ func OpSentTimeIsNil() predicate.Certificate {
 // OpSentTimeNotNil applies the NotNil predicate on the "op_sent_time" field.
 func OpSentTimeNotNil() predicate.Certificate {
 	return predicate.Certificate(sql.FieldNotNull(FieldOpSentTime))
+}
+
+// OpAnswerTimeEQ applies the EQ predicate on the "op_answer_time" field.
+func OpAnswerTimeEQ(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeNEQ applies the NEQ predicate on the "op_answer_time" field.
+func OpAnswerTimeNEQ(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNEQ(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeIn applies the In predicate on the "op_answer_time" field.
+func OpAnswerTimeIn(vs ...time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldIn(FieldOpAnswerTime, vs...))
+}
+
+// OpAnswerTimeNotIn applies the NotIn predicate on the "op_answer_time" field.
+func OpAnswerTimeNotIn(vs ...time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotIn(FieldOpAnswerTime, vs...))
+}
+
+// OpAnswerTimeGT applies the GT predicate on the "op_answer_time" field.
+func OpAnswerTimeGT(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGT(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeGTE applies the GTE predicate on the "op_answer_time" field.
+func OpAnswerTimeGTE(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGTE(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeLT applies the LT predicate on the "op_answer_time" field.
+func OpAnswerTimeLT(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLT(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeLTE applies the LTE predicate on the "op_answer_time" field.
+func OpAnswerTimeLTE(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLTE(FieldOpAnswerTime, v))
+}
+
+// OpAnswerTimeIsNil applies the IsNil predicate on the "op_answer_time" field.
+func OpAnswerTimeIsNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldIsNull(FieldOpAnswerTime))
+}
+
+// OpAnswerTimeNotNil applies the NotNil predicate on the "op_answer_time" field.
+func OpAnswerTimeNotNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotNull(FieldOpAnswerTime))
 }
 
 // CostMinorEQ applies the EQ predicate on the "cost_minor" field.

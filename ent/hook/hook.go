@@ -104,6 +104,18 @@ func (f LoginKeyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, er
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.LoginKeyMutation", m)
 }
 
+// The ModuleCallFunc type is an adapter to allow the use of ordinary
+// function as ModuleCall mutator.
+type ModuleCallFunc func(context.Context, *ent.ModuleCallMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ModuleCallFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ModuleCallMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ModuleCallMutation", m)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary
 // function as Plan mutator.
 type PlanFunc func(context.Context, *ent.PlanMutation) (ent.Value, error)

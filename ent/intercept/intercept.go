@@ -15,6 +15,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/modulecall"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -298,6 +299,33 @@ func (f TraverseLoginKey) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.LoginKeyQuery", q)
 }
 
+// The ModuleCallFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ModuleCallFunc func(context.Context, *ent.ModuleCallQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ModuleCallFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ModuleCallQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ModuleCallQuery", q)
+}
+
+// The TraverseModuleCall type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseModuleCall func(context.Context, *ent.ModuleCallQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseModuleCall) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseModuleCall) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ModuleCallQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ModuleCallQuery", q)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PlanFunc func(context.Context, *ent.PlanQuery) (ent.Value, error)
 
@@ -479,6 +507,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LedgerEntryQuery, predicate.LedgerEntry, ledgerentry.OrderOption]{typ: ent.TypeLedgerEntry, tq: q}, nil
 	case *ent.LoginKeyQuery:
 		return &query[*ent.LoginKeyQuery, predicate.LoginKey, loginkey.OrderOption]{typ: ent.TypeLoginKey, tq: q}, nil
+	case *ent.ModuleCallQuery:
+		return &query[*ent.ModuleCallQuery, predicate.ModuleCall, modulecall.OrderOption]{typ: ent.TypeModuleCall, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanPriceQuery:

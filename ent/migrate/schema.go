@@ -104,6 +104,7 @@ var (
 		{Name: "op", Type: field.TypeString, Size: 16, Default: ""},
 		{Name: "op_ref", Type: field.TypeString, Size: 64, Default: ""},
 		{Name: "op_sent_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "op_answer_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "cost_minor", Type: field.TypeInt64, Default: 0},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
@@ -128,7 +129,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certificates_accounts_certificates",
-				Columns:    []*schema.Column{CertificatesColumns[39]},
+				Columns:    []*schema.Column{CertificatesColumns[40]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -137,17 +138,17 @@ var (
 			{
 				Name:    "certificate_account_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[18]},
+				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[18]},
 			},
 			{
 				Name:    "certificate_account_id_client_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[17]},
+				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[17]},
 			},
 			{
 				Name:    "certificate_account_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_state_id",
@@ -157,7 +158,7 @@ var (
 			{
 				Name:    "certificate_not_after_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[36], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[37], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_common_name_id",
@@ -296,6 +297,37 @@ var (
 			},
 		},
 	}
+	// ModuleCallsColumns holds the columns for the "module_calls" table.
+	ModuleCallsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "module_id", Type: field.TypeInt64},
+		{Name: "method", Type: field.TypeString, Size: 8},
+		{Name: "url", Type: field.TypeString, Size: 1024},
+		{Name: "status", Type: field.TypeInt32, Default: 0},
+		{Name: "duration_us", Type: field.TypeInt64, Default: 0},
+		{Name: "error", Type: field.TypeString, Size: 1024, Default: ""},
+		{Name: "request", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "response", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+	}
+	// ModuleCallsTable holds the schema information for the "module_calls" table.
+	ModuleCallsTable = &schema.Table{
+		Name:       "module_calls",
+		Columns:    ModuleCallsColumns,
+		PrimaryKey: []*schema.Column{ModuleCallsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "modulecall_module_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{ModuleCallsColumns[2], ModuleCallsColumns[0]},
+			},
+			{
+				Name:    "modulecall_create_time",
+				Unique:  false,
+				Columns: []*schema.Column{ModuleCallsColumns[1]},
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -365,6 +397,11 @@ var (
 		{Name: "settings", Type: field.TypeJSON, Nullable: true},
 		{Name: "credentials", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
 		{Name: "credential_keys", Type: field.TypeJSON, Nullable: true},
+		{Name: "debug_log", Type: field.TypeBool, Default: false},
+		{Name: "max_concurrent_calls", Type: field.TypeInt32, Default: 0},
+		{Name: "balance_minor", Type: field.TypeInt64, Nullable: true},
+		{Name: "balance_currency", Type: field.TypeString, Size: 3, Default: ""},
+		{Name: "balance_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 	}
 	// ProcessingModulesTable holds the schema information for the "processing_modules" table.
 	ProcessingModulesTable = &schema.Table{
@@ -471,6 +508,7 @@ var (
 		JobsTable,
 		LedgerEntriesTable,
 		LoginKeysTable,
+		ModuleCallsTable,
 		PlansTable,
 		PlanPricesTable,
 		ProcessingModulesTable,

@@ -30,6 +30,9 @@ type LedgerEntry func(*sql.Selector)
 // LoginKey is the predicate function for loginkey builders.
 type LoginKey func(*sql.Selector)
 
+// ModuleCall is the predicate function for modulecall builders.
+type ModuleCall func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 

@@ -37,6 +37,16 @@ const (
 	FieldCredentials = "credentials"
 	// FieldCredentialKeys holds the string denoting the credential_keys field in the database.
 	FieldCredentialKeys = "credential_keys"
+	// FieldDebugLog holds the string denoting the debug_log field in the database.
+	FieldDebugLog = "debug_log"
+	// FieldMaxConcurrentCalls holds the string denoting the max_concurrent_calls field in the database.
+	FieldMaxConcurrentCalls = "max_concurrent_calls"
+	// FieldBalanceMinor holds the string denoting the balance_minor field in the database.
+	FieldBalanceMinor = "balance_minor"
+	// FieldBalanceCurrency holds the string denoting the balance_currency field in the database.
+	FieldBalanceCurrency = "balance_currency"
+	// FieldBalanceTime holds the string denoting the balance_time field in the database.
+	FieldBalanceTime = "balance_time"
 	// Table holds the table name of the processingmodule in the database.
 	Table = "processing_modules"
 )
@@ -56,6 +66,11 @@ var Columns = []string{
 	FieldSettings,
 	FieldCredentials,
 	FieldCredentialKeys,
+	FieldDebugLog,
+	FieldMaxConcurrentCalls,
+	FieldBalanceMinor,
+	FieldBalanceCurrency,
+	FieldBalanceTime,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -89,6 +104,16 @@ var (
 	DefaultEnabled bool
 	// DefaultAllPlans holds the default value on creation for the "all_plans" field.
 	DefaultAllPlans bool
+	// DefaultDebugLog holds the default value on creation for the "debug_log" field.
+	DefaultDebugLog bool
+	// DefaultMaxConcurrentCalls holds the default value on creation for the "max_concurrent_calls" field.
+	DefaultMaxConcurrentCalls int32
+	// MaxConcurrentCallsValidator is a validator for the "max_concurrent_calls" field. It is called by the builders before save.
+	MaxConcurrentCallsValidator func(int32) error
+	// DefaultBalanceCurrency holds the default value on creation for the "balance_currency" field.
+	DefaultBalanceCurrency string
+	// BalanceCurrencyValidator is a validator for the "balance_currency" field. It is called by the builders before save.
+	BalanceCurrencyValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the ProcessingModule queries.
@@ -142,4 +167,29 @@ func ByAllPlans(opts ...sql.OrderTermOption) OrderOption {
 // ByCredentials orders the results by the credentials field.
 func ByCredentials(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldCredentials, opts...).ToFunc()
+}
+
+// ByDebugLog orders the results by the debug_log field.
+func ByDebugLog(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldDebugLog, opts...).ToFunc()
+}
+
+// ByMaxConcurrentCalls orders the results by the max_concurrent_calls field.
+func ByMaxConcurrentCalls(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldMaxConcurrentCalls, opts...).ToFunc()
+}
+
+// ByBalanceMinor orders the results by the balance_minor field.
+func ByBalanceMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBalanceMinor, opts...).ToFunc()
+}
+
+// ByBalanceCurrency orders the results by the balance_currency field.
+func ByBalanceCurrency(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBalanceCurrency, opts...).ToFunc()
+}
+
+// ByBalanceTime orders the results by the balance_time field.
+func ByBalanceTime(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBalanceTime, opts...).ToFunc()
 }

@@ -99,6 +99,31 @@ func Credentials(v string) predicate.ProcessingModule {
 	return predicate.ProcessingModule(sql.FieldEQ(FieldCredentials, v))
 }
 
+// DebugLog applies equality check predicate on the "debug_log" field. It's identical to DebugLogEQ.
+func DebugLog(v bool) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldDebugLog, v))
+}
+
+// MaxConcurrentCalls applies equality check predicate on the "max_concurrent_calls" field. It's identical to MaxConcurrentCallsEQ.
+func MaxConcurrentCalls(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldMaxConcurrentCalls, v))
+}
+
+// BalanceMinor applies equality check predicate on the "balance_minor" field. It's identical to BalanceMinorEQ.
+func BalanceMinor(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceMinor, v))
+}
+
+// BalanceCurrency applies equality check predicate on the "balance_currency" field. It's identical to BalanceCurrencyEQ.
+func BalanceCurrency(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceCurrency, v))
+}
+
+// BalanceTime applies equality check predicate on the "balance_time" field. It's identical to BalanceTimeEQ.
+func BalanceTime(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceTime, v))
+}
+
 // CreateTimeEQ applies the EQ predicate on the "create_time" field.
 func CreateTimeEQ(v time.Time) predicate.ProcessingModule {
 	return predicate.ProcessingModule(sql.FieldEQ(FieldCreateTime, v))
@@ -512,6 +537,221 @@ func CredentialKeysIsNil() predicate.ProcessingModule {
 // CredentialKeysNotNil applies the NotNil predicate on the "credential_keys" field.
 func CredentialKeysNotNil() predicate.ProcessingModule {
 	return predicate.ProcessingModule(sql.FieldNotNull(FieldCredentialKeys))
+}
+
+// DebugLogEQ applies the EQ predicate on the "debug_log" field.
+func DebugLogEQ(v bool) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldDebugLog, v))
+}
+
+// DebugLogNEQ applies the NEQ predicate on the "debug_log" field.
+func DebugLogNEQ(v bool) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNEQ(FieldDebugLog, v))
+}
+
+// MaxConcurrentCallsEQ applies the EQ predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsEQ(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldMaxConcurrentCalls, v))
+}
+
+// MaxConcurrentCallsNEQ applies the NEQ predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsNEQ(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNEQ(FieldMaxConcurrentCalls, v))
+}
+
+// MaxConcurrentCallsIn applies the In predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsIn(vs ...int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIn(FieldMaxConcurrentCalls, vs...))
+}
+
+// MaxConcurrentCallsNotIn applies the NotIn predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsNotIn(vs ...int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotIn(FieldMaxConcurrentCalls, vs...))
+}
+
+// MaxConcurrentCallsGT applies the GT predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsGT(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGT(FieldMaxConcurrentCalls, v))
+}
+
+// MaxConcurrentCallsGTE applies the GTE predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsGTE(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGTE(FieldMaxConcurrentCalls, v))
+}
+
+// MaxConcurrentCallsLT applies the LT predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsLT(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLT(FieldMaxConcurrentCalls, v))
+}
+
+// MaxConcurrentCallsLTE applies the LTE predicate on the "max_concurrent_calls" field.
+func MaxConcurrentCallsLTE(v int32) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLTE(FieldMaxConcurrentCalls, v))
+}
+
+// BalanceMinorEQ applies the EQ predicate on the "balance_minor" field.
+func BalanceMinorEQ(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceMinor, v))
+}
+
+// BalanceMinorNEQ applies the NEQ predicate on the "balance_minor" field.
+func BalanceMinorNEQ(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNEQ(FieldBalanceMinor, v))
+}
+
+// BalanceMinorIn applies the In predicate on the "balance_minor" field.
+func BalanceMinorIn(vs ...int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIn(FieldBalanceMinor, vs...))
+}
+
+// BalanceMinorNotIn applies the NotIn predicate on the "balance_minor" field.
+func BalanceMinorNotIn(vs ...int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotIn(FieldBalanceMinor, vs...))
+}
+
+// BalanceMinorGT applies the GT predicate on the "balance_minor" field.
+func BalanceMinorGT(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGT(FieldBalanceMinor, v))
+}
+
+// BalanceMinorGTE applies the GTE predicate on the "balance_minor" field.
+func BalanceMinorGTE(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGTE(FieldBalanceMinor, v))
+}
+
+// BalanceMinorLT applies the LT predicate on the "balance_minor" field.
+func BalanceMinorLT(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLT(FieldBalanceMinor, v))
+}
+
+// BalanceMinorLTE applies the LTE predicate on the "balance_minor" field.
+func BalanceMinorLTE(v int64) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLTE(FieldBalanceMinor, v))
+}
+
+// BalanceMinorIsNil applies the IsNil predicate on the "balance_minor" field.
+func BalanceMinorIsNil() predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIsNull(FieldBalanceMinor))
+}
+
+// BalanceMinorNotNil applies the NotNil predicate on the "balance_minor" field.
+func BalanceMinorNotNil() predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotNull(FieldBalanceMinor))
+}
+
+// BalanceCurrencyEQ applies the EQ predicate on the "balance_currency" field.
+func BalanceCurrencyEQ(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyNEQ applies the NEQ predicate on the "balance_currency" field.
+func BalanceCurrencyNEQ(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNEQ(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyIn applies the In predicate on the "balance_currency" field.
+func BalanceCurrencyIn(vs ...string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIn(FieldBalanceCurrency, vs...))
+}
+
+// BalanceCurrencyNotIn applies the NotIn predicate on the "balance_currency" field.
+func BalanceCurrencyNotIn(vs ...string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotIn(FieldBalanceCurrency, vs...))
+}
+
+// BalanceCurrencyGT applies the GT predicate on the "balance_currency" field.
+func BalanceCurrencyGT(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGT(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyGTE applies the GTE predicate on the "balance_currency" field.
+func BalanceCurrencyGTE(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGTE(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyLT applies the LT predicate on the "balance_currency" field.
+func BalanceCurrencyLT(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLT(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyLTE applies the LTE predicate on the "balance_currency" field.
+func BalanceCurrencyLTE(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLTE(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyContains applies the Contains predicate on the "balance_currency" field.
+func BalanceCurrencyContains(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldContains(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyHasPrefix applies the HasPrefix predicate on the "balance_currency" field.
+func BalanceCurrencyHasPrefix(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldHasPrefix(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyHasSuffix applies the HasSuffix predicate on the "balance_currency" field.
+func BalanceCurrencyHasSuffix(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldHasSuffix(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyEqualFold applies the EqualFold predicate on the "balance_currency" field.
+func BalanceCurrencyEqualFold(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEqualFold(FieldBalanceCurrency, v))
+}
+
+// BalanceCurrencyContainsFold applies the ContainsFold predicate on the "balance_currency" field.
+func BalanceCurrencyContainsFold(v string) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldContainsFold(FieldBalanceCurrency, v))
+}
+
+// BalanceTimeEQ applies the EQ predicate on the "balance_time" field.
+func BalanceTimeEQ(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldEQ(FieldBalanceTime, v))
+}
+
+// BalanceTimeNEQ applies the NEQ predicate on the "balance_time" field.
+func BalanceTimeNEQ(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNEQ(FieldBalanceTime, v))
+}
+
+// BalanceTimeIn applies the In predicate on the "balance_time" field.
+func BalanceTimeIn(vs ...time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIn(FieldBalanceTime, vs...))
+}
+
+// BalanceTimeNotIn applies the NotIn predicate on the "balance_time" field.
+func BalanceTimeNotIn(vs ...time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotIn(FieldBalanceTime, vs...))
+}
+
+// BalanceTimeGT applies the GT predicate on the "balance_time" field.
+func BalanceTimeGT(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGT(FieldBalanceTime, v))
+}
+
+// BalanceTimeGTE applies the GTE predicate on the "balance_time" field.
+func BalanceTimeGTE(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldGTE(FieldBalanceTime, v))
+}
+
+// BalanceTimeLT applies the LT predicate on the "balance_time" field.
+func BalanceTimeLT(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLT(FieldBalanceTime, v))
+}
+
+// BalanceTimeLTE applies the LTE predicate on the "balance_time" field.
+func BalanceTimeLTE(v time.Time) predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldLTE(FieldBalanceTime, v))
+}
+
+// BalanceTimeIsNil applies the IsNil predicate on the "balance_time" field.
+func BalanceTimeIsNil() predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldIsNull(FieldBalanceTime))
+}
+
+// BalanceTimeNotNil applies the NotNil predicate on the "balance_time" field.
+func BalanceTimeNotNil() predicate.ProcessingModule {
+	return predicate.ProcessingModule(sql.FieldNotNull(FieldBalanceTime))
 }
 
 // And groups predicates with the AND operator between them.

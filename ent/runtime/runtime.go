@@ -11,6 +11,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
+	"certsvc/ent/modulecall"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -226,23 +227,23 @@ func init() {
 	// certificate.OpRefValidator is a validator for the "op_ref" field. It is called by the builders before save.
 	certificate.OpRefValidator = certificateDescOpRef.Validators[0].(func(string) error)
 	// certificateDescCostMinor is the schema descriptor for cost_minor field.
-	certificateDescCostMinor := certificateFields[23].Descriptor()
+	certificateDescCostMinor := certificateFields[24].Descriptor()
 	// certificate.DefaultCostMinor holds the default value on creation for the cost_minor field.
 	certificate.DefaultCostMinor = certificateDescCostMinor.Default.(int64)
 	// certificate.CostMinorValidator is a validator for the "cost_minor" field. It is called by the builders before save.
 	certificate.CostMinorValidator = certificateDescCostMinor.Validators[0].(func(int64) error)
 	// certificateDescCurrency is the schema descriptor for currency field.
-	certificateDescCurrency := certificateFields[24].Descriptor()
+	certificateDescCurrency := certificateFields[25].Descriptor()
 	// certificate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	certificate.CurrencyValidator = certificateDescCurrency.Validators[0].(func(string) error)
 	// certificateDescKeyAlgorithm is the schema descriptor for key_algorithm field.
-	certificateDescKeyAlgorithm := certificateFields[27].Descriptor()
+	certificateDescKeyAlgorithm := certificateFields[28].Descriptor()
 	// certificate.DefaultKeyAlgorithm holds the default value on creation for the key_algorithm field.
 	certificate.DefaultKeyAlgorithm = certificateDescKeyAlgorithm.Default.(string)
 	// certificate.KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
 	certificate.KeyAlgorithmValidator = certificateDescKeyAlgorithm.Validators[0].(func(string) error)
 	// certificateDescSerialNumber is the schema descriptor for serial_number field.
-	certificateDescSerialNumber := certificateFields[32].Descriptor()
+	certificateDescSerialNumber := certificateFields[33].Descriptor()
 	// certificate.DefaultSerialNumber holds the default value on creation for the serial_number field.
 	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
 	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
@@ -339,6 +340,37 @@ func init() {
 	loginkeyDescKeyHash := loginkeyFields[0].Descriptor()
 	// loginkey.KeyHashValidator is a validator for the "key_hash" field. It is called by the builders before save.
 	loginkey.KeyHashValidator = loginkeyDescKeyHash.Validators[0].(func(string) error)
+	modulecallMixin := schema.ModuleCall{}.Mixin()
+	modulecallMixinFields1 := modulecallMixin[1].Fields()
+	_ = modulecallMixinFields1
+	modulecallFields := schema.ModuleCall{}.Fields()
+	_ = modulecallFields
+	// modulecallDescCreateTime is the schema descriptor for create_time field.
+	modulecallDescCreateTime := modulecallMixinFields1[0].Descriptor()
+	// modulecall.DefaultCreateTime holds the default value on creation for the create_time field.
+	modulecall.DefaultCreateTime = modulecallDescCreateTime.Default.(func() time.Time)
+	// modulecallDescMethod is the schema descriptor for method field.
+	modulecallDescMethod := modulecallFields[1].Descriptor()
+	// modulecall.MethodValidator is a validator for the "method" field. It is called by the builders before save.
+	modulecall.MethodValidator = modulecallDescMethod.Validators[0].(func(string) error)
+	// modulecallDescURL is the schema descriptor for url field.
+	modulecallDescURL := modulecallFields[2].Descriptor()
+	// modulecall.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	modulecall.URLValidator = modulecallDescURL.Validators[0].(func(string) error)
+	// modulecallDescStatus is the schema descriptor for status field.
+	modulecallDescStatus := modulecallFields[3].Descriptor()
+	// modulecall.DefaultStatus holds the default value on creation for the status field.
+	modulecall.DefaultStatus = modulecallDescStatus.Default.(int32)
+	// modulecallDescDurationUs is the schema descriptor for duration_us field.
+	modulecallDescDurationUs := modulecallFields[4].Descriptor()
+	// modulecall.DefaultDurationUs holds the default value on creation for the duration_us field.
+	modulecall.DefaultDurationUs = modulecallDescDurationUs.Default.(int64)
+	// modulecallDescError is the schema descriptor for error field.
+	modulecallDescError := modulecallFields[5].Descriptor()
+	// modulecall.DefaultError holds the default value on creation for the error field.
+	modulecall.DefaultError = modulecallDescError.Default.(string)
+	// modulecall.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	modulecall.ErrorValidator = modulecallDescError.Validators[0].(func(string) error)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
@@ -505,6 +537,22 @@ func init() {
 	processingmoduleDescAllPlans := processingmoduleFields[5].Descriptor()
 	// processingmodule.DefaultAllPlans holds the default value on creation for the all_plans field.
 	processingmodule.DefaultAllPlans = processingmoduleDescAllPlans.Default.(bool)
+	// processingmoduleDescDebugLog is the schema descriptor for debug_log field.
+	processingmoduleDescDebugLog := processingmoduleFields[10].Descriptor()
+	// processingmodule.DefaultDebugLog holds the default value on creation for the debug_log field.
+	processingmodule.DefaultDebugLog = processingmoduleDescDebugLog.Default.(bool)
+	// processingmoduleDescMaxConcurrentCalls is the schema descriptor for max_concurrent_calls field.
+	processingmoduleDescMaxConcurrentCalls := processingmoduleFields[11].Descriptor()
+	// processingmodule.DefaultMaxConcurrentCalls holds the default value on creation for the max_concurrent_calls field.
+	processingmodule.DefaultMaxConcurrentCalls = processingmoduleDescMaxConcurrentCalls.Default.(int32)
+	// processingmodule.MaxConcurrentCallsValidator is a validator for the "max_concurrent_calls" field. It is called by the builders before save.
+	processingmodule.MaxConcurrentCallsValidator = processingmoduleDescMaxConcurrentCalls.Validators[0].(func(int32) error)
+	// processingmoduleDescBalanceCurrency is the schema descriptor for balance_currency field.
+	processingmoduleDescBalanceCurrency := processingmoduleFields[13].Descriptor()
+	// processingmodule.DefaultBalanceCurrency holds the default value on creation for the balance_currency field.
+	processingmodule.DefaultBalanceCurrency = processingmoduleDescBalanceCurrency.Default.(string)
+	// processingmodule.BalanceCurrencyValidator is a validator for the "balance_currency" field. It is called by the builders before save.
+	processingmodule.BalanceCurrencyValidator = processingmoduleDescBalanceCurrency.Validators[0].(func(string) error)
 	savedfilterMixin := schema.SavedFilter{}.Mixin()
 	savedfilterMixinFields1 := savedfilterMixin[1].Fields()
 	_ = savedfilterMixinFields1

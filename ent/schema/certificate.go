@@ -64,6 +64,10 @@ func (Certificate) Fields() []ent.Field {
 		// suffix per retry, so a lookup by reference finds this attempt only.
 		field.String("op_ref").Default("").MaxLen(64),
 		field.Time("op_sent_time").Optional().Nillable().SchemaType(datetime),
+		// op_answer_time is when the CA last answered a call about op: set,
+		// the operation is known to the CA and is polled; unset while
+		// op_sent_time is, the outcome of the call is unknown.
+		field.Time("op_answer_time").Optional().Nillable().SchemaType(datetime),
 		field.Int64("cost_minor").Default(0).NonNegative(),
 		field.String("currency").MaxLen(3),
 		field.String("csr_pem").Optional().SchemaType(text),
@@ -187,7 +191,46 @@ func (ProcessingModule) Fields() []ent.Field {
 		// master keyring ("sb1:...").
 		field.String("credentials").Optional().Sensitive().SchemaType(text),
 		field.JSON("credential_keys", []string{}).Optional(),
+		// debug_log records the bodies of calls to the CA (secrets masked)
+		// in module_calls, beside the one line every call gets.
+		field.Bool("debug_log").Default(false),
+		// max_concurrent_calls bounds the calls in flight to the CA, per
+		// process; 0 means the default.
+		field.Int32("max_concurrent_calls").Default(0).NonNegative(),
+		// balance_minor is the money left at the CA as last read, in
+		// balance_currency, at balance_time; unset for CAs without one.
+		field.Int64("balance_minor").Optional().Nillable(),
+		field.String("balance_currency").Default("").MaxLen(3),
+		field.Time("balance_time").Optional().Nillable().SchemaType(datetime),
 	}
+}
+
+// ModuleCall is one call certsvc made to a processing module's CA: the log
+// an admin reads to see what was said, with secrets masked.
+type ModuleCall struct{ ent.Schema }
+
+// Mixin of the ModuleCall.
+func (ModuleCall) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}, CreateTimeMixin{}} }
+
+// Fields of the ModuleCall.
+func (ModuleCall) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("module_id").Immutable(),
+		field.String("method").MaxLen(8).Immutable(),
+		field.String("url").MaxLen(1024).Immutable(),
+		// status is the HTTP status, 0 when no answer came.
+		field.Int32("status").Default(0).Immutable(),
+		field.Int64("duration_us").Default(0).Immutable(),
+		field.String("error").Default("").MaxLen(1024).Immutable(),
+		// request and response are the masked bodies, when debug_log is on.
+		field.String("request").Optional().SchemaType(text).Immutable(),
+		field.String("response").Optional().SchemaType(text).Immutable(),
+	}
+}
+
+// Indexes of the ModuleCall.
+func (ModuleCall) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("module_id", "id"), index.Fields("create_time")}
 }
 
 // SavedFilter is a certificate listing filter a user saved under a name.

@@ -597,7 +597,7 @@ func (s *Service) pay(ctx context.Context, tx *ent.Tx, c *ent.Certificate) (*ent
 	}
 	now := s.clock()
 	return s.apply(ctx, tx, c, step{event: lifecycle.Pay, amount: e.Amount, ledger: &e.ID, runAt: &now},
-		func(u *ent.CertificateUpdateOne) { u.SetOp(opOrder).SetOpRef(fmt.Sprint(c.ID)).ClearOpSentTime() })
+		func(u *ent.CertificateUpdateOne) { beginOp(u, opOrder, fmt.Sprint(c.ID)) })
 }
 
 // PayCertificate implements CertificateService.PayCertificate.

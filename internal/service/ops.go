@@ -31,8 +31,8 @@ func (s *Service) newOpRef(c *ent.Certificate) string {
 func issued(u *ent.CertificateUpdateOne, c *ent.Certificate, leaf *x509.Certificate, chain []*x509.Certificate) {
 	nb, na := leaf.NotBefore.UTC(), leaf.NotAfter.UTC()
 	u.SetCertPem(string(pki.EncodePEMCertificates(leaf))).SetChainPem(string(pki.EncodePEMCertificates(chain...))).
-		SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na).
-		SetOp("").ClearOpSentTime()
+		SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na)
+	endOp(u)
 	if c.IssueTime == nil {
 		u.SetIssueTime(nb)
 	}
@@ -284,7 +284,7 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 		now := s.clock()
 		return s.apply(ctx, tx, c, step{event: lifecycle.Reissue, message: "reissue requested", runAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				u.SetExtraNames(names[1:]).SetValidations(validations).SetOp(opReissue).SetOpRef(s.newOpRef(c)).ClearOpSentTime()
+				beginOp(u, opReissue, s.newOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
 				if r.csr != nil {
 					u.SetNextCsrPem(r.csrPEM).SetKeyAlgorithm(keyAlgorithm(r.csr))
 					if sealed != "" {
@@ -361,8 +361,7 @@ func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, mon
 	return s.apply(ctx, tx, c, step{event: lifecycle.Renew, amount: e.Amount, ledger: &e.ID, runAt: &now,
 		message: fmt.Sprintf("renewed until %s", until.Format(time.DateOnly))},
 		func(u *ent.CertificateUpdateOne) {
-			u.SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost).
-				SetOp(opRenew).SetOpRef(s.newOpRef(c)).ClearOpSentTime()
+			beginOp(u, opRenew, s.newOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
 			if c.PendingSubject != nil {
 				u.SetSubject(*c.PendingSubject).ClearPendingSubject()
 			}
@@ -395,7 +394,7 @@ func (s *Service) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCer
 		now := s.clock()
 		return s.apply(ctx, tx, c, step{event: lifecycle.Retry, message: "retried", runAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				u.SetOp(opOrder).SetOpRef(s.newOpRef(c)).ClearOpSentTime().SetCaOrderID("").ClearRemoteState()
+				beginOp(u, opOrder, s.newOpRef(c)).SetCaOrderID("").ClearRemoteState()
 			})
 	})
 	return &certsvcv1.RetryCertificatesResponse{Results: res}, nil
@@ -503,7 +502,7 @@ func (s *Service) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteC
 			if atCA {
 				u.SetOp(opCancel)
 			} else {
-				u.SetOp("")
+				endOp(u)
 			}
 		})
 		if err != nil {

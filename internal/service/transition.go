@@ -20,6 +20,22 @@ const (
 	opCancel  = "cancel"
 )
 
+// beginOp makes op the operation the worker is to carry out at the CA, under
+// our reference ref; nothing is sent yet.
+func beginOp(u *ent.CertificateUpdateOne, op, ref string) *ent.CertificateUpdateOne {
+	return u.SetOp(op).SetOpRef(ref).ClearOpSentTime().ClearOpAnswerTime()
+}
+
+// endOp records that the operation at the CA is over.
+func endOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+	return u.SetOp("").ClearOpSentTime().ClearOpAnswerTime()
+}
+
+// abandonOp ends the operation and drops the new request it carried.
+func abandonOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+	return endOp(u).ClearNextCsrPem().ClearNextPrivateKey()
+}
+
 // step is one event in a certificate's life with what goes with it.
 type step struct {
 	event   lifecycle.Event

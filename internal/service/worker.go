@@ -259,10 +259,17 @@ func (s *Service) step(ctx context.Context, j claimedJob) error {
 		return s.cancelAtCA(ctx, j, c)
 	case c.Op != "" && c.OpSentTime == nil:
 		return s.send(ctx, j, c, false)
-	case c.Op != "":
+	case c.Op != "" && c.OpAnswerTime == nil:
 		// Sent before, and no answer was stored: the call timed out or the
 		// process died mid-call. Reconcile before anything is sent again.
 		return s.reconcile(ctx, j, c)
+	case c.Op != "":
+		// The CA has the operation: ask how it stands.
+		mod, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+		if err != nil {
+			return err
+		}
+		return s.poll(ctx, j, c, mod, p)
 	case c.State == certificate.StateIssued || c.State == certificate.StateSuspended || c.State == certificate.StateReissuing:
 		return s.maintain(ctx, j, c)
 	default:
@@ -428,7 +435,7 @@ func (s *Service) failOp(ctx context.Context, j claimedJob, c *ent.Certificate, 
 			return struct{}{}, errors.Join(err, errSuperseded)
 		}
 		cur, err = s.apply(ctx, tx, cur, step{event: lifecycle.CAFailed, message: msg}, func(u *ent.CertificateUpdateOne) {
-			u.SetOp("").ClearOpSentTime().ClearNextCsrPem().ClearNextPrivateKey()
+			abandonOp(u)
 		})
 		if err != nil {
 			return struct{}{}, err
@@ -450,9 +457,6 @@ func (s *Service) reconcile(ctx context.Context, j claimedJob, c *ent.Certificat
 	mod, p, err := s.providerFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return err
-	}
-	if c.CaOrderID != "" && c.Op == opOrder {
-		return s.poll(ctx, j, c, mod, p)
 	}
 	if rl, ok := p.(provider.RefLookup); ok {
 		callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
@@ -530,7 +534,11 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 	if msg == "" {
 		msg = r.Message
 	}
+	now := s.clock()
 	mut := func(u *ent.CertificateUpdateOne) {
+		if c.Op != "" {
+			u.SetOpAnswerTime(now)
+		}
 		if r.RemoteID != "" {
 			u.SetCaOrderID(truncate(r.RemoteID, 128))
 		}
@@ -586,7 +594,7 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 			text = strings.TrimSpace("the CA reports: " + r.RawStatus + " " + r.Message)
 			m = func(u *ent.CertificateUpdateOne) {
 				mut(u)
-				u.SetOp("").ClearOpSentTime().ClearNextCsrPem().ClearNextPrivateKey()
+				abandonOp(u)
 			}
 		}
 		var err error
@@ -740,7 +748,7 @@ func (s *Service) maintain(ctx context.Context, j claimedJob, c *ent.Certificate
 			!now.Before(cur.NotAfter.Add(-s.worker.ReissueBefore)):
 			_, err := s.apply(ctx, tx, cur, step{event: lifecycle.Reissue, runAt: &now,
 				message: "subscription reissue: the certificate ends before the paid term"},
-				func(u *ent.CertificateUpdateOne) { u.SetOp(opReissue).SetOpRef(s.newOpRef(cur)).ClearOpSentTime() })
+				func(u *ent.CertificateUpdateOne) { beginOp(u, opReissue, s.newOpRef(cur)) })
 			return struct{}{}, err
 		}
 		next := s.nextMaintenance(cur)
@@ -778,7 +786,7 @@ func (s *Service) cancelAtCA(ctx context.Context, j claimedJob, c *ent.Certifica
 		if err != nil {
 			return struct{}{}, err
 		}
-		if err := tx.Certificate.UpdateOne(cur).SetOp("").ClearOpSentTime().Exec(ctx); err != nil {
+		if err := endOp(tx.Certificate.UpdateOne(cur)).Exec(ctx); err != nil {
 			return struct{}{}, err
 		}
 		return struct{}{}, s.finish(ctx, tx, j, nil, "")

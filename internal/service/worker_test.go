@@ -1203,3 +1203,59 @@ func TestAutoRenew(t *testing.T) {
 		}
 	})
 }
+
+// A reissue the CA has answered, and that waits for validation, is polled:
+// never taken for an interrupted call and sent again.
+func TestPendingReissueIsPolledNotResent(t *testing.T) {
+	r := newRig(t)
+	clk := newClock(t0)
+	ca := newFakeCA()
+	svc := r.service(ca.kinds("w1", plainConn), clk.Now, service.WorkerOptions{ID: "w1"})
+	// A built-in CA whose validations wait for an administrator, ahead of
+	// the bootstrap one.
+	_, err := svc.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
+		Name: "Approved CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA, Enabled: true,
+		Plans: []*certsvcv1.ModulePlan{{PlanId: planDV}}, Settings: map[string]string{"auto_approve": "false"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	acc := r.account(svc, "approver", price12)
+	id := r.order(svc, acc, "www.example.com", 12, false)
+	r.runDue(svc)
+	r.wantState(id, certificate.StateAwaitingValidation)
+	if _, err := svc.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
+		t.Fatal(err)
+	}
+	r.runDue(svc)
+	c1 := r.wantState(id, certificate.StateIssued)
+
+	if _, err := svc.ReissueCertificate(r.ctx, &certsvcv1.ReissueCertificateRequest{Id: id}); err != nil {
+		t.Fatal(err)
+	}
+	r.runDue(svc) // sends the reissue; the CA answers: validation pending
+	for range 5 {
+		clk.Advance(2 * time.Hour) // past any backoff
+		r.runDue(svc)
+	}
+	c := r.wantState(id, certificate.StateReissuing)
+	if c.OpAnswerTime == nil {
+		t.Error("the CA's answer to the reissue is not recorded")
+	}
+	ca.mu.Lock()
+	calls := ca.reissue.calls
+	ca.mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("the reissue was sent %d times, want once", calls)
+	}
+	if evs := r.events(id, "ca_failed"); len(evs) != 0 {
+		t.Fatalf("the pending reissue failed: %q", evs[0].Message)
+	}
+
+	if _, err := svc.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
+		t.Fatal(err)
+	}
+	r.runDue(svc)
+	if c2 := r.wantState(id, certificate.StateIssued); c2.SerialNumber == c1.SerialNumber || c2.Op != "" || c2.OpAnswerTime != nil {
+		t.Fatalf("after validation: serial %s (was %s), op %q, answer %v", c2.SerialNumber, c1.SerialNumber, c2.Op, c2.OpAnswerTime)
+	}
+}
