@@ -32,15 +32,11 @@ func (s *Service) audit(ctx context.Context, tx *ent.Tx, action, target, detail 
 		c = tx.AuditEntry.Create()
 	}
 	p := principalFrom(ctx)
-	login := ""
-	if p != nil {
-		login = p.Login
-	}
 	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
 		c.SetClientAddress(truncate(clientAddr(ci.RequestHeader(), ci.Peer().Addr), 64))
 	}
 	err := c.SetAction(action).SetTarget(target).SetDetail(truncate(detail, 512)).
-		SetNillableActorUserID(p.actorID()).SetActorLogin(login).SetCreateTime(s.clock()).Exec(ctx)
+		SetNillableActorUserID(p.actorID()).SetActorLogin(truncate(p.actorLogin(), 128)).SetCreateTime(s.clock()).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, target, err)
 	}

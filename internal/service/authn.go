@@ -167,17 +167,21 @@ func (s *Service) checkToken(ctx context.Context, token string) (*Principal, err
 	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
 	switch {
 	case strings.HasPrefix(token, sessionPrefix):
-		// One query: the enabled user who has this live session.
+		// The live session of an enabled user, with the user.
 		h := auth.HashToken(token)
-		u, err := s.db.User.Query().Where(user.Disabled(false), user.HasSessionsWith(
-			session.TokenHash(h), session.RevokeTimeIsNil(), session.ExpireTimeGT(now))).Only(ctx)
+		ses, err := s.db.Session.Query().Where(session.TokenHash(h), session.RevokeTimeIsNil(),
+			session.ExpireTimeGT(now), session.HasUserWith(user.Disabled(false))).WithUser().Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, invalid
 		}
 		if err != nil {
 			return nil, fmt.Errorf("load session: %w", err)
 		}
-		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h), nil
+		p := principalOf(ses.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
+		if ses.ImpersonatorUserID != nil {
+			p.ImpersonatorID = *ses.ImpersonatorUserID
+		}
+		return p, nil
 	case strings.HasPrefix(token, apiKeyPrefix):
 		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
 		if ent.IsNotFound(err) {

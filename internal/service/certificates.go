@@ -769,8 +769,11 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 			if err := s.record(ctx, tx, c2, "admin_update", lifecycle.State(c.State), step{message: "admin changed " + detail, runAt: &now}); err != nil {
 				return nil, err
 			}
+			return c2, nil
 		}
-		return c2, nil
+		// A customer's edit is history too, so watchers see it.
+		err = s.record(ctx, tx, c2, "update", lifecycle.State(c.State), step{message: "changed " + strings.Join(paths, ", ")})
+		return c2, err
 	})
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 
 	"certsvc/ent"
 	certsvcv1 "certsvc/gen/certsvc/v1"
@@ -13,6 +14,9 @@ type Principal struct {
 	AccountID int64 // 0 for admins
 	Login     string
 	Admin     bool
+	// ImpersonatorID is the admin acting as this user through a session
+	// Impersonate opened ("drill down"); 0 when the user acts themselves.
+	ImpersonatorID int64
 	// Credential is how the caller proved who they are.
 	Credential certsvcv1.CredentialKind
 	// sessionHash identifies the session the call carries, for Logout.
@@ -38,13 +42,30 @@ func principalFrom(ctx context.Context) *Principal {
 	return p
 }
 
-// actorID is the user to record as the cause of a change; nil for the operator.
+// actorID is the user to record as the cause of a change: the admin behind
+// an impersonated session, else the caller; nil for the operator.
 func (p *Principal) actorID() *int64 {
-	if p == nil || p.UserID == 0 {
+	switch {
+	case p == nil || p.UserID == 0:
 		return nil
+	case p.ImpersonatorID != 0:
+		id := p.ImpersonatorID
+		return &id
 	}
 	id := p.UserID
 	return &id
+}
+
+// actorLogin names the caller for the audit log, with the admin behind an
+// impersonated session.
+func (p *Principal) actorLogin() string {
+	switch {
+	case p == nil:
+		return ""
+	case p.ImpersonatorID != 0:
+		return fmt.Sprintf("%s (impersonated by user %d)", p.Login, p.ImpersonatorID)
+	}
+	return p.Login
 }
 
 // ownsAccount reports whether the caller may see the objects of an account.

@@ -1027,7 +1027,8 @@ func (x *ImpersonateResponse) GetUser() *User {
 type AuditEntry struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Id    int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	// actor_user_id is who acted; 0 for the operator's command line.
+	// actor_user_id is who acted: the admin behind a session Impersonate
+	// opened (actor_login then names both); 0 for the operator's command line.
 	ActorUserId int64  `protobuf:"varint,2,opt,name=actor_user_id,json=actorUserId,proto3" json:"actor_user_id,omitempty"`
 	ActorLogin  string `protobuf:"bytes,3,opt,name=actor_login,json=actorLogin,proto3" json:"actor_login,omitempty"`
 	// action is e.g. "impersonate", "read_private_key".

@@ -3348,7 +3348,8 @@ type CertificateEvent struct {
 	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	CertificateId int64                  `protobuf:"varint,2,opt,name=certificate_id,json=certificateId,proto3" json:"certificate_id,omitempty"`
 	AccountId     int64                  `protobuf:"varint,3,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
-	// event is the lifecycle event ("pay", "ca_issued", "reissue", ...).
+	// event is the lifecycle event ("pay", "ca_issued", "reissue", ...), or
+	// "update" for a customer's edit and "admin_update" for an admin's.
 	Event     string           `protobuf:"bytes,4,opt,name=event,proto3" json:"event,omitempty"`
 	FromState CertificateState `protobuf:"varint,5,opt,name=from_state,json=fromState,proto3,enum=certsvc.v1.CertificateState" json:"from_state,omitempty"`
 	ToState   CertificateState `protobuf:"varint,6,opt,name=to_state,json=toState,proto3,enum=certsvc.v1.CertificateState" json:"to_state,omitempty"`
@@ -3358,7 +3359,8 @@ type CertificateEvent struct {
 	Currency      string `protobuf:"bytes,8,opt,name=currency,proto3" json:"currency,omitempty"`
 	LedgerEntryId int64  `protobuf:"varint,9,opt,name=ledger_entry_id,json=ledgerEntryId,proto3" json:"ledger_entry_id,omitempty"`
 	Message       string `protobuf:"bytes,10,opt,name=message,proto3" json:"message,omitempty"`
-	// actor_user_id is the user who caused it; 0 for the worker or the CA.
+	// actor_user_id is the user who caused it (the admin behind an
+	// impersonated session); 0 for the worker or the CA.
 	ActorUserId   int64                  `protobuf:"varint,11,opt,name=actor_user_id,json=actorUserId,proto3" json:"actor_user_id,omitempty"`
 	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	unknownFields protoimpl.UnknownFields

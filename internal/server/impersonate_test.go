@@ -1,0 +1,86 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/apitest"
+)
+
+// What an admin does in a customer's name, through a session Impersonate
+// opened, is recorded as the admin's: in the certificate's history and in
+// the audit log.
+func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
+	e := newCertEnv(t, apitest.ConnectJSON, "drilled")
+	ctx := context.Background()
+	who, err := e.admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminID := who.GetUser().GetId()
+	imp, err := e.admin.Auth.Impersonate(ctx, &certsvcv1.ImpersonateRequest{UserId: e.cust.User.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := e.env.Clients(apitest.ConnectJSON, apitest.Bearer(imp.GetToken()))
+
+	c := mustCert(t)(as.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+		PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+		Subject: &certsvcv1.Subject{CommonName: "drill.example.com"}, Pay: true,
+	}))
+	if c.GetAccountId() != e.cust.Account.GetId() {
+		t.Fatalf("the order went to account %d, want the customer's %d", c.GetAccountId(), e.cust.Account.GetId())
+	}
+	waitState(t, e.c, c.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED)
+	mustCert(t)(as.Cert.UpdateCertificate(ctx, &certsvcv1.UpdateCertificateRequest{
+		Certificate: &certsvcv1.Certificate{Id: c.GetId(), AutoRenew: true},
+		UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"auto_renew"}},
+	}))
+	if _, err := as.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: c.GetId(), Type: certsvcv1.FileType_FILE_TYPE_KEY}); err != nil {
+		t.Fatal(err)
+	}
+
+	evs, err := e.c.Cert.ListCertificateEvents(ctx, &certsvcv1.ListCertificateEventsRequest{Id: c.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actors := map[string]int64{}
+	for _, ev := range evs.GetEvents() {
+		actors[ev.GetEvent()] = ev.GetActorUserId()
+	}
+	for _, ev := range []string{"pay", "update"} {
+		if got, ok := actors[ev]; !ok || got != adminID {
+			t.Errorf("event %q: actor %d (recorded: %v), want the admin %d", ev, got, ok, adminID)
+		}
+	}
+
+	audit, err := e.admin.Auth.ListAuditEntries(ctx, &certsvcv1.ListAuditEntriesRequest{Action: "read_private_key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(audit.GetEntries()); n != 1 {
+		t.Fatalf("%d key reads audited, want 1", n)
+	}
+	a := audit.GetEntries()[0]
+	if a.GetActorUserId() != adminID || !strings.Contains(a.GetActorLogin(), "drilled") || !strings.Contains(a.GetActorLogin(), "impersonated") {
+		t.Errorf("key read audited as user %d %q, want the admin %d acting as drilled", a.GetActorUserId(), a.GetActorLogin(), adminID)
+	}
+
+	// The customer's own edit is the customer's.
+	mustCert(t)(e.c.Cert.UpdateCertificate(ctx, &certsvcv1.UpdateCertificateRequest{
+		Certificate: &certsvcv1.Certificate{Id: c.GetId()},
+		UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"auto_renew"}},
+	}))
+	evs, err = e.c.Cert.ListCertificateEvents(ctx, &certsvcv1.ListCertificateEventsRequest{Id: c.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := evs.GetEvents()[len(evs.GetEvents())-1]
+	if last.GetEvent() != "update" || last.GetActorUserId() != e.cust.User.GetId() {
+		t.Errorf("last event %q by %d, want update by the customer %d", last.GetEvent(), last.GetActorUserId(), e.cust.User.GetId())
+	}
+}
