@@ -1361,6 +1361,51 @@ func authzCertCases() []authzCase {
 				}
 			},
 		},
+		{
+			procedure: certsvcv1connect.ProcessingModuleServiceListModuleCallsProcedure,
+			want:      authzAdminOnly,
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Module.ListModuleCalls(ctx, &certsvcv1.ListModuleCallsRequest{Id: f.certFixture(t).builtinID})
+					},
+					check: authzCheck(func(t *testing.T, res *certsvcv1.ListModuleCallsResponse) {
+						if n := len(res.GetCalls()); n != 0 {
+							t.Errorf("ListModuleCalls of the built-in CA: got %d calls, want none (it calls out to nothing)", n)
+						}
+					}),
+				}
+			},
+		},
+		// The built-in CA has neither a balance nor a product list: an admin
+		// is let through to that answer, anyone else is refused before it.
+		{
+			procedure: certsvcv1connect.ProcessingModuleServiceRefreshModuleBalanceProcedure,
+			want: authzWant{authzAnon: connect.CodeUnauthenticated, authzUserA: connect.CodePermissionDenied,
+				authzUserB: connect.CodePermissionDenied, authzAdmin: connect.CodeFailedPrecondition},
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Module.RefreshModuleBalance(ctx, &certsvcv1.RefreshModuleBalanceRequest{Id: f.certFixture(t).builtinID})
+					},
+				}
+			},
+		},
+		{
+			procedure: certsvcv1connect.ProcessingModuleServiceListModuleProductsProcedure,
+			want: authzWant{authzAnon: connect.CodeUnauthenticated, authzUserA: connect.CodePermissionDenied,
+				authzUserB: connect.CodePermissionDenied, authzAdmin: connect.CodeFailedPrecondition},
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Module.ListModuleProducts(ctx, &certsvcv1.ListModuleProductsRequest{Id: f.certFixture(t).builtinID})
+					},
+				}
+			},
+		},
 	}
 }
 

@@ -83,4 +83,7 @@ var policy = map[string]access{
 	certsvcv1connect.ProcessingModuleServiceCreateProcessingModuleProcedure: accessAdmin,
 	certsvcv1connect.ProcessingModuleServiceUpdateProcessingModuleProcedure: accessAdmin,
 	certsvcv1connect.ProcessingModuleServiceDeleteProcessingModuleProcedure: accessAdmin,
+	certsvcv1connect.ProcessingModuleServiceRefreshModuleBalanceProcedure:   accessAdmin,
+	certsvcv1connect.ProcessingModuleServiceListModuleProductsProcedure:     accessAdmin,
+	certsvcv1connect.ProcessingModuleServiceListModuleCallsProcedure:        accessAdmin,
 }

@@ -33,8 +33,9 @@ func (s *Service) RecoverOption() connect.HandlerOption {
 }
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	moduleBalance *prometheus.GaugeVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -48,9 +49,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time to handle an RPC, by procedure.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"procedure"}),
+		moduleBalance: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "certsvc_module_balance_minor",
+			Help: "Money left at a processing module's CA as last read, in minor units of its currency.",
+		}, []string{"module", "currency"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.duration)
+		reg.MustRegister(m.requests, m.duration, m.moduleBalance)
 	}
 	return m
 }

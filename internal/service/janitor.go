@@ -13,7 +13,8 @@ import (
 const purgeGrace = 7 * 24 * time.Hour
 
 // PurgeExpired deletes sessions and login keys that expired or were revoked
-// more than a week ago, and returns how many rows went. Safe to run on every
+// more than a week ago, and the CA call log past its retention, and returns
+// how many rows went. Safe to run on every
 // replica at once: the deletes are idempotent.
 func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	cutoff := s.clock().Add(-purgeGrace)
@@ -26,7 +27,8 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	if err != nil {
 		return n, fmt.Errorf("purge login keys: %w", err)
 	}
-	return n + m, nil
+	k, err := s.PurgeModuleCalls(ctx)
+	return n + m + k, err
 }
 
 // RunJanitor purges expired credentials every interval until ctx ends.

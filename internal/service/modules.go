@@ -17,6 +17,7 @@ import (
 	"certsvc/internal/certdata"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
+	"certsvc/internal/provider/calls"
 	"certsvc/internal/store"
 )
 
@@ -91,7 +92,8 @@ func (s *Service) moduleConfig(m *ent.ProcessingModule) (provider.Config, error)
 		return provider.Config{}, err
 	}
 	return provider.Config{ModuleID: m.ID, Name: m.Name, Settings: maps.Clone(m.Settings), Secrets: secrets,
-		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind)}, nil
+		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind),
+		HTTPClient: s.moduleClient(m.ID, s.guards.of(m), m.DebugLog, secrets)}, nil
 }
 
 // provider returns the Provider of a module.
@@ -165,20 +167,32 @@ func (s *Service) pickModule(ctx context.Context, planID, id int64) (*ent.Proces
 	if err != nil {
 		return nil, fmt.Errorf("list modules: %w", err)
 	}
+	sold := false
 	for _, m := range mods {
-		if _, ok := servesPlan(m, planID); ok {
-			if _, known := s.kinds[m.Kind]; known {
-				return m, nil
-			}
+		if s.canTake(m, planID) {
+			return m, nil
 		}
+		_, sells := servesPlan(m, planID)
+		sold = sold || sells
+	}
+	if sold {
+		return nil, errNoModuleNow(planID)
 	}
 	return nil, errkind.Field(errkind.FailedPrecondition, "plan_id", "no enabled processing module sells plan %d", planID)
 }
 
-func moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
+func (s *Service) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
 	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
 		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
-		CredentialKeys: m.CredentialKeys, CreateTime: ts(m.CreateTime), UpdateTime: ts(m.UpdateTime)}
+		CredentialKeys: m.CredentialKeys, CreateTime: ts(m.CreateTime), UpdateTime: ts(m.UpdateTime),
+		DebugLog: m.DebugLog, MaxConcurrentCalls: m.MaxConcurrentCalls}
+	if m.BalanceMinor != nil {
+		out.Balance = &certsvcv1.Money{Currency: m.BalanceCurrency, AmountMinor: *m.BalanceMinor}
+		out.BalanceTime = tsPtr(m.BalanceTime)
+	}
+	if until := s.unavailableUntil(m); !until.IsZero() {
+		out.UnavailableUntil = ts(until)
+	}
 	for _, p := range m.Plans {
 		out.Plans = append(out.Plans, &certsvcv1.ModulePlan{PlanId: p.PlanID, ProductCode: p.ProductCode})
 	}
@@ -221,7 +235,7 @@ func (s *Service) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListPr
 	}
 	res := &certsvcv1.ListProcessingModulesResponse{}
 	for _, m := range mods {
-		res.Modules = append(res.Modules, moduleToProto(m))
+		res.Modules = append(res.Modules, s.moduleToProto(m))
 	}
 	return res, nil
 }
@@ -232,7 +246,7 @@ func (s *Service) GetProcessingModule(ctx context.Context, req *certsvcv1.GetPro
 	if err != nil {
 		return nil, fieldErr("id", store.Translate(err))
 	}
-	return &certsvcv1.GetProcessingModuleResponse{Module: moduleToProto(m)}, nil
+	return &certsvcv1.GetProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
 // CreateProcessingModule implements ProcessingModuleService.CreateProcessingModule.
@@ -241,7 +255,7 @@ func (s *Service) CreateProcessingModule(ctx context.Context, req *certsvcv1.Cre
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.CreateProcessingModuleResponse{Module: moduleToProto(m)}, nil
+	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
 func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
@@ -260,7 +274,8 @@ func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 		return nil, err
 	}
 	cfg := provider.Config{Name: in.GetName(), Settings: maps.Clone(in.GetSettings()), Secrets: maps.Clone(in.GetCredentials()),
-		Now: s.now, Logger: s.log}
+		Now: s.now, Logger: s.log,
+		HTTPClient: s.moduleClient(0, calls.NewGuard(0, 0, 0), false, in.GetCredentials())}
 	if cfg.Settings == nil {
 		cfg.Settings = map[string]string{}
 	}
@@ -281,6 +296,7 @@ func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 		m, err := tx.ProcessingModule.Create().SetName(in.GetName()).SetKind(kindName).SetPriority(in.GetPriority()).
 			SetMinBalance(in.GetMinBalanceMinor()).SetEnabled(in.GetEnabled()).SetAllPlans(in.GetAllPlans()).
 			SetPlans(modulePlans(in.GetPlans())).SetSettings(cfg.Settings).SetCredentialKeys(sortedKeys(cfg.Secrets)).
+			SetDebugLog(in.GetDebugLog()).SetMaxConcurrentCalls(in.GetMaxConcurrentCalls()).
 			SetCreateTime(now).SetUpdateTime(now).Save(ctx)
 		if err != nil {
 			return nil, fieldErr("module.name", store.Translate(err))
@@ -326,7 +342,7 @@ func (s *Service) checkModulePlans(ctx context.Context, plans []*certsvcv1.Modul
 // UpdateProcessingModule implements ProcessingModuleService.UpdateProcessingModule.
 func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.UpdateProcessingModuleRequest) (*certsvcv1.UpdateProcessingModuleResponse, error) {
 	paths, err := maskPaths(req.GetUpdateMask(), "name", "priority", "min_balance_minor", "enabled", "all_plans",
-		"plans", "settings", "credentials")
+		"plans", "settings", "credentials", "debug_log", "max_concurrent_calls")
 	if err != nil {
 		return nil, err
 	}
@@ -357,6 +373,10 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 				u.SetEnabled(in.GetEnabled())
 			case "all_plans":
 				u.SetAllPlans(in.GetAllPlans())
+			case "debug_log":
+				u.SetDebugLog(in.GetDebugLog())
+			case "max_concurrent_calls":
+				u.SetMaxConcurrentCalls(in.GetMaxConcurrentCalls())
 			case "plans":
 				if err := s.checkModulePlans(ctx, in.GetPlans()); err != nil {
 					return nil, err
@@ -402,7 +422,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.UpdateProcessingModuleResponse{Module: moduleToProto(m)}, nil
+	return &certsvcv1.UpdateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
 // DeleteProcessingModule implements ProcessingModuleService.DeleteProcessingModule.

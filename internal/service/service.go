@@ -5,6 +5,7 @@ package service
 
 import (
 	"log/slog"
+	"net/http"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -55,6 +56,9 @@ type Options struct {
 	KeyPool *pki.KeyPool
 	// Worker tunes the background worker; zero values take the defaults.
 	Worker WorkerOptions
+	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
+	// nil. Tests pass one that trusts their test CAs.
+	ModuleTransport http.RoundTripper
 }
 
 // Service is the certsvc API. It is safe for concurrent use.
@@ -75,6 +79,8 @@ type Service struct {
 	worker      WorkerOptions
 	modules     *moduleCache
 	events      *broker
+	transport   http.RoundTripper
+	guards      guards
 }
 
 // New returns a Service over an open, migrated database.
@@ -94,6 +100,7 @@ func New(o Options) *Service {
 		kinds:       o.Kinds,
 		keyPool:     o.KeyPool,
 		worker:      o.Worker.withDefaults(),
+		transport:   o.ModuleTransport,
 	}
 	s.modules = newModuleCache(s)
 	s.events = newBroker(s)

@@ -42,6 +42,8 @@ type WorkerOptions struct {
 	// RenewBefore is how long before the paid term ends auto-renewal
 	// charges; 14 days when 0.
 	RenewBefore time.Duration
+	// BalanceEvery is how often the balances at the CAs are read; 5 minutes when 0.
+	BalanceEvery time.Duration
 }
 
 func (o WorkerOptions) withDefaults() WorkerOptions {
@@ -53,6 +55,9 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	}
 	if o.Batch == 0 {
 		o.Batch = 16
+	}
+	if o.BalanceEvery == 0 {
+		o.BalanceEvery = 5 * time.Minute
 	}
 	if o.Concurrency == 0 {
 		o.Concurrency = 4
@@ -81,6 +86,7 @@ func (s *Service) RunWorker(ctx context.Context) error {
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	wg.Go(func() { s.monitorModules(ctx, o.BalanceEvery) })
 	for {
 		ids, err := s.claim(ctx, o.Batch)
 		if err != nil && ctx.Err() == nil {
@@ -406,6 +412,12 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 
 // callFailed decides what a failed call to the CA means for the order.
 func (s *Service) callFailed(ctx context.Context, j claimedJob, c *ent.Certificate, err error) error {
+	if errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrInsufficientFunds) {
+		// Nothing was placed: another module selling the plan may take it.
+		if moved, ferr := s.failover(ctx, j, c, err); ferr != nil || moved {
+			return ferr
+		}
+	}
 	switch {
 	case errors.Is(err, provider.ErrRejected), errors.Is(err, provider.ErrInsufficientFunds):
 		return s.failOp(ctx, j, c, "the CA refused the request: "+publicReason(err))

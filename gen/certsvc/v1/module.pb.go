@@ -10,6 +10,7 @@ import (
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	durationpb "google.golang.org/protobuf/types/known/durationpb"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
@@ -167,8 +168,21 @@ type ProcessingModule struct {
 	CredentialKeys []string               `protobuf:"bytes,11,rep,name=credential_keys,json=credentialKeys,proto3" json:"credential_keys,omitempty"`
 	CreateTime     *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime     *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// debug_log keeps the bodies of the calls to the CA in the call log;
+	// it takes effect at once.
+	DebugLog bool `protobuf:"varint,14,opt,name=debug_log,json=debugLog,proto3" json:"debug_log,omitempty"`
+	// max_concurrent_calls bounds the calls to the CA in flight per replica;
+	// 0 for the default (8).
+	MaxConcurrentCalls int32 `protobuf:"varint,15,opt,name=max_concurrent_calls,json=maxConcurrentCalls,proto3" json:"max_concurrent_calls,omitempty"`
+	// balance is the money left at the CA as last read at balance_time.
+	// Output only; unset for CAs without a balance.
+	Balance     *Money                 `protobuf:"bytes,16,opt,name=balance,proto3" json:"balance,omitempty"`
+	BalanceTime *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=balance_time,json=balanceTime,proto3" json:"balance_time,omitempty"`
+	// unavailable_until is set while this replica's circuit breaker keeps
+	// calls away from the CA after repeated failures. Output only.
+	UnavailableUntil *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=unavailable_until,json=unavailableUntil,proto3" json:"unavailable_until,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ProcessingModule) Reset() {
@@ -292,6 +306,94 @@ func (x *ProcessingModule) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *ProcessingModule) GetDebugLog() bool {
+	if x != nil {
+		return x.DebugLog
+	}
+	return false
+}
+
+func (x *ProcessingModule) GetMaxConcurrentCalls() int32 {
+	if x != nil {
+		return x.MaxConcurrentCalls
+	}
+	return 0
+}
+
+func (x *ProcessingModule) GetBalance() *Money {
+	if x != nil {
+		return x.Balance
+	}
+	return nil
+}
+
+func (x *ProcessingModule) GetBalanceTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.BalanceTime
+	}
+	return nil
+}
+
+func (x *ProcessingModule) GetUnavailableUntil() *timestamppb.Timestamp {
+	if x != nil {
+		return x.UnavailableUntil
+	}
+	return nil
+}
+
+// Money is an amount in minor units of a currency.
+type Money struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Currency      string                 `protobuf:"bytes,1,opt,name=currency,proto3" json:"currency,omitempty"`
+	AmountMinor   int64                  `protobuf:"varint,2,opt,name=amount_minor,json=amountMinor,proto3" json:"amount_minor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Money) Reset() {
+	*x = Money{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Money) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Money) ProtoMessage() {}
+
+func (x *Money) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Money.ProtoReflect.Descriptor instead.
+func (*Money) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Money) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
+func (x *Money) GetAmountMinor() int64 {
+	if x != nil {
+		return x.AmountMinor
+	}
+	return 0
+}
+
 type ListProcessingModulesRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	unknownFields protoimpl.UnknownFields
@@ -300,7 +402,7 @@ type ListProcessingModulesRequest struct {
 
 func (x *ListProcessingModulesRequest) Reset() {
 	*x = ListProcessingModulesRequest{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[2]
+	mi := &file_certsvc_v1_module_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -312,7 +414,7 @@ func (x *ListProcessingModulesRequest) String() string {
 func (*ListProcessingModulesRequest) ProtoMessage() {}
 
 func (x *ListProcessingModulesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[2]
+	mi := &file_certsvc_v1_module_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -325,7 +427,7 @@ func (x *ListProcessingModulesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProcessingModulesRequest.ProtoReflect.Descriptor instead.
 func (*ListProcessingModulesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{2}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{3}
 }
 
 type ListProcessingModulesResponse struct {
@@ -337,7 +439,7 @@ type ListProcessingModulesResponse struct {
 
 func (x *ListProcessingModulesResponse) Reset() {
 	*x = ListProcessingModulesResponse{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[3]
+	mi := &file_certsvc_v1_module_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -349,7 +451,7 @@ func (x *ListProcessingModulesResponse) String() string {
 func (*ListProcessingModulesResponse) ProtoMessage() {}
 
 func (x *ListProcessingModulesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[3]
+	mi := &file_certsvc_v1_module_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -362,7 +464,7 @@ func (x *ListProcessingModulesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProcessingModulesResponse.ProtoReflect.Descriptor instead.
 func (*ListProcessingModulesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{3}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListProcessingModulesResponse) GetModules() []*ProcessingModule {
@@ -381,7 +483,7 @@ type GetProcessingModuleRequest struct {
 
 func (x *GetProcessingModuleRequest) Reset() {
 	*x = GetProcessingModuleRequest{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[4]
+	mi := &file_certsvc_v1_module_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -393,7 +495,7 @@ func (x *GetProcessingModuleRequest) String() string {
 func (*GetProcessingModuleRequest) ProtoMessage() {}
 
 func (x *GetProcessingModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[4]
+	mi := &file_certsvc_v1_module_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -406,7 +508,7 @@ func (x *GetProcessingModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcessingModuleRequest.ProtoReflect.Descriptor instead.
 func (*GetProcessingModuleRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{4}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GetProcessingModuleRequest) GetId() int64 {
@@ -425,7 +527,7 @@ type GetProcessingModuleResponse struct {
 
 func (x *GetProcessingModuleResponse) Reset() {
 	*x = GetProcessingModuleResponse{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[5]
+	mi := &file_certsvc_v1_module_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -437,7 +539,7 @@ func (x *GetProcessingModuleResponse) String() string {
 func (*GetProcessingModuleResponse) ProtoMessage() {}
 
 func (x *GetProcessingModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[5]
+	mi := &file_certsvc_v1_module_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -450,7 +552,7 @@ func (x *GetProcessingModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcessingModuleResponse.ProtoReflect.Descriptor instead.
 func (*GetProcessingModuleResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{5}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetProcessingModuleResponse) GetModule() *ProcessingModule {
@@ -469,7 +571,7 @@ type CreateProcessingModuleRequest struct {
 
 func (x *CreateProcessingModuleRequest) Reset() {
 	*x = CreateProcessingModuleRequest{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[6]
+	mi := &file_certsvc_v1_module_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -481,7 +583,7 @@ func (x *CreateProcessingModuleRequest) String() string {
 func (*CreateProcessingModuleRequest) ProtoMessage() {}
 
 func (x *CreateProcessingModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[6]
+	mi := &file_certsvc_v1_module_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -494,7 +596,7 @@ func (x *CreateProcessingModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProcessingModuleRequest.ProtoReflect.Descriptor instead.
 func (*CreateProcessingModuleRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{6}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateProcessingModuleRequest) GetModule() *ProcessingModule {
@@ -513,7 +615,7 @@ type CreateProcessingModuleResponse struct {
 
 func (x *CreateProcessingModuleResponse) Reset() {
 	*x = CreateProcessingModuleResponse{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[7]
+	mi := &file_certsvc_v1_module_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -525,7 +627,7 @@ func (x *CreateProcessingModuleResponse) String() string {
 func (*CreateProcessingModuleResponse) ProtoMessage() {}
 
 func (x *CreateProcessingModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[7]
+	mi := &file_certsvc_v1_module_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -538,7 +640,7 @@ func (x *CreateProcessingModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateProcessingModuleResponse.ProtoReflect.Descriptor instead.
 func (*CreateProcessingModuleResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{7}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateProcessingModuleResponse) GetModule() *ProcessingModule {
@@ -553,7 +655,7 @@ type UpdateProcessingModuleRequest struct {
 	Module *ProcessingModule      `protobuf:"bytes,1,opt,name=module,proto3" json:"module,omitempty"`
 	// update_mask names the fields: "name", "priority", "min_balance_minor",
 	// "enabled", "all_plans", "plans", "settings" and "credentials" (each
-	// replaces the whole map).
+	// replaces the whole map), "debug_log", "max_concurrent_calls".
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -561,7 +663,7 @@ type UpdateProcessingModuleRequest struct {
 
 func (x *UpdateProcessingModuleRequest) Reset() {
 	*x = UpdateProcessingModuleRequest{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[8]
+	mi := &file_certsvc_v1_module_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -573,7 +675,7 @@ func (x *UpdateProcessingModuleRequest) String() string {
 func (*UpdateProcessingModuleRequest) ProtoMessage() {}
 
 func (x *UpdateProcessingModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[8]
+	mi := &file_certsvc_v1_module_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -586,7 +688,7 @@ func (x *UpdateProcessingModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProcessingModuleRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProcessingModuleRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{8}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateProcessingModuleRequest) GetModule() *ProcessingModule {
@@ -612,7 +714,7 @@ type UpdateProcessingModuleResponse struct {
 
 func (x *UpdateProcessingModuleResponse) Reset() {
 	*x = UpdateProcessingModuleResponse{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[9]
+	mi := &file_certsvc_v1_module_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -624,7 +726,7 @@ func (x *UpdateProcessingModuleResponse) String() string {
 func (*UpdateProcessingModuleResponse) ProtoMessage() {}
 
 func (x *UpdateProcessingModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[9]
+	mi := &file_certsvc_v1_module_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -637,7 +739,7 @@ func (x *UpdateProcessingModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProcessingModuleResponse.ProtoReflect.Descriptor instead.
 func (*UpdateProcessingModuleResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{9}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateProcessingModuleResponse) GetModule() *ProcessingModule {
@@ -656,7 +758,7 @@ type DeleteProcessingModuleRequest struct {
 
 func (x *DeleteProcessingModuleRequest) Reset() {
 	*x = DeleteProcessingModuleRequest{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[10]
+	mi := &file_certsvc_v1_module_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -668,7 +770,7 @@ func (x *DeleteProcessingModuleRequest) String() string {
 func (*DeleteProcessingModuleRequest) ProtoMessage() {}
 
 func (x *DeleteProcessingModuleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[10]
+	mi := &file_certsvc_v1_module_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -681,7 +783,7 @@ func (x *DeleteProcessingModuleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteProcessingModuleRequest.ProtoReflect.Descriptor instead.
 func (*DeleteProcessingModuleRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{10}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *DeleteProcessingModuleRequest) GetId() int64 {
@@ -699,7 +801,7 @@ type DeleteProcessingModuleResponse struct {
 
 func (x *DeleteProcessingModuleResponse) Reset() {
 	*x = DeleteProcessingModuleResponse{}
-	mi := &file_certsvc_v1_module_proto_msgTypes[11]
+	mi := &file_certsvc_v1_module_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -711,7 +813,7 @@ func (x *DeleteProcessingModuleResponse) String() string {
 func (*DeleteProcessingModuleResponse) ProtoMessage() {}
 
 func (x *DeleteProcessingModuleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_module_proto_msgTypes[11]
+	mi := &file_certsvc_v1_module_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -724,7 +826,516 @@ func (x *DeleteProcessingModuleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteProcessingModuleResponse.ProtoReflect.Descriptor instead.
 func (*DeleteProcessingModuleResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{11}
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{12}
+}
+
+type RefreshModuleBalanceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefreshModuleBalanceRequest) Reset() {
+	*x = RefreshModuleBalanceRequest{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefreshModuleBalanceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefreshModuleBalanceRequest) ProtoMessage() {}
+
+func (x *RefreshModuleBalanceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefreshModuleBalanceRequest.ProtoReflect.Descriptor instead.
+func (*RefreshModuleBalanceRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RefreshModuleBalanceRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+type RefreshModuleBalanceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Module        *ProcessingModule      `protobuf:"bytes,1,opt,name=module,proto3" json:"module,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RefreshModuleBalanceResponse) Reset() {
+	*x = RefreshModuleBalanceResponse{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RefreshModuleBalanceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RefreshModuleBalanceResponse) ProtoMessage() {}
+
+func (x *RefreshModuleBalanceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RefreshModuleBalanceResponse.ProtoReflect.Descriptor instead.
+func (*RefreshModuleBalanceResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *RefreshModuleBalanceResponse) GetModule() *ProcessingModule {
+	if x != nil {
+		return x.Module
+	}
+	return nil
+}
+
+type ListModuleProductsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListModuleProductsRequest) Reset() {
+	*x = ListModuleProductsRequest{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListModuleProductsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListModuleProductsRequest) ProtoMessage() {}
+
+func (x *ListModuleProductsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListModuleProductsRequest.ProtoReflect.Descriptor instead.
+func (*ListModuleProductsRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ListModuleProductsRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+// ModuleProduct is a product the CA sells.
+type ModuleProduct struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Code  string                 `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	Name  string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	Brand string                 `protobuf:"bytes,3,opt,name=brand,proto3" json:"brand,omitempty"`
+	// validation is dv, ov or ev.
+	Validation    string   `protobuf:"bytes,4,opt,name=validation,proto3" json:"validation,omitempty"`
+	Wildcard      bool     `protobuf:"varint,5,opt,name=wildcard,proto3" json:"wildcard,omitempty"`
+	IncludedNames int32    `protobuf:"varint,6,opt,name=included_names,json=includedNames,proto3" json:"included_names,omitempty"`
+	MaxNames      int32    `protobuf:"varint,7,opt,name=max_names,json=maxNames,proto3" json:"max_names,omitempty"`
+	PeriodMonths  []int32  `protobuf:"varint,8,rep,packed,name=period_months,json=periodMonths,proto3" json:"period_months,omitempty"`
+	Prices        []*Money `protobuf:"bytes,9,rep,name=prices,proto3" json:"prices,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModuleProduct) Reset() {
+	*x = ModuleProduct{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleProduct) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleProduct) ProtoMessage() {}
+
+func (x *ModuleProduct) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleProduct.ProtoReflect.Descriptor instead.
+func (*ModuleProduct) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ModuleProduct) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *ModuleProduct) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ModuleProduct) GetBrand() string {
+	if x != nil {
+		return x.Brand
+	}
+	return ""
+}
+
+func (x *ModuleProduct) GetValidation() string {
+	if x != nil {
+		return x.Validation
+	}
+	return ""
+}
+
+func (x *ModuleProduct) GetWildcard() bool {
+	if x != nil {
+		return x.Wildcard
+	}
+	return false
+}
+
+func (x *ModuleProduct) GetIncludedNames() int32 {
+	if x != nil {
+		return x.IncludedNames
+	}
+	return 0
+}
+
+func (x *ModuleProduct) GetMaxNames() int32 {
+	if x != nil {
+		return x.MaxNames
+	}
+	return 0
+}
+
+func (x *ModuleProduct) GetPeriodMonths() []int32 {
+	if x != nil {
+		return x.PeriodMonths
+	}
+	return nil
+}
+
+func (x *ModuleProduct) GetPrices() []*Money {
+	if x != nil {
+		return x.Prices
+	}
+	return nil
+}
+
+type ListModuleProductsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Products      []*ModuleProduct       `protobuf:"bytes,1,rep,name=products,proto3" json:"products,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListModuleProductsResponse) Reset() {
+	*x = ListModuleProductsResponse{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListModuleProductsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListModuleProductsResponse) ProtoMessage() {}
+
+func (x *ListModuleProductsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListModuleProductsResponse.ProtoReflect.Descriptor instead.
+func (*ListModuleProductsResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ListModuleProductsResponse) GetProducts() []*ModuleProduct {
+	if x != nil {
+		return x.Products
+	}
+	return nil
+}
+
+type ListModuleCallsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	PageSize      int32                  `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	PageToken     string                 `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListModuleCallsRequest) Reset() {
+	*x = ListModuleCallsRequest{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListModuleCallsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListModuleCallsRequest) ProtoMessage() {}
+
+func (x *ListModuleCallsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListModuleCallsRequest.ProtoReflect.Descriptor instead.
+func (*ListModuleCallsRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ListModuleCallsRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *ListModuleCallsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListModuleCallsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+// ModuleCall is one call to a CA.
+type ModuleCall struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Id         int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	Method     string                 `protobuf:"bytes,3,opt,name=method,proto3" json:"method,omitempty"`
+	Url        string                 `protobuf:"bytes,4,opt,name=url,proto3" json:"url,omitempty"`
+	// status is the HTTP status; 0 when no answer came.
+	Status   int32                `protobuf:"varint,5,opt,name=status,proto3" json:"status,omitempty"`
+	Duration *durationpb.Duration `protobuf:"bytes,6,opt,name=duration,proto3" json:"duration,omitempty"`
+	Error    string               `protobuf:"bytes,7,opt,name=error,proto3" json:"error,omitempty"`
+	// request and response are the bodies, while debug_log was on.
+	Request       string `protobuf:"bytes,8,opt,name=request,proto3" json:"request,omitempty"`
+	Response      string `protobuf:"bytes,9,opt,name=response,proto3" json:"response,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ModuleCall) Reset() {
+	*x = ModuleCall{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ModuleCall) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ModuleCall) ProtoMessage() {}
+
+func (x *ModuleCall) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ModuleCall.ProtoReflect.Descriptor instead.
+func (*ModuleCall) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ModuleCall) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *ModuleCall) GetCreateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreateTime
+	}
+	return nil
+}
+
+func (x *ModuleCall) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *ModuleCall) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *ModuleCall) GetStatus() int32 {
+	if x != nil {
+		return x.Status
+	}
+	return 0
+}
+
+func (x *ModuleCall) GetDuration() *durationpb.Duration {
+	if x != nil {
+		return x.Duration
+	}
+	return nil
+}
+
+func (x *ModuleCall) GetError() string {
+	if x != nil {
+		return x.Error
+	}
+	return ""
+}
+
+func (x *ModuleCall) GetRequest() string {
+	if x != nil {
+		return x.Request
+	}
+	return ""
+}
+
+func (x *ModuleCall) GetResponse() string {
+	if x != nil {
+		return x.Response
+	}
+	return ""
+}
+
+type ListModuleCallsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Calls         []*ModuleCall          `protobuf:"bytes,1,rep,name=calls,proto3" json:"calls,omitempty"`
+	NextPageToken string                 `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListModuleCallsResponse) Reset() {
+	*x = ListModuleCallsResponse{}
+	mi := &file_certsvc_v1_module_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListModuleCallsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListModuleCallsResponse) ProtoMessage() {}
+
+func (x *ListModuleCallsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_module_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListModuleCallsResponse.ProtoReflect.Descriptor instead.
+func (*ListModuleCallsResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_module_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *ListModuleCallsResponse) GetCalls() []*ModuleCall {
+	if x != nil {
+		return x.Calls
+	}
+	return nil
+}
+
+func (x *ListModuleCallsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
 }
 
 var File_certsvc_v1_module_proto protoreflect.FileDescriptor
@@ -732,11 +1343,11 @@ var File_certsvc_v1_module_proto protoreflect.FileDescriptor
 const file_certsvc_v1_module_proto_rawDesc = "" +
 	"\n" +
 	"\x17certsvc/v1/module.proto\x12\n" +
-	"certsvc.v1\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Z\n" +
+	"certsvc.v1\x1a\x1bbuf/validate/validate.proto\x1a\x1egoogle/protobuf/duration.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"Z\n" +
 	"\n" +
 	"ModulePlan\x12 \n" +
 	"\aplan_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x06planId\x12*\n" +
-	"\fproduct_code\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\vproductCode\"\xb0\x06\n" +
+	"\fproduct_code\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\vproductCode\"\xc0\b\n" +
 	"\x10ProcessingModule\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1b\n" +
 	"\x04name\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x04name\x124\n" +
@@ -753,13 +1364,22 @@ const file_certsvc_v1_module_proto_rawDesc = "" +
 	"\vcreate_time\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\x1a;\n" +
+	"updateTime\x12\x1b\n" +
+	"\tdebug_log\x18\x0e \x01(\bR\bdebugLog\x12<\n" +
+	"\x14max_concurrent_calls\x18\x0f \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\x12maxConcurrentCalls\x12+\n" +
+	"\abalance\x18\x10 \x01(\v2\x11.certsvc.v1.MoneyR\abalance\x12=\n" +
+	"\fbalance_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\vbalanceTime\x12G\n" +
+	"\x11unavailable_until\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\x10unavailableUntil\x1a;\n" +
 	"\rSettingsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\x1a>\n" +
 	"\x10CredentialsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x1e\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"F\n" +
+	"\x05Money\x12\x1a\n" +
+	"\bcurrency\x18\x01 \x01(\tR\bcurrency\x12!\n" +
+	"\famount_minor\x18\x02 \x01(\x03R\vamountMinor\"\x1e\n" +
 	"\x1cListProcessingModulesRequest\"W\n" +
 	"\x1dListProcessingModulesResponse\x126\n" +
 	"\amodules\x18\x01 \x03(\v2\x1c.certsvc.v1.ProcessingModuleR\amodules\"5\n" +
@@ -779,7 +1399,48 @@ const file_certsvc_v1_module_proto_rawDesc = "" +
 	"\x06module\x18\x01 \x01(\v2\x1c.certsvc.v1.ProcessingModuleR\x06module\"8\n" +
 	"\x1dDeleteProcessingModuleRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\" \n" +
-	"\x1eDeleteProcessingModuleResponse*\xab\x01\n" +
+	"\x1eDeleteProcessingModuleResponse\"6\n" +
+	"\x1bRefreshModuleBalanceRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"T\n" +
+	"\x1cRefreshModuleBalanceResponse\x124\n" +
+	"\x06module\x18\x01 \x01(\v2\x1c.certsvc.v1.ProcessingModuleR\x06module\"4\n" +
+	"\x19ListModuleProductsRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"\x9d\x02\n" +
+	"\rModuleProduct\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x12\x14\n" +
+	"\x05brand\x18\x03 \x01(\tR\x05brand\x12\x1e\n" +
+	"\n" +
+	"validation\x18\x04 \x01(\tR\n" +
+	"validation\x12\x1a\n" +
+	"\bwildcard\x18\x05 \x01(\bR\bwildcard\x12%\n" +
+	"\x0eincluded_names\x18\x06 \x01(\x05R\rincludedNames\x12\x1b\n" +
+	"\tmax_names\x18\a \x01(\x05R\bmaxNames\x12#\n" +
+	"\rperiod_months\x18\b \x03(\x05R\fperiodMonths\x12)\n" +
+	"\x06prices\x18\t \x03(\v2\x11.certsvc.v1.MoneyR\x06prices\"S\n" +
+	"\x1aListModuleProductsResponse\x125\n" +
+	"\bproducts\x18\x01 \x03(\v2\x19.certsvc.v1.ModuleProductR\bproducts\"\x83\x01\n" +
+	"\x16ListModuleCallsRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12'\n" +
+	"\tpage_size\x18\x02 \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
+	"\n" +
+	"page_token\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\tpageToken\"\x9e\x02\n" +
+	"\n" +
+	"ModuleCall\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\x03R\x02id\x12;\n" +
+	"\vcreate_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"createTime\x12\x16\n" +
+	"\x06method\x18\x03 \x01(\tR\x06method\x12\x10\n" +
+	"\x03url\x18\x04 \x01(\tR\x03url\x12\x16\n" +
+	"\x06status\x18\x05 \x01(\x05R\x06status\x125\n" +
+	"\bduration\x18\x06 \x01(\v2\x19.google.protobuf.DurationR\bduration\x12\x14\n" +
+	"\x05error\x18\a \x01(\tR\x05error\x12\x18\n" +
+	"\arequest\x18\b \x01(\tR\arequest\x12\x1a\n" +
+	"\bresponse\x18\t \x01(\tR\bresponse\"o\n" +
+	"\x17ListModuleCallsResponse\x12,\n" +
+	"\x05calls\x18\x01 \x03(\v2\x16.certsvc.v1.ModuleCallR\x05calls\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken*\xab\x01\n" +
 	"\n" +
 	"ModuleKind\x12\x1b\n" +
 	"\x17MODULE_KIND_UNSPECIFIED\x10\x00\x12\x16\n" +
@@ -787,13 +1448,16 @@ const file_certsvc_v1_module_proto_rawDesc = "" +
 	"\x14MODULE_KIND_LOCAL_CA\x10\x02\x12\x1b\n" +
 	"\x17MODULE_KIND_BILLMANAGER\x10\x03\x12\x1b\n" +
 	"\x17MODULE_KIND_THESSLSTORE\x10\x04\x12\x14\n" +
-	"\x10MODULE_KIND_ACME\x10\x052\xcc\x04\n" +
+	"\x10MODULE_KIND_ACME\x10\x052\x82\a\n" +
 	"\x17ProcessingModuleService\x12q\n" +
 	"\x15ListProcessingModules\x12(.certsvc.v1.ListProcessingModulesRequest\x1a).certsvc.v1.ListProcessingModulesResponse\"\x03\x90\x02\x01\x12k\n" +
 	"\x13GetProcessingModule\x12&.certsvc.v1.GetProcessingModuleRequest\x1a'.certsvc.v1.GetProcessingModuleResponse\"\x03\x90\x02\x01\x12o\n" +
 	"\x16CreateProcessingModule\x12).certsvc.v1.CreateProcessingModuleRequest\x1a*.certsvc.v1.CreateProcessingModuleResponse\x12o\n" +
 	"\x16UpdateProcessingModule\x12).certsvc.v1.UpdateProcessingModuleRequest\x1a*.certsvc.v1.UpdateProcessingModuleResponse\x12o\n" +
-	"\x16DeleteProcessingModule\x12).certsvc.v1.DeleteProcessingModuleRequest\x1a*.certsvc.v1.DeleteProcessingModuleResponseB\x88\x01\n" +
+	"\x16DeleteProcessingModule\x12).certsvc.v1.DeleteProcessingModuleRequest\x1a*.certsvc.v1.DeleteProcessingModuleResponse\x12i\n" +
+	"\x14RefreshModuleBalance\x12'.certsvc.v1.RefreshModuleBalanceRequest\x1a(.certsvc.v1.RefreshModuleBalanceResponse\x12h\n" +
+	"\x12ListModuleProducts\x12%.certsvc.v1.ListModuleProductsRequest\x1a&.certsvc.v1.ListModuleProductsResponse\"\x03\x90\x02\x01\x12_\n" +
+	"\x0fListModuleCalls\x12\".certsvc.v1.ListModuleCallsRequest\x1a#.certsvc.v1.ListModuleCallsResponse\"\x03\x90\x02\x01B\x88\x01\n" +
 	"\x0ecom.certsvc.v1B\vModuleProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
@@ -811,55 +1475,80 @@ func file_certsvc_v1_module_proto_rawDescGZIP() []byte {
 }
 
 var file_certsvc_v1_module_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_certsvc_v1_module_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
+var file_certsvc_v1_module_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_certsvc_v1_module_proto_goTypes = []any{
 	(ModuleKind)(0),                        // 0: certsvc.v1.ModuleKind
 	(*ModulePlan)(nil),                     // 1: certsvc.v1.ModulePlan
 	(*ProcessingModule)(nil),               // 2: certsvc.v1.ProcessingModule
-	(*ListProcessingModulesRequest)(nil),   // 3: certsvc.v1.ListProcessingModulesRequest
-	(*ListProcessingModulesResponse)(nil),  // 4: certsvc.v1.ListProcessingModulesResponse
-	(*GetProcessingModuleRequest)(nil),     // 5: certsvc.v1.GetProcessingModuleRequest
-	(*GetProcessingModuleResponse)(nil),    // 6: certsvc.v1.GetProcessingModuleResponse
-	(*CreateProcessingModuleRequest)(nil),  // 7: certsvc.v1.CreateProcessingModuleRequest
-	(*CreateProcessingModuleResponse)(nil), // 8: certsvc.v1.CreateProcessingModuleResponse
-	(*UpdateProcessingModuleRequest)(nil),  // 9: certsvc.v1.UpdateProcessingModuleRequest
-	(*UpdateProcessingModuleResponse)(nil), // 10: certsvc.v1.UpdateProcessingModuleResponse
-	(*DeleteProcessingModuleRequest)(nil),  // 11: certsvc.v1.DeleteProcessingModuleRequest
-	(*DeleteProcessingModuleResponse)(nil), // 12: certsvc.v1.DeleteProcessingModuleResponse
-	nil,                                    // 13: certsvc.v1.ProcessingModule.SettingsEntry
-	nil,                                    // 14: certsvc.v1.ProcessingModule.CredentialsEntry
-	(*timestamppb.Timestamp)(nil),          // 15: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),          // 16: google.protobuf.FieldMask
+	(*Money)(nil),                          // 3: certsvc.v1.Money
+	(*ListProcessingModulesRequest)(nil),   // 4: certsvc.v1.ListProcessingModulesRequest
+	(*ListProcessingModulesResponse)(nil),  // 5: certsvc.v1.ListProcessingModulesResponse
+	(*GetProcessingModuleRequest)(nil),     // 6: certsvc.v1.GetProcessingModuleRequest
+	(*GetProcessingModuleResponse)(nil),    // 7: certsvc.v1.GetProcessingModuleResponse
+	(*CreateProcessingModuleRequest)(nil),  // 8: certsvc.v1.CreateProcessingModuleRequest
+	(*CreateProcessingModuleResponse)(nil), // 9: certsvc.v1.CreateProcessingModuleResponse
+	(*UpdateProcessingModuleRequest)(nil),  // 10: certsvc.v1.UpdateProcessingModuleRequest
+	(*UpdateProcessingModuleResponse)(nil), // 11: certsvc.v1.UpdateProcessingModuleResponse
+	(*DeleteProcessingModuleRequest)(nil),  // 12: certsvc.v1.DeleteProcessingModuleRequest
+	(*DeleteProcessingModuleResponse)(nil), // 13: certsvc.v1.DeleteProcessingModuleResponse
+	(*RefreshModuleBalanceRequest)(nil),    // 14: certsvc.v1.RefreshModuleBalanceRequest
+	(*RefreshModuleBalanceResponse)(nil),   // 15: certsvc.v1.RefreshModuleBalanceResponse
+	(*ListModuleProductsRequest)(nil),      // 16: certsvc.v1.ListModuleProductsRequest
+	(*ModuleProduct)(nil),                  // 17: certsvc.v1.ModuleProduct
+	(*ListModuleProductsResponse)(nil),     // 18: certsvc.v1.ListModuleProductsResponse
+	(*ListModuleCallsRequest)(nil),         // 19: certsvc.v1.ListModuleCallsRequest
+	(*ModuleCall)(nil),                     // 20: certsvc.v1.ModuleCall
+	(*ListModuleCallsResponse)(nil),        // 21: certsvc.v1.ListModuleCallsResponse
+	nil,                                    // 22: certsvc.v1.ProcessingModule.SettingsEntry
+	nil,                                    // 23: certsvc.v1.ProcessingModule.CredentialsEntry
+	(*timestamppb.Timestamp)(nil),          // 24: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),          // 25: google.protobuf.FieldMask
+	(*durationpb.Duration)(nil),            // 26: google.protobuf.Duration
 }
 var file_certsvc_v1_module_proto_depIdxs = []int32{
 	0,  // 0: certsvc.v1.ProcessingModule.kind:type_name -> certsvc.v1.ModuleKind
 	1,  // 1: certsvc.v1.ProcessingModule.plans:type_name -> certsvc.v1.ModulePlan
-	13, // 2: certsvc.v1.ProcessingModule.settings:type_name -> certsvc.v1.ProcessingModule.SettingsEntry
-	14, // 3: certsvc.v1.ProcessingModule.credentials:type_name -> certsvc.v1.ProcessingModule.CredentialsEntry
-	15, // 4: certsvc.v1.ProcessingModule.create_time:type_name -> google.protobuf.Timestamp
-	15, // 5: certsvc.v1.ProcessingModule.update_time:type_name -> google.protobuf.Timestamp
-	2,  // 6: certsvc.v1.ListProcessingModulesResponse.modules:type_name -> certsvc.v1.ProcessingModule
-	2,  // 7: certsvc.v1.GetProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
-	2,  // 8: certsvc.v1.CreateProcessingModuleRequest.module:type_name -> certsvc.v1.ProcessingModule
-	2,  // 9: certsvc.v1.CreateProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
-	2,  // 10: certsvc.v1.UpdateProcessingModuleRequest.module:type_name -> certsvc.v1.ProcessingModule
-	16, // 11: certsvc.v1.UpdateProcessingModuleRequest.update_mask:type_name -> google.protobuf.FieldMask
-	2,  // 12: certsvc.v1.UpdateProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
-	3,  // 13: certsvc.v1.ProcessingModuleService.ListProcessingModules:input_type -> certsvc.v1.ListProcessingModulesRequest
-	5,  // 14: certsvc.v1.ProcessingModuleService.GetProcessingModule:input_type -> certsvc.v1.GetProcessingModuleRequest
-	7,  // 15: certsvc.v1.ProcessingModuleService.CreateProcessingModule:input_type -> certsvc.v1.CreateProcessingModuleRequest
-	9,  // 16: certsvc.v1.ProcessingModuleService.UpdateProcessingModule:input_type -> certsvc.v1.UpdateProcessingModuleRequest
-	11, // 17: certsvc.v1.ProcessingModuleService.DeleteProcessingModule:input_type -> certsvc.v1.DeleteProcessingModuleRequest
-	4,  // 18: certsvc.v1.ProcessingModuleService.ListProcessingModules:output_type -> certsvc.v1.ListProcessingModulesResponse
-	6,  // 19: certsvc.v1.ProcessingModuleService.GetProcessingModule:output_type -> certsvc.v1.GetProcessingModuleResponse
-	8,  // 20: certsvc.v1.ProcessingModuleService.CreateProcessingModule:output_type -> certsvc.v1.CreateProcessingModuleResponse
-	10, // 21: certsvc.v1.ProcessingModuleService.UpdateProcessingModule:output_type -> certsvc.v1.UpdateProcessingModuleResponse
-	12, // 22: certsvc.v1.ProcessingModuleService.DeleteProcessingModule:output_type -> certsvc.v1.DeleteProcessingModuleResponse
-	18, // [18:23] is the sub-list for method output_type
-	13, // [13:18] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	22, // 2: certsvc.v1.ProcessingModule.settings:type_name -> certsvc.v1.ProcessingModule.SettingsEntry
+	23, // 3: certsvc.v1.ProcessingModule.credentials:type_name -> certsvc.v1.ProcessingModule.CredentialsEntry
+	24, // 4: certsvc.v1.ProcessingModule.create_time:type_name -> google.protobuf.Timestamp
+	24, // 5: certsvc.v1.ProcessingModule.update_time:type_name -> google.protobuf.Timestamp
+	3,  // 6: certsvc.v1.ProcessingModule.balance:type_name -> certsvc.v1.Money
+	24, // 7: certsvc.v1.ProcessingModule.balance_time:type_name -> google.protobuf.Timestamp
+	24, // 8: certsvc.v1.ProcessingModule.unavailable_until:type_name -> google.protobuf.Timestamp
+	2,  // 9: certsvc.v1.ListProcessingModulesResponse.modules:type_name -> certsvc.v1.ProcessingModule
+	2,  // 10: certsvc.v1.GetProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
+	2,  // 11: certsvc.v1.CreateProcessingModuleRequest.module:type_name -> certsvc.v1.ProcessingModule
+	2,  // 12: certsvc.v1.CreateProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
+	2,  // 13: certsvc.v1.UpdateProcessingModuleRequest.module:type_name -> certsvc.v1.ProcessingModule
+	25, // 14: certsvc.v1.UpdateProcessingModuleRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 15: certsvc.v1.UpdateProcessingModuleResponse.module:type_name -> certsvc.v1.ProcessingModule
+	2,  // 16: certsvc.v1.RefreshModuleBalanceResponse.module:type_name -> certsvc.v1.ProcessingModule
+	3,  // 17: certsvc.v1.ModuleProduct.prices:type_name -> certsvc.v1.Money
+	17, // 18: certsvc.v1.ListModuleProductsResponse.products:type_name -> certsvc.v1.ModuleProduct
+	24, // 19: certsvc.v1.ModuleCall.create_time:type_name -> google.protobuf.Timestamp
+	26, // 20: certsvc.v1.ModuleCall.duration:type_name -> google.protobuf.Duration
+	20, // 21: certsvc.v1.ListModuleCallsResponse.calls:type_name -> certsvc.v1.ModuleCall
+	4,  // 22: certsvc.v1.ProcessingModuleService.ListProcessingModules:input_type -> certsvc.v1.ListProcessingModulesRequest
+	6,  // 23: certsvc.v1.ProcessingModuleService.GetProcessingModule:input_type -> certsvc.v1.GetProcessingModuleRequest
+	8,  // 24: certsvc.v1.ProcessingModuleService.CreateProcessingModule:input_type -> certsvc.v1.CreateProcessingModuleRequest
+	10, // 25: certsvc.v1.ProcessingModuleService.UpdateProcessingModule:input_type -> certsvc.v1.UpdateProcessingModuleRequest
+	12, // 26: certsvc.v1.ProcessingModuleService.DeleteProcessingModule:input_type -> certsvc.v1.DeleteProcessingModuleRequest
+	14, // 27: certsvc.v1.ProcessingModuleService.RefreshModuleBalance:input_type -> certsvc.v1.RefreshModuleBalanceRequest
+	16, // 28: certsvc.v1.ProcessingModuleService.ListModuleProducts:input_type -> certsvc.v1.ListModuleProductsRequest
+	19, // 29: certsvc.v1.ProcessingModuleService.ListModuleCalls:input_type -> certsvc.v1.ListModuleCallsRequest
+	5,  // 30: certsvc.v1.ProcessingModuleService.ListProcessingModules:output_type -> certsvc.v1.ListProcessingModulesResponse
+	7,  // 31: certsvc.v1.ProcessingModuleService.GetProcessingModule:output_type -> certsvc.v1.GetProcessingModuleResponse
+	9,  // 32: certsvc.v1.ProcessingModuleService.CreateProcessingModule:output_type -> certsvc.v1.CreateProcessingModuleResponse
+	11, // 33: certsvc.v1.ProcessingModuleService.UpdateProcessingModule:output_type -> certsvc.v1.UpdateProcessingModuleResponse
+	13, // 34: certsvc.v1.ProcessingModuleService.DeleteProcessingModule:output_type -> certsvc.v1.DeleteProcessingModuleResponse
+	15, // 35: certsvc.v1.ProcessingModuleService.RefreshModuleBalance:output_type -> certsvc.v1.RefreshModuleBalanceResponse
+	18, // 36: certsvc.v1.ProcessingModuleService.ListModuleProducts:output_type -> certsvc.v1.ListModuleProductsResponse
+	21, // 37: certsvc.v1.ProcessingModuleService.ListModuleCalls:output_type -> certsvc.v1.ListModuleCallsResponse
+	30, // [30:38] is the sub-list for method output_type
+	22, // [22:30] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_module_proto_init() }
@@ -873,7 +1562,7 @@ func file_certsvc_v1_module_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_certsvc_v1_module_proto_rawDesc), len(file_certsvc_v1_module_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   14,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

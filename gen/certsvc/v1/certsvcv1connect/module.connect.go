@@ -48,6 +48,15 @@ const (
 	// ProcessingModuleServiceDeleteProcessingModuleProcedure is the fully-qualified name of the
 	// ProcessingModuleService's DeleteProcessingModule RPC.
 	ProcessingModuleServiceDeleteProcessingModuleProcedure = "/certsvc.v1.ProcessingModuleService/DeleteProcessingModule"
+	// ProcessingModuleServiceRefreshModuleBalanceProcedure is the fully-qualified name of the
+	// ProcessingModuleService's RefreshModuleBalance RPC.
+	ProcessingModuleServiceRefreshModuleBalanceProcedure = "/certsvc.v1.ProcessingModuleService/RefreshModuleBalance"
+	// ProcessingModuleServiceListModuleProductsProcedure is the fully-qualified name of the
+	// ProcessingModuleService's ListModuleProducts RPC.
+	ProcessingModuleServiceListModuleProductsProcedure = "/certsvc.v1.ProcessingModuleService/ListModuleProducts"
+	// ProcessingModuleServiceListModuleCallsProcedure is the fully-qualified name of the
+	// ProcessingModuleService's ListModuleCalls RPC.
+	ProcessingModuleServiceListModuleCallsProcedure = "/certsvc.v1.ProcessingModuleService/ListModuleCalls"
 )
 
 // ProcessingModuleServiceClient is a client for the certsvc.v1.ProcessingModuleService service.
@@ -63,6 +72,15 @@ type ProcessingModuleServiceClient interface {
 	// DeleteProcessingModule removes a module no certificate uses any more;
 	// disable it instead to stop new orders.
 	DeleteProcessingModule(context.Context, *v1.DeleteProcessingModuleRequest) (*v1.DeleteProcessingModuleResponse, error)
+	// RefreshModuleBalance reads the balance at the CA now and stores it; the
+	// worker also refreshes it every few minutes. A CA without a balance
+	// answers failed_precondition.
+	RefreshModuleBalance(context.Context, *v1.RefreshModuleBalanceRequest) (*v1.RefreshModuleBalanceResponse, error)
+	// ListModuleProducts lists the CA's products, to link them to plans.
+	ListModuleProducts(context.Context, *v1.ListModuleProductsRequest) (*v1.ListModuleProductsResponse, error)
+	// ListModuleCalls is the module's log of calls to its CA, newest first,
+	// with secrets masked; bodies are kept while debug_log is on.
+	ListModuleCalls(context.Context, *v1.ListModuleCallsRequest) (*v1.ListModuleCallsResponse, error)
 }
 
 // NewProcessingModuleServiceClient constructs a client for the certsvc.v1.ProcessingModuleService
@@ -108,6 +126,26 @@ func NewProcessingModuleServiceClient(httpClient connect.HTTPClient, baseURL str
 			connect.WithSchema(processingModuleServiceMethods.ByName("DeleteProcessingModule")),
 			connect.WithClientOptions(opts...),
 		),
+		refreshModuleBalance: connect.NewClient[v1.RefreshModuleBalanceRequest, v1.RefreshModuleBalanceResponse](
+			httpClient,
+			baseURL+ProcessingModuleServiceRefreshModuleBalanceProcedure,
+			connect.WithSchema(processingModuleServiceMethods.ByName("RefreshModuleBalance")),
+			connect.WithClientOptions(opts...),
+		),
+		listModuleProducts: connect.NewClient[v1.ListModuleProductsRequest, v1.ListModuleProductsResponse](
+			httpClient,
+			baseURL+ProcessingModuleServiceListModuleProductsProcedure,
+			connect.WithSchema(processingModuleServiceMethods.ByName("ListModuleProducts")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
+		listModuleCalls: connect.NewClient[v1.ListModuleCallsRequest, v1.ListModuleCallsResponse](
+			httpClient,
+			baseURL+ProcessingModuleServiceListModuleCallsProcedure,
+			connect.WithSchema(processingModuleServiceMethods.ByName("ListModuleCalls")),
+			connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+			connect.WithClientOptions(opts...),
+		),
 	}
 }
 
@@ -118,6 +156,9 @@ type processingModuleServiceClient struct {
 	createProcessingModule *connect.Client[v1.CreateProcessingModuleRequest, v1.CreateProcessingModuleResponse]
 	updateProcessingModule *connect.Client[v1.UpdateProcessingModuleRequest, v1.UpdateProcessingModuleResponse]
 	deleteProcessingModule *connect.Client[v1.DeleteProcessingModuleRequest, v1.DeleteProcessingModuleResponse]
+	refreshModuleBalance   *connect.Client[v1.RefreshModuleBalanceRequest, v1.RefreshModuleBalanceResponse]
+	listModuleProducts     *connect.Client[v1.ListModuleProductsRequest, v1.ListModuleProductsResponse]
+	listModuleCalls        *connect.Client[v1.ListModuleCallsRequest, v1.ListModuleCallsResponse]
 }
 
 // ListProcessingModules calls certsvc.v1.ProcessingModuleService.ListProcessingModules.
@@ -165,6 +206,33 @@ func (c *processingModuleServiceClient) DeleteProcessingModule(ctx context.Conte
 	return nil, err
 }
 
+// RefreshModuleBalance calls certsvc.v1.ProcessingModuleService.RefreshModuleBalance.
+func (c *processingModuleServiceClient) RefreshModuleBalance(ctx context.Context, req *v1.RefreshModuleBalanceRequest) (*v1.RefreshModuleBalanceResponse, error) {
+	response, err := c.refreshModuleBalance.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListModuleProducts calls certsvc.v1.ProcessingModuleService.ListModuleProducts.
+func (c *processingModuleServiceClient) ListModuleProducts(ctx context.Context, req *v1.ListModuleProductsRequest) (*v1.ListModuleProductsResponse, error) {
+	response, err := c.listModuleProducts.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// ListModuleCalls calls certsvc.v1.ProcessingModuleService.ListModuleCalls.
+func (c *processingModuleServiceClient) ListModuleCalls(ctx context.Context, req *v1.ListModuleCallsRequest) (*v1.ListModuleCallsResponse, error) {
+	response, err := c.listModuleCalls.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
 // ProcessingModuleServiceHandler is an implementation of the certsvc.v1.ProcessingModuleService
 // service.
 type ProcessingModuleServiceHandler interface {
@@ -179,6 +247,15 @@ type ProcessingModuleServiceHandler interface {
 	// DeleteProcessingModule removes a module no certificate uses any more;
 	// disable it instead to stop new orders.
 	DeleteProcessingModule(context.Context, *v1.DeleteProcessingModuleRequest) (*v1.DeleteProcessingModuleResponse, error)
+	// RefreshModuleBalance reads the balance at the CA now and stores it; the
+	// worker also refreshes it every few minutes. A CA without a balance
+	// answers failed_precondition.
+	RefreshModuleBalance(context.Context, *v1.RefreshModuleBalanceRequest) (*v1.RefreshModuleBalanceResponse, error)
+	// ListModuleProducts lists the CA's products, to link them to plans.
+	ListModuleProducts(context.Context, *v1.ListModuleProductsRequest) (*v1.ListModuleProductsResponse, error)
+	// ListModuleCalls is the module's log of calls to its CA, newest first,
+	// with secrets masked; bodies are kept while debug_log is on.
+	ListModuleCalls(context.Context, *v1.ListModuleCallsRequest) (*v1.ListModuleCallsResponse, error)
 }
 
 // NewProcessingModuleServiceHandler builds an HTTP handler from the service implementation. It
@@ -220,6 +297,26 @@ func NewProcessingModuleServiceHandler(svc ProcessingModuleServiceHandler, opts 
 		connect.WithSchema(processingModuleServiceMethods.ByName("DeleteProcessingModule")),
 		connect.WithHandlerOptions(opts...),
 	)
+	processingModuleServiceRefreshModuleBalanceHandler := connect.NewUnaryHandlerSimple(
+		ProcessingModuleServiceRefreshModuleBalanceProcedure,
+		svc.RefreshModuleBalance,
+		connect.WithSchema(processingModuleServiceMethods.ByName("RefreshModuleBalance")),
+		connect.WithHandlerOptions(opts...),
+	)
+	processingModuleServiceListModuleProductsHandler := connect.NewUnaryHandlerSimple(
+		ProcessingModuleServiceListModuleProductsProcedure,
+		svc.ListModuleProducts,
+		connect.WithSchema(processingModuleServiceMethods.ByName("ListModuleProducts")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
+	processingModuleServiceListModuleCallsHandler := connect.NewUnaryHandlerSimple(
+		ProcessingModuleServiceListModuleCallsProcedure,
+		svc.ListModuleCalls,
+		connect.WithSchema(processingModuleServiceMethods.ByName("ListModuleCalls")),
+		connect.WithIdempotency(connect.IdempotencyNoSideEffects),
+		connect.WithHandlerOptions(opts...),
+	)
 	return "/certsvc.v1.ProcessingModuleService/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case ProcessingModuleServiceListProcessingModulesProcedure:
@@ -232,6 +329,12 @@ func NewProcessingModuleServiceHandler(svc ProcessingModuleServiceHandler, opts 
 			processingModuleServiceUpdateProcessingModuleHandler.ServeHTTP(w, r)
 		case ProcessingModuleServiceDeleteProcessingModuleProcedure:
 			processingModuleServiceDeleteProcessingModuleHandler.ServeHTTP(w, r)
+		case ProcessingModuleServiceRefreshModuleBalanceProcedure:
+			processingModuleServiceRefreshModuleBalanceHandler.ServeHTTP(w, r)
+		case ProcessingModuleServiceListModuleProductsProcedure:
+			processingModuleServiceListModuleProductsHandler.ServeHTTP(w, r)
+		case ProcessingModuleServiceListModuleCallsProcedure:
+			processingModuleServiceListModuleCallsHandler.ServeHTTP(w, r)
 		default:
 			http.NotFound(w, r)
 		}
@@ -259,4 +362,16 @@ func (UnimplementedProcessingModuleServiceHandler) UpdateProcessingModule(contex
 
 func (UnimplementedProcessingModuleServiceHandler) DeleteProcessingModule(context.Context, *v1.DeleteProcessingModuleRequest) (*v1.DeleteProcessingModuleResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.ProcessingModuleService.DeleteProcessingModule is not implemented"))
+}
+
+func (UnimplementedProcessingModuleServiceHandler) RefreshModuleBalance(context.Context, *v1.RefreshModuleBalanceRequest) (*v1.RefreshModuleBalanceResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.ProcessingModuleService.RefreshModuleBalance is not implemented"))
+}
+
+func (UnimplementedProcessingModuleServiceHandler) ListModuleProducts(context.Context, *v1.ListModuleProductsRequest) (*v1.ListModuleProductsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.ProcessingModuleService.ListModuleProducts is not implemented"))
+}
+
+func (UnimplementedProcessingModuleServiceHandler) ListModuleCalls(context.Context, *v1.ListModuleCallsRequest) (*v1.ListModuleCallsResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.ProcessingModuleService.ListModuleCalls is not implemented"))
 }
