@@ -19,6 +19,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/provider"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
@@ -37,9 +38,27 @@ type Env struct {
 	Reg  *prometheus.Registry
 }
 
+// Options tune the server of NewWith.
+type Options struct {
+	// Kinds are the processing-module kinds; service.DefaultKinds() when nil.
+	Kinds map[string]provider.Kind
+	// ModuleTransport sends the modules' calls to their CAs (one that
+	// trusts a test CA's certificate); http.DefaultTransport when nil.
+	ModuleTransport http.RoundTripper
+}
+
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
 func New(t testing.TB, db *store.DB) *Env {
 	t.Helper()
+	return NewWith(t, db, Options{})
+}
+
+// NewWith is New with options.
+func NewWith(t testing.TB, db *store.DB, o Options) *Env {
+	t.Helper()
+	if o.Kinds == nil {
+		o.Kinds = service.DefaultKinds()
+	}
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	key, _, err := secretbox.GenerateMasterKey("test")
@@ -51,13 +70,14 @@ func New(t testing.TB, db *store.DB) *Env {
 		t.Fatal(err)
 	}
 	svc := service.New(service.Options{
-		DB:             db,
-		Logger:         log,
-		PasswordParams: auth.TestParams,
-		Registerer:     reg,
-		Keyring:        keyring,
-		Kinds:          service.DefaultKinds(),
-		Worker:         service.WorkerOptions{Poll: 20 * time.Millisecond},
+		DB:              db,
+		Logger:          log,
+		PasswordParams:  auth.TestParams,
+		Registerer:      reg,
+		Keyring:         keyring,
+		Kinds:           o.Kinds,
+		ModuleTransport: o.ModuleTransport,
+		Worker:          service.WorkerOptions{Poll: 20 * time.Millisecond},
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
