@@ -147,6 +147,13 @@ type movement struct {
 	actor       *int64
 	// allowNegative lets the balance go below zero; never for customers' money.
 	allowNegative bool
+	// locked is the account, when the caller locked its row in this
+	// transaction already.
+	locked *ent.Account
+	// newKey says idemKey cannot have been used (it names an object made in
+	// this transaction): the look-up is skipped, and the unique index still
+	// refuses a second use.
+	newKey bool
 }
 
 // moveMoney changes a balance and appends the ledger entry, in one
@@ -167,14 +174,17 @@ func (s *Service) moveMoney(ctx context.Context, m movement) (*ent.LedgerEntry, 
 // moveMoneyTx is moveMoney inside the caller's transaction, for changes that
 // move money together with something else (an order and its charge).
 func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent.LedgerEntry, *ent.Account, error) {
-	a, err := s.lockAccount(ctx, tx, m.accountID)
-	if err != nil {
-		return nil, nil, fieldErr("account_id", err)
+	a := m.locked
+	if a == nil {
+		var err error
+		if a, err = s.lockAccount(ctx, tx, m.accountID); err != nil {
+			return nil, nil, fieldErr("account_id", err)
+		}
 	}
 	if m.currency != "" && m.currency != a.Currency {
 		return nil, nil, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
 	}
-	if m.idemKey != "" {
+	if m.idemKey != "" && !m.newKey {
 		prev, err := tx.LedgerEntry.Query().
 			Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.idemKey)).Only(ctx)
 		switch {
@@ -198,10 +208,10 @@ func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent
 			Msg:    fmt.Sprintf("the balance would go below zero: it is %d, the change is %d", a.Balance, m.amount)}
 	}
 	now := s.clock()
-	a, err = tx.Account.UpdateOne(a).SetBalance(balance).SetUpdateTime(now).Save(ctx)
-	if err != nil {
+	if err := tx.Account.UpdateOneID(a.ID).SetBalance(balance).SetUpdateTime(now).Exec(ctx); err != nil {
 		return nil, nil, fmt.Errorf("update balance of account %d: %w", m.accountID, err)
 	}
+	a.Balance, a.UpdateTime = balance, now
 	c := tx.LedgerEntry.Create().SetAccountID(a.ID).SetKind(m.kind).SetAmount(m.amount).
 		SetCurrency(a.Currency).SetBalanceAfter(balance).SetDescription(m.description).
 		SetNillableActorUserID(m.actor).SetCreateTime(now)

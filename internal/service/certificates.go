@@ -488,11 +488,13 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	}
 	sub.CommonName = r.csr.CommonName
 	c, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
+		var locked *ent.Account
 		if req.GetPay() {
 			// Lock the account before the insert: the foreign key check of
 			// the insert takes a shared lock on it, and upgrading that to
 			// the charge's exclusive lock deadlocks concurrent orders.
-			if _, err := s.lockAccount(ctx, tx, accountID); err != nil {
+			var err error
+			if locked, err = s.lockAccount(ctx, tx, accountID); err != nil {
 				return nil, fieldErr("account_id", err)
 			}
 		}
@@ -520,7 +522,7 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 		if !req.GetPay() {
 			return c, nil
 		}
-		return s.pay(ctx, tx, c)
+		return s.pay(ctx, tx, c, locked)
 	})
 	if store.IsDuplicate(err) {
 		// A concurrent retry of the same order won the race: answer with its order.
@@ -564,10 +566,13 @@ func (s *Service) findRetried(ctx context.Context, accountID int64, key, ref str
 	return nil, nil
 }
 
-// charge takes the price of a term from the account, once per key.
-func (s *Service) charge(ctx context.Context, tx *ent.Tx, c *ent.Certificate, amount int64, key, what string) (*ent.LedgerEntry, error) {
-	e, _, err := s.moveMoneyTx(ctx, tx, movement{accountID: c.AccountID, kind: ledgerentry.KindCharge, amount: -amount,
-		description: fmt.Sprintf("certificate %d: %s", c.ID, what), idemKey: key, actor: principalFrom(ctx).actorID()})
+// charge takes m.amount, the price of what m.description names, from c's
+// account, once per m.idemKey.
+func (s *Service) charge(ctx context.Context, tx *ent.Tx, c *ent.Certificate, m movement) (*ent.LedgerEntry, error) {
+	amount, what := m.amount, m.description
+	m.accountID, m.kind, m.amount, m.actor = c.AccountID, ledgerentry.KindCharge, -amount, principalFrom(ctx).actorID()
+	m.description = fmt.Sprintf("certificate %d: %s", c.ID, what)
+	e, _, err := s.moveMoneyTx(ctx, tx, m)
 	var ke *errkind.Error
 	if errors.As(err, &ke) && ke.Reason == errkind.ReasonNotEnoughMoney {
 		a, aerr := tx.Account.Get(ctx, c.AccountID)
@@ -589,9 +594,11 @@ func formatMoney(minor int64, code string) string {
 	return fmt.Sprintf("%d %s (minor units)", minor, code)
 }
 
-// pay charges an unpaid order and sends it to the worker.
-func (s *Service) pay(ctx context.Context, tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-	e, err := s.charge(ctx, tx, c, c.CostMinor, fmt.Sprintf("certificate/%d/order", c.ID), "order")
+// pay charges an unpaid order and sends it to the worker. locked is the
+// order's account when the caller locked it in tx while creating the order.
+func (s *Service) pay(ctx context.Context, tx *ent.Tx, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
+	e, err := s.charge(ctx, tx, c, movement{amount: c.CostMinor, idemKey: fmt.Sprintf("certificate/%d/order", c.ID),
+		description: "order", locked: locked, newKey: locked != nil})
 	if err != nil {
 		return nil, err
 	}
@@ -609,7 +616,7 @@ func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Pay); err != nil {
 			return nil, err
 		}
-		return s.pay(ctx, tx, c)
+		return s.pay(ctx, tx, c, nil)
 	})
 	if err != nil {
 		return nil, err

@@ -353,7 +353,7 @@ func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, mon
 	if key == "" {
 		key = fmt.Sprint(start.Unix())
 	}
-	e, err := s.charge(ctx, tx, c, cost, renewKey(c.ID, key), fmt.Sprintf("renewal for %d months", months))
+	e, err := s.charge(ctx, tx, c, movement{amount: cost, idemKey: renewKey(c.ID, key), description: fmt.Sprintf("renewal for %d months", months)})
 	if err != nil {
 		return nil, err
 	}
