@@ -90,7 +90,16 @@ func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, ev
 			return err
 		}
 	}
-	s.events.poke()
+	// Wake the worker and the watchers once the change is visible to them.
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+			err := next.Commit(ctx, tx)
+			if err == nil {
+				s.events.poke()
+			}
+			return err
+		})
+	})
 	return nil
 }
 

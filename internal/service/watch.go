@@ -80,9 +80,7 @@ func (b *broker) loop() {
 	for {
 		select {
 		case <-t.C:
-		case <-b.kick:
-			// The change may not have committed yet: give it a moment.
-			time.Sleep(20 * time.Millisecond)
+		case <-b.kick: // a change committed
 		}
 		b.mu.Lock()
 		if len(b.subs) == 0 {

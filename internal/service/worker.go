@@ -345,22 +345,13 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 	}
 	op := c.Op
 	// A resend (again) is of an operation sent before; either way the job
-	// must still be this worker's, with a lease that covers the call.
-	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
-		if err != nil {
-			return struct{}{}, err
+	// must still be this worker's, with a lease that covers the call. A CA
+	// for which sending twice is harmless needs neither the intent nor the
+	// lease: the transaction is saved.
+	if _, repeatSafe := p.(provider.RepeatSafe); !repeatSafe {
+		if err := s.markSent(ctx, j, c, again); err != nil {
+			return err
 		}
-		if ok, err := s.holdLease(ctx, tx, j); err != nil || !ok || cur.Op != op || cur.OpRef != c.OpRef || (cur.OpSentTime != nil) != again {
-			return struct{}{}, errors.Join(err, errSuperseded)
-		}
-		if again {
-			return struct{}{}, nil
-		}
-		return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
-	})
-	if err != nil {
-		return err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
 	defer cancel()
@@ -406,6 +397,26 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 			return struct{}{}, err
 		}
 		return struct{}{}, s.finish(ctx, tx, j, s.nextRun(mod, cur, 0), "")
+	})
+	return err
+}
+
+// markSent commits the intent to send c's operation (op_sent_time), after
+// checking the job is still this worker's with a lease that covers the call.
+// A resend (again) is of an operation sent before and changes nothing.
+func (s *Service) markSent(ctx context.Context, j claimedJob, c *ent.Certificate, again bool) error {
+	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+		cur, err := s.lockCert(ctx, tx, c.ID)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if ok, err := s.holdLease(ctx, tx, j); err != nil || !ok || cur.Op != c.Op || cur.OpRef != c.OpRef || (cur.OpSentTime != nil) != again {
+			return struct{}{}, errors.Join(err, errSuperseded)
+		}
+		if again {
+			return struct{}{}, nil
+		}
+		return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
 	})
 	return err
 }
@@ -550,6 +561,9 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 	mut := func(u *ent.CertificateUpdateOne) {
 		if c.Op != "" {
 			u.SetOpAnswerTime(now)
+			if c.OpSentTime == nil { // sent without an intent: a repeat-safe CA
+				u.SetOpSentTime(now)
+			}
 		}
 		if r.RemoteID != "" {
 			u.SetCaOrderID(truncate(r.RemoteID, 128))
