@@ -1,6 +1,1116 @@
 package billmgrhttp
 
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"connectrpc.com/connect"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/lifecycle"
+	"certsvc/internal/money"
+)
+
 // registerCertificateFuncs adds the functions that read and change existing
 // certificates: certificate, certificate.filter/setfilter, edit, open, file,
 // file.edit, retry, resume, sync, delete, su.
-func (g *Gateway) registerCertificateFuncs() {}
+func (g *Gateway) registerCertificateFuncs() {
+	for name, h := range map[string]funcHandler{
+		"certificate":           g.funcCertificate,
+		"certificate.filter":    g.funcCertificateFilter,
+		"certificate.setfilter": g.funcCertificateSetFilter,
+		"certificate.edit":      g.funcCertificateEdit,
+		"certificate.open":      g.funcCertificateOpen,
+		"certificate.file":      g.funcCertificateFile,
+		"certificate.file.edit": g.funcCertificateFileEdit,
+		"certificate.retry":     g.groupAction(g.retryCertificates),
+		"certificate.resume":    g.groupAction(g.resumeCertificates),
+		"certificate.sync":      g.groupAction(g.syncCertificates),
+		"certificate.delete":    g.groupAction(g.deleteCertificates),
+		"certificate.su":        g.funcCertificateSu,
+	} {
+		g.funcs[name] = echoParams(h)
+	}
+}
+
+// echoParams adds <tparams> to h's answers, as BILLmanager echoes the
+// request in lists, forms and ok documents. The credentials are left out
+// (captured responses never echo authinfo); the encoder masks the rest of
+// the secrets. Errors and files carry no tparams.
+func echoParams(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (*Doc, error) {
+		d, err := h(ctx, req)
+		if err == nil && d != nil && d.Kind != KindFile && d.Kind != KindError {
+			d.TParams = tparams(req)
+		}
+		return d, err
+	}
+}
+
+func tparams(req *Request) url.Values {
+	out := make(url.Values, len(req.Params))
+	for k, v := range req.Params {
+		if !strings.EqualFold(k, "authinfo") && !strings.EqualFold(k, "auth") {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Parameters
+
+// certID returns the one object a function is about (elid).
+func certID(req *Request) (int64, error) {
+	ids, err := certIDs(req)
+	if err != nil {
+		return 0, err
+	}
+	if len(ids) > 1 {
+		return 0, invalidParam("elid", req.Param("elid"))
+	}
+	return ids[0], nil
+}
+
+// certIDs returns the objects of a group action: elid="4711, 4712".
+func certIDs(req *Request) ([]int64, error) {
+	if len(req.Elids) == 0 {
+		return nil, missingParam("elid")
+	}
+	ids := make([]int64, 0, len(req.Elids))
+	for _, s := range req.Elids {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, invalidParam("elid", s)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// isOn reports whether a legacy check box or flag value is set.
+func isOn(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "on", "yes", "true", "1", "ok":
+		return true
+	}
+	return false
+}
+
+// onOff renders a flag as BILLmanager's check box values.
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+// legacyDateLayout is BILLmanager's date format, in UTC like the service.
+const legacyDateLayout = "2006-01-02"
+
+func legacyDate(ts *timestamppb.Timestamp) string {
+	if ts == nil {
+		return ""
+	}
+	return ts.AsTime().UTC().Format(legacyDateLayout)
+}
+
+func parseLegacyDate(v string) (time.Time, error) {
+	t, err := time.Parse(legacyDateLayout, v)
+	if err != nil {
+		t, err = time.Parse(time.DateTime, v)
+	}
+	return t, err
+}
+
+// ---------------------------------------------------------------------------
+// Fields: legacy parameters backed by fields of a message
+
+// field is a legacy parameter backed by a field of a message M: get shows
+// it, set applies a submitted value. For every kind but text an empty value
+// leaves the field as it is. path is the field's path as the service names
+// it in errors, from the request message down.
+type field[M any] struct {
+	name, path string
+	get        func(M) string
+	set        func(M, string) error
+}
+
+// errBadValue is what a field's set returns for a value it cannot read.
+var errBadValue = errors.New("bad value")
+
+func textField[M any](name, path string, p func(M) *string) field[M] {
+	return field[M]{name, path,
+		func(m M) string { return *p(m) },
+		func(m M, v string) error { *p(m) = v; return nil }}
+}
+
+func idField[M any, T int32 | int64](name, path string, p func(M) *T) field[M] {
+	return field[M]{name, path,
+		func(m M) string { return optionalID(int64(*p(m))) },
+		func(m M, v string) error {
+			if v = strings.TrimSpace(v); v == "" {
+				return nil
+			}
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n <= 0 || int64(T(n)) != n {
+				return errBadValue
+			}
+			*p(m) = T(n)
+			return nil
+		}}
+}
+
+// flagField is a check box: on or off. A positive number counts as on, as
+// BILLmanager's autoprolong is a period select with "null" for off.
+func flagField[M any](name, path string, p func(M) *bool) field[M] {
+	return field[M]{name, path,
+		func(m M) string { return onOff(*p(m)) },
+		func(m M, v string) error {
+			v = strings.ToLower(strings.TrimSpace(v))
+			n, err := strconv.Atoi(v)
+			switch {
+			case v == "":
+			case v == "on" || v == "yes" || v == "true" || err == nil && n > 0:
+				*p(m) = true
+			case v == "off" || v == "no" || v == "false" || v == "null" || err == nil && n == 0:
+				*p(m) = false
+			default:
+				return errBadValue
+			}
+			return nil
+		}}
+}
+
+// dateField is a date, YYYY-MM-DD, stored as midnight UTC. With end set it
+// is an inclusive end: the next midnight is stored, and shown as the day
+// before it.
+func dateField[M any](name, path string, end bool, p func(M) **timestamppb.Timestamp) field[M] {
+	shift := 0
+	if end {
+		shift = 1
+	}
+	return field[M]{name, path,
+		func(m M) string {
+			if *p(m) == nil {
+				return ""
+			}
+			return (*p(m)).AsTime().UTC().AddDate(0, 0, -shift).Format(legacyDateLayout)
+		},
+		func(m M, v string) error {
+			if v = strings.TrimSpace(v); v == "" {
+				return nil
+			}
+			t, err := parseLegacyDate(v)
+			if err != nil {
+				return errBadValue
+			}
+			*p(m) = timestamppb.New(t.AddDate(0, 0, shift))
+			return nil
+		}}
+}
+
+// apply sets the submitted values of fields on m (read with param: trimmed,
+// a phone's unencoded '+' restored) and returns the fields that changed. A
+// value that cannot be read is a value error naming it.
+func apply[M any](req *Request, m M, fields []field[M]) ([]field[M], error) {
+	var changed []field[M]
+	for _, f := range fields {
+		if _, ok := req.Params[f.name]; !ok {
+			continue
+		}
+		v := param(req, f.name)
+		before := f.get(m)
+		if err := f.set(m, v); err != nil {
+			return nil, invalidParam(f.name, v)
+		}
+		if f.get(m) != before {
+			changed = append(changed, f)
+		}
+	}
+	return changed, nil
+}
+
+// formFields shows fields of m as form fields.
+func formFields[M any](m M, fields []field[M]) []Field {
+	out := make([]Field, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, F(f.name, f.get(m)))
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// States and legacy statuses
+
+// stateLegacy is a state with how legacy clients see it.
+type stateLegacy struct {
+	state  certsvcv1.CertificateState
+	legacy lifecycle.LegacyStatus
+}
+
+// legacyStates are the states in lifecycle order. The enum names the states
+// as lifecycle does (issued is CERTIFICATE_STATE_ISSUED).
+var legacyStates = func() []stateLegacy {
+	var out []stateLegacy
+	for _, s := range lifecycle.AllStates() {
+		v := certsvcv1.CertificateState_value["CERTIFICATE_STATE_"+strings.ToUpper(string(s))]
+		out = append(out, stateLegacy{certsvcv1.CertificateState(v), lifecycle.Legacy(s)})
+	}
+	return out
+}()
+
+func legacyOf(st certsvcv1.CertificateState) lifecycle.LegacyStatus {
+	for _, s := range legacyStates {
+		if s.state == st {
+			return s.legacy
+		}
+	}
+	return lifecycle.LegacyStatus{}
+}
+
+// statesWhere lists, in lifecycle order, the states whose legacy status
+// keep accepts.
+func statesWhere(keep func(lifecycle.LegacyStatus) bool) []certsvcv1.CertificateState {
+	var out []certsvcv1.CertificateState
+	for _, s := range legacyStates {
+		if keep(s.legacy) {
+			out = append(out, s.state)
+		}
+	}
+	return out
+}
+
+func withItemStatus(code int) []certsvcv1.CertificateState {
+	return statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ItemStatus == code })
+}
+
+// itemStatusNames are the localised names of the item_status codes.
+var itemStatusNames = map[int]msgID{
+	lifecycle.ItemStatusOrdered:    msgItemOrdered,
+	lifecycle.ItemStatusActive:     msgItemActive,
+	lifecycle.ItemStatusSuspended:  msgItemSuspended,
+	lifecycle.ItemStatusDeleted:    msgItemDeleted,
+	lifecycle.ItemStatusInProgress: msgItemInProgress,
+}
+
+// itemStatus is the item_status cell: the name, localised, with the code in orig.
+func itemStatus(c *certsvcv1.Certificate, lang string) Field {
+	ls := c.GetLegacyStatus()
+	name := ls.GetItemStatusName()
+	if id, ok := itemStatusNames[int(ls.GetItemStatus())]; ok {
+		name = message(lang, id)
+	}
+	return FO("item_status", name, strconv.Itoa(int(ls.GetItemStatus())))
+}
+
+// itemStatusOptions is the select list of item_status codes.
+func itemStatusOptions(lang string) []Option {
+	var opts []Option
+	for code := lifecycle.ItemStatusOrdered; code <= lifecycle.ItemStatusInProgress; code++ {
+		opts = append(opts, Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
+	}
+	return opts
+}
+
+// serviceStatusField is the SSL service_status code (§6.2). An admin sets
+// the state with it: the first state of the lifecycle that shows the code
+// (3 awaiting validation, 4 processing, 5 issued, 6 failed); a code the
+// state already shows changes nothing.
+var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state",
+	func(c *certsvcv1.Certificate) string {
+		if code := legacyOf(c.GetState()).ServiceStatus; code != lifecycle.ServiceStatusNone {
+			return strconv.Itoa(code)
+		}
+		return ""
+	},
+	func(c *certsvcv1.Certificate, v string) error {
+		if v = strings.TrimSpace(v); v == "" {
+			return nil
+		}
+		code, err := strconv.Atoi(v)
+		states := statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ServiceStatus == code })
+		if err != nil || code == lifecycle.ServiceStatusNone || len(states) == 0 {
+			return errBadValue
+		}
+		if legacyOf(c.GetState()).ServiceStatus != code {
+			c.State = states[0]
+		}
+		return nil
+	}}
+
+// ---------------------------------------------------------------------------
+// Certificates as legacy fields. The list row and the edit form are shared
+// by every function that shows a certificate.
+
+// certFields are the fields of certificate.edit that UpdateCertificate
+// changes, in form order; the mask of a field is the first element of its
+// path. Which of them the caller may change is the service's decision.
+var certFields = slices.Concat(
+	[]field[*certsvcv1.Certificate]{
+		flagField("autoprolong", "auto_renew", func(c *certsvcv1.Certificate) *bool { return &c.AutoRenew }),
+		dateField("expiredate", "paid_until", false, func(c *certsvcv1.Certificate) **timestamppb.Timestamp { return &c.PaidUntil }),
+		serviceStatusField,
+		textField("custom_order_id", "ca_order_id", func(c *certsvcv1.Certificate) *string { return &c.CaOrderId }),
+		dateField("crt_start_date", "not_before", false, func(c *certsvcv1.Certificate) **timestamppb.Timestamp { return &c.NotBefore }),
+		dateField("crt_end_date", "not_after", false, func(c *certsvcv1.Certificate) **timestamppb.Timestamp { return &c.NotAfter }),
+		textField("status_msg", "status_message", func(c *certsvcv1.Certificate) *string { return &c.StatusMessage }),
+		idField("processingmodule", "processing_module_id", func(c *certsvcv1.Certificate) *int64 { return &c.ProcessingModuleId }),
+		textField("CN", "subject.common_name", func(c *certsvcv1.Certificate) *string { return &c.Subject.CommonName }),
+		idField("field_country", "subject.country_id", func(c *certsvcv1.Certificate) *int32 { return &c.Subject.CountryId }),
+		textField("ST", "subject.state", func(c *certsvcv1.Certificate) *string { return &c.Subject.State }),
+		textField("L", "subject.locality", func(c *certsvcv1.Certificate) *string { return &c.Subject.Locality }),
+		textField("O", "subject.organization", func(c *certsvcv1.Certificate) *string { return &c.Subject.Organization }),
+		textField("OU", "subject.organizational_unit", func(c *certsvcv1.Certificate) *string { return &c.Subject.OrganizationalUnit }),
+		textField("emailAddress", "subject.email", func(c *certsvcv1.Certificate) *string { return &c.Subject.Email }),
+	},
+	contactFields("adm_", "admin_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.AdminContact }),
+	contactFields("tech_", "tech_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.TechContact }),
+	orgFields(),
+)
+
+func contactFields(prefix, path string, p func(*certsvcv1.Certificate) *certsvcv1.Contact) []field[*certsvcv1.Certificate] {
+	return []field[*certsvcv1.Certificate]{
+		textField(prefix+"fname", path+".first_name", func(c *certsvcv1.Certificate) *string { return &p(c).FirstName }),
+		textField(prefix+"lname", path+".last_name", func(c *certsvcv1.Certificate) *string { return &p(c).LastName }),
+		textField(prefix+"jtitle", path+".title", func(c *certsvcv1.Certificate) *string { return &p(c).Title }),
+		textField(prefix+"email", path+".email", func(c *certsvcv1.Certificate) *string { return &p(c).Email }),
+		textField(prefix+"phone", path+".phone", func(c *certsvcv1.Certificate) *string { return &p(c).Phone }),
+	}
+}
+
+func orgFields() []field[*certsvcv1.Certificate] {
+	org := func(f func(o *certsvcv1.Organization) *string) func(*certsvcv1.Certificate) *string {
+		return func(c *certsvcv1.Certificate) *string { return f(c.Organization) }
+	}
+	return []field[*certsvcv1.Certificate]{
+		textField("org_name", "organization.name", org(func(o *certsvcv1.Organization) *string { return &o.Name })),
+		textField("org_department", "organization.department", org(func(o *certsvcv1.Organization) *string { return &o.Department })),
+		textField("org_address", "organization.address", org(func(o *certsvcv1.Organization) *string { return &o.Address })),
+		textField("org_city", "organization.city", org(func(o *certsvcv1.Organization) *string { return &o.City })),
+		textField("org_state", "organization.state", org(func(o *certsvcv1.Organization) *string { return &o.State })),
+		textField("org_postcode", "organization.postal_code", org(func(o *certsvcv1.Organization) *string { return &o.PostalCode })),
+		idField("org_country", "organization.country_id", func(c *certsvcv1.Certificate) *int32 { return &c.Organization.CountryId }),
+		textField("org_phone", "organization.phone", org(func(o *certsvcv1.Organization) *string { return &o.Phone })),
+	}
+}
+
+// legacyNames maps the service's field paths back to legacy parameter
+// names, so that an error about "certificate.subject.common_name" names CN.
+var legacyNames = func() map[string]string {
+	m := map[string]string{"id": "elid", "ids": "elid"}
+	for _, f := range certFields {
+		m[f.path] = f.name
+	}
+	for _, f := range filterFields {
+		m[f.path] = f.name
+	}
+	return m
+}()
+
+// legacyParam names a field of an RPC request as the legacy parameter it
+// came from; a field without one keeps its name. Paths of UpdateCertificate
+// ("certificate.subject.state") and of CreateCertificate ("subject.state")
+// give the same name.
+func legacyParam(field string) string {
+	if n, ok := legacyNames[strings.TrimPrefix(field, "certificate.")]; ok {
+		return n
+	}
+	return field
+}
+
+// editable returns a copy of c to show and change the edit form's fields
+// on: the subject is the pending one when a change awaits the renewal, and
+// every message a field lives in exists.
+func editable(c *certsvcv1.Certificate) *certsvcv1.Certificate {
+	e := proto.CloneOf(c)
+	if e.PendingSubject != nil {
+		e.Subject, e.PendingSubject = e.PendingSubject, nil
+	}
+	if e.Subject == nil {
+		e.Subject = &certsvcv1.Subject{}
+	}
+	if e.AdminContact == nil {
+		e.AdminContact = &certsvcv1.Contact{}
+	}
+	if e.TechContact == nil {
+		e.TechContact = &certsvcv1.Contact{}
+	}
+	if e.Organization == nil {
+		e.Organization = &certsvcv1.Organization{}
+	}
+	return e
+}
+
+func idText(id int64) string { return strconv.FormatInt(id, 10) }
+
+// optionalID shows an id that may be unset (0) as "".
+func optionalID(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return idText(id)
+}
+
+// expireDate is when the service ends: the paid term, else the certificate.
+func expireDate(c *certsvcv1.Certificate) string {
+	if c.GetPaidUntil() != nil {
+		return legacyDate(c.GetPaidUntil())
+	}
+	return legacyDate(c.GetNotAfter())
+}
+
+// costField is the price of the current term: "810.00 RUB", orig "810.00".
+func costField(c *certsvcv1.Certificate) Field {
+	amount := strconv.FormatInt(c.GetCostMinor(), 10)
+	if cur, ok := money.Lookup(c.GetCurrency()); ok {
+		amount = money.Format(c.GetCostMinor(), cur)
+	}
+	return FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
+}
+
+// approverFields are approver_email_N of the names validated by e-mail:
+// N is 1 for the common name and 2, 3, ... for the extra names in order
+// (seed 002: the altname order of certificate.edit sets the index).
+func approverFields(c *certsvcv1.Certificate) []Field {
+	emails := map[string]string{}
+	for _, v := range c.GetValidations() {
+		if v.GetApproverEmail() != "" {
+			emails[v.GetDomain()] = v.GetApproverEmail()
+		}
+	}
+	var out []Field
+	for i, name := range append([]string{c.GetCommonName()}, c.GetExtraNames()...) {
+		if e, ok := emails[name]; ok {
+			out = append(out, F("approver_email_"+strconv.Itoa(i+1), e))
+		}
+	}
+	return out
+}
+
+// lookup looks up, at most once per call, the names of the accounts and
+// plans certificates refer to. A name that cannot be read (a plan since
+// disabled) is shown as its id: a display detail never fails the call.
+type lookup struct {
+	g        *Gateway
+	accounts map[int64]string
+	plans    map[int64]*certsvcv1.Plan
+}
+
+func (g *Gateway) lookup() *lookup {
+	return &lookup{g: g, accounts: map[int64]string{}, plans: map[int64]*certsvcv1.Plan{}}
+}
+
+func (n *lookup) account(ctx context.Context, id int64) string {
+	name, ok := n.accounts[id]
+	if !ok {
+		res, err := n.g.api.Account.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: id})
+		if name = res.GetAccount().GetName(); err != nil || name == "" {
+			n.g.log.DebugContext(ctx, "account name unavailable", "account", id, "error", err)
+			name = idText(id)
+		}
+		n.accounts[id] = name
+	}
+	return name
+}
+
+// plan returns the plan, or nil when it cannot be read.
+func (n *lookup) plan(ctx context.Context, id int64) *certsvcv1.Plan {
+	p, ok := n.plans[id]
+	if !ok {
+		res, err := n.g.api.Catalog.GetPlan(ctx, &certsvcv1.GetPlanRequest{Id: id})
+		if p = res.GetPlan(); err != nil {
+			n.g.log.DebugContext(ctx, "plan unavailable", "plan", id, "error", err)
+		}
+		n.plans[id] = p
+	}
+	return p
+}
+
+// pricelist is the pricelist cell: the plan's name, its id in orig. The
+// project cell (the provider) is the plan's brand [INF: certsvc sells as
+// one provider; the CA brand is what tells plans apart].
+func (n *lookup) pricelist(ctx context.Context, c *certsvcv1.Certificate) (pricelist, project Field) {
+	p := n.plan(ctx, c.GetPlanId())
+	name := p.GetName()
+	if name == "" {
+		name = idText(c.GetPlanId())
+	}
+	return FO("pricelist", name, idText(c.GetPlanId())), F("project", p.GetBrand())
+}
+
+// row is a certificate as a row of func=certificate: the columns of seed
+// 000, in its order. Names go in the cells, ids in orig.
+func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string) Row {
+	pricelist, project := n.pricelist(ctx, c)
+	return Row{
+		F("id", idText(c.GetId())),
+		F("CN", c.GetCommonName()),
+		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+		pricelist,
+		project,
+		F("processingmodule", optionalID(c.GetProcessingModuleId())),
+		F("createdate", legacyDate(c.GetCreateTime())),
+		F("expiredate", expireDate(c)),
+		F("status_msg", c.GetStatusMessage()),
+		itemStatus(c, lang),
+		costField(c),
+	}
+}
+
+// form is a certificate as the certificate.edit form: what it is, then the
+// fields UpdateCertificate changes (as editable shows them), then the names.
+func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string) []Field {
+	pricelist, _ := n.pricelist(ctx, c)
+	fields := []Field{
+		F("elid", idText(c.GetId())),
+		F("id", idText(c.GetId())),
+		pricelist,
+		F("period", strconv.Itoa(int(c.GetPeriodMonths()))),
+		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+		F("createdate", legacyDate(c.GetCreateTime())),
+		F("opendate", legacyDate(c.GetNotBefore())),
+		itemStatus(c, lang),
+		costField(c),
+		F("noexpense", "off"),
+	}
+	fields = append(fields, formFields(editable(c), certFields)...)
+	fields = append(fields, F("altname", strings.Join(c.GetExtraNames(), " ")), F("remoteid", c.GetClientReference()))
+	return append(fields, approverFields(c)...)
+}
+
+// countryOptions is the legacy country select list: BILLmanager's ids
+// (182 = Russia), names and flag images.
+func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
+	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
+	if err != nil {
+		return nil, err
+	}
+	opts := make([]Option, 0, len(res.GetCountries()))
+	for _, c := range res.GetCountries() {
+		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
+			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
+	}
+	return opts, nil
+}
+
+// ---------------------------------------------------------------------------
+// certificate: the list
+
+// listBatch is the page size the list walks the API with (its maximum).
+const listBatch = 1000
+
+// maxListed bounds the certificates one call walks to count p_elems: the
+// API pages by key and gives no total, so the total is counted [INF: what
+// BILLmanager does past this is unknown; no reseller holds this many].
+const maxListed = 100_000
+
+// funcCertificate lists certificates, oldest first so that pages stay put
+// while new orders come in: the filter of filter=on, else the user's saved
+// certificate.filter. p_num/p_cnt pick the page; p_elems is the total.
+func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*Doc, error) {
+	in, err := g.listRequest(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	num, cnt := req.Page()
+	certs, total, err := g.listPage(ctx, in, (num-1)*cnt, cnt)
+	if err != nil {
+		return nil, err
+	}
+	doc := NewList(req.Func, req.Lang)
+	n := g.lookup()
+	for _, c := range certs {
+		doc.AddRow(n.row(ctx, c, req.Lang)...)
+	}
+	doc.PageNum, doc.PageCnt, doc.PageElems = num, cnt, total
+	return doc, nil
+}
+
+func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.ListCertificatesRequest, error) {
+	in := &certsvcv1.ListCertificatesRequest{OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST}
+	if isOn(req.Param("filter")) {
+		f := &certsvcv1.CertificateFilter{}
+		if _, err := apply(req, f, filterFields); err != nil {
+			return nil, err
+		}
+		in.Filter = f
+		return in, nil
+	}
+	saved, err := g.savedFilter(ctx)
+	in.SavedFilterId = saved.GetId()
+	return in, err
+}
+
+// listPage walks the listing from its start and returns the certificates
+// at [offset, offset+cnt) and how many there are.
+func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRequest, offset, cnt int) ([]*certsvcv1.Certificate, int, error) {
+	in.PageSize = listBatch
+	var page []*certsvcv1.Certificate
+	total := 0
+	for {
+		res, err := g.api.Cert.ListCertificates(ctx, in)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, c := range res.GetCertificates() {
+			if total >= offset && total < offset+cnt {
+				page = append(page, c)
+			}
+			total++
+		}
+		if res.GetNextPageToken() == "" {
+			return page, total, nil
+		}
+		if total >= maxListed {
+			g.log.WarnContext(ctx, "certificate list cut short", "counted", total)
+			return page, total, nil
+		}
+		in.PageToken = res.GetNextPageToken()
+	}
+}
+
+// ---------------------------------------------------------------------------
+// certificate.filter and certificate.setfilter
+
+// savedFilterName names the preset that holds a user's certificate.filter:
+// one per user, applied to every func=certificate until it is dropped.
+const savedFilterName = "billmgr:certificate"
+
+// filterFields are the fields of certificate.filter, which filter=on also
+// takes on func=certificate.
+var filterFields = []field[*certsvcv1.CertificateFilter]{
+	textField("CN", "filter.domain", func(f *certsvcv1.CertificateFilter) *string { return &f.Domain }),
+	itemStatusFilter,
+	idField("account", "filter.account_id", func(f *certsvcv1.CertificateFilter) *int64 { return &f.AccountId }),
+	idField("pricelist", "filter.plan_id", func(f *certsvcv1.CertificateFilter) *int64 { return &f.PlanId }),
+	idField("processingmodule", "filter.processing_module_id", func(f *certsvcv1.CertificateFilter) *int64 { return &f.ProcessingModuleId }),
+	textField("remoteid", "filter.client_reference", func(f *certsvcv1.CertificateFilter) *string { return &f.ClientReference }),
+	dateField("createdatestart", "filter.created_after", false, func(f *certsvcv1.CertificateFilter) **timestamppb.Timestamp { return &f.CreatedAfter }),
+	dateField("createdateend", "filter.created_before", true, func(f *certsvcv1.CertificateFilter) **timestamppb.Timestamp { return &f.CreatedBefore }),
+	dateField("expiredateend", "filter.expires_before", true, func(f *certsvcv1.CertificateFilter) **timestamppb.Timestamp { return &f.ExpiresBefore }),
+	flagField("deleted", "filter.include_deleted", func(f *certsvcv1.CertificateFilter) *bool { return &f.IncludeDeleted }),
+}
+
+// itemStatusFilter keeps the states shown with one item_status code.
+var itemStatusFilter = field[*certsvcv1.CertificateFilter]{"item_status", "filter.states",
+	func(f *certsvcv1.CertificateFilter) string {
+		for code := range itemStatusNames {
+			if len(f.GetStates()) > 0 && slices.Equal(f.GetStates(), withItemStatus(code)) {
+				return strconv.Itoa(code)
+			}
+		}
+		return ""
+	},
+	func(f *certsvcv1.CertificateFilter, v string) error {
+		if v = strings.TrimSpace(v); v == "" {
+			f.States = nil
+			return nil
+		}
+		code, err := strconv.Atoi(v)
+		if _, known := itemStatusNames[code]; err != nil || !known {
+			return errBadValue
+		}
+		f.States = withItemStatus(code)
+		return nil
+	}}
+
+// savedFilter returns the caller's certificate.filter preset, nil if none.
+func (g *Gateway) savedFilter(ctx context.Context) (*certsvcv1.CertificateFilterPreset, error) {
+	res, err := g.api.Cert.ListCertificateFilters(ctx, &certsvcv1.ListCertificateFiltersRequest{})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range res.GetPresets() {
+		if p.GetName() == savedFilterName {
+			return p, nil
+		}
+	}
+	return nil, nil
+}
+
+// saveFilter replaces the preset old (nil: none) with f; an empty f only
+// drops it. Presets cannot be changed in place, and their names are unique.
+func (g *Gateway) saveFilter(ctx context.Context, old *certsvcv1.CertificateFilterPreset, f *certsvcv1.CertificateFilter) error {
+	if old != nil {
+		if _, err := g.api.Cert.DeleteCertificateFilter(ctx, &certsvcv1.DeleteCertificateFilterRequest{Id: old.GetId()}); err != nil {
+			return err
+		}
+	}
+	if proto.Size(f) == 0 {
+		return nil
+	}
+	_, err := g.api.Cert.CreateCertificateFilter(ctx, &certsvcv1.CreateCertificateFilterRequest{Name: savedFilterName, Filter: f})
+	return err
+}
+
+// funcCertificateFilter shows the saved filter (with its select list), or
+// with sok replaces it with the submitted fields; all empty drops it.
+func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*Doc, error) {
+	saved, err := g.savedFilter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if req.Sok {
+		f := &certsvcv1.CertificateFilter{}
+		if _, err := apply(req, f, filterFields); err != nil {
+			return nil, err
+		}
+		if err := g.saveFilter(ctx, saved, f); err != nil {
+			return nil, err
+		}
+		return NewOK(req.Func, req.Lang, ""), nil
+	}
+	f := saved.GetFilter()
+	if f == nil {
+		f = &certsvcv1.CertificateFilter{}
+	}
+	return NewForm(req.Func, req.Lang, formFields(f, filterFields)...).
+		AddSList("item_status", itemStatusOptions(req.Lang)...), nil
+}
+
+// funcCertificateSetFilter filters the list by one client (elid is the
+// account id), keeping the other saved criteria.
+func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*Doc, error) {
+	account, err := certID(req)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := g.savedFilter(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := proto.CloneOf(saved.GetFilter())
+	if f == nil {
+		f = &certsvcv1.CertificateFilter{}
+	}
+	f.AccountId = account
+	if err := g.saveFilter(ctx, saved, f); err != nil {
+		return nil, err
+	}
+	return NewOK(req.Func, req.Lang, ""), nil
+}
+
+// ---------------------------------------------------------------------------
+// certificate.edit, certificate.open
+
+// funcCertificateEdit shows a certificate, or with sok changes it. Create
+// (sok without elid) is certificate.order's.
+func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*Doc, error) {
+	c, err := g.certificate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	if req.Sok {
+		return g.updateCertificate(ctx, req, c)
+	}
+	countries, err := g.countryOptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return NewForm(req.Func, req.Lang, g.lookup().form(ctx, c, req.Lang)...).
+		AddSList("field_country", countries...), nil
+}
+
+// certificate reads the certificate of elid.
+func (g *Gateway) certificate(ctx context.Context, req *Request) (*certsvcv1.Certificate, error) {
+	id, err := certID(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := g.api.Cert.GetCertificate(ctx, &certsvcv1.GetCertificateRequest{Id: id})
+	return res.GetCertificate(), err
+}
+
+// updateCertificate sends the submitted fields that differ from c, so that
+// a form posted back whole changes only what was edited (and a user's
+// unchanged copy of the admin fields is not a change the service refuses).
+func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*Doc, error) {
+	e := editable(c)
+	changed, err := apply(req, e, certFields)
+	if err != nil {
+		return nil, err
+	}
+	var mask []string
+	for _, f := range changed {
+		m, _, _ := strings.Cut(f.path, ".")
+		if !slices.Contains(mask, m) {
+			mask = append(mask, m)
+		}
+	}
+	if len(mask) > 0 {
+		_, err := g.api.Cert.UpdateCertificate(ctx, &certsvcv1.UpdateCertificateRequest{
+			Certificate: e, UpdateMask: &fieldmaskpb.FieldMask{Paths: mask}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return NewOK(req.Func, req.Lang, ""), nil
+}
+
+// funcCertificateOpen shows what an admin activates, or with sok activates
+// the order with the uploaded certificate (crt). The processingmodule
+// parameter is not used: the module only matters for orders still on their
+// way to a CA.
+func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*Doc, error) {
+	if !req.Sok {
+		c, err := g.certificate(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		return NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())), F("CN", c.GetCommonName()),
+			F("processingmodule", optionalID(c.GetProcessingModuleId())), F("crt", "")), nil
+	}
+	id, err := certID(req)
+	if err != nil {
+		return nil, err
+	}
+	crt, err := certificateBytes(req, "crt")
+	if err != nil {
+		return nil, err
+	}
+	_, err = g.api.Cert.ActivateCertificate(ctx, &certsvcv1.ActivateCertificateRequest{Id: id, Certificate: crt})
+	if err != nil {
+		return nil, renameParam(err, "certificate", "crt")
+	}
+	return NewOK(req.Func, req.Lang, ""), nil
+}
+
+// certificateBytes reads an uploaded certificate: PEM (with its chain), DER
+// in base64 (the legacy crt is a "DER certificate"), or raw DER from a
+// multipart upload. '+' sent unencoded arrives as a space and is put back.
+func certificateBytes(req *Request, name string) ([]byte, error) {
+	v := req.Param(name)
+	switch {
+	case strings.TrimSpace(v) == "":
+		return nil, missingParam(name)
+	case strings.Contains(v, "-----BEGIN "):
+		return []byte(repairPEM(v)), nil
+	}
+	b64 := strings.NewReplacer("\r", "", "\n", "", "\t", "", " ", "+").Replace(strings.TrimSpace(v))
+	if der, err := base64.StdEncoding.DecodeString(b64); err == nil {
+		return der, nil
+	}
+	if len(v) > 1 && v[0] == 0x30 && v[1] >= 0x80 { // a DER SEQUENCE with a long length
+		return []byte(v), nil
+	}
+	return nil, invalidParam(name, v)
+}
+
+// repairPEM puts back the '+' of PEM base64 lines that arrived as spaces
+// (clients that do not URL-encode); the BEGIN/END lines keep their spaces.
+func repairPEM(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if !strings.HasPrefix(strings.TrimSpace(l), "-----") {
+			lines[i] = strings.ReplaceAll(l, " ", "+")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// renameParam gives a value error the service reports about its field
+// rpcField the name of the legacy parameter it came from.
+func renameParam(err error, rpcField, name string) error {
+	var ce *connect.Error
+	if errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && fieldOf(ce, ce.Message()) == rpcField {
+		return &paramError{name: name, why: name + ": " + strings.TrimPrefix(ce.Message(), rpcField+": ")}
+	}
+	return err
+}
+
+// ---------------------------------------------------------------------------
+// certificate.file, certificate.file.edit
+
+// fileTypes are the legacy type= values of certificate.file.
+var fileTypes = map[string]certsvcv1.FileType{
+	"crt": certsvcv1.FileType_FILE_TYPE_CRT,
+	"csr": certsvcv1.FileType_FILE_TYPE_CSR,
+	"key": certsvcv1.FileType_FILE_TYPE_KEY,
+}
+
+// fileType reads type=; absent means crt, the documented download.
+func fileType(req *Request) (string, error) {
+	t := strings.ToLower(strings.TrimSpace(req.Param("type")))
+	if t == "" {
+		t = "crt"
+	}
+	if _, ok := fileTypes[t]; !ok {
+		return "", invalidParam("type", req.Param("type"))
+	}
+	return t, nil
+}
+
+// funcCertificateFile downloads the certificate, its CSR or its private key
+// as a file, named and typed by the service (www.example.org.crt,
+// application/x-pem-file), whatever out= asks.
+func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*Doc, error) {
+	id, err := certID(req)
+	if err != nil {
+		return nil, err
+	}
+	t, err := fileType(req)
+	if err != nil {
+		return nil, err
+	}
+	res, err := g.api.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: id, Type: fileTypes[t]})
+	if err != nil {
+		return nil, err
+	}
+	return NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
+}
+
+// funcCertificateFileEdit lets an admin see, or with sok replace, the
+// stored CSR (type=csr) or certificate (type=crt) with data=.
+func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*Doc, error) {
+	id, err := certID(req)
+	if err != nil {
+		return nil, err
+	}
+	t, err := fileType(req)
+	if err != nil || t == "key" {
+		return nil, invalidParam("type", req.Param("type"))
+	}
+	if !req.Sok {
+		res, err := g.api.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: id, Type: fileTypes[t]})
+		if err != nil && connect.CodeOf(err) != connect.CodeFailedPrecondition { // not issued yet: nothing to show
+			return nil, err
+		}
+		return NewForm(req.Func, req.Lang, F("elid", idText(id)), F("type", t), F("data", string(res.GetContent()))), nil
+	}
+	in := &certsvcv1.ReplaceCertificateFilesRequest{Id: id}
+	rpcField := "certificate"
+	if t == "csr" {
+		if strings.TrimSpace(req.Param("data")) == "" {
+			return nil, missingParam("data")
+		}
+		in.CsrPem, rpcField = repairPEM(req.Param("data")), "csr_pem"
+	} else if in.Certificate, err = certificateBytes(req, "data"); err != nil {
+		return nil, err
+	}
+	if _, err := g.api.Cert.ReplaceCertificateFiles(ctx, in); err != nil {
+		return nil, renameParam(err, rpcField, "data")
+	}
+	return NewOK(req.Func, req.Lang, ""), nil
+}
+
+// ---------------------------------------------------------------------------
+// Group actions: retry, resume, sync, delete
+
+// batchCall runs one batch RPC over ids and returns its results.
+type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error)
+
+// groupAction serves a group action over elid="4711, 4712": ok, or the error
+// of the first id that failed.
+func (g *Gateway) groupAction(call batchCall) funcHandler {
+	return func(ctx context.Context, req *Request) (*Doc, error) {
+		ids, err := certIDs(req)
+		if err != nil {
+			return nil, err
+		}
+		results, err := call(ctx, req, ids)
+		if err != nil {
+			return nil, err
+		}
+		if err := firstFailure(results); err != nil {
+			return nil, err
+		}
+		return NewOK(req.Func, req.Lang, ""), nil
+	}
+}
+
+// firstFailure re-creates the RPC error of the first failed result, about
+// the elid parameter.
+func firstFailure(results []*certsvcv1.BatchResult) error {
+	for _, r := range results {
+		if r.GetOk() {
+			continue
+		}
+		var code connect.Code
+		if code.UnmarshalText([]byte(r.GetCode())) != nil {
+			code = connect.CodeUnknown
+		}
+		ce := connect.NewError(code, errors.New(r.GetMessage()))
+		field := fieldOf(nil, r.GetMessage()) // "id: certificate 9 not found" names id, i.e. elid
+		if field == "" {
+			field = "elid"
+		}
+		br := &errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{Field: field, Description: r.GetMessage()}}}
+		if d, err := connect.NewErrorDetail(br); err == nil {
+			ce.AddDetail(d)
+		}
+		return ce
+	}
+	return nil
+}
+
+func (g *Gateway) retryCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+	res, err := g.api.Cert.RetryCertificates(ctx, &certsvcv1.RetryCertificatesRequest{Ids: ids})
+	return res.GetResults(), err
+}
+
+func (g *Gateway) resumeCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+	res, err := g.api.Cert.ResumeCertificates(ctx, &certsvcv1.ResumeCertificatesRequest{Ids: ids})
+	return res.GetResults(), err
+}
+
+func (g *Gateway) syncCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+	res, err := g.api.Cert.SyncCertificates(ctx, &certsvcv1.SyncCertificatesRequest{Ids: ids})
+	return res.GetResults(), err
+}
+
+// deleteCertificates deletes; noexpense=on (admins) skips the refund.
+func (g *Gateway) deleteCertificates(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+	res, err := g.api.Cert.DeleteCertificates(ctx, &certsvcv1.DeleteCertificatesRequest{Ids: ids, NoExpense: isOn(req.Param("noexpense"))})
+	return res.GetResults(), err
+}
+
+// ---------------------------------------------------------------------------
+// certificate.su
+
+// funcCertificateSu lets an admin drill down to the user panel of the
+// certificate's owner: a session as the account's first enabled user,
+// answered like func=auth.
+func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*Doc, error) {
+	c, err := g.certificate(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	users, err := g.api.Account.ListUsers(ctx, &certsvcv1.ListUsersRequest{AccountId: c.GetAccountId(), PageSize: 100})
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(users.GetUsers(), func(u *certsvcv1.User) bool {
+		return !u.GetDisabled() && u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_USER
+	})
+	if i < 0 {
+		return nil, connect.NewError(connect.CodeNotFound, errors.New("elid: the certificate's account has no enabled user"))
+	}
+	res, err := g.api.Auth.Impersonate(ctx, &certsvcv1.ImpersonateRequest{UserId: users.GetUsers()[i].GetId()})
+	if err != nil {
+		return nil, err
+	}
+	return authDoc(req, res.GetToken(), res.GetUser()), nil
+}
+
+// authDoc answers a new session as func=auth does:
+// <auth id="SESSION" level="16" userid="7">SESSION</auth>.
+func authDoc(req *Request, token string, u *certsvcv1.User) *Doc {
+	level := levelUser
+	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
+		level = levelAdmin
+	}
+	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: token, Attrs: []Attr{
+		{"id", token}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(u.GetId(), 10)},
+	}})
+}

@@ -18,6 +18,9 @@ const (
 	KindError
 	// KindFile is a raw file download; it bypasses the output format.
 	KindFile
+	// KindData is a document of nested elements only (Doc.Nodes), such as
+	// pricelist.export: no <ok/>, no model.
+	KindData
 )
 
 // String returns the kind's name.
@@ -33,6 +36,8 @@ func (k Kind) String() string {
 		return "error"
 	case KindFile:
 		return "file"
+	case KindData:
+		return "data"
 	}
 	return "unknown"
 }
@@ -136,6 +141,11 @@ type Doc struct {
 
 	// File is the download (KindFile).
 	File *File
+
+	// Nodes are nested elements (see nested.go), rendered after the kind's
+	// own content: the whole payload of KindData, or extras such as the
+	// inner <doc> of a service.prolong answer.
+	Nodes []*Node
 
 	// TParams, when non-nil, is echoed as <tparams>. The encoder always
 	// passes it through Redact first, so secrets never leave the gateway.

@@ -136,6 +136,9 @@ type node struct {
 	text     string
 	hasText  bool
 	children []*node
+	// array makes sjson render the element as an array even when it
+	// occurs once (Node.Repeated).
+	array bool
 }
 
 func (n *node) add(c *node) *node { n.children = append(n.children, c); return c }
@@ -236,6 +239,7 @@ func buildTree(d *Doc) *node {
 		}
 		en.add(leaf("detail", e.Msg))
 		en.add(leaf("msg", e.Msg))
+	case KindData: // nothing but the nested elements below
 	default: // KindOK
 		if d.ID != "" {
 			root.add(leaf("id", d.ID))
@@ -248,6 +252,7 @@ func buildTree(d *Doc) *node {
 			ok.text, ok.hasText = d.OKText, true
 		}
 	}
+	root.children = append(root.children, treeNodes(d.Nodes)...)
 	if d.TParams != nil {
 		tp := root.add(&node{name: "tparams"})
 		red := Redact(d.TParams)
@@ -463,7 +468,7 @@ func writeJSONNode(b *bytes.Buffer, n *node, sjson bool) {
 	for _, cn := range order {
 		g := groups[cn]
 		o.key(cn)
-		if len(g) == 1 && !(sjson && sjsonArray(cn, parent)) {
+		if len(g) == 1 && !(sjson && (sjsonArray(cn, parent) || g[0].array)) {
 			writeJSONNode(b, g[0], sjson)
 			continue
 		}
@@ -586,9 +591,11 @@ func writeBJSON(b *bytes.Buffer, d *Doc) {
 	case KindError:
 		o.key("error")
 		writeErrorObject(b, d.Error)
+	case KindData:
 	default:
 		writeOK(o, d, true)
 	}
+	writeBJSONNodes(o, d.Nodes)
 	o.end()
 }
 
@@ -608,9 +615,14 @@ func writeJSONData(b *bytes.Buffer, d *Doc) {
 		o.key("error")
 		writeErrorObject(b, d.Error)
 		o.end()
+	case KindData:
+		o := openObject(b)
+		writeBJSONNodes(o, d.Nodes)
+		o.end()
 	default:
 		o := openObject(b)
 		writeOK(o, d, false)
+		writeBJSONNodes(o, d.Nodes)
 		o.end()
 	}
 }
@@ -689,6 +701,7 @@ func writeText(b *bytes.Buffer, d *Doc) {
 			writeTextValue(b, e.Msg)
 		}
 		b.WriteByte('\n')
+	case KindData:
 	default:
 		b.WriteString("OK\n")
 		if d.ID != "" {
@@ -702,4 +715,5 @@ func writeText(b *bytes.Buffer, d *Doc) {
 			b.WriteByte('\n')
 		}
 	}
+	writeTextNodes(b, d.Nodes)
 }

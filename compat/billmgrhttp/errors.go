@@ -2,6 +2,7 @@ package billmgrhttp
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -31,6 +32,10 @@ var legacyErrors = map[connect.Code]string{
 // errorDoc re-expresses an RPC error as a legacy error document. The service
 // already hid internal detail; the gateway adds none.
 func errorDoc(req *Request, err error) *Doc {
+	var pe *paramError
+	if errors.As(err, &pe) {
+		return pe.doc(req)
+	}
 	code := connect.CodeOf(err)
 	typ, ok := legacyErrors[code]
 	if !ok {
@@ -41,6 +46,9 @@ func errorDoc(req *Request, err error) *Doc {
 	if errors.As(err, &ce) {
 		msg = ce.Message()
 	}
+	if reasonOf(ce) == reasonNotEnoughMoney {
+		return notEnoughMoneyDoc(req, msg)
+	}
 	object, value := "", ""
 	switch typ {
 	case "auth":
@@ -48,7 +56,12 @@ func errorDoc(req *Request, err error) *Doc {
 		object = "badpassword"
 		msg = message(req.Lang, msgBadPassword)
 	case "value", "exists", "missed":
-		object = fieldOf(ce, msg)
+		// The legacy name of the field, also in the "field: message" text.
+		field := fieldOf(ce, msg)
+		object = legacyParam(field)
+		if rest, ok := strings.CutPrefix(msg, field+": "); ok && field != "" {
+			msg = object + ": " + rest
+		}
 	case "internal":
 		msg = message(req.Lang, msgInternal)
 	}
@@ -80,6 +93,14 @@ const (
 	msgMissed
 	msgInternal
 	msgNotYet
+	msgNotEnoughMoney
+	msgParamMissing
+	msgParamInvalid
+	msgItemOrdered
+	msgItemActive
+	msgItemSuspended
+	msgItemDeleted
+	msgItemInProgress
 )
 
 var messages = map[msgID][2]string{ // en, ru
@@ -87,6 +108,20 @@ var messages = map[msgID][2]string{ // en, ru
 	msgMissed:      {"Unknown function", "Неизвестная функция"},
 	msgInternal:    {"Internal error; try again later", "Внутренняя ошибка; повторите позже"},
 	msgNotYet:      {"This step is not available yet", "Этот шаг пока недоступен"},
+	// The legacy type not_enough_money; the service's own text, with the
+	// amounts, goes in <param name="desc">.
+	msgNotEnoughMoney: {"Not enough money on the account balance", "Недостаточно средств на балансе"},
+	// Bad request parameters found by the gateway: fmt verbs take the
+	// parameter's name and, for msgParamInvalid, the value (the documented
+	// template `The value of the "__object__" field is invalid: __value__`).
+	msgParamMissing: {`The "%s" field is required`, `Поле "%s" обязательно`},
+	msgParamInvalid: {`The value of the "%s" field is invalid: %s`, `Неверное значение поля "%s": %s`},
+	// item_status names (the body of <item_status orig="N">).
+	msgItemOrdered:    {"Ordered", "Заказан"},
+	msgItemActive:     {"Active", "Активен"},
+	msgItemSuspended:  {"Suspended", "Остановлен"},
+	msgItemDeleted:    {"Deleted", "Удален"},
+	msgItemInProgress: {"In progress", "Обрабатывается"},
 }
 
 // message returns a fixed message in lang (en or ru).
@@ -96,4 +131,77 @@ func message(lang string, id msgID) string {
 		return m[1]
 	}
 	return m[0]
+}
+
+// reasonNotEnoughMoney is the google.rpc.ErrorInfo reason the service sends
+// when a balance does not cover a charge (errkind.ReasonNotEnoughMoney).
+const reasonNotEnoughMoney = "NOT_ENOUGH_MONEY"
+
+// reasonOf returns the reason of the error's google.rpc.ErrorInfo detail, or "".
+func reasonOf(ce *connect.Error) string {
+	if ce == nil {
+		return ""
+	}
+	for _, d := range ce.Details() {
+		if v, err := d.Value(); err == nil {
+			if info, ok := v.(*errdetails.ErrorInfo); ok {
+				return info.GetReason()
+			}
+		}
+	}
+	return ""
+}
+
+// notEnoughMoneyDoc is BILLmanager's not_enough_money error. The service
+// sends no structured amounts, so its explanation (balance and price) is
+// passed on as the desc parameter, next to the localised message.
+func notEnoughMoneyDoc(req *Request, desc string) *Doc {
+	d := NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
+	d.Error.Params = []Attr{{"desc", desc}}
+	return d
+}
+
+// maxEchoedValue bounds how much of a bad value an error echoes.
+const maxEchoedValue = 64
+
+// paramError is a request parameter the gateway cannot translate into an
+// RPC (absent, or not of the form the RPC needs: elid=abc), or one the
+// service refused under another name (why holds its message). errorDoc
+// answers it as a value error about the legacy parameter.
+type paramError struct {
+	name, value string
+	missing     bool
+	why         string
+}
+
+func missingParam(name string) error { return &paramError{name: name, missing: true} }
+
+func invalidParam(name, value string) error { return &paramError{name: name, value: value} }
+
+func (e *paramError) Error() string {
+	switch {
+	case e.why != "":
+		return "parameter " + e.name + ": " + e.why
+	case e.missing:
+		return "parameter " + e.name + " is required"
+	}
+	return "parameter " + e.name + " is invalid"
+}
+
+func (e *paramError) doc(req *Request) *Doc {
+	v := e.value
+	if isSecretName(e.name) || looksLikePrivateKey(v) {
+		v = Redacted
+	} else if r := []rune(v); len(r) > maxEchoedValue {
+		v = string(r[:maxEchoedValue]) + "…"
+	}
+	msg := e.why
+	switch {
+	case msg != "":
+	case e.missing:
+		msg = fmt.Sprintf(message(req.Lang, msgParamMissing), e.name)
+	default:
+		msg = fmt.Sprintf(message(req.Lang, msgParamInvalid), e.name, v)
+	}
+	return NewError(req.Func, req.Lang, "value", e.name, v, msg)
 }

@@ -44,9 +44,8 @@ type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
 func New(api API, log *slog.Logger) *Gateway {
 	g := &Gateway{api: api, log: log}
 	g.funcs = map[string]funcHandler{
-		"auth":                  g.funcAuth,
-		"session.newkey":        g.funcSessionNewKey,
-		"certificate.order.csr": g.funcOrderCSR,
+		"auth":           g.funcAuth,
+		"session.newkey": g.funcSessionNewKey,
 	}
 	g.registerCertificateFuncs()
 	g.registerOrderFuncs()
@@ -140,29 +139,4 @@ func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, er
 		return nil, err
 	}
 	return NewOK(req.Func, req.Lang, ""), nil
-}
-
-// funcOrderCSR serves the first step of the order wizard. Without sok it is
-// the form with the country list (the documented way to read country ids).
-func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*Doc, error) {
-	if req.Sok {
-		// TODO(#4): key and CSR generation comes with the certificate API (#3).
-		return NewError(req.Func, req.Lang, "missed", req.Func, "sok", message(req.Lang, msgNotYet)), nil
-	}
-	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
-	if err != nil {
-		return nil, err
-	}
-	country := req.Param("field_country")
-	if country == "" {
-		country = "182"
-	}
-	doc := NewForm(req.Func, req.Lang,
-		F("period", req.Param("period")), F("pricelist", req.Param("pricelist")), F("field_country", country))
-	opts := make([]Option, 0, len(res.GetCountries()))
-	for _, c := range res.GetCountries() {
-		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
-			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
-	}
-	return doc.AddSList("field_country", opts...), nil
 }

@@ -1,0 +1,286 @@
+package billmgrhttp
+
+import (
+	"encoding/asn1"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"buf.build/go/protovalidate"
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
+)
+
+// This file reads the legacy order parameters (the certificate.order.*,
+// reissue and prolong forms of docs §7) and maps RPC field names back to
+// them for error documents. It parses, it does not validate: whatever can
+// be decided by the service is left to it.
+
+// badParam is a parameter the gateway cannot translate, with the reason
+// (errors.go's paramError: a value error naming the parameter).
+func badParam(name, value, format string, args ...any) error {
+	return &paramError{name: name, value: value, why: fmt.Sprintf("%s: %s", name, fmt.Sprintf(format, args...))}
+}
+
+// param returns a trimmed parameter. A phone number's leading '+' that was
+// sent unencoded (the seeds' adm_phone=+7 (111) 111-11-11) decodes to a
+// space; it is restored from the raw value.
+func param(req *Request, name string) string {
+	v := strings.TrimSpace(req.Param(name))
+	if strings.HasSuffix(name, "_phone") && v != "" && strings.HasPrefix(req.RawParam(name), "+") && !strings.HasPrefix(v, "+") {
+		v = "+" + v
+	}
+	return v
+}
+
+// intParam parses an optional integer parameter; absent is 0.
+func intParam(req *Request, name string, bits int) (int64, error) {
+	v := param(req, name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, bits)
+	if err != nil {
+		return 0, invalidParam(name, v)
+	}
+	return n, nil
+}
+
+// splitNames splits a space-separated name list (altname); commas and line
+// breaks separate too.
+func splitNames(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\n' || r == '\r' || r == '\t' })
+}
+
+// altnames returns the extra names of an order: altname, else altname_input
+// (the seeds send both with the same list).
+func altnames(req *Request) []string {
+	if v := param(req, "altname"); v != "" {
+		return splitNames(v)
+	}
+	return splitNames(param(req, "altname_input"))
+}
+
+// pemParam returns a PEM parameter (csr, key) repaired from what legacy
+// clients send. A client that pastes the PEM into the query unencoded
+// loses the base64 '+' (it decodes to a space), and may send raw, CRLF or
+// no line breaks; a client that encodes properly may have turned the
+// spaces of a one-line PEM into '+'. Both readings are tried, the raw
+// value percent-decoded keeping '+' first and then the decoded value, and
+// the first whose body is one whole DER value wins, re-wrapped at 64
+// columns. A value that is not PEM is returned trimmed, for the service to
+// reject.
+func pemParam(req *Request, name string) string {
+	dec := strings.TrimSpace(req.Param(name))
+	readings := []string{dec}
+	if raw, err := url.PathUnescape(req.RawParam(name)); err == nil { // PathUnescape keeps '+'
+		readings = []string{raw, dec}
+	}
+	first := ""
+	for _, r := range readings {
+		label, body, ok := splitPEM(r)
+		if !ok {
+			continue
+		}
+		p := formatPEM(label, body)
+		if isDER(body) {
+			return p
+		}
+		if first == "" {
+			first = p
+		}
+	}
+	if first != "" {
+		return first
+	}
+	return dec
+}
+
+// pemArmour matches one PEM block whose armour spaces may have become '+'.
+var pemArmour = regexp.MustCompile(`-----BEGIN[ +]([A-Z0-9 +]+)-----([^-]*)-----END[ +]([A-Z0-9 +]+)-----`)
+
+// splitPEM returns the label and the base64 body of a PEM block, without
+// whitespace; not ok for no PEM, or PEM with headers (left as sent).
+func splitPEM(s string) (label, body string, ok bool) {
+	m := pemArmour.FindStringSubmatch(s)
+	if m == nil || strings.Contains(m[2], ":") {
+		return "", "", false
+	}
+	return strings.ReplaceAll(m[1], "+", " "), strings.Join(strings.Fields(m[2]), ""), true
+}
+
+func formatPEM(label, body string) string {
+	var b strings.Builder
+	b.WriteString("-----BEGIN " + label + "-----\n")
+	for len(body) > 64 {
+		b.WriteString(body[:64] + "\n")
+		body = body[64:]
+	}
+	if body != "" {
+		b.WriteString(body + "\n")
+	}
+	b.WriteString("-----END " + label + "-----\n")
+	return b.String()
+}
+
+// isDER reports whether body is base64 of exactly one DER value.
+func isDER(body string) bool {
+	der, err := base64.StdEncoding.DecodeString(body)
+	if err != nil {
+		return false
+	}
+	var v asn1.RawValue
+	rest, err := asn1.Unmarshal(der, &v)
+	return err == nil && len(rest) == 0
+}
+
+// paramField maps one legacy parameter onto a field of a message.
+type paramField struct{ param, field string }
+
+// paramFields maps legacy parameters onto the string and int32 fields of
+// one message, both ways: fill builds the message, and errors name the
+// parameter of a field (see fieldNames).
+type paramFields []paramField
+
+var (
+	subjectParams = paramFields{{"CN", "common_name"}, {"field_country", "country_id"}, {"ST", "state"},
+		{"L", "locality"}, {"O", "organization"}, {"OU", "organizational_unit"}, {"emailAddress", "email"}}
+	orgParams = paramFields{{"org_name", "name"}, {"org_department", "department"}, {"org_address", "address"},
+		{"org_city", "city"}, {"org_state", "state"}, {"org_postcode", "postal_code"}, {"org_country", "country_id"},
+		{"org_phone", "phone"}}
+	adminParams = contactParams("adm")
+	techParams  = contactParams("tech")
+)
+
+func contactParams(prefix string) paramFields {
+	return paramFields{{prefix + "_fname", "first_name"}, {prefix + "_lname", "last_name"},
+		{prefix + "_jtitle", "title"}, {prefix + "_email", "email"}, {prefix + "_phone", "phone"}}
+}
+
+// fill sets m's fields from the parameters present and reports whether any
+// was.
+func (pf paramFields) fill(req *Request, m proto.Message) (bool, error) {
+	r := m.ProtoReflect()
+	fields := r.Descriptor().Fields()
+	set := false
+	for _, p := range pf {
+		v := param(req, p.param)
+		if v == "" {
+			continue
+		}
+		fd := fields.ByName(protoreflect.Name(p.field))
+		switch fd.Kind() {
+		case protoreflect.Int32Kind:
+			n, err := strconv.ParseInt(v, 10, 32)
+			if err != nil {
+				return false, invalidParam(p.param, v)
+			}
+			r.Set(fd, protoreflect.ValueOfInt32(int32(n)))
+		default:
+			r.Set(fd, protoreflect.ValueOfString(v))
+		}
+		set = true
+	}
+	return set, nil
+}
+
+// fieldNames maps RPC field paths to the legacy parameter names, for the
+// error documents: "subject.common_name" → "CN",
+// "validations[1].approver_email" → "approver_email_3".
+type fieldNames map[string]string
+
+// orderFieldNames are the names every order-side request shares.
+var orderFieldNames = func() fieldNames {
+	fn := fieldNames{"plan_id": "pricelist", "period_months": "period", "csr_pem": "csr", "private_key_pem": "key",
+		"subject": "CN", "extra_names": "altname", "extra_name_slots": "addon", "client_reference": "remoteid",
+		"idempotency_key": "remoteid", "id": "elid", "validations": "approver_method",
+		"validations.method": "approver_method"}
+	for prefix, pf := range map[string]paramFields{"subject": subjectParams, "organization": orgParams,
+		"admin_contact": adminParams, "tech_contact": techParams} {
+		for _, p := range pf {
+			fn[prefix+"."+p.field] = p.param
+		}
+	}
+	return fn
+}()
+
+// indexSuffix matches a repeated field's index: "extra_names[2]".
+var indexSuffix = regexp.MustCompile(`\[\d+\]`)
+
+// legacy returns the parameter of an RPC field: the request's own names
+// first (validations by index), then the shared table, also without
+// indexes (extra_names[2] → altname); the field itself otherwise.
+func (fn fieldNames) legacy(field string) string {
+	if p, ok := fn[field]; ok {
+		return p
+	}
+	if p, ok := orderFieldNames[field]; ok {
+		return p
+	}
+	if p, ok := orderFieldNames[indexSuffix.ReplaceAllString(field, "")]; ok {
+		return p
+	}
+	return field
+}
+
+// rpcError re-expresses an RPC or translation error as a legacy error
+// document (errorDoc), naming the legacy parameter of the RPC field at
+// fault, with its value unless it is a secret or a PEM block.
+func rpcError(req *Request, err error, fn fieldNames) *Doc {
+	d := errorDoc(req, err)
+	e := d.Error
+	var ce *connect.Error
+	if e == nil || !errors.As(err, &ce) || e.Type != "value" && e.Type != "exists" && e.Type != "missed" {
+		return d
+	}
+	field, msg := fieldOf(ce, ce.Message()), ""
+	if field == "" {
+		field, msg = violation(ce)
+	}
+	if field == "" {
+		return d
+	}
+	e.Object = fn.legacy(field)
+	if rest, ok := strings.CutPrefix(e.Msg, field+": "); ok {
+		e.Msg = e.Object + ": " + rest
+	}
+	if msg != "" {
+		e.Msg = e.Object + ": " + msg
+	}
+	if e.Value == "" {
+		e.Value = echoValue(e.Object, req.Param(e.Object))
+	}
+	return d
+}
+
+// echoValue is a parameter's value as an error may show it.
+func echoValue(name, v string) string {
+	if isSecretName(name) || looksLikePrivateKey(v) || strings.Contains(v, "-----BEGIN") || len(v) > 256 {
+		return ""
+	}
+	return v
+}
+
+// violation is the field and message of the first protovalidate
+// violation, which the validation interceptor sends as a detail instead of
+// a BadRequest.
+func violation(ce *connect.Error) (field, msg string) {
+	for _, d := range ce.Details() {
+		v, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if vs, ok := v.(*validatepb.Violations); ok && len(vs.GetViolations()) > 0 {
+			first := vs.GetViolations()[0]
+			return protovalidate.FieldPathString(first.GetField()), first.GetMessage()
+		}
+	}
+	return "", ""
+}
