@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/url"
 	"slices"
 	"strconv"
@@ -498,43 +499,39 @@ func approverFields(c *certsvcv1.Certificate) []Field {
 	return out
 }
 
-// lookup looks up, at most once per call, the names of the accounts and
-// plans certificates refer to. A name that cannot be read (a plan since
-// disabled) is shown as its id: a display detail never fails the call.
-type lookup struct {
-	g        *Gateway
-	accounts map[int64]string
-	plans    map[int64]*certsvcv1.Plan
-}
+// lookup finds the names of the accounts and plans certificates refer to,
+// through the gateway's names cache. A name that cannot be read (a plan
+// since disabled) is shown as its id: a display detail never fails the call.
+type lookup struct{ g *Gateway }
 
-func (g *Gateway) lookup() *lookup {
-	return &lookup{g: g, accounts: map[int64]string{}, plans: map[int64]*certsvcv1.Plan{}}
-}
+func (g *Gateway) lookup() *lookup { return &lookup{g: g} }
 
 func (n *lookup) account(ctx context.Context, id int64) string {
-	name, ok := n.accounts[id]
-	if !ok {
-		res, err := n.g.api.Account.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: id})
-		if name = res.GetAccount().GetName(); err != nil || name == "" {
-			n.g.log.DebugContext(ctx, "account name unavailable", "account", id, "error", err)
-			name = idText(id)
-		}
-		n.accounts[id] = name
+	if name, ok := get(n.g.names, n.g.names.accounts, id); ok {
+		return name
 	}
+	res, err := n.g.api.Account.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: id})
+	name := res.GetAccount().GetName()
+	if err != nil || name == "" {
+		n.g.log.DebugContext(ctx, "account name unavailable", "account", id, "error", err)
+		return idText(id)
+	}
+	put(n.g.names, n.g.names.accounts, id, name)
 	return name
 }
 
 // plan returns the plan, or nil when it cannot be read.
 func (n *lookup) plan(ctx context.Context, id int64) *certsvcv1.Plan {
-	p, ok := n.plans[id]
-	if !ok {
-		res, err := n.g.api.Catalog.GetPlan(ctx, &certsvcv1.GetPlanRequest{Id: id})
-		if p = res.GetPlan(); err != nil {
-			n.g.log.DebugContext(ctx, "plan unavailable", "plan", id, "error", err)
-		}
-		n.plans[id] = p
+	if p, ok := get(n.g.names, n.g.names.plans, id); ok {
+		return p
 	}
-	return p
+	res, err := n.g.api.Catalog.GetPlan(ctx, &certsvcv1.GetPlanRequest{Id: id})
+	if err != nil {
+		n.g.log.DebugContext(ctx, "plan unavailable", "plan", id, "error", err)
+		return nil
+	}
+	put(n.g.names, n.g.names.plans, id, res.GetPlan())
+	return res.GetPlan()
 }
 
 // pricelist is the pricelist cell: the plan's name, its id in orig. The
@@ -592,6 +589,12 @@ func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string
 // countryOptions is the legacy country select list: BILLmanager's ids
 // (182 = Russia), names and flag images.
 func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
+	g.names.mu.Lock()
+	cached := g.names.countries
+	g.names.mu.Unlock()
+	if cached.v != nil && g.names.now().Before(cached.expires) {
+		return cached.v, nil
+	}
 	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
 	if err != nil {
 		return nil, err
@@ -601,19 +604,17 @@ func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
 		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
 			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
 	}
+	g.names.mu.Lock()
+	g.names.countries = entry[[]Option]{v: opts, expires: g.names.now().Add(namesTTL)}
+	g.names.mu.Unlock()
 	return opts, nil
 }
 
 // ---------------------------------------------------------------------------
 // certificate: the list
 
-// listBatch is the page size the list walks the API with (its maximum).
-const listBatch = 1000
-
-// maxListed bounds the certificates one call walks to count p_elems: the
-// API pages by key and gives no total, so the total is counted [INF: what
-// BILLmanager does past this is unknown; no reseller holds this many].
-const maxListed = 100_000
+// maxSkip is the deepest row a page may start at, as the API allows.
+const maxSkip = 100_000
 
 // funcCertificate lists certificates, oldest first so that pages stay put
 // while new orders come in: the filter of filter=on, else the user's saved
@@ -647,37 +648,23 @@ func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.Lis
 		in.Filter = f
 		return in, nil
 	}
-	saved, err := g.savedFilter(ctx)
-	in.SavedFilterId = saved.GetId()
-	return in, err
+	in.SavedFilterName = savedFilterName
+	return in, nil
 }
 
-// listPage walks the listing from its start and returns the certificates
-// at [offset, offset+cnt) and how many there are.
+// listPage returns the certificates at [offset, offset+cnt) and how many
+// there are, in one call.
 func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRequest, offset, cnt int) ([]*certsvcv1.Certificate, int, error) {
-	in.PageSize = listBatch
-	var page []*certsvcv1.Certificate
-	total := 0
-	for {
-		res, err := g.api.Cert.ListCertificates(ctx, in)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, c := range res.GetCertificates() {
-			if total >= offset && total < offset+cnt {
-				page = append(page, c)
-			}
-			total++
-		}
-		if res.GetNextPageToken() == "" {
-			return page, total, nil
-		}
-		if total >= maxListed {
-			g.log.WarnContext(ctx, "certificate list cut short", "counted", total)
-			return page, total, nil
-		}
-		in.PageToken = res.GetNextPageToken()
+	if offset > maxSkip {
+		return nil, 0, &paramError{name: "p_num", value: strconv.Itoa(offset/max(cnt, 1) + 1),
+			why: fmt.Sprintf("pages start at most %d rows in; narrow the filter", maxSkip)}
 	}
+	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
+	res, err := g.api.Cert.ListCertificates(ctx, in)
+	if err != nil {
+		return nil, 0, err
+	}
+	return res.GetCertificates(), int(res.GetTotalSize()), nil
 }
 
 // ---------------------------------------------------------------------------

@@ -44,9 +44,6 @@ type fakeService struct {
 	admin   bool
 	certs   []*certsvcv1.Certificate
 	presets []*certsvcv1.CertificateFilterPreset
-	// pageCap is the most certificates one ListCertificates page holds
-	// (the service's is 1000), to make the gateway walk pages.
-	pageCap int
 
 	lists    []*certsvcv1.ListCertificatesRequest
 	updates  []*certsvcv1.UpdateCertificateRequest
@@ -100,7 +97,7 @@ func newFake(admin bool) *fakeService {
 		CommonName:   "other.example.net", CostMinor: 5_000_000, Currency: "RUB",
 		CreateTime: ts("2024-07-01T00:00:00Z"),
 	}
-	return &fakeService{admin: admin, certs: []*certsvcv1.Certificate{issued, processing, other}, pageCap: 1000}
+	return &fakeService{admin: admin, certs: []*certsvcv1.Certificate{issued, processing, other}}
 }
 
 // The service's error shapes.
@@ -144,6 +141,12 @@ func (f *fakeService) ListCertificates(_ context.Context, in *certsvcv1.ListCert
 		}
 		filter = f.presets[i].GetFilter()
 	}
+	if name := in.GetSavedFilterName(); name != "" {
+		// As the service: the preset of that name, or no filter.
+		if i := slices.IndexFunc(f.presets, func(p *certsvcv1.CertificateFilterPreset) bool { return p.GetName() == name }); i >= 0 {
+			filter = f.presets[i].GetFilter()
+		}
+	}
 	if a := filter.GetAccountId(); a != 0 && !f.admin && a != callerAccount {
 		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("filter.account_id: account %d not found", a))
 	}
@@ -161,9 +164,13 @@ func (f *fakeService) ListCertificates(_ context.Context, in *certsvcv1.ListCert
 	if in.GetPageToken() != "" {
 		start, _ = strconv.Atoi(in.GetPageToken())
 	}
-	size := min(int(in.GetPageSize()), f.pageCap)
+	start = min(start+int(in.GetSkip()), len(match))
+	size := int(in.GetPageSize())
 	end := min(start+size, len(match))
 	res := &certsvcv1.ListCertificatesResponse{Certificates: match[start:end]}
+	if in.GetIncludeTotalSize() {
+		res.TotalSize = int32(len(match))
+	}
 	if end < len(match) {
 		res.NextPageToken = strconv.Itoa(end)
 	}
@@ -498,12 +505,14 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 
 // TestCertificateRequests checks what the gateway asks of the service.
 func TestCertificateRequests(t *testing.T) {
-	t.Run("list walks every page for p_elems and keeps the one asked for", func(t *testing.T) {
+	t.Run("one call gives the page asked for and p_elems", func(t *testing.T) {
 		f := newFake(true)
-		f.pageCap = 1
 		got := serve(gateway(f), "func=certificate&p_num=2&p_cnt=1&out=bjson")
-		if len(f.lists) != 3 || !strings.Contains(got, `"id":"4712"`) || strings.Contains(got, `"id":"4711"`) || !strings.Contains(got, `"p_elems":"3"`) {
+		if len(f.lists) != 1 || !strings.Contains(got, `"id":"4712"`) || strings.Contains(got, `"id":"4711"`) || !strings.Contains(got, `"p_elems":"3"`) {
 			t.Fatalf("%d ListCertificates calls, got:\n%s", len(f.lists), got)
+		}
+		if l := f.lists[0]; l.GetSkip() != 1 || l.GetPageSize() != 1 || !l.GetIncludeTotalSize() || l.GetSavedFilterName() != savedFilterName {
+			t.Fatalf("list request %v, want skip 1, size 1, the total and the saved filter", l)
 		}
 		if o := f.lists[0].GetOrderBy(); o != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST {
 			t.Fatalf("order %v, want oldest first so that pages stay put", o)

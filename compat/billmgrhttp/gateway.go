@@ -34,6 +34,7 @@ const MaxBody = 1 << 20
 type Gateway struct {
 	api   API
 	log   *slog.Logger
+	names *names
 	funcs map[string]funcHandler
 }
 
@@ -42,7 +43,7 @@ type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
 
 // New returns a Gateway calling api.
 func New(api API, log *slog.Logger) *Gateway {
-	g := &Gateway{api: api, log: log}
+	g := &Gateway{api: api, log: log, names: newNames()}
 	g.funcs = map[string]funcHandler{
 		"auth":           g.funcAuth,
 		"session.newkey": g.funcSessionNewKey,

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -82,5 +83,40 @@ func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
 	last := evs.GetEvents()[len(evs.GetEvents())-1]
 	if last.GetEvent() != "update" || last.GetActorUserId() != e.cust.User.GetId() {
 		t.Errorf("last event %q by %d, want update by the customer %d", last.GetEvent(), last.GetActorUserId(), e.cust.User.GetId())
+	}
+}
+
+// Numbered pages (skip), the total, and a saved filter applied by name.
+func TestListCertificatesByNumberWithTotal(t *testing.T) {
+	e := newCertEnv(t, apitest.GRPC, "pages")
+	ctx := context.Background()
+	var ids []int64
+	for i := range 5 {
+		c := mustCert(t)(e.c.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+			PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+			Subject: &certsvcv1.Subject{CommonName: fmt.Sprintf("p%d.example.com", i)},
+		}))
+		ids = append(ids, c.GetId())
+	}
+	res, err := e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{PageSize: 2, Skip: 2, IncludeTotalSize: true,
+		OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := authzIDs(res.GetCertificates()); res.GetTotalSize() != 5 || len(got) != 2 || got[0] != ids[2] || got[1] != ids[3] {
+		t.Fatalf("page 2 of 2: %v of %d, want %v of 5", got, res.GetTotalSize(), ids[2:4])
+	}
+	// No preset of that name: no filter.
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
+	if err != nil || res.GetTotalSize() != 5 {
+		t.Fatalf("unknown preset: %v, total %d, want all 5", err, res.GetTotalSize())
+	}
+	if _, err := e.c.Cert.CreateCertificateFilter(ctx, &certsvcv1.CreateCertificateFilterRequest{Name: "mine",
+		Filter: &certsvcv1.CertificateFilter{Domain: "p3."}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
+	if got := authzIDs(res.GetCertificates()); err != nil || res.GetTotalSize() != 1 || len(got) != 1 || got[0] != ids[3] {
+		t.Fatalf("preset by name: %v %v (total %d), want [%d]", err, got, res.GetTotalSize(), ids[3])
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
@@ -80,19 +81,9 @@ func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certi
 // ListCertificates implements CertificateService.ListCertificates.
 func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
 	p := principalFrom(ctx)
-	f := req.GetFilter()
-	if id := req.GetSavedFilterId(); id != 0 {
-		if f != nil {
-			return nil, errkind.Invalid("saved_filter_id", "give a filter or a saved filter, not both")
-		}
-		sf, err := s.db.SavedFilter.Query().Where(savedfilter.ID(id), savedfilter.UserID(p.UserID)).Only(ctx)
-		if err != nil {
-			return nil, fieldErr("saved_filter_id", store.Translate(err))
-		}
-		f = &certsvcv1.CertificateFilter{}
-		if err := protojson.Unmarshal([]byte(sf.Filter), f); err != nil {
-			return nil, fmt.Errorf("saved filter %d: %w", id, err)
-		}
+	f, err := s.listFilter(ctx, p, req)
+	if err != nil {
+		return nil, err
 	}
 	ps, err := certFilter(p, f)
 	if err != nil {
@@ -116,7 +107,18 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 			return nil, errkind.Invalid("page_token", "was issued for other filters; start again without a token")
 		}
 	}
+	res := &certsvcv1.ListCertificatesResponse{}
+	if req.GetIncludeTotalSize() {
+		n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("count certificates: %w", err)
+		}
+		res.TotalSize = int32(min(n, math.MaxInt32))
+	}
 	q := s.db.Certificate.Query().Where(ps...).Limit(size + 1)
+	if n := int(req.GetSkip()); n > 0 {
+		q.Offset(n)
+	}
 	order := req.GetOrderBy()
 	switch order {
 	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST:
@@ -149,7 +151,6 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
 	}
-	res := &certsvcv1.ListCertificatesResponse{}
 	if len(rows) > size {
 		rows = rows[:size]
 		last := rows[len(rows)-1]
@@ -167,6 +168,34 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		res.Certificates = append(res.Certificates, certToProto(c))
 	}
 	return res, nil
+}
+
+// listFilter is the filter a listing asks for: its own, or one of the
+// caller's saved filters by id or by name.
+func (s *Service) listFilter(ctx context.Context, p *Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
+	var q *ent.SavedFilterQuery
+	switch id, name := req.GetSavedFilterId(), req.GetSavedFilterName(); {
+	case (id != 0 || name != "") && req.GetFilter() != nil:
+		return nil, errkind.Invalid("saved_filter_id", "give a filter or a saved filter, not both")
+	case id != 0:
+		q = s.db.SavedFilter.Query().Where(savedfilter.ID(id), savedfilter.UserID(p.UserID))
+	case name != "":
+		q = s.db.SavedFilter.Query().Where(savedfilter.Name(name), savedfilter.UserID(p.UserID))
+	default:
+		return req.GetFilter(), nil
+	}
+	sf, err := q.Only(ctx)
+	switch {
+	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
+		return nil, nil // no such preset: no filter
+	case err != nil:
+		return nil, fieldErr("saved_filter_id", store.Translate(err))
+	}
+	f := &certsvcv1.CertificateFilter{}
+	if err := protojson.Unmarshal([]byte(sf.Filter), f); err != nil {
+		return nil, fmt.Errorf("saved filter %d: %w", sf.ID, err)
+	}
+	return f, nil
 }
 
 // CreateCertificateFilter implements CertificateService.CreateCertificateFilter.

@@ -1922,8 +1922,16 @@ type ListCertificatesRequest struct {
 	// saved_filter_id applies one of the caller's saved filters instead of filter.
 	SavedFilterId int64            `protobuf:"varint,4,opt,name=saved_filter_id,json=savedFilterId,proto3" json:"saved_filter_id,omitempty"`
 	OrderBy       CertificateOrder `protobuf:"varint,5,opt,name=order_by,json=orderBy,proto3,enum=certsvc.v1.CertificateOrder" json:"order_by,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// skip leaves out this many rows first, for clients that page by number
+	// (the legacy gateway); page tokens stay fast however deep a page is.
+	Skip int32 `protobuf:"varint,6,opt,name=skip,proto3" json:"skip,omitempty"`
+	// include_total_size asks for total_size: one more query.
+	IncludeTotalSize bool `protobuf:"varint,7,opt,name=include_total_size,json=includeTotalSize,proto3" json:"include_total_size,omitempty"`
+	// saved_filter_name applies the caller's saved filter of that name, when
+	// there is one, instead of filter.
+	SavedFilterName string `protobuf:"bytes,8,opt,name=saved_filter_name,json=savedFilterName,proto3" json:"saved_filter_name,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ListCertificatesRequest) Reset() {
@@ -1991,10 +1999,34 @@ func (x *ListCertificatesRequest) GetOrderBy() CertificateOrder {
 	return CertificateOrder_CERTIFICATE_ORDER_UNSPECIFIED
 }
 
+func (x *ListCertificatesRequest) GetSkip() int32 {
+	if x != nil {
+		return x.Skip
+	}
+	return 0
+}
+
+func (x *ListCertificatesRequest) GetIncludeTotalSize() bool {
+	if x != nil {
+		return x.IncludeTotalSize
+	}
+	return false
+}
+
+func (x *ListCertificatesRequest) GetSavedFilterName() string {
+	if x != nil {
+		return x.SavedFilterName
+	}
+	return ""
+}
+
 type ListCertificatesResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Certificates  []*Certificate         `protobuf:"bytes,1,rep,name=certificates,proto3" json:"certificates,omitempty"`
 	NextPageToken string                 `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	// total_size is how many certificates match, when include_total_size
+	// asked for it.
+	TotalSize     int32 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2041,6 +2073,13 @@ func (x *ListCertificatesResponse) GetNextPageToken() string {
 		return x.NextPageToken
 	}
 	return ""
+}
+
+func (x *ListCertificatesResponse) GetTotalSize() int32 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
 }
 
 type UpdateCertificateRequest struct {
@@ -4186,7 +4225,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x0ecreated_before\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rcreatedBefore\x122\n" +
 	"\x10client_reference\x18\t \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fclientReference\x12'\n" +
 	"\x0finclude_deleted\x18\n" +
-	" \x01(\bR\x0eincludeDeleted\"\x96\x02\n" +
+	" \x01(\bR\x0eincludeDeleted\"\x9a\x03\n" +
 	"\x17ListCertificatesRequest\x12'\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -4194,10 +4233,15 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x04R\tpageToken\x125\n" +
 	"\x06filter\x18\x03 \x01(\v2\x1d.certsvc.v1.CertificateFilterR\x06filter\x12/\n" +
 	"\x0fsaved_filter_id\x18\x04 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\rsavedFilterId\x12A\n" +
-	"\border_by\x18\x05 \x01(\x0e2\x1c.certsvc.v1.CertificateOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\"\x7f\n" +
+	"\border_by\x18\x05 \x01(\x0e2\x1c.certsvc.v1.CertificateOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12\x1f\n" +
+	"\x04skip\x18\x06 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xa0\x8d\x06(\x00R\x04skip\x12,\n" +
+	"\x12include_total_size\x18\a \x01(\bR\x10includeTotalSize\x123\n" +
+	"\x11saved_filter_name\x18\b \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fsavedFilterName\"\x9e\x01\n" +
 	"\x18ListCertificatesResponse\x12;\n" +
 	"\fcertificates\x18\x01 \x03(\v2\x17.certsvc.v1.CertificateR\fcertificates\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa2\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x05R\ttotalSize\"\xa2\x01\n" +
 	"\x18UpdateCertificateRequest\x12A\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateB\x06\xbaH\x03\xc8\x01\x01R\vcertificate\x12C\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x06\xbaH\x03\xc8\x01\x01R\n" +
