@@ -43,6 +43,10 @@ type Kind struct {
 	// settings and fills in what the kind generates itself (the built-in
 	// CA's keys). The core stores the returned Config.
 	Prepare func(ctx context.Context, c Config) (Config, error)
+	// Generated names the settings and secrets Prepare makes (keys, an
+	// account): an update of the settings or credentials keeps them unless
+	// it sets them itself.
+	Generated []string
 }
 
 // Provider is a certificate authority integration.

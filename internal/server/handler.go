@@ -65,6 +65,8 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 
+	// HTTP-01 answers of ACME modules publishing through certsvc.
+	mux.Handle("GET /.well-known/acme-challenge/", service.ACMEChallenges)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

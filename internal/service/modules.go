@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -309,6 +308,23 @@ func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 	})
 }
 
+// keepGenerated is the new map of settings or secrets: next, with the values
+// of old the kind generated for itself, unless next sets them.
+func keepGenerated(kind provider.Kind, next, old map[string]string) map[string]string {
+	out := maps.Clone(next)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for _, k := range kind.Generated {
+		if _, set := out[k]; !set {
+			if v, ok := old[k]; ok {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
 // asInvalid gives an error from a provider's settings check the kind
 // invalid_argument unless it has a kind already.
 func asInvalid(err error) error {
@@ -353,6 +369,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			return nil, fieldErr("module.id", store.Translate(err))
 		}
 		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.clock())
+		kind := s.kinds[m.Kind]
 		connection := false
 		cfg, err := s.moduleConfig(m)
 		if err != nil {
@@ -385,24 +402,11 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			case "settings":
 				// Generated settings (the built-in CA's certificates) are kept
 				// unless replaced explicitly.
-				next := maps.Clone(in.GetSettings())
-				if next == nil {
-					next = map[string]string{}
-				}
-				for k, v := range cfg.Settings {
-					if _, ok := next[k]; !ok && strings.HasPrefix(k, "ca_") {
-						next[k] = v
-					}
-				}
+				next := keepGenerated(kind, in.GetSettings(), cfg.Settings)
 				cfg.Settings, connection = next, true
 				u.SetSettings(next)
 			case "credentials":
-				next := maps.Clone(in.GetCredentials())
-				for k, v := range cfg.Secrets {
-					if _, ok := next[k]; !ok && strings.HasPrefix(k, "ca_") {
-						next[k] = v
-					}
-				}
+				next := keepGenerated(kind, in.GetCredentials(), cfg.Secrets)
 				cfg.Secrets, connection = next, true
 				sealed, err := s.sealCredentials(m.ID, next)
 				if err != nil {
@@ -412,7 +416,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			}
 		}
 		if connection {
-			if err := s.checkModule(ctx, s.kinds[m.Kind], cfg); err != nil {
+			if err := s.checkModule(ctx, kind, cfg); err != nil {
 				return nil, err
 			}
 		}

@@ -130,8 +130,9 @@ func Kind() provider.Kind { return KindWith(Options{}) }
 // KindWith returns the module kind with the publishers and timing of o.
 func KindWith(o Options) provider.Kind {
 	return provider.Kind{
-		New:     func(c provider.Config) (provider.Provider, error) { return newProvider(c, o) },
-		Prepare: Prepare,
+		New:       func(c provider.Config) (provider.Provider, error) { return newProvider(c, o) },
+		Prepare:   Prepare,
+		Generated: []string{SettingAccountURL, SecretAccountKey},
 	}
 }
 

@@ -60,7 +60,7 @@ const DefaultCAName = "certsvc Local CA"
 
 // Kind returns the module kind for the core's registry.
 func Kind() provider.Kind {
-	return provider.Kind{New: New, Prepare: Prepare}
+	return provider.Kind{New: New, Prepare: Prepare, Generated: []string{SettingCACerts, SecretCAKeys}}
 }
 
 // Prepare completes a new module's configuration. When Secrets["ca_keys"] is
