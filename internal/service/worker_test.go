@@ -293,7 +293,8 @@ func (ca *fakeCA) ordersOf(ref string) []provider.Remote {
 // with the capabilities wrap gives it.
 func (ca *fakeCA) kinds(who string, wrap func(*caConn) provider.Provider) map[string]provider.Kind {
 	return map[string]provider.Kind{builtin.KindName: {
-		Prepare: builtin.Prepare,
+		Prepare:   builtin.Prepare,
+		Generated: builtin.Kind().Generated,
 		New: func(cfg provider.Config) (provider.Provider, error) {
 			inner, err := builtin.New(cfg)
 			if err != nil {
