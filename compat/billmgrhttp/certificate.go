@@ -920,10 +920,14 @@ func renameParam(err error, rpcField, name string) error {
 // certificate.file, certificate.file.edit
 
 // fileTypes are the legacy type= values of certificate.file.
+// chain and fullchain go beyond the seeds: a reselling certsvc fetches the
+// issuing CA's intermediates with type=chain.
 var fileTypes = map[string]certsvcv1.FileType{
-	"crt": certsvcv1.FileType_FILE_TYPE_CRT,
-	"csr": certsvcv1.FileType_FILE_TYPE_CSR,
-	"key": certsvcv1.FileType_FILE_TYPE_KEY,
+	"crt":       certsvcv1.FileType_FILE_TYPE_CRT,
+	"csr":       certsvcv1.FileType_FILE_TYPE_CSR,
+	"key":       certsvcv1.FileType_FILE_TYPE_KEY,
+	"chain":     certsvcv1.FileType_FILE_TYPE_CHAIN,
+	"fullchain": certsvcv1.FileType_FILE_TYPE_FULLCHAIN,
 }
 
 // fileType reads type=; absent means crt, the documented download.
@@ -965,7 +969,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*D
 		return nil, err
 	}
 	t, err := fileType(req)
-	if err != nil || t == "key" {
+	if err != nil || (t != "crt" && t != "csr") {
 		return nil, invalidParam("type", req.Param("type"))
 	}
 	if !req.Sok {

@@ -1,13 +1,14 @@
-// Package billmgrhttp will be the compatibility gateway: it accepts the legacy
+// Package billmgrhttp is the compatibility gateway: it accepts the legacy
 // BILLmanager func=certificate.* HTTP calls and maps them onto the typed RPCs
-// through the generated clients. It never imports ent or the service
+// through the generated clients (API). It never imports ent or the service
 // internals, so authentication, authorisation, validation and money rules are
 // decided once, in the service.
 //
 // # Protocol layer
 //
-// This package currently holds the protocol layer only (see
-// /work/shared/docs/legacy-billmgr-api.md, "the doc"):
+// Below the functions (gateway.go: the func= table; certificate.go,
+// order.go, pricelist.go: one handler per function) lies the protocol layer
+// (see the legacy API notes, "the doc"):
 //
 //   - ParseRequest turns GET/POST (form, multipart, JSON) calls on /billmgr,
 //     /manager/billmgr, and / or /manager with func=, into a Request: func,

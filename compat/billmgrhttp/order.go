@@ -500,7 +500,9 @@ func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	res, err := g.api.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: id, PeriodMonths: int32(period)})
+	res, err := g.api.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{
+		Id: id, PeriodMonths: int32(period), IdempotencyKey: req.Param("idempotency_key"),
+	})
 	if err != nil {
 		return nil, err
 	}

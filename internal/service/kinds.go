@@ -3,6 +3,7 @@ package service
 import (
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/acme"
+	"certsvc/internal/provider/billmanager"
 	"certsvc/internal/provider/builtin"
 	"certsvc/internal/provider/manual"
 	"certsvc/internal/provider/thesslstore"
@@ -20,6 +21,7 @@ func DefaultKinds() map[string]provider.Kind {
 	return map[string]provider.Kind{
 		builtin.KindName:     builtin.Kind(),
 		manual.KindName:      manual.Kind(),
+		billmanager.KindName: billmanager.Kind(),
 		thesslstore.KindName: thesslstore.Kind(),
 		acme.KindName: acme.KindWith(acme.Options{
 			HTTPPublishers: map[string]acme.HTTPPublisher{"builtin": ACMEChallenges},

@@ -450,7 +450,10 @@ func (s *Service) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Sync); err != nil {
 		return nil, err
 	}
-	if c.OpSentTime == nil && c.CaOrderID == "" {
+	// Nothing sent to the CA yet (a new order, or a reissue or renewal still
+	// waiting for the worker): syncing would read the old order, so the
+	// worker is asked to do the pending work now instead.
+	if c.OpSentTime == nil && (c.CaOrderID == "" || c.Op != "") {
 		return s.withCert(ctx, id, func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 			return c, s.schedule(ctx, tx, c.ID, s.clock())
 		})
