@@ -45,6 +45,9 @@ type Options struct {
 	// ModuleTransport sends the modules' calls to their CAs (one that
 	// trusts a test CA's certificate); http.DefaultTransport when nil.
 	ModuleTransport http.RoundTripper
+	// NoWorker leaves paid orders queued: nothing submits them to a CA.
+	// Benchmarks use it to measure the API's own writes.
+	NoWorker bool
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -82,13 +85,15 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = svc.RunWorker(ctx)
-	}()
-	t.Cleanup(func() { stop(); <-done })
+	if !o.NoWorker {
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = svc.RunWorker(ctx)
+		}()
+		t.Cleanup(func() { stop(); <-done })
+	}
 	srv := httptest.NewUnstartedServer(server.NewHandler(svc, log, reg, db.SQL.PingContext, nil))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()

@@ -40,43 +40,22 @@ func (l *latencies) report(b *testing.B) {
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
 
-// BenchmarkOrderThroughput measures paid orders of 16 customers with the customer's own CSR
-// through the whole API on MariaDB (the built-in CA issues them meanwhile),
-// and the same rows written directly with database/sql in one transaction
-// per order, as the raw limit of the database:
+// BenchmarkOrderThroughput measures paid orders of 16 customers with the
+// customer's own CSR through the whole API on MariaDB: "api" with the
+// worker submitting them to the built-in CA meanwhile (sharing the
+// database), "api-queued" with the orders left queued for a worker; and
+// "raw-sql", the same rows an order writes, written directly with
+// database/sql in one transaction per order, as the raw limit of the
+// database:
 //
 //	go test -run - -bench OrderThroughput -cpu 16 ./internal/server/
 func BenchmarkOrderThroughput(b *testing.B) {
-	b.Run("api", func(b *testing.B) {
-		env := apitest.New(b, dbtest.MySQL(b))
-		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
-		var clients []apitest.Clients
-		for i := range clientsPerBench {
-			cust := env.NewCustomer(b, fmt.Sprintf("orders%d", i), "RUB")
-			if _, err := admin.Account.Deposit(b.Context(), &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 1 << 50, Currency: "RUB"}); err != nil {
-				b.Fatal(err)
-			}
-			clients = append(clients, env.Clients(apitest.ConnectJSON, cust.Auth))
-		}
-		csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
-		var lat latencies
-		var next atomic.Int64
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			c := clients[int(next.Add(1)-1)%len(clients)]
-			for pb.Next() {
-				start := time.Now()
-				_, err := c.Cert.CreateCertificate(context.Background(), &certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				lat.add(time.Since(start))
-			}
-		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
-		lat.report(b)
-	})
+	for _, mode := range []struct {
+		name string
+		opts apitest.Options
+	}{{"api", apitest.Options{}}, {"api-queued", apitest.Options{NoWorker: true}}} {
+		b.Run(mode.name, func(b *testing.B) { benchOrders(b, mode.opts) })
+	}
 	b.Run("raw-sql", func(b *testing.B) {
 		// A migrated database, written to without the service.
 		db := dbtest.MySQL(b).SQL
@@ -108,6 +87,38 @@ func BenchmarkOrderThroughput(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 		lat.report(b)
 	})
+}
+
+// benchOrders places paid orders of clientsPerBench customers at once.
+func benchOrders(b *testing.B, opts apitest.Options) {
+	env := apitest.NewWith(b, dbtest.MySQL(b), opts)
+	admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+	var clients []apitest.Clients
+	for i := range clientsPerBench {
+		cust := env.NewCustomer(b, fmt.Sprintf("orders%d", i), "RUB")
+		if _, err := admin.Account.Deposit(b.Context(), &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 1 << 50, Currency: "RUB"}); err != nil {
+			b.Fatal(err)
+		}
+		clients = append(clients, env.Clients(apitest.ConnectJSON, cust.Auth))
+	}
+	csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
+	var lat latencies
+	var next atomic.Int64
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c := clients[int(next.Add(1)-1)%len(clients)]
+		for pb.Next() {
+			start := time.Now()
+			_, err := c.Cert.CreateCertificate(context.Background(), &certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			lat.add(time.Since(start))
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	lat.report(b)
 }
 
 // clientsPerBench is how many customers order at once, each on its own

@@ -208,7 +208,9 @@ func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent
 			Msg:    fmt.Sprintf("the balance would go below zero: it is %d, the change is %d", a.Balance, m.amount)}
 	}
 	now := s.clock()
-	if err := tx.Account.UpdateOneID(a.ID).SetBalance(balance).SetUpdateTime(now).Exec(ctx); err != nil {
+	// Update, not UpdateOne: the row is locked and its new values known, so
+	// no read back.
+	if err := tx.Account.Update().Where(account.ID(a.ID)).SetBalance(balance).SetUpdateTime(now).Exec(ctx); err != nil {
 		return nil, nil, fmt.Errorf("update balance of account %d: %w", m.accountID, err)
 	}
 	a.Balance, a.UpdateTime = balance, now

@@ -15,7 +15,6 @@ import (
 	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
 	"certsvc/internal/errkind"
@@ -169,11 +168,10 @@ func normalizeNames(field string, in []string) ([]string, error) {
 
 // visiblePlan loads a plan; users and anonymous callers see enabled plans only.
 func (s *Service) visiblePlan(ctx context.Context, id int64) (*ent.Plan, error) {
-	q := s.db.Plan.Query().Where(plan.ID(id))
-	if p := principalFrom(ctx); p == nil || !p.Admin {
-		q.Where(plan.Enabled(true))
+	pl, err := s.catalog.plan(ctx, id)
+	if p := principalFrom(ctx); err == nil && !pl.Enabled && (p == nil || !p.Admin) {
+		err = &ent.NotFoundError{}
 	}
-	pl, err := q.Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, errkind.Field(errkind.NotFound, "plan_id", "plan %d not found", id)
 	}
@@ -381,16 +379,17 @@ func (s *Service) sealKey(accountID int64, keyPEM []byte) (string, error) {
 func keyAlgorithm(csr *pki.CSR) string { return fmt.Sprintf("%s %d", csr.KeyType, csr.KeyBits) }
 
 // price returns a plan's price for a period in a currency.
-func (s *Service) price(ctx context.Context, pl *ent.Plan, months int32, currency string) (*ent.PlanPrice, error) {
-	pr, err := s.db.PlanPrice.Query().Where(planprice.PlanID(pl.ID), planprice.PeriodMonths(months),
-		planprice.Currency(currency)).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, errkind.Invalid("period_months", "plan %d is not sold for %d months in %s", pl.ID, months, currency)
-	}
+func (s *Service) price(ctx context.Context, planID int64, months int32, currency string) (*ent.PlanPrice, error) {
+	pl, err := s.catalog.plan(ctx, planID)
 	if err != nil {
-		return nil, fmt.Errorf("load price: %w", err)
+		return nil, fmt.Errorf("load plan %d: %w", planID, err)
 	}
-	return pr, nil
+	for _, pr := range pl.Edges.Prices {
+		if pr.PeriodMonths == months && pr.Currency == currency {
+			return pr, nil
+		}
+	}
+	return nil, errkind.Invalid("period_months", "plan %d is not sold for %d months in %s", planID, months, currency)
 }
 
 // termCost is the price of a term: the certificate and its extra names.
@@ -427,7 +426,7 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if err != nil {
 		return nil, err
 	}
-	pr, err := s.price(ctx, pl, req.GetPeriodMonths(), acc.Currency)
+	pr, err := s.price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
 	if err != nil {
 		return nil, err
 	}

@@ -120,7 +120,7 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 
 // providerFor returns the module of a certificate and its Provider.
 func (s *Service) providerFor(ctx context.Context, moduleID int64) (*ent.ProcessingModule, provider.Provider, error) {
-	m, err := s.db.ProcessingModule.Get(ctx, moduleID)
+	m, err := s.catalog.module(ctx, moduleID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load module %d: %w", moduleID, store.Translate(err))
 	}
@@ -148,7 +148,7 @@ func servesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
 // the plan; id, when not 0, names it (admins only).
 func (s *Service) pickModule(ctx context.Context, planID, id int64) (*ent.ProcessingModule, error) {
 	if id != 0 {
-		m, err := s.db.ProcessingModule.Get(ctx, id)
+		m, err := s.catalog.module(ctx, id)
 		if ent.IsNotFound(err) {
 			return nil, errkind.Field(errkind.NotFound, "processing_module_id", "processing module %d not found", id)
 		}
@@ -161,8 +161,7 @@ func (s *Service) pickModule(ctx context.Context, planID, id int64) (*ent.Proces
 		}
 		return m, nil
 	}
-	mods, err := s.db.ProcessingModule.Query().Where(processingmodule.Enabled(true)).
-		Order(ent.Asc(processingmodule.FieldPriority), ent.Asc(processingmodule.FieldID)).All(ctx)
+	mods, err := s.catalog.enabledModules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list modules: %w", err)
 	}

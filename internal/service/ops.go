@@ -231,7 +231,7 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 	if _, err := lifecycle.Next(lifecycle.State(cur.State), lifecycle.Reissue); err != nil {
 		return nil, err
 	}
-	pl, err := s.db.Plan.Get(ctx, cur.PlanID)
+	pl, err := s.catalog.plan(ctx, cur.PlanID)
 	if err != nil {
 		return nil, fmt.Errorf("load plan %d: %w", cur.PlanID, err)
 	}
@@ -333,11 +333,7 @@ func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, mon
 	if months == 0 {
 		months = c.PeriodMonths
 	}
-	pl, err := tx.Plan.Get(ctx, c.PlanID)
-	if err != nil {
-		return nil, fmt.Errorf("load plan %d: %w", c.PlanID, err)
-	}
-	pr, err := s.price(ctx, pl, months, c.Currency)
+	pr, err := s.price(ctx, c.PlanID, months, c.Currency)
 	if err != nil {
 		return nil, err
 	}

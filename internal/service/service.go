@@ -78,6 +78,7 @@ type Service struct {
 	keyPool     *pki.KeyPool
 	worker      WorkerOptions
 	modules     *moduleCache
+	catalog     *catalogCache
 	events      *broker
 	transport   http.RoundTripper
 	guards      guards
@@ -103,6 +104,7 @@ func New(o Options) *Service {
 		transport:   o.ModuleTransport,
 	}
 	s.modules = newModuleCache(s)
+	s.catalog = newCatalogCache(s.db, time.Now) // real time: a test clock may stand still
 	s.events = newBroker(s)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

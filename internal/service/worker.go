@@ -300,7 +300,7 @@ func remoteRef(c *ent.Certificate) provider.RemoteRef {
 
 // orderRequest is what the CA is sent for c.
 func (s *Service) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent.ProcessingModule) (provider.OrderRequest, error) {
-	pl, err := s.db.Plan.Get(ctx, c.PlanID)
+	pl, err := s.catalog.plan(ctx, c.PlanID)
 	if err != nil {
 		return provider.OrderRequest{}, fmt.Errorf("load plan %d: %w", c.PlanID, err)
 	}

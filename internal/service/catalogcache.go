@@ -1,0 +1,149 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/plan"
+	"certsvc/ent/processingmodule"
+)
+
+// catalogTTL is how long a catalog snapshot serves reads. Writes made by
+// this process drop the snapshot at once; writes by another replica are
+// seen within the TTL.
+const catalogTTL = time.Second
+
+// catalogCache serves what every order and every job reads and admins
+// rarely change: the plans with their prices and the processing modules.
+// Without it an order spends three of its round trips to the database on
+// the catalog.
+//
+// Any ent mutation of a plan, a price or a module through this process
+// bumps the generation, once when it is made and again when it is visible
+// (written, or its transaction committed), so a snapshot loaded meanwhile
+// is not kept.
+// Snapshots are shared: callers must not modify what they return.
+type catalogCache struct {
+	db  *ent.Client
+	now func() time.Time
+
+	gen  atomic.Uint64
+	mu   sync.Mutex // serialises loads
+	snap atomic.Pointer[catalogSnapshot]
+}
+
+// catalogSnapshot is the catalog as read at one time.
+type catalogSnapshot struct {
+	gen     uint64
+	expires time.Time
+	plans   map[int64]*ent.Plan // with Edges.Prices
+	modules map[int64]*ent.ProcessingModule
+	enabled []*ent.ProcessingModule // by priority, then id
+}
+
+func newCatalogCache(db *ent.Client, now func() time.Time) *catalogCache {
+	c := &catalogCache{db: db, now: now}
+	invalidate := func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			c.gen.Add(1)
+			if tm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
+				if tx, err := tm.Tx(); err == nil {
+					tx.OnCommit(func(next ent.Committer) ent.Committer {
+						return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+							defer c.gen.Add(1)
+							return next.Commit(ctx, tx)
+						})
+					})
+					return next.Mutate(ctx, m)
+				}
+			}
+			defer c.gen.Add(1) // no transaction: visible once written
+			return next.Mutate(ctx, m)
+		})
+	}
+	db.Plan.Use(invalidate)
+	db.PlanPrice.Use(invalidate)
+	db.ProcessingModule.Use(invalidate)
+	return c
+}
+
+// get returns a current snapshot, loading one when needed.
+func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
+	if s := c.fresh(); s != nil {
+		return s, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.fresh(); s != nil { // loaded while this call waited
+		return s, nil
+	}
+	gen, start := c.gen.Load(), c.now()
+	plans, err := c.db.Plan.Query().WithPrices().All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load plans: %w", err)
+	}
+	mods, err := c.db.ProcessingModule.Query().
+		Order(ent.Asc(processingmodule.FieldPriority), ent.Asc(processingmodule.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load processing modules: %w", err)
+	}
+	s := &catalogSnapshot{gen: gen, expires: start.Add(catalogTTL),
+		plans: make(map[int64]*ent.Plan, len(plans)), modules: make(map[int64]*ent.ProcessingModule, len(mods))}
+	for _, p := range plans {
+		s.plans[p.ID] = p
+	}
+	for _, m := range mods {
+		s.modules[m.ID] = m
+	}
+	s.enabled = slices.DeleteFunc(mods, func(m *ent.ProcessingModule) bool { return !m.Enabled })
+	c.snap.Store(s)
+	return s, nil
+}
+
+// fresh is the stored snapshot when it is still good.
+func (c *catalogCache) fresh() *catalogSnapshot {
+	s := c.snap.Load()
+	if s == nil || s.gen != c.gen.Load() || !c.now().Before(s.expires) {
+		return nil
+	}
+	return s
+}
+
+// plan returns a plan with its prices.
+func (c *catalogCache) plan(ctx context.Context, id int64) (*ent.Plan, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := s.plans[id]; ok {
+		return p, nil
+	}
+	// Created by another replica within the TTL, or not there at all.
+	return c.db.Plan.Query().WithPrices().Where(plan.ID(id)).Only(ctx)
+}
+
+// module returns a processing module.
+func (c *catalogCache) module(ctx context.Context, id int64) (*ent.ProcessingModule, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := s.modules[id]; ok {
+		return m, nil
+	}
+	return c.db.ProcessingModule.Get(ctx, id)
+}
+
+// enabledModules returns the enabled modules, lowest priority first.
+func (c *catalogCache) enabledModules(ctx context.Context) ([]*ent.ProcessingModule, error) {
+	s, err := c.get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.enabled, nil
+}
