@@ -222,22 +222,26 @@ func BenchmarkListCertificatesDeep(b *testing.B) {
 // fillCertificates inserts n issued certificates with multi-row inserts.
 func fillCertificates(b *testing.B, db *sql.DB, accountID int64, n int) {
 	b.Helper()
-	const batch = 2000
+	const batch = 1000
+	// Texts of the sizes an issued RSA-2048 certificate has: a row of a
+	// list is read from pages that hold them too.
+	csr, key, crt, chain := strings.Repeat("c", 1000), strings.Repeat("k", 2400), strings.Repeat("x", 1700), strings.Repeat("i", 1900)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var sb strings.Builder
-	args := make([]any, 0, batch*5)
+	args := make([]any, 0, batch*9)
 	for i := 0; i < n; i += batch {
 		sb.Reset()
 		args = args[:0]
 		sb.WriteString(`INSERT INTO certificates (create_time, update_time, account_id, plan_id, period_months, state, common_name,
-			subject, currency, not_after) VALUES `)
+			subject, currency, not_after, csr_pem, private_key, cert_pem, chain_pem) VALUES `)
 		for j := i; j < min(n, i+batch); j++ {
 			if j > i {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?)")
+			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?, ?, ?, ?, ?)")
 			t := start.Add(time.Duration(j) * time.Second)
-			args = append(args, t, t, accountID, fmt.Sprintf("host%07d.example.com", j), t.Add(time.Duration(j%5000)*time.Hour))
+			args = append(args, t, t, accountID, fmt.Sprintf("host%07d.example.com", j), t.Add(time.Duration(j%5000)*time.Hour),
+				csr, key, crt, chain)
 		}
 		if _, err := db.Exec(sb.String(), args...); err != nil {
 			b.Fatal(err)

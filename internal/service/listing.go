@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -27,6 +30,43 @@ type certCursor struct {
 	Time   int64  `json:"t,omitempty"` // not_after in µs
 	Domain string `json:"d,omitempty"`
 	Filter string `json:"f"`
+}
+
+// listColumns are the columns a listing reads: all but the PEM texts, the
+// sealed keys and the CA's state, which no row of a list shows. Whether a
+// key is held is read as hasKeyColumn instead.
+var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c string) bool {
+	switch c {
+	case certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldNextCsrPem,
+		certificate.FieldNextPrivateKey, certificate.FieldCertPem, certificate.FieldChainPem, certificate.FieldRemoteState:
+		return true
+	}
+	return false
+})
+
+const hasKeyColumn = "has_private_key"
+
+// selectListColumns makes q read listColumns and hasKeyColumn.
+func selectListColumns(q *ent.CertificateQuery) *ent.CertificateQuery {
+	q.Select(listColumns...).Modify(func(s *sql.Selector) {
+		s.AppendSelectExprAs(sql.P(func(b *sql.Builder) {
+			b.WriteString("CASE WHEN ").Ident(s.C(certificate.FieldPrivateKey)).WriteString(" <> '' THEN 1 ELSE 0 END")
+		}), hasKeyColumn)
+	})
+	return q
+}
+
+// listedToProto is certToProto for a row read by selectListColumns.
+func listedToProto(c *ent.Certificate) *certsvcv1.Certificate {
+	out := certToProto(c)
+	v, _ := c.Value(hasKeyColumn)
+	switch v := v.(type) {
+	case int64:
+		out.HasPrivateKey = v == 1
+	case []byte:
+		out.HasPrivateKey = string(v) == "1"
+	}
+	return out
 }
 
 // certFilter turns a filter into predicates for the caller.
@@ -115,7 +155,7 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 		res.TotalSize = int32(min(n, math.MaxInt32))
 	}
-	q := s.db.Certificate.Query().Where(ps...).Limit(size + 1)
+	q := selectListColumns(s.db.Certificate.Query().Where(ps...).Limit(size + 1))
 	if n := int(req.GetSkip()); n > 0 {
 		q.Offset(n)
 	}
@@ -165,7 +205,7 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		res.NextPageToken = base64.RawURLEncoding.EncodeToString(b)
 	}
 	for _, c := range rows {
-		res.Certificates = append(res.Certificates, certToProto(c))
+		res.Certificates = append(res.Certificates, listedToProto(c))
 	}
 	return res, nil
 }
