@@ -6,6 +6,7 @@ package service
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -79,9 +80,11 @@ type Service struct {
 	worker      WorkerOptions
 	modules     *moduleCache
 	catalog     *catalogCache
-	events      *broker
-	transport   http.RoundTripper
-	guards      guards
+	// pendingEvents maps an open *ent.Tx to its *eventBatch.
+	pendingEvents sync.Map
+	events        *broker
+	transport     http.RoundTripper
+	guards        guards
 }
 
 // New returns a Service over an open, migrated database.

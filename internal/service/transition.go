@@ -73,7 +73,8 @@ func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st 
 }
 
 // record appends an event to c's history (c in its new state) and schedules
-// the worker when st asks for it.
+// the worker when st asks for it. The event is written when tx commits
+// (see queueEvent).
 func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, event string, from lifecycle.State, st step) error {
 	cr := tx.CertificateEvent.Create().SetCertificateID(c.ID).SetAccountID(c.AccountID).SetEvent(event).
 		SetFromState(certificateevent.FromState(from)).SetToState(certificateevent.ToState(c.State)).
@@ -82,25 +83,48 @@ func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, ev
 	if st.amount != 0 {
 		cr.SetCurrency(c.Currency)
 	}
-	if err := cr.Exec(ctx); err != nil {
-		return fmt.Errorf("record event %s of certificate %d: %w", event, c.ID, err)
-	}
+	s.queueEvent(tx, cr)
 	if st.runAt != nil {
 		if err := s.schedule(ctx, tx, c.ID, *st.runAt); err != nil {
 			return err
 		}
 	}
-	// Wake the worker and the watchers once the change is visible to them.
+	return nil
+}
+
+// eventBatch is the events a transaction has recorded so far.
+type eventBatch struct{ creates []*ent.CertificateEventCreate }
+
+// queueEvent adds an event to tx's batch. The batch is written in one
+// statement just before tx commits (a failure fails the commit), and then
+// the worker and the watchers are woken. So the events of a transaction
+// are not visible inside it: nothing reads a history it is still writing.
+func (s *Service) queueEvent(tx *ent.Tx, cr *ent.CertificateEventCreate) {
+	if b, ok := s.pendingEvents.Load(tx); ok {
+		b.(*eventBatch).creates = append(b.(*eventBatch).creates, cr) // a transaction is used by one goroutine
+		return
+	}
+	b := &eventBatch{creates: []*ent.CertificateEventCreate{cr}}
+	s.pendingEvents.Store(tx, b)
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
 		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			err := next.Commit(ctx, tx)
-			if err == nil {
-				s.events.poke()
+			s.pendingEvents.Delete(tx)
+			if err := tx.CertificateEvent.CreateBulk(b.creates...).Exec(ctx); err != nil {
+				return fmt.Errorf("record %d certificate events: %w", len(b.creates), err)
 			}
-			return err
+			if err := next.Commit(ctx, tx); err != nil {
+				return err
+			}
+			s.events.poke()
+			return nil
 		})
 	})
-	return nil
+	tx.OnRollback(func(next ent.Rollbacker) ent.Rollbacker {
+		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
+			s.pendingEvents.Delete(tx)
+			return next.Rollback(ctx, tx)
+		})
+	})
 }
 
 // schedule sets when the worker next looks at a certificate. The caller

@@ -54,6 +54,9 @@ func inTxOnce[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx
 		return zero, err
 	}
 	if err := tx.Commit(); err != nil {
+		// A commit hook may fail before the commit: end the transaction
+		// (after a failed commit itself this is a no-op).
+		_ = tx.Rollback()
 		return zero, fmt.Errorf("commit: %w", Translate(err))
 	}
 	return v, nil
