@@ -170,7 +170,8 @@ func rawOrder(db *sql.DB, accountID int64, csr string) error {
 
 // BenchmarkListCertificatesDeep lists an admin's view of 1,000,000
 // certificates (CERTSVC_BENCH_CERTS to change), the first page and page
-// 10,000 of 50 rows, newest first and expiring first:
+// 10,000 of 50 rows, newest first and expiring first, as a browser asks
+// (Connect JSON) and as an internal service asks (gRPC):
 //
 //	go test -run - -bench ListCertificatesDeep -benchtime 2000x ./internal/server/
 func BenchmarkListCertificatesDeep(b *testing.B) {
@@ -200,21 +201,25 @@ func BenchmarkListCertificatesDeep(b *testing.B) {
 			name  string
 			token string
 		}{{"page1", ""}, {"page10000", deep}} {
-			b.Run(strings.ToLower(strings.TrimPrefix(order.String(), "CERTIFICATE_ORDER_"))+"/"+page.name, func(b *testing.B) {
-				var lat latencies
-				for b.Loop() {
-					start := time.Now()
-					res, err := admin.Cert.ListCertificates(b.Context(), &certsvcv1.ListCertificatesRequest{PageSize: size, PageToken: page.token, OrderBy: order})
-					if err != nil {
-						b.Fatal(err)
+			for _, proto := range apitest.Protocols {
+				cl := env.Clients(proto, apitest.AdminAuth)
+				name := strings.ToLower(strings.TrimPrefix(order.String(), "CERTIFICATE_ORDER_")) + "/" + page.name + "/" + string(proto)
+				b.Run(name, func(b *testing.B) {
+					var lat latencies
+					for b.Loop() {
+						start := time.Now()
+						res, err := cl.Cert.ListCertificates(b.Context(), &certsvcv1.ListCertificatesRequest{PageSize: size, PageToken: page.token, OrderBy: order})
+						if err != nil {
+							b.Fatal(err)
+						}
+						if len(res.GetCertificates()) != size {
+							b.Fatalf("got %d rows", len(res.GetCertificates()))
+						}
+						lat.add(time.Since(start))
 					}
-					if len(res.GetCertificates()) != size {
-						b.Fatalf("got %d rows", len(res.GetCertificates()))
-					}
-					lat.add(time.Since(start))
-				}
-				lat.report(b)
-			})
+					lat.report(b)
+				})
+			}
 		}
 	}
 }

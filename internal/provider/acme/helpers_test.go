@@ -58,6 +58,11 @@ type pebbleCA struct {
 type pebbleOpts struct {
 	requireEAB bool
 	eabKeys    map[string]string // kid → base64url MAC key
+	// httpPort, when not 0, is where the VA fetches HTTP-01 responses
+	// (someone else serves them there); 0 serves web on a free port.
+	httpPort int
+	// wrap, when set, wraps the ACME server's handler.
+	wrap func(http.Handler) http.Handler
 }
 
 func startPebble(t testing.TB, o pebbleOpts) *pebbleCA {
@@ -68,7 +73,10 @@ func startPebble(t testing.TB, o pebbleOpts) *pebbleCA {
 	logger := log.New(pebbleLog(t), "pebble ", log.Lmicroseconds)
 	dnsSrv := startDNS(t)
 	web := acme.NewMemoryPublisher()
-	httpPort := serveHTTP(t, web)
+	httpPort := o.httpPort
+	if httpPort == 0 {
+		httpPort = serveHTTP(t, web)
+	}
 
 	store := db.NewMemoryStore()
 	if err := store.AddBlockedDomain("blocked-domain.example"); err != nil {
@@ -88,7 +96,11 @@ func startPebble(t testing.TB, o pebbleOpts) *pebbleCA {
 	validator := va.New(logger, httpPort, 0, false, dnsSrv.addr, store)
 	front := wfe.New(logger, store, validator, authority, []string{"pebble.letsencrypt.org"},
 		false, o.requireEAB, 0, 0)
-	srv := httptest.NewTLSServer(front.Handler())
+	h := front.Handler()
+	if o.wrap != nil {
+		h = o.wrap(h)
+	}
+	srv := httptest.NewTLSServer(h)
 	t.Cleanup(srv.Close)
 	return &pebbleCA{srv: srv, dirURL: srv.URL + wfe.DirectoryPath, client: srv.Client(),
 		ca: authority, store: store, web: web, dns: dnsSrv, logs: &syncBuffer{}}
