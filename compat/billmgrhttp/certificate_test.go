@@ -326,6 +326,24 @@ func (f *fakeService) GetAccount(_ context.Context, in *certsvcv1.GetAccountRequ
 	return &certsvcv1.GetAccountResponse{Account: &certsvcv1.Account{Id: in.GetId(), Name: name, Currency: "RUB"}}, nil
 }
 
+// ListAccounts lists the caller's account (an admin's: both), one per page,
+// with balances 1,234.50 and -10.00 RUB.
+func (f *fakeService) ListAccounts(_ context.Context, in *certsvcv1.ListAccountsRequest) (*certsvcv1.ListAccountsResponse, error) {
+	all := []*certsvcv1.Account{{Id: 7, Name: accounts[7], Currency: "RUB", BalanceMinor: 123450},
+		{Id: 8, Name: accounts[8], Currency: "RUB", BalanceMinor: -1000}}
+	if !f.admin {
+		all = all[:1]
+	}
+	if in.GetPageToken() == "8" {
+		return &certsvcv1.ListAccountsResponse{Accounts: all[1:]}, nil
+	}
+	res := &certsvcv1.ListAccountsResponse{Accounts: all[:1]}
+	if len(all) > 1 {
+		res.NextPageToken = "8"
+	}
+	return res, nil
+}
+
 func (f *fakeService) ListUsers(_ context.Context, in *certsvcv1.ListUsersRequest) (*certsvcv1.ListUsersResponse, error) {
 	if !f.admin && in.GetAccountId() != callerAccount {
 		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("account_id: account %d not found", in.GetAccountId()))
@@ -424,6 +442,8 @@ var goldenCases = []goldenCase{
 	{name: "sync", admin: true, query: "func=certificate.sync&elid=4711,+4713"},
 	{name: "delete", query: "func=certificate.delete&elid=4711,+4712&sok=ok&elname=www.example.org"},
 	{name: "su", admin: true, query: "func=certificate.su&elid=4711"},
+	{name: "subaccount", query: "func=subaccount"},
+	{name: "subaccount-admin-page2", admin: true, query: "func=subaccount&p_num=2&p_cnt=1"},
 
 	{name: "error-access", query: "func=certificate.retry&elid=4711"},
 	{name: "error-access-edit", query: "func=certificate.edit&elid=4711&sok=ok&custom_order_id=MINE&lang=ru"},

@@ -50,6 +50,7 @@ func New(api API, log *slog.Logger) *Gateway {
 	}
 	g.registerCertificateFuncs()
 	g.registerOrderFuncs()
+	g.registerAccountFuncs()
 	return g
 }
 

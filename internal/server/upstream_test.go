@@ -112,6 +112,14 @@ func TestUpstreamBILLmanager(t *testing.T) {
 	if c.GetCaOrderId() == "" {
 		t.Errorf("no upstream order id stored: %v", c)
 	}
+	// The module reads the reseller's balance upstream (func=subaccount).
+	refreshed, err := admin.Module.RefreshModuleBalance(ctx, &certsvcv1.RefreshModuleBalanceRequest{Id: modID})
+	must(t, err)
+	upAcc, err := upAdmin.Account.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: reseller.Account.GetId()})
+	must(t, err)
+	if b := refreshed.GetModule().GetBalance(); b.GetAmountMinor() != upAcc.GetAccount().GetBalanceMinor() || b.GetCurrency() != "RUB" {
+		t.Errorf("module balance %v, want the reseller's upstream balance %d RUB", b, upAcc.GetAccount().GetBalanceMinor())
+	}
 
 	// A reissue with a new key: the upstream signs the new key, free.
 	// (Syncs start once the reissue reached the upstream: before, the

@@ -14,6 +14,7 @@
 //	Renew             service.prolong&elid=…&period=…&sok=ok
 //	Cancel            certificate.delete&elid=…&sok=ok
 //	Products          pricelist.export&itemtype=certificate
+//	Balance           func=subaccount (elem[].balance, currency)
 //
 // Orders are placed with our Ref as remoteid, the upstream's client
 // reference: an order whose placement had an unknown outcome is found by a

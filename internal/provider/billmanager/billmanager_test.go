@@ -435,3 +435,40 @@ func TestConfig(t *testing.T) {
 		}
 	}
 }
+
+// The balance is read from the subaccount list, in the forms a
+// BILLmanager writes it; a reply without one is a malformed reply.
+func TestBalance(t *testing.T) {
+	u := newUpstream(t)
+	p, ok := u.provider(t).(provider.BalanceReporter)
+	if !ok {
+		t.Fatal("the module reports no balance")
+	}
+	account := func(balance, currency string) *billmgrhttp.Doc {
+		return billmgrhttp.NewList("subaccount", "en").AddRow(billmgrhttp.F("id", "7"), billmgrhttp.F("name", "Reseller"),
+			billmgrhttp.F("balance", balance), billmgrhttp.F("currency", currency))
+	}
+	for _, tc := range []struct {
+		doc  *billmgrhttp.Doc
+		want provider.Money
+	}{
+		{account("1234.50", "RUB"), provider.Money{Currency: "RUB", AmountMinor: 123450}},
+		{account("1 234.50 RUB", "RUB"), provider.Money{Currency: "RUB", AmountMinor: 123450}},
+		{account("-10.00", "usd"), provider.Money{Currency: "USD", AmountMinor: -1000}},
+	} {
+		u.mu.Lock()
+		u.reply["subaccount"] = tc.doc
+		u.mu.Unlock()
+		if got, err := p.Balance(t.Context()); err != nil || got != tc.want {
+			t.Errorf("balance %v: %v %v, want %v", tc.doc.Rows, got, err, tc.want)
+		}
+	}
+	for _, doc := range []*billmgrhttp.Doc{account("lots", "RUB"), account("1.00", "XYZ"), billmgrhttp.NewList("subaccount", "en")} {
+		u.mu.Lock()
+		u.reply["subaccount"] = doc
+		u.mu.Unlock()
+		if got, err := p.Balance(t.Context()); !errors.Is(err, provider.ErrUnavailable) {
+			t.Errorf("balance %v: %v %v, want a malformed reply", doc.Rows, got, err)
+		}
+	}
+}

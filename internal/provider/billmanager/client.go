@@ -37,6 +37,7 @@ type fn struct {
 
 var (
 	fnList      = fn{name: "certificate"}
+	fnAccounts  = fn{name: "subaccount"}
 	fnEdit      = fn{name: "certificate.edit", item: true}
 	fnFile      = fn{name: "certificate.file", item: true}
 	fnPricelist = fn{name: "pricelist.export"}

@@ -48,6 +48,31 @@ func (p *billmanager) CheckCredentials(ctx context.Context) error {
 	return err
 }
 
+// Balance reads the reseller account's balance from the subaccount list
+// (elem[].balance and currency; the one account a reseller login sees).
+// The amount may carry the currency code or spaces between thousands.
+func (p *billmanager) Balance(ctx context.Context) (provider.Money, error) {
+	doc, err := p.c.call(ctx, fnAccounts, url.Values{"p_num": {"1"}, "p_cnt": {"1"}})
+	if err != nil {
+		return provider.Money{}, err
+	}
+	acc := doc.child("elem")
+	if acc == nil {
+		return provider.Money{}, p.c.malformed(fnAccounts, errors.New("no account listed"))
+	}
+	code := strings.ToUpper(strings.TrimSpace(acc.text("currency")))
+	cur, ok := money.Lookup(code)
+	if !ok {
+		return provider.Money{}, p.c.malformed(fnAccounts, fmt.Errorf("unknown currency %q", code))
+	}
+	amount := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(acc.text("balance")), code))
+	minor, err := money.Parse(strings.Join(strings.Fields(amount), ""), cur)
+	if err != nil {
+		return provider.Money{}, p.c.malformed(fnAccounts, fmt.Errorf("balance: %w", err))
+	}
+	return provider.Money{Currency: cur.Code, AmountMinor: minor}, nil
+}
+
 // PlaceOrder orders the certificate upstream, paid at once from the
 // reseller's balance, with r.Ref as remoteid, and returns it as it stands
 // right after.
