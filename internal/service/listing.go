@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
-
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"certsvc/ent"
