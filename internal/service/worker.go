@@ -14,6 +14,7 @@ import (
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/ent/job"
+	"certsvc/ent/predicate"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/localca"
@@ -196,30 +197,38 @@ func (s *Service) holdLease(ctx context.Context, tx *ent.Tx, j claimedJob) (bool
 	if err != nil || len(ids) == 0 {
 		return false, err
 	}
-	return true, tx.Job.UpdateOneID(j.id).SetLeaseTime(now.Add(s.worker.Lease)).Exec(ctx)
+	return true, tx.Job.Update().Where(job.ID(j.id)).SetLeaseTime(now.Add(s.worker.Lease)).Exec(ctx)
 }
 
 // errSuperseded ends a job whose order changed while it ran.
 var errSuperseded = errors.New("the order changed while the job ran")
 
 // finish ends a job in the transaction of its effect: it deletes it or
-// moves it to next, unless the job was superseded meanwhile.
+// moves it to next, unless the job was superseded meanwhile. The write
+// itself checks that this worker still holds the job (a change releases it
+// by taking the lease away), so nothing is read first.
 func (s *Service) finish(ctx context.Context, tx *ent.Tx, j claimedJob, next *time.Time, lastErr string) error {
-	ok, err := s.stillMine(ctx, tx, j)
-	if err != nil {
-		return err
+	mine := []predicate.Job{job.ID(j.id), job.LeaseOwner(s.worker.ID), job.RunTime(j.runTime)}
+	var n int
+	var err error
+	if next == nil {
+		n, err = tx.Job.Delete().Where(mine...).Exec(ctx)
+	} else {
+		// Clearing the lease owner changes the row, so a row found is a row
+		// counted as affected.
+		u := tx.Job.Update().Where(mine...).SetRunTime(*next).SetLeaseOwner("").ClearLeaseTime().SetLastError(truncate(lastErr, 512))
+		if lastErr == "" {
+			u.SetAttempts(0)
+		}
+		n, err = u.Save(ctx)
 	}
-	if !ok {
+	if err != nil {
+		return fmt.Errorf("finish job %d: %w", j.id, err)
+	}
+	if n == 0 {
 		return errSuperseded
 	}
-	if next == nil {
-		return tx.Job.DeleteOneID(j.id).Exec(ctx)
-	}
-	u := tx.Job.UpdateOneID(j.id).SetRunTime(*next).SetLeaseOwner("").ClearLeaseTime().SetLastError(truncate(lastErr, 512))
-	if lastErr == "" {
-		u.SetAttempts(0)
-	}
-	return u.Exec(ctx)
+	return nil
 }
 
 // backoff is the wait before attempt n+1: exponential from 5 seconds to an
