@@ -11,6 +11,7 @@ import (
 	"certsvc/ent"
 	"certsvc/ent/plan"
 	"certsvc/ent/processingmodule"
+	"certsvc/internal/store"
 )
 
 // catalogTTL is how long a catalog snapshot serves reads. Writes made by
@@ -23,53 +24,29 @@ const catalogTTL = time.Second
 // Without it an order spends three of its round trips to the database on
 // the catalog.
 //
-// Any ent mutation of a plan, a price or a module through this process
-// bumps the generation, once when it is made and again when it is visible
-// (written, or its transaction committed), so a snapshot loaded meanwhile
-// is not kept.
+// The store counts this process's changes to the catalog; a snapshot
+// read at another count is not used.
 // Snapshots are shared: callers must not modify what they return.
 type catalogCache struct {
-	db  *ent.Client
-	now func() time.Time
+	db      *ent.Client
+	version func() uint64 // the store's CatalogVersion
+	now     func() time.Time
 
-	gen  atomic.Uint64
 	mu   sync.Mutex // serialises loads
 	snap atomic.Pointer[catalogSnapshot]
 }
 
 // catalogSnapshot is the catalog as read at one time.
 type catalogSnapshot struct {
-	gen     uint64
+	version uint64
 	expires time.Time
 	plans   map[int64]*ent.Plan // with Edges.Prices
 	modules map[int64]*ent.ProcessingModule
 	enabled []*ent.ProcessingModule // by priority, then id
 }
 
-func newCatalogCache(db *ent.Client, now func() time.Time) *catalogCache {
-	c := &catalogCache{db: db, now: now}
-	invalidate := func(next ent.Mutator) ent.Mutator {
-		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			c.gen.Add(1)
-			if tm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
-				if tx, err := tm.Tx(); err == nil {
-					tx.OnCommit(func(next ent.Committer) ent.Committer {
-						return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-							defer c.gen.Add(1)
-							return next.Commit(ctx, tx)
-						})
-					})
-					return next.Mutate(ctx, m)
-				}
-			}
-			defer c.gen.Add(1) // no transaction: visible once written
-			return next.Mutate(ctx, m)
-		})
-	}
-	db.Plan.Use(invalidate)
-	db.PlanPrice.Use(invalidate)
-	db.ProcessingModule.Use(invalidate)
-	return c
+func newCatalogCache(db *store.DB, now func() time.Time) *catalogCache {
+	return &catalogCache{db: db.Ent, version: db.CatalogVersion, now: now}
 }
 
 // get returns a current snapshot, loading one when needed.
@@ -82,7 +59,7 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 	if s := c.fresh(); s != nil { // loaded while this call waited
 		return s, nil
 	}
-	gen, start := c.gen.Load(), c.now()
+	version, start := c.version(), c.now()
 	plans, err := c.db.Plan.Query().WithPrices().All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load plans: %w", err)
@@ -92,7 +69,7 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load processing modules: %w", err)
 	}
-	s := &catalogSnapshot{gen: gen, expires: start.Add(catalogTTL),
+	s := &catalogSnapshot{version: version, expires: start.Add(catalogTTL),
 		plans: make(map[int64]*ent.Plan, len(plans)), modules: make(map[int64]*ent.ProcessingModule, len(mods))}
 	for _, p := range plans {
 		s.plans[p.ID] = p
@@ -108,7 +85,7 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 // fresh is the stored snapshot when it is still good.
 func (c *catalogCache) fresh() *catalogSnapshot {
 	s := c.snap.Load()
-	if s == nil || s.gen != c.gen.Load() || !c.now().Before(s.expires) {
+	if s == nil || s.version != c.version() || !c.now().Before(s.expires) {
 		return nil
 	}
 	return s

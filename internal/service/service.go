@@ -107,9 +107,8 @@ func New(o Options) *Service {
 		transport:   o.ModuleTransport,
 	}
 	s.modules = newModuleCache(s)
-	// The cache hooks into s.db's mutations of the catalog (every Service
-	// over one client sees them). Real time: a test clock may stand still.
-	s.catalog = newCatalogCache(s.db, time.Now)
+	// Real time: a test clock may stand still.
+	s.catalog = newCatalogCache(o.DB, time.Now)
 	s.events = newBroker(s)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

@@ -32,6 +32,8 @@ type DB struct {
 	Dialect string // dialect.MySQL or dialect.SQLite
 	// Where says which database this is, with no password, for logs.
 	Where string
+
+	catalog *catalogVersion
 }
 
 // Close closes the database.
@@ -70,8 +72,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", where, err)
 	}
-	drv := entsql.OpenDB(dia, db)
-	return &DB{Ent: ent.NewClient(ent.Driver(drv)), SQL: db, Dialect: dia, Where: where}, nil
+	client, catalog := newEntClient(ent.Driver(entsql.OpenDB(dia, db)))
+	return &DB{Ent: client, SQL: db, Dialect: dia, Where: where, catalog: catalog}, nil
 }
 
 func openSQLite(opts Options) (*sql.DB, string, error) {

@@ -252,3 +252,35 @@ func TestParseMySQLURL(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalogVersion: a change to the catalog moves the version when it is
+// made and again when its transaction commits; other writes leave it alone.
+func TestCatalogVersion(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		v0 := db.CatalogVersion()
+		if _, err := db.Ent.AuditEntry.Create().SetAction("test").Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if v := db.CatalogVersion(); v != v0 {
+			t.Fatalf("an unrelated write (an audit entry) moved the catalog version from %d to %d", v0, v)
+		}
+		tx, err := db.Ent.Tx(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.ProcessingModule.Create().SetName("m").SetKind("manual").Save(ctx); err != nil {
+			t.Fatal(err)
+		}
+		v1 := db.CatalogVersion()
+		if v1 == v0 {
+			t.Fatal("creating a module in a transaction left the catalog version alone")
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if v := db.CatalogVersion(); v == v1 {
+			t.Fatal("committing a module left the catalog version alone")
+		}
+	})
+}

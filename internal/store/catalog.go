@@ -1,0 +1,54 @@
+package store
+
+import (
+	"context"
+	"sync/atomic"
+
+	"certsvc/ent"
+)
+
+// catalogVersion counts changes to the catalog (plans, their prices,
+// processing modules) made through one client. Each mutation bumps it
+// twice: when it is made and again when it is visible (written, or its
+// transaction committed), so a cache that loaded in between sees a newer
+// version and does not keep what it read.
+type catalogVersion struct{ n atomic.Uint64 }
+
+// hook returns the ent hook that bumps the version.
+func (v *catalogVersion) hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			v.n.Add(1)
+			if tm, ok := m.(interface{ Tx() (*ent.Tx, error) }); ok {
+				if tx, err := tm.Tx(); err == nil {
+					tx.OnCommit(func(next ent.Committer) ent.Committer {
+						return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
+							defer v.n.Add(1)
+							return next.Commit(ctx, tx)
+						})
+					})
+					return next.Mutate(ctx, m)
+				}
+			}
+			defer v.n.Add(1) // no transaction: visible once written
+			return next.Mutate(ctx, m)
+		})
+	}
+}
+
+// CatalogVersion is a number that changes whenever this process changes a
+// plan, a price or a processing module. Changes made by other processes
+// do not move it.
+func (db *DB) CatalogVersion() uint64 { return db.catalog.n.Load() }
+
+// newEntClient wraps a driver in an ent client with the store's hooks.
+// Hooks are registered here, once per client, never by its users: ent's
+// Use is not safe while the client is in use.
+func newEntClient(drv ...ent.Option) (*ent.Client, *catalogVersion) {
+	c := ent.NewClient(drv...)
+	v := new(catalogVersion)
+	c.Plan.Use(v.hook())
+	c.PlanPrice.Use(v.hook())
+	c.ProcessingModule.Use(v.hook())
+	return c, v
+}
