@@ -145,6 +145,31 @@ var (
 	ErrNotFound = errors.New("order not found at the processing module")
 )
 
+// ErrUnreadable is the sentinel for a call whose reply could not be read:
+// when the call may have changed something at the CA its outcome is
+// unknown; a read only shows that the CA is not working.
+func ErrUnreadable(changes bool) error {
+	if changes {
+		return ErrUnknownOutcome
+	}
+	return ErrUnavailable
+}
+
+// Masked wraps err so that its text passes through mask, which hides the
+// module's secrets should a message echo them; errors.Is and errors.As
+// still see err.
+func Masked(err error, mask func(string) string) error {
+	return &masked{err: err, mask: mask}
+}
+
+type masked struct {
+	err  error
+	mask func(string) string
+}
+
+func (m *masked) Error() string { return m.mask(m.err.Error()) }
+func (m *masked) Unwrap() error { return m.err }
+
 // RemoteRef identifies an order at the CA.
 type RemoteRef struct {
 	Ref      string // our order id, as sent in OrderRequest.Ref

@@ -55,9 +55,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -158,37 +156,16 @@ func parseConfig(c provider.Config) (config, error) {
 	return cfg, nil
 }
 
-// endpointURL checks the URL setting. Plain http would send the password in
-// clear, so it is refused except on loopback.
+// endpointURL checks the URL setting and fills in the default path.
 func endpointURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", invalid("setting %q must be an absolute URL such as https://host/billmgr", SettingURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", invalid("setting %q must not hold user info, a query or a fragment", SettingURL)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", invalid("setting %q must use https (plain http only for loopback hosts)", SettingURL)
-		}
-	default:
-		return "", invalid("setting %q must be an https URL", SettingURL)
+	u, err := provider.EndpointURL(SettingURL, raw, "https://host/billmgr")
+	if err != nil {
+		return "", invalid("%w", err)
 	}
 	if strings.Trim(u.Path, "/") == "" {
 		u.Path = defaultPath
 	}
 	return u.String(), nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func invalid(format string, args ...any) error {

@@ -157,17 +157,13 @@ func (c *client) post(ctx context.Context, f fn, params url.Values, out string) 
 // changes something the outcome is unknown, for a read the upstream is not
 // working.
 func (c *client) malformed(f fn, err error) error {
-	kind := provider.ErrUnavailable
-	if f.once {
-		kind = provider.ErrUnknownOutcome
-	}
-	return c.fail(f, kind, fmt.Errorf("malformed reply: %w", err))
+	return c.fail(f, provider.ErrUnreadable(f.once), fmt.Errorf("malformed reply: %w", err))
 }
 
 // fail wraps cause with the function and a provider sentinel, masking the
 // password in the text.
 func (c *client) fail(f fn, kind, cause error) error {
-	return &redacted{err: fmt.Errorf("billmanager: %s: %w: %w", f.name, kind, cause), mask: c.redact}
+	return provider.Masked(fmt.Errorf("billmanager: %s: %w: %w", f.name, kind, cause), c.redact)
 }
 
 func (c *client) logCall(ctx context.Context, f fn, status int, start time.Time, err error) {
@@ -246,16 +242,6 @@ func (c *client) apiError(f fn, e *node) error {
 	}
 	return &apiError{fn: f.name, kind: kind, typ: typ, object: object, msg: truncate(msg, 300)}
 }
-
-// redacted is an error whose text masks the password; errors.Is and As
-// still see what it wraps.
-type redacted struct {
-	err  error
-	mask func(string) string
-}
-
-func (r *redacted) Error() string { return r.mask(r.err.Error()) }
-func (r *redacted) Unwrap() error { return r.err }
 
 // ---------------------------------------------------------------------------
 // Documents

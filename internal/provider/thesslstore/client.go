@@ -190,11 +190,7 @@ func (c *client) check(ep endpoint, replay string, a authResponse) error {
 // changed something the outcome is unknown, for a read the API is not
 // working.
 func (c *client) malformed(ep endpoint, err error) error {
-	kind := provider.ErrUnavailable
-	if ep.once {
-		kind = provider.ErrUnknownOutcome
-	}
-	return c.fail(ep, kind, fmt.Errorf("malformed reply: %w", err))
+	return c.fail(ep, provider.ErrUnreadable(ep.once), fmt.Errorf("malformed reply: %w", err))
 }
 
 // fail wraps cause with the endpoint and, unless nil, a provider sentinel,
@@ -204,7 +200,7 @@ func (c *client) fail(ep endpoint, kind, cause error) error {
 	if kind != nil {
 		err = fmt.Errorf("thesslstore: %s: %w: %w", ep.name, kind, cause)
 	}
-	return &redacted{err: err, mask: c.redact}
+	return provider.Masked(err, c.redact)
 }
 
 func (c *client) logCall(ctx context.Context, ep endpoint, status int, start time.Time, err error) {
@@ -275,16 +271,6 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
-
-// redacted is an error whose text masks the credentials; errors.Is and As
-// still see what it wraps.
-type redacted struct {
-	err  error
-	mask func(string) string
-}
-
-func (r *redacted) Error() string { return r.mask(r.err.Error()) }
-func (r *redacted) Unwrap() error { return r.err }
 
 // replayToken is a fresh AuthRequest.ReplayToken: the API echoes it, so a
 // reply can be matched to its request.

@@ -41,9 +41,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"net"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"certsvc/internal/errkind"
@@ -167,24 +165,11 @@ func parseConfig(c provider.Config) (config, error) {
 	return config{base: base, partner: partner, token: token}, nil
 }
 
-// baseURL checks a URL setting and returns it ending in "/rest/". Plain http
-// would send the token in clear, so it is refused except on loopback.
+// baseURL checks a URL setting and returns it ending in "/rest/".
 func baseURL(raw string) (string, error) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", invalid("setting %q must be an absolute URL such as %q", SettingURL, LiveURL)
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return "", invalid("setting %q must not hold user info, a query or a fragment", SettingURL)
-	}
-	switch u.Scheme {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return "", invalid("setting %q must use https (plain http only for loopback hosts)", SettingURL)
-		}
-	default:
-		return "", invalid("setting %q must be an https URL", SettingURL)
+	u, err := provider.EndpointURL(SettingURL, raw, LiveURL)
+	if err != nil {
+		return "", invalid("%w", err)
 	}
 	p := strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(p, "/rest") {
@@ -192,14 +177,6 @@ func baseURL(raw string) (string, error) {
 	}
 	u.Path = p + "/"
 	return u.String(), nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 func invalid(format string, args ...any) error {
