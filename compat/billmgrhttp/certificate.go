@@ -480,20 +480,40 @@ func costField(c *certsvcv1.Certificate) Field {
 	return FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
 }
 
-// approverFields are approver_email_N of the names validated by e-mail:
-// N is 1 for the common name and 2, 3, ... for the extra names in order
-// (seed 002: the altname order of certificate.edit sets the index).
-func approverFields(c *certsvcv1.Certificate) []Field {
-	emails := map[string]string{}
+// validationFields say how each name is validated. N is 1 for the common
+// name and 2, 3, ... for the extra names in order (seed 002: the altname
+// order of certificate.edit sets the index). A name validated by e-mail
+// has approver_email_N, as the legacy form. The others [INF: the legacy
+// documents show no such fields] have approver_method_N, in the values
+// approver_method takes, and what the customer must publish: dcv_dns_name_N
+// and dcv_dns_type_N, or dcv_http_url_N, with dcv_value_N; and the check's
+// state in dcv_status_N.
+func validationFields(c *certsvcv1.Certificate) []Field {
+	byDomain := map[string]*certsvcv1.DomainValidation{}
 	for _, v := range c.GetValidations() {
-		if v.GetApproverEmail() != "" {
-			emails[v.GetDomain()] = v.GetApproverEmail()
-		}
+		byDomain[v.GetDomain()] = v
 	}
 	var out []Field
 	for i, name := range append([]string{c.GetCommonName()}, c.GetExtraNames()...) {
-		if e, ok := emails[name]; ok {
-			out = append(out, F("approver_email_"+strconv.Itoa(i+1), e))
+		v, ok := byDomain[name]
+		if !ok {
+			continue
+		}
+		n := strconv.Itoa(i + 1)
+		if v.GetMethod() == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL || v.GetMethod() == certsvcv1.ValidationMethod_VALIDATION_METHOD_UNSPECIFIED {
+			if v.GetApproverEmail() != "" {
+				out = append(out, F(approverPrefix+n, v.GetApproverEmail()))
+			}
+			continue
+		}
+		out = append(out, F("approver_method_"+n, approverMethodName(v.GetMethod())))
+		for _, f := range []struct{ name, value string }{
+			{"dcv_dns_name_", v.GetDnsName()}, {"dcv_dns_type_", v.GetDnsType()},
+			{"dcv_http_url_", v.GetHttpUrl()}, {"dcv_value_", v.GetValue()}, {"dcv_status_", v.GetStatus()},
+		} {
+			if f.value != "" {
+				out = append(out, F(f.name+n, f.value))
+			}
 		}
 	}
 	return out
@@ -583,7 +603,7 @@ func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string
 	}
 	fields = append(fields, formFields(editable(c), certFields)...)
 	fields = append(fields, F("altname", strings.Join(c.GetExtraNames(), " ")), F("remoteid", c.GetClientReference()))
-	return append(fields, approverFields(c)...)
+	return append(fields, validationFields(c)...)
 }
 
 // countryOptions is the legacy country select list: BILLmanager's ids

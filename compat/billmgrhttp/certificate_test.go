@@ -87,6 +87,13 @@ func newFake(admin bool) *fakeService {
 		State:        certsvcv1.CertificateState_CERTIFICATE_STATE_PROCESSING,
 		LegacyStatus: &certsvcv1.LegacyStatus{ItemStatus: 5, ItemStatusName: "In progress", ServiceStatus: 4, ServiceStatusName: "isEnrolled"},
 		CommonName:   `shop & <co> "test".example.org`, Subject: &certsvcv1.Subject{CommonName: "shop.example.org"},
+		ExtraNames: []string{"cdn.example.org"},
+		Validations: []*certsvcv1.DomainValidation{
+			{Domain: `shop & <co> "test".example.org`, Method: certsvcv1.ValidationMethod_VALIDATION_METHOD_DNS_TXT, Status: "pending",
+				DnsName: "_pki-validation.shop.example.org", DnsType: "TXT", Value: "tok-1"},
+			{Domain: "cdn.example.org", Method: certsvcv1.ValidationMethod_VALIDATION_METHOD_HTTP_FILE, Status: "valid",
+				HttpUrl: "http://cdn.example.org/.well-known/pki-validation/tok-2.txt", Value: "tok-2"},
+		},
 		ProcessingModuleId: 2, CostMinor: 81000, Currency: "RUB",
 		CreateTime: ts("2024-06-10T12:00:00Z"), UpdateTime: ts("2024-06-10T12:00:00Z"),
 	}
@@ -430,6 +437,7 @@ var goldenCases = []goldenCase{
 	{name: "filter-save", query: "func=certificate.filter&sok=ok&CN=shop&item_status=2&createdatestart=2024-01-01"},
 	{name: "setfilter", admin: true, query: "func=certificate.setfilter&elid=8"},
 	{name: "edit-view", query: "func=certificate.edit&elid=4711"},
+	{name: "edit-view-dcv", query: "func=certificate.edit&elid=4712"},
 	{name: "edit-save", query: "func=certificate.edit&elid=4711&sok=ok&O=New+Org&adm_email=new@example.org&custom_order_id=GS2024050212345&crt_end_date=2025-05-02"},
 	{name: "open-view", admin: true, query: "func=certificate.open&elid=4712"},
 	{name: "open", admin: true, query: "func=certificate.open&elid=4712&sok=ok&crt=" + url.QueryEscape(testCertPEM)},

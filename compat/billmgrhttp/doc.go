@@ -34,6 +34,11 @@
 //     <param name="object"|"value">, <detail> and <msg> children.
 //   - A created object gives <id> next to <ok/>; bjson gives "ok":true,
 //     "id" and "model":{"id"}.
+//   - Names validated by DNS or a file on the site show, in certificate.edit
+//     and the reissue form, approver_method_N and what to publish
+//     (dcv_dns_name_N, dcv_dns_type_N or dcv_http_url_N, dcv_value_N,
+//     dcv_status_N); approver_method_N is also accepted on input, beside
+//     approver_method for the other names.
 //   - Unknown or absent out= means xml; lang is "ru" or "en" (default en);
 //     p_cnt defaults to DefaultPageCount.
 package billmgrhttp

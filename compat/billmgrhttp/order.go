@@ -305,13 +305,28 @@ var approverMethods = map[string]certsvcv1.ValidationMethod{
 	"auth_file":     certsvcv1.ValidationMethod_VALIDATION_METHOD_HTTP_FILE,
 }
 
-const approverPrefix = "approver_email_"
+// approverMethodName is the approver_method value of a method.
+func approverMethodName(m certsvcv1.ValidationMethod) string {
+	for name, method := range approverMethods {
+		if method == m {
+			return name
+		}
+	}
+	return ""
+}
 
-// approverEmails returns approver_email_N by N, for non-empty values.
-func approverEmails(req *Request) map[int]string {
+const (
+	approverPrefix       = "approver_email_"
+	approverMethodPrefix = "approver_method_"
+)
+
+// indexedParams returns the non-empty values of prefix+N by N, N ≥ 1.
+// Other names with the prefix are ignored like any unknown parameter (seed
+// 001 prints approver_email_{i} as a placeholder).
+func indexedParams(req *Request, prefix string) map[int]string {
 	out := map[int]string{}
 	for name := range req.Params {
-		s, ok := strings.CutPrefix(name, approverPrefix)
+		s, ok := strings.CutPrefix(name, prefix)
 		n, err := strconv.Atoi(s)
 		if ok && err == nil && n >= 1 && param(req, name) != "" {
 			out[n] = param(req, name)
@@ -320,44 +335,60 @@ func approverEmails(req *Request) map[int]string {
 	return out
 }
 
-// validations maps approver_method and approver_email_N onto the names of
-// the order (names is called only when needed): N=1 is the main domain,
-// N≥2 the extra names in order (seed 002). Names without an approver are
-// left to the service's default. It records each validation's parameter
-// in fn for error documents.
+// validations maps approver_method, approver_method_N and approver_email_N
+// onto the names of the order (names is called only when needed): N=1 is
+// the main domain, N≥2 the extra names in order (seed 002).
+// approver_method_N [INF: as certificate.edit shows it] sets the method of
+// one name, approver_method that of the others. A name validated by e-mail
+// without its approver is left to the service's default. It records each
+// validation's parameter in fn for error documents.
 func validations(req *Request, fn fieldNames, names func() ([]string, error)) ([]*certsvcv1.DomainValidation, error) {
 	m := param(req, "approver_method")
 	method, ok := approverMethods[m]
 	if m != "" && !ok {
 		return nil, badParam("approver_method", m, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
 	}
-	emails := approverEmails(req)
-	if m == "" && len(emails) == 0 {
+	perName, emails := indexedParams(req, approverMethodPrefix), indexedParams(req, approverPrefix)
+	if m == "" && len(emails) == 0 && len(perName) == 0 {
 		return nil, nil
 	}
-	email := method == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL || m == ""
 	all, err := names()
 	if err != nil {
 		return nil, err
 	}
-	if email {
-		for _, n := range slices.Sorted(maps.Keys(emails)) {
+	byEmail := func(m certsvcv1.ValidationMethod) bool {
+		return m == certsvcv1.ValidationMethod_VALIDATION_METHOD_UNSPECIFIED || m == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
+	}
+	check := map[string]map[int]string{approverMethodPrefix: perName}
+	if byEmail(method) {
+		check[approverPrefix] = emails // with another method they are not used
+	}
+	for prefix, values := range check {
+		for _, n := range slices.Sorted(maps.Keys(values)) {
 			if n > len(all) {
-				return nil, badParam(approverPrefix+strconv.Itoa(n), emails[n],
+				return nil, badParam(prefix+strconv.Itoa(n), values[n],
 					"there is no domain number %d; the domains are numbered 1 to %d", n, len(all))
 			}
 		}
-		method = certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
 	}
 	var out []*certsvcv1.DomainValidation
 	for i, name := range all {
+		n := strconv.Itoa(i + 1)
 		v := &certsvcv1.DomainValidation{Domain: name, Method: method}
-		if email {
+		p := "approver_method"
+		if own, ok := perName[i+1]; ok {
+			p = approverMethodPrefix + n
+			if v.Method, ok = approverMethods[own]; !ok {
+				return nil, badParam(p, own, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
+			}
+		}
+		if byEmail(v.Method) {
+			v.Method = certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
+			p = approverPrefix + n
 			if v.ApproverEmail, ok = emails[i+1]; !ok {
 				continue
 			}
 		}
-		p := approverPrefix + strconv.Itoa(i+1)
 		fn[fmt.Sprintf("validations[%d].approver_email", len(out))] = p
 		fn[fmt.Sprintf("validations[%d].domain", len(out))] = p
 		out = append(out, v)
@@ -455,7 +486,7 @@ func (g *Gateway) reissueForm(ctx context.Context, req *Request) (*Doc, error) {
 	}
 	doc := NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())), F("CN", c.GetCommonName()),
 		F("altname", strings.Join(c.GetExtraNames(), " ")), F("crt_type", "oldrequest"), F("approver_method", "auth_email"))
-	doc.Fields = append(doc.Fields, approverFields(c)...)
+	doc.Fields = append(doc.Fields, validationFields(c)...)
 	return doc.AddSList("crt_type", labelled(req.Lang, reissueTypes)...).
 		AddSList("approver_method", labelled(req.Lang, approverMethodLabels)...), nil
 }

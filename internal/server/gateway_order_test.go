@@ -318,3 +318,26 @@ func TestGatewayOrderErrors(t *testing.T) {
 		t.Fatalf("order without money: got\n%s", body)
 	}
 }
+
+// TestGatewayOrderDNSValidation: an order validated by DNS shows, in
+// certificate.edit, the record the customer must publish, as the
+// DomainValidation of the RPC has it.
+func TestGatewayOrderDNSValidation(t *testing.T) {
+	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
+	id := createdID(t, l.get("out=xml&func=certificate.order.param&sok=ok&skipbasket=on&crt_type=generate&field_country=182&period=12&pricelist=3033&CN=dns.example.com&approver_method=auth_dnstxt"))
+	c := waitState(t, e.c, id, stIssuedGW)
+	v := c.GetValidations()
+	if len(v) != 1 || v[0].GetMethod() != certsvcv1.ValidationMethod_VALIDATION_METHOD_DNS_TXT || v[0].GetDnsName() == "" || v[0].GetValue() == "" {
+		t.Fatalf("validations: %v", v)
+	}
+	body := l.get(fmt.Sprintf("out=bjson&func=certificate.edit&elid=%d", id))
+	model, _ := bjson(t, body)["model"].(map[string]any)
+	want := map[string]string{"approver_method_1": "auth_dnstxt", "dcv_dns_name_1": v[0].GetDnsName(),
+		"dcv_dns_type_1": v[0].GetDnsType(), "dcv_value_1": v[0].GetValue(), "dcv_status_1": v[0].GetStatus()}
+	for k, w := range want {
+		if model[k] != w {
+			t.Errorf("certificate.edit %s = %v, want %q", k, model[k], w)
+		}
+	}
+}
