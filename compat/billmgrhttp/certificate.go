@@ -500,13 +500,13 @@ func validationFields(c *certsvcv1.Certificate) []Field {
 			continue
 		}
 		n := strconv.Itoa(i + 1)
-		if v.GetMethod() == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL || v.GetMethod() == certsvcv1.ValidationMethod_VALIDATION_METHOD_UNSPECIFIED {
+		if byEmail(v.GetMethod()) {
 			if v.GetApproverEmail() != "" {
 				out = append(out, F(approverPrefix+n, v.GetApproverEmail()))
 			}
 			continue
 		}
-		out = append(out, F("approver_method_"+n, approverMethodName(v.GetMethod())))
+		out = append(out, F(approverMethodPrefix+n, approverMethodName(v.GetMethod())))
 		for _, f := range []struct{ name, value string }{
 			{"dcv_dns_name_", v.GetDnsName()}, {"dcv_dns_type_", v.GetDnsType()},
 			{"dcv_http_url_", v.GetHttpUrl()}, {"dcv_value_", v.GetValue()}, {"dcv_status_", v.GetStatus()},

@@ -305,6 +305,15 @@ var approverMethods = map[string]certsvcv1.ValidationMethod{
 	"auth_file":     certsvcv1.ValidationMethod_VALIDATION_METHOD_HTTP_FILE,
 }
 
+// approverMethod reads an approver_method value from the parameter name.
+func approverMethod(name, value string) (certsvcv1.ValidationMethod, error) {
+	m, ok := approverMethods[value]
+	if !ok {
+		return 0, badParam(name, value, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
+	}
+	return m, nil
+}
+
 // approverMethodName is the approver_method value of a method.
 func approverMethodName(m certsvcv1.ValidationMethod) string {
 	for name, method := range approverMethods {
@@ -313,6 +322,12 @@ func approverMethodName(m certsvcv1.ValidationMethod) string {
 		}
 	}
 	return ""
+}
+
+// byEmail says whether a name with this method is validated by e-mail (the
+// service's default when none is given).
+func byEmail(m certsvcv1.ValidationMethod) bool {
+	return m == certsvcv1.ValidationMethod_VALIDATION_METHOD_UNSPECIFIED || m == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
 }
 
 const (
@@ -335,6 +350,17 @@ func indexedParams(req *Request, prefix string) map[int]string {
 	return out
 }
 
+// inRange checks that every prefix+N names one of the order's names.
+func inRange(prefix string, values map[int]string, names int) error {
+	for _, n := range slices.Sorted(maps.Keys(values)) {
+		if n > names {
+			return badParam(prefix+strconv.Itoa(n), values[n],
+				"there is no domain number %d; the domains are numbered 1 to %d", n, names)
+		}
+	}
+	return nil
+}
+
 // validations maps approver_method, approver_method_N and approver_email_N
 // onto the names of the order (names is called only when needed): N=1 is
 // the main domain, N≥2 the extra names in order (seed 002).
@@ -343,10 +369,13 @@ func indexedParams(req *Request, prefix string) map[int]string {
 // without its approver is left to the service's default. It records each
 // validation's parameter in fn for error documents.
 func validations(req *Request, fn fieldNames, names func() ([]string, error)) ([]*certsvcv1.DomainValidation, error) {
+	var method certsvcv1.ValidationMethod
 	m := param(req, "approver_method")
-	method, ok := approverMethods[m]
-	if m != "" && !ok {
-		return nil, badParam("approver_method", m, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
+	if m != "" {
+		var err error
+		if method, err = approverMethod("approver_method", m); err != nil {
+			return nil, err
+		}
 	}
 	perName, emails := indexedParams(req, approverMethodPrefix), indexedParams(req, approverPrefix)
 	if m == "" && len(emails) == 0 && len(perName) == 0 {
@@ -356,19 +385,12 @@ func validations(req *Request, fn fieldNames, names func() ([]string, error)) ([
 	if err != nil {
 		return nil, err
 	}
-	byEmail := func(m certsvcv1.ValidationMethod) bool {
-		return m == certsvcv1.ValidationMethod_VALIDATION_METHOD_UNSPECIFIED || m == certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
+	if err := inRange(approverMethodPrefix, perName, len(all)); err != nil {
+		return nil, err
 	}
-	check := map[string]map[int]string{approverMethodPrefix: perName}
-	if byEmail(method) {
-		check[approverPrefix] = emails // with another method they are not used
-	}
-	for prefix, values := range check {
-		for _, n := range slices.Sorted(maps.Keys(values)) {
-			if n > len(all) {
-				return nil, badParam(prefix+strconv.Itoa(n), values[n],
-					"there is no domain number %d; the domains are numbered 1 to %d", n, len(all))
-			}
+	if byEmail(method) { // with another method the e-mails are not used
+		if err := inRange(approverPrefix, emails, len(all)); err != nil {
+			return nil, err
 		}
 	}
 	var out []*certsvcv1.DomainValidation
@@ -378,13 +400,14 @@ func validations(req *Request, fn fieldNames, names func() ([]string, error)) ([
 		p := "approver_method"
 		if own, ok := perName[i+1]; ok {
 			p = approverMethodPrefix + n
-			if v.Method, ok = approverMethods[own]; !ok {
-				return nil, badParam(p, own, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
+			if v.Method, err = approverMethod(p, own); err != nil {
+				return nil, err
 			}
 		}
 		if byEmail(v.Method) {
 			v.Method = certsvcv1.ValidationMethod_VALIDATION_METHOD_EMAIL
 			p = approverPrefix + n
+			var ok bool
 			if v.ApproverEmail, ok = emails[i+1]; !ok {
 				continue
 			}

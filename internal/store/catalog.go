@@ -44,8 +44,8 @@ func (db *DB) CatalogVersion() uint64 { return db.catalog.n.Load() }
 // newEntClient wraps a driver in an ent client with the store's hooks.
 // Hooks are registered here, once per client, never by its users: ent's
 // Use is not safe while the client is in use.
-func newEntClient(drv ...ent.Option) (*ent.Client, *catalogVersion) {
-	c := ent.NewClient(drv...)
+func newEntClient(opts ...ent.Option) (*ent.Client, *catalogVersion) {
+	c := ent.NewClient(opts...)
 	v := new(catalogVersion)
 	c.Plan.Use(v.hook())
 	c.PlanPrice.Use(v.hook())
