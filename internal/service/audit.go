@@ -43,14 +43,6 @@ func (s *Service) audit(ctx context.Context, tx *ent.Tx, action, target, detail 
 	return nil
 }
 
-// truncate cuts s to at most n characters.
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n])
-	}
-	return s
-}
-
 // Impersonate implements AuthService.Impersonate.
 func (s *Service) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateRequest) (*certsvcv1.ImpersonateResponse, error) {
 	p := principalFrom(ctx)

@@ -15,34 +15,6 @@ import (
 	"certsvc/internal/secretbox"
 )
 
-// seal encrypts a secret with the master keyring, bound to ad.
-func (s *Service) seal(plain, ad []byte) (string, error) {
-	if s.keyring == nil {
-		return "", errNoKeyring
-	}
-	blob, err := s.keyring.Seal(plain, ad)
-	if err != nil {
-		return "", fmt.Errorf("seal: %w", err)
-	}
-	return secretbox.EncodeText(blob), nil
-}
-
-// open decrypts what seal produced.
-func (s *Service) open(text string, ad []byte) ([]byte, error) {
-	if s.keyring == nil {
-		return nil, errNoKeyring
-	}
-	blob, err := secretbox.DecodeText(text)
-	if err != nil {
-		return nil, fmt.Errorf("decode sealed text: %w", err)
-	}
-	return s.keyring.Open(blob, ad)
-}
-
-// keyAD binds a sealed private key to its account, so a key copied to
-// another account's row does not open.
-func keyAD(accountID int64) []byte { return fmt.Appendf(nil, "certificate-key/account/%d", accountID) }
-
 var statesToProto = map[lifecycle.State]certsvcv1.CertificateState{
 	lifecycle.Unpaid:             certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID,
 	lifecycle.Submitting:         certsvcv1.CertificateState_CERTIFICATE_STATE_SUBMITTING,

@@ -368,42 +368,7 @@ func publicKeysEqual(a, b crypto.PublicKey) bool {
 	return ok && e.Equal(b)
 }
 
-// sealKey seals a private key PEM for an account; nil seals to "".
-func (s *Service) sealKey(accountID int64, keyPEM []byte) (string, error) {
-	if keyPEM == nil {
-		return "", nil
-	}
-	return s.seal(keyPEM, keyAD(accountID))
-}
-
 func keyAlgorithm(csr *pki.CSR) string { return fmt.Sprintf("%s %d", csr.KeyType, csr.KeyBits) }
-
-// price returns a plan's price for a period in a currency.
-func (s *Service) price(ctx context.Context, planID int64, months int32, currency string) (*ent.PlanPrice, error) {
-	pl, err := s.catalog.plan(ctx, planID)
-	if err != nil {
-		return nil, fmt.Errorf("load plan %d: %w", planID, err)
-	}
-	for _, pr := range pl.Edges.Prices {
-		if pr.PeriodMonths == months && pr.Currency == currency {
-			return pr, nil
-		}
-	}
-	return nil, errkind.Invalid("period_months", "plan %d is not sold for %d months in %s", planID, months, currency)
-}
-
-// termCost is the price of a term: the certificate and its extra names.
-func termCost(pr *ent.PlanPrice, slots int32) (int64, error) {
-	extra, err := money.Mul(pr.ExtraNameAmount, int64(slots))
-	if err != nil {
-		return 0, errkind.Invalid("extra_name_slots", "the price overflows")
-	}
-	total, err := money.Add(pr.Amount, extra)
-	if err != nil {
-		return 0, errkind.Invalid("extra_name_slots", "the price overflows")
-	}
-	return total, nil
-}
 
 // CreateCertificate implements CertificateService.CreateCertificate.
 func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCertificateRequest) (*certsvcv1.CreateCertificateResponse, error) {
@@ -565,47 +530,6 @@ func (s *Service) findRetried(ctx context.Context, accountID int64, key, ref str
 	return nil, nil
 }
 
-// charge takes m.amount, the price of what m.description names, from c's
-// account, once per m.idemKey.
-func (s *Service) charge(ctx context.Context, tx *ent.Tx, c *ent.Certificate, m movement) (*ent.LedgerEntry, error) {
-	amount, what := m.amount, m.description
-	m.accountID, m.kind, m.amount, m.actor = c.AccountID, ledgerentry.KindCharge, -amount, principalFrom(ctx).actorID()
-	m.description = fmt.Sprintf("certificate %d: %s", c.ID, what)
-	e, _, err := s.moveMoneyTx(ctx, tx, m)
-	var ke *errkind.Error
-	if errors.As(err, &ke) && ke.Reason == errkind.ReasonNotEnoughMoney {
-		a, aerr := tx.Account.Get(ctx, c.AccountID)
-		if aerr != nil {
-			return nil, fmt.Errorf("load account %d: %w", c.AccountID, aerr)
-		}
-		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Reason: errkind.ReasonNotEnoughMoney,
-			Msg: fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
-				formatMoney(a.Balance, c.Currency), what, formatMoney(amount, c.Currency))}
-	}
-	return e, err
-}
-
-// formatMoney writes an amount with its currency: "25.00 RUB".
-func formatMoney(minor int64, code string) string {
-	if cur, ok := money.Lookup(code); ok {
-		return money.Format(minor, cur) + " " + code
-	}
-	return fmt.Sprintf("%d %s (minor units)", minor, code)
-}
-
-// pay charges an unpaid order and sends it to the worker. locked is the
-// order's account when the caller locked it in tx while creating the order.
-func (s *Service) pay(ctx context.Context, tx *ent.Tx, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
-	e, err := s.charge(ctx, tx, c, movement{amount: c.CostMinor, idemKey: fmt.Sprintf("certificate/%d/order", c.ID),
-		description: "order", locked: locked, newKey: locked != nil})
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock()
-	return s.apply(ctx, tx, c, step{event: lifecycle.Pay, amount: e.Amount, ledger: &e.ID, runAt: &now},
-		func(u *ent.CertificateUpdateOne) { beginOp(u, opOrder, fmt.Sprint(c.ID)) })
-}
-
 // PayCertificate implements CertificateService.PayCertificate.
 func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
 	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
@@ -621,37 +545,6 @@ func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 		return nil, err
 	}
 	return &certsvcv1.PayCertificateResponse{Certificate: certToProto(c)}, nil
-}
-
-// withCert runs fn in a transaction on the certificate id, locked and
-// visible to the caller; another account's certificate is not found.
-func (s *Service) withCert(ctx context.Context, id int64, fn func(*ent.Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
-	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
-		c, err := s.lockCert(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		if !principalFrom(ctx).ownsAccount(c.AccountID) {
-			return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
-		}
-		return fn(tx, c)
-	})
-}
-
-// lockCert reads a certificate with its row locked for the transaction.
-func (s *Service) lockCert(ctx context.Context, tx *ent.Tx, id int64) (*ent.Certificate, error) {
-	q := tx.Certificate.Query().Where(certificate.ID(id))
-	if s.canLock() {
-		q.ForUpdate()
-	}
-	c, err := q.Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("lock certificate %d: %w", id, err)
-	}
-	return c, nil
 }
 
 // visibleCert reads a certificate the caller may see.

@@ -13,19 +13,6 @@ import (
 	"certsvc/internal/pki"
 )
 
-// privateKey opens the stored private key of c.
-func (s *Service) privateKey(c *ent.Certificate) (crypto.Signer, error) {
-	if c.PrivateKey == "" {
-		return nil, errkind.Field(errkind.FailedPrecondition, "type", "certificate %d has no stored private key: the customer keeps it", c.ID)
-	}
-	pemBytes, err := s.open(c.PrivateKey, keyAD(c.AccountID))
-	if err != nil {
-		return nil, fmt.Errorf("open private key of certificate %d: %w", c.ID, err)
-	}
-	defer clear(pemBytes)
-	return pki.ParsePrivateKeyPEM(pemBytes)
-}
-
 // fileName is the download name of a certificate's files: the domain, with
 // a wildcard's "*" spelled out.
 func fileName(c *ent.Certificate, ext string) string {

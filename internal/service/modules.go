@@ -38,147 +38,6 @@ func moduleKindToProto(k string) certsvcv1.ModuleKind {
 	return certsvcv1.ModuleKind_MODULE_KIND_UNSPECIFIED
 }
 
-// credentialsAD binds sealed module credentials to their purpose.
-func credentialsAD(moduleID int64) []byte { return fmt.Appendf(nil, "processing-module/%d", moduleID) }
-
-// sealCredentials seals a module's secrets; an empty map seals to "".
-func (s *Service) sealCredentials(moduleID int64, secrets map[string]string) (string, error) {
-	if len(secrets) == 0 {
-		return "", nil
-	}
-	b, err := json.Marshal(secrets)
-	if err != nil {
-		return "", fmt.Errorf("encode credentials: %w", err)
-	}
-	return s.seal(b, credentialsAD(moduleID))
-}
-
-func (s *Service) openCredentials(m *ent.ProcessingModule) (map[string]string, error) {
-	if m.Credentials == "" {
-		return map[string]string{}, nil
-	}
-	b, err := s.open(m.Credentials, credentialsAD(m.ID))
-	if err != nil {
-		return nil, fmt.Errorf("credentials of module %d: %w", m.ID, err)
-	}
-	out := map[string]string{}
-	if err := json.Unmarshal(b, &out); err != nil {
-		return nil, fmt.Errorf("credentials of module %d: %w", m.ID, err)
-	}
-	return out, nil
-}
-
-// moduleCache keeps one Provider per module, rebuilt when the module changes.
-type moduleCache struct {
-	s  *Service
-	mu sync.Mutex
-	m  map[int64]cachedModule
-}
-
-type cachedModule struct {
-	updated time.Time
-	p       provider.Provider
-}
-
-func newModuleCache(s *Service) *moduleCache {
-	return &moduleCache{s: s, m: map[int64]cachedModule{}}
-}
-
-// config is the provider.Config of a stored module.
-func (s *Service) moduleConfig(m *ent.ProcessingModule) (provider.Config, error) {
-	secrets, err := s.openCredentials(m)
-	if err != nil {
-		return provider.Config{}, err
-	}
-	return provider.Config{ModuleID: m.ID, Name: m.Name, Settings: maps.Clone(m.Settings), Secrets: secrets,
-		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind),
-		HTTPClient: s.moduleClient(m.ID, s.guards.of(m), m.DebugLog, secrets)}, nil
-}
-
-// provider returns the Provider of a module.
-func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.m[m.ID]; ok && e.updated.Equal(m.UpdateTime) {
-		return e.p, nil
-	}
-	kind, ok := c.s.kinds[m.Kind]
-	if !ok {
-		return nil, fmt.Errorf("module %d: kind %q is not available in this build: %w", m.ID, m.Kind, errkind.FailedPrecondition)
-	}
-	cfg, err := c.s.moduleConfig(m)
-	if err != nil {
-		return nil, err
-	}
-	p, err := kind.New(cfg)
-	if err != nil {
-		return nil, fmt.Errorf("module %d: %w", m.ID, err)
-	}
-	c.m[m.ID] = cachedModule{updated: m.UpdateTime, p: p}
-	return p, nil
-}
-
-// providerFor returns the module of a certificate and its Provider.
-func (s *Service) providerFor(ctx context.Context, moduleID int64) (*ent.ProcessingModule, provider.Provider, error) {
-	m, err := s.catalog.module(ctx, moduleID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("load module %d: %w", moduleID, store.Translate(err))
-	}
-	p, err := s.modules.provider(m)
-	return m, p, err
-}
-
-// servesPlan reports whether a module sells a plan, and under which product code.
-func servesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
-	for _, mp := range m.Plans {
-		if mp.PlanID == planID {
-			if mp.ProductCode != "" {
-				return mp.ProductCode, true
-			}
-			return fmt.Sprint(planID), true
-		}
-	}
-	if m.AllPlans {
-		return fmt.Sprint(planID), true
-	}
-	return "", false
-}
-
-// pickModule chooses the enabled module with the lowest priority that sells
-// the plan; id, when not 0, names it (admins only).
-func (s *Service) pickModule(ctx context.Context, planID, id int64) (*ent.ProcessingModule, error) {
-	if id != 0 {
-		m, err := s.catalog.module(ctx, id)
-		if ent.IsNotFound(err) {
-			return nil, errkind.Field(errkind.NotFound, "processing_module_id", "processing module %d not found", id)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("load module %d: %w", id, err)
-		}
-		if _, ok := servesPlan(m, planID); !ok || !m.Enabled {
-			return nil, errkind.Field(errkind.FailedPrecondition, "processing_module_id",
-				"processing module %d is disabled or does not sell plan %d", id, planID)
-		}
-		return m, nil
-	}
-	mods, err := s.catalog.enabledModules(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("list modules: %w", err)
-	}
-	sold := false
-	for _, m := range mods {
-		if s.canTake(m, planID) {
-			return m, nil
-		}
-		_, sells := servesPlan(m, planID)
-		sold = sold || sells
-	}
-	if sold {
-		return nil, errNoModuleNow(planID)
-	}
-	return nil, errkind.Field(errkind.FailedPrecondition, "plan_id", "no enabled processing module sells plan %d", planID)
-}
-
 func (s *Service) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
 	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
 		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
@@ -219,10 +78,6 @@ func (s *Service) checkModule(ctx context.Context, kind provider.Kind, cfg provi
 	}
 	return nil
 }
-
-// publicReason is the part of a provider error a caller may see: providers
-// keep secrets out of their messages, and the text is cut to a sane length.
-func publicReason(err error) string { return truncate(err.Error(), 300) }
 
 // ListProcessingModules implements ProcessingModuleService.ListProcessingModules.
 func (s *Service) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListProcessingModulesRequest) (*certsvcv1.ListProcessingModulesResponse, error) {
@@ -448,4 +303,3 @@ func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
 
-var errNoKeyring = fmt.Errorf("no master key is configured, so private keys and credentials cannot be stored: %w", errkind.FailedPrecondition)

@@ -19,52 +19,6 @@ import (
 	"certsvc/internal/provider"
 )
 
-// newOpRef is a fresh reference for an operation at the CA: the order id
-// and the time, so each attempt has its own and a lookup finds only it.
-func (s *Service) newOpRef(c *ent.Certificate) string {
-	return fmt.Sprintf("%d-%d", c.ID, s.now().UnixMicro())
-}
-
-// issued sets what a newly issued certificate brings: the files and dates,
-// the reissue's request in place of the old one, and the paid term, which
-// starts when the first certificate does.
-func issued(u *ent.CertificateUpdateOne, c *ent.Certificate, leaf *x509.Certificate, chain []*x509.Certificate) {
-	nb, na := leaf.NotBefore.UTC(), leaf.NotAfter.UTC()
-	u.SetCertPem(string(pki.EncodePEMCertificates(leaf))).SetChainPem(string(pki.EncodePEMCertificates(chain...))).
-		SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na)
-	endOp(u)
-	if c.IssueTime == nil {
-		u.SetIssueTime(nb)
-	}
-	if c.PaidUntil == nil {
-		u.SetPaidUntil(nb.AddDate(0, int(c.PeriodMonths), 0))
-	}
-	if c.NextCsrPem != "" {
-		u.SetCsrPem(c.NextCsrPem).ClearNextCsrPem()
-		if c.NextPrivateKey != "" {
-			u.SetPrivateKey(c.NextPrivateKey).ClearNextPrivateKey()
-		}
-	}
-	vs := slices.Clone(c.Validations)
-	for i := range vs {
-		vs[i].Status = "valid"
-	}
-	u.SetValidations(vs)
-}
-
-// requestKey is the public key the next certificate of c must carry.
-func requestKey(c *ent.Certificate) (any, error) {
-	pemText := c.CsrPem
-	if c.NextCsrPem != "" {
-		pemText = c.NextCsrPem
-	}
-	csr, err := pki.ParseCSR([]byte(pemText))
-	if err != nil {
-		return nil, fmt.Errorf("stored CSR of certificate %d: %w", c.ID, err)
-	}
-	return csr.PublicKey, nil
-}
-
 // uploadedChain parses an uploaded certificate (PEM with its chain, or DER)
 // and splits it into the leaf for pub and the rest.
 func uploadedChain(field string, data []byte, pub any) (*x509.Certificate, []*x509.Certificate, error) {
@@ -320,50 +274,6 @@ func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCert
 	return &certsvcv1.RenewCertificateResponse{Certificate: certToProto(c)}, nil
 }
 
-func renewKey(certID int64, key string) string {
-	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
-}
-
-// renew charges the next term of c and sends the renewal to the worker. The
-// term starts when the current one ends, or now when it has ended.
-func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, months int32, key string) (*ent.Certificate, error) {
-	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Renew); err != nil {
-		return nil, err
-	}
-	if months == 0 {
-		months = c.PeriodMonths
-	}
-	pr, err := s.price(ctx, c.PlanID, months, c.Currency)
-	if err != nil {
-		return nil, err
-	}
-	cost, err := termCost(pr, c.ExtraNameSlots)
-	if err != nil {
-		return nil, err
-	}
-	now := s.clock()
-	start := now
-	if c.PaidUntil != nil && c.PaidUntil.After(now) {
-		start = *c.PaidUntil
-	}
-	if key == "" {
-		key = fmt.Sprint(start.Unix())
-	}
-	e, err := s.charge(ctx, tx, c, movement{amount: cost, idemKey: renewKey(c.ID, key), description: fmt.Sprintf("renewal for %d months", months)})
-	if err != nil {
-		return nil, err
-	}
-	until := start.AddDate(0, int(months), 0)
-	return s.apply(ctx, tx, c, step{event: lifecycle.Renew, amount: e.Amount, ledger: &e.ID, runAt: &now,
-		message: fmt.Sprintf("renewed until %s", until.Format(time.DateOnly))},
-		func(u *ent.CertificateUpdateOne) {
-			beginOp(u, opRenew, s.newOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
-			if c.PendingSubject != nil {
-				u.SetSubject(*c.PendingSubject).ClearPendingSubject()
-			}
-		})
-}
-
 // batch runs op on each id in its own transaction and reports per id.
 func (s *Service) batch(ctx context.Context, ids []int64, op func(*ent.Tx, *ent.Certificate) (*ent.Certificate, error)) []*certsvcv1.BatchResult {
 	out := make([]*certsvcv1.BatchResult, 0, len(ids))
@@ -515,23 +425,3 @@ func (s *Service) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteC
 	return &certsvcv1.DeleteCertificatesResponse{Results: res}, nil
 }
 
-// unusedCharges is the money charged for c that no issued certificate has
-// used: the net of its money movements since the last issue. The refund
-// policy returns it on deletion; once the CA issued, nothing is returned.
-func (s *Service) unusedCharges(ctx context.Context, tx *ent.Tx, c *ent.Certificate) (int64, error) {
-	evs, err := tx.CertificateEvent.Query().Where(certificateevent.CertificateID(c.ID)).
-		Order(ent.Asc(certificateevent.FieldID)).All(ctx)
-	if err != nil {
-		return 0, fmt.Errorf("load history of certificate %d: %w", c.ID, err)
-	}
-	var net int64
-	for _, e := range evs {
-		switch lifecycle.Event(e.Event) {
-		case lifecycle.CAIssued, lifecycle.ActivateManually:
-			net = 0
-		default:
-			net += e.Amount
-		}
-	}
-	return max(0, -net), nil
-}

@@ -153,3 +153,37 @@ func (s *Service) unschedule(ctx context.Context, tx *ent.Tx, certID int64) erro
 	}
 	return nil
 }
+
+// withCert runs fn in a transaction on the certificate id, locked and
+// visible to the caller; another account's certificate is not found.
+func (s *Service) withCert(ctx context.Context, id int64, fn func(*ent.Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
+	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
+		c, err := s.lockCert(ctx, tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !principalFrom(ctx).ownsAccount(c.AccountID) {
+			return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
+		}
+		return fn(tx, c)
+	})
+}
+
+
+// lockCert reads a certificate with its row locked for the transaction.
+func (s *Service) lockCert(ctx context.Context, tx *ent.Tx, id int64) (*ent.Certificate, error) {
+	q := tx.Certificate.Query().Where(certificate.ID(id))
+	if s.canLock() {
+		q.ForUpdate()
+	}
+	c, err := q.Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock certificate %d: %w", id, err)
+	}
+	return c, nil
+}
+
+
