@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"certsvc/internal/rpc"
 	"context"
 	"errors"
 	"flag"
@@ -18,7 +19,6 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/money"
 	"certsvc/internal/secretbox"
-	"certsvc/internal/service"
 )
 
 const adminUsage = `Operator commands: they work on the database directly, SQLite or MySQL,
@@ -114,7 +114,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if _, err := e.svc.Bootstrap(ctx, cfg.AdminPassword); err != nil {
 		return err
 	}
-	ctx = service.WithPrincipal(ctx, service.OperatorPrincipal())
+	ctx = rpc.WithPrincipal(ctx, rpc.OperatorPrincipal())
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	defer tw.Flush()
 

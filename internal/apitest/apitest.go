@@ -5,6 +5,8 @@
 package apitest
 
 import (
+	"certsvc/internal/core"
+	"certsvc/internal/worker"
 	"context"
 	"encoding/base64"
 	"log/slog"
@@ -34,8 +36,11 @@ type Env struct {
 	URL  string
 	HTTP *http.Client
 	Svc  *service.Service
-	DB   *store.DB
-	Reg  *prometheus.Registry
+	// Core and Worker are Svc's order core and background worker.
+	Core   *core.Core
+	Worker *worker.Worker
+	DB     *store.DB
+	Reg    *prometheus.Registry
 }
 
 // Options tune the server of NewWith.
@@ -80,7 +85,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Keyring:         keyring,
 		Kinds:           o.Kinds,
 		ModuleTransport: o.ModuleTransport,
-		Worker:          service.WorkerOptions{Poll: 20 * time.Millisecond},
+		Worker:          worker.Options{Poll: 20 * time.Millisecond},
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
@@ -90,7 +95,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			_ = svc.RunWorker(ctx)
+			_ = svc.Worker.RunWorker(ctx)
 		}()
 		t.Cleanup(func() { stop(); <-done })
 	}
@@ -98,7 +103,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, DB: db, Reg: reg}
+	return &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg}
 }
 
 // Protocol is a wire protocol a client speaks.

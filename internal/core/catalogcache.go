@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -19,7 +19,7 @@ import (
 // seen within the TTL.
 const catalogTTL = time.Second
 
-// catalogCache serves what every order and every job reads and admins
+// CatalogCache serves what every order and every job reads and admins
 // rarely change: the plans with their prices and the processing modules.
 // Without it an order spends three of its round trips to the database on
 // the catalog.
@@ -27,7 +27,7 @@ const catalogTTL = time.Second
 // The store counts this process's changes to the catalog; a snapshot
 // read at another count is not used.
 // Snapshots are shared: callers must not modify what they return.
-type catalogCache struct {
+type CatalogCache struct {
 	db      *ent.Client
 	version func() uint64 // the store's CatalogVersion
 	now     func() time.Time
@@ -45,12 +45,12 @@ type catalogSnapshot struct {
 	enabled []*ent.ProcessingModule // by priority, then id
 }
 
-func newCatalogCache(db *store.DB, now func() time.Time) *catalogCache {
-	return &catalogCache{db: db.Ent, version: db.CatalogVersion, now: now}
+func newCatalogCache(db *store.DB, now func() time.Time) *CatalogCache {
+	return &CatalogCache{db: db.Ent, version: db.CatalogVersion, now: now}
 }
 
 // get returns a current snapshot, loading one when needed.
-func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
+func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 	if s := c.fresh(); s != nil {
 		return s, nil
 	}
@@ -83,7 +83,7 @@ func (c *catalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 }
 
 // fresh is the stored snapshot when it is still good.
-func (c *catalogCache) fresh() *catalogSnapshot {
+func (c *CatalogCache) fresh() *catalogSnapshot {
 	s := c.snap.Load()
 	if s == nil || s.version != c.version() || !c.now().Before(s.expires) {
 		return nil
@@ -91,8 +91,8 @@ func (c *catalogCache) fresh() *catalogSnapshot {
 	return s
 }
 
-// plan returns a plan with its prices.
-func (c *catalogCache) plan(ctx context.Context, id int64) (*ent.Plan, error) {
+// Plan returns a plan with its prices.
+func (c *CatalogCache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err
@@ -104,8 +104,8 @@ func (c *catalogCache) plan(ctx context.Context, id int64) (*ent.Plan, error) {
 	return c.db.Plan.Query().WithPrices().Where(plan.ID(id)).Only(ctx)
 }
 
-// module returns a processing module.
-func (c *catalogCache) module(ctx context.Context, id int64) (*ent.ProcessingModule, error) {
+// Module returns a processing module.
+func (c *CatalogCache) Module(ctx context.Context, id int64) (*ent.ProcessingModule, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err
@@ -116,8 +116,8 @@ func (c *catalogCache) module(ctx context.Context, id int64) (*ent.ProcessingMod
 	return c.db.ProcessingModule.Get(ctx, id)
 }
 
-// enabledModules returns the enabled modules, lowest priority first.
-func (c *catalogCache) enabledModules(ctx context.Context) ([]*ent.ProcessingModule, error) {
+// EnabledModules returns the enabled modules, lowest priority first.
+func (c *CatalogCache) EnabledModules(ctx context.Context) ([]*ent.ProcessingModule, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -6,38 +6,48 @@ import (
 	"sync"
 	"time"
 
-	"connectrpc.com/connect"
-
 	"certsvc/ent"
 	"certsvc/ent/certificateevent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/rpc"
 )
 
-// broker fans certificate events out to watchers. It reads the event table,
+// Broker fans certificate events out to watchers. It reads the event table,
 // so it sees the changes of every replica: one query per tick for the whole
 // process, however many watchers there are, and at once after a local change.
-type broker struct {
-	s    *Service
+type Broker struct {
+	s    *Core
 	mu   sync.Mutex
-	subs map[*watcher]struct{}
+	subs map[*Watcher]struct{}
 	last int64 // the newest event id already fanned out
 	run  bool
 	kick chan struct{} // pokes the poll loop
 	work chan struct{} // wakes the worker after a local change
 }
 
-type watcher struct {
-	p   *Principal
+// Watcher is one subscriber to certificate events: the events of the
+// certificates its principal may see (all of them, or those of ids).
+type Watcher struct {
+	p   *rpc.Principal
 	ids []int64
 	ch  chan *ent.CertificateEvent
 }
 
-func newBroker(s *Service) *broker {
-	return &broker{s: s, subs: map[*watcher]struct{}{}, kick: make(chan struct{}, 1), work: make(chan struct{}, 1)}
+// NewWatcher returns a watcher of ids (every visible certificate when
+// empty) for p.
+func NewWatcher(p *rpc.Principal, ids []int64) *Watcher {
+	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, 256)}
+}
+
+// C delivers the events; a watcher too slow to keep up loses events and
+// can resume by id.
+func (w *Watcher) C() <-chan *ent.CertificateEvent { return w.ch }
+
+func newBroker(s *Core) *Broker {
+	return &Broker{s: s, subs: map[*Watcher]struct{}{}, kick: make(chan struct{}, 1), work: make(chan struct{}, 1)}
 }
 
 // poke says an event was written: watchers and the worker look sooner.
-func (b *broker) poke() {
+func (b *Broker) poke() {
 	select {
 	case b.kick <- struct{}{}:
 	default:
@@ -48,10 +58,11 @@ func (b *broker) poke() {
 	}
 }
 
-// kicked fires after a local change, for the worker.
-func (b *broker) kicked() <-chan struct{} { return b.work }
+// Kicked fires after a local change, for the worker.
+func (b *Broker) Kicked() <-chan struct{} { return b.work }
 
-func (b *broker) subscribe(ctx context.Context, w *watcher, after int64) error {
+// Subscribe adds w; it sees the events written after the newest one now.
+func (b *Broker) Subscribe(ctx context.Context, w *Watcher, after int64) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.run {
@@ -66,14 +77,15 @@ func (b *broker) subscribe(ctx context.Context, w *watcher, after int64) error {
 	return nil
 }
 
-func (b *broker) unsubscribe(w *watcher) {
+// Unsubscribe removes w.
+func (b *Broker) Unsubscribe(w *Watcher) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	delete(b.subs, w)
 }
 
 // loop polls for new events while anyone watches.
-func (b *broker) loop() {
+func (b *Broker) loop() {
 	ctx := context.Background()
 	t := time.NewTicker(500 * time.Millisecond)
 	defer t.Stop()
@@ -103,7 +115,7 @@ func (b *broker) loop() {
 		b.last = evs[len(evs)-1].ID
 		for w := range b.subs {
 			for _, e := range evs {
-				if w.wants(e) {
+				if w.Wants(e) {
 					select {
 					case w.ch <- e:
 					default: // a watcher too slow to keep up loses events; it can resume by id
@@ -115,10 +127,10 @@ func (b *broker) loop() {
 	}
 }
 
-func (w *watcher) wants(e *ent.CertificateEvent) bool {
-	if !w.p.ownsAccount(e.AccountID) {
+// Wants reports whether w is to see e.
+func (w *Watcher) Wants(e *ent.CertificateEvent) bool {
+	if !w.p.OwnsAccount(e.AccountID) {
 		return false
 	}
 	return len(w.ids) == 0 || slices.Contains(w.ids, e.CertificateID)
 }
-

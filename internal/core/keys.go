@@ -1,20 +1,26 @@
 package core
 
+import (
+	"certsvc/ent"
+	"certsvc/internal/errkind"
+	"certsvc/internal/pki"
+	"certsvc/internal/secretbox"
+	"crypto"
+	"fmt"
+)
 
 // sealKey seals a private key PEM for an account; nil seals to "".
-func (s *Service) sealKey(accountID int64, keyPEM []byte) (string, error) {
+func (s *Core) SealKey(accountID int64, keyPEM []byte) (string, error) {
 	if keyPEM == nil {
 		return "", nil
 	}
-	return s.seal(keyPEM, keyAD(accountID))
+	return s.Seal(keyPEM, KeyAD(accountID))
 }
 
-
-
 // seal encrypts a secret with the master keyring, bound to ad.
-func (s *Service) seal(plain, ad []byte) (string, error) {
+func (s *Core) Seal(plain, ad []byte) (string, error) {
 	if s.keyring == nil {
-		return "", errNoKeyring
+		return "", ErrNoKeyring
 	}
 	blob, err := s.keyring.Seal(plain, ad)
 	if err != nil {
@@ -23,11 +29,10 @@ func (s *Service) seal(plain, ad []byte) (string, error) {
 	return secretbox.EncodeText(blob), nil
 }
 
-
 // open decrypts what seal produced.
-func (s *Service) open(text string, ad []byte) ([]byte, error) {
+func (s *Core) Open(text string, ad []byte) ([]byte, error) {
 	if s.keyring == nil {
-		return nil, errNoKeyring
+		return nil, ErrNoKeyring
 	}
 	blob, err := secretbox.DecodeText(text)
 	if err != nil {
@@ -36,24 +41,19 @@ func (s *Service) open(text string, ad []byte) ([]byte, error) {
 	return s.keyring.Open(blob, ad)
 }
 
-
-// keyAD binds a sealed private key to its account, so a key copied to
+// KeyAD binds a sealed private key to its account, so a key copied to
 // another account's row does not open.
-func keyAD(accountID int64) []byte { return fmt.Appendf(nil, "certificate-key/account/%d", accountID) }
-
-
+func KeyAD(accountID int64) []byte { return fmt.Appendf(nil, "certificate-key/account/%d", accountID) }
 
 // privateKey opens the stored private key of c.
-func (s *Service) privateKey(c *ent.Certificate) (crypto.Signer, error) {
+func (s *Core) PrivateKey(c *ent.Certificate) (crypto.Signer, error) {
 	if c.PrivateKey == "" {
 		return nil, errkind.Field(errkind.FailedPrecondition, "type", "certificate %d has no stored private key: the customer keeps it", c.ID)
 	}
-	pemBytes, err := s.open(c.PrivateKey, keyAD(c.AccountID))
+	pemBytes, err := s.Open(c.PrivateKey, KeyAD(c.AccountID))
 	if err != nil {
 		return nil, fmt.Errorf("open private key of certificate %d: %w", c.ID, err)
 	}
 	defer clear(pemBytes)
 	return pki.ParsePrivateKeyPEM(pemBytes)
 }
-
-

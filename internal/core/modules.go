@@ -1,12 +1,27 @@
 package core
 
+import (
+	"certsvc/ent"
+	"certsvc/internal/errkind"
+	"certsvc/internal/provider"
+	"certsvc/internal/provider/calls"
+	"certsvc/internal/store"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+)
 
-// credentialsAD binds sealed module credentials to their purpose.
-func credentialsAD(moduleID int64) []byte { return fmt.Appendf(nil, "processing-module/%d", moduleID) }
-
+// CredentialsAD binds sealed module credentials to their purpose.
+func CredentialsAD(moduleID int64) []byte { return fmt.Appendf(nil, "processing-module/%d", moduleID) }
 
 // sealCredentials seals a module's secrets; an empty map seals to "".
-func (s *Service) sealCredentials(moduleID int64, secrets map[string]string) (string, error) {
+func (s *Core) SealCredentials(moduleID int64, secrets map[string]string) (string, error) {
 	if len(secrets) == 0 {
 		return "", nil
 	}
@@ -14,15 +29,14 @@ func (s *Service) sealCredentials(moduleID int64, secrets map[string]string) (st
 	if err != nil {
 		return "", fmt.Errorf("encode credentials: %w", err)
 	}
-	return s.seal(b, credentialsAD(moduleID))
+	return s.Seal(b, CredentialsAD(moduleID))
 }
 
-
-func (s *Service) openCredentials(m *ent.ProcessingModule) (map[string]string, error) {
+func (s *Core) OpenCredentials(m *ent.ProcessingModule) (map[string]string, error) {
 	if m.Credentials == "" {
 		return map[string]string{}, nil
 	}
-	b, err := s.open(m.Credentials, credentialsAD(m.ID))
+	b, err := s.Open(m.Credentials, CredentialsAD(m.ID))
 	if err != nil {
 		return nil, fmt.Errorf("credentials of module %d: %w", m.ID, err)
 	}
@@ -33,37 +47,32 @@ func (s *Service) openCredentials(m *ent.ProcessingModule) (map[string]string, e
 	return out, nil
 }
 
-
 // moduleCache keeps one Provider per module, rebuilt when the module changes.
 type moduleCache struct {
-	s  *Service
+	s  *Core
 	mu sync.Mutex
 	m  map[int64]cachedModule
 }
-
 
 type cachedModule struct {
 	updated time.Time
 	p       provider.Provider
 }
 
-
-func newModuleCache(s *Service) *moduleCache {
+func newModuleCache(s *Core) *moduleCache {
 	return &moduleCache{s: s, m: map[int64]cachedModule{}}
 }
 
-
 // config is the provider.Config of a stored module.
-func (s *Service) moduleConfig(m *ent.ProcessingModule) (provider.Config, error) {
-	secrets, err := s.openCredentials(m)
+func (s *Core) ModuleConfig(m *ent.ProcessingModule) (provider.Config, error) {
+	secrets, err := s.OpenCredentials(m)
 	if err != nil {
 		return provider.Config{}, err
 	}
 	return provider.Config{ModuleID: m.ID, Name: m.Name, Settings: maps.Clone(m.Settings), Secrets: secrets,
 		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind),
-		HTTPClient: s.moduleClient(m.ID, s.guards.of(m), m.DebugLog, secrets)}, nil
+		HTTPClient: s.ModuleClient(m.ID, s.guards.of(m), m.DebugLog, secrets)}, nil
 }
-
 
 // provider returns the Provider of a module.
 func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, error) {
@@ -76,7 +85,7 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 	if !ok {
 		return nil, fmt.Errorf("module %d: kind %q is not available in this build: %w", m.ID, m.Kind, errkind.FailedPrecondition)
 	}
-	cfg, err := c.s.moduleConfig(m)
+	cfg, err := c.s.ModuleConfig(m)
 	if err != nil {
 		return nil, err
 	}
@@ -88,10 +97,9 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 	return p, nil
 }
 
-
 // providerFor returns the module of a certificate and its Provider.
-func (s *Service) providerFor(ctx context.Context, moduleID int64) (*ent.ProcessingModule, provider.Provider, error) {
-	m, err := s.catalog.module(ctx, moduleID)
+func (s *Core) ProviderFor(ctx context.Context, moduleID int64) (*ent.ProcessingModule, provider.Provider, error) {
+	m, err := s.Catalog().Module(ctx, moduleID)
 	if err != nil {
 		return nil, nil, fmt.Errorf("load module %d: %w", moduleID, store.Translate(err))
 	}
@@ -99,9 +107,8 @@ func (s *Service) providerFor(ctx context.Context, moduleID int64) (*ent.Process
 	return m, p, err
 }
 
-
-// servesPlan reports whether a module sells a plan, and under which product code.
-func servesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
+// ServesPlan reports whether a module sells a plan, and under which product code.
+func ServesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
 	for _, mp := range m.Plans {
 		if mp.PlanID == planID {
 			if mp.ProductCode != "" {
@@ -116,50 +123,46 @@ func servesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
 	return "", false
 }
 
-
 // pickModule chooses the enabled module with the lowest priority that sells
 // the plan; id, when not 0, names it (admins only).
-func (s *Service) pickModule(ctx context.Context, planID, id int64) (*ent.ProcessingModule, error) {
+func (s *Core) PickModule(ctx context.Context, planID, id int64) (*ent.ProcessingModule, error) {
 	if id != 0 {
-		m, err := s.catalog.module(ctx, id)
+		m, err := s.Catalog().Module(ctx, id)
 		if ent.IsNotFound(err) {
 			return nil, errkind.Field(errkind.NotFound, "processing_module_id", "processing module %d not found", id)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("load module %d: %w", id, err)
 		}
-		if _, ok := servesPlan(m, planID); !ok || !m.Enabled {
+		if _, ok := ServesPlan(m, planID); !ok || !m.Enabled {
 			return nil, errkind.Field(errkind.FailedPrecondition, "processing_module_id",
 				"processing module %d is disabled or does not sell plan %d", id, planID)
 		}
 		return m, nil
 	}
-	mods, err := s.catalog.enabledModules(ctx)
+	mods, err := s.Catalog().EnabledModules(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list modules: %w", err)
 	}
 	sold := false
 	for _, m := range mods {
-		if s.canTake(m, planID) {
+		if s.CanTake(m, planID) {
 			return m, nil
 		}
-		_, sells := servesPlan(m, planID)
+		_, sells := ServesPlan(m, planID)
 		sold = sold || sells
 	}
 	if sold {
-		return nil, errNoModuleNow(planID)
+		return nil, ErrNoModuleNow(planID)
 	}
 	return nil, errkind.Field(errkind.FailedPrecondition, "plan_id", "no enabled processing module sells plan %d", planID)
 }
 
-
-// publicReason is the part of a provider error a caller may see: providers
+// PublicReason is the part of a provider error a caller may see: providers
 // keep secrets out of their messages, and the text is cut to a sane length.
-func publicReason(err error) string { return truncate(err.Error(), 300) }
+func PublicReason(err error) string { return Truncate(err.Error(), 300) }
 
-
-var errNoKeyring = fmt.Errorf("no master key is configured, so private keys and credentials cannot be stored: %w", errkind.FailedPrecondition)
-
+var ErrNoKeyring = fmt.Errorf("no master key is configured, so private keys and credentials cannot be stored: %w", errkind.FailedPrecondition)
 
 // guards holds each module's circuit breaker and call slots. They live as
 // long as the process: a module's Provider is rebuilt when its settings
@@ -169,12 +172,10 @@ type guards struct {
 	m  map[int64]*guardEntry
 }
 
-
 type guardEntry struct {
 	g     *calls.Guard
 	limit int32
 }
-
 
 func (gs *guards) of(m *ent.ProcessingModule) *calls.Guard {
 	gs.mu.Lock()
@@ -190,86 +191,84 @@ func (gs *guards) of(m *ent.ProcessingModule) *calls.Guard {
 	return e.g
 }
 
-
 // unavailableUntil is when this replica's breaker lets calls to m through
 // again; zero when it does now.
-func (s *Service) unavailableUntil(m *ent.ProcessingModule) time.Time {
+func (s *Core) UnavailableUntil(m *ent.ProcessingModule) time.Time {
 	if open, until := s.guards.of(m).Open(s.now()); open {
 		return until
 	}
 	return time.Time{}
 }
 
-
 // moduleClient is the HTTP client a module's Provider calls its CA with:
 // limited, guarded by the module's breaker, and recorded in its call log.
 // moduleID 0 (a module being created) records nothing.
-func (s *Service) moduleClient(moduleID int64, g *calls.Guard, debug bool, secrets map[string]string) *http.Client {
+func (s *Core) ModuleClient(moduleID int64, g *calls.Guard, debug bool, secrets map[string]string) *http.Client {
 	t := calls.NewTransport(calls.Options{ModuleID: moduleID, Guard: g, Base: s.transport, Debug: debug,
-		Record: s.recordCall, Secrets: slices.Collect(maps.Values(secrets)), Now: s.now, Logger: s.log})
-	return t.Client(2 * s.worker.CallTimeout)
+		Record: s.RecordCall, Secrets: slices.Collect(maps.Values(secrets)), Now: s.now, Logger: s.log})
+	return t.Client(2 * s.callTimeout)
 }
-
 
 // recordCall appends a call to its module's log. The log is best effort: a
 // failure to write it is logged, never fails the call.
-func (s *Service) recordCall(ctx context.Context, c calls.Call) {
+func (s *Core) RecordCall(ctx context.Context, c calls.Call) {
 	if c.ModuleID == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	err := s.db.ModuleCall.Create().SetModuleID(c.ModuleID).SetCreateTime(c.Time.UTC().Truncate(time.Microsecond)).
-		SetMethod(truncate(c.Method, 8)).SetURL(truncate(c.URL, 1024)).SetStatus(int32(c.Status)).
-		SetDurationUs(c.Duration.Microseconds()).SetError(truncate(c.Err, 1024)).
+		SetMethod(Truncate(c.Method, 8)).SetURL(Truncate(c.URL, 1024)).SetStatus(int32(c.Status)).
+		SetDurationUs(c.Duration.Microseconds()).SetError(Truncate(c.Err, 1024)).
 		SetRequest(c.Request).SetResponse(c.Response).Exec(ctx)
 	if err != nil {
 		s.log.WarnContext(ctx, "record a call to the CA", "module", c.ModuleID, "error", err)
 	}
 }
 
-
 // refreshBalance reads m's balance at its CA and stores it. It keeps
 // update_time, which says when the configuration changed.
-func (s *Service) refreshBalance(ctx context.Context, m *ent.ProcessingModule, p provider.Provider) (*ent.ProcessingModule, error) {
+func (s *Core) RefreshBalance(ctx context.Context, m *ent.ProcessingModule, p provider.Provider) (*ent.ProcessingModule, error) {
 	br, ok := p.(provider.BalanceReporter)
 	if !ok {
 		return m, nil
 	}
-	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
 	bal, err := br.Balance(callCtx)
 	if err != nil {
 		return nil, fmt.Errorf("balance of module %d: %w", m.ID, err)
 	}
-	s.metrics.moduleBalance.WithLabelValues(strconv.FormatInt(m.ID, 10), bal.Currency).Set(float64(bal.AmountMinor))
+	s.moduleBalance.WithLabelValues(strconv.FormatInt(m.ID, 10), bal.Currency).Set(float64(bal.AmountMinor))
 	m, err = s.db.ProcessingModule.UpdateOne(m).SetBalanceMinor(bal.AmountMinor).
-		SetBalanceCurrency(truncate(bal.Currency, 3)).SetBalanceTime(s.clock()).SetUpdateTime(m.UpdateTime).Save(ctx)
+		SetBalanceCurrency(Truncate(bal.Currency, 3)).SetBalanceTime(s.Clock()).SetUpdateTime(m.UpdateTime).Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store balance of module %d: %w", m.ID, err)
 	}
 	return m, nil
 }
 
-
-// shortOfMoney reports whether m's last known balance is below its minimum.
-func shortOfMoney(m *ent.ProcessingModule) bool {
+// ShortOfMoney reports whether m's last known balance is below its minimum.
+func ShortOfMoney(m *ent.ProcessingModule) bool {
 	return m.MinBalance > 0 && m.BalanceMinor != nil && *m.BalanceMinor < m.MinBalance
 }
 
-
-// errNoModuleNow refuses an order whose modules are all short of money or
+// ErrNoModuleNow refuses an order whose modules are all short of money or
 // unavailable; nothing was written.
-func errNoModuleNow(planID int64) error {
+func ErrNoModuleNow(planID int64) error {
 	return errkind.Field(errkind.Unavailable, "plan_id",
 		"plan %d cannot be ordered now: its processing modules are short of money at the CA or unavailable; try again later", planID)
 }
 
-
 // canTake reports whether m sells planID and can take an order now.
-func (s *Service) canTake(m *ent.ProcessingModule, planID int64) bool {
-	_, sells := servesPlan(m, planID)
+func (s *Core) CanTake(m *ent.ProcessingModule, planID int64) bool {
+	_, sells := ServesPlan(m, planID)
 	_, known := s.kinds[m.Kind]
-	return sells && known && !shortOfMoney(m) && s.unavailableUntil(m).IsZero()
+	return sells && known && !ShortOfMoney(m) && s.UnavailableUntil(m).IsZero()
 }
 
+// ProviderOf returns the Provider of module m, built from its settings and
+// cached until they change.
+func (s *Core) ProviderOf(m *ent.ProcessingModule) (provider.Provider, error) {
+	return s.modules.provider(m)
+}

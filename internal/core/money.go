@@ -1,11 +1,26 @@
 package core
 
+import (
+	"certsvc/ent"
+	"certsvc/ent/account"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/ledgerentry"
+	"certsvc/internal/errkind"
+	"certsvc/internal/lifecycle"
+	"certsvc/internal/money"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
 
 // lockAccount reads an account for update inside tx, so balance changes on
 // one account happen one at a time.
-func (s *Service) lockAccount(ctx context.Context, tx *ent.Tx, id int64) (*ent.Account, error) {
+func (tx *Tx) LockAccount(ctx context.Context, id int64) (*ent.Account, error) {
 	q := tx.Account.Query().Where(account.ID(id))
-	if s.canLock() {
+	if tx.core.CanLock() {
 		q.ForUpdate()
 	}
 	a, err := q.First(ctx)
@@ -15,63 +30,59 @@ func (s *Service) lockAccount(ctx context.Context, tx *ent.Tx, id int64) (*ent.A
 	return a, nil
 }
 
-
-// movement is one change of a balance.
-type movement struct {
-	accountID   int64
-	kind        ledgerentry.Kind
-	amount      int64  // minor units, signed
-	currency    string // optional guard: must equal the account's currency
-	description string
-	idemKey     string
-	actor       *int64
-	// allowNegative lets the balance go below zero; never for customers' money.
-	allowNegative bool
-	// locked is the account, when the caller locked its row in this
+// Movement is one change of a balance.
+type Movement struct {
+	AccountID   int64
+	Kind        ledgerentry.Kind
+	Amount      int64  // minor units, signed
+	Currency    string // optional guard: must equal the account's currency
+	Description string
+	IdemKey     string
+	Actor       *int64
+	// AllowNegative lets the balance go below zero; never for customers' money.
+	AllowNegative bool
+	// Locked is the account, when the caller locked its row in this
 	// transaction already.
-	locked *ent.Account
-	// newKey says idemKey cannot have been used (it names an object made in
+	Locked *ent.Account
+	// NewKey says idemKey cannot have been used (it names an object made in
 	// this transaction): the look-up is skipped, and the unique index still
 	// refuses a second use.
-	newKey bool
+	NewKey bool
 }
 
-
-// moveMoney changes a balance and appends the ledger entry, in one
+// MoveMoney changes a balance and appends the ledger entry, in one
 // transaction with the account row locked. A movement whose idempotency key
 // was already used on the account returns the first entry and moves nothing.
-func (s *Service) moveMoney(ctx context.Context, m movement) (*ent.LedgerEntry, *ent.Account, error) {
-	type result struct {
-		e *ent.LedgerEntry
-		a *ent.Account
-	}
-	r, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (result, error) {
-		e, a, err := s.moveMoneyTx(ctx, tx, m)
-		return result{e, a}, err
+func (s *Core) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent.Account, error) {
+	var e *ent.LedgerEntry
+	var a *ent.Account
+	err := s.InTx(ctx, func(tx *Tx) error {
+		var err error
+		e, a, err = tx.MoveMoney(ctx, m)
+		return err
 	})
-	return r.e, r.a, err
+	return e, a, err
 }
 
-
-// moveMoneyTx is moveMoney inside the caller's transaction, for changes that
+// MoveMoney is Core.MoveMoney inside the caller's transaction, for changes that
 // move money together with something else (an order and its charge).
-func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent.LedgerEntry, *ent.Account, error) {
-	a := m.locked
+func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent.Account, error) {
+	a := m.Locked
 	if a == nil {
 		var err error
-		if a, err = s.lockAccount(ctx, tx, m.accountID); err != nil {
-			return nil, nil, fieldErr("account_id", err)
+		if a, err = tx.LockAccount(ctx, m.AccountID); err != nil {
+			return nil, nil, rpc.FieldErr("account_id", err)
 		}
 	}
-	if m.currency != "" && m.currency != a.Currency {
-		return nil, nil, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.currency)
+	if m.Currency != "" && m.Currency != a.Currency {
+		return nil, nil, errkind.Invalid("currency", "account %d keeps its balance in %s, not %s", a.ID, a.Currency, m.Currency)
 	}
-	if m.idemKey != "" && !m.newKey {
+	if m.IdemKey != "" && !m.NewKey {
 		prev, err := tx.LedgerEntry.Query().
-			Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.idemKey)).Only(ctx)
+			Where(ledgerentry.AccountID(a.ID), ledgerentry.IdempotencyKey(m.IdemKey)).Only(ctx)
 		switch {
 		case err == nil:
-			if prev.Amount != m.amount || prev.Kind != m.kind {
+			if prev.Amount != m.Amount || prev.Kind != m.Kind {
 				return nil, nil, errkind.Field(errkind.FailedPrecondition, "idempotency_key",
 					"already used on account %d for a different movement (entry %d)", a.ID, prev.ID)
 			}
@@ -80,27 +91,27 @@ func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent
 			return nil, nil, fmt.Errorf("look up idempotency key: %w", err)
 		}
 	}
-	balance, err := money.Add(a.Balance, m.amount)
+	balance, err := money.Add(a.Balance, m.Amount)
 	if err != nil {
 		return nil, nil, errkind.Invalid("amount_minor", "the balance would overflow")
 	}
-	if balance < 0 && !m.allowNegative {
+	if balance < 0 && !m.AllowNegative {
 		return nil, nil, &errkind.Error{Kind: errkind.FailedPrecondition, Field: "amount_minor",
 			Reason: errkind.ReasonNotEnoughMoney,
-			Msg:    fmt.Sprintf("the balance would go below zero: it is %d, the change is %d", a.Balance, m.amount)}
+			Msg:    fmt.Sprintf("the balance would go below zero: it is %d, the change is %d", a.Balance, m.Amount)}
 	}
-	now := s.clock()
+	now := tx.core.Clock()
 	// Update, not UpdateOne: the row is locked and its new values known, so
 	// no read back.
 	if err := tx.Account.Update().Where(account.ID(a.ID)).SetBalance(balance).SetUpdateTime(now).Exec(ctx); err != nil {
-		return nil, nil, fmt.Errorf("update balance of account %d: %w", m.accountID, err)
+		return nil, nil, fmt.Errorf("update balance of account %d: %w", m.AccountID, err)
 	}
 	a.Balance, a.UpdateTime = balance, now
-	c := tx.LedgerEntry.Create().SetAccountID(a.ID).SetKind(m.kind).SetAmount(m.amount).
-		SetCurrency(a.Currency).SetBalanceAfter(balance).SetDescription(m.description).
-		SetNillableActorUserID(m.actor).SetCreateTime(now)
-	if m.idemKey != "" {
-		c.SetIdempotencyKey(m.idemKey)
+	c := tx.LedgerEntry.Create().SetAccountID(a.ID).SetKind(m.Kind).SetAmount(m.Amount).
+		SetCurrency(a.Currency).SetBalanceAfter(balance).SetDescription(m.Description).
+		SetNillableActorUserID(m.Actor).SetCreateTime(now)
+	if m.IdemKey != "" {
+		c.SetIdempotencyKey(m.IdemKey)
 	}
 	e, err := c.Save(ctx)
 	if err != nil {
@@ -109,11 +120,9 @@ func (s *Service) moveMoneyTx(ctx context.Context, tx *ent.Tx, m movement) (*ent
 	return e, a, nil
 }
 
-
-
 // price returns a plan's price for a period in a currency.
-func (s *Service) price(ctx context.Context, planID int64, months int32, currency string) (*ent.PlanPrice, error) {
-	pl, err := s.catalog.plan(ctx, planID)
+func (s *Core) Price(ctx context.Context, planID int64, months int32, currency string) (*ent.PlanPrice, error) {
+	pl, err := s.Catalog().Plan(ctx, planID)
 	if err != nil {
 		return nil, fmt.Errorf("load plan %d: %w", planID, err)
 	}
@@ -125,9 +134,8 @@ func (s *Service) price(ctx context.Context, planID int64, months int32, currenc
 	return nil, errkind.Invalid("period_months", "plan %d is not sold for %d months in %s", planID, months, currency)
 }
 
-
-// termCost is the price of a term: the certificate and its extra names.
-func termCost(pr *ent.PlanPrice, slots int32) (int64, error) {
+// TermCost is the price of a term: the certificate and its extra names.
+func TermCost(pr *ent.PlanPrice, slots int32) (int64, error) {
 	extra, err := money.Mul(pr.ExtraNameAmount, int64(slots))
 	if err != nil {
 		return 0, errkind.Invalid("extra_name_slots", "the price overflows")
@@ -139,14 +147,13 @@ func termCost(pr *ent.PlanPrice, slots int32) (int64, error) {
 	return total, nil
 }
 
-
-// charge takes m.amount, the price of what m.description names, from c's
-// account, once per m.idemKey.
-func (s *Service) charge(ctx context.Context, tx *ent.Tx, c *ent.Certificate, m movement) (*ent.LedgerEntry, error) {
-	amount, what := m.amount, m.description
-	m.accountID, m.kind, m.amount, m.actor = c.AccountID, ledgerentry.KindCharge, -amount, principalFrom(ctx).actorID()
-	m.description = fmt.Sprintf("certificate %d: %s", c.ID, what)
-	e, _, err := s.moveMoneyTx(ctx, tx, m)
+// charge takes m.Amount, the price of what m.Description names, from c's
+// account, once per m.IdemKey.
+func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.LedgerEntry, error) {
+	amount, what := m.Amount, m.Description
+	m.AccountID, m.Kind, m.Amount, m.Actor = c.AccountID, ledgerentry.KindCharge, -amount, rpc.PrincipalFrom(ctx).ActorID()
+	m.Description = fmt.Sprintf("certificate %d: %s", c.ID, what)
+	e, _, err := tx.MoveMoney(ctx, m)
 	var ke *errkind.Error
 	if errors.As(err, &ke) && ke.Reason == errkind.ReasonNotEnoughMoney {
 		a, aerr := tx.Account.Get(ctx, c.AccountID)
@@ -155,59 +162,54 @@ func (s *Service) charge(ctx context.Context, tx *ent.Tx, c *ent.Certificate, m 
 		}
 		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Reason: errkind.ReasonNotEnoughMoney,
 			Msg: fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
-				formatMoney(a.Balance, c.Currency), what, formatMoney(amount, c.Currency))}
+				FormatMoney(a.Balance, c.Currency), what, FormatMoney(amount, c.Currency))}
 	}
 	return e, err
 }
 
-
-// formatMoney writes an amount with its currency: "25.00 RUB".
-func formatMoney(minor int64, code string) string {
+// FormatMoney writes an amount with its currency: "25.00 RUB".
+func FormatMoney(minor int64, code string) string {
 	if cur, ok := money.Lookup(code); ok {
 		return money.Format(minor, cur) + " " + code
 	}
 	return fmt.Sprintf("%d %s (minor units)", minor, code)
 }
 
-
 // pay charges an unpaid order and sends it to the worker. locked is the
 // order's account when the caller locked it in tx while creating the order.
-func (s *Service) pay(ctx context.Context, tx *ent.Tx, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
-	e, err := s.charge(ctx, tx, c, movement{amount: c.CostMinor, idemKey: fmt.Sprintf("certificate/%d/order", c.ID),
-		description: "order", locked: locked, newKey: locked != nil})
+func (tx *Tx) Pay(ctx context.Context, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
+	e, err := tx.Charge(ctx, c, Movement{Amount: c.CostMinor, IdemKey: fmt.Sprintf("certificate/%d/order", c.ID),
+		Description: "order", Locked: locked, NewKey: locked != nil})
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
-	return s.apply(ctx, tx, c, step{event: lifecycle.Pay, amount: e.Amount, ledger: &e.ID, runAt: &now},
-		func(u *ent.CertificateUpdateOne) { beginOp(u, opOrder, fmt.Sprint(c.ID)) })
+	now := tx.core.Clock()
+	return tx.Apply(ctx, c, Step{Event: lifecycle.Pay, Amount: e.Amount, Ledger: &e.ID, RunAt: &now},
+		func(u *ent.CertificateUpdateOne) { BeginOp(u, OpOrder, fmt.Sprint(c.ID)) })
 }
 
-
-
-func renewKey(certID int64, key string) string {
+func RenewKey(certID int64, key string) string {
 	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
 }
 
-
 // renew charges the next term of c and sends the renewal to the worker. The
 // term starts when the current one ends, or now when it has ended.
-func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, months int32, key string) (*ent.Certificate, error) {
+func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key string) (*ent.Certificate, error) {
 	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Renew); err != nil {
 		return nil, err
 	}
 	if months == 0 {
 		months = c.PeriodMonths
 	}
-	pr, err := s.price(ctx, c.PlanID, months, c.Currency)
+	pr, err := tx.core.Price(ctx, c.PlanID, months, c.Currency)
 	if err != nil {
 		return nil, err
 	}
-	cost, err := termCost(pr, c.ExtraNameSlots)
+	cost, err := TermCost(pr, c.ExtraNameSlots)
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock()
+	now := tx.core.Clock()
 	start := now
 	if c.PaidUntil != nil && c.PaidUntil.After(now) {
 		start = *c.PaidUntil
@@ -215,26 +217,25 @@ func (s *Service) renew(ctx context.Context, tx *ent.Tx, c *ent.Certificate, mon
 	if key == "" {
 		key = fmt.Sprint(start.Unix())
 	}
-	e, err := s.charge(ctx, tx, c, movement{amount: cost, idemKey: renewKey(c.ID, key), description: fmt.Sprintf("renewal for %d months", months)})
+	e, err := tx.Charge(ctx, c, Movement{Amount: cost, IdemKey: RenewKey(c.ID, key), Description: fmt.Sprintf("renewal for %d months", months)})
 	if err != nil {
 		return nil, err
 	}
 	until := start.AddDate(0, int(months), 0)
-	return s.apply(ctx, tx, c, step{event: lifecycle.Renew, amount: e.Amount, ledger: &e.ID, runAt: &now,
-		message: fmt.Sprintf("renewed until %s", until.Format(time.DateOnly))},
+	return tx.Apply(ctx, c, Step{Event: lifecycle.Renew, Amount: e.Amount, Ledger: &e.ID, RunAt: &now,
+		Message: fmt.Sprintf("renewed until %s", until.Format(time.DateOnly))},
 		func(u *ent.CertificateUpdateOne) {
-			beginOp(u, opRenew, s.newOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
+			BeginOp(u, OpRenew, tx.core.NewOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
 			if c.PendingSubject != nil {
 				u.SetSubject(*c.PendingSubject).ClearPendingSubject()
 			}
 		})
 }
 
-
 // unusedCharges is the money charged for c that no issued certificate has
 // used: the net of its money movements since the last issue. The refund
 // policy returns it on deletion; once the CA issued, nothing is returned.
-func (s *Service) unusedCharges(ctx context.Context, tx *ent.Tx, c *ent.Certificate) (int64, error) {
+func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, error) {
 	evs, err := tx.CertificateEvent.Query().Where(certificateevent.CertificateID(c.ID)).
 		Order(ent.Asc(certificateevent.FieldID)).All(ctx)
 	if err != nil {
@@ -251,4 +252,3 @@ func (s *Service) unusedCharges(ctx context.Context, tx *ent.Tx, c *ent.Certific
 	}
 	return max(0, -net), nil
 }
-

@@ -1,21 +1,35 @@
 package core
 
+import (
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/internal/catalog"
+	"certsvc/internal/errkind"
+	"certsvc/internal/lifecycle"
+	"certsvc/internal/pki"
+	"certsvc/internal/provider"
+	"context"
+	"crypto/x509"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // newOpRef is a fresh reference for an operation at the CA: the order id
 // and the time, so each attempt has its own and a lookup finds only it.
-func (s *Service) newOpRef(c *ent.Certificate) string {
+func (s *Core) NewOpRef(c *ent.Certificate) string {
 	return fmt.Sprintf("%d-%d", c.ID, s.now().UnixMicro())
 }
 
-
-// issued sets what a newly issued certificate brings: the files and dates,
+// Issued sets what a newly issued certificate brings: the files and dates,
 // the reissue's request in place of the old one, and the paid term, which
 // starts when the first certificate does.
-func issued(u *ent.CertificateUpdateOne, c *ent.Certificate, leaf *x509.Certificate, chain []*x509.Certificate) {
+func Issued(u *ent.CertificateUpdateOne, c *ent.Certificate, leaf *x509.Certificate, chain []*x509.Certificate) {
 	nb, na := leaf.NotBefore.UTC(), leaf.NotAfter.UTC()
 	u.SetCertPem(string(pki.EncodePEMCertificates(leaf))).SetChainPem(string(pki.EncodePEMCertificates(chain...))).
 		SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na)
-	endOp(u)
+	EndOp(u)
 	if c.IssueTime == nil {
 		u.SetIssueTime(nb)
 	}
@@ -35,9 +49,8 @@ func issued(u *ent.CertificateUpdateOne, c *ent.Certificate, leaf *x509.Certific
 	u.SetValidations(vs)
 }
 
-
-// requestKey is the public key the next certificate of c must carry.
-func requestKey(c *ent.Certificate) (any, error) {
+// RequestKey is the public key the next certificate of c must carry.
+func RequestKey(c *ent.Certificate) (any, error) {
 	pemText := c.CsrPem
 	if c.NextCsrPem != "" {
 		pemText = c.NextCsrPem
@@ -49,21 +62,18 @@ func requestKey(c *ent.Certificate) (any, error) {
 	return csr.PublicKey, nil
 }
 
-
-
-func remoteRef(c *ent.Certificate) provider.RemoteRef {
+func RemoteRef(c *ent.Certificate) provider.RemoteRef {
 	return provider.RemoteRef{Ref: c.OpRef, RemoteID: c.CaOrderID, State: c.RemoteState}
 }
-
 
 // applyRemote records what the CA says about c's operation: the state
 // change it implies, the CA's order id and state, validation instructions
 // and, once issued, the certificate.
-func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificate, r provider.Remote, msg string) (*ent.Certificate, error) {
+func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Remote, msg string) (*ent.Certificate, error) {
 	if msg == "" {
 		msg = r.Message
 	}
-	now := s.clock()
+	now := tx.core.Clock()
 	mut := func(u *ent.CertificateUpdateOne) {
 		if c.Op != "" {
 			u.SetOpAnswerTime(now)
@@ -72,7 +82,7 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 			}
 		}
 		if r.RemoteID != "" {
-			u.SetCaOrderID(truncate(r.RemoteID, 128))
+			u.SetCaOrderID(Truncate(r.RemoteID, 128))
 		}
 		if r.State != "" || len(r.RemoteRef.State) > 0 {
 			u.SetRemoteState(r.RemoteRef.State)
@@ -93,9 +103,9 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 			u.SetValidations(vs)
 		}
 	}
-	events := eventsFor(lifecycle.State(c.State), r.State)
+	events := EventsFor(lifecycle.State(c.State), r.State)
 	if r.State == provider.StateIssued {
-		pub, err := requestKey(c)
+		pub, err := RequestKey(c)
 		if err != nil {
 			return nil, err
 		}
@@ -108,11 +118,11 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 			return nil, fmt.Errorf("certificate from the CA: %w", err)
 		}
 		issue := mut
-		mut = func(u *ent.CertificateUpdateOne) { issue(u); issued(u, c, leaf, chain) }
+		mut = func(u *ent.CertificateUpdateOne) { issue(u); Issued(u, c, leaf, chain) }
 	}
 	if len(events) == 0 {
 		// No state change (still validating): store what changed.
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.clock())
+		u := tx.Certificate.UpdateOne(c).SetUpdateTime(tx.core.Clock())
 		mut(u)
 		return u.Save(ctx)
 	}
@@ -126,20 +136,19 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 			text = strings.TrimSpace("the CA reports: " + r.RawStatus + " " + r.Message)
 			m = func(u *ent.CertificateUpdateOne) {
 				mut(u)
-				abandonOp(u)
+				AbandonOp(u)
 			}
 		}
 		var err error
-		if c, err = s.apply(ctx, tx, c, step{event: ev, message: text}, m); err != nil {
+		if c, err = tx.Apply(ctx, c, Step{Event: ev, Message: text}, m); err != nil {
 			return nil, err
 		}
 	}
 	return c, nil
 }
 
-
-// eventsFor is the path from an order's state to what the CA reports.
-func eventsFor(from lifecycle.State, r provider.State) []lifecycle.Event {
+// EventsFor is the path from an order's state to what the CA reports.
+func EventsFor(from lifecycle.State, r provider.State) []lifecycle.Event {
 	switch from {
 	case lifecycle.Submitting:
 		switch r {
@@ -189,51 +198,58 @@ func eventsFor(from lifecycle.State, r provider.State) []lifecycle.Event {
 	return nil
 }
 
-
 // nextMaintenance is the next deadline of an issued certificate: the end of
 // the paid term, the auto-renewal before it, or the reissue before the
 // certificate ends while the term goes on.
-func (s *Service) nextMaintenance(c *ent.Certificate) time.Time {
-	far := s.clock().Add(24 * time.Hour)
+func (s *Core) NextMaintenance(c *ent.Certificate) time.Time {
+	far := s.Clock().Add(24 * time.Hour)
 	if c.PaidUntil == nil {
 		return far
 	}
 	next := *c.PaidUntil
 	if c.AutoRenew {
-		next = earliest(next, c.PaidUntil.Add(-s.worker.RenewBefore))
+		next = Earliest(next, c.PaidUntil.Add(-s.renewBefore))
 	}
 	if c.NotAfter != nil && c.PaidUntil.After(*c.NotAfter) && c.State == certificate.StateIssued {
-		next = earliest(next, c.NotAfter.Add(-s.worker.ReissueBefore))
+		next = Earliest(next, c.NotAfter.Add(-s.reissueBefore))
 	}
 	// Look at least daily, so that a changed setting (auto-renew switched
 	// on) is seen without a reschedule.
-	return earliest(next, far)
+	return Earliest(next, far)
 }
-
 
 // maintenanceAfterOp is when the worker looks at an issued certificate
 // again after an operation at the CA ended. A deadline passed already means
 // the CA failed what was due (a subscription reissue it refused): starting it
 // again at once would fail again, in a loop, so it waits a day. The end of
 // the paid term is kept.
-func (s *Service) maintenanceAfterOp(c *ent.Certificate) time.Time {
-	t, now := s.nextMaintenance(c), s.clock()
+func (s *Core) MaintenanceAfterOp(c *ent.Certificate) time.Time {
+	t, now := s.NextMaintenance(c), s.Clock()
 	if t.After(now) {
 		return t
 	}
 	t = now.Add(24 * time.Hour)
 	if c.PaidUntil != nil {
-		t = earliest(t, *c.PaidUntil)
+		t = Earliest(t, *c.PaidUntil)
 	}
 	return t
 }
 
-
-func earliest(a, b time.Time) time.Time {
+func Earliest(a, b time.Time) time.Time {
 	if b.Before(a) {
 		return b
 	}
 	return a
 }
 
-
+// CountryCode returns the alpha-2 code of a legacy country id.
+func CountryCode(field string, id int32) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	c, ok := catalog.CountryByID(id)
+	if !ok {
+		return "", errkind.Invalid(field, "unknown country id %d; see CatalogService.ListCountries", id)
+	}
+	return c.Alpha2, nil
+}

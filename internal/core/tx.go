@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -9,55 +9,58 @@ import (
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
 	"certsvc/ent/job"
+	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
 )
 
 // The operations at the CA the worker carries out (certificate.op).
 const (
-	opOrder   = "order"
-	opReissue = "reissue"
-	opRenew   = "renew"
-	opCancel  = "cancel"
+	OpOrder   = "order"
+	OpReissue = "reissue"
+	OpRenew   = "renew"
+	OpCancel  = "cancel"
 )
 
-// beginOp makes op the operation the worker is to carry out at the CA, under
+// BeginOp makes op the operation the worker is to carry out at the CA, under
 // our reference ref; nothing is sent yet.
-func beginOp(u *ent.CertificateUpdateOne, op, ref string) *ent.CertificateUpdateOne {
+func BeginOp(u *ent.CertificateUpdateOne, op, ref string) *ent.CertificateUpdateOne {
 	return u.SetOp(op).SetOpRef(ref).ClearOpSentTime().ClearOpAnswerTime()
 }
 
-// endOp records that the operation at the CA is over.
-func endOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+// EndOp records that the operation at the CA is over.
+func EndOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
 	return u.SetOp("").ClearOpSentTime().ClearOpAnswerTime()
 }
 
-// abandonOp ends the operation and drops the new request it carried.
-func abandonOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
-	return endOp(u).ClearNextCsrPem().ClearNextPrivateKey()
+// AbandonOp ends the operation and drops the new request it carried.
+func AbandonOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+	return EndOp(u).ClearNextCsrPem().ClearNextPrivateKey()
 }
 
-// step is one event in a certificate's life with what goes with it.
-type step struct {
-	event   lifecycle.Event
-	message string     // the status message to show; kept when ""
-	amount  int64      // money moved: negative for a charge
-	ledger  *int64     // the ledger entry of amount
-	runAt   *time.Time // when the worker is to look at the order next; nil leaves its job as it is
+// Step is one event in a certificate's life with what goes with it.
+type Step struct {
+	Event   lifecycle.Event
+	Message string     // the status message to show; kept when ""
+	Amount  int64      // money moved: negative for a charge
+	Ledger  *int64     // the ledger entry of Amount
+	RunAt   *time.Time // when the worker is to look at the order next; nil leaves its job as it is
 }
 
-// apply moves c through st.event in tx: it checks the transition, saves the
+// apply moves c through st.Event in tx: it checks the transition, saves the
 // new state with the changes mut makes, appends the event to the history and
 // schedules the worker. An illegal event answers failed_precondition naming
 // the current state.
-func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
+func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
 	from := lifecycle.State(c.State)
-	to, err := lifecycle.Next(from, st.event)
+	to, err := lifecycle.Next(from, st.Event)
 	if err != nil {
 		return nil, err
 	}
-	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(s.clock())
-	if st.message != "" {
-		u.SetStatusMessage(truncate(st.message, 512))
+	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(tx.core.Clock())
+	if st.Message != "" {
+		u.SetStatusMessage(Truncate(st.Message, 512))
 	}
 	if mut != nil {
 		mut(u)
@@ -66,7 +69,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st 
 	if err != nil {
 		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
 	}
-	if err := s.record(ctx, tx, c2, string(st.event), from, st); err != nil {
+	if err := tx.Record(ctx, c2, string(st.Event), from, st); err != nil {
 		return nil, err
 	}
 	return c2, nil
@@ -75,54 +78,42 @@ func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st 
 // record appends an event to c's history (c in its new state) and schedules
 // the worker when st asks for it. The event is written when tx commits
 // (see queueEvent).
-func (s *Service) record(ctx context.Context, tx *ent.Tx, c *ent.Certificate, event string, from lifecycle.State, st step) error {
+func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from lifecycle.State, st Step) error {
 	cr := tx.CertificateEvent.Create().SetCertificateID(c.ID).SetAccountID(c.AccountID).SetEvent(event).
 		SetFromState(certificateevent.FromState(from)).SetToState(certificateevent.ToState(c.State)).
-		SetAmount(st.amount).SetMessage(truncate(st.message, 512)).SetNillableLedgerEntryID(st.ledger).
-		SetNillableActorUserID(principalFrom(ctx).actorID()).SetCreateTime(s.clock())
-	if st.amount != 0 {
+		SetAmount(st.Amount).SetMessage(Truncate(st.Message, 512)).SetNillableLedgerEntryID(st.Ledger).
+		SetNillableActorUserID(rpc.PrincipalFrom(ctx).ActorID()).SetCreateTime(tx.core.Clock())
+	if st.Amount != 0 {
 		cr.SetCurrency(c.Currency)
 	}
-	s.queueEvent(tx, cr)
-	if st.runAt != nil {
-		if err := s.schedule(ctx, tx, c.ID, *st.runAt); err != nil {
+	tx.queueEvent(cr)
+	if st.RunAt != nil {
+		if err := tx.Schedule(ctx, c.ID, *st.RunAt); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// eventBatch is the events a transaction has recorded so far.
-type eventBatch struct{ creates []*ent.CertificateEventCreate }
-
 // queueEvent adds an event to tx's batch. The batch is written in one
 // statement just before tx commits (a failure fails the commit), and then
 // the worker and the watchers are woken. So the events of a transaction
 // are not visible inside it: nothing reads a history it is still writing.
-func (s *Service) queueEvent(tx *ent.Tx, cr *ent.CertificateEventCreate) {
-	if b, ok := s.pendingEvents.Load(tx); ok {
-		b.(*eventBatch).creates = append(b.(*eventBatch).creates, cr) // a transaction is used by one goroutine
-		return
+func (tx *Tx) queueEvent(cr *ent.CertificateEventCreate) {
+	tx.events = append(tx.events, cr) // a transaction is used by one goroutine
+	if len(tx.events) > 1 {
+		return // the hook is registered and writes the whole batch
 	}
-	b := &eventBatch{creates: []*ent.CertificateEventCreate{cr}}
-	s.pendingEvents.Store(tx, b)
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
-		return ent.CommitFunc(func(ctx context.Context, tx *ent.Tx) error {
-			s.pendingEvents.Delete(tx)
-			if err := tx.CertificateEvent.CreateBulk(b.creates...).Exec(ctx); err != nil {
-				return fmt.Errorf("record %d certificate events: %w", len(b.creates), err)
+		return ent.CommitFunc(func(ctx context.Context, etx *ent.Tx) error {
+			if err := etx.CertificateEvent.CreateBulk(tx.events...).Exec(ctx); err != nil {
+				return fmt.Errorf("record %d certificate events: %w", len(tx.events), err)
 			}
-			if err := next.Commit(ctx, tx); err != nil {
+			if err := next.Commit(ctx, etx); err != nil {
 				return err
 			}
-			s.events.poke()
+			tx.core.events.poke()
 			return nil
-		})
-	})
-	tx.OnRollback(func(next ent.Rollbacker) ent.Rollbacker {
-		return ent.RollbackFunc(func(ctx context.Context, tx *ent.Tx) error {
-			s.pendingEvents.Delete(tx)
-			return next.Rollback(ctx, tx)
 		})
 	})
 }
@@ -131,11 +122,11 @@ func (s *Service) queueEvent(tx *ent.Tx, cr *ent.CertificateEventCreate) {
 // holds the certificate's row lock, which serialises writers of its job.
 // A job a worker holds is released: the change supersedes what it does, and
 // the worker's own update of the job fails its lease check.
-func (s *Service) schedule(ctx context.Context, tx *ent.Tx, certID int64, at time.Time) error {
+func (tx *Tx) Schedule(ctx context.Context, certID int64, at time.Time) error {
 	// One upsert, not an update then an insert: under REPEATABLE READ the
 	// update of a missing row takes a gap lock, and two new orders' inserts
 	// into the same gap deadlock.
-	err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(s.clock()).
+	err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(tx.core.Clock()).
 		OnConflictColumns(job.FieldCertificateID).
 		Update(func(u *ent.JobUpsert) {
 			u.SetRunTime(at).SetAttempts(0).SetLeaseOwner("").ClearLeaseTime().SetLastError("")
@@ -147,33 +138,57 @@ func (s *Service) schedule(ctx context.Context, tx *ent.Tx, certID int64, at tim
 }
 
 // unschedule removes a certificate's job.
-func (s *Service) unschedule(ctx context.Context, tx *ent.Tx, certID int64) error {
+func (tx *Tx) Unschedule(ctx context.Context, certID int64) error {
 	if _, err := tx.Job.Delete().Where(job.CertificateID(certID)).Exec(ctx); err != nil {
 		return fmt.Errorf("unschedule certificate %d: %w", certID, err)
 	}
 	return nil
 }
 
-// withCert runs fn in a transaction on the certificate id, locked and
-// visible to the caller; another account's certificate is not found.
-func (s *Service) withCert(ctx context.Context, id int64, fn func(*ent.Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
-	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
-		c, err := s.lockCert(ctx, tx, id)
-		if err != nil {
-			return nil, err
-		}
-		if !principalFrom(ctx).ownsAccount(c.AccountID) {
-			return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
-		}
-		return fn(tx, c)
-	})
+// Tx is a transaction of the order core: the ent transaction, for reads and
+// for writes of what the core does not own, and the certificate events it
+// has recorded, which are written in one statement when it commits. A Tx is
+// used by one goroutine and lives only inside the function given to InTx.
+type Tx struct {
+	*ent.Tx
+	core   *Core
+	events []*ent.CertificateEventCreate
 }
 
+// InTx runs fn in a transaction and commits when fn returns no error: see
+// store.InTx for rollback and the retry of deadlocks, which runs fn again
+// on a fresh Tx (fn must have no effects outside the database). The events
+// fn records are written just before the commit, and the worker and the
+// watchers are woken after it.
+func (s *Core) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	_, err := store.InTx(ctx, s.db, func(etx *ent.Tx) (struct{}, error) {
+		return struct{}{}, fn(&Tx{Tx: etx, core: s})
+	})
+	return err
+}
+
+// withCert runs fn in a transaction on the certificate id, locked and
+// visible to the caller; another account's certificate is not found.
+func (s *Core) WithCert(ctx context.Context, id int64, fn func(*Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
+	var out *ent.Certificate
+	err := s.InTx(ctx, func(tx *Tx) error {
+		c, err := tx.LockCert(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !rpc.PrincipalFrom(ctx).OwnsAccount(c.AccountID) {
+			return errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
+		}
+		out, err = fn(tx, c)
+		return err
+	})
+	return out, err
+}
 
 // lockCert reads a certificate with its row locked for the transaction.
-func (s *Service) lockCert(ctx context.Context, tx *ent.Tx, id int64) (*ent.Certificate, error) {
+func (tx *Tx) LockCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	q := tx.Certificate.Query().Where(certificate.ID(id))
-	if s.canLock() {
+	if tx.core.CanLock() {
 		q.ForUpdate()
 	}
 	c, err := q.Only(ctx)
@@ -186,4 +201,14 @@ func (s *Service) lockCert(ctx context.Context, tx *ent.Tx, id int64) (*ent.Cert
 	return c, nil
 }
 
-
+// InTxValue is InTx for a function that returns a value, which InTxValue
+// returns when the transaction commits.
+func InTxValue[T any](ctx context.Context, s *Core, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.InTx(ctx, func(tx *Tx) error {
+		v, err := fn(tx)
+		out = v
+		return err
+	})
+	return out, err
+}

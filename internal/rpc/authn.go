@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"context"
@@ -25,16 +25,17 @@ import (
 // Token prefixes tell the kinds of bearer token apart at a glance, in logs
 // and in secret scanners.
 const (
-	sessionPrefix  = "cs_s_"
-	apiKeyPrefix   = "cs_k_"
-	loginKeyPrefix = "cs_l_"
+	SessionPrefix  = "cs_s_"
+	APIKeyPrefix   = "cs_k_"
+	LoginKeyPrefix = "cs_l_"
 )
 
-var errBadCredentials = &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid login or password"}
+// ErrBadCredentials answers a login or password that does not check out.
+var ErrBadCredentials = &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid login or password"}
 
 // authenticate returns the caller the Authorization header names, nil for
 // none, or an Unauthenticated error for credentials that do not check out.
-func (s *Service) authenticate(ctx context.Context, header, remote string) (*Principal, error) {
+func (s *Gate) authenticate(ctx context.Context, header, remote string) (*Principal, error) {
 	scheme, cred, _ := strings.Cut(header, " ")
 	switch {
 	case header == "":
@@ -48,11 +49,11 @@ func (s *Service) authenticate(ctx context.Context, header, remote string) (*Pri
 		if !ok {
 			return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "malformed Basic credentials"}
 		}
-		u, err := s.checkPassword(ctx, login, password, remote)
+		u, err := s.CheckPassword(ctx, login, password, remote)
 		if err != nil {
 			return nil, err
 		}
-		return principalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, ""), nil
+		return PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, ""), nil
 	case strings.EqualFold(scheme, "Bearer"):
 		return s.checkToken(ctx, strings.TrimSpace(cred))
 	default:
@@ -60,7 +61,7 @@ func (s *Service) authenticate(ctx context.Context, header, remote string) (*Pri
 	}
 }
 
-func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string) *Principal {
+func PrincipalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string) *Principal {
 	p := &Principal{UserID: u.ID, Login: u.Login, Admin: u.Level == user.LevelAdmin, Credential: kind, sessionHash: sessionHash, user: u}
 	if u.AccountID != nil {
 		p.AccountID = *u.AccountID
@@ -68,12 +69,12 @@ func principalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string)
 	return p
 }
 
-// clientAddr is the address a request came from. A peer on loopback is a
+// ClientAddr is the address a request came from. A peer on loopback is a
 // proxy on this host (the legacy gateway, a local nginx): then the
 // X-Forwarded-For entries that proxies on this host added are read from the
 // right, past loopback hops, to the first outside address. From any other
 // peer the header is ignored, since anyone could send it.
-func clientAddr(h http.Header, peer string) string {
+func ClientAddr(h http.Header, peer string) string {
 	host, _, err := net.SplitHostPort(peer)
 	if err != nil {
 		host = peer
@@ -97,9 +98,9 @@ func clientAddr(h http.Header, peer string) string {
 	return peer
 }
 
-// limiterKeys are the limiter's keys for an attempt: the client's address and
+// LimiterKeys are the limiter's keys for an attempt: the client's address and
 // the login, so neither one address nor one login can be hammered.
-func limiterKeys(login, remote string) []string {
+func LimiterKeys(login, remote string) []string {
 	host, _, err := net.SplitHostPort(remote)
 	if err != nil {
 		host = remote
@@ -107,17 +108,17 @@ func limiterKeys(login, remote string) []string {
 	return []string{"addr:" + host, "login:" + strings.ToLower(login)}
 }
 
-// checkPassword verifies a login and password, refusing while the address or
+// CheckPassword verifies a login and password, refusing while the address or
 // the login is locked out after repeated failures.
-func (s *Service) checkPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
-	keys := limiterKeys(login, remote)
+func (s *Gate) CheckPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
+	keys := LimiterKeys(login, remote)
 	for _, k := range keys {
 		if ok, wait := s.limiter.Allow(k); !ok {
 			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
 				Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
 		}
 	}
-	u, err := s.verifyPassword(ctx, login, password)
+	u, err := s.VerifyPassword(ctx, login, password)
 	if err != nil {
 		for _, k := range keys {
 			s.limiter.Failure(k)
@@ -130,16 +131,16 @@ func (s *Service) checkPassword(ctx context.Context, login, password, remote str
 	return u, nil
 }
 
-// verifyPassword checks a password against the stored hash. Recently verified
+// VerifyPassword checks a password against the stored hash. Recently verified
 // credentials are remembered for a minute (keyed by an HMAC, never stored in
 // the clear), so scripts that send a password with every call do not pay for
 // argon2id each time; a changed password or a disabled user is still seen at
 // once, because the user row is read every time.
-func (s *Service) verifyPassword(ctx context.Context, login, password string) (*ent.User, error) {
+func (s *Gate) VerifyPassword(ctx context.Context, login, password string) (*ent.User, error) {
 	u, err := s.db.User.Query().Where(user.Login(login)).Only(ctx)
 	if ent.IsNotFound(err) {
 		auth.DummyVerify(password)
-		return nil, errBadCredentials
+		return nil, ErrBadCredentials
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load user %q: %w", login, err)
@@ -151,7 +152,7 @@ func (s *Service) verifyPassword(ctx context.Context, login, password string) (*
 			return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
 		}
 		if !ok {
-			return nil, errBadCredentials
+			return nil, ErrBadCredentials
 		}
 		s.basicCache.put(key, u.PasswordHash, s.now())
 	}
@@ -162,11 +163,11 @@ func (s *Service) verifyPassword(ctx context.Context, login, password string) (*
 }
 
 // checkToken resolves a session token or an API key.
-func (s *Service) checkToken(ctx context.Context, token string) (*Principal, error) {
+func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error) {
 	now := s.clock()
 	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
 	switch {
-	case strings.HasPrefix(token, sessionPrefix):
+	case strings.HasPrefix(token, SessionPrefix):
 		// The live session of an enabled user, with the user.
 		h := auth.HashToken(token)
 		ses, err := s.db.Session.Query().Where(session.TokenHash(h), session.RevokeTimeIsNil(),
@@ -177,12 +178,12 @@ func (s *Service) checkToken(ctx context.Context, token string) (*Principal, err
 		if err != nil {
 			return nil, fmt.Errorf("load session: %w", err)
 		}
-		p := principalOf(ses.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
+		p := PrincipalOf(ses.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
 		if ses.ImpersonatorUserID != nil {
 			p.ImpersonatorID = *ses.ImpersonatorUserID
 		}
 		return p, nil
-	case strings.HasPrefix(token, apiKeyPrefix):
+	case strings.HasPrefix(token, APIKeyPrefix):
 		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
 		if ent.IsNotFound(err) {
 			return nil, invalid
@@ -200,7 +201,7 @@ func (s *Service) checkToken(ctx context.Context, token string) (*Principal, err
 				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
 			}
 		}
-		return principalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
+		return PrincipalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
 	default:
 		return nil, invalid
 	}

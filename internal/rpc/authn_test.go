@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"net/http"
@@ -25,7 +25,7 @@ func TestClientAddr(t *testing.T) {
 			for _, v := range tc.xff {
 				h.Add("X-Forwarded-For", v)
 			}
-			if got := clientAddr(h, tc.peer); got != tc.want {
+			if got := ClientAddr(h, tc.peer); got != tc.want {
 				t.Fatalf("got %q, want %q", got, tc.want)
 			}
 		})

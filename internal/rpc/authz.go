@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"certsvc/gen/certsvc/v1/certsvcv1connect"

@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"context"
@@ -26,10 +26,10 @@ var codes = []struct {
 	{errkind.Unavailable, connect.CodeUnavailable},
 }
 
-// toConnectError turns an error from a handler into what the caller sees. It
+// ToConnectError turns an error from a handler into what the caller sees. It
 // reports whether the error is internal: such errors are logged in full and
 // answered with a generic message.
-func toConnectError(err error) (*connect.Error, bool) {
+func ToConnectError(err error) (*connect.Error, bool) {
 	var ce *connect.Error
 	if errors.As(err, &ce) {
 		return ce, ce.Code() == connect.CodeInternal || ce.Code() == connect.CodeUnknown

@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"context"
@@ -19,13 +19,13 @@ import (
 // observer (error mapping, logging, metrics), then authentication and the
 // per-RPC access check. Syntactic validation goes after these, so anonymous
 // callers learn nothing about a request's shape.
-func (s *Service) Interceptors() []connect.Interceptor {
+func (s *Gate) Interceptors() []connect.Interceptor {
 	return []connect.Interceptor{&observer{s}, &authenticator{s}}
 }
 
 // RecoverOption turns a panic in a handler into an internal error, logged
 // with its stack, instead of a dropped connection.
-func (s *Service) RecoverOption() connect.HandlerOption {
+func (s *Gate) RecoverOption() connect.HandlerOption {
 	return connect.WithRecover(func(ctx context.Context, spec connect.Spec, _ http.Header, p any) error {
 		s.log.ErrorContext(ctx, "rpc panic", "procedure", spec.Procedure, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 		return connect.NewError(connect.CodeInternal, errors.New("internal error"))
@@ -33,9 +33,8 @@ func (s *Service) RecoverOption() connect.HandlerOption {
 }
 
 type metrics struct {
-	requests      *prometheus.CounterVec
-	duration      *prometheus.HistogramVec
-	moduleBalance *prometheus.GaugeVec
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -49,19 +48,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time to handle an RPC, by procedure.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"procedure"}),
-		moduleBalance: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "certsvc_module_balance_minor",
-			Help: "Money left at a processing module's CA as last read, in minor units of its currency.",
-		}, []string{"module", "currency"}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.requests, m.duration, m.moduleBalance)
+		reg.MustRegister(m.requests, m.duration)
 	}
 	return m
 }
 
 // observer maps errors to codes, logs every call once and counts it.
-type observer struct{ s *Service }
+type observer struct{ s *Gate }
 
 func (o *observer) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
@@ -89,11 +84,11 @@ func (o *observer) finish(ctx context.Context, spec connect.Spec, peer connect.P
 	var out error
 	level := slog.LevelInfo
 	attrs := []any{"procedure", spec.Procedure, "peer", peer.Addr, "duration_ms", float64(elapsed.Microseconds()) / 1000}
-	if p := principalFrom(ctx); p != nil {
+	if p := PrincipalFrom(ctx); p != nil {
 		attrs = append(attrs, "user_id", p.UserID)
 	}
 	if err != nil {
-		ce, internal := toConnectError(err)
+		ce, internal := ToConnectError(err)
 		code = ce.Code().String()
 		out = ce
 		attrs = append(attrs, "code", code, "err", err.Error())
@@ -114,7 +109,7 @@ func (o *observer) finish(ctx context.Context, spec connect.Spec, peer connect.P
 
 // authenticator establishes the caller from the Authorization header and
 // applies the access policy of the RPC.
-type authenticator struct{ s *Service }
+type authenticator struct{ s *Gate }
 
 func (a *authenticator) WrapUnary(next connect.UnaryFunc) connect.UnaryFunc {
 	return func(ctx context.Context, req connect.AnyRequest) (connect.AnyResponse, error) {
@@ -144,12 +139,12 @@ func (a *authenticator) WrapStreamingHandler(next connect.StreamingHandlerFunc) 
 }
 
 // admit authenticates the caller and checks that it may call procedure.
-func (s *Service) admit(ctx context.Context, procedure string, h http.Header, remote string) (context.Context, error) {
+func (s *Gate) admit(ctx context.Context, procedure string, h http.Header, remote string) (context.Context, error) {
 	acc, ok := policy[procedure]
 	if !ok {
 		return ctx, fmt.Errorf("%s has no access policy", procedure)
 	}
-	p, err := s.authenticate(ctx, h.Get("Authorization"), clientAddr(h, remote))
+	p, err := s.authenticate(ctx, h.Get("Authorization"), ClientAddr(h, remote))
 	if err != nil {
 		return ctx, err
 	}

@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"crypto/sha256"
@@ -13,14 +13,14 @@ import (
 )
 
 const (
-	defaultPageSize = 50
-	maxPageSize     = 1000
+	DefaultPageSize = 50
+	MaxPageSize     = 1000
 )
 
-// page is a keyset position in a listing ordered by id.
-type page struct {
-	size  int   // rows to return
-	after int64 // the last id of the previous page; 0 on the first page
+// Page is a keyset position in a listing ordered by id.
+type Page struct {
+	Size  int   // rows to return
+	After int64 // the last id of the previous page; 0 on the first page
 	key   string
 }
 
@@ -31,14 +31,14 @@ type pageToken struct {
 	Filter string `json:"f"`
 }
 
-// readPage reads page_size and page_token from a List request.
-func readPage(req proto.Message) (page, error) {
+// ReadPage reads page_size and page_token from a List request.
+func ReadPage(req proto.Message) (Page, error) {
 	m := req.ProtoReflect()
 	fields := m.Descriptor().Fields()
-	p := page{size: defaultPageSize, key: filterKey(req)}
+	p := Page{Size: DefaultPageSize, key: FilterKey(req)}
 	if f := fields.ByName("page_size"); f != nil {
 		if n := int(m.Get(f).Int()); n > 0 {
-			p.size = min(n, maxPageSize)
+			p.Size = min(n, MaxPageSize)
 		}
 	}
 	tok := ""
@@ -59,27 +59,27 @@ func readPage(req proto.Message) (page, error) {
 	if pt.Filter != p.key {
 		return p, errkind.Invalid("page_token", "was issued for other filters; start again without a token")
 	}
-	p.after = pt.After
+	p.After = pt.After
 	return p, nil
 }
 
-// limit is how many rows to fetch: one more than the page, so the last page
+// Limit is how many rows to fetch: one more than the page, so the last page
 // is known to be the last.
-func (p page) limit() int { return p.size + 1 }
+func (p Page) Limit() int { return p.Size + 1 }
 
-// cut trims rows fetched with limit to the page and returns the token of the
-// next page, "" when this is the last one.
-func cut[T any](p page, rows []T, id func(T) int64) ([]T, string) {
-	if len(rows) <= p.size {
+// Cut trims rows fetched with limit to the page and returns the token of the
+// next Page, "" when this is the last one.
+func Cut[T any](p Page, rows []T, id func(T) int64) ([]T, string) {
+	if len(rows) <= p.Size {
 		return rows, ""
 	}
-	rows = rows[:p.size]
+	rows = rows[:p.Size]
 	b, _ := json.Marshal(pageToken{After: id(rows[len(rows)-1]), Filter: p.key})
 	return rows, base64.RawURLEncoding.EncodeToString(b)
 }
 
-// filterKey fingerprints a request without its paging fields.
-func filterKey(req proto.Message) string {
+// FilterKey fingerprints a request without its paging fields.
+func FilterKey(req proto.Message) string {
 	c := proto.Clone(req)
 	m := c.ProtoReflect()
 	for _, name := range []protoreflect.Name{"page_size", "page_token"} {

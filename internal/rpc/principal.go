@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"context"
@@ -25,6 +25,13 @@ type Principal struct {
 	user *ent.User
 }
 
+// SessionHash identifies the session the call carries ("" for none), for Logout.
+func (p *Principal) SessionHash() string { return p.sessionHash }
+
+// User is the row authentication read, so handlers need not read it again;
+// nil for the operator.
+func (p *Principal) User() *ent.User { return p.user }
+
 // OperatorPrincipal is the admin identity of the operator's command line,
 // which has direct access to the database anyway.
 func OperatorPrincipal() *Principal { return &Principal{Admin: true, Login: "operator"} }
@@ -36,15 +43,15 @@ func WithPrincipal(ctx context.Context, p *Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// principalFrom returns the caller, or nil for an anonymous call.
-func principalFrom(ctx context.Context) *Principal {
+// PrincipalFrom returns the caller, or nil for an anonymous call.
+func PrincipalFrom(ctx context.Context) *Principal {
 	p, _ := ctx.Value(principalKey{}).(*Principal)
 	return p
 }
 
-// actorID is the user to record as the cause of a change: the admin behind
+// ActorID is the user to record as the cause of a change: the admin behind
 // an impersonated session, else the caller; nil for the operator.
-func (p *Principal) actorID() *int64 {
+func (p *Principal) ActorID() *int64 {
 	switch {
 	case p == nil || p.UserID == 0:
 		return nil
@@ -56,9 +63,9 @@ func (p *Principal) actorID() *int64 {
 	return &id
 }
 
-// actorLogin names the caller for the audit log, with the admin behind an
+// ActorLogin names the caller for the audit log, with the admin behind an
 // impersonated session.
-func (p *Principal) actorLogin() string {
+func (p *Principal) ActorLogin() string {
 	switch {
 	case p == nil:
 		return ""
@@ -68,7 +75,7 @@ func (p *Principal) actorLogin() string {
 	return p.Login
 }
 
-// ownsAccount reports whether the caller may see the objects of an account.
-func (p *Principal) ownsAccount(accountID int64) bool {
+// OwnsAccount reports whether the caller may see the objects of an account.
+func (p *Principal) OwnsAccount(accountID int64) bool {
 	return p != nil && (p.Admin || (p.AccountID != 0 && p.AccountID == accountID))
 }

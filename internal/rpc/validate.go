@@ -1,4 +1,4 @@
-package service
+package rpc
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"certsvc/internal/errkind"
 )
 
-// fieldErr names the request field an error of a known kind is about, unless
+// FieldErr names the request field an error of a known kind is about, unless
 // it already names one. Internal errors are returned unchanged.
-func fieldErr(field string, err error) error {
+func FieldErr(field string, err error) error {
 	var ke *errkind.Error
 	if errors.As(err, &ke) {
 		if ke.Field != "" {
@@ -27,9 +27,9 @@ func fieldErr(field string, err error) error {
 	return err
 }
 
-// maskPaths returns the paths of an update mask after checking each is one
+// MaskPaths returns the paths of an update mask after checking each is one
 // of allowed.
-func maskPaths(m *fieldmaskpb.FieldMask, allowed ...string) ([]string, error) {
+func MaskPaths(m *fieldmaskpb.FieldMask, allowed ...string) ([]string, error) {
 	paths := m.GetPaths()
 	if len(paths) == 0 {
 		return nil, errkind.Invalid("update_mask", "name at least one field to change: %s", strings.Join(allowed, ", "))
@@ -42,8 +42,8 @@ func maskPaths(m *fieldmaskpb.FieldMask, allowed ...string) ([]string, error) {
 	return paths, nil
 }
 
-// checkName validates a required display name.
-func checkName(field, v string, max int) error {
+// CheckName validates a required display name.
+func CheckName(field, v string, max int) error {
 	switch {
 	case strings.TrimSpace(v) == "":
 		return errkind.Invalid(field, "must not be empty")
@@ -53,8 +53,8 @@ func checkName(field, v string, max int) error {
 	return nil
 }
 
-// checkEmail accepts an empty value or a plain address (no display name).
-func checkEmail(field, v string) error {
+// CheckEmail accepts an empty value or a plain address (no display name).
+func CheckEmail(field, v string) error {
 	if v == "" {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -9,6 +10,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/money"
 	"certsvc/internal/store"
@@ -16,13 +18,13 @@ import (
 
 // CreateAccount implements AccountService.CreateAccount.
 func (s *Service) CreateAccount(ctx context.Context, req *certsvcv1.CreateAccountRequest) (*certsvcv1.CreateAccountResponse, error) {
-	if err := checkName("name", req.GetName(), 128); err != nil {
+	if err := rpc.CheckName("name", req.GetName(), 128); err != nil {
 		return nil, err
 	}
 	if _, ok := money.Lookup(req.GetCurrency()); !ok {
 		return nil, errkind.Invalid("currency", "%q is not a supported ISO 4217 currency", req.GetCurrency())
 	}
-	now := s.clock()
+	now := s.Clock()
 	a, err := s.db.Account.Create().SetName(req.GetName()).SetCurrency(req.GetCurrency()).
 		SetCreateTime(now).SetUpdateTime(now).Save(ctx)
 	if err != nil {
@@ -34,12 +36,12 @@ func (s *Service) CreateAccount(ctx context.Context, req *certsvcv1.CreateAccoun
 // visibleAccount loads an account the caller may see; others are NotFound,
 // so a user cannot probe which account ids exist.
 func (s *Service) visibleAccount(ctx context.Context, field string, id int64) (*ent.Account, error) {
-	if !principalFrom(ctx).ownsAccount(id) {
+	if !rpc.PrincipalFrom(ctx).OwnsAccount(id) {
 		return nil, errkind.Field(errkind.NotFound, field, "account %d not found", id)
 	}
 	a, err := s.db.Account.Get(ctx, id)
 	if err != nil {
-		return nil, fieldErr(field, fmt.Errorf("account %d: %w", id, store.Translate(err)))
+		return nil, rpc.FieldErr(field, fmt.Errorf("account %d: %w", id, store.Translate(err)))
 	}
 	return a, nil
 }
@@ -55,12 +57,12 @@ func (s *Service) GetAccount(ctx context.Context, req *certsvcv1.GetAccountReque
 
 // ListAccounts implements AccountService.ListAccounts.
 func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsRequest) (*certsvcv1.ListAccountsResponse, error) {
-	pg, err := readPage(req)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.Account.Query().Where(account.IDGT(pg.after)).Order(ent.Asc(account.FieldID)).Limit(pg.limit())
-	if p := principalFrom(ctx); !p.Admin {
+	q := s.db.Account.Query().Where(account.IDGT(pg.After)).Order(ent.Asc(account.FieldID)).Limit(pg.Limit())
+	if p := rpc.PrincipalFrom(ctx); !p.Admin {
 		q.Where(account.ID(p.AccountID))
 	}
 	if v := req.GetNameContains(); v != "" {
@@ -71,7 +73,7 @@ func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsR
 		return nil, fmt.Errorf("list accounts: %w", err)
 	}
 	res := &certsvcv1.ListAccountsResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.Account) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.Account) int64 { return x.ID })
 	for _, a := range rows {
 		res.Accounts = append(res.Accounts, accountToProto(a))
 	}
@@ -80,16 +82,16 @@ func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsR
 
 // UpdateAccount implements AccountService.UpdateAccount.
 func (s *Service) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccountRequest) (*certsvcv1.UpdateAccountResponse, error) {
-	if _, err := maskPaths(req.GetUpdateMask(), "name"); err != nil {
+	if _, err := rpc.MaskPaths(req.GetUpdateMask(), "name"); err != nil {
 		return nil, err
 	}
 	in := req.GetAccount()
-	if err := checkName("account.name", in.GetName(), 128); err != nil {
+	if err := rpc.CheckName("account.name", in.GetName(), 128); err != nil {
 		return nil, err
 	}
-	a, err := s.db.Account.UpdateOneID(in.GetId()).SetName(in.GetName()).SetUpdateTime(s.clock()).Save(ctx)
+	a, err := s.db.Account.UpdateOneID(in.GetId()).SetName(in.GetName()).SetUpdateTime(s.Clock()).Save(ctx)
 	if err != nil {
-		return nil, fieldErr("account.id", fmt.Errorf("account %d: %w", in.GetId(), store.Translate(err)))
+		return nil, rpc.FieldErr("account.id", fmt.Errorf("account %d: %w", in.GetId(), store.Translate(err)))
 	}
 	return &certsvcv1.UpdateAccountResponse{Account: accountToProto(a)}, nil
 }
@@ -97,24 +99,24 @@ func (s *Service) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccoun
 // DeleteAccount implements AccountService.DeleteAccount.
 func (s *Service) DeleteAccount(ctx context.Context, req *certsvcv1.DeleteAccountRequest) (*certsvcv1.DeleteAccountResponse, error) {
 	id := req.GetId()
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		a, err := s.lockAccount(ctx, tx, id)
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		a, err := tx.LockAccount(ctx, id)
 		if err != nil {
-			return struct{}{}, fieldErr("id", err)
+			return rpc.FieldErr("id", err)
 		}
 		users, err := tx.User.Query().Where(user.AccountID(id)).Count(ctx)
 		if err != nil {
-			return struct{}{}, fmt.Errorf("count users: %w", err)
+			return fmt.Errorf("count users: %w", err)
 		}
 		entries, err := tx.LedgerEntry.Query().Where(ledgerentry.AccountID(id)).Count(ctx)
 		if err != nil {
-			return struct{}{}, fmt.Errorf("count ledger entries: %w", err)
+			return fmt.Errorf("count ledger entries: %w", err)
 		}
 		if users > 0 || entries > 0 {
-			return struct{}{}, errkind.Field(errkind.FailedPrecondition, "id",
+			return errkind.Field(errkind.FailedPrecondition, "id",
 				"account %d has %d users and %d ledger entries; money records are kept, so only an unused account can be deleted", a.ID, users, entries)
 		}
-		return struct{}{}, store.Translate(tx.Account.DeleteOne(a).Exec(ctx))
+		return store.Translate(tx.Account.DeleteOne(a).Exec(ctx))
 	})
 	if err != nil {
 		return nil, err
@@ -128,10 +130,10 @@ func (s *Service) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 	if desc == "" {
 		desc = "deposit"
 	}
-	e, a, err := s.moveMoney(ctx, movement{
-		accountID: req.GetAccountId(), kind: ledgerentry.KindDeposit, amount: req.GetAmountMinor(),
-		currency: req.GetCurrency(), description: desc, idemKey: req.GetIdempotencyKey(),
-		actor: principalFrom(ctx).actorID(),
+	e, a, err := s.MoveMoney(ctx, core.Movement{
+		AccountID: req.GetAccountId(), Kind: ledgerentry.KindDeposit, Amount: req.GetAmountMinor(),
+		Currency: req.GetCurrency(), Description: desc, IdemKey: req.GetIdempotencyKey(),
+		Actor: rpc.PrincipalFrom(ctx).ActorID(),
 	})
 	if err != nil {
 		return nil, err
@@ -141,13 +143,13 @@ func (s *Service) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 
 // AdjustBalance implements AccountService.AdjustBalance.
 func (s *Service) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanceRequest) (*certsvcv1.AdjustBalanceResponse, error) {
-	if err := checkName("reason", req.GetReason(), 256); err != nil {
+	if err := rpc.CheckName("reason", req.GetReason(), 256); err != nil {
 		return nil, err
 	}
-	e, a, err := s.moveMoney(ctx, movement{
-		accountID: req.GetAccountId(), kind: ledgerentry.KindAdjustment, amount: req.GetAmountMinor(),
-		currency: req.GetCurrency(), description: req.GetReason(), idemKey: req.GetIdempotencyKey(),
-		actor: principalFrom(ctx).actorID(),
+	e, a, err := s.MoveMoney(ctx, core.Movement{
+		AccountID: req.GetAccountId(), Kind: ledgerentry.KindAdjustment, Amount: req.GetAmountMinor(),
+		Currency: req.GetCurrency(), Description: req.GetReason(), IdemKey: req.GetIdempotencyKey(),
+		Actor: rpc.PrincipalFrom(ctx).ActorID(),
 	})
 	if err != nil {
 		return nil, err
@@ -157,17 +159,17 @@ func (s *Service) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanc
 
 // ListLedgerEntries implements AccountService.ListLedgerEntries.
 func (s *Service) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedgerEntriesRequest) (*certsvcv1.ListLedgerEntriesResponse, error) {
-	p := principalFrom(ctx)
-	pg, err := readPage(req)
+	p := rpc.PrincipalFrom(ctx)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.LedgerEntry.Query().Order(ent.Desc(ledgerentry.FieldID)).Limit(pg.limit())
-	if pg.after > 0 {
-		q.Where(ledgerentry.IDLT(pg.after))
+	q := s.db.LedgerEntry.Query().Order(ent.Desc(ledgerentry.FieldID)).Limit(pg.Limit())
+	if pg.After > 0 {
+		q.Where(ledgerentry.IDLT(pg.After))
 	}
 	switch id := req.GetAccountId(); {
-	case id != 0 && !p.ownsAccount(id):
+	case id != 0 && !p.OwnsAccount(id):
 		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", id)
 	case id != 0:
 		q.Where(ledgerentry.AccountID(id))
@@ -195,7 +197,7 @@ func (s *Service) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedg
 		return nil, fmt.Errorf("list ledger entries: %w", err)
 	}
 	res := &certsvcv1.ListLedgerEntriesResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.LedgerEntry) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.LedgerEntry) int64 { return x.ID })
 	for _, e := range rows {
 		res.Entries = append(res.Entries, ledgerEntryToProto(e))
 	}

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -11,8 +12,8 @@ import (
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
-	"certsvc/internal/store"
 )
 
 // Audited actions.
@@ -31,12 +32,12 @@ func (s *Service) audit(ctx context.Context, tx *ent.Tx, action, target, detail 
 	if tx != nil {
 		c = tx.AuditEntry.Create()
 	}
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
-		c.SetClientAddress(truncate(clientAddr(ci.RequestHeader(), ci.Peer().Addr), 64))
+		c.SetClientAddress(core.Truncate(rpc.ClientAddr(ci.RequestHeader(), ci.Peer().Addr), 64))
 	}
-	err := c.SetAction(action).SetTarget(target).SetDetail(truncate(detail, 512)).
-		SetNillableActorUserID(p.actorID()).SetActorLogin(truncate(p.actorLogin(), 128)).SetCreateTime(s.clock()).Exec(ctx)
+	err := c.SetAction(action).SetTarget(target).SetDetail(core.Truncate(detail, 512)).
+		SetNillableActorUserID(p.ActorID()).SetActorLogin(core.Truncate(p.ActorLogin(), 128)).SetCreateTime(s.Clock()).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, target, err)
 	}
@@ -45,7 +46,7 @@ func (s *Service) audit(ctx context.Context, tx *ent.Tx, action, target, detail 
 
 // Impersonate implements AuthService.Impersonate.
 func (s *Service) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateRequest) (*certsvcv1.ImpersonateResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	u, err := s.db.User.Get(ctx, req.GetUserId())
 	if ent.IsNotFound(err) {
 		return nil, errkind.Field(errkind.NotFound, "user_id", "user %d not found", req.GetUserId())
@@ -59,32 +60,32 @@ func (s *Service) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateReq
 	case u.Disabled:
 		return nil, errkind.Field(errkind.FailedPrecondition, "user_id", "user %d is disabled", u.ID)
 	}
-	token := auth.NewToken(sessionPrefix)
-	now := s.clock()
+	token := auth.NewToken(rpc.SessionPrefix)
+	now := s.Clock()
 	expires := now.Add(s.sessionTTL)
-	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+	err = s.InTx(ctx, func(tx *core.Tx) error {
 		err := tx.Session.Create().SetTokenHash(auth.HashToken(token)).SetUserID(u.ID).
-			SetExpireTime(expires).SetNillableImpersonatorUserID(p.actorID()).SetCreateTime(now).Exec(ctx)
+			SetExpireTime(expires).SetNillableImpersonatorUserID(p.ActorID()).SetCreateTime(now).Exec(ctx)
 		if err != nil {
-			return struct{}{}, fmt.Errorf("create session: %w", err)
+			return fmt.Errorf("create session: %w", err)
 		}
-		return struct{}{}, s.audit(ctx, tx, auditImpersonate, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
+		return s.audit(ctx, tx.Tx, auditImpersonate, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.ImpersonateResponse{Token: token, ExpireTime: ts(expires), User: userToProto(u)}, nil
+	return &certsvcv1.ImpersonateResponse{Token: token, ExpireTime: rpc.TS(expires), User: userToProto(u)}, nil
 }
 
 // ListAuditEntries implements AuthService.ListAuditEntries.
 func (s *Service) ListAuditEntries(ctx context.Context, req *certsvcv1.ListAuditEntriesRequest) (*certsvcv1.ListAuditEntriesResponse, error) {
-	pg, err := readPage(req)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.AuditEntry.Query().Order(ent.Desc(auditentry.FieldID)).Limit(pg.limit())
-	if pg.after > 0 {
-		q.Where(auditentry.IDLT(pg.after))
+	q := s.db.AuditEntry.Query().Order(ent.Desc(auditentry.FieldID)).Limit(pg.Limit())
+	if pg.After > 0 {
+		q.Where(auditentry.IDLT(pg.After))
 	}
 	if a := req.GetAction(); a != "" {
 		q.Where(auditentry.Action(a))
@@ -97,10 +98,10 @@ func (s *Service) ListAuditEntries(ctx context.Context, req *certsvcv1.ListAudit
 		return nil, fmt.Errorf("list audit entries: %w", err)
 	}
 	res := &certsvcv1.ListAuditEntriesResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.AuditEntry) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.AuditEntry) int64 { return x.ID })
 	for _, e := range rows {
 		out := &certsvcv1.AuditEntry{Id: e.ID, ActorLogin: e.ActorLogin, Action: e.Action, Target: e.Target,
-			Detail: e.Detail, ClientAddress: e.ClientAddress, CreateTime: ts(e.CreateTime)}
+			Detail: e.Detail, ClientAddress: e.ClientAddress, CreateTime: rpc.TS(e.CreateTime)}
 		if e.ActorUserID != nil {
 			out.ActorUserId = *e.ActorUserID
 		}

@@ -57,7 +57,7 @@ func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (Bootstra
 
 // bootstrapModule creates the built-in CA module when there is no module.
 func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
-	if _, ok := s.kinds[builtin.KindName]; !ok || s.keyring == nil {
+	if _, ok := s.Kinds()[builtin.KindName]; !ok || s.keyring == nil {
 		return false, nil
 	}
 	n, err := s.db.ProcessingModule.Query().Count(ctx)
@@ -100,7 +100,7 @@ func (s *Service) bootstrap(ctx context.Context, adminPassword string) (Bootstra
 		if hash == "" {
 			return res, nil
 		}
-		now := s.clock()
+		now := s.Clock()
 		err = tx.User.Create().SetLogin("admin").SetPasswordHash(hash).SetLevel(user.LevelAdmin).
 			SetName("Administrator").SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
 		if err != nil {
@@ -119,7 +119,7 @@ func (s *Service) seedPlans(ctx context.Context, tx *ent.Tx) (int, error) {
 	levels := map[catalog.Validation]plan.Validation{
 		catalog.DV: plan.ValidationDv, catalog.OV: plan.ValidationOv, catalog.EV: plan.ValidationEv,
 	}
-	now := s.clock()
+	now := s.Clock()
 	seeds := catalog.SeedPlans()
 	for _, sp := range seeds {
 		err := tx.Plan.Create().SetID(sp.ID).SetForeignID(sp.ForeignID).SetName(sp.Name).SetBrand(sp.Brand).

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -25,15 +26,15 @@ func (s *Service) planQuery(c *ent.Client) *ent.PlanQuery {
 
 // ListPlans implements CatalogService.ListPlans.
 func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest) (*certsvcv1.ListPlansResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	if req.GetIncludeDisabled() && (p == nil || !p.Admin) {
 		return nil, errkind.Field(errkind.PermissionDenied, "include_disabled", "only admins see disabled plans")
 	}
-	pg, err := readPage(req)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.planQuery(s.db).Where(plan.IDGT(pg.after)).Order(ent.Asc(plan.FieldID)).Limit(pg.limit())
+	q := s.planQuery(s.db).Where(plan.IDGT(pg.After)).Order(ent.Asc(plan.FieldID)).Limit(pg.Limit())
 	if !req.GetIncludeDisabled() {
 		q.Where(plan.Enabled(true))
 	}
@@ -48,7 +49,7 @@ func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest
 		return nil, fmt.Errorf("list plans: %w", err)
 	}
 	res := &certsvcv1.ListPlansResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.Plan) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.Plan) int64 { return x.ID })
 	for _, pl := range rows {
 		res.Plans = append(res.Plans, planToProto(pl))
 	}
@@ -61,12 +62,12 @@ func (s *Service) GetPlan(ctx context.Context, req *certsvcv1.GetPlanRequest) (*
 	id := req.GetId()
 	pl, err := s.planQuery(s.db).Where(plan.Or(plan.ID(id), plan.ForeignID(id))).Order(ent.Asc(plan.FieldID)).First(ctx)
 	if err == nil && !pl.Enabled {
-		if p := principalFrom(ctx); p == nil || !p.Admin {
+		if p := rpc.PrincipalFrom(ctx); p == nil || !p.Admin {
 			err = &ent.NotFoundError{}
 		}
 	}
 	if err != nil {
-		return nil, fieldErr("id", fmt.Errorf("plan %d: %w", id, store.Translate(err)))
+		return nil, rpc.FieldErr("id", fmt.Errorf("plan %d: %w", id, store.Translate(err)))
 	}
 	return &certsvcv1.GetPlanResponse{Plan: planToProto(pl)}, nil
 }
@@ -74,10 +75,10 @@ func (s *Service) GetPlan(ctx context.Context, req *certsvcv1.GetPlanRequest) (*
 // checkPlan validates the semantic rules of a plan that protovalidate cannot
 // express. prefix names the message in field paths ("plan.").
 func checkPlan(prefix string, pl *certsvcv1.Plan) error {
-	if err := checkName(prefix+"name", pl.GetName(), 128); err != nil {
+	if err := rpc.CheckName(prefix+"name", pl.GetName(), 128); err != nil {
 		return err
 	}
-	if err := checkName(prefix+"brand", pl.GetBrand(), 64); err != nil {
+	if err := rpc.CheckName(prefix+"brand", pl.GetBrand(), 64); err != nil {
 		return err
 	}
 	if pl.GetValidation() == certsvcv1.ValidationLevel_VALIDATION_LEVEL_UNSPECIFIED {
@@ -165,14 +166,14 @@ func (s *Service) CreatePlan(ctx context.Context, req *certsvcv1.CreatePlanReque
 		if err := checkPlanIDs(ctx, tx, 0, id, foreignID); err != nil {
 			return nil, err
 		}
-		now := s.clock()
+		now := s.Clock()
 		_, err := tx.Plan.Create().SetID(id).SetForeignID(foreignID).SetName(in.GetName()).SetBrand(in.GetBrand()).
 			SetValidation(validationFromProto(in.GetValidation())).SetWildcard(in.GetWildcard()).
 			SetMultiDomain(in.GetMultiDomain()).SetIncludedNames(in.GetIncludedNames()).SetMaxNames(in.GetMaxNames()).
 			SetExtraNameAddonID(in.GetExtraNameAddonId()).SetIdn(in.GetIdn()).SetWwwAndBare(in.GetWwwAndBare()).
 			SetEnabled(in.GetEnabled()).SetCreateTime(now).SetUpdateTime(now).Save(ctx)
 		if err != nil {
-			return nil, fieldErr("plan.id", fmt.Errorf("create plan: %w", store.Translate(err)))
+			return nil, rpc.FieldErr("plan.id", fmt.Errorf("create plan: %w", store.Translate(err)))
 		}
 		if err := setPrices(ctx, tx, id, in.GetPrices()); err != nil {
 			return nil, err
@@ -207,7 +208,7 @@ var planFields = []string{"name", "brand", "enabled", "prices", "validation", "w
 
 // UpdatePlan implements CatalogService.UpdatePlan.
 func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanRequest) (*certsvcv1.UpdatePlanResponse, error) {
-	paths, err := maskPaths(req.GetUpdateMask(), planFields...)
+	paths, err := rpc.MaskPaths(req.GetUpdateMask(), planFields...)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +216,7 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 	pl, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Plan, error) {
 		cur, err := s.planQuery(tx.Client()).Where(plan.ID(in.GetId())).Only(ctx)
 		if err != nil {
-			return nil, fieldErr("plan.id", fmt.Errorf("plan %d: %w", in.GetId(), store.Translate(err)))
+			return nil, rpc.FieldErr("plan.id", fmt.Errorf("plan %d: %w", in.GetId(), store.Translate(err)))
 		}
 		// Apply the mask to the current plan, then check the result as a whole.
 		next := planToProto(cur)
@@ -241,7 +242,7 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 			SetValidation(validationFromProto(next.GetValidation())).SetWildcard(next.GetWildcard()).
 			SetMultiDomain(next.GetMultiDomain()).SetIncludedNames(next.GetIncludedNames()).SetMaxNames(next.GetMaxNames()).
 			SetExtraNameAddonID(next.GetExtraNameAddonId()).SetIdn(next.GetIdn()).SetWwwAndBare(next.GetWwwAndBare()).
-			SetEnabled(next.GetEnabled()).SetUpdateTime(s.clock()).Exec(ctx)
+			SetEnabled(next.GetEnabled()).SetUpdateTime(s.Clock()).Exec(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("update plan %d: %w", cur.ID, store.Translate(err))
 		}
@@ -263,7 +264,7 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 // DeletePlan implements CatalogService.DeletePlan.
 func (s *Service) DeletePlan(ctx context.Context, req *certsvcv1.DeletePlanRequest) (*certsvcv1.DeletePlanResponse, error) {
 	if err := s.db.Plan.DeleteOneID(req.GetId()).Exec(ctx); err != nil {
-		return nil, fieldErr("id", fmt.Errorf("plan %d: %w", req.GetId(), store.Translate(err)))
+		return nil, rpc.FieldErr("id", fmt.Errorf("plan %d: %w", req.GetId(), store.Translate(err)))
 	}
 	return &certsvcv1.DeletePlanResponse{}, nil
 }

@@ -1,18 +1,14 @@
 package service
 
 import (
-	"fmt"
-
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/ent/predicate"
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/catalog"
 	"certsvc/internal/certdata"
-	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/provider"
-	"certsvc/internal/secretbox"
+	"certsvc/internal/rpc"
 )
 
 var statesToProto = map[lifecycle.State]certsvcv1.CertificateState{
@@ -100,8 +96,8 @@ func certToProto(c *ent.Certificate) *certsvcv1.Certificate {
 		AutoRenew: c.AutoRenew, ProcessingModuleId: c.ProcessingModuleID, CaOrderId: c.CaOrderID,
 		CostMinor: c.CostMinor, Currency: c.Currency, HasPrivateKey: c.PrivateKey != "",
 		KeyAlgorithm: c.KeyAlgorithm, SerialNumber: c.SerialNumber,
-		NotBefore: tsPtr(c.NotBefore), NotAfter: tsPtr(c.NotAfter), PaidUntil: tsPtr(c.PaidUntil),
-		CreateTime: ts(c.CreateTime), UpdateTime: ts(c.UpdateTime),
+		NotBefore: rpc.TSPtr(c.NotBefore), NotAfter: rpc.TSPtr(c.NotAfter), PaidUntil: rpc.TSPtr(c.PaidUntil),
+		CreateTime: rpc.TS(c.CreateTime), UpdateTime: rpc.TS(c.UpdateTime),
 	}
 	if c.PendingSubject != nil {
 		out.PendingSubject = subjectToProto(*c.PendingSubject)
@@ -134,7 +130,7 @@ func eventToProto(e *ent.CertificateEvent) *certsvcv1.CertificateEvent {
 	out := &certsvcv1.CertificateEvent{Id: e.ID, CertificateId: e.CertificateID, AccountId: e.AccountID,
 		Event: e.Event, FromState: stateToProto(certificate.State(e.FromState)),
 		ToState: stateToProto(certificate.State(e.ToState)), AmountMinor: e.Amount, Currency: e.Currency,
-		Message: e.Message, CreateTime: ts(e.CreateTime)}
+		Message: e.Message, CreateTime: rpc.TS(e.CreateTime)}
 	if e.LedgerEntryID != nil {
 		out.LedgerEntryId = *e.LedgerEntryID
 	}
@@ -142,18 +138,6 @@ func eventToProto(e *ent.CertificateEvent) *certsvcv1.CertificateEvent {
 		out.ActorUserId = *e.ActorUserID
 	}
 	return out
-}
-
-// countryCode returns the alpha-2 code of a legacy country id.
-func countryCode(field string, id int32) (string, error) {
-	if id == 0 {
-		return "", nil
-	}
-	c, ok := catalog.CountryByID(id)
-	if !ok {
-		return "", errkind.Invalid(field, "unknown country id %d; see CatalogService.ListCountries", id)
-	}
-	return c.Alpha2, nil
 }
 
 func certificateUsesModule(id int64) predicate.Certificate {

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"crypto"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -13,15 +12,15 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/certificate"
-	"certsvc/ent/ledgerentry"
 	"certsvc/ent/plan"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
-	"certsvc/internal/money"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 
@@ -43,8 +42,8 @@ func (s *Service) generateKey(ctx context.Context, kt certsvcv1.KeyType) (crypto
 	if !ok {
 		t = pki.RSA2048
 	}
-	if s.keyPool != nil && s.keyPool.KeyType() == t {
-		return s.keyPool.Get(ctx)
+	if s.KeyPool() != nil && s.KeyPool().KeyType() == t {
+		return s.KeyPool().Get(ctx)
 	}
 	return pki.GenerateKey(t)
 }
@@ -55,13 +54,13 @@ func subjectInput(field string, in *certsvcv1.Subject) (certdata.Subject, error)
 		State: in.GetState(), Locality: in.GetLocality(), Organization: in.GetOrganization(),
 		OrganizationalUnit: in.GetOrganizationalUnit(), Email: in.GetEmail()}
 	var err error
-	if out.Country, err = countryCode(field+".country_id", in.GetCountryId()); err != nil {
+	if out.Country, err = core.CountryCode(field+".country_id", in.GetCountryId()); err != nil {
 		return out, err
 	}
 	if out.Country == "" && in.GetCountry() != "" {
 		return out, errkind.Invalid(field+".country_id", "give the country by its id; country is output only")
 	}
-	if err := checkEmail(field+".email", out.Email); err != nil {
+	if err := rpc.CheckEmail(field+".email", out.Email); err != nil {
 		return out, err
 	}
 	if out.CommonName != "" {
@@ -168,8 +167,8 @@ func normalizeNames(field string, in []string) ([]string, error) {
 
 // visiblePlan loads a plan; users and anonymous callers see enabled plans only.
 func (s *Service) visiblePlan(ctx context.Context, id int64) (*ent.Plan, error) {
-	pl, err := s.catalog.plan(ctx, id)
-	if p := principalFrom(ctx); err == nil && !pl.Enabled && (p == nil || !p.Admin) {
+	pl, err := s.Catalog().Plan(ctx, id)
+	if p := rpc.PrincipalFrom(ctx); err == nil && !pl.Enabled && (p == nil || !p.Admin) {
 		err = &ent.NotFoundError{}
 	}
 	if ent.IsNotFound(err) {
@@ -286,7 +285,7 @@ func checkApprover(field, domain, email string) error {
 
 // orderAccount is the account an order is for: a user's own, or the one an
 // admin names.
-func orderAccount(p *Principal, id int64) (int64, error) {
+func orderAccount(p *rpc.Principal, id int64) (int64, error) {
 	switch {
 	case p.Admin && id == 0:
 		return 0, errkind.Invalid("account_id", "admins order for an account: give its id")
@@ -372,7 +371,7 @@ func keyAlgorithm(csr *pki.CSR) string { return fmt.Sprintf("%s %d", csr.KeyType
 
 // CreateCertificate implements CertificateService.CreateCertificate.
 func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCertificateRequest) (*certsvcv1.CreateCertificateResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	accountID, err := orderAccount(p, req.GetAccountId())
 	if err != nil {
 		return nil, err
@@ -391,7 +390,7 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if err != nil {
 		return nil, err
 	}
-	pr, err := s.price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
+	pr, err := s.Price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -430,39 +429,39 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 			return nil, errkind.Invalid("organization.country_id", "an %s certificate needs the organisation's country", strings.ToUpper(string(pl.Validation)))
 		}
 	}
-	if _, err := countryCode("organization.country_id", org.CountryID); err != nil {
+	if _, err := core.CountryCode("organization.country_id", org.CountryID); err != nil {
 		return nil, err
 	}
 	for field, c := range map[string]*certsvcv1.Contact{"admin_contact": req.GetAdminContact(), "tech_contact": req.GetTechContact()} {
-		if err := checkEmail(field+".email", c.GetEmail()); err != nil {
+		if err := rpc.CheckEmail(field+".email", c.GetEmail()); err != nil {
 			return nil, err
 		}
 	}
-	mod, err := s.pickModule(ctx, pl.ID, req.GetProcessingModuleId())
+	mod, err := s.PickModule(ctx, pl.ID, req.GetProcessingModuleId())
 	if err != nil {
 		return nil, err
 	}
-	cost, err := termCost(pr, slots)
+	cost, err := core.TermCost(pr, slots)
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.sealKey(accountID, r.keyPEM)
+	sealed, err := s.SealKey(accountID, r.keyPEM)
 	if err != nil {
 		return nil, err
 	}
 	sub.CommonName = r.csr.CommonName
-	c, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
+	c, err := core.InTxValue(ctx, s.Core, func(tx *core.Tx) (*ent.Certificate, error) {
 		var locked *ent.Account
 		if req.GetPay() {
 			// Lock the account before the insert: the foreign key check of
 			// the insert takes a shared lock on it, and upgrading that to
 			// the charge's exclusive lock deadlocks concurrent orders.
 			var err error
-			if locked, err = s.lockAccount(ctx, tx, accountID); err != nil {
-				return nil, fieldErr("account_id", err)
+			if locked, err = tx.LockAccount(ctx, accountID); err != nil {
+				return nil, rpc.FieldErr("account_id", err)
 			}
 		}
-		now := s.clock()
+		now := s.Clock()
 		cr := tx.Certificate.Create().SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).
 			SetState(certificate.StateUnpaid).SetCommonName(r.csr.CommonName).SetExtraNames(names[1:]).
 			SetExtraNameSlots(slots).SetSubject(sub).SetAdminContact(contactFromProto(req.GetAdminContact())).
@@ -480,13 +479,13 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 		if err != nil {
 			return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
 		}
-		if err := s.record(ctx, tx, c, "order", lifecycle.Unpaid, step{message: fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths())}); err != nil {
+		if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, core.Step{Message: fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths())}); err != nil {
 			return nil, err
 		}
 		if !req.GetPay() {
 			return c, nil
 		}
-		return s.pay(ctx, tx, c, locked)
+		return tx.Pay(ctx, c, locked)
 	})
 	if store.IsDuplicate(err) {
 		// A concurrent retry of the same order won the race: answer with its order.
@@ -532,14 +531,14 @@ func (s *Service) findRetried(ctx context.Context, accountID int64, key, ref str
 
 // PayCertificate implements CertificateService.PayCertificate.
 func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
-	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		if c.State == certificate.StateSubmitting && c.Op == opOrder {
+	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		if c.State == certificate.StateSubmitting && c.Op == core.OpOrder {
 			return c, nil // already paid: a retry of this call
 		}
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Pay); err != nil {
 			return nil, err
 		}
-		return s.pay(ctx, tx, c, nil)
+		return tx.Pay(ctx, c, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -550,7 +549,7 @@ func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 // visibleCert reads a certificate the caller may see.
 func (s *Service) visibleCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	c, err := s.db.Certificate.Get(ctx, id)
-	if err == nil && !principalFrom(ctx).ownsAccount(c.AccountID) {
+	if err == nil && !rpc.PrincipalFrom(ctx).OwnsAccount(c.AccountID) {
 		err = &ent.NotFoundError{}
 	}
 	if ent.IsNotFound(err) {
@@ -573,13 +572,13 @@ func (s *Service) GetCertificate(ctx context.Context, req *certsvcv1.GetCertific
 
 // UpdateCertificate implements CertificateService.UpdateCertificate.
 func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCertificateRequest) (*certsvcv1.UpdateCertificateResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	allowed := []string{"auto_renew", "admin_contact", "tech_contact", "organization", "subject"}
 	adminOnly := []string{"not_before", "not_after", "paid_until", "ca_order_id", "processing_module_id", "state", "status_message"}
 	if p.Admin {
 		allowed = append(allowed, adminOnly...)
 	}
-	paths, err := maskPaths(req.GetUpdateMask(), allowed...)
+	paths, err := rpc.MaskPaths(req.GetUpdateMask(), allowed...)
 	if err != nil {
 		if !p.Admin && slices.ContainsFunc(req.GetUpdateMask().GetPaths(), func(x string) bool { return slices.Contains(adminOnly, x) }) {
 			return nil, errkind.Field(errkind.PermissionDenied, "update_mask", "only admins change %s", strings.Join(adminOnly, ", "))
@@ -587,11 +586,11 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 		return nil, err
 	}
 	in := req.GetCertificate()
-	c, err := s.withCert(ctx, in.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+	c, err := s.WithCert(ctx, in.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if c.State == certificate.StateDeleted {
 			return nil, &lifecycle.TransitionError{From: lifecycle.Deleted, Event: "update"}
 		}
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.clock())
+		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.Clock())
 		var adminChanges []string
 		for _, path := range paths {
 			field := "certificate." + path
@@ -603,7 +602,7 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 				if path == "tech_contact" {
 					ct = in.GetTechContact()
 				}
-				if err := checkEmail(field+".email", ct.GetEmail()); err != nil {
+				if err := rpc.CheckEmail(field+".email", ct.GetEmail()); err != nil {
 					return nil, err
 				}
 				if path == "admin_contact" {
@@ -613,7 +612,7 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 				}
 			case "organization":
 				org := orgFromProto(in.GetOrganization())
-				if _, err := countryCode(field+".country_id", org.CountryID); err != nil {
+				if _, err := core.CountryCode(field+".country_id", org.CountryID); err != nil {
 					return nil, err
 				}
 				u.SetOrganization(org)
@@ -634,12 +633,12 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 			case "paid_until":
 				u.SetNillablePaidUntil(timePtr(in.GetPaidUntil()))
 			case "ca_order_id":
-				u.SetCaOrderID(truncate(in.GetCaOrderId(), 128))
+				u.SetCaOrderID(core.Truncate(in.GetCaOrderId(), 128))
 			case "status_message":
-				u.SetStatusMessage(truncate(in.GetStatusMessage(), 512))
+				u.SetStatusMessage(core.Truncate(in.GetStatusMessage(), 512))
 			case "processing_module_id":
 				if _, err := s.db.ProcessingModule.Get(ctx, in.GetProcessingModuleId()); err != nil {
-					return nil, fieldErr(field, store.Translate(err))
+					return nil, rpc.FieldErr(field, store.Translate(err))
 				}
 				u.SetProcessingModuleID(in.GetProcessingModuleId())
 			case "state":
@@ -659,19 +658,19 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 		}
 		if len(adminChanges) > 0 {
 			detail := strings.Join(adminChanges, ", ")
-			if err := s.audit(ctx, tx, auditAdminUpdate, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
+			if err := s.audit(ctx, tx.Tx, auditAdminUpdate, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
 				return nil, err
 			}
 			// An admin's override of the state is history too, and the worker
 			// looks at the order again.
-			now := s.clock()
-			if err := s.record(ctx, tx, c2, "admin_update", lifecycle.State(c.State), step{message: "admin changed " + detail, runAt: &now}); err != nil {
+			now := s.Clock()
+			if err := tx.Record(ctx, c2, "admin_update", lifecycle.State(c.State), core.Step{Message: "admin changed " + detail, RunAt: &now}); err != nil {
 				return nil, err
 			}
 			return c2, nil
 		}
 		// A customer's edit is history too, so watchers see it.
-		err = s.record(ctx, tx, c2, "update", lifecycle.State(c.State), step{message: "changed " + strings.Join(paths, ", ")})
+		err = tx.Record(ctx, c2, "update", lifecycle.State(c.State), core.Step{Message: "changed " + strings.Join(paths, ", ")})
 		return c2, err
 	})
 	if err != nil {

@@ -1,30 +1,13 @@
 package service
 
 import (
-	"time"
-
-	"google.golang.org/protobuf/types/known/timestamppb"
-
 	"certsvc/ent"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/plan"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/rpc"
 )
-
-func ts(t time.Time) *timestamppb.Timestamp {
-	if t.IsZero() {
-		return nil
-	}
-	return timestamppb.New(t)
-}
-
-func tsPtr(t *time.Time) *timestamppb.Timestamp {
-	if t == nil {
-		return nil
-	}
-	return timestamppb.New(*t)
-}
 
 func accountToProto(a *ent.Account) *certsvcv1.Account {
 	return &certsvcv1.Account{
@@ -32,8 +15,8 @@ func accountToProto(a *ent.Account) *certsvcv1.Account {
 		Name:         a.Name,
 		Currency:     a.Currency,
 		BalanceMinor: a.Balance,
-		CreateTime:   ts(a.CreateTime),
-		UpdateTime:   ts(a.UpdateTime),
+		CreateTime:   rpc.TS(a.CreateTime),
+		UpdateTime:   rpc.TS(a.UpdateTime),
 	}
 }
 
@@ -50,9 +33,9 @@ func userToProto(u *ent.User) *certsvcv1.User {
 		Email:         u.Email,
 		Level:         levelToProto[u.Level],
 		Disabled:      u.Disabled,
-		CreateTime:    ts(u.CreateTime),
-		UpdateTime:    ts(u.UpdateTime),
-		LastLoginTime: tsPtr(u.LastLoginTime),
+		CreateTime:    rpc.TS(u.CreateTime),
+		UpdateTime:    rpc.TS(u.UpdateTime),
+		LastLoginTime: rpc.TSPtr(u.LastLoginTime),
 	}
 	if u.AccountID != nil {
 		out.AccountId = *u.AccountID
@@ -85,7 +68,7 @@ func ledgerEntryToProto(e *ent.LedgerEntry) *certsvcv1.LedgerEntry {
 		Currency:          e.Currency,
 		BalanceAfterMinor: e.BalanceAfter,
 		Description:       e.Description,
-		CreateTime:        ts(e.CreateTime),
+		CreateTime:        rpc.TS(e.CreateTime),
 	}
 	if e.ActorUserID != nil {
 		out.ActorUserId = *e.ActorUserID
@@ -99,9 +82,9 @@ func apiKeyToProto(k *ent.APIKey) *certsvcv1.ApiKey {
 		UserId:       k.UserID,
 		Name:         k.Name,
 		Prefix:       k.Prefix,
-		CreateTime:   ts(k.CreateTime),
-		ExpireTime:   tsPtr(k.ExpireTime),
-		LastUsedTime: tsPtr(k.LastUsedTime),
+		CreateTime:   rpc.TS(k.CreateTime),
+		ExpireTime:   rpc.TSPtr(k.ExpireTime),
+		LastUsedTime: rpc.TSPtr(k.LastUsedTime),
 	}
 }
 
@@ -136,8 +119,8 @@ func planToProto(p *ent.Plan) *certsvcv1.Plan {
 		Idn:              p.Idn,
 		WwwAndBare:       p.WwwAndBare,
 		Enabled:          p.Enabled,
-		CreateTime:       ts(p.CreateTime),
-		UpdateTime:       ts(p.UpdateTime),
+		CreateTime:       rpc.TS(p.CreateTime),
+		UpdateTime:       rpc.TS(p.UpdateTime),
 	}
 	for _, pr := range p.Edges.Prices {
 		out.Prices = append(out.Prices, &certsvcv1.PlanPrice{

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"crypto"
 	"crypto/x509"
 	"fmt"
 	"strings"
@@ -52,7 +51,7 @@ func (s *Service) GetCertificateFile(ctx context.Context, req *certsvcv1.GetCert
 		if t == certsvcv1.FileType_FILE_TYPE_PKCS12 && req.GetPassword() == "" {
 			return nil, errkind.Invalid("password", "a PKCS#12 file needs a password")
 		}
-		key, err := s.privateKey(c)
+		key, err := s.PrivateKey(c)
 		if err != nil {
 			return nil, err
 		}

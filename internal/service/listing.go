@@ -1,6 +1,7 @@
 package service
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -69,10 +70,10 @@ func listedToProto(c *ent.Certificate) *certsvcv1.Certificate {
 }
 
 // certFilter turns a filter into predicates for the caller.
-func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certificate, error) {
+func certFilter(p *rpc.Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certificate, error) {
 	var ps []predicate.Certificate
 	switch id := f.GetAccountId(); {
-	case id != 0 && !p.ownsAccount(id):
+	case id != 0 && !p.OwnsAccount(id):
 		return nil, errkind.Field(errkind.NotFound, "filter.account_id", "account %d not found", id)
 	case id != 0:
 		ps = append(ps, certificate.AccountID(id))
@@ -119,7 +120,7 @@ func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certi
 
 // ListCertificates implements CertificateService.ListCertificates.
 func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	f, err := s.listFilter(ctx, p, req)
 	if err != nil {
 		return nil, err
@@ -128,11 +129,11 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, err
 	}
-	size := defaultPageSize
+	size := rpc.DefaultPageSize
 	if n := int(req.GetPageSize()); n > 0 {
-		size = min(n, maxPageSize)
+		size = min(n, rpc.MaxPageSize)
 	}
-	key := filterKey(req)
+	key := rpc.FilterKey(req)
 	var cur certCursor
 	if tok := req.GetPageToken(); tok != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(tok)
@@ -211,7 +212,7 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 
 // listFilter is the filter a listing asks for: its own, or one of the
 // caller's saved filters by id or by name.
-func (s *Service) listFilter(ctx context.Context, p *Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
+func (s *Service) listFilter(ctx context.Context, p *rpc.Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
 	var q *ent.SavedFilterQuery
 	switch id, name := req.GetSavedFilterId(), req.GetSavedFilterName(); {
 	case (id != 0 || name != "") && req.GetFilter() != nil:
@@ -228,7 +229,7 @@ func (s *Service) listFilter(ctx context.Context, p *Principal, req *certsvcv1.L
 	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
 		return nil, nil // no such preset: no filter
 	case err != nil:
-		return nil, fieldErr("saved_filter_id", store.Translate(err))
+		return nil, rpc.FieldErr("saved_filter_id", store.Translate(err))
 	}
 	f := &certsvcv1.CertificateFilter{}
 	if err := protojson.Unmarshal([]byte(sf.Filter), f); err != nil {
@@ -239,11 +240,11 @@ func (s *Service) listFilter(ctx context.Context, p *Principal, req *certsvcv1.L
 
 // CreateCertificateFilter implements CertificateService.CreateCertificateFilter.
 func (s *Service) CreateCertificateFilter(ctx context.Context, req *certsvcv1.CreateCertificateFilterRequest) (*certsvcv1.CreateCertificateFilterResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	if p.UserID == 0 {
 		return nil, errkind.Field(errkind.FailedPrecondition, "name", "the operator has no user to save filters for")
 	}
-	if err := checkName("name", req.GetName(), 64); err != nil {
+	if err := rpc.CheckName("name", req.GetName(), 64); err != nil {
 		return nil, err
 	}
 	if _, err := certFilter(p, req.GetFilter()); err != nil {
@@ -254,9 +255,9 @@ func (s *Service) CreateCertificateFilter(ctx context.Context, req *certsvcv1.Cr
 		return nil, fmt.Errorf("encode filter: %w", err)
 	}
 	sf, err := s.db.SavedFilter.Create().SetUserID(p.UserID).SetName(req.GetName()).SetFilter(string(b)).
-		SetCreateTime(s.clock()).Save(ctx)
+		SetCreateTime(s.Clock()).Save(ctx)
 	if err != nil {
-		return nil, fieldErr("name", store.Translate(err))
+		return nil, rpc.FieldErr("name", store.Translate(err))
 	}
 	return &certsvcv1.CreateCertificateFilterResponse{Preset: filterToProto(sf)}, nil
 }
@@ -264,12 +265,12 @@ func (s *Service) CreateCertificateFilter(ctx context.Context, req *certsvcv1.Cr
 func filterToProto(sf *ent.SavedFilter) *certsvcv1.CertificateFilterPreset {
 	f := &certsvcv1.CertificateFilter{}
 	_ = protojson.Unmarshal([]byte(sf.Filter), f)
-	return &certsvcv1.CertificateFilterPreset{Id: sf.ID, Name: sf.Name, Filter: f, CreateTime: ts(sf.CreateTime)}
+	return &certsvcv1.CertificateFilterPreset{Id: sf.ID, Name: sf.Name, Filter: f, CreateTime: rpc.TS(sf.CreateTime)}
 }
 
 // ListCertificateFilters implements CertificateService.ListCertificateFilters.
 func (s *Service) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListCertificateFiltersRequest) (*certsvcv1.ListCertificateFiltersResponse, error) {
-	rows, err := s.db.SavedFilter.Query().Where(savedfilter.UserID(principalFrom(ctx).UserID)).
+	rows, err := s.db.SavedFilter.Query().Where(savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).
 		Order(ent.Asc(savedfilter.FieldName)).All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list saved filters: %w", err)
@@ -283,7 +284,7 @@ func (s *Service) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListC
 
 // DeleteCertificateFilter implements CertificateService.DeleteCertificateFilter.
 func (s *Service) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.DeleteCertificateFilterRequest) (*certsvcv1.DeleteCertificateFilterResponse, error) {
-	n, err := s.db.SavedFilter.Delete().Where(savedfilter.ID(req.GetId()), savedfilter.UserID(principalFrom(ctx).UserID)).Exec(ctx)
+	n, err := s.db.SavedFilter.Delete().Where(savedfilter.ID(req.GetId()), savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("delete saved filter: %w", err)
 	}
@@ -298,21 +299,21 @@ func (s *Service) ListCertificateEvents(ctx context.Context, req *certsvcv1.List
 	if _, err := s.visibleCert(ctx, req.GetId()); err != nil {
 		return nil, err
 	}
-	pg, err := readPage(req)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
 	q := s.db.CertificateEvent.Query().Where(certificateevent.CertificateID(req.GetId())).
-		Order(ent.Asc(certificateevent.FieldID)).Limit(pg.limit())
-	if pg.after > 0 {
-		q.Where(certificateevent.IDGT(pg.after))
+		Order(ent.Asc(certificateevent.FieldID)).Limit(pg.Limit())
+	if pg.After > 0 {
+		q.Where(certificateevent.IDGT(pg.After))
 	}
 	rows, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
 	res := &certsvcv1.ListCertificateEventsResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.CertificateEvent) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.CertificateEvent) int64 { return x.ID })
 	for _, e := range rows {
 		res.Events = append(res.Events, eventToProto(e))
 	}

@@ -2,21 +2,21 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"sort"
-	"sync"
 	"time"
 
 	"certsvc/ent"
 	"certsvc/ent/processingmodule"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/calls"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 
@@ -41,14 +41,14 @@ func moduleKindToProto(k string) certsvcv1.ModuleKind {
 func (s *Service) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
 	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
 		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
-		CredentialKeys: m.CredentialKeys, CreateTime: ts(m.CreateTime), UpdateTime: ts(m.UpdateTime),
+		CredentialKeys: m.CredentialKeys, CreateTime: rpc.TS(m.CreateTime), UpdateTime: rpc.TS(m.UpdateTime),
 		DebugLog: m.DebugLog, MaxConcurrentCalls: m.MaxConcurrentCalls}
 	if m.BalanceMinor != nil {
 		out.Balance = &certsvcv1.Money{Currency: m.BalanceCurrency, AmountMinor: *m.BalanceMinor}
-		out.BalanceTime = tsPtr(m.BalanceTime)
+		out.BalanceTime = rpc.TSPtr(m.BalanceTime)
 	}
-	if until := s.unavailableUntil(m); !until.IsZero() {
-		out.UnavailableUntil = ts(until)
+	if until := s.UnavailableUntil(m); !until.IsZero() {
+		out.UnavailableUntil = rpc.TS(until)
 	}
 	for _, p := range m.Plans {
 		out.Plans = append(out.Plans, &certsvcv1.ModulePlan{PlanId: p.PlanID, ProductCode: p.ProductCode})
@@ -74,7 +74,7 @@ func (s *Service) checkModule(ctx context.Context, kind provider.Kind, cfg provi
 	}
 	if err != nil {
 		return &errkind.Error{Kind: errkind.Unavailable,
-			Msg: "Cannot connect to the processing module: " + publicReason(err), Cause: err}
+			Msg: "Cannot connect to the processing module: " + core.PublicReason(err), Cause: err}
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func (s *Service) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListPr
 func (s *Service) GetProcessingModule(ctx context.Context, req *certsvcv1.GetProcessingModuleRequest) (*certsvcv1.GetProcessingModuleResponse, error) {
 	m, err := s.db.ProcessingModule.Get(ctx, req.GetId())
 	if err != nil {
-		return nil, fieldErr("id", store.Translate(err))
+		return nil, rpc.FieldErr("id", store.Translate(err))
 	}
 	return &certsvcv1.GetProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
@@ -112,14 +112,14 @@ func (s *Service) CreateProcessingModule(ctx context.Context, req *certsvcv1.Cre
 }
 
 func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
-	if err := checkName("module.name", in.GetName(), 64); err != nil {
+	if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
 		return nil, err
 	}
 	kindName, ok := moduleKinds[in.GetKind()]
 	if !ok {
 		return nil, errkind.Invalid("module.kind", "choose a kind")
 	}
-	kind, ok := s.kinds[kindName]
+	kind, ok := s.Kinds()[kindName]
 	if !ok {
 		return nil, errkind.Invalid("module.kind", "kind %q is not available in this build", kindName)
 	}
@@ -128,7 +128,7 @@ func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 	}
 	cfg := provider.Config{Name: in.GetName(), Settings: maps.Clone(in.GetSettings()), Secrets: maps.Clone(in.GetCredentials()),
 		Now: s.now, Logger: s.log,
-		HTTPClient: s.moduleClient(0, calls.NewGuard(0, 0, 0), false, in.GetCredentials())}
+		HTTPClient: s.ModuleClient(0, calls.NewGuard(0, 0, 0), false, in.GetCredentials())}
 	if cfg.Settings == nil {
 		cfg.Settings = map[string]string{}
 	}
@@ -138,23 +138,23 @@ func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 	if kind.Prepare != nil {
 		var err error
 		if cfg, err = kind.Prepare(ctx, cfg); err != nil {
-			return nil, fieldErr("module.settings", asInvalid(err))
+			return nil, rpc.FieldErr("module.settings", asInvalid(err))
 		}
 	}
 	if err := s.checkModule(ctx, kind, cfg); err != nil {
 		return nil, err
 	}
 	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.ProcessingModule, error) {
-		now := s.clock()
+		now := s.Clock()
 		m, err := tx.ProcessingModule.Create().SetName(in.GetName()).SetKind(kindName).SetPriority(in.GetPriority()).
 			SetMinBalance(in.GetMinBalanceMinor()).SetEnabled(in.GetEnabled()).SetAllPlans(in.GetAllPlans()).
 			SetPlans(modulePlans(in.GetPlans())).SetSettings(cfg.Settings).SetCredentialKeys(sortedKeys(cfg.Secrets)).
 			SetDebugLog(in.GetDebugLog()).SetMaxConcurrentCalls(in.GetMaxConcurrentCalls()).
 			SetCreateTime(now).SetUpdateTime(now).Save(ctx)
 		if err != nil {
-			return nil, fieldErr("module.name", store.Translate(err))
+			return nil, rpc.FieldErr("module.name", store.Translate(err))
 		}
-		sealed, err := s.sealCredentials(m.ID, cfg.Secrets)
+		sealed, err := s.SealCredentials(m.ID, cfg.Secrets)
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +185,7 @@ func asInvalid(err error) error {
 	if errkind.Kind(err) != nil {
 		return err
 	}
-	return &errkind.Error{Kind: errkind.InvalidArgument, Msg: publicReason(err)}
+	return &errkind.Error{Kind: errkind.InvalidArgument, Msg: core.PublicReason(err)}
 }
 
 func sortedKeys(m map[string]string) []string {
@@ -203,7 +203,7 @@ func (s *Service) checkModulePlans(ctx context.Context, plans []*certsvcv1.Modul
 		}
 		seen[p.GetPlanId()] = true
 		if _, err := s.db.Plan.Get(ctx, p.GetPlanId()); err != nil {
-			return fieldErr(field, store.Translate(err))
+			return rpc.FieldErr(field, store.Translate(err))
 		}
 	}
 	return nil
@@ -211,7 +211,7 @@ func (s *Service) checkModulePlans(ctx context.Context, plans []*certsvcv1.Modul
 
 // UpdateProcessingModule implements ProcessingModuleService.UpdateProcessingModule.
 func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.UpdateProcessingModuleRequest) (*certsvcv1.UpdateProcessingModuleResponse, error) {
-	paths, err := maskPaths(req.GetUpdateMask(), "name", "priority", "min_balance_minor", "enabled", "all_plans",
+	paths, err := rpc.MaskPaths(req.GetUpdateMask(), "name", "priority", "min_balance_minor", "enabled", "all_plans",
 		"plans", "settings", "credentials", "debug_log", "max_concurrent_calls")
 	if err != nil {
 		return nil, err
@@ -220,19 +220,19 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 	m, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.ProcessingModule, error) {
 		m, err := tx.ProcessingModule.Get(ctx, in.GetId())
 		if err != nil {
-			return nil, fieldErr("module.id", store.Translate(err))
+			return nil, rpc.FieldErr("module.id", store.Translate(err))
 		}
-		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.clock())
-		kind := s.kinds[m.Kind]
+		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.Clock())
+		kind := s.Kinds()[m.Kind]
 		connection := false
-		cfg, err := s.moduleConfig(m)
+		cfg, err := s.ModuleConfig(m)
 		if err != nil {
 			return nil, err
 		}
 		for _, p := range paths {
 			switch p {
 			case "name":
-				if err := checkName("module.name", in.GetName(), 64); err != nil {
+				if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
 					return nil, err
 				}
 				u.SetName(in.GetName())
@@ -262,7 +262,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			case "credentials":
 				next := keepGenerated(kind, in.GetCredentials(), cfg.Secrets)
 				cfg.Secrets, connection = next, true
-				sealed, err := s.sealCredentials(m.ID, next)
+				sealed, err := s.SealCredentials(m.ID, next)
 				if err != nil {
 					return nil, err
 				}
@@ -275,7 +275,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			}
 		}
 		m, err = u.Save(ctx)
-		return m, fieldErr("module.name", store.Translate(err))
+		return m, rpc.FieldErr("module.name", store.Translate(err))
 	})
 	if err != nil {
 		return nil, err
@@ -285,21 +285,20 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 
 // DeleteProcessingModule implements ProcessingModuleService.DeleteProcessingModule.
 func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.DeleteProcessingModuleRequest) (*certsvcv1.DeleteProcessingModuleResponse, error) {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
 		n, err := tx.Certificate.Query().Where(certificateUsesModule(req.GetId())).Count(ctx)
 		if err != nil {
-			return struct{}{}, fmt.Errorf("count certificates of module: %w", err)
+			return fmt.Errorf("count certificates of module: %w", err)
 		}
 		if n > 0 {
-			return struct{}{}, errkind.Field(errkind.FailedPrecondition, "id",
+			return errkind.Field(errkind.FailedPrecondition, "id",
 				"processing module %d still has %d certificates; disable it instead", req.GetId(), n)
 		}
 		err = tx.ProcessingModule.DeleteOneID(req.GetId()).Exec(ctx)
-		return struct{}{}, fieldErr("id", store.Translate(err))
+		return rpc.FieldErr("id", store.Translate(err))
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
-

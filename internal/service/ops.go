@@ -5,18 +5,18 @@ import (
 	"crypto/x509"
 	"fmt"
 	"slices"
-	"time"
 
 	"certsvc/ent"
 	"certsvc/ent/certificate"
-	"certsvc/ent/certificateevent"
 	"certsvc/ent/ledgerentry"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
+	"certsvc/internal/rpc"
 )
 
 // uploadedChain parses an uploaded certificate (PEM with its chain, or DER)
@@ -35,11 +35,11 @@ func uploadedChain(field string, data []byte, pub any) (*x509.Certificate, []*x5
 
 // ActivateCertificate implements CertificateService.ActivateCertificate.
 func (s *Service) ActivateCertificate(ctx context.Context, req *certsvcv1.ActivateCertificateRequest) (*certsvcv1.ActivateCertificateResponse, error) {
-	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.ActivateManually); err != nil {
 			return nil, err
 		}
-		pub, err := requestKey(c)
+		pub, err := core.RequestKey(c)
 		if err != nil {
 			return nil, err
 		}
@@ -47,15 +47,15 @@ func (s *Service) ActivateCertificate(ctx context.Context, req *certsvcv1.Activa
 		if err != nil {
 			return nil, err
 		}
-		if err := s.audit(ctx, tx, auditActivate, fmt.Sprintf("certificate/%d", c.ID), "serial "+fmt.Sprintf("%x", leaf.SerialNumber)); err != nil {
+		if err := s.audit(ctx, tx.Tx, auditActivate, fmt.Sprintf("certificate/%d", c.ID), "serial "+fmt.Sprintf("%x", leaf.SerialNumber)); err != nil {
 			return nil, err
 		}
-		c2, err := s.apply(ctx, tx, c, step{event: lifecycle.ActivateManually, message: "activated by an administrator"},
-			func(u *ent.CertificateUpdateOne) { issued(u, c, leaf, chain) })
+		c2, err := tx.Apply(ctx, c, core.Step{Event: lifecycle.ActivateManually, Message: "activated by an administrator"},
+			func(u *ent.CertificateUpdateOne) { core.Issued(u, c, leaf, chain) })
 		if err != nil {
 			return nil, err
 		}
-		return c2, s.schedule(ctx, tx, c2.ID, s.nextMaintenance(c2))
+		return c2, tx.Schedule(ctx, c2.ID, s.NextMaintenance(c2))
 	})
 	if err != nil {
 		return nil, err
@@ -68,11 +68,11 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 	if req.GetCsrPem() == "" && len(req.GetCertificate()) == 0 && req.GetPrivateKeyPem() == "" {
 		return nil, errkind.Invalid("csr_pem", "give a CSR, a certificate or a private key to replace")
 	}
-	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if c.State == certificate.StateDeleted {
 			return nil, &lifecycle.TransitionError{From: lifecycle.Deleted, Event: "replace files of"}
 		}
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.clock())
+		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.Clock())
 		csrPEM := c.CsrPem
 		var replaced []string
 		if req.GetCsrPem() != "" {
@@ -94,14 +94,14 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 			if err != nil {
 				return nil, err
 			}
-			sealed, err := s.sealKey(c.AccountID, r.keyPEM)
+			sealed, err := s.SealKey(c.AccountID, r.keyPEM)
 			if err != nil {
 				return nil, err
 			}
 			u.SetPrivateKey(sealed)
 			replaced = append(replaced, "private key")
 		case c.PrivateKey != "" && req.GetCsrPem() != "":
-			key, err := s.privateKey(c)
+			key, err := s.PrivateKey(c)
 			if err != nil {
 				return nil, err
 			}
@@ -124,10 +124,10 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 			return nil, fmt.Errorf("replace files of certificate %d: %w", c.ID, err)
 		}
 		detail := fmt.Sprint(replaced)
-		if err := s.audit(ctx, tx, auditReplaceFiles, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
+		if err := s.audit(ctx, tx.Tx, auditReplaceFiles, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
 			return nil, err
 		}
-		return c2, s.record(ctx, tx, c2, "replace_files", lifecycle.State(c.State), step{message: "replaced " + detail})
+		return c2, tx.Record(ctx, c2, "replace_files", lifecycle.State(c.State), core.Step{Message: "replaced " + detail})
 	})
 	if err != nil {
 		return nil, err
@@ -141,7 +141,7 @@ func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 	if err != nil {
 		return nil, err
 	}
-	_, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return nil, err
 	}
@@ -153,17 +153,17 @@ func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 		return nil, errkind.Field(errkind.FailedPrecondition, "id",
 			"certificate %d in state %q has no request at the CA waiting for validation", c.ID, c.State)
 	}
-	remote, err := dcv.RetryDCV(ctx, remoteRef(c), "")
+	remote, err := dcv.RetryDCV(ctx, core.RemoteRef(c), "")
 	if err != nil {
 		return nil, s.providerError(err)
 	}
-	c, err = s.withCert(ctx, c.ID, func(tx *ent.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
-		cur, err := s.applyRemote(ctx, tx, cur, remote, "validation confirmed by an administrator")
+	c, err = s.WithCert(ctx, c.ID, func(tx *core.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
+		cur, err := tx.ApplyRemote(ctx, cur, remote, "validation confirmed by an administrator")
 		if err != nil {
 			return nil, err
 		}
 		// The worker's next poll may be an hour away: let it look now.
-		return cur, s.schedule(ctx, tx, cur.ID, s.clock())
+		return cur, tx.Schedule(ctx, cur.ID, s.Clock())
 	})
 	if err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 
 // providerError is what a caller sees of a module's failure.
 func (s *Service) providerError(err error) error {
-	return &errkind.Error{Kind: errkind.Unavailable, Msg: "the processing module failed: " + publicReason(err), Cause: err}
+	return &errkind.Error{Kind: errkind.Unavailable, Msg: "the processing module failed: " + core.PublicReason(err), Cause: err}
 }
 
 // ReissueCertificate implements CertificateService.ReissueCertificate.
@@ -185,7 +185,7 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 	if _, err := lifecycle.Next(lifecycle.State(cur.State), lifecycle.Reissue); err != nil {
 		return nil, err
 	}
-	pl, err := s.catalog.plan(ctx, cur.PlanID)
+	pl, err := s.Catalog().Plan(ctx, cur.PlanID)
 	if err != nil {
 		return nil, fmt.Errorf("load plan %d: %w", cur.PlanID, err)
 	}
@@ -230,15 +230,15 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 	}
 	sealed := ""
 	if r.keyPEM != nil {
-		if sealed, err = s.sealKey(cur.AccountID, r.keyPEM); err != nil {
+		if sealed, err = s.SealKey(cur.AccountID, r.keyPEM); err != nil {
 			return nil, err
 		}
 	}
-	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		now := s.clock()
-		return s.apply(ctx, tx, c, step{event: lifecycle.Reissue, message: "reissue requested", runAt: &now},
+	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		now := s.Clock()
+		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Reissue, Message: "reissue requested", RunAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				beginOp(u, opReissue, s.newOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
+				core.BeginOp(u, core.OpReissue, s.NewOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
 				if r.csr != nil {
 					u.SetNextCsrPem(r.csrPEM).SetKeyAlgorithm(keyAlgorithm(r.csr))
 					if sealed != "" {
@@ -255,10 +255,10 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 
 // RenewCertificate implements CertificateService.RenewCertificate.
 func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCertificateRequest) (*certsvcv1.RenewCertificateResponse, error) {
-	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if k := req.GetIdempotencyKey(); k != "" {
 			n, err := tx.LedgerEntry.Query().Where(ledgerentry.AccountID(c.AccountID),
-				ledgerentry.IdempotencyKey(renewKey(c.ID, k))).Count(ctx)
+				ledgerentry.IdempotencyKey(core.RenewKey(c.ID, k))).Count(ctx)
 			if err != nil {
 				return nil, fmt.Errorf("look up renewal: %w", err)
 			}
@@ -266,7 +266,7 @@ func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCert
 				return c, nil // this renewal was paid already: a retry
 			}
 		}
-		return s.renew(ctx, tx, c, req.GetPeriodMonths(), req.GetIdempotencyKey())
+		return tx.Renew(ctx, c, req.GetPeriodMonths(), req.GetIdempotencyKey())
 	})
 	if err != nil {
 		return nil, err
@@ -275,13 +275,13 @@ func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCert
 }
 
 // batch runs op on each id in its own transaction and reports per id.
-func (s *Service) batch(ctx context.Context, ids []int64, op func(*ent.Tx, *ent.Certificate) (*ent.Certificate, error)) []*certsvcv1.BatchResult {
+func (s *Service) batch(ctx context.Context, ids []int64, op func(*core.Tx, *ent.Certificate) (*ent.Certificate, error)) []*certsvcv1.BatchResult {
 	out := make([]*certsvcv1.BatchResult, 0, len(ids))
 	for _, id := range ids {
-		c, err := s.withCert(ctx, id, func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) { return op(tx, c) })
+		c, err := s.WithCert(ctx, id, func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) { return op(tx, c) })
 		r := &certsvcv1.BatchResult{Id: id, Ok: err == nil}
 		if err != nil {
-			ce, internal := toConnectError(err)
+			ce, internal := rpc.ToConnectError(err)
 			if internal {
 				s.log.ErrorContext(ctx, "batch operation failed", "certificate", id, "error", err)
 			}
@@ -296,11 +296,11 @@ func (s *Service) batch(ctx context.Context, ids []int64, op func(*ent.Tx, *ent.
 
 // RetryCertificates implements CertificateService.RetryCertificates.
 func (s *Service) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCertificatesRequest) (*certsvcv1.RetryCertificatesResponse, error) {
-	res := s.batch(ctx, req.GetIds(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		now := s.clock()
-		return s.apply(ctx, tx, c, step{event: lifecycle.Retry, message: "retried", runAt: &now},
+	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		now := s.Clock()
+		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Retry, Message: "retried", RunAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				beginOp(u, opOrder, s.newOpRef(c)).SetCaOrderID("").ClearRemoteState()
+				core.BeginOp(u, core.OpOrder, s.NewOpRef(c)).SetCaOrderID("").ClearRemoteState()
 			})
 	})
 	return &certsvcv1.RetryCertificatesResponse{Results: res}, nil
@@ -308,20 +308,20 @@ func (s *Service) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCer
 
 // SuspendCertificates implements CertificateService.SuspendCertificates.
 func (s *Service) SuspendCertificates(ctx context.Context, req *certsvcv1.SuspendCertificatesRequest) (*certsvcv1.SuspendCertificatesResponse, error) {
-	res := s.batch(ctx, req.GetIds(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		return s.apply(ctx, tx, c, step{event: lifecycle.Suspend, message: "suspended by an administrator"}, nil)
+	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Suspend, Message: "suspended by an administrator"}, nil)
 	})
 	return &certsvcv1.SuspendCertificatesResponse{Results: res}, nil
 }
 
 // ResumeCertificates implements CertificateService.ResumeCertificates.
 func (s *Service) ResumeCertificates(ctx context.Context, req *certsvcv1.ResumeCertificatesRequest) (*certsvcv1.ResumeCertificatesResponse, error) {
-	res := s.batch(ctx, req.GetIds(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		c2, err := s.apply(ctx, tx, c, step{event: lifecycle.Resume, message: "resumed"}, nil)
+	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		c2, err := tx.Apply(ctx, c, core.Step{Event: lifecycle.Resume, Message: "resumed"}, nil)
 		if err != nil {
 			return nil, err
 		}
-		return c2, s.schedule(ctx, tx, c2.ID, s.nextMaintenance(c2))
+		return c2, tx.Schedule(ctx, c2.ID, s.NextMaintenance(c2))
 	})
 	return &certsvcv1.ResumeCertificatesResponse{Results: res}, nil
 }
@@ -333,7 +333,7 @@ func (s *Service) SyncCertificates(ctx context.Context, req *certsvcv1.SyncCerti
 		c, err := s.syncNow(ctx, id)
 		r := &certsvcv1.BatchResult{Id: id, Ok: err == nil}
 		if err != nil {
-			ce, internal := toConnectError(err)
+			ce, internal := rpc.ToConnectError(err)
 			if internal {
 				s.log.ErrorContext(ctx, "sync failed", "certificate", id, "error", err)
 			}
@@ -360,68 +360,67 @@ func (s *Service) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 	// waiting for the worker): syncing would read the old order, so the
 	// worker is asked to do the pending work now instead.
 	if c.OpSentTime == nil && (c.CaOrderID == "" || c.Op != "") {
-		return s.withCert(ctx, id, func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-			return c, s.schedule(ctx, tx, c.ID, s.clock())
+		return s.WithCert(ctx, id, func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+			return c, tx.Schedule(ctx, c.ID, s.Clock())
 		})
 	}
-	_, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return nil, err
 	}
-	remote, err := p.Sync(ctx, remoteRef(c))
+	remote, err := p.Sync(ctx, core.RemoteRef(c))
 	if err != nil {
 		return nil, s.providerError(err)
 	}
-	return s.withCert(ctx, id, func(tx *ent.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
-		return s.applyRemote(ctx, tx, cur, remote, "synchronised with the CA")
+	return s.WithCert(ctx, id, func(tx *core.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
+		return tx.ApplyRemote(ctx, cur, remote, "synchronised with the CA")
 	})
 }
 
 // DeleteCertificates implements CertificateService.DeleteCertificates.
 func (s *Service) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteCertificatesRequest) (*certsvcv1.DeleteCertificatesResponse, error) {
-	if req.GetNoExpense() && !principalFrom(ctx).Admin {
+	if req.GetNoExpense() && !rpc.PrincipalFrom(ctx).Admin {
 		return nil, errkind.Field(errkind.PermissionDenied, "no_expense", "only admins delete without a refund")
 	}
-	res := s.batch(ctx, req.GetIds(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Delete); err != nil {
 			return nil, err
 		}
-		st := step{event: lifecycle.Delete, message: "deleted"}
+		st := core.Step{Event: lifecycle.Delete, Message: "deleted"}
 		if !req.GetNoExpense() {
-			refund, err := s.unusedCharges(ctx, tx, c)
+			refund, err := tx.UnusedCharges(ctx, c)
 			if err != nil {
 				return nil, err
 			}
 			if refund > 0 {
-				e, _, err := s.moveMoneyTx(ctx, tx, movement{accountID: c.AccountID, kind: ledgerentry.KindRefund,
-					amount: refund, description: fmt.Sprintf("certificate %d: refund on deletion", c.ID),
-					idemKey: fmt.Sprintf("certificate/%d/refund", c.ID), actor: principalFrom(ctx).actorID()})
+				e, _, err := tx.MoveMoney(ctx, core.Movement{AccountID: c.AccountID, Kind: ledgerentry.KindRefund,
+					Amount: refund, Description: fmt.Sprintf("certificate %d: refund on deletion", c.ID),
+					IdemKey: fmt.Sprintf("certificate/%d/refund", c.ID), Actor: rpc.PrincipalFrom(ctx).ActorID()})
 				if err != nil {
 					return nil, err
 				}
-				st.amount, st.ledger, st.message = e.Amount, &e.ID, "deleted and refunded"
+				st.Amount, st.Ledger, st.Message = e.Amount, &e.ID, "deleted and refunded"
 			}
 		}
 		atCA := c.OpSentTime != nil || c.CaOrderID != ""
 		if atCA {
-			now := s.clock()
-			st.runAt = &now
+			now := s.Clock()
+			st.RunAt = &now
 		}
-		c2, err := s.apply(ctx, tx, c, st, func(u *ent.CertificateUpdateOne) {
+		c2, err := tx.Apply(ctx, c, st, func(u *ent.CertificateUpdateOne) {
 			if atCA {
-				u.SetOp(opCancel)
+				u.SetOp(core.OpCancel)
 			} else {
-				endOp(u)
+				core.EndOp(u)
 			}
 		})
 		if err != nil {
 			return nil, err
 		}
 		if !atCA {
-			return c2, s.unschedule(ctx, tx, c2.ID)
+			return c2, tx.Unschedule(ctx, c2.ID)
 		}
 		return c2, nil
 	})
 	return &certsvcv1.DeleteCertificatesResponse{Results: res}, nil
 }
-

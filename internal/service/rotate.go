@@ -6,8 +6,8 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/certificate"
+	"certsvc/internal/core"
 	"certsvc/internal/secretbox"
-	"certsvc/internal/store"
 )
 
 // RewrapResult counts what RewrapSecrets re-sealed.
@@ -24,7 +24,7 @@ type RewrapResult struct {
 func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 	var res RewrapResult
 	if s.keyring == nil {
-		return res, errNoKeyring
+		return res, core.ErrNoKeyring
 	}
 	rewrap := func(text string, ad []byte) (string, bool, error) {
 		if text == "" {
@@ -55,16 +55,16 @@ func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 			break
 		}
 		for _, id := range certs {
-			n, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (int, error) {
-				c, err := s.lockCert(ctx, tx, id)
+			n, err := core.InTxValue(ctx, s.Core, func(tx *core.Tx) (int, error) {
+				c, err := tx.LockCert(ctx, id)
 				if err != nil {
 					return 0, err
 				}
-				key, k1, err := rewrap(c.PrivateKey, keyAD(c.AccountID))
+				key, k1, err := rewrap(c.PrivateKey, core.KeyAD(c.AccountID))
 				if err != nil {
 					return 0, fmt.Errorf("certificate %d: %w", id, err)
 				}
-				next, k2, err := rewrap(c.NextPrivateKey, keyAD(c.AccountID))
+				next, k2, err := rewrap(c.NextPrivateKey, core.KeyAD(c.AccountID))
 				if err != nil {
 					return 0, fmt.Errorf("certificate %d: %w", id, err)
 				}
@@ -89,7 +89,7 @@ func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 		return res, fmt.Errorf("list modules: %w", err)
 	}
 	for _, m := range mods {
-		text, changed, err := rewrap(m.Credentials, credentialsAD(m.ID))
+		text, changed, err := rewrap(m.Credentials, core.CredentialsAD(m.ID))
 		if err != nil {
 			return res, fmt.Errorf("module %d: %w", m.ID, err)
 		}

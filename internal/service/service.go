@@ -6,19 +6,21 @@ package service
 import (
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
-	"entgo.io/ent/dialect"
+	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
+	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/store"
+	"certsvc/internal/worker"
 )
 
 // The Service implements every API service; a new RPC fails the build until
@@ -56,65 +58,60 @@ type Options struct {
 	// KeyPool, when set, serves generated RSA-2048 keys from pre-generated ones.
 	KeyPool *pki.KeyPool
 	// Worker tunes the background worker; zero values take the defaults.
-	Worker WorkerOptions
+	Worker worker.Options
 	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
 	// nil. Tests pass one that trusts their test CAs.
 	ModuleTransport http.RoundTripper
 }
 
-// Service is the certsvc API. It is safe for concurrent use.
+// Service is the certsvc API: the RPC handlers of every service over the
+// order core, with the background worker built on the same core. It is safe
+// for concurrent use.
 type Service struct {
+	// Core is the order core the handlers call; it is embedded so that its
+	// operations read as the handlers' own.
+	*core.Core
+	// Worker is the background worker over the same core.
+	Worker *worker.Worker
+
 	db          *ent.Client
-	dialect     string
 	log         *slog.Logger
 	now         func() time.Time
+	gate        *rpc.Gate
 	pwParams    auth.Params
 	sessionTTL  time.Duration
 	loginKeyTTL time.Duration
 	limiter     *auth.Limiter
-	basicCache  *credentialCache
-	metrics     *metrics
 	keyring     *secretbox.Keyring
-	kinds       map[string]provider.Kind
-	keyPool     *pki.KeyPool
-	worker      WorkerOptions
-	modules     *moduleCache
-	catalog     *catalogCache
-	// pendingEvents maps an open *ent.Tx to its *eventBatch.
-	pendingEvents sync.Map
-	events        *broker
-	transport     http.RoundTripper
-	guards        guards
 }
 
 // New returns a Service over an open, migrated database.
 func New(o Options) *Service {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Limiter == nil {
+		o.Limiter = auth.NewLimiter(auth.LimiterConfig{})
+	}
+	wo := o.Worker.WithDefaults()
+	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
+		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
 	s := &Service{
+		Core:        c,
+		Worker:      worker.New(c, o.DB.Ent, o.Logger, wo),
 		db:          o.DB.Ent,
-		dialect:     o.DB.Dialect,
 		log:         o.Logger,
 		now:         o.Now,
+		gate:        rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, Registerer: o.Registerer}),
 		pwParams:    o.PasswordParams,
 		sessionTTL:  o.SessionTTL,
 		loginKeyTTL: o.LoginKeyTTL,
 		limiter:     o.Limiter,
-		basicCache:  newCredentialCache(10000, time.Minute),
-		metrics:     newMetrics(o.Registerer),
 		keyring:     o.Keyring,
-		kinds:       o.Kinds,
-		keyPool:     o.KeyPool,
-		worker:      o.Worker.withDefaults(),
-		transport:   o.ModuleTransport,
-	}
-	s.modules = newModuleCache(s)
-	// Real time: a test clock may stand still.
-	s.catalog = newCatalogCache(o.DB, time.Now)
-	s.events = newBroker(s)
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.now == nil {
-		s.now = time.Now
 	}
 	if s.pwParams == (auth.Params{}) {
 		s.pwParams = auth.DefaultParams
@@ -125,16 +122,13 @@ func New(o Options) *Service {
 	if s.loginKeyTTL == 0 {
 		s.loginKeyTTL = 15 * time.Minute
 	}
-	if s.limiter == nil {
-		s.limiter = auth.NewLimiter(auth.LimiterConfig{})
-	}
 	return s
 }
 
-// clock returns the current time in UTC at the microsecond precision the
-// database keeps, so what is written reads back equal.
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// Interceptors returns the interceptors every handler is mounted with,
+// outermost first: the observer (error mapping, logging, metrics), then
+// authentication and the per-RPC access check.
+func (s *Service) Interceptors() []connect.Interceptor { return s.gate.Interceptors() }
 
-// canLock reports whether the database supports SELECT ... FOR UPDATE. SQLite
-// does not need it: its transactions take the write lock when they begin.
-func (s *Service) canLock() bool { return s.dialect != dialect.SQLite }
+// RecoverOption turns a panic in a handler into an internal error.
+func (s *Service) RecoverOption() connect.HandlerOption { return s.gate.RecoverOption() }

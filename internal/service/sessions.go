@@ -1,6 +1,7 @@
 package service
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 	"time"
@@ -22,7 +23,7 @@ import (
 func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
 	remote := ""
 	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
-		remote = clientAddr(ci.RequestHeader(), ci.Peer().Addr)
+		remote = rpc.ClientAddr(ci.RequestHeader(), ci.Peer().Addr)
 	}
 	var (
 		u   *ent.User
@@ -30,7 +31,7 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 	)
 	switch c := req.GetCredential().(type) {
 	case *certsvcv1.LoginRequest_Password:
-		u, err = s.checkPassword(ctx, req.GetLogin(), c.Password, remote)
+		u, err = s.gate.CheckPassword(ctx, req.GetLogin(), c.Password, remote)
 	case *certsvcv1.LoginRequest_Key:
 		u, err = s.useLoginKey(ctx, req.GetLogin(), c.Key, remote)
 	default:
@@ -39,8 +40,8 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 	if err != nil {
 		return nil, err
 	}
-	token := auth.NewToken(sessionPrefix)
-	now := s.clock()
+	token := auth.NewToken(rpc.SessionPrefix)
+	now := s.Clock()
 	expires := now.Add(s.sessionTTL)
 	u, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.User, error) {
 		err := tx.Session.Create().SetTokenHash(auth.HashToken(token)).SetUserID(u.ID).
@@ -53,7 +54,7 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.LoginResponse{Token: token, ExpireTime: ts(expires), User: userToProto(u)}, nil
+	return &certsvcv1.LoginResponse{Token: token, ExpireTime: rpc.TS(expires), User: userToProto(u)}, nil
 }
 
 // useLoginKey spends a one-time login key. Exactly one caller can spend a
@@ -61,12 +62,12 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
 	// Keys are single-use and unguessable; only the address is limited, so a
 	// guesser cannot lock a login out of its key.
-	addr := limiterKeys(login, remote)[0]
+	addr := rpc.LimiterKeys(login, remote)[0]
 	if ok, wait := s.limiter.Allow(addr); !ok {
 		return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
 			Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
 	}
-	now := s.clock()
+	now := s.Clock()
 	n, err := s.db.LoginKey.Update().
 		Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
 			loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
@@ -83,11 +84,11 @@ func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*
 
 // Logout implements AuthService.Logout.
 func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*certsvcv1.LogoutResponse, error) {
-	p := principalFrom(ctx)
-	if p.sessionHash == "" {
+	p := rpc.PrincipalFrom(ctx)
+	if p.SessionHash() == "" {
 		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Msg: "this call was not made with a session token; there is no session to end"}
 	}
-	err := s.db.Session.Update().Where(session.TokenHash(p.sessionHash)).SetRevokeTime(s.clock()).Exec(ctx)
+	err := s.db.Session.Update().Where(session.TokenHash(p.SessionHash())).SetRevokeTime(s.Clock()).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("revoke session of user %d: %w", p.UserID, err)
 	}
@@ -96,8 +97,8 @@ func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*cert
 
 // WhoAmI implements AuthService.WhoAmI.
 func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
-	p := principalFrom(ctx)
-	res := &certsvcv1.WhoAmIResponse{User: userToProto(p.user), Credential: p.Credential}
+	p := rpc.PrincipalFrom(ctx)
+	res := &certsvcv1.WhoAmIResponse{User: userToProto(p.User()), Credential: p.Credential}
 	if p.AccountID != 0 {
 		a, err := s.db.Account.Get(ctx, p.AccountID)
 		if err != nil {
@@ -120,12 +121,12 @@ func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	case req.GetLogin() != "":
 		u, err = s.db.User.Query().Where(user.Login(req.GetLogin())).Only(ctx)
 		if err != nil {
-			return nil, fieldErr("login", fmt.Errorf("user %q: %w", req.GetLogin(), store.Translate(err)))
+			return nil, rpc.FieldErr("login", fmt.Errorf("user %q: %w", req.GetLogin(), store.Translate(err)))
 		}
 	default:
 		u, err = s.db.User.Get(ctx, req.GetUserId())
 		if err != nil {
-			return nil, fieldErr("user_id", fmt.Errorf("user %d: %w", req.GetUserId(), store.Translate(err)))
+			return nil, rpc.FieldErr("user_id", fmt.Errorf("user %d: %w", req.GetUserId(), store.Translate(err)))
 		}
 	}
 	if u.Disabled {
@@ -133,24 +134,24 @@ func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	}
 	key := req.GetKey()
 	if key == "" {
-		key = auth.NewToken(loginKeyPrefix)
+		key = auth.NewToken(rpc.LoginKeyPrefix)
 	}
-	now := s.clock()
+	now := s.Clock()
 	expires := now.Add(s.loginKeyTTL)
 	err = s.db.LoginKey.Create().SetKeyHash(auth.HashToken(key)).SetUserID(u.ID).
-		SetCreatorUserID(principalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
+		SetCreatorUserID(rpc.PrincipalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
 	if store.IsDuplicate(err) {
 		return nil, errkind.Field(errkind.AlreadyExists, "key", "this key was used before; choose another")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}
-	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: ts(expires)}, nil
+	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: rpc.TS(expires)}, nil
 }
 
 // CreateApiKey implements AuthService.CreateApiKey.
 func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyRequest) (*certsvcv1.CreateApiKeyResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	owner := req.GetUserId()
 	if owner == 0 {
 		owner = p.UserID
@@ -161,7 +162,7 @@ func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 	if owner == 0 {
 		return nil, errkind.Invalid("user_id", "the operator has no user; name one")
 	}
-	now := s.clock()
+	now := s.Clock()
 	c := s.db.APIKey.Create().SetName(req.GetName()).SetUserID(owner).SetCreateTime(now)
 	if req.ExpireTime != nil {
 		if err := req.GetExpireTime().CheckValid(); err != nil {
@@ -173,22 +174,22 @@ func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 		}
 		c.SetExpireTime(exp)
 	}
-	secret := auth.NewToken(apiKeyPrefix)
-	k, err := c.SetSecretHash(auth.HashToken(secret)).SetPrefix(secret[:len(apiKeyPrefix)+6]).Save(ctx)
+	secret := auth.NewToken(rpc.APIKeyPrefix)
+	k, err := c.SetSecretHash(auth.HashToken(secret)).SetPrefix(secret[:len(rpc.APIKeyPrefix)+6]).Save(ctx)
 	if err != nil {
-		return nil, fieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
+		return nil, rpc.FieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
 	}
 	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
 }
 
 // ListApiKeys implements AuthService.ListApiKeys.
 func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysRequest) (*certsvcv1.ListApiKeysResponse, error) {
-	p := principalFrom(ctx)
-	pg, err := readPage(req)
+	p := rpc.PrincipalFrom(ctx)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.APIKey.Query().Where(apikey.IDGT(pg.after)).Order(ent.Asc(apikey.FieldID)).Limit(pg.limit())
+	q := s.db.APIKey.Query().Where(apikey.IDGT(pg.After)).Order(ent.Asc(apikey.FieldID)).Limit(pg.Limit())
 	switch {
 	case req.GetUserId() != 0 && (p.Admin || req.GetUserId() == p.UserID):
 		q.Where(apikey.UserID(req.GetUserId()))
@@ -202,7 +203,7 @@ func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 		return nil, fmt.Errorf("list api keys: %w", err)
 	}
 	res := &certsvcv1.ListApiKeysResponse{}
-	keys, res.NextPageToken = cut(pg, keys, func(x *ent.APIKey) int64 { return x.ID })
+	keys, res.NextPageToken = rpc.Cut(pg, keys, func(x *ent.APIKey) int64 { return x.ID })
 	for _, k := range keys {
 		res.ApiKeys = append(res.ApiKeys, apiKeyToProto(k))
 	}
@@ -211,7 +212,7 @@ func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 
 // DeleteApiKey implements AuthService.DeleteApiKey.
 func (s *Service) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyRequest) (*certsvcv1.DeleteApiKeyResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	d := s.db.APIKey.Delete().Where(apikey.ID(req.GetId()))
 	if !p.Admin {
 		d.Where(apikey.UserID(p.UserID))

@@ -1,6 +1,8 @@
 package service
 
 import (
+	"certsvc/internal/core"
+	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 	"strings"
@@ -28,7 +30,7 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	now := s.clock()
+	now := s.Clock()
 	c := s.db.User.Create().SetLogin(req.GetLogin()).SetPasswordHash(hash).SetName(req.GetName()).
 		SetEmail(req.GetEmail()).SetCreateTime(now).SetUpdateTime(now)
 	if admin {
@@ -53,7 +55,7 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 // visibleUser loads a user the caller may see: admins see everyone, users
 // the users of their own account. Others are NotFound.
 func (s *Service) visibleUser(ctx context.Context, field string, id int64) (*ent.User, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	u, err := s.db.User.Get(ctx, id)
 	// A missing user and another account's user get the very same answer, so
 	// ids cannot be probed.
@@ -77,14 +79,14 @@ func (s *Service) GetUser(ctx context.Context, req *certsvcv1.GetUserRequest) (*
 
 // ListUsers implements AccountService.ListUsers.
 func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest) (*certsvcv1.ListUsersResponse, error) {
-	p := principalFrom(ctx)
-	pg, err := readPage(req)
+	p := rpc.PrincipalFrom(ctx)
+	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
 	}
-	q := s.db.User.Query().Where(user.IDGT(pg.after)).Order(ent.Asc(user.FieldID)).Limit(pg.limit())
+	q := s.db.User.Query().Where(user.IDGT(pg.After)).Order(ent.Asc(user.FieldID)).Limit(pg.Limit())
 	switch id := req.GetAccountId(); {
-	case id != 0 && !p.ownsAccount(id):
+	case id != 0 && !p.OwnsAccount(id):
 		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", id)
 	case id != 0:
 		q.Where(user.AccountID(id))
@@ -96,7 +98,7 @@ func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest
 		return nil, fmt.Errorf("list users: %w", err)
 	}
 	res := &certsvcv1.ListUsersResponse{}
-	rows, res.NextPageToken = cut(pg, rows, func(x *ent.User) int64 { return x.ID })
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.User) int64 { return x.ID })
 	for _, u := range rows {
 		res.Users = append(res.Users, userToProto(u))
 	}
@@ -105,8 +107,8 @@ func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest
 
 // UpdateUser implements AccountService.UpdateUser.
 func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserRequest) (*certsvcv1.UpdateUserResponse, error) {
-	p := principalFrom(ctx)
-	paths, err := maskPaths(req.GetUpdateMask(), "name", "email", "disabled")
+	p := rpc.PrincipalFrom(ctx)
+	paths, err := rpc.MaskPaths(req.GetUpdateMask(), "name", "email", "disabled")
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 	if !p.Admin && target.ID != p.UserID {
 		return nil, errkind.Field(errkind.PermissionDenied, "user.id", "users change only themselves")
 	}
-	now := s.clock()
+	now := s.Clock()
 	var apply []func(*ent.UserUpdateOne)
 	disabling := false
 	for _, path := range paths {
@@ -129,7 +131,7 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 			}
 			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetName(in.GetName()) })
 		case "email":
-			if err := checkEmail("user.email", in.GetEmail()); err != nil {
+			if err := rpc.CheckEmail("user.email", in.GetEmail()); err != nil {
 				return nil, err
 			}
 			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetEmail(in.GetEmail()) })
@@ -166,7 +168,7 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 
 // SetUserPassword implements AccountService.SetUserPassword.
 func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPasswordRequest) (*certsvcv1.SetUserPasswordResponse, error) {
-	p := principalFrom(ctx)
+	p := rpc.PrincipalFrom(ctx)
 	target, err := s.visibleUser(ctx, "user_id", req.GetUserId())
 	if err != nil {
 		return nil, err
@@ -194,15 +196,15 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 	if err != nil {
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
-	now := s.clock()
-	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+	now := s.Clock()
+	err = s.InTx(ctx, func(tx *core.Tx) error {
 		if err := tx.User.UpdateOne(target).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
-			return struct{}{}, fmt.Errorf("set password of user %d: %w", target.ID, err)
+			return fmt.Errorf("set password of user %d: %w", target.ID, err)
 		}
 		// A new password ends every session opened with the old one.
 		_, err := tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).
 			SetRevokeTime(now).Save(ctx)
-		return struct{}{}, err
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -212,11 +214,11 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 
 // DeleteUser implements AccountService.DeleteUser.
 func (s *Service) DeleteUser(ctx context.Context, req *certsvcv1.DeleteUserRequest) (*certsvcv1.DeleteUserResponse, error) {
-	if req.GetId() == principalFrom(ctx).UserID {
+	if req.GetId() == rpc.PrincipalFrom(ctx).UserID {
 		return nil, errkind.Field(errkind.FailedPrecondition, "id", "admins cannot delete themselves")
 	}
 	if err := s.db.User.DeleteOneID(req.GetId()).Exec(ctx); err != nil {
-		return nil, fieldErr("id", fmt.Errorf("user %d: %w", req.GetId(), store.Translate(err)))
+		return nil, rpc.FieldErr("id", fmt.Errorf("user %d: %w", req.GetId(), store.Translate(err)))
 	}
 	return &certsvcv1.DeleteUserResponse{}, nil
 }

@@ -1,13 +1,23 @@
 package service
 
+import (
+	"certsvc/ent"
+	"certsvc/ent/certificateevent"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/core"
+	"certsvc/internal/rpc"
+	"context"
+
+	"connectrpc.com/connect"
+)
 
 // WatchCertificates implements CertificateService.WatchCertificates.
 func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCertificatesRequest, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse]) error {
-	w := &watcher{p: principalFrom(ctx), ids: req.GetCertificateIds(), ch: make(chan *ent.CertificateEvent, 256)}
-	if err := s.events.subscribe(ctx, w, req.GetAfterEventId()); err != nil {
+	w := core.NewWatcher(rpc.PrincipalFrom(ctx), req.GetCertificateIds())
+	if err := s.Events().Subscribe(ctx, w, req.GetAfterEventId()); err != nil {
 		return err
 	}
-	defer s.events.unsubscribe(w)
+	defer s.Events().Unsubscribe(w)
 	sent := req.GetAfterEventId()
 	if sent > 0 {
 		// Replay what the caller missed since after_event_id.
@@ -17,7 +27,7 @@ func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 			return err
 		}
 		for _, e := range evs {
-			if w.wants(e) {
+			if w.Wants(e) {
 				if err := s.sendEvent(ctx, stream, e); err != nil {
 					return err
 				}
@@ -29,7 +39,7 @@ func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 		select {
 		case <-ctx.Done():
 			return nil
-		case e := <-w.ch:
+		case e := <-w.C():
 			if e.ID <= sent {
 				continue
 			}
@@ -41,7 +51,6 @@ func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 	}
 }
 
-
 func (s *Service) sendEvent(ctx context.Context, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse], e *ent.CertificateEvent) error {
 	c, err := s.db.Certificate.Get(ctx, e.CertificateID)
 	if err != nil {
@@ -49,4 +58,3 @@ func (s *Service) sendEvent(ctx context.Context, stream *connect.ServerStream[ce
 	}
 	return stream.Send(&certsvcv1.WatchCertificatesResponse{Event: eventToProto(e), Certificate: certToProto(c)})
 }
-

@@ -1,4 +1,4 @@
-package service_test
+package worker_test
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
 	"certsvc/internal/service"
+	"certsvc/internal/worker"
 )
 
 // primaryModule adds a built-in CA module selling planDV ahead of the
@@ -46,7 +47,7 @@ func TestOrderFailsOverToTheNextModule(t *testing.T) {
 		t.Run(cause.Error(), func(t *testing.T) {
 			r := newRig(t)
 			ca := newFakeCA()
-			svc := r.service(ca.kinds("w1", plainConn), time.Now, service.WorkerOptions{ID: "w1"})
+			svc := r.service(ca.kinds("w1", plainConn), time.Now, worker.Options{ID: "w1"})
 			primary, fallback := primaryModule(t, r, svc)
 			acc := r.account(svc, "failover", price12)
 			id := r.order(svc, acc, "www.example.com", 12, false)
@@ -77,7 +78,7 @@ func TestOrderFailsOverToTheNextModule(t *testing.T) {
 // when no module can, the order is refused and nothing is written.
 func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
 	r := newRig(t)
-	svc := r.service(service.DefaultKinds(), time.Now, service.WorkerOptions{ID: "w1"})
+	svc := r.service(service.DefaultKinds(), time.Now, worker.Options{ID: "w1"})
 	primary, fallback := primaryModule(t, r, svc)
 	if _, err := svc.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
 		Module:     &certsvcv1.ProcessingModule{Id: primary, MinBalanceMinor: 100_00},

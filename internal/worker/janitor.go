@@ -1,4 +1,4 @@
-package service
+package worker
 
 import (
 	"context"
@@ -16,8 +16,8 @@ const purgeGrace = 7 * 24 * time.Hour
 // more than a week ago, and the CA call log past its retention, and returns
 // how many rows went. Safe to run on every
 // replica at once: the deletes are idempotent.
-func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
-	cutoff := s.clock().Add(-purgeGrace)
+func (s *Worker) PurgeExpired(ctx context.Context) (int, error) {
+	cutoff := s.Clock().Add(-purgeGrace)
 	n, err := s.db.Session.Delete().Where(session.Or(
 		session.ExpireTimeLT(cutoff), session.RevokeTimeLT(cutoff))).Exec(ctx)
 	if err != nil {
@@ -32,7 +32,7 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 }
 
 // RunJanitor purges expired credentials every interval until ctx ends.
-func (s *Service) RunJanitor(ctx context.Context, interval time.Duration) {
+func (s *Worker) RunJanitor(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {

@@ -1,30 +1,25 @@
-package service
+package worker
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
-
 	"certsvc/ent"
 	"certsvc/ent/certificate"
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/localca"
-	"certsvc/internal/pki"
 	"certsvc/internal/provider"
-	"certsvc/internal/store"
 )
 
-// WorkerOptions tune the background worker.
-type WorkerOptions struct {
+// Options tune the background worker.
+type Options struct {
 	// ID names this worker in job leases; a random one when "".
 	ID string
 	// Poll is how often the worker looks for due jobs when idle; 1s when 0.
@@ -47,7 +42,8 @@ type WorkerOptions struct {
 	BalanceEvery time.Duration
 }
 
-func (o WorkerOptions) withDefaults() WorkerOptions {
+// WithDefaults returns o with its zero values replaced by the defaults.
+func (o Options) WithDefaults() Options {
 	if o.ID == "" {
 		o.ID = fmt.Sprintf("w-%x", rand.Uint64())
 	}
@@ -78,12 +74,31 @@ func (o WorkerOptions) withDefaults() WorkerOptions {
 	return o
 }
 
+// Worker does the background work of certsvc: it carries orders to the CAs
+// and back, handles the deadlines of issued certificates, watches the
+// modules' balances and purges what expired. Every change to certificates,
+// jobs and the ledger goes through the order core.
+type Worker struct {
+	*core.Core
+	db   *ent.Client
+	log  *slog.Logger
+	opts Options
+}
+
+// New returns a Worker that works through c on db.
+func New(c *core.Core, db *ent.Client, log *slog.Logger, o Options) *Worker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Worker{Core: c, db: db, log: log, opts: o.WithDefaults()}
+}
+
 // RunWorker does the background work until ctx ends: it claims due jobs
 // (leased with SELECT ... FOR UPDATE SKIP LOCKED on MySQL, so replicas share
 // them) and runs each. A job whose worker died is claimed again once its
 // lease ends; every step is safe to repeat.
-func (s *Service) RunWorker(ctx context.Context) error {
-	o := s.worker
+func (s *Worker) RunWorker(ctx context.Context) error {
+	o := s.opts
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -113,7 +128,7 @@ func (s *Service) RunWorker(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(o.Poll):
-		case <-s.events.kicked():
+		case <-s.Events().Kicked():
 		}
 	}
 }
@@ -121,10 +136,10 @@ func (s *Service) RunWorker(ctx context.Context) error {
 // RunDue runs every job due now, one after another, and returns how many
 // ran. It is the worker's loop without the waiting, for tests and the
 // command line.
-func (s *Service) RunDue(ctx context.Context) (int, error) {
+func (s *Worker) RunDue(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		ids, err := s.claim(ctx, s.worker.Batch)
+		ids, err := s.claim(ctx, s.opts.Batch)
 		if err != nil {
 			return n, err
 		}
@@ -151,33 +166,33 @@ func backoff(attempts int32) time.Duration {
 
 // runJob runs one claimed job and logs its failure; the job then waits for
 // its retry time, or for its lease to end when even that could not be written.
-func (s *Service) runJob(ctx context.Context, j claimedJob) {
-	err := s.step(ctx, j)
-	if err == nil || errors.Is(err, errSuperseded) {
+func (s *Worker) runJob(ctx context.Context, j core.Job) {
+	err := s.stepJob(ctx, j)
+	if err == nil || errors.Is(err, core.ErrSuperseded) {
 		return
 	}
-	s.log.WarnContext(ctx, "job failed", "certificate", j.certID, "attempt", j.attempts, "error", err)
-	next := s.clock().Add(backoff(j.attempts))
-	_, ferr := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		return struct{}{}, s.finish(ctx, tx, j, &next, err.Error())
+	s.log.WarnContext(ctx, "job failed", "certificate", j.CertID, "attempt", j.Attempts, "error", err)
+	next := s.Clock().Add(backoff(j.Attempts))
+	ferr := s.InTx(ctx, func(tx *core.Tx) error {
+		return tx.FinishJob(ctx, j, &next, err.Error())
 	})
-	if ferr != nil && !errors.Is(ferr, errSuperseded) && ctx.Err() == nil {
-		s.log.ErrorContext(ctx, "reschedule job", "certificate", j.certID, "error", ferr)
+	if ferr != nil && !errors.Is(ferr, core.ErrSuperseded) && ctx.Err() == nil {
+		s.log.ErrorContext(ctx, "reschedule job", "certificate", j.CertID, "error", ferr)
 	}
 }
 
 // step does what a certificate's state asks for.
-func (s *Service) step(ctx context.Context, j claimedJob) error {
-	c, err := s.db.Certificate.Get(ctx, j.certID)
+func (s *Worker) stepJob(ctx context.Context, j core.Job) error {
+	c, err := s.db.Certificate.Get(ctx, j.CertID)
 	if ent.IsNotFound(err) {
-		_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) { return struct{}{}, s.finish(ctx, tx, j, nil, "") })
+		err = s.InTx(ctx, func(tx *core.Tx) error { return tx.FinishJob(ctx, j, nil, "") })
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("load certificate %d: %w", j.certID, err)
+		return fmt.Errorf("load certificate %d: %w", j.CertID, err)
 	}
 	switch {
-	case c.Op == opCancel:
+	case c.Op == core.OpCancel:
 		return s.cancelAtCA(ctx, j, c)
 	case c.Op != "" && c.OpSentTime == nil:
 		return s.send(ctx, j, c, false)
@@ -187,7 +202,7 @@ func (s *Service) step(ctx context.Context, j claimedJob) error {
 		return s.reconcile(ctx, j, c)
 	case c.Op != "":
 		// The CA has the operation: ask how it stands.
-		mod, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+		mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 		if err != nil {
 			return err
 		}
@@ -200,23 +215,23 @@ func (s *Service) step(ctx context.Context, j claimedJob) error {
 }
 
 // done finishes a job with nothing else changed.
-func (s *Service) done(ctx context.Context, j claimedJob, certID int64, next *time.Time) error {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		if _, err := s.lockCert(ctx, tx, certID); err != nil && !errors.Is(err, errkind.NotFound) {
-			return struct{}{}, err
+func (s *Worker) done(ctx context.Context, j core.Job, certID int64, next *time.Time) error {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		if _, err := tx.LockCert(ctx, certID); err != nil && !errors.Is(err, errkind.NotFound) {
+			return err
 		}
-		return struct{}{}, s.finish(ctx, tx, j, next, "")
+		return tx.FinishJob(ctx, j, next, "")
 	})
 	return err
 }
 
 // orderRequest is what the CA is sent for c.
-func (s *Service) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent.ProcessingModule) (provider.OrderRequest, error) {
-	pl, err := s.catalog.plan(ctx, c.PlanID)
+func (s *Worker) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent.ProcessingModule) (provider.OrderRequest, error) {
+	pl, err := s.Catalog().Plan(ctx, c.PlanID)
 	if err != nil {
 		return provider.OrderRequest{}, fmt.Errorf("load plan %d: %w", c.PlanID, err)
 	}
-	code, _ := servesPlan(mod, c.PlanID)
+	code, _ := core.ServesPlan(mod, c.PlanID)
 	dcv := map[string]provider.DCVChoice{}
 	for _, v := range c.Validations {
 		dcv[v.Domain] = provider.DCVChoice{Method: provider.DCVMethod(v.Method), Email: v.Email}
@@ -225,7 +240,7 @@ func (s *Service) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent
 	if c.NextCsrPem != "" {
 		csr = c.NextCsrPem
 	}
-	now := s.clock()
+	now := s.Clock()
 	paid := now.AddDate(0, int(c.PeriodMonths), 0)
 	if c.PaidUntil != nil && c.PaidUntil.After(now) {
 		paid = *c.PaidUntil
@@ -235,7 +250,7 @@ func (s *Service) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent
 		Admin: provider.Contact(c.AdminContact), Tech: provider.Contact(c.TechContact),
 		NotAfter: localca.ValidityEnd(now, paid)}
 	if pl.Validation != "dv" {
-		country, _ := countryCode("", c.Organization.CountryID)
+		country, _ := core.CountryCode("", c.Organization.CountryID)
 		o := c.Organization
 		r.Org = &provider.Organization{Name: o.Name, Department: o.Department, Address: o.Address, City: o.City,
 			State: o.State, PostalCode: o.PostalCode, Country: country, Phone: o.Phone}
@@ -246,8 +261,8 @@ func (s *Service) orderRequest(ctx context.Context, c *ent.Certificate, mod *ent
 // send places the certificate's operation at the CA. The intent is
 // committed first (op_sent_time), so a crash during the call is seen by the
 // next attempt, which then reconciles instead of sending blindly.
-func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, again bool) error {
-	mod, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again bool) error {
+	mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return err
 	}
@@ -265,24 +280,24 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 			return err
 		}
 	}
-	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
 	var remote provider.Remote
 	switch op {
-	case opOrder:
+	case core.OpOrder:
 		remote, err = p.PlaceOrder(callCtx, req)
-	case opRenew:
+	case core.OpRenew:
 		if r, ok := p.(provider.Renewer); ok {
-			remote, err = r.Renew(callCtx, remoteRef(c), req)
+			remote, err = r.Renew(callCtx, core.RemoteRef(c), req)
 		} else {
 			remote, err = p.PlaceOrder(callCtx, req)
 		}
-	case opReissue:
+	case core.OpReissue:
 		r, ok := p.(provider.Reissuer)
 		switch {
 		case !ok && mod.Kind == "manual":
 			// An administrator uploads the reissued certificate.
-			remote = provider.Remote{RemoteRef: remoteRef(c), State: provider.StateReissuing}
+			remote = provider.Remote{RemoteRef: core.RemoteRef(c), State: provider.StateReissuing}
 			break
 		case !ok:
 			return s.failOp(ctx, j, c, "the processing module cannot reissue; an administrator uploads the new certificate")
@@ -290,25 +305,25 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 		if !ok {
 			break
 		}
-		remote, err = r.Reissue(callCtx, remoteRef(c), provider.ReissueRequest{CSRPEM: req.CSRPEM,
+		remote, err = r.Reissue(callCtx, core.RemoteRef(c), provider.ReissueRequest{CSRPEM: req.CSRPEM,
 			CommonName: c.CommonName, SANs: c.ExtraNames, DCV: req.DCV, NotAfter: req.NotAfter})
 	}
 	if err != nil {
 		return s.callFailed(ctx, j, c, err)
 	}
-	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+	err = s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if ok, err := s.stillMine(ctx, tx, j); err != nil || !ok || cur.Op != op {
-			return struct{}{}, errors.Join(err, errSuperseded)
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || cur.Op != op {
+			return errors.Join(err, core.ErrSuperseded)
 		}
-		cur, err = s.applyRemote(ctx, tx, cur, remote, "")
+		cur, err = tx.ApplyRemote(ctx, cur, remote, "")
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		return struct{}{}, s.finish(ctx, tx, j, s.nextRun(mod, cur, 0), "")
+		return tx.FinishJob(ctx, j, s.nextRun(mod, cur, 0), "")
 	})
 	return err
 }
@@ -316,25 +331,25 @@ func (s *Service) send(ctx context.Context, j claimedJob, c *ent.Certificate, ag
 // markSent commits the intent to send c's operation (op_sent_time), after
 // checking the job is still this worker's with a lease that covers the call.
 // A resend (again) is of an operation sent before and changes nothing.
-func (s *Service) markSent(ctx context.Context, j claimedJob, c *ent.Certificate, again bool) error {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+func (s *Worker) markSent(ctx context.Context, j core.Job, c *ent.Certificate, again bool) error {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if ok, err := s.holdLease(ctx, tx, j); err != nil || !ok || cur.Op != c.Op || cur.OpRef != c.OpRef || (cur.OpSentTime != nil) != again {
-			return struct{}{}, errors.Join(err, errSuperseded)
+		if ok, err := tx.HoldLease(ctx, j); err != nil || !ok || cur.Op != c.Op || cur.OpRef != c.OpRef || (cur.OpSentTime != nil) != again {
+			return errors.Join(err, core.ErrSuperseded)
 		}
 		if again {
-			return struct{}{}, nil
+			return nil
 		}
-		return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
+		return tx.MarkSent(ctx, cur)
 	})
 	return err
 }
 
 // callFailed decides what a failed call to the CA means for the order.
-func (s *Service) callFailed(ctx context.Context, j claimedJob, c *ent.Certificate, err error) error {
+func (s *Worker) callFailed(ctx context.Context, j core.Job, c *ent.Certificate, err error) error {
 	if errors.Is(err, provider.ErrUnavailable) || errors.Is(err, provider.ErrInsufficientFunds) {
 		// Nothing was placed: another module selling the plan may take it.
 		if moved, ferr := s.failover(ctx, j, c, err); ferr != nil || moved {
@@ -343,44 +358,44 @@ func (s *Service) callFailed(ctx context.Context, j claimedJob, c *ent.Certifica
 	}
 	switch {
 	case errors.Is(err, provider.ErrRejected), errors.Is(err, provider.ErrInsufficientFunds):
-		return s.failOp(ctx, j, c, "the CA refused the request: "+publicReason(err))
+		return s.failOp(ctx, j, c, "the CA refused the request: "+core.PublicReason(err))
 	case errors.Is(err, provider.ErrUnknownOutcome), ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("outcome unknown, reconciling next: %w", err) // op_sent_time stays: reconcile next time
 	default:
 		// Nothing happened at the CA (unavailable): send again later.
-		_, terr := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-			cur, err := s.lockCert(ctx, tx, c.ID)
+		terr := s.InTx(ctx, func(tx *core.Tx) error {
+			cur, err := tx.LockCert(ctx, c.ID)
 			if err != nil {
-				return struct{}{}, err
+				return err
 			}
-			return struct{}{}, tx.Certificate.UpdateOne(cur).ClearOpSentTime().Exec(ctx)
+			return tx.Unsent(ctx, cur)
 		})
 		return errors.Join(err, terr)
 	}
 }
 
 // failOp records that the CA refused the operation.
-func (s *Service) failOp(ctx context.Context, j claimedJob, c *ent.Certificate, msg string) error {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+func (s *Worker) failOp(ctx context.Context, j core.Job, c *ent.Certificate, msg string) error {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if ok, err := s.stillMine(ctx, tx, j); err != nil || !ok {
-			return struct{}{}, errors.Join(err, errSuperseded)
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok {
+			return errors.Join(err, core.ErrSuperseded)
 		}
-		cur, err = s.apply(ctx, tx, cur, step{event: lifecycle.CAFailed, message: msg}, func(u *ent.CertificateUpdateOne) {
-			abandonOp(u)
+		cur, err = tx.Apply(ctx, cur, core.Step{Event: lifecycle.CAFailed, Message: msg}, func(u *ent.CertificateUpdateOne) {
+			core.AbandonOp(u)
 		})
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
 		var next *time.Time
 		if cur.State == certificate.StateIssued {
-			t := s.maintenanceAfterOp(cur)
+			t := s.MaintenanceAfterOp(cur)
 			next = &t
 		}
-		return struct{}{}, s.finish(ctx, tx, j, next, "")
+		return tx.FinishJob(ctx, j, next, "")
 	})
 	return err
 }
@@ -388,13 +403,13 @@ func (s *Service) failOp(ctx context.Context, j claimedJob, c *ent.Certificate, 
 // reconcile settles an operation whose outcome is unknown: a provider that
 // can look orders up by our reference is asked; one for which sending twice
 // is harmless is sent to again; any other order waits for an operator.
-func (s *Service) reconcile(ctx context.Context, j claimedJob, c *ent.Certificate) error {
-	mod, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+func (s *Worker) reconcile(ctx context.Context, j core.Job, c *ent.Certificate) error {
+	mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return err
 	}
 	if rl, ok := p.(provider.RefLookup); ok {
-		callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+		callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 		remote, found, err := rl.FindByRef(callCtx, c.OpRef)
 		cancel()
 		if err != nil {
@@ -413,10 +428,10 @@ func (s *Service) reconcile(ctx context.Context, j claimedJob, c *ent.Certificat
 }
 
 // poll asks the CA about an order it has.
-func (s *Service) poll(ctx context.Context, j claimedJob, c *ent.Certificate, mod *ent.ProcessingModule, p provider.Provider) error {
-	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+func (s *Worker) poll(ctx context.Context, j core.Job, c *ent.Certificate, mod *ent.ProcessingModule, p provider.Provider) error {
+	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	remote, err := p.Sync(callCtx, remoteRef(c))
+	remote, err := p.Sync(callCtx, core.RemoteRef(c))
 	if err != nil {
 		return fmt.Errorf("sync with the CA: %w", err)
 	}
@@ -424,25 +439,25 @@ func (s *Service) poll(ctx context.Context, j claimedJob, c *ent.Certificate, mo
 }
 
 // store applies what the CA said and schedules the next look.
-func (s *Service) store(ctx context.Context, j claimedJob, c *ent.Certificate, mod *ent.ProcessingModule, remote provider.Remote, msg string) error {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+func (s *Worker) store(ctx context.Context, j core.Job, c *ent.Certificate, mod *ent.ProcessingModule, remote provider.Remote, msg string) error {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if ok, err := s.stillMine(ctx, tx, j); err != nil || !ok {
-			return struct{}{}, errors.Join(err, errSuperseded)
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok {
+			return errors.Join(err, core.ErrSuperseded)
 		}
-		if cur, err = s.applyRemote(ctx, tx, cur, remote, msg); err != nil {
-			return struct{}{}, err
+		if cur, err = tx.ApplyRemote(ctx, cur, remote, msg); err != nil {
+			return err
 		}
-		next := s.nextRun(mod, cur, j.attempts)
-		if err := s.finish(ctx, tx, j, next, ""); err != nil || next == nil || cur.Op == "" {
-			return struct{}{}, err
+		next := s.nextRun(mod, cur, j.Attempts)
+		if err := tx.FinishJob(ctx, j, next, ""); err != nil || next == nil || cur.Op == "" {
+			return err
 		}
 		// The CA is still at work: keep counting the polls, which finish
 		// reset, so that they back off.
-		return struct{}{}, tx.Job.UpdateOneID(j.id).SetAttempts(j.attempts).Exec(ctx)
+		return tx.KeepAttempts(ctx, j)
 	})
 	return err
 }
@@ -450,71 +465,71 @@ func (s *Service) store(ctx context.Context, j claimedJob, c *ent.Certificate, m
 // nextRun is when the worker looks at c again: polls back off while the CA
 // works, an issued certificate waits for its next deadline, and a manual
 // module's orders wait for an administrator.
-func (s *Service) nextRun(mod *ent.ProcessingModule, c *ent.Certificate, attempts int32) *time.Time {
+func (s *Worker) nextRun(mod *ent.ProcessingModule, c *ent.Certificate, attempts int32) *time.Time {
 	switch {
 	case c.Op == "" && (c.State == certificate.StateIssued || c.State == certificate.StateSuspended):
-		t := s.maintenanceAfterOp(c)
+		t := s.MaintenanceAfterOp(c)
 		return &t
 	case c.Op == "" || mod.Kind == "manual":
 		return nil
 	}
-	t := s.clock().Add(backoff(attempts + 1))
+	t := s.Clock().Add(backoff(attempts + 1))
 	return &t
 }
 
 // maintain handles the deadlines of an issued certificate.
-func (s *Service) maintain(ctx context.Context, j claimedJob, c *ent.Certificate) error {
-	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+func (s *Worker) maintain(ctx context.Context, j core.Job, c *ent.Certificate) error {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if ok, err := s.stillMine(ctx, tx, j); err != nil || !ok {
-			return struct{}{}, errors.Join(err, errSuperseded)
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok {
+			return errors.Join(err, core.ErrSuperseded)
 		}
-		now := s.clock()
+		now := s.Clock()
 		paid := cur.PaidUntil
 		switch {
 		case paid == nil || cur.Op != "":
-			return struct{}{}, s.finish(ctx, tx, j, nil, "")
-		case cur.AutoRenew && cur.State == certificate.StateIssued && !now.Before(paid.Add(-s.worker.RenewBefore)):
-			_, err := s.renew(ctx, tx, cur, 0, fmt.Sprint(paid.Unix()))
+			return tx.FinishJob(ctx, j, nil, "")
+		case cur.AutoRenew && cur.State == certificate.StateIssued && !now.Before(paid.Add(-s.opts.RenewBefore)):
+			_, err := tx.Renew(ctx, cur, 0, fmt.Sprint(paid.Unix()))
 			if err == nil {
-				return struct{}{}, nil // renew scheduled the job anew
+				return nil // renew scheduled the job anew
 			}
 			if !errors.Is(err, errkind.FailedPrecondition) && !errors.Is(err, errkind.InvalidArgument) {
-				return struct{}{}, err
+				return err
 			}
 			// Not enough money (failed_precondition) or the period is no
 			// longer sold (invalid_argument): say so, try again tomorrow.
-			if err := s.record(ctx, tx, cur, "auto_renew_failed", lifecycle.State(cur.State),
-				step{message: "auto-renewal failed: " + errMessage(err)}); err != nil {
-				return struct{}{}, err
+			if err := tx.Record(ctx, cur, "auto_renew_failed", lifecycle.State(cur.State),
+				core.Step{Message: "auto-renewal failed: " + errMessage(err)}); err != nil {
+				return err
 			}
-			next := earliest(now.Add(24*time.Hour), *paid)
+			next := core.Earliest(now.Add(24*time.Hour), *paid)
 			if !now.Before(*paid) {
 				next = now
-				cur, err = s.apply(ctx, tx, cur, step{event: lifecycle.Expire, message: "the paid term ended"}, nil)
+				cur, err = tx.Apply(ctx, cur, core.Step{Event: lifecycle.Expire, Message: "the paid term ended"}, nil)
 				if err != nil {
-					return struct{}{}, err
+					return err
 				}
-				return struct{}{}, s.finish(ctx, tx, j, nil, "")
+				return tx.FinishJob(ctx, j, nil, "")
 			}
-			return struct{}{}, s.finish(ctx, tx, j, &next, "")
+			return tx.FinishJob(ctx, j, &next, "")
 		case !now.Before(*paid):
-			if _, err := s.apply(ctx, tx, cur, step{event: lifecycle.Expire, message: "the paid term ended"}, nil); err != nil {
-				return struct{}{}, err
+			if _, err := tx.Apply(ctx, cur, core.Step{Event: lifecycle.Expire, Message: "the paid term ended"}, nil); err != nil {
+				return err
 			}
-			return struct{}{}, s.finish(ctx, tx, j, nil, "")
+			return tx.FinishJob(ctx, j, nil, "")
 		case cur.State == certificate.StateIssued && cur.NotAfter != nil && paid.After(*cur.NotAfter) &&
-			!now.Before(cur.NotAfter.Add(-s.worker.ReissueBefore)):
-			_, err := s.apply(ctx, tx, cur, step{event: lifecycle.Reissue, runAt: &now,
-				message: "subscription reissue: the certificate ends before the paid term"},
-				func(u *ent.CertificateUpdateOne) { beginOp(u, opReissue, s.newOpRef(cur)) })
-			return struct{}{}, err
+			!now.Before(cur.NotAfter.Add(-s.opts.ReissueBefore)):
+			_, err := tx.Apply(ctx, cur, core.Step{Event: lifecycle.Reissue, RunAt: &now,
+				Message: "subscription reissue: the certificate ends before the paid term"},
+				func(u *ent.CertificateUpdateOne) { core.BeginOp(u, core.OpReissue, s.NewOpRef(cur)) })
+			return err
 		}
-		next := s.nextMaintenance(cur)
-		return struct{}{}, s.finish(ctx, tx, j, &next, "")
+		next := s.NextMaintenance(cur)
+		return tx.FinishJob(ctx, j, &next, "")
 	})
 	return err
 }
@@ -529,29 +544,34 @@ func errMessage(err error) string {
 }
 
 // cancelAtCA cancels a deleted order at the CA, where that is possible.
-func (s *Service) cancelAtCA(ctx context.Context, j claimedJob, c *ent.Certificate) error {
-	_, p, err := s.providerFor(ctx, c.ProcessingModuleID)
+func (s *Worker) cancelAtCA(ctx context.Context, j core.Job, c *ent.Certificate) error {
+	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return err
 	}
-	callCtx, cancel := context.WithTimeout(ctx, s.worker.CallTimeout)
+	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	if err := p.Cancel(callCtx, remoteRef(c), "deleted"); err != nil && !errors.Is(err, provider.ErrNotFound) {
+	if err := p.Cancel(callCtx, core.RemoteRef(c), "deleted"); err != nil && !errors.Is(err, provider.ErrNotFound) {
 		if errors.Is(err, provider.ErrRejected) {
 			s.log.WarnContext(ctx, "the CA refused to cancel a deleted order", "certificate", c.ID, "error", err)
 		} else {
 			return fmt.Errorf("cancel at the CA: %w", err)
 		}
 	}
-	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
-		cur, err := s.lockCert(ctx, tx, c.ID)
+	err = s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
 		if err != nil {
-			return struct{}{}, err
+			return err
 		}
-		if err := endOp(tx.Certificate.UpdateOne(cur)).Exec(ctx); err != nil {
-			return struct{}{}, err
+		if err := tx.EndOpNow(ctx, cur); err != nil {
+			return err
 		}
-		return struct{}{}, s.finish(ctx, tx, j, nil, "")
+		return tx.FinishJob(ctx, j, nil, "")
 	})
 	return err
+}
+
+// claim leases up to n due jobs to this worker.
+func (s *Worker) claim(ctx context.Context, n int) ([]core.Job, error) {
+	return s.ClaimJobs(ctx, s.opts.ID, n, s.opts.Lease)
 }

@@ -1,6 +1,7 @@
-package service_test
+package worker_test
 
 import (
+	"certsvc/internal/rpc"
 	"context"
 	"errors"
 	"fmt"
@@ -28,6 +29,7 @@ import (
 	"certsvc/internal/secretbox"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
+	"certsvc/internal/worker"
 )
 
 // planDV is the seeded single-name DV plan (www and bare), sold for 12 and
@@ -89,12 +91,12 @@ func newRig(t *testing.T) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &rig{t: t, db: db, keyring: kr, ctx: service.WithPrincipal(t.Context(), service.OperatorPrincipal())}
+	return &rig{t: t, db: db, keyring: kr, ctx: rpc.WithPrincipal(t.Context(), rpc.OperatorPrincipal())}
 }
 
 // service starts a replica over the rig's database and bootstraps it (the
 // first one creates the built-in CA module, kind "localca").
-func (r *rig) service(kinds map[string]provider.Kind, now func() time.Time, wo service.WorkerOptions) *service.Service {
+func (r *rig) service(kinds map[string]provider.Kind, now func() time.Time, wo worker.Options) *service.Service {
 	r.t.Helper()
 	svc := service.New(service.Options{
 		DB:             r.db,
@@ -211,7 +213,7 @@ func (r *rig) balance(accountID int64) int64 {
 // runDue runs the due jobs and returns how many ran.
 func (r *rig) runDue(svc *service.Service) int {
 	r.t.Helper()
-	n, err := svc.RunDue(r.ctx)
+	n, err := svc.Worker.RunDue(r.ctx)
 	if err != nil {
 		r.t.Fatalf("run due jobs: %v", err)
 	}
@@ -439,8 +441,8 @@ func TestTwoWorkersShareOrders(t *testing.T) {
 	}
 	r := newRig(t)
 	ca := newFakeCA()
-	opts := func(id string) service.WorkerOptions {
-		return service.WorkerOptions{ID: id, Poll: 20 * time.Millisecond}
+	opts := func(id string) worker.Options {
+		return worker.Options{ID: id, Poll: 20 * time.Millisecond}
 	}
 	svcs := []*service.Service{
 		r.service(ca.kinds("w1", repeatSafeConn), time.Now, opts("w1")),
@@ -477,7 +479,7 @@ func TestTwoWorkersShareOrders(t *testing.T) {
 	var workers sync.WaitGroup
 	for _, svc := range svcs {
 		workers.Go(func() {
-			if err := svc.RunWorker(ctx); err != nil {
+			if err := svc.Worker.RunWorker(ctx); err != nil {
 				t.Errorf("worker: %v", err)
 			}
 		})
@@ -597,8 +599,8 @@ func TestWorkerKilledMidJobResumes(t *testing.T) {
 			ca := newFakeCA()
 			clk := newClock(t0)
 			const lease = time.Minute
-			svc1 := r.service(ca.kinds("w1", tc.wrap), clk.Now, service.WorkerOptions{ID: "w1", Lease: lease, Poll: 10 * time.Millisecond})
-			svc2 := r.service(ca.kinds("w2", tc.wrap), clk.Now, service.WorkerOptions{ID: "w2", Lease: lease, Poll: 10 * time.Millisecond})
+			svc1 := r.service(ca.kinds("w1", tc.wrap), clk.Now, worker.Options{ID: "w1", Lease: lease, Poll: 10 * time.Millisecond})
+			svc2 := r.service(ca.kinds("w2", tc.wrap), clk.Now, worker.Options{ID: "w2", Lease: lease, Poll: 10 * time.Millisecond})
 			acc := r.account(svc1, "killed", 10*price12)
 			id := r.order(svc1, acc, "www.example.com", 12, false)
 			ref := fmt.Sprint(id)
@@ -607,7 +609,7 @@ func TestWorkerKilledMidJobResumes(t *testing.T) {
 			ctx1, kill := context.WithCancel(r.ctx)
 			defer kill()
 			done := make(chan error, 1)
-			go func() { done <- svc1.RunWorker(ctx1) }()
+			go func() { done <- svc1.Worker.RunWorker(ctx1) }()
 			select {
 			case got := <-ca.entered:
 				if got != ref {
@@ -708,7 +710,7 @@ func TestWorkerRetriesUnavailableWithBackoff(t *testing.T) {
 	r := newRig(t)
 	ca := newFakeCA()
 	clk := newClock(t0)
-	svc := r.service(ca.kinds("w1", refLookupConn), clk.Now, service.WorkerOptions{ID: "w1"})
+	svc := r.service(ca.kinds("w1", refLookupConn), clk.Now, worker.Options{ID: "w1"})
 	acc := r.account(svc, "retry", 10*price12)
 	unavailable := fmt.Errorf("%w: 503 Service Unavailable", provider.ErrUnavailable)
 
@@ -876,8 +878,8 @@ func TestWorkerLeaseEndsWhileBusy(t *testing.T) {
 	ca := newFakeCA()
 	clk := newClock(t0)
 	const lease = time.Minute
-	svc1 := r.service(ca.kinds("w1", refLookupConn), clk.Now, service.WorkerOptions{ID: "w1", Lease: lease, Batch: 2})
-	svc2 := r.service(ca.kinds("w2", refLookupConn), clk.Now, service.WorkerOptions{ID: "w2", Lease: lease, Batch: 2})
+	svc1 := r.service(ca.kinds("w1", refLookupConn), clk.Now, worker.Options{ID: "w1", Lease: lease, Batch: 2})
+	svc2 := r.service(ca.kinds("w2", refLookupConn), clk.Now, worker.Options{ID: "w2", Lease: lease, Batch: 2})
 	acc := r.account(svc1, "busy", 10*price12)
 	a := r.order(svc1, acc, "a.example.com", 12, false)
 	clk.Advance(time.Second)
@@ -901,7 +903,7 @@ func TestWorkerLeaseEndsWhileBusy(t *testing.T) {
 	runDue := func(svc *service.Service) chan result {
 		ch := make(chan result, 1)
 		go func() {
-			n, err := svc.RunDue(r.ctx)
+			n, err := svc.Worker.RunDue(r.ctx)
 			ch <- result{n, err}
 		}()
 		return ch
@@ -960,7 +962,7 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 	t.Run("built-in CA", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, service.WorkerOptions{ID: "w1"})
+		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "subscriber", price24)
 		id := r.order(svc, acc, "www.example.com", 24, false)
 		if n := r.runDue(svc); n != 1 {
@@ -1036,7 +1038,7 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
 		ca := newFakeCA()
-		svc := r.service(ca.kinds("w1", repeatSafeConn), clk.Now, service.WorkerOptions{ID: "w1"})
+		svc := r.service(ca.kinds("w1", repeatSafeConn), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "refused", price24)
 		id := r.order(svc, acc, "www.example.com", 24, false)
 		r.runDue(svc)
@@ -1048,7 +1050,7 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 		clk.Set(c1.NotAfter.Add(-30 * 24 * time.Hour))
 		ctx, cancel := context.WithTimeout(r.ctx, 10*time.Second)
 		defer cancel()
-		n, err := svc.RunDue(ctx)
+		n, err := svc.Worker.RunDue(ctx)
 		ca.mu.Lock()
 		calls := ca.reissue.calls
 		ca.mu.Unlock()
@@ -1079,7 +1081,7 @@ func TestAutoRenew(t *testing.T) {
 	t.Run("renewed, or expired without money", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, service.WorkerOptions{ID: "w1"})
+		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		rich := r.account(svc, "rich", 3*price12)
 		poor := r.account(svc, "poor", price12)
 		richID := r.order(svc, rich, "rich.example.com", 12, true)
@@ -1172,7 +1174,7 @@ func TestAutoRenew(t *testing.T) {
 	t.Run("period withdrawn", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, service.WorkerOptions{ID: "w1"})
+		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "withdrawn", 3*price12)
 		id := r.order(svc, acc, "www.example.com", 12, true)
 		r.runDue(svc)
@@ -1214,7 +1216,7 @@ func TestPendingReissueIsPolledNotResent(t *testing.T) {
 	r := newRig(t)
 	clk := newClock(t0)
 	ca := newFakeCA()
-	svc := r.service(ca.kinds("w1", plainConn), clk.Now, service.WorkerOptions{ID: "w1"})
+	svc := r.service(ca.kinds("w1", plainConn), clk.Now, worker.Options{ID: "w1"})
 	// A built-in CA whose validations wait for an administrator, ahead of
 	// the bootstrap one.
 	_, err := svc.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{

@@ -1,6 +1,7 @@
-package service_test
+package worker_test
 
 import (
+	"certsvc/internal/worker"
 	"testing"
 	"time"
 
@@ -14,7 +15,7 @@ import (
 // the very next order.
 func TestPriceChangeAppliesToTheNextOrder(t *testing.T) {
 	r := newRig(t)
-	svc := r.service(service.DefaultKinds(), time.Now, service.WorkerOptions{ID: "w1"})
+	svc := r.service(service.DefaultKinds(), time.Now, worker.Options{ID: "w1"})
 	acc := r.account(svc, "prices", 10*price12)
 	r.order(svc, acc, "www.example.com", 12, false) // fills the cache
 
