@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"certsvc/internal/rpc"
 	"context"
 	"errors"
 	"flag"
@@ -18,6 +17,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/money"
+	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 )
 

@@ -5,8 +5,6 @@
 package apitest
 
 import (
-	"certsvc/internal/core"
-	"certsvc/internal/worker"
 	"context"
 	"encoding/base64"
 	"log/slog"
@@ -21,11 +19,13 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/provider"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
+	"certsvc/internal/worker"
 )
 
 // AdminPassword is the password of the bootstrap admin "admin".

@@ -1,16 +1,17 @@
 package core
 
 import (
-	"certsvc/ent"
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
-	"certsvc/internal/lifecycle"
 	"context"
 	"errors"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+
+	"certsvc/ent"
+	"certsvc/ent/job"
+	"certsvc/ent/predicate"
+	"certsvc/internal/lifecycle"
 )
 
 // Job is a job a worker leased: the certificate to look at, as of the run

@@ -1,15 +1,16 @@
 package core
 
 import (
+	"crypto"
+	"fmt"
+
 	"certsvc/ent"
 	"certsvc/internal/errkind"
 	"certsvc/internal/pki"
 	"certsvc/internal/secretbox"
-	"crypto"
-	"fmt"
 )
 
-// sealKey seals a private key PEM for an account; nil seals to "".
+// SealKey seals a private key PEM for an account; nil seals to "".
 func (s *Core) SealKey(accountID int64, keyPEM []byte) (string, error) {
 	if keyPEM == nil {
 		return "", nil
@@ -17,7 +18,7 @@ func (s *Core) SealKey(accountID int64, keyPEM []byte) (string, error) {
 	return s.Seal(keyPEM, KeyAD(accountID))
 }
 
-// seal encrypts a secret with the master keyring, bound to ad.
+// Seal encrypts a secret with the master keyring, bound to ad.
 func (s *Core) Seal(plain, ad []byte) (string, error) {
 	if s.keyring == nil {
 		return "", ErrNoKeyring
@@ -29,7 +30,7 @@ func (s *Core) Seal(plain, ad []byte) (string, error) {
 	return secretbox.EncodeText(blob), nil
 }
 
-// open decrypts what seal produced.
+// Open decrypts what seal produced.
 func (s *Core) Open(text string, ad []byte) ([]byte, error) {
 	if s.keyring == nil {
 		return nil, ErrNoKeyring
@@ -45,7 +46,7 @@ func (s *Core) Open(text string, ad []byte) ([]byte, error) {
 // another account's row does not open.
 func KeyAD(accountID int64) []byte { return fmt.Appendf(nil, "certificate-key/account/%d", accountID) }
 
-// privateKey opens the stored private key of c.
+// PrivateKey opens the stored private key of c.
 func (s *Core) PrivateKey(c *ent.Certificate) (crypto.Signer, error) {
 	if c.PrivateKey == "" {
 		return nil, errkind.Field(errkind.FailedPrecondition, "type", "certificate %d has no stored private key: the customer keeps it", c.ID)

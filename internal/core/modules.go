@@ -1,11 +1,6 @@
 package core
 
 import (
-	"certsvc/ent"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/calls"
-	"certsvc/internal/store"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,12 +10,18 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"certsvc/ent"
+	"certsvc/internal/errkind"
+	"certsvc/internal/provider"
+	"certsvc/internal/provider/calls"
+	"certsvc/internal/store"
 )
 
 // CredentialsAD binds sealed module credentials to their purpose.
 func CredentialsAD(moduleID int64) []byte { return fmt.Appendf(nil, "processing-module/%d", moduleID) }
 
-// sealCredentials seals a module's secrets; an empty map seals to "".
+// SealCredentials seals a module's secrets; an empty map seals to "".
 func (s *Core) SealCredentials(moduleID int64, secrets map[string]string) (string, error) {
 	if len(secrets) == 0 {
 		return "", nil
@@ -32,6 +33,7 @@ func (s *Core) SealCredentials(moduleID int64, secrets map[string]string) (strin
 	return s.Seal(b, CredentialsAD(moduleID))
 }
 
+// OpenCredentials opens the sealed credentials of module m; none when it has none.
 func (s *Core) OpenCredentials(m *ent.ProcessingModule) (map[string]string, error) {
 	if m.Credentials == "" {
 		return map[string]string{}, nil
@@ -97,7 +99,7 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 	return p, nil
 }
 
-// providerFor returns the module of a certificate and its Provider.
+// ProviderFor returns the module of a certificate and its Provider.
 func (s *Core) ProviderFor(ctx context.Context, moduleID int64) (*ent.ProcessingModule, provider.Provider, error) {
 	m, err := s.Catalog().Module(ctx, moduleID)
 	if err != nil {
@@ -123,7 +125,7 @@ func ServesPlan(m *ent.ProcessingModule, planID int64) (string, bool) {
 	return "", false
 }
 
-// pickModule chooses the enabled module with the lowest priority that sells
+// PickModule chooses the enabled module with the lowest priority that sells
 // the plan; id, when not 0, names it (admins only).
 func (s *Core) PickModule(ctx context.Context, planID, id int64) (*ent.ProcessingModule, error) {
 	if id != 0 {
@@ -191,7 +193,7 @@ func (gs *guards) of(m *ent.ProcessingModule) *calls.Guard {
 	return e.g
 }
 
-// unavailableUntil is when this replica's breaker lets calls to m through
+// UnavailableUntil is when this replica's breaker lets calls to m through
 // again; zero when it does now.
 func (s *Core) UnavailableUntil(m *ent.ProcessingModule) time.Time {
 	if open, until := s.guards.of(m).Open(s.now()); open {
@@ -200,7 +202,7 @@ func (s *Core) UnavailableUntil(m *ent.ProcessingModule) time.Time {
 	return time.Time{}
 }
 
-// moduleClient is the HTTP client a module's Provider calls its CA with:
+// ModuleClient is the HTTP client a module's Provider calls its CA with:
 // limited, guarded by the module's breaker, and recorded in its call log.
 // moduleID 0 (a module being created) records nothing.
 func (s *Core) ModuleClient(moduleID int64, g *calls.Guard, debug bool, secrets map[string]string) *http.Client {
@@ -209,7 +211,7 @@ func (s *Core) ModuleClient(moduleID int64, g *calls.Guard, debug bool, secrets 
 	return t.Client(2 * s.callTimeout)
 }
 
-// recordCall appends a call to its module's log. The log is best effort: a
+// RecordCall appends a call to its module's log. The log is best effort: a
 // failure to write it is logged, never fails the call.
 func (s *Core) RecordCall(ctx context.Context, c calls.Call) {
 	if c.ModuleID == 0 {
@@ -226,7 +228,7 @@ func (s *Core) RecordCall(ctx context.Context, c calls.Call) {
 	}
 }
 
-// refreshBalance reads m's balance at its CA and stores it. It keeps
+// RefreshBalance reads m's balance at its CA and stores it. It keeps
 // update_time, which says when the configuration changed.
 func (s *Core) RefreshBalance(ctx context.Context, m *ent.ProcessingModule, p provider.Provider) (*ent.ProcessingModule, error) {
 	br, ok := p.(provider.BalanceReporter)
@@ -260,7 +262,7 @@ func ErrNoModuleNow(planID int64) error {
 		"plan %d cannot be ordered now: its processing modules are short of money at the CA or unavailable; try again later", planID)
 }
 
-// canTake reports whether m sells planID and can take an order now.
+// CanTake reports whether m sells planID and can take an order now.
 func (s *Core) CanTake(m *ent.ProcessingModule, planID int64) bool {
 	_, sells := ServesPlan(m, planID)
 	_, known := s.kinds[m.Kind]

@@ -1,6 +1,11 @@
 package core
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
 	"certsvc/ent"
 	"certsvc/ent/account"
 	"certsvc/ent/certificateevent"
@@ -10,13 +15,9 @@ import (
 	"certsvc/internal/money"
 	"certsvc/internal/rpc"
 	"certsvc/internal/store"
-	"context"
-	"errors"
-	"fmt"
-	"time"
 )
 
-// lockAccount reads an account for update inside tx, so balance changes on
+// LockAccount reads an account for update inside tx, so balance changes on
 // one account happen one at a time.
 func (tx *Tx) LockAccount(ctx context.Context, id int64) (*ent.Account, error) {
 	q := tx.Account.Query().Where(account.ID(id))
@@ -120,7 +121,7 @@ func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent
 	return e, a, nil
 }
 
-// price returns a plan's price for a period in a currency.
+// Price returns a plan's price for a period in a currency.
 func (s *Core) Price(ctx context.Context, planID int64, months int32, currency string) (*ent.PlanPrice, error) {
 	pl, err := s.Catalog().Plan(ctx, planID)
 	if err != nil {
@@ -147,7 +148,7 @@ func TermCost(pr *ent.PlanPrice, slots int32) (int64, error) {
 	return total, nil
 }
 
-// charge takes m.Amount, the price of what m.Description names, from c's
+// Charge takes m.Amount, the price of what m.Description names, from c's
 // account, once per m.IdemKey.
 func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.LedgerEntry, error) {
 	amount, what := m.Amount, m.Description
@@ -175,7 +176,7 @@ func FormatMoney(minor int64, code string) string {
 	return fmt.Sprintf("%d %s (minor units)", minor, code)
 }
 
-// pay charges an unpaid order and sends it to the worker. locked is the
+// Pay charges an unpaid order and sends it to the worker. locked is the
 // order's account when the caller locked it in tx while creating the order.
 func (tx *Tx) Pay(ctx context.Context, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
 	e, err := tx.Charge(ctx, c, Movement{Amount: c.CostMinor, IdemKey: fmt.Sprintf("certificate/%d/order", c.ID),
@@ -192,7 +193,7 @@ func RenewKey(certID int64, key string) string {
 	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
 }
 
-// renew charges the next term of c and sends the renewal to the worker. The
+// Renew charges the next term of c and sends the renewal to the worker. The
 // term starts when the current one ends, or now when it has ended.
 func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key string) (*ent.Certificate, error) {
 	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Renew); err != nil {
@@ -232,7 +233,7 @@ func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key s
 		})
 }
 
-// unusedCharges is the money charged for c that no issued certificate has
+// UnusedCharges is the money charged for c that no issued certificate has
 // used: the net of its money movements since the last issue. The refund
 // policy returns it on deletion; once the CA issued, nothing is returned.
 func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, error) {

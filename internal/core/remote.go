@@ -1,6 +1,13 @@
 package core
 
 import (
+	"context"
+	"crypto/x509"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/internal/catalog"
@@ -8,15 +15,9 @@ import (
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
-	"context"
-	"crypto/x509"
-	"fmt"
-	"slices"
-	"strings"
-	"time"
 )
 
-// newOpRef is a fresh reference for an operation at the CA: the order id
+// NewOpRef is a fresh reference for an operation at the CA: the order id
 // and the time, so each attempt has its own and a lookup finds only it.
 func (s *Core) NewOpRef(c *ent.Certificate) string {
 	return fmt.Sprintf("%d-%d", c.ID, s.now().UnixMicro())
@@ -66,7 +67,7 @@ func RemoteRef(c *ent.Certificate) provider.RemoteRef {
 	return provider.RemoteRef{Ref: c.OpRef, RemoteID: c.CaOrderID, State: c.RemoteState}
 }
 
-// applyRemote records what the CA says about c's operation: the state
+// ApplyRemote records what the CA says about c's operation: the state
 // change it implies, the CA's order id and state, validation instructions
 // and, once issued, the certificate.
 func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Remote, msg string) (*ent.Certificate, error) {
@@ -198,7 +199,7 @@ func EventsFor(from lifecycle.State, r provider.State) []lifecycle.Event {
 	return nil
 }
 
-// nextMaintenance is the next deadline of an issued certificate: the end of
+// NextMaintenance is the next deadline of an issued certificate: the end of
 // the paid term, the auto-renewal before it, or the reissue before the
 // certificate ends while the term goes on.
 func (s *Core) NextMaintenance(c *ent.Certificate) time.Time {
@@ -218,7 +219,7 @@ func (s *Core) NextMaintenance(c *ent.Certificate) time.Time {
 	return Earliest(next, far)
 }
 
-// maintenanceAfterOp is when the worker looks at an issued certificate
+// MaintenanceAfterOp is when the worker looks at an issued certificate
 // again after an operation at the CA ended. A deadline passed already means
 // the CA failed what was due (a subscription reissue it refused): starting it
 // again at once would fail again, in a loop, so it waits a day. The end of

@@ -48,7 +48,7 @@ type Step struct {
 	RunAt   *time.Time // when the worker is to look at the order next; nil leaves its job as it is
 }
 
-// apply moves c through st.Event in tx: it checks the transition, saves the
+// Apply moves c through st.Event in tx: it checks the transition, saves the
 // new state with the changes mut makes, appends the event to the history and
 // schedules the worker. An illegal event answers failed_precondition naming
 // the current state.
@@ -75,7 +75,7 @@ func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*
 	return c2, nil
 }
 
-// record appends an event to c's history (c in its new state) and schedules
+// Record appends an event to c's history (c in its new state) and schedules
 // the worker when st asks for it. The event is written when tx commits
 // (see queueEvent).
 func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from lifecycle.State, st Step) error {
@@ -118,7 +118,7 @@ func (tx *Tx) queueEvent(cr *ent.CertificateEventCreate) {
 	})
 }
 
-// schedule sets when the worker next looks at a certificate. The caller
+// Schedule sets when the worker next looks at a certificate. The caller
 // holds the certificate's row lock, which serialises writers of its job.
 // A job a worker holds is released: the change supersedes what it does, and
 // the worker's own update of the job fails its lease check.
@@ -137,7 +137,7 @@ func (tx *Tx) Schedule(ctx context.Context, certID int64, at time.Time) error {
 	return nil
 }
 
-// unschedule removes a certificate's job.
+// Unschedule removes a certificate's job.
 func (tx *Tx) Unschedule(ctx context.Context, certID int64) error {
 	if _, err := tx.Job.Delete().Where(job.CertificateID(certID)).Exec(ctx); err != nil {
 		return fmt.Errorf("unschedule certificate %d: %w", certID, err)
@@ -167,7 +167,7 @@ func (s *Core) InTx(ctx context.Context, fn func(tx *Tx) error) error {
 	return err
 }
 
-// withCert runs fn in a transaction on the certificate id, locked and
+// WithCert runs fn in a transaction on the certificate id, locked and
 // visible to the caller; another account's certificate is not found.
 func (s *Core) WithCert(ctx context.Context, id int64, fn func(*Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
 	var out *ent.Certificate
@@ -185,7 +185,7 @@ func (s *Core) WithCert(ctx context.Context, id int64, fn func(*Tx, *ent.Certifi
 	return out, err
 }
 
-// lockCert reads a certificate with its row locked for the transaction.
+// LockCert reads a certificate with its row locked for the transaction.
 func (tx *Tx) LockCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	q := tx.Certificate.Query().Where(certificate.ID(id))
 	if tx.core.CanLock() {
@@ -211,4 +211,35 @@ func InTxValue[T any](ctx context.Context, s *Core, fn func(tx *Tx) (T, error)) 
 		return err
 	})
 	return out, err
+}
+
+// Edit changes c without a lifecycle event: fill sets the changes (files,
+// contacts, an administrator's correction) on the update, or returns an
+// error that leaves c as it was. The caller records the change with Record.
+func (tx *Tx) Edit(ctx context.Context, c *ent.Certificate, fill func(*ent.CertificateUpdateOne) error) (*ent.Certificate, error) {
+	u := tx.Certificate.UpdateOne(c).SetUpdateTime(tx.core.Clock())
+	if err := fill(u); err != nil {
+		return nil, err
+	}
+	c2, err := u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update certificate %d: %w", c.ID, store.Translate(err))
+	}
+	return c2, nil
+}
+
+// CreateOrder inserts a new, unpaid order with what fill sets and records
+// it in the order's history with message.
+func (tx *Tx) CreateOrder(ctx context.Context, message string, fill func(*ent.CertificateCreate)) (*ent.Certificate, error) {
+	now := tx.core.Clock()
+	cr := tx.Certificate.Create().SetState(certificate.StateUnpaid).SetCreateTime(now).SetUpdateTime(now)
+	fill(cr)
+	c, err := cr.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
+	}
+	if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, Step{Message: message}); err != nil {
+		return nil, err
+	}
+	return c, nil
 }

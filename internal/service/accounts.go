@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -13,6 +12,7 @@ import (
 	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/money"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -14,6 +13,7 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/errkind"
+	"certsvc/internal/rpc"
 )
 
 // Audited actions.

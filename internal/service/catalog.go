@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 
@@ -14,6 +13,7 @@ import (
 	"certsvc/internal/catalog"
 	"certsvc/internal/errkind"
 	"certsvc/internal/money"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

@@ -461,25 +461,21 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 				return nil, rpc.FieldErr("account_id", err)
 			}
 		}
-		now := s.Clock()
-		cr := tx.Certificate.Create().SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).
-			SetState(certificate.StateUnpaid).SetCommonName(r.csr.CommonName).SetExtraNames(names[1:]).
-			SetExtraNameSlots(slots).SetSubject(sub).SetAdminContact(contactFromProto(req.GetAdminContact())).
-			SetTechContact(contactFromProto(req.GetTechContact())).SetOrganization(org).SetValidations(validations).
-			SetAutoRenew(req.GetAutoRenew()).SetProcessingModuleID(mod.ID).SetCostMinor(cost).SetCurrency(acc.Currency).
-			SetCsrPem(r.csrPEM).SetPrivateKey(sealed).SetKeyAlgorithm(keyAlgorithm(r.csr)).
-			SetCreateTime(now).SetUpdateTime(now)
-		if k := req.GetIdempotencyKey(); k != "" {
-			cr.SetIdempotencyKey(k)
-		}
-		if ref := req.GetClientReference(); ref != "" {
-			cr.SetClientReference(ref)
-		}
-		c, err := cr.Save(ctx)
+		c, err := tx.CreateOrder(ctx, fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths()), func(cr *ent.CertificateCreate) {
+			cr.SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).
+				SetCommonName(r.csr.CommonName).SetExtraNames(names[1:]).
+				SetExtraNameSlots(slots).SetSubject(sub).SetAdminContact(contactFromProto(req.GetAdminContact())).
+				SetTechContact(contactFromProto(req.GetTechContact())).SetOrganization(org).SetValidations(validations).
+				SetAutoRenew(req.GetAutoRenew()).SetProcessingModuleID(mod.ID).SetCostMinor(cost).SetCurrency(acc.Currency).
+				SetCsrPem(r.csrPEM).SetPrivateKey(sealed).SetKeyAlgorithm(keyAlgorithm(r.csr))
+			if k := req.GetIdempotencyKey(); k != "" {
+				cr.SetIdempotencyKey(k)
+			}
+			if ref := req.GetClientReference(); ref != "" {
+				cr.SetClientReference(ref)
+			}
+		})
 		if err != nil {
-			return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
-		}
-		if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, core.Step{Message: fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths())}); err != nil {
 			return nil, err
 		}
 		if !req.GetPay() {
@@ -590,71 +586,72 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 		if c.State == certificate.StateDeleted {
 			return nil, &lifecycle.TransitionError{From: lifecycle.Deleted, Event: "update"}
 		}
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.Clock())
 		var adminChanges []string
-		for _, path := range paths {
-			field := "certificate." + path
-			switch path {
-			case "auto_renew":
-				u.SetAutoRenew(in.GetAutoRenew())
-			case "admin_contact", "tech_contact":
-				ct := in.GetAdminContact()
-				if path == "tech_contact" {
-					ct = in.GetTechContact()
+		c2, err := tx.Edit(ctx, c, func(u *ent.CertificateUpdateOne) error {
+			for _, path := range paths {
+				field := "certificate." + path
+				switch path {
+				case "auto_renew":
+					u.SetAutoRenew(in.GetAutoRenew())
+				case "admin_contact", "tech_contact":
+					ct := in.GetAdminContact()
+					if path == "tech_contact" {
+						ct = in.GetTechContact()
+					}
+					if err := rpc.CheckEmail(field+".email", ct.GetEmail()); err != nil {
+						return err
+					}
+					if path == "admin_contact" {
+						u.SetAdminContact(contactFromProto(ct))
+					} else {
+						u.SetTechContact(contactFromProto(ct))
+					}
+				case "organization":
+					org := orgFromProto(in.GetOrganization())
+					if _, err := core.CountryCode(field+".country_id", org.CountryID); err != nil {
+						return err
+					}
+					u.SetOrganization(org)
+				case "subject":
+					sub, err := subjectInput(field, in.GetSubject())
+					if err != nil {
+						return err
+					}
+					if sub.CommonName != "" && sub.CommonName != c.CommonName {
+						return errkind.Invalid(field+".common_name", "the common name cannot change; order a new certificate")
+					}
+					sub.CommonName = c.CommonName
+					u.SetPendingSubject(&sub)
+				case "not_before":
+					u.SetNillableNotBefore(timePtr(in.GetNotBefore()))
+				case "not_after":
+					u.SetNillableNotAfter(timePtr(in.GetNotAfter()))
+				case "paid_until":
+					u.SetNillablePaidUntil(timePtr(in.GetPaidUntil()))
+				case "ca_order_id":
+					u.SetCaOrderID(core.Truncate(in.GetCaOrderId(), 128))
+				case "status_message":
+					u.SetStatusMessage(core.Truncate(in.GetStatusMessage(), 512))
+				case "processing_module_id":
+					if _, err := s.db.ProcessingModule.Get(ctx, in.GetProcessingModuleId()); err != nil {
+						return rpc.FieldErr(field, store.Translate(err))
+					}
+					u.SetProcessingModuleID(in.GetProcessingModuleId())
+				case "state":
+					st, ok := stateFromProto(in.GetState())
+					if !ok {
+						return errkind.Invalid(field, "choose a state")
+					}
+					u.SetState(certificate.State(st))
 				}
-				if err := rpc.CheckEmail(field+".email", ct.GetEmail()); err != nil {
-					return nil, err
+				if slices.Contains(adminOnly, path) {
+					adminChanges = append(adminChanges, path)
 				}
-				if path == "admin_contact" {
-					u.SetAdminContact(contactFromProto(ct))
-				} else {
-					u.SetTechContact(contactFromProto(ct))
-				}
-			case "organization":
-				org := orgFromProto(in.GetOrganization())
-				if _, err := core.CountryCode(field+".country_id", org.CountryID); err != nil {
-					return nil, err
-				}
-				u.SetOrganization(org)
-			case "subject":
-				sub, err := subjectInput(field, in.GetSubject())
-				if err != nil {
-					return nil, err
-				}
-				if sub.CommonName != "" && sub.CommonName != c.CommonName {
-					return nil, errkind.Invalid(field+".common_name", "the common name cannot change; order a new certificate")
-				}
-				sub.CommonName = c.CommonName
-				u.SetPendingSubject(&sub)
-			case "not_before":
-				u.SetNillableNotBefore(timePtr(in.GetNotBefore()))
-			case "not_after":
-				u.SetNillableNotAfter(timePtr(in.GetNotAfter()))
-			case "paid_until":
-				u.SetNillablePaidUntil(timePtr(in.GetPaidUntil()))
-			case "ca_order_id":
-				u.SetCaOrderID(core.Truncate(in.GetCaOrderId(), 128))
-			case "status_message":
-				u.SetStatusMessage(core.Truncate(in.GetStatusMessage(), 512))
-			case "processing_module_id":
-				if _, err := s.db.ProcessingModule.Get(ctx, in.GetProcessingModuleId()); err != nil {
-					return nil, rpc.FieldErr(field, store.Translate(err))
-				}
-				u.SetProcessingModuleID(in.GetProcessingModuleId())
-			case "state":
-				st, ok := stateFromProto(in.GetState())
-				if !ok {
-					return nil, errkind.Invalid(field, "choose a state")
-				}
-				u.SetState(certificate.State(st))
 			}
-			if slices.Contains(adminOnly, path) {
-				adminChanges = append(adminChanges, path)
-			}
-		}
-		c2, err := u.Save(ctx)
+			return nil
+		})
 		if err != nil {
-			return nil, fmt.Errorf("update certificate %d: %w", c.ID, store.Translate(err))
+			return nil, err
 		}
 		if len(adminChanges) > 0 {
 			detail := strings.Join(adminChanges, ", ")

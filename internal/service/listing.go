@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -20,6 +19,7 @@ import (
 	"certsvc/ent/savedfilter"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"certsvc/internal/core"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

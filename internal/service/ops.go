@@ -72,56 +72,57 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 		if c.State == certificate.StateDeleted {
 			return nil, &lifecycle.TransitionError{From: lifecycle.Deleted, Event: "replace files of"}
 		}
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.Clock())
-		csrPEM := c.CsrPem
 		var replaced []string
-		if req.GetCsrPem() != "" {
-			csr, err := parseCSR("csr_pem", req.GetCsrPem())
-			if err != nil {
-				return nil, err
+		c2, err := tx.Edit(ctx, c, func(u *ent.CertificateUpdateOne) error {
+			csrPEM := c.CsrPem
+			if req.GetCsrPem() != "" {
+				csr, err := parseCSR("csr_pem", req.GetCsrPem())
+				if err != nil {
+					return err
+				}
+				csrPEM = string(pki.EncodeCSRPEM(csr.Raw))
+				u.SetCsrPem(csrPEM).SetKeyAlgorithm(keyAlgorithm(csr))
+				replaced = append(replaced, "csr")
 			}
-			csrPEM = string(pki.EncodeCSRPEM(csr.Raw))
-			u.SetCsrPem(csrPEM).SetKeyAlgorithm(keyAlgorithm(csr))
-			replaced = append(replaced, "csr")
-		}
-		csr, err := pki.ParseCSR([]byte(csrPEM))
+			csr, err := pki.ParseCSR([]byte(csrPEM))
+			if err != nil {
+				return errkind.Field(errkind.FailedPrecondition, "csr_pem", "the order has no usable CSR; give one")
+			}
+			switch {
+			case req.GetPrivateKeyPem() != "":
+				r, err := s.requestFrom(ctx, csrPEM, req.GetPrivateKeyPem(), 0, certdata.Subject{}, nil)
+				if err != nil {
+					return err
+				}
+				sealed, err := s.SealKey(c.AccountID, r.keyPEM)
+				if err != nil {
+					return err
+				}
+				u.SetPrivateKey(sealed)
+				replaced = append(replaced, "private key")
+			case c.PrivateKey != "" && req.GetCsrPem() != "":
+				key, err := s.PrivateKey(c)
+				if err != nil {
+					return err
+				}
+				if !publicKeysEqual(key.Public(), csr.PublicKey) {
+					return errkind.Invalid("csr_pem", "does not match the stored private key; give the new key too")
+				}
+			}
+			if len(req.GetCertificate()) > 0 {
+				leaf, chain, err := uploadedChain("certificate", req.GetCertificate(), csr.PublicKey)
+				if err != nil {
+					return err
+				}
+				nb, na := leaf.NotBefore.UTC(), leaf.NotAfter.UTC()
+				u.SetCertPem(string(pki.EncodePEMCertificates(leaf))).SetChainPem(string(pki.EncodePEMCertificates(chain...))).
+					SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na)
+				replaced = append(replaced, "certificate")
+			}
+			return nil
+		})
 		if err != nil {
-			return nil, errkind.Field(errkind.FailedPrecondition, "csr_pem", "the order has no usable CSR; give one")
-		}
-		switch {
-		case req.GetPrivateKeyPem() != "":
-			r, err := s.requestFrom(ctx, csrPEM, req.GetPrivateKeyPem(), 0, certdata.Subject{}, nil)
-			if err != nil {
-				return nil, err
-			}
-			sealed, err := s.SealKey(c.AccountID, r.keyPEM)
-			if err != nil {
-				return nil, err
-			}
-			u.SetPrivateKey(sealed)
-			replaced = append(replaced, "private key")
-		case c.PrivateKey != "" && req.GetCsrPem() != "":
-			key, err := s.PrivateKey(c)
-			if err != nil {
-				return nil, err
-			}
-			if !publicKeysEqual(key.Public(), csr.PublicKey) {
-				return nil, errkind.Invalid("csr_pem", "does not match the stored private key; give the new key too")
-			}
-		}
-		if len(req.GetCertificate()) > 0 {
-			leaf, chain, err := uploadedChain("certificate", req.GetCertificate(), csr.PublicKey)
-			if err != nil {
-				return nil, err
-			}
-			nb, na := leaf.NotBefore.UTC(), leaf.NotAfter.UTC()
-			u.SetCertPem(string(pki.EncodePEMCertificates(leaf))).SetChainPem(string(pki.EncodePEMCertificates(chain...))).
-				SetSerialNumber(fmt.Sprintf("%x", leaf.SerialNumber)).SetNotBefore(nb).SetNotAfter(na)
-			replaced = append(replaced, "certificate")
-		}
-		c2, err := u.Save(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("replace files of certificate %d: %w", c.ID, err)
+			return nil, err
 		}
 		detail := fmt.Sprint(replaced)
 		if err := s.audit(ctx, tx.Tx, auditReplaceFiles, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {

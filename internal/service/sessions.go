@@ -1,7 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 	"time"
@@ -16,6 +15,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
 	"certsvc/internal/errkind"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

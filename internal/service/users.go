@@ -1,8 +1,6 @@
 package service
 
 import (
-	"certsvc/internal/core"
-	"certsvc/internal/rpc"
 	"context"
 	"fmt"
 	"strings"
@@ -13,7 +11,9 @@ import (
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/errkind"
+	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
 

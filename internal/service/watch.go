@@ -1,14 +1,15 @@
 package service
 
 import (
+	"context"
+
+	"connectrpc.com/connect"
+
 	"certsvc/ent"
 	"certsvc/ent/certificateevent"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/core"
 	"certsvc/internal/rpc"
-	"context"
-
-	"connectrpc.com/connect"
 )
 
 // WatchCertificates implements CertificateService.WatchCertificates.

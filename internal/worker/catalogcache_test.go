@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"certsvc/internal/worker"
 	"testing"
 	"time"
 
@@ -9,6 +8,7 @@ import (
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/service"
+	"certsvc/internal/worker"
 )
 
 // Orders read the catalog from a cache; a change of prices is charged from

@@ -1,14 +1,15 @@
 package worker
 
 import (
-	"certsvc/ent"
-	"certsvc/ent/modulecall"
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/core"
 	"context"
 	"errors"
 	"fmt"
 	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/modulecall"
+	"certsvc/ent/processingmodule"
+	"certsvc/internal/core"
 )
 
 // moduleCallRetention is how long the call log of a module is kept.

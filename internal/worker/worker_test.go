@@ -1,7 +1,6 @@
 package worker_test
 
 import (
-	"certsvc/internal/rpc"
 	"context"
 	"errors"
 	"fmt"
@@ -26,6 +25,7 @@ import (
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/builtin"
+	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
