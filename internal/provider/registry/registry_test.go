@@ -230,7 +230,7 @@ func TestCheckSettingsDefaultKinds(t *testing.T) {
 		{name: "error/thesslstore token missing", kind: ss, secrets: map[string]string{"partner_code": "p"},
 			wantField: "credentials.auth_token"},
 		{name: "error/thesslstore environment as a secret", kind: ss,
-			secrets: map[string]string{"partner_code": "p", "auth_token": "t", "environment": "live"},
+			secrets:   map[string]string{"partner_code": "p", "auth_token": "t", "environment": "live"},
 			wantField: "credentials.environment"},
 		{name: "ok/acme generated settings may be given", kind: am,
 			settings: map[string]string{"directory_url": "https://a.example/dir", "account_url": "https://a.example/acct/1"}},
