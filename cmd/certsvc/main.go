@@ -72,11 +72,11 @@ var commands = []command{
 func printUsage(w io.Writer) {
 	fmt.Fprint(w, "certsvc sells and manages SSL/TLS certificates.\n\nUsage:\n")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-30s %s\n", strings.TrimSpace("certsvc "+c.name+" "+c.args), c.summary)
+		fmt.Fprintf(w, "  %-33s %s\n", strings.TrimSpace("certsvc "+c.name+" "+c.args), c.summary)
 	}
 	fmt.Fprint(w, "\nAdmin commands:\n")
 	for _, c := range adminCommands {
-		fmt.Fprintf(w, "  %-30s %s\n", "certsvc admin "+c.name, c.summary)
+		fmt.Fprintf(w, "  %-33s %s\n", "certsvc admin "+c.name, c.summary)
 	}
 	fmt.Fprint(w, "\nFlags:\n  --help      after a command: its flags, e.g. \"certsvc serve --help\"\n  --version   the version of this build\n")
 }
