@@ -2,7 +2,12 @@
 // I/O, no clock, no money. It says which state an order moves to when
 // something happens to it (Next), which actions an order in a given state
 // accepts (Allowed), which of them cost the customer money (Billable), and
-// how each state is shown to legacy BILLmanager clients (Legacy).
+// how each state is shown to legacy BILLmanager clients (Legacy). Beside the
+// transition table it holds the operation at the CA an order carries (Op)
+// and its phase (PhaseOf), what the worker does next (Decide), what a CA's
+// report means for an order (React, the CA-report table) and the event path
+// of an administrator's override of the state (Override). Every one of them
+// yields only events Next accepts.
 //
 // The service stores the State, asks Next before every change, and does the
 // side effects itself (charging, refunding, outbox calls to the CA) in the

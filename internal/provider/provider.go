@@ -18,6 +18,9 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/lifecycle"
 )
 
 // Config is a module's configuration as the core stores it.
@@ -35,9 +38,29 @@ type Config struct {
 	Logger     *slog.Logger
 }
 
-// Kind is one kind of module: how to build a Provider from a Config and,
-// optionally, how to complete a new module's configuration.
+// Kind is one kind of module: its name and API value, what its providers
+// can do, its settings, how to build a Provider from a Config and,
+// optionally, how to complete a new module's configuration. Each provider
+// package declares its Kind in full; a Registry collects them.
 type Kind struct {
+	// Name is the stored kind name ("localca"), unique in a registry and
+	// never changed (modules store it).
+	Name string
+	// API is the kind's value in the API.
+	API certsvcv1.ModuleKind
+	// Doc describes the kind in a sentence, for operators.
+	Doc string
+	// Caps are what the kind's providers can do. Registry tests check them
+	// against the interfaces the providers implement.
+	Caps Capabilities
+	// Settings are the settings and secrets the kind reads, in the order
+	// an operator fills them in.
+	Settings []Setting
+	// HTTP01, when set, serves the HTTP-01 answers the kind's modules
+	// publish through certsvc, for requests under
+	// /.well-known/acme-challenge/ (Caps.HTTP01).
+	HTTP01 http.Handler
+
 	New func(Config) (Provider, error)
 	// Prepare, when set, runs when a module is created: it checks the
 	// settings and fills in what the kind generates itself (the built-in
@@ -45,7 +68,7 @@ type Kind struct {
 	Prepare func(ctx context.Context, c Config) (Config, error)
 	// Generated names the settings and secrets Prepare makes (keys, an
 	// account): an update of the settings or credentials keeps them unless
-	// it sets them itself.
+	// it sets them itself. It is GeneratedNames(Settings).
 	Generated []string
 }
 
@@ -179,20 +202,22 @@ type RemoteRef struct {
 	State []byte
 }
 
-// State is the normalised state of an order at the CA.
-type State string
+// State is the normalised state of an order at the CA. It is the
+// lifecycle's Report, so that lifecycle.React maps a provider's answer to
+// events without the lifecycle knowing this package.
+type State = lifecycle.Report
 
 // The normalised states; providers keep their raw codes in Remote.RawStatus.
 const (
-	StateSubmitted   State = "submitted"    // the order exists, details pending
-	StateAwaitingDCV State = "awaiting_dcv" // waiting for domain validation
-	StateProcessing  State = "processing"   // the CA is vetting or signing
-	StateIssued      State = "issued"
-	StateReissuing   State = "reissuing"
-	StateCancelled   State = "cancelled"
-	StateRevoked     State = "revoked"
-	StateFailed      State = "failed" // rejected or invalid
-	StateExpired     State = "expired"
+	StateSubmitted   = lifecycle.ReportSubmitted   // the order exists, details pending
+	StateAwaitingDCV = lifecycle.ReportAwaitingDCV // waiting for domain validation
+	StateProcessing  = lifecycle.ReportProcessing  // the CA is vetting or signing
+	StateIssued      = lifecycle.ReportIssued
+	StateReissuing   = lifecycle.ReportReissuing
+	StateCancelled   = lifecycle.ReportCancelled
+	StateRevoked     = lifecycle.ReportRevoked
+	StateFailed      = lifecycle.ReportFailed // rejected or invalid
+	StateExpired     = lifecycle.ReportExpired
 )
 
 // DCVMethod is a way of proving control of a domain.

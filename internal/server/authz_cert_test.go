@@ -380,8 +380,16 @@ func authzWatch(ctx context.Context, cl apitest.Clients, req *certsvcv1.WatchCer
 	// The call returns once the response headers arrive, which the server
 	// sends with the first event: a stream without events ends at the
 	// deadline here.
+	// The timeout travels to the server as the time left when the call was
+	// sent, so the server's deadline passes first and its deadline_exceeded
+	// can arrive a moment before ctx ends: wait for ctx then (it has a
+	// deadline, so this wait is bounded by the window).
 	windowEnded := func(err error) bool {
-		return connect.CodeOf(err) == connect.CodeDeadlineExceeded && ctx.Err() != nil
+		if connect.CodeOf(err) != connect.CodeDeadlineExceeded {
+			return false
+		}
+		<-ctx.Done()
+		return true
 	}
 	stream, err := cl.Cert.WatchCertificates(ctx, req)
 	if err != nil {

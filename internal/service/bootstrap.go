@@ -27,6 +27,23 @@ type BootstrapResult struct {
 	AdminPassword string
 	// ModuleCreated says the built-in CA module was created.
 	ModuleCreated bool
+	// AdminPasswordIgnored says an admin password was given to a store that
+	// already has users: it was not applied to anyone.
+	AdminPasswordIgnored bool
+	// AdminDeferred says the store has no user and none was created, because
+	// no password was given and NoGeneratedAdmin asked not to generate one.
+	AdminDeferred bool
+}
+
+// BootstrapOptions are the choices of BootstrapWith.
+type BootstrapOptions struct {
+	// AdminPassword is the password of the admin created on an empty store;
+	// empty generates one (see NoGeneratedAdmin).
+	AdminPassword string
+	// NoGeneratedAdmin leaves a store without users as it is when
+	// AdminPassword is empty, instead of creating the admin with a generated
+	// password: for callers that cannot show that password to anyone.
+	NoGeneratedAdmin bool
 }
 
 // Bootstrap prepares an empty store: it seeds the catalogue when there are no
@@ -39,7 +56,12 @@ type BootstrapResult struct {
 // fresh machine with nothing external; an admin switches auto_approve off
 // (or adds real CAs with a lower priority) for production.
 func (s *Service) Bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
-	res, err := s.bootstrap(ctx, adminPassword)
+	return s.BootstrapWith(ctx, BootstrapOptions{AdminPassword: adminPassword})
+}
+
+// BootstrapWith is Bootstrap with options.
+func (s *Service) BootstrapWith(ctx context.Context, opts BootstrapOptions) (BootstrapResult, error) {
+	res, err := s.bootstrap(ctx, opts)
 	if store.IsDuplicate(err) {
 		// Another replica bootstrapped the same empty store at the same time;
 		// what it wrote is what this one wanted.
@@ -69,7 +91,7 @@ func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
 	return err == nil, err
 }
 
-func (s *Service) bootstrap(ctx context.Context, adminPassword string) (BootstrapResult, error) {
+func (s *Service) bootstrap(ctx context.Context, opts BootstrapOptions) (BootstrapResult, error) {
 	users, err := s.db.User.Query().Count(ctx)
 	if err != nil {
 		return BootstrapResult{}, fmt.Errorf("count users: %w", err)
@@ -77,8 +99,10 @@ func (s *Service) bootstrap(ctx context.Context, adminPassword string) (Bootstra
 	// Hash only when an admin is to be made, and outside the transaction:
 	// argon2id is deliberately slow.
 	var hash string
+	adminPassword := opts.AdminPassword
 	generated := adminPassword == ""
-	if users == 0 {
+	deferred := users == 0 && generated && opts.NoGeneratedAdmin
+	if users == 0 && !deferred {
 		if generated {
 			adminPassword = auth.NewToken("")[:20]
 		}
@@ -87,7 +111,7 @@ func (s *Service) bootstrap(ctx context.Context, adminPassword string) (Bootstra
 		}
 	}
 	return store.InTx(ctx, s.db, func(tx *ent.Tx) (BootstrapResult, error) {
-		var res BootstrapResult
+		res := BootstrapResult{AdminPasswordIgnored: users > 0 && !generated, AdminDeferred: deferred}
 		n, err := tx.Plan.Query().Count(ctx)
 		if err != nil {
 			return res, fmt.Errorf("count plans: %w", err)

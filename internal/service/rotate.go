@@ -47,7 +47,7 @@ func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 	for {
 		certs, err := s.db.Certificate.Query().Where(certificate.IDGT(after)).
 			Where(certificate.Or(certificate.PrivateKeyNEQ(""), certificate.NextPrivateKeyNEQ(""))).
-			Order(ent.Asc(certificate.FieldID)).Limit(500).Select(certificate.FieldID).IDs(ctx)
+			Order(ent.Asc(certificate.FieldID)).Limit(500).IDs(ctx)
 		if err != nil {
 			return res, fmt.Errorf("list certificates: %w", err)
 		}

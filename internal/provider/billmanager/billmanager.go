@@ -59,6 +59,7 @@ import (
 	"strings"
 	"time"
 
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
 )
@@ -77,9 +78,26 @@ const (
 // defaultPath is the API path added to a URL that has none.
 const defaultPath = "/billmgr"
 
+// Settings are the module's settings and secrets.
+var Settings = []provider.Setting{
+	{Name: SettingURL, Required: true,
+		Doc: "the upstream's API URL, such as https://host/billmgr (/billmgr is added to a URL without a path)"},
+	{Name: SettingLogin, Required: true, Doc: "the reseller account's user at the upstream"},
+	{Name: SecretPassword, Secret: true, Required: true, Doc: "the reseller account's password"},
+	{Name: SettingCurrency, Doc: "the currency of the imported prices; the first the upstream lists when empty"},
+}
+
 // Kind returns the module kind for the core's registry.
 func Kind() provider.Kind {
-	return provider.Kind{New: New, Prepare: Prepare}
+	return provider.Kind{
+		Name:     KindName,
+		API:      certsvcv1.ModuleKind_MODULE_KIND_BILLMANAGER,
+		Doc:      "Resells through an upstream BILLmanager (or another certsvc) over its legacy func= API.",
+		Caps:     provider.Capabilities{RefLookup: true, Reissue: true, Renew: true, Catalog: true, Balance: true},
+		Settings: Settings,
+		New:      New,
+		Prepare:  Prepare,
+	}
 }
 
 // Prepare checks a new module's configuration without calling the

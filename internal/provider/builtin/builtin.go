@@ -33,6 +33,7 @@ import (
 	"strings"
 	"time"
 
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
 	"certsvc/internal/localca"
 	"certsvc/internal/pki"
@@ -58,9 +59,26 @@ const (
 // DefaultCAName is the name of a generated CA when the settings name none.
 const DefaultCAName = "certsvc Local CA"
 
+// Settings are the module's settings and secrets.
+var Settings = []provider.Setting{
+	{Name: SettingCAName, Doc: "the name of the CA Prepare generates when no keys are given", Default: DefaultCAName},
+	{Name: SettingAutoApprove, Doc: `"true" to issue orders without an administrator's approval`, Default: "false"},
+	{Name: SettingCACerts, Doc: "the CA certificates in PEM, intermediate and root (public)", Generated: true},
+	{Name: SecretCAKeys, Doc: "the CA private keys in PEM", Secret: true, Generated: true},
+}
+
 // Kind returns the module kind for the core's registry.
 func Kind() provider.Kind {
-	return provider.Kind{New: New, Prepare: Prepare, Generated: []string{SettingCACerts, SecretCAKeys}}
+	return provider.Kind{
+		Name:      KindName,
+		API:       certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
+		Doc:       "The built-in CA: orders are signed by a certificate authority whose keys the module holds.",
+		Caps:      provider.Capabilities{RepeatSafe: true, Reissue: true, Renew: true, DCV: true},
+		Settings:  Settings,
+		New:       New,
+		Prepare:   Prepare,
+		Generated: provider.GeneratedNames(Settings),
+	}
 }
 
 // Prepare completes a new module's configuration. When Secrets["ca_keys"] is

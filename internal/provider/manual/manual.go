@@ -7,6 +7,7 @@ package manual
 import (
 	"context"
 
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/provider"
 )
 
@@ -20,9 +21,17 @@ const Message = "An administrator completes this order by uploading the issued c
 const RawStatus = "awaiting administrator"
 
 // Kind returns the module kind for the core's registry. The module needs no
-// configuration, so it has no Prepare.
+// configuration, so it has no settings and no Prepare. An administrator
+// activates its orders (ManualActivation) and, as it has no Reissuer,
+// uploads reissued certificates too.
 func Kind() provider.Kind {
-	return provider.Kind{New: New}
+	return provider.Kind{
+		Name: KindName,
+		API:  certsvcv1.ModuleKind_MODULE_KIND_MANUAL,
+		Doc:  "Orders are completed by an administrator uploading the issued certificate.",
+		Caps: provider.Capabilities{ManualActivation: true, RepeatSafe: true, Renew: true},
+		New:  New,
+	}
 }
 
 // New returns the manual provider. The configuration is not used.

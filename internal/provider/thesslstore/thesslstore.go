@@ -44,6 +44,7 @@ import (
 	"net/http"
 	"strings"
 
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
 )
@@ -73,9 +74,26 @@ const (
 	SandboxURL = "https://sandbox-wbapi.thesslstore.com/rest/"
 )
 
+// Settings are the module's settings and secrets.
+var Settings = []provider.Setting{
+	{Name: SettingEnvironment, Doc: `the API to use: "live" or "sandbox"`, Default: EnvironmentSandbox},
+	{Name: SettingURL, Doc: `an API base URL that overrides the environment's ("/rest" is added when missing)`},
+	{Name: SecretPartnerCode, Secret: true, Required: true, Doc: "the API partner code"},
+	{Name: SecretAuthToken, Secret: true, Required: true, Doc: "the API auth token"},
+}
+
 // Kind returns the module kind for the core's registry.
 func Kind() provider.Kind {
-	return provider.Kind{New: New, Prepare: Prepare}
+	return provider.Kind{
+		Name: KindName,
+		API:  certsvcv1.ModuleKind_MODULE_KIND_THESSLSTORE,
+		Doc:  "The SSL Store's REST API (Sectigo, DigiCert and other brands).",
+		Caps: provider.Capabilities{RefLookup: true, Reissue: true, Renew: true, DCV: true, Catalog: true,
+			Approvers: true, Balance: true},
+		Settings: Settings,
+		New:      New,
+		Prepare:  Prepare,
+	}
 }
 
 // Prepare checks a new module's configuration without calling the API
