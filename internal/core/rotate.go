@@ -1,4 +1,4 @@
-package service
+package core
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/certificate"
-	"certsvc/internal/core"
 	"certsvc/internal/secretbox"
 )
 
@@ -21,10 +20,10 @@ type RewrapResult struct {
 // new key as primary and the old one as retired, run this, then drop the
 // old key). Each row is rewritten in its own short transaction; running it
 // again after an interruption finishes the job.
-func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
+func (s *Core) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 	var res RewrapResult
 	if s.keyring == nil {
-		return res, core.ErrNoKeyring
+		return res, ErrNoKeyring
 	}
 	rewrap := func(text string, ad []byte) (string, bool, error) {
 		if text == "" {
@@ -55,16 +54,16 @@ func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 			break
 		}
 		for _, id := range certs {
-			n, err := core.InTxValue(ctx, s.Core, func(tx *core.Tx) (int, error) {
+			n, err := InTxValue(ctx, s, func(tx *Tx) (int, error) {
 				c, err := tx.LockCert(ctx, id)
 				if err != nil {
 					return 0, err
 				}
-				key, k1, err := rewrap(c.PrivateKey, core.KeyAD(c.AccountID))
+				key, k1, err := rewrap(c.PrivateKey, KeyAD(c.AccountID))
 				if err != nil {
 					return 0, fmt.Errorf("certificate %d: %w", id, err)
 				}
-				next, k2, err := rewrap(c.NextPrivateKey, core.KeyAD(c.AccountID))
+				next, k2, err := rewrap(c.NextPrivateKey, KeyAD(c.AccountID))
 				if err != nil {
 					return 0, fmt.Errorf("certificate %d: %w", id, err)
 				}
@@ -89,7 +88,7 @@ func (s *Service) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 		return res, fmt.Errorf("list modules: %w", err)
 	}
 	for _, m := range mods {
-		text, changed, err := rewrap(m.Credentials, core.CredentialsAD(m.ID))
+		text, changed, err := rewrap(m.Credentials, CredentialsAD(m.ID))
 		if err != nil {
 			return res, fmt.Errorf("module %d: %w", m.ID, err)
 		}
