@@ -58,3 +58,20 @@ func (s *Gate) Limiter() *auth.Limiter { return s.limiter }
 
 // clock returns the current time in UTC at the database's precision.
 func (s *Gate) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// Deps are what every handler package is built with besides the order core.
+type Deps struct {
+	DB     *ent.Client
+	Logger *slog.Logger
+	// Now is the clock of the handlers.
+	Now  func() time.Time
+	Gate *Gate
+	// PasswordParams is the argon2id cost of new password hashes.
+	PasswordParams auth.Params
+	// SessionTTL is how long a session token lives.
+	SessionTTL time.Duration
+	// LoginKeyTTL is how long a one-time login key stays usable.
+	LoginKeyTTL time.Duration
+	// Limiter slows down failed logins.
+	Limiter *auth.Limiter
+}

@@ -9,6 +9,7 @@ import (
 	"certsvc/ent/plan"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	catalogapi "certsvc/internal/api/catalog"
 	"certsvc/internal/auth"
 	"certsvc/internal/catalog"
 	"certsvc/internal/errkind"
@@ -86,7 +87,7 @@ func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
 	if err != nil || n > 0 {
 		return false, err
 	}
-	_, err = s.createModule(ctx, &certsvcv1.ProcessingModule{Name: "Built-in CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
+	_, err = s.Modules.CreateModule(ctx, &certsvcv1.ProcessingModule{Name: "Built-in CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
 		Priority: 1000, Enabled: true, AllPlans: true, Settings: map[string]string{builtin.SettingAutoApprove: "true"}})
 	return err == nil, err
 }
@@ -158,7 +159,7 @@ func (s *Service) seedPlans(ctx context.Context, tx *ent.Tx) (int, error) {
 			prices = append(prices, &certsvcv1.PlanPrice{PeriodMonths: pr.PeriodMonths, Currency: pr.Currency,
 				AmountMinor: pr.AmountMinor, ExtraNameAmountMinor: pr.ExtraNameMinor})
 		}
-		if err := setPrices(ctx, tx, sp.ID, prices); err != nil {
+		if err := catalogapi.SetPrices(ctx, tx, sp.ID, prices); err != nil {
 			return 0, err
 		}
 	}

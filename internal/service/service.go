@@ -1,6 +1,7 @@
-// Package service is the business logic of certsvc: the handlers of the
-// Connect/gRPC API, the rules of authorisation, validation and money, and the
-// conversions between the store's entities and the API's messages.
+// Package service assembles certsvc from its parts: the order core
+// (internal/core), the handler of each API service over it (internal/api/...),
+// the shared RPC pieces (internal/rpc) and the background worker
+// (internal/worker). It also bootstraps an empty store.
 package service
 
 import (
@@ -12,8 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"certsvc/ent"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
+	"certsvc/internal/api/accounts"
+	"certsvc/internal/api/auth"
+	"certsvc/internal/api/catalog"
+	"certsvc/internal/api/certificates"
+	"certsvc/internal/api/modules"
+	authn "certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
@@ -23,31 +28,20 @@ import (
 	"certsvc/internal/worker"
 )
 
-// The Service implements every API service; a new RPC fails the build until
-// it is implemented.
-var (
-	_ certsvcv1connect.AuthServiceHandler    = (*Service)(nil)
-	_ certsvcv1connect.AccountServiceHandler = (*Service)(nil)
-	_ certsvcv1connect.CatalogServiceHandler = (*Service)(nil)
-
-	_ certsvcv1connect.CertificateServiceHandler      = (*Service)(nil)
-	_ certsvcv1connect.ProcessingModuleServiceHandler = (*Service)(nil)
-)
-
 // Options configure a Service. Zero values take the documented defaults.
 type Options struct {
 	DB     *store.DB
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// PasswordParams is the argon2id cost of new password hashes; auth.DefaultParams when zero.
-	PasswordParams auth.Params
+	// PasswordParams is the argon2id cost of new password hashes; authn.DefaultParams when zero.
+	PasswordParams authn.Params
 	// SessionTTL is how long a session token lives; 12 hours when zero.
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
 	// Limiter slows down failed logins; a default limiter when nil.
-	Limiter *auth.Limiter
+	Limiter *authn.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
@@ -64,25 +58,25 @@ type Options struct {
 	ModuleTransport http.RoundTripper
 }
 
-// Service is the certsvc API: the RPC handlers of every service over the
-// order core, with the background worker built on the same core. It is safe
-// for concurrent use.
+// Service assembles certsvc: the order core, the handler of each API
+// service over it, and the background worker. It is safe for concurrent use.
 type Service struct {
-	// Core is the order core the handlers call; it is embedded so that its
-	// operations read as the handlers' own.
+	// Core is the order core; it is embedded so that bootstrap and key
+	// rotation read as the service's own.
 	*core.Core
 	// Worker is the background worker over the same core.
 	Worker *worker.Worker
+	// The handlers of the API services.
+	Auth         *auth.Handler
+	Accounts     *accounts.Handler
+	Catalog      *catalog.Handler
+	Certificates *certificates.Handler
+	Modules      *modules.Handler
 
-	db          *ent.Client
-	log         *slog.Logger
-	now         func() time.Time
-	gate        *rpc.Gate
-	pwParams    auth.Params
-	sessionTTL  time.Duration
-	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
-	keyring     *secretbox.Keyring
+	db       *ent.Client
+	gate     *rpc.Gate
+	pwParams authn.Params
+	keyring  *secretbox.Keyring
 }
 
 // New returns a Service over an open, migrated database.
@@ -94,35 +88,37 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	if o.Limiter == nil {
-		o.Limiter = auth.NewLimiter(auth.LimiterConfig{})
+		o.Limiter = authn.NewLimiter(authn.LimiterConfig{})
+	}
+	if o.PasswordParams == (authn.Params{}) {
+		o.PasswordParams = authn.DefaultParams
+	}
+	if o.SessionTTL == 0 {
+		o.SessionTTL = 12 * time.Hour
+	}
+	if o.LoginKeyTTL == 0 {
+		o.LoginKeyTTL = 15 * time.Minute
 	}
 	wo := o.Worker.WithDefaults()
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
 		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
-	s := &Service{
-		Core:        c,
-		Worker:      worker.New(c, o.DB.Ent, o.Logger, wo),
-		db:          o.DB.Ent,
-		log:         o.Logger,
-		now:         o.Now,
-		gate:        rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, Registerer: o.Registerer}),
-		pwParams:    o.PasswordParams,
-		sessionTTL:  o.SessionTTL,
-		loginKeyTTL: o.LoginKeyTTL,
-		limiter:     o.Limiter,
-		keyring:     o.Keyring,
+	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, Registerer: o.Registerer})
+	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
+		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL, Limiter: o.Limiter}
+	return &Service{
+		Core:         c,
+		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
+		Auth:         auth.New(c, d),
+		Accounts:     accounts.New(c, d),
+		Catalog:      catalog.New(c, d),
+		Certificates: certificates.New(c, d),
+		Modules:      modules.New(c, d),
+		db:           o.DB.Ent,
+		gate:         gate,
+		pwParams:     o.PasswordParams,
+		keyring:      o.Keyring,
 	}
-	if s.pwParams == (auth.Params{}) {
-		s.pwParams = auth.DefaultParams
-	}
-	if s.sessionTTL == 0 {
-		s.sessionTTL = 12 * time.Hour
-	}
-	if s.loginKeyTTL == 0 {
-		s.loginKeyTTL = 15 * time.Minute
-	}
-	return s
 }
 
 // Interceptors returns the interceptors every handler is mounted with,

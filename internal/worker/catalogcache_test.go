@@ -19,7 +19,7 @@ func TestPriceChangeAppliesToTheNextOrder(t *testing.T) {
 	acc := r.account(svc, "prices", 10*price12)
 	r.order(svc, acc, "www.example.com", 12, false) // fills the cache
 
-	res, err := svc.GetPlan(r.ctx, &certsvcv1.GetPlanRequest{Id: planDV})
+	res, err := svc.Catalog.GetPlan(r.ctx, &certsvcv1.GetPlanRequest{Id: planDV})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestPriceChangeAppliesToTheNextOrder(t *testing.T) {
 	if !changed {
 		t.Fatalf("plan %d has no 12-month RUB price: %v", planDV, pl.GetPrices())
 	}
-	if _, err := svc.UpdatePlan(r.ctx, &certsvcv1.UpdatePlanRequest{
+	if _, err := svc.Catalog.UpdatePlan(r.ctx, &certsvcv1.UpdatePlanRequest{
 		Plan: &certsvcv1.Plan{Id: planDV, Prices: pl.GetPrices()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"prices"}},
 	}); err != nil {
 		t.Fatal(err)

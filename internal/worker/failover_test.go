@@ -19,13 +19,13 @@ import (
 // bootstrap one (priority 1000), and returns the ids of both.
 func primaryModule(t *testing.T, r *rig, svc *service.Service) (primary, fallback int64) {
 	t.Helper()
-	res, err := svc.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
+	res, err := svc.Modules.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
 		Name: "Primary CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA, Enabled: true, Priority: 1,
 		Plans: []*certsvcv1.ModulePlan{{PlanId: planDV}}, Settings: map[string]string{"auto_approve": "true"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mods, err := svc.ListProcessingModules(r.ctx, &certsvcv1.ListProcessingModulesRequest{})
+	mods, err := svc.Modules.ListProcessingModules(r.ctx, &certsvcv1.ListProcessingModulesRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
 	r := newRig(t)
 	svc := r.service(service.DefaultKinds(), time.Now, worker.Options{ID: "w1"})
 	primary, fallback := primaryModule(t, r, svc)
-	if _, err := svc.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
+	if _, err := svc.Modules.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
 		Module:     &certsvcv1.ProcessingModule{Id: primary, MinBalanceMinor: 100_00},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"min_balance_minor"}},
 	}); err != nil {
@@ -95,7 +95,7 @@ func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
 	if c := r.cert(id); c.ProcessingModuleID != fallback {
 		t.Fatalf("ordered at module %d, want the fallback %d: the primary is short of money", c.ProcessingModuleID, fallback)
 	}
-	m, err := svc.GetProcessingModule(r.ctx, &certsvcv1.GetProcessingModuleRequest{Id: primary})
+	m, err := svc.Modules.GetProcessingModule(r.ctx, &certsvcv1.GetProcessingModuleRequest{Id: primary})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
 		t.Errorf("module balance %v, want 99.99 USD", b)
 	}
 
-	if _, err := svc.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
+	if _, err := svc.Modules.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
 		Module:     &certsvcv1.ProcessingModule{Id: fallback, Enabled: false},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"enabled"}},
 	}); err != nil {

@@ -116,18 +116,18 @@ func (r *rig) service(kinds map[string]provider.Kind, now func() time.Time, wo w
 // account creates an account in RUB with one user and deposits money.
 func (r *rig) account(svc *service.Service, login string, deposit int64) int64 {
 	r.t.Helper()
-	acc, err := svc.CreateAccount(r.ctx, &certsvcv1.CreateAccountRequest{Name: "Customer " + login, Currency: "RUB"})
+	acc, err := svc.Accounts.CreateAccount(r.ctx, &certsvcv1.CreateAccountRequest{Name: "Customer " + login, Currency: "RUB"})
 	if err != nil {
 		r.t.Fatalf("create account: %v", err)
 	}
 	id := acc.GetAccount().GetId()
-	_, err = svc.CreateUser(r.ctx, &certsvcv1.CreateUserRequest{AccountId: id, Login: login, Password: "pw-" + login + "-secret",
+	_, err = svc.Accounts.CreateUser(r.ctx, &certsvcv1.CreateUserRequest{AccountId: id, Login: login, Password: "pw-" + login + "-secret",
 		Level: certsvcv1.AccessLevel_ACCESS_LEVEL_USER, Email: login + "@example.com"})
 	if err != nil {
 		r.t.Fatalf("create user: %v", err)
 	}
 	if deposit > 0 {
-		if _, err := svc.Deposit(r.ctx, &certsvcv1.DepositRequest{AccountId: id, AmountMinor: deposit, Currency: "RUB"}); err != nil {
+		if _, err := svc.Accounts.Deposit(r.ctx, &certsvcv1.DepositRequest{AccountId: id, AmountMinor: deposit, Currency: "RUB"}); err != nil {
 			r.t.Fatalf("deposit: %v", err)
 		}
 	}
@@ -145,7 +145,7 @@ func (r *rig) order(svc *service.Service, accountID int64, cn string, months int
 }
 
 func placeOrder(ctx context.Context, svc *service.Service, accountID int64, cn string, months int32, autoRenew bool) (int64, error) {
-	res, err := svc.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+	res, err := svc.Certificates.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
 		AccountId: accountID, PlanId: planDV, PeriodMonths: months, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
 		Subject: &certsvcv1.Subject{CommonName: cn}, Pay: true, AutoRenew: autoRenew,
 	})
@@ -830,7 +830,7 @@ func TestWorkerRetriesUnavailableWithBackoff(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = svc.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
+		_, err = svc.Modules.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
 			Module:     &certsvcv1.ProcessingModule{Id: mod.ID, Settings: map[string]string{builtin.SettingAutoApprove: "false"}},
 			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"settings"}},
 		})
@@ -857,7 +857,7 @@ func TestWorkerRetriesUnavailableWithBackoff(t *testing.T) {
 		if calls := ca.callsOf(fmt.Sprint(id)); calls != 1 {
 			t.Errorf("the order was placed %d times, want once", calls)
 		}
-		if _, err := svc.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
+		if _, err := svc.Certificates.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
 			t.Fatal(err)
 		}
 		r.wantState(id, certificate.StateIssued)
@@ -1180,7 +1180,7 @@ func TestAutoRenew(t *testing.T) {
 		r.runDue(svc)
 		c := r.wantState(id, certificate.StateIssued)
 
-		pl, err := svc.GetPlan(r.ctx, &certsvcv1.GetPlanRequest{Id: planDV})
+		pl, err := svc.Catalog.GetPlan(r.ctx, &certsvcv1.GetPlanRequest{Id: planDV})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1188,7 +1188,7 @@ func TestAutoRenew(t *testing.T) {
 		p.Prices = slices.DeleteFunc(p.GetPrices(), func(pr *certsvcv1.PlanPrice) bool {
 			return pr.GetPeriodMonths() == 12 && pr.GetCurrency() == "RUB"
 		})
-		if _, err := svc.UpdatePlan(r.ctx, &certsvcv1.UpdatePlanRequest{Plan: p,
+		if _, err := svc.Catalog.UpdatePlan(r.ctx, &certsvcv1.UpdatePlanRequest{Plan: p,
 			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"prices"}}}); err != nil {
 			t.Fatal(err)
 		}
@@ -1219,7 +1219,7 @@ func TestPendingReissueIsPolledNotResent(t *testing.T) {
 	svc := r.service(ca.kinds("w1", plainConn), clk.Now, worker.Options{ID: "w1"})
 	// A built-in CA whose validations wait for an administrator, ahead of
 	// the bootstrap one.
-	_, err := svc.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
+	_, err := svc.Modules.CreateProcessingModule(r.ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
 		Name: "Approved CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA, Enabled: true,
 		Plans: []*certsvcv1.ModulePlan{{PlanId: planDV}}, Settings: map[string]string{"auto_approve": "false"}}})
 	if err != nil {
@@ -1229,13 +1229,13 @@ func TestPendingReissueIsPolledNotResent(t *testing.T) {
 	id := r.order(svc, acc, "www.example.com", 12, false)
 	r.runDue(svc)
 	r.wantState(id, certificate.StateAwaitingValidation)
-	if _, err := svc.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
+	if _, err := svc.Certificates.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
 		t.Fatal(err)
 	}
 	r.runDue(svc)
 	c1 := r.wantState(id, certificate.StateIssued)
 
-	if _, err := svc.ReissueCertificate(r.ctx, &certsvcv1.ReissueCertificateRequest{Id: id}); err != nil {
+	if _, err := svc.Certificates.ReissueCertificate(r.ctx, &certsvcv1.ReissueCertificateRequest{Id: id}); err != nil {
 		t.Fatal(err)
 	}
 	r.runDue(svc) // sends the reissue; the CA answers: validation pending
@@ -1257,7 +1257,7 @@ func TestPendingReissueIsPolledNotResent(t *testing.T) {
 		t.Fatalf("the pending reissue failed: %q", evs[0].Message)
 	}
 
-	if _, err := svc.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
+	if _, err := svc.Certificates.ConfirmValidation(r.ctx, &certsvcv1.ConfirmValidationRequest{Id: id}); err != nil {
 		t.Fatal(err)
 	}
 	r.runDue(svc)

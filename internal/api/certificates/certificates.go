@@ -1,4 +1,4 @@
-package service
+package certificates
 
 import (
 	"context"
@@ -37,7 +37,7 @@ var keyTypes = map[certsvcv1.KeyType]pki.KeyType{
 
 // generateKey returns a new key of the requested type, RSA 2048 by default,
 // from the pool when one is configured for that type.
-func (s *Service) generateKey(ctx context.Context, kt certsvcv1.KeyType) (crypto.Signer, error) {
+func (s *Handler) generateKey(ctx context.Context, kt certsvcv1.KeyType) (crypto.Signer, error) {
 	t, ok := keyTypes[kt]
 	if !ok {
 		t = pki.RSA2048
@@ -84,7 +84,7 @@ func pkiSubject(sub certdata.Subject, extra []string) pki.Subject {
 }
 
 // CreateCsr implements CertificateService.CreateCsr.
-func (s *Service) CreateCsr(ctx context.Context, req *certsvcv1.CreateCsrRequest) (*certsvcv1.CreateCsrResponse, error) {
+func (s *Handler) CreateCsr(ctx context.Context, req *certsvcv1.CreateCsrRequest) (*certsvcv1.CreateCsrResponse, error) {
 	sub, err := subjectInput("subject", req.GetSubject())
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func (s *Service) CreateCsr(ctx context.Context, req *certsvcv1.CreateCsrRequest
 }
 
 // DecodeCsr implements CertificateService.DecodeCsr.
-func (s *Service) DecodeCsr(ctx context.Context, req *certsvcv1.DecodeCsrRequest) (*certsvcv1.DecodeCsrResponse, error) {
+func (s *Handler) DecodeCsr(ctx context.Context, req *certsvcv1.DecodeCsrRequest) (*certsvcv1.DecodeCsrResponse, error) {
 	csr, err := parseCSR("csr_pem", req.GetCsrPem())
 	if err != nil {
 		return nil, err
@@ -166,7 +166,7 @@ func normalizeNames(field string, in []string) ([]string, error) {
 }
 
 // visiblePlan loads a plan; users and anonymous callers see enabled plans only.
-func (s *Service) visiblePlan(ctx context.Context, id int64) (*ent.Plan, error) {
+func (s *Handler) visiblePlan(ctx context.Context, id int64) (*ent.Plan, error) {
 	pl, err := s.Catalog().Plan(ctx, id)
 	if p := rpc.PrincipalFrom(ctx); err == nil && !pl.Enabled && (p == nil || !p.Admin) {
 		err = &ent.NotFoundError{}
@@ -308,7 +308,7 @@ type request struct {
 
 // requestFrom returns the CSR of an order or reissue: the customer's (with
 // its key, when given) or one generated from sub and extra names.
-func (s *Service) requestFrom(ctx context.Context, csrPEM, keyPEM string, kt certsvcv1.KeyType, sub certdata.Subject, extra []string) (request, error) {
+func (s *Handler) requestFrom(ctx context.Context, csrPEM, keyPEM string, kt certsvcv1.KeyType, sub certdata.Subject, extra []string) (request, error) {
 	if csrPEM != "" {
 		if kt != certsvcv1.KeyType_KEY_TYPE_UNSPECIFIED {
 			return request{}, errkind.Invalid("key_type", "give either a CSR or a key type to generate, not both")
@@ -370,7 +370,7 @@ func publicKeysEqual(a, b crypto.PublicKey) bool {
 func keyAlgorithm(csr *pki.CSR) string { return fmt.Sprintf("%s %d", csr.KeyType, csr.KeyBits) }
 
 // CreateCertificate implements CertificateService.CreateCertificate.
-func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCertificateRequest) (*certsvcv1.CreateCertificateResponse, error) {
+func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCertificateRequest) (*certsvcv1.CreateCertificateResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	accountID, err := orderAccount(p, req.GetAccountId())
 	if err != nil {
@@ -382,7 +382,7 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if c, err := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); c != nil || err != nil {
 		return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, err
 	}
-	acc, err := s.visibleAccount(ctx, "account_id", accountID)
+	acc, err := s.VisibleAccount(ctx, "account_id", accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -497,7 +497,7 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 
 // findRetried returns the order an earlier call with the same idempotency
 // key or client reference created, or nil.
-func (s *Service) findRetried(ctx context.Context, accountID int64, key, ref string) (*ent.Certificate, error) {
+func (s *Handler) findRetried(ctx context.Context, accountID int64, key, ref string) (*ent.Certificate, error) {
 	for _, w := range []struct {
 		v string
 		p func(string) func(*ent.CertificateQuery)
@@ -526,7 +526,7 @@ func (s *Service) findRetried(ctx context.Context, accountID int64, key, ref str
 }
 
 // PayCertificate implements CertificateService.PayCertificate.
-func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
+func (s *Handler) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if c.State == certificate.StateSubmitting && c.Op == core.OpOrder {
 			return c, nil // already paid: a retry of this call
@@ -543,7 +543,7 @@ func (s *Service) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 }
 
 // visibleCert reads a certificate the caller may see.
-func (s *Service) visibleCert(ctx context.Context, id int64) (*ent.Certificate, error) {
+func (s *Handler) visibleCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	c, err := s.db.Certificate.Get(ctx, id)
 	if err == nil && !rpc.PrincipalFrom(ctx).OwnsAccount(c.AccountID) {
 		err = &ent.NotFoundError{}
@@ -558,7 +558,7 @@ func (s *Service) visibleCert(ctx context.Context, id int64) (*ent.Certificate, 
 }
 
 // GetCertificate implements CertificateService.GetCertificate.
-func (s *Service) GetCertificate(ctx context.Context, req *certsvcv1.GetCertificateRequest) (*certsvcv1.GetCertificateResponse, error) {
+func (s *Handler) GetCertificate(ctx context.Context, req *certsvcv1.GetCertificateRequest) (*certsvcv1.GetCertificateResponse, error) {
 	c, err := s.visibleCert(ctx, req.GetId())
 	if err != nil {
 		return nil, err
@@ -567,7 +567,7 @@ func (s *Service) GetCertificate(ctx context.Context, req *certsvcv1.GetCertific
 }
 
 // UpdateCertificate implements CertificateService.UpdateCertificate.
-func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCertificateRequest) (*certsvcv1.UpdateCertificateResponse, error) {
+func (s *Handler) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCertificateRequest) (*certsvcv1.UpdateCertificateResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	allowed := []string{"auto_renew", "admin_contact", "tech_contact", "organization", "subject"}
 	adminOnly := []string{"not_before", "not_after", "paid_until", "ca_order_id", "processing_module_id", "state", "status_message"}
@@ -655,7 +655,7 @@ func (s *Service) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 		}
 		if len(adminChanges) > 0 {
 			detail := strings.Join(adminChanges, ", ")
-			if err := s.audit(ctx, tx.Tx, auditAdminUpdate, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
+			if err := rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), rpc.AuditAdminUpdate, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
 				return nil, err
 			}
 			// An admin's override of the state is history too, and the worker

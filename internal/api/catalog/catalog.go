@@ -1,4 +1,4 @@
-package service
+package catalog
 
 import (
 	"context"
@@ -18,14 +18,14 @@ import (
 )
 
 // planQuery selects plans with their prices in a stable order.
-func (s *Service) planQuery(c *ent.Client) *ent.PlanQuery {
+func (s *Handler) planQuery(c *ent.Client) *ent.PlanQuery {
 	return c.Plan.Query().WithPrices(func(q *ent.PlanPriceQuery) {
 		q.Order(ent.Asc(planprice.FieldCurrency), ent.Asc(planprice.FieldPeriodMonths))
 	})
 }
 
 // ListPlans implements CatalogService.ListPlans.
-func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest) (*certsvcv1.ListPlansResponse, error) {
+func (s *Handler) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest) (*certsvcv1.ListPlansResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	if req.GetIncludeDisabled() && (p == nil || !p.Admin) {
 		return nil, errkind.Field(errkind.PermissionDenied, "include_disabled", "only admins see disabled plans")
@@ -58,7 +58,7 @@ func (s *Service) ListPlans(ctx context.Context, req *certsvcv1.ListPlansRequest
 
 // GetPlan implements CatalogService.GetPlan. The id may be either of a
 // plan's two pricelist ids.
-func (s *Service) GetPlan(ctx context.Context, req *certsvcv1.GetPlanRequest) (*certsvcv1.GetPlanResponse, error) {
+func (s *Handler) GetPlan(ctx context.Context, req *certsvcv1.GetPlanRequest) (*certsvcv1.GetPlanResponse, error) {
 	id := req.GetId()
 	pl, err := s.planQuery(s.db).Where(plan.Or(plan.ID(id), plan.ForeignID(id))).Order(ent.Asc(plan.FieldID)).First(ctx)
 	if err == nil && !pl.Enabled {
@@ -137,7 +137,7 @@ func checkPlanIDs(ctx context.Context, tx *ent.Tx, self, id, foreignID int64) er
 }
 
 // CreatePlan implements CatalogService.CreatePlan.
-func (s *Service) CreatePlan(ctx context.Context, req *certsvcv1.CreatePlanRequest) (*certsvcv1.CreatePlanResponse, error) {
+func (s *Handler) CreatePlan(ctx context.Context, req *certsvcv1.CreatePlanRequest) (*certsvcv1.CreatePlanResponse, error) {
 	in := req.GetPlan()
 	if err := checkPlan("plan.", in); err != nil {
 		return nil, err
@@ -175,7 +175,7 @@ func (s *Service) CreatePlan(ctx context.Context, req *certsvcv1.CreatePlanReque
 		if err != nil {
 			return nil, rpc.FieldErr("plan.id", fmt.Errorf("create plan: %w", store.Translate(err)))
 		}
-		if err := setPrices(ctx, tx, id, in.GetPrices()); err != nil {
+		if err := SetPrices(ctx, tx, id, in.GetPrices()); err != nil {
 			return nil, err
 		}
 		return s.planQuery(tx.Client()).Where(plan.ID(id)).Only(ctx)
@@ -186,8 +186,8 @@ func (s *Service) CreatePlan(ctx context.Context, req *certsvcv1.CreatePlanReque
 	return &certsvcv1.CreatePlanResponse{Plan: planToProto(pl)}, nil
 }
 
-// setPrices replaces the prices of a plan.
-func setPrices(ctx context.Context, tx *ent.Tx, planID int64, prices []*certsvcv1.PlanPrice) error {
+// SetPrices replaces the prices of a plan.
+func SetPrices(ctx context.Context, tx *ent.Tx, planID int64, prices []*certsvcv1.PlanPrice) error {
 	if _, err := tx.PlanPrice.Delete().Where(planprice.PlanID(planID)).Exec(ctx); err != nil {
 		return fmt.Errorf("delete prices of plan %d: %w", planID, err)
 	}
@@ -207,7 +207,7 @@ var planFields = []string{"name", "brand", "enabled", "prices", "validation", "w
 	"included_names", "max_names", "extra_name_addon_id", "idn", "www_and_bare", "foreign_id"}
 
 // UpdatePlan implements CatalogService.UpdatePlan.
-func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanRequest) (*certsvcv1.UpdatePlanResponse, error) {
+func (s *Handler) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanRequest) (*certsvcv1.UpdatePlanResponse, error) {
 	paths, err := rpc.MaskPaths(req.GetUpdateMask(), planFields...)
 	if err != nil {
 		return nil, err
@@ -248,7 +248,7 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 		}
 		for _, p := range paths {
 			if p == "prices" {
-				if err := setPrices(ctx, tx, cur.ID, next.GetPrices()); err != nil {
+				if err := SetPrices(ctx, tx, cur.ID, next.GetPrices()); err != nil {
 					return nil, err
 				}
 			}
@@ -262,7 +262,7 @@ func (s *Service) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 }
 
 // DeletePlan implements CatalogService.DeletePlan.
-func (s *Service) DeletePlan(ctx context.Context, req *certsvcv1.DeletePlanRequest) (*certsvcv1.DeletePlanResponse, error) {
+func (s *Handler) DeletePlan(ctx context.Context, req *certsvcv1.DeletePlanRequest) (*certsvcv1.DeletePlanResponse, error) {
 	if err := s.db.Plan.DeleteOneID(req.GetId()).Exec(ctx); err != nil {
 		return nil, rpc.FieldErr("id", fmt.Errorf("plan %d: %w", req.GetId(), store.Translate(err)))
 	}
@@ -270,7 +270,7 @@ func (s *Service) DeletePlan(ctx context.Context, req *certsvcv1.DeletePlanReque
 }
 
 // ListCountries implements CatalogService.ListCountries.
-func (s *Service) ListCountries(context.Context, *certsvcv1.ListCountriesRequest) (*certsvcv1.ListCountriesResponse, error) {
+func (s *Handler) ListCountries(context.Context, *certsvcv1.ListCountriesRequest) (*certsvcv1.ListCountriesResponse, error) {
 	res := &certsvcv1.ListCountriesResponse{}
 	for _, c := range catalog.Countries() {
 		res.Countries = append(res.Countries, &certsvcv1.Country{Id: c.ID, Alpha2: c.Alpha2, Name: c.Name})

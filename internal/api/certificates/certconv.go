@@ -1,9 +1,8 @@
-package service
+package certificates
 
 import (
 	"certsvc/ent"
 	"certsvc/ent/certificate"
-	"certsvc/ent/predicate"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
 	"certsvc/internal/lifecycle"
@@ -138,8 +137,4 @@ func eventToProto(e *ent.CertificateEvent) *certsvcv1.CertificateEvent {
 		out.ActorUserId = *e.ActorUserID
 	}
 	return out
-}
-
-func certificateUsesModule(id int64) predicate.Certificate {
-	return certificate.ProcessingModuleID(id)
 }

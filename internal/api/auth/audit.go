@@ -1,10 +1,8 @@
-package service
+package auth
 
 import (
 	"context"
 	"fmt"
-
-	"connectrpc.com/connect"
 
 	"certsvc/ent"
 	"certsvc/ent/auditentry"
@@ -16,36 +14,8 @@ import (
 	"certsvc/internal/rpc"
 )
 
-// Audited actions.
-const (
-	auditImpersonate    = "impersonate"
-	auditReadPrivateKey = "read_private_key"
-	auditAdminUpdate    = "admin_update_certificate"
-	auditActivate       = "activate_certificate"
-	auditReplaceFiles   = "replace_certificate_files"
-)
-
-// audit appends an entry to the audit log, in tx when it is not nil so the
-// entry commits or rolls back with the action.
-func (s *Service) audit(ctx context.Context, tx *ent.Tx, action, target, detail string) error {
-	c := s.db.AuditEntry.Create()
-	if tx != nil {
-		c = tx.AuditEntry.Create()
-	}
-	p := rpc.PrincipalFrom(ctx)
-	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
-		c.SetClientAddress(core.Truncate(rpc.ClientAddr(ci.RequestHeader(), ci.Peer().Addr), 64))
-	}
-	err := c.SetAction(action).SetTarget(target).SetDetail(core.Truncate(detail, 512)).
-		SetNillableActorUserID(p.ActorID()).SetActorLogin(core.Truncate(p.ActorLogin(), 128)).SetCreateTime(s.Clock()).Exec(ctx)
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", action, target, err)
-	}
-	return nil
-}
-
 // Impersonate implements AuthService.Impersonate.
-func (s *Service) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateRequest) (*certsvcv1.ImpersonateResponse, error) {
+func (s *Handler) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateRequest) (*certsvcv1.ImpersonateResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	u, err := s.db.User.Get(ctx, req.GetUserId())
 	if ent.IsNotFound(err) {
@@ -69,16 +39,16 @@ func (s *Service) Impersonate(ctx context.Context, req *certsvcv1.ImpersonateReq
 		if err != nil {
 			return fmt.Errorf("create session: %w", err)
 		}
-		return s.audit(ctx, tx.Tx, auditImpersonate, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
+		return rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), rpc.AuditImpersonate, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.ImpersonateResponse{Token: token, ExpireTime: rpc.TS(expires), User: userToProto(u)}, nil
+	return &certsvcv1.ImpersonateResponse{Token: token, ExpireTime: rpc.TS(expires), User: rpc.UserToProto(u)}, nil
 }
 
 // ListAuditEntries implements AuthService.ListAuditEntries.
-func (s *Service) ListAuditEntries(ctx context.Context, req *certsvcv1.ListAuditEntriesRequest) (*certsvcv1.ListAuditEntriesResponse, error) {
+func (s *Handler) ListAuditEntries(ctx context.Context, req *certsvcv1.ListAuditEntriesRequest) (*certsvcv1.ListAuditEntriesResponse, error) {
 	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err

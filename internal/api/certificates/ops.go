@@ -1,4 +1,4 @@
-package service
+package certificates
 
 import (
 	"context"
@@ -34,7 +34,7 @@ func uploadedChain(field string, data []byte, pub any) (*x509.Certificate, []*x5
 }
 
 // ActivateCertificate implements CertificateService.ActivateCertificate.
-func (s *Service) ActivateCertificate(ctx context.Context, req *certsvcv1.ActivateCertificateRequest) (*certsvcv1.ActivateCertificateResponse, error) {
+func (s *Handler) ActivateCertificate(ctx context.Context, req *certsvcv1.ActivateCertificateRequest) (*certsvcv1.ActivateCertificateResponse, error) {
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.ActivateManually); err != nil {
 			return nil, err
@@ -47,7 +47,7 @@ func (s *Service) ActivateCertificate(ctx context.Context, req *certsvcv1.Activa
 		if err != nil {
 			return nil, err
 		}
-		if err := s.audit(ctx, tx.Tx, auditActivate, fmt.Sprintf("certificate/%d", c.ID), "serial "+fmt.Sprintf("%x", leaf.SerialNumber)); err != nil {
+		if err := rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), rpc.AuditActivate, fmt.Sprintf("certificate/%d", c.ID), "serial "+fmt.Sprintf("%x", leaf.SerialNumber)); err != nil {
 			return nil, err
 		}
 		c2, err := tx.Apply(ctx, c, core.Step{Event: lifecycle.ActivateManually, Message: "activated by an administrator"},
@@ -64,7 +64,7 @@ func (s *Service) ActivateCertificate(ctx context.Context, req *certsvcv1.Activa
 }
 
 // ReplaceCertificateFiles implements CertificateService.ReplaceCertificateFiles.
-func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.ReplaceCertificateFilesRequest) (*certsvcv1.ReplaceCertificateFilesResponse, error) {
+func (s *Handler) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.ReplaceCertificateFilesRequest) (*certsvcv1.ReplaceCertificateFilesResponse, error) {
 	if req.GetCsrPem() == "" && len(req.GetCertificate()) == 0 && req.GetPrivateKeyPem() == "" {
 		return nil, errkind.Invalid("csr_pem", "give a CSR, a certificate or a private key to replace")
 	}
@@ -125,7 +125,7 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 			return nil, err
 		}
 		detail := fmt.Sprint(replaced)
-		if err := s.audit(ctx, tx.Tx, auditReplaceFiles, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
+		if err := rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), rpc.AuditReplaceFiles, fmt.Sprintf("certificate/%d", c.ID), detail); err != nil {
 			return nil, err
 		}
 		return c2, tx.Record(ctx, c2, "replace_files", lifecycle.State(c.State), core.Step{Message: "replaced " + detail})
@@ -137,7 +137,7 @@ func (s *Service) ReplaceCertificateFiles(ctx context.Context, req *certsvcv1.Re
 }
 
 // ConfirmValidation implements CertificateService.ConfirmValidation.
-func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmValidationRequest) (*certsvcv1.ConfirmValidationResponse, error) {
+func (s *Handler) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmValidationRequest) (*certsvcv1.ConfirmValidationResponse, error) {
 	c, err := s.visibleCert(ctx, req.GetId())
 	if err != nil {
 		return nil, err
@@ -173,12 +173,12 @@ func (s *Service) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 }
 
 // providerError is what a caller sees of a module's failure.
-func (s *Service) providerError(err error) error {
+func (s *Handler) providerError(err error) error {
 	return &errkind.Error{Kind: errkind.Unavailable, Msg: "the processing module failed: " + core.PublicReason(err), Cause: err}
 }
 
 // ReissueCertificate implements CertificateService.ReissueCertificate.
-func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.ReissueCertificateRequest) (*certsvcv1.ReissueCertificateResponse, error) {
+func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.ReissueCertificateRequest) (*certsvcv1.ReissueCertificateResponse, error) {
 	cur, err := s.visibleCert(ctx, req.GetId())
 	if err != nil {
 		return nil, err
@@ -255,7 +255,7 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 }
 
 // RenewCertificate implements CertificateService.RenewCertificate.
-func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCertificateRequest) (*certsvcv1.RenewCertificateResponse, error) {
+func (s *Handler) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCertificateRequest) (*certsvcv1.RenewCertificateResponse, error) {
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		if k := req.GetIdempotencyKey(); k != "" {
 			n, err := tx.LedgerEntry.Query().Where(ledgerentry.AccountID(c.AccountID),
@@ -276,7 +276,7 @@ func (s *Service) RenewCertificate(ctx context.Context, req *certsvcv1.RenewCert
 }
 
 // batch runs op on each id in its own transaction and reports per id.
-func (s *Service) batch(ctx context.Context, ids []int64, op func(*core.Tx, *ent.Certificate) (*ent.Certificate, error)) []*certsvcv1.BatchResult {
+func (s *Handler) batch(ctx context.Context, ids []int64, op func(*core.Tx, *ent.Certificate) (*ent.Certificate, error)) []*certsvcv1.BatchResult {
 	out := make([]*certsvcv1.BatchResult, 0, len(ids))
 	for _, id := range ids {
 		c, err := s.WithCert(ctx, id, func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) { return op(tx, c) })
@@ -296,7 +296,7 @@ func (s *Service) batch(ctx context.Context, ids []int64, op func(*core.Tx, *ent
 }
 
 // RetryCertificates implements CertificateService.RetryCertificates.
-func (s *Service) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCertificatesRequest) (*certsvcv1.RetryCertificatesResponse, error) {
+func (s *Handler) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCertificatesRequest) (*certsvcv1.RetryCertificatesResponse, error) {
 	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		now := s.Clock()
 		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Retry, Message: "retried", RunAt: &now},
@@ -308,7 +308,7 @@ func (s *Service) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCer
 }
 
 // SuspendCertificates implements CertificateService.SuspendCertificates.
-func (s *Service) SuspendCertificates(ctx context.Context, req *certsvcv1.SuspendCertificatesRequest) (*certsvcv1.SuspendCertificatesResponse, error) {
+func (s *Handler) SuspendCertificates(ctx context.Context, req *certsvcv1.SuspendCertificatesRequest) (*certsvcv1.SuspendCertificatesResponse, error) {
 	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Suspend, Message: "suspended by an administrator"}, nil)
 	})
@@ -316,7 +316,7 @@ func (s *Service) SuspendCertificates(ctx context.Context, req *certsvcv1.Suspen
 }
 
 // ResumeCertificates implements CertificateService.ResumeCertificates.
-func (s *Service) ResumeCertificates(ctx context.Context, req *certsvcv1.ResumeCertificatesRequest) (*certsvcv1.ResumeCertificatesResponse, error) {
+func (s *Handler) ResumeCertificates(ctx context.Context, req *certsvcv1.ResumeCertificatesRequest) (*certsvcv1.ResumeCertificatesResponse, error) {
 	res := s.batch(ctx, req.GetIds(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 		c2, err := tx.Apply(ctx, c, core.Step{Event: lifecycle.Resume, Message: "resumed"}, nil)
 		if err != nil {
@@ -328,7 +328,7 @@ func (s *Service) ResumeCertificates(ctx context.Context, req *certsvcv1.ResumeC
 }
 
 // SyncCertificates implements CertificateService.SyncCertificates.
-func (s *Service) SyncCertificates(ctx context.Context, req *certsvcv1.SyncCertificatesRequest) (*certsvcv1.SyncCertificatesResponse, error) {
+func (s *Handler) SyncCertificates(ctx context.Context, req *certsvcv1.SyncCertificatesRequest) (*certsvcv1.SyncCertificatesResponse, error) {
 	out := make([]*certsvcv1.BatchResult, 0, len(req.GetIds()))
 	for _, id := range req.GetIds() {
 		c, err := s.syncNow(ctx, id)
@@ -349,7 +349,7 @@ func (s *Service) SyncCertificates(ctx context.Context, req *certsvcv1.SyncCerti
 
 // syncNow asks the CA about an order now. An order not yet at the CA is
 // handed to the worker at once instead.
-func (s *Service) syncNow(ctx context.Context, id int64) (*ent.Certificate, error) {
+func (s *Handler) syncNow(ctx context.Context, id int64) (*ent.Certificate, error) {
 	c, err := s.visibleCert(ctx, id)
 	if err != nil {
 		return nil, err
@@ -379,7 +379,7 @@ func (s *Service) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 }
 
 // DeleteCertificates implements CertificateService.DeleteCertificates.
-func (s *Service) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteCertificatesRequest) (*certsvcv1.DeleteCertificatesResponse, error) {
+func (s *Handler) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteCertificatesRequest) (*certsvcv1.DeleteCertificatesResponse, error) {
 	if req.GetNoExpense() && !rpc.PrincipalFrom(ctx).Admin {
 		return nil, errkind.Field(errkind.PermissionDenied, "no_expense", "only admins delete without a refund")
 	}

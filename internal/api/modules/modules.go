@@ -1,4 +1,4 @@
-package service
+package modules
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/predicate"
 	"certsvc/ent/processingmodule"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/certdata"
@@ -38,7 +40,7 @@ func moduleKindToProto(k string) certsvcv1.ModuleKind {
 	return certsvcv1.ModuleKind_MODULE_KIND_UNSPECIFIED
 }
 
-func (s *Service) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
+func (s *Handler) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
 	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
 		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
 		CredentialKeys: m.CredentialKeys, CreateTime: rpc.TS(m.CreateTime), UpdateTime: rpc.TS(m.UpdateTime),
@@ -65,7 +67,7 @@ func modulePlans(in []*certsvcv1.ModulePlan) []certdata.ModulePlan {
 }
 
 // checkModule is the set-up check: the module must build and answer.
-func (s *Service) checkModule(ctx context.Context, kind provider.Kind, cfg provider.Config) error {
+func (s *Handler) checkModule(ctx context.Context, kind provider.Kind, cfg provider.Config) error {
 	p, err := kind.New(cfg)
 	if err == nil {
 		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
@@ -80,7 +82,7 @@ func (s *Service) checkModule(ctx context.Context, kind provider.Kind, cfg provi
 }
 
 // ListProcessingModules implements ProcessingModuleService.ListProcessingModules.
-func (s *Service) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListProcessingModulesRequest) (*certsvcv1.ListProcessingModulesResponse, error) {
+func (s *Handler) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListProcessingModulesRequest) (*certsvcv1.ListProcessingModulesResponse, error) {
 	mods, err := s.db.ProcessingModule.Query().
 		Order(ent.Asc(processingmodule.FieldPriority), ent.Asc(processingmodule.FieldID)).All(ctx)
 	if err != nil {
@@ -94,7 +96,7 @@ func (s *Service) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListPr
 }
 
 // GetProcessingModule implements ProcessingModuleService.GetProcessingModule.
-func (s *Service) GetProcessingModule(ctx context.Context, req *certsvcv1.GetProcessingModuleRequest) (*certsvcv1.GetProcessingModuleResponse, error) {
+func (s *Handler) GetProcessingModule(ctx context.Context, req *certsvcv1.GetProcessingModuleRequest) (*certsvcv1.GetProcessingModuleResponse, error) {
 	m, err := s.db.ProcessingModule.Get(ctx, req.GetId())
 	if err != nil {
 		return nil, rpc.FieldErr("id", store.Translate(err))
@@ -103,15 +105,16 @@ func (s *Service) GetProcessingModule(ctx context.Context, req *certsvcv1.GetPro
 }
 
 // CreateProcessingModule implements ProcessingModuleService.CreateProcessingModule.
-func (s *Service) CreateProcessingModule(ctx context.Context, req *certsvcv1.CreateProcessingModuleRequest) (*certsvcv1.CreateProcessingModuleResponse, error) {
-	m, err := s.createModule(ctx, req.GetModule())
+func (s *Handler) CreateProcessingModule(ctx context.Context, req *certsvcv1.CreateProcessingModuleRequest) (*certsvcv1.CreateProcessingModuleResponse, error) {
+	m, err := s.CreateModule(ctx, req.GetModule())
 	if err != nil {
 		return nil, err
 	}
 	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
-func (s *Service) createModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
+// CreateModule checks the connection of a new module and stores it.
+func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
 	if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
 		return nil, err
 	}
@@ -194,7 +197,7 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-func (s *Service) checkModulePlans(ctx context.Context, plans []*certsvcv1.ModulePlan) error {
+func (s *Handler) checkModulePlans(ctx context.Context, plans []*certsvcv1.ModulePlan) error {
 	seen := map[int64]bool{}
 	for i, p := range plans {
 		field := fmt.Sprintf("module.plans[%d].plan_id", i)
@@ -210,7 +213,7 @@ func (s *Service) checkModulePlans(ctx context.Context, plans []*certsvcv1.Modul
 }
 
 // UpdateProcessingModule implements ProcessingModuleService.UpdateProcessingModule.
-func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.UpdateProcessingModuleRequest) (*certsvcv1.UpdateProcessingModuleResponse, error) {
+func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.UpdateProcessingModuleRequest) (*certsvcv1.UpdateProcessingModuleResponse, error) {
 	paths, err := rpc.MaskPaths(req.GetUpdateMask(), "name", "priority", "min_balance_minor", "enabled", "all_plans",
 		"plans", "settings", "credentials", "debug_log", "max_concurrent_calls")
 	if err != nil {
@@ -284,7 +287,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 }
 
 // DeleteProcessingModule implements ProcessingModuleService.DeleteProcessingModule.
-func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.DeleteProcessingModuleRequest) (*certsvcv1.DeleteProcessingModuleResponse, error) {
+func (s *Handler) DeleteProcessingModule(ctx context.Context, req *certsvcv1.DeleteProcessingModuleRequest) (*certsvcv1.DeleteProcessingModuleResponse, error) {
 	err := s.InTx(ctx, func(tx *core.Tx) error {
 		n, err := tx.Certificate.Query().Where(certificateUsesModule(req.GetId())).Count(ctx)
 		if err != nil {
@@ -301,4 +304,8 @@ func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 		return nil, err
 	}
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
+}
+
+func certificateUsesModule(id int64) predicate.Certificate {
+	return certificate.ProcessingModuleID(id)
 }

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 )
 
 // CreateAccount implements AccountService.CreateAccount.
-func (s *Service) CreateAccount(ctx context.Context, req *certsvcv1.CreateAccountRequest) (*certsvcv1.CreateAccountResponse, error) {
+func (s *Handler) CreateAccount(ctx context.Context, req *certsvcv1.CreateAccountRequest) (*certsvcv1.CreateAccountResponse, error) {
 	if err := rpc.CheckName("name", req.GetName(), 128); err != nil {
 		return nil, err
 	}
@@ -30,33 +30,20 @@ func (s *Service) CreateAccount(ctx context.Context, req *certsvcv1.CreateAccoun
 	if err != nil {
 		return nil, fmt.Errorf("create account: %w", store.Translate(err))
 	}
-	return &certsvcv1.CreateAccountResponse{Account: accountToProto(a)}, nil
-}
-
-// visibleAccount loads an account the caller may see; others are NotFound,
-// so a user cannot probe which account ids exist.
-func (s *Service) visibleAccount(ctx context.Context, field string, id int64) (*ent.Account, error) {
-	if !rpc.PrincipalFrom(ctx).OwnsAccount(id) {
-		return nil, errkind.Field(errkind.NotFound, field, "account %d not found", id)
-	}
-	a, err := s.db.Account.Get(ctx, id)
-	if err != nil {
-		return nil, rpc.FieldErr(field, fmt.Errorf("account %d: %w", id, store.Translate(err)))
-	}
-	return a, nil
+	return &certsvcv1.CreateAccountResponse{Account: rpc.AccountToProto(a)}, nil
 }
 
 // GetAccount implements AccountService.GetAccount.
-func (s *Service) GetAccount(ctx context.Context, req *certsvcv1.GetAccountRequest) (*certsvcv1.GetAccountResponse, error) {
-	a, err := s.visibleAccount(ctx, "id", req.GetId())
+func (s *Handler) GetAccount(ctx context.Context, req *certsvcv1.GetAccountRequest) (*certsvcv1.GetAccountResponse, error) {
+	a, err := s.VisibleAccount(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.GetAccountResponse{Account: accountToProto(a)}, nil
+	return &certsvcv1.GetAccountResponse{Account: rpc.AccountToProto(a)}, nil
 }
 
 // ListAccounts implements AccountService.ListAccounts.
-func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsRequest) (*certsvcv1.ListAccountsResponse, error) {
+func (s *Handler) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsRequest) (*certsvcv1.ListAccountsResponse, error) {
 	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
@@ -75,13 +62,13 @@ func (s *Service) ListAccounts(ctx context.Context, req *certsvcv1.ListAccountsR
 	res := &certsvcv1.ListAccountsResponse{}
 	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.Account) int64 { return x.ID })
 	for _, a := range rows {
-		res.Accounts = append(res.Accounts, accountToProto(a))
+		res.Accounts = append(res.Accounts, rpc.AccountToProto(a))
 	}
 	return res, nil
 }
 
 // UpdateAccount implements AccountService.UpdateAccount.
-func (s *Service) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccountRequest) (*certsvcv1.UpdateAccountResponse, error) {
+func (s *Handler) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccountRequest) (*certsvcv1.UpdateAccountResponse, error) {
 	if _, err := rpc.MaskPaths(req.GetUpdateMask(), "name"); err != nil {
 		return nil, err
 	}
@@ -93,11 +80,11 @@ func (s *Service) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccoun
 	if err != nil {
 		return nil, rpc.FieldErr("account.id", fmt.Errorf("account %d: %w", in.GetId(), store.Translate(err)))
 	}
-	return &certsvcv1.UpdateAccountResponse{Account: accountToProto(a)}, nil
+	return &certsvcv1.UpdateAccountResponse{Account: rpc.AccountToProto(a)}, nil
 }
 
 // DeleteAccount implements AccountService.DeleteAccount.
-func (s *Service) DeleteAccount(ctx context.Context, req *certsvcv1.DeleteAccountRequest) (*certsvcv1.DeleteAccountResponse, error) {
+func (s *Handler) DeleteAccount(ctx context.Context, req *certsvcv1.DeleteAccountRequest) (*certsvcv1.DeleteAccountResponse, error) {
 	id := req.GetId()
 	err := s.InTx(ctx, func(tx *core.Tx) error {
 		a, err := tx.LockAccount(ctx, id)
@@ -125,7 +112,7 @@ func (s *Service) DeleteAccount(ctx context.Context, req *certsvcv1.DeleteAccoun
 }
 
 // Deposit implements AccountService.Deposit.
-func (s *Service) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*certsvcv1.DepositResponse, error) {
+func (s *Handler) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*certsvcv1.DepositResponse, error) {
 	desc := req.GetDescription()
 	if desc == "" {
 		desc = "deposit"
@@ -138,11 +125,11 @@ func (s *Service) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.DepositResponse{Entry: ledgerEntryToProto(e), Account: accountToProto(a)}, nil
+	return &certsvcv1.DepositResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
 }
 
 // AdjustBalance implements AccountService.AdjustBalance.
-func (s *Service) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanceRequest) (*certsvcv1.AdjustBalanceResponse, error) {
+func (s *Handler) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanceRequest) (*certsvcv1.AdjustBalanceResponse, error) {
 	if err := rpc.CheckName("reason", req.GetReason(), 256); err != nil {
 		return nil, err
 	}
@@ -154,11 +141,11 @@ func (s *Service) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanc
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.AdjustBalanceResponse{Entry: ledgerEntryToProto(e), Account: accountToProto(a)}, nil
+	return &certsvcv1.AdjustBalanceResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
 }
 
 // ListLedgerEntries implements AccountService.ListLedgerEntries.
-func (s *Service) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedgerEntriesRequest) (*certsvcv1.ListLedgerEntriesResponse, error) {
+func (s *Handler) ListLedgerEntries(ctx context.Context, req *certsvcv1.ListLedgerEntriesRequest) (*certsvcv1.ListLedgerEntriesResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	pg, err := rpc.ReadPage(req)
 	if err != nil {

@@ -1,4 +1,4 @@
-package service
+package certificates
 
 import (
 	"context"
@@ -119,7 +119,7 @@ func certFilter(p *rpc.Principal, f *certsvcv1.CertificateFilter) ([]predicate.C
 }
 
 // ListCertificates implements CertificateService.ListCertificates.
-func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
+func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	f, err := s.listFilter(ctx, p, req)
 	if err != nil {
@@ -212,7 +212,7 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 
 // listFilter is the filter a listing asks for: its own, or one of the
 // caller's saved filters by id or by name.
-func (s *Service) listFilter(ctx context.Context, p *rpc.Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
+func (s *Handler) listFilter(ctx context.Context, p *rpc.Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
 	var q *ent.SavedFilterQuery
 	switch id, name := req.GetSavedFilterId(), req.GetSavedFilterName(); {
 	case (id != 0 || name != "") && req.GetFilter() != nil:
@@ -239,7 +239,7 @@ func (s *Service) listFilter(ctx context.Context, p *rpc.Principal, req *certsvc
 }
 
 // CreateCertificateFilter implements CertificateService.CreateCertificateFilter.
-func (s *Service) CreateCertificateFilter(ctx context.Context, req *certsvcv1.CreateCertificateFilterRequest) (*certsvcv1.CreateCertificateFilterResponse, error) {
+func (s *Handler) CreateCertificateFilter(ctx context.Context, req *certsvcv1.CreateCertificateFilterRequest) (*certsvcv1.CreateCertificateFilterResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	if p.UserID == 0 {
 		return nil, errkind.Field(errkind.FailedPrecondition, "name", "the operator has no user to save filters for")
@@ -269,7 +269,7 @@ func filterToProto(sf *ent.SavedFilter) *certsvcv1.CertificateFilterPreset {
 }
 
 // ListCertificateFilters implements CertificateService.ListCertificateFilters.
-func (s *Service) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListCertificateFiltersRequest) (*certsvcv1.ListCertificateFiltersResponse, error) {
+func (s *Handler) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListCertificateFiltersRequest) (*certsvcv1.ListCertificateFiltersResponse, error) {
 	rows, err := s.db.SavedFilter.Query().Where(savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).
 		Order(ent.Asc(savedfilter.FieldName)).All(ctx)
 	if err != nil {
@@ -283,7 +283,7 @@ func (s *Service) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListC
 }
 
 // DeleteCertificateFilter implements CertificateService.DeleteCertificateFilter.
-func (s *Service) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.DeleteCertificateFilterRequest) (*certsvcv1.DeleteCertificateFilterResponse, error) {
+func (s *Handler) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.DeleteCertificateFilterRequest) (*certsvcv1.DeleteCertificateFilterResponse, error) {
 	n, err := s.db.SavedFilter.Delete().Where(savedfilter.ID(req.GetId()), savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("delete saved filter: %w", err)
@@ -295,7 +295,7 @@ func (s *Service) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.De
 }
 
 // ListCertificateEvents implements CertificateService.ListCertificateEvents.
-func (s *Service) ListCertificateEvents(ctx context.Context, req *certsvcv1.ListCertificateEventsRequest) (*certsvcv1.ListCertificateEventsResponse, error) {
+func (s *Handler) ListCertificateEvents(ctx context.Context, req *certsvcv1.ListCertificateEventsRequest) (*certsvcv1.ListCertificateEventsResponse, error) {
 	if _, err := s.visibleCert(ctx, req.GetId()); err != nil {
 		return nil, err
 	}

@@ -1,4 +1,4 @@
-package service
+package certificates
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/errkind"
 	"certsvc/internal/pki"
+	"certsvc/internal/rpc"
 )
 
 // fileName is the download name of a certificate's files: the domain, with
@@ -20,7 +21,7 @@ func fileName(c *ent.Certificate, ext string) string {
 }
 
 // GetCertificateFile implements CertificateService.GetCertificateFile.
-func (s *Service) GetCertificateFile(ctx context.Context, req *certsvcv1.GetCertificateFileRequest) (*certsvcv1.GetCertificateFileResponse, error) {
+func (s *Handler) GetCertificateFile(ctx context.Context, req *certsvcv1.GetCertificateFileRequest) (*certsvcv1.GetCertificateFileResponse, error) {
 	c, err := s.visibleCert(ctx, req.GetId())
 	if err != nil {
 		return nil, err
@@ -55,7 +56,7 @@ func (s *Service) GetCertificateFile(ctx context.Context, req *certsvcv1.GetCert
 		if err != nil {
 			return nil, err
 		}
-		if err := s.audit(ctx, nil, auditReadPrivateKey, fmt.Sprintf("certificate/%d", c.ID), "file "+t.String()); err != nil {
+		if err := rpc.Audit(ctx, s.db, nil, s.Clock(), rpc.AuditReadPrivateKey, fmt.Sprintf("certificate/%d", c.ID), "file "+t.String()); err != nil {
 			return nil, err
 		}
 		switch t {
@@ -90,7 +91,7 @@ func (s *Service) GetCertificateFile(ctx context.Context, req *certsvcv1.GetCert
 	return out, nil
 }
 
-func (s *Service) storedChain(c *ent.Certificate) (*x509.Certificate, []*x509.Certificate, error) {
+func (s *Handler) storedChain(c *ent.Certificate) (*x509.Certificate, []*x509.Certificate, error) {
 	certs, err := pki.ParseCertificates([]byte(c.CertPem + c.ChainPem))
 	if err != nil || len(certs) == 0 {
 		return nil, nil, fmt.Errorf("stored certificate %d: %w", c.ID, err)

@@ -1,4 +1,4 @@
-package service
+package certificates
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 )
 
 // WatchCertificates implements CertificateService.WatchCertificates.
-func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCertificatesRequest, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse]) error {
+func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCertificatesRequest, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse]) error {
 	w := core.NewWatcher(rpc.PrincipalFrom(ctx), req.GetCertificateIds())
 	if err := s.Events().Subscribe(ctx, w, req.GetAfterEventId()); err != nil {
 		return err
@@ -52,7 +52,7 @@ func (s *Service) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 	}
 }
 
-func (s *Service) sendEvent(ctx context.Context, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse], e *ent.CertificateEvent) error {
+func (s *Handler) sendEvent(ctx context.Context, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse], e *ent.CertificateEvent) error {
 	c, err := s.db.Certificate.Get(ctx, e.CertificateID)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package service
+package accounts
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 )
 
 // CreateUser implements AccountService.CreateUser.
-func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserRequest) (*certsvcv1.CreateUserResponse, error) {
+func (s *Handler) CreateUser(ctx context.Context, req *certsvcv1.CreateUserRequest) (*certsvcv1.CreateUserResponse, error) {
 	admin := req.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN
 	switch {
 	case admin && req.GetAccountId() != 0:
@@ -49,12 +49,12 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	return &certsvcv1.CreateUserResponse{User: userToProto(u)}, nil
+	return &certsvcv1.CreateUserResponse{User: rpc.UserToProto(u)}, nil
 }
 
 // visibleUser loads a user the caller may see: admins see everyone, users
 // the users of their own account. Others are NotFound.
-func (s *Service) visibleUser(ctx context.Context, field string, id int64) (*ent.User, error) {
+func (s *Handler) visibleUser(ctx context.Context, field string, id int64) (*ent.User, error) {
 	p := rpc.PrincipalFrom(ctx)
 	u, err := s.db.User.Get(ctx, id)
 	// A missing user and another account's user get the very same answer, so
@@ -69,16 +69,16 @@ func (s *Service) visibleUser(ctx context.Context, field string, id int64) (*ent
 }
 
 // GetUser implements AccountService.GetUser.
-func (s *Service) GetUser(ctx context.Context, req *certsvcv1.GetUserRequest) (*certsvcv1.GetUserResponse, error) {
+func (s *Handler) GetUser(ctx context.Context, req *certsvcv1.GetUserRequest) (*certsvcv1.GetUserResponse, error) {
 	u, err := s.visibleUser(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.GetUserResponse{User: userToProto(u)}, nil
+	return &certsvcv1.GetUserResponse{User: rpc.UserToProto(u)}, nil
 }
 
 // ListUsers implements AccountService.ListUsers.
-func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest) (*certsvcv1.ListUsersResponse, error) {
+func (s *Handler) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest) (*certsvcv1.ListUsersResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	pg, err := rpc.ReadPage(req)
 	if err != nil {
@@ -100,13 +100,13 @@ func (s *Service) ListUsers(ctx context.Context, req *certsvcv1.ListUsersRequest
 	res := &certsvcv1.ListUsersResponse{}
 	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.User) int64 { return x.ID })
 	for _, u := range rows {
-		res.Users = append(res.Users, userToProto(u))
+		res.Users = append(res.Users, rpc.UserToProto(u))
 	}
 	return res, nil
 }
 
 // UpdateUser implements AccountService.UpdateUser.
-func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserRequest) (*certsvcv1.UpdateUserResponse, error) {
+func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserRequest) (*certsvcv1.UpdateUserResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	paths, err := rpc.MaskPaths(req.GetUpdateMask(), "name", "email", "disabled")
 	if err != nil {
@@ -163,11 +163,11 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
 	}
-	return &certsvcv1.UpdateUserResponse{User: userToProto(u)}, nil
+	return &certsvcv1.UpdateUserResponse{User: rpc.UserToProto(u)}, nil
 }
 
 // SetUserPassword implements AccountService.SetUserPassword.
-func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPasswordRequest) (*certsvcv1.SetUserPasswordResponse, error) {
+func (s *Handler) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPasswordRequest) (*certsvcv1.SetUserPasswordResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	target, err := s.visibleUser(ctx, "user_id", req.GetUserId())
 	if err != nil {
@@ -213,7 +213,7 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 }
 
 // DeleteUser implements AccountService.DeleteUser.
-func (s *Service) DeleteUser(ctx context.Context, req *certsvcv1.DeleteUserRequest) (*certsvcv1.DeleteUserResponse, error) {
+func (s *Handler) DeleteUser(ctx context.Context, req *certsvcv1.DeleteUserRequest) (*certsvcv1.DeleteUserResponse, error) {
 	if req.GetId() == rpc.PrincipalFrom(ctx).UserID {
 		return nil, errkind.Field(errkind.FailedPrecondition, "id", "admins cannot delete themselves")
 	}

@@ -1,4 +1,4 @@
-package service
+package modules
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 )
 
 // ListModuleCalls implements ProcessingModuleService.ListModuleCalls.
-func (s *Service) ListModuleCalls(ctx context.Context, req *certsvcv1.ListModuleCallsRequest) (*certsvcv1.ListModuleCallsResponse, error) {
+func (s *Handler) ListModuleCalls(ctx context.Context, req *certsvcv1.ListModuleCallsRequest) (*certsvcv1.ListModuleCallsResponse, error) {
 	pg, err := rpc.ReadPage(req)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (s *Service) ListModuleCalls(ctx context.Context, req *certsvcv1.ListModule
 }
 
 // RefreshModuleBalance implements ProcessingModuleService.RefreshModuleBalance.
-func (s *Service) RefreshModuleBalance(ctx context.Context, req *certsvcv1.RefreshModuleBalanceRequest) (*certsvcv1.RefreshModuleBalanceResponse, error) {
+func (s *Handler) RefreshModuleBalance(ctx context.Context, req *certsvcv1.RefreshModuleBalanceRequest) (*certsvcv1.RefreshModuleBalanceResponse, error) {
 	m, p, err := s.ProviderFor(ctx, req.GetId())
 	if err != nil {
 		return nil, rpc.FieldErr("id", err)
@@ -60,7 +60,7 @@ func (s *Service) RefreshModuleBalance(ctx context.Context, req *certsvcv1.Refre
 }
 
 // ListModuleProducts implements ProcessingModuleService.ListModuleProducts.
-func (s *Service) ListModuleProducts(ctx context.Context, req *certsvcv1.ListModuleProductsRequest) (*certsvcv1.ListModuleProductsResponse, error) {
+func (s *Handler) ListModuleProducts(ctx context.Context, req *certsvcv1.ListModuleProductsRequest) (*certsvcv1.ListModuleProductsResponse, error) {
 	m, p, err := s.ProviderFor(ctx, req.GetId())
 	if err != nil {
 		return nil, rpc.FieldErr("id", err)

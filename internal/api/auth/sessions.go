@@ -1,4 +1,4 @@
-package service
+package auth
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 )
 
 // Login implements AuthService.Login.
-func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
+func (s *Handler) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
 	remote := ""
 	if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
 		remote = rpc.ClientAddr(ci.RequestHeader(), ci.Peer().Addr)
@@ -54,12 +54,12 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 	if err != nil {
 		return nil, err
 	}
-	return &certsvcv1.LoginResponse{Token: token, ExpireTime: rpc.TS(expires), User: userToProto(u)}, nil
+	return &certsvcv1.LoginResponse{Token: token, ExpireTime: rpc.TS(expires), User: rpc.UserToProto(u)}, nil
 }
 
 // useLoginKey spends a one-time login key. Exactly one caller can spend a
 // key: the update that marks it used is conditional on it being unused.
-func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
+func (s *Handler) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
 	// Keys are single-use and unguessable; only the address is limited, so a
 	// guesser cannot lock a login out of its key.
 	addr := rpc.LimiterKeys(login, remote)[0]
@@ -83,7 +83,7 @@ func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*
 }
 
 // Logout implements AuthService.Logout.
-func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*certsvcv1.LogoutResponse, error) {
+func (s *Handler) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*certsvcv1.LogoutResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	if p.SessionHash() == "" {
 		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Msg: "this call was not made with a session token; there is no session to end"}
@@ -96,21 +96,21 @@ func (s *Service) Logout(ctx context.Context, _ *certsvcv1.LogoutRequest) (*cert
 }
 
 // WhoAmI implements AuthService.WhoAmI.
-func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
+func (s *Handler) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
-	res := &certsvcv1.WhoAmIResponse{User: userToProto(p.User()), Credential: p.Credential}
+	res := &certsvcv1.WhoAmIResponse{User: rpc.UserToProto(p.User()), Credential: p.Credential}
 	if p.AccountID != 0 {
 		a, err := s.db.Account.Get(ctx, p.AccountID)
 		if err != nil {
 			return nil, fmt.Errorf("load account %d: %w", p.AccountID, store.Translate(err))
 		}
-		res.Account = accountToProto(a)
+		res.Account = rpc.AccountToProto(a)
 	}
 	return res, nil
 }
 
 // CreateLoginKey implements AuthService.CreateLoginKey.
-func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error) {
+func (s *Handler) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLoginKeyRequest) (*certsvcv1.CreateLoginKeyResponse, error) {
 	var (
 		u   *ent.User
 		err error
@@ -150,7 +150,7 @@ func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 }
 
 // CreateApiKey implements AuthService.CreateApiKey.
-func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyRequest) (*certsvcv1.CreateApiKeyResponse, error) {
+func (s *Handler) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyRequest) (*certsvcv1.CreateApiKeyResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	owner := req.GetUserId()
 	if owner == 0 {
@@ -183,7 +183,7 @@ func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 }
 
 // ListApiKeys implements AuthService.ListApiKeys.
-func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysRequest) (*certsvcv1.ListApiKeysResponse, error) {
+func (s *Handler) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysRequest) (*certsvcv1.ListApiKeysResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	pg, err := rpc.ReadPage(req)
 	if err != nil {
@@ -211,7 +211,7 @@ func (s *Service) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 }
 
 // DeleteApiKey implements AuthService.DeleteApiKey.
-func (s *Service) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyRequest) (*certsvcv1.DeleteApiKeyResponse, error) {
+func (s *Handler) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyRequest) (*certsvcv1.DeleteApiKeyResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
 	d := s.db.APIKey.Delete().Where(apikey.ID(req.GetId()))
 	if !p.Admin {
