@@ -3,9 +3,6 @@
 package accounts
 
 import (
-	"log/slog"
-	"time"
-
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
@@ -22,18 +19,12 @@ type Handler struct {
 	// Core is the order core; it is embedded so that its operations read as
 	// the handler's own.
 	*core.Core
-	db          *ent.Client
-	log         *slog.Logger
-	now         func() time.Time
-	gate        *rpc.Gate
-	pwParams    auth.Params
-	sessionTTL  time.Duration
-	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
+	db       *ent.Client
+	pwParams auth.Params
+	limiter  *auth.Limiter
 }
 
 // New returns the handler of the AccountService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger, now: d.Now, gate: d.Gate, pwParams: d.PasswordParams,
-		sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, pwParams: d.PasswordParams, limiter: d.Limiter}
 }

@@ -3,7 +3,6 @@
 package auth
 
 import (
-	"log/slog"
 	"time"
 
 	"certsvc/ent"
@@ -23,10 +22,7 @@ type Handler struct {
 	// the handler's own.
 	*core.Core
 	db          *ent.Client
-	log         *slog.Logger
-	now         func() time.Time
 	gate        *rpc.Gate
-	pwParams    auth.Params
 	sessionTTL  time.Duration
 	loginKeyTTL time.Duration
 	limiter     *auth.Limiter
@@ -34,6 +30,5 @@ type Handler struct {
 
 // New returns the handler of the AuthService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger, now: d.Now, gate: d.Gate, pwParams: d.PasswordParams,
-		sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, gate: d.Gate, sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
 }

@@ -4,11 +4,9 @@ package certificates
 
 import (
 	"log/slog"
-	"time"
 
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/rpc"
 )
@@ -22,18 +20,11 @@ type Handler struct {
 	// Core is the order core; it is embedded so that its operations read as
 	// the handler's own.
 	*core.Core
-	db          *ent.Client
-	log         *slog.Logger
-	now         func() time.Time
-	gate        *rpc.Gate
-	pwParams    auth.Params
-	sessionTTL  time.Duration
-	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
+	db  *ent.Client
+	log *slog.Logger
 }
 
 // New returns the handler of the CertificateService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger, now: d.Now, gate: d.Gate, pwParams: d.PasswordParams,
-		sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, log: d.Logger}
 }

@@ -8,7 +8,6 @@ import (
 
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/rpc"
 )
@@ -22,18 +21,12 @@ type Handler struct {
 	// Core is the order core; it is embedded so that its operations read as
 	// the handler's own.
 	*core.Core
-	db          *ent.Client
-	log         *slog.Logger
-	now         func() time.Time
-	gate        *rpc.Gate
-	pwParams    auth.Params
-	sessionTTL  time.Duration
-	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
+	db  *ent.Client
+	log *slog.Logger
+	now func() time.Time
 }
 
 // New returns the handler of the ProcessingModuleService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger, now: d.Now, gate: d.Gate, pwParams: d.PasswordParams,
-		sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, log: d.Logger, now: d.Now}
 }
