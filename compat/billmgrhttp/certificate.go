@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -49,9 +50,9 @@ func (g *Gateway) registerCertificateFuncs() {
 // (captured responses never echo authinfo); the encoder masks the rest of
 // the secrets. Errors and files carry no tparams.
 func echoParams(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*Doc, error) {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
-		if err == nil && d != nil && d.Kind != KindFile && d.Kind != KindError {
+		if err == nil && d != nil && d.Kind != billmgr.KindFile && d.Kind != billmgr.KindError {
 			d.TParams = tparams(req)
 		}
 		return d, err
@@ -243,10 +244,10 @@ func apply[M any](req *Request, m M, fields []field[M]) ([]field[M], error) {
 }
 
 // formFields shows fields of m as form fields.
-func formFields[M any](m M, fields []field[M]) []Field {
-	out := make([]Field, 0, len(fields))
+func formFields[M any](m M, fields []field[M]) []billmgr.Field {
+	out := make([]billmgr.Field, 0, len(fields))
 	for _, f := range fields {
-		out = append(out, F(f.name, f.get(m)))
+		out = append(out, billmgr.F(f.name, f.get(m)))
 	}
 	return out
 }
@@ -306,20 +307,20 @@ var itemStatusNames = map[int]msgID{
 }
 
 // itemStatus is the item_status cell: the name, localised, with the code in orig.
-func itemStatus(c *certsvcv1.Certificate, lang string) Field {
+func itemStatus(c *certsvcv1.Certificate, lang string) billmgr.Field {
 	ls := c.GetLegacyStatus()
 	name := ls.GetItemStatusName()
 	if id, ok := itemStatusNames[int(ls.GetItemStatus())]; ok {
 		name = message(lang, id)
 	}
-	return FO("item_status", name, strconv.Itoa(int(ls.GetItemStatus())))
+	return billmgr.FO("item_status", name, strconv.Itoa(int(ls.GetItemStatus())))
 }
 
 // itemStatusOptions is the select list of item_status codes.
-func itemStatusOptions(lang string) []Option {
-	var opts []Option
+func itemStatusOptions(lang string) []billmgr.Option {
+	var opts []billmgr.Option
 	for code := lifecycle.ItemStatusOrdered; code <= lifecycle.ItemStatusInProgress; code++ {
-		opts = append(opts, Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
+		opts = append(opts, billmgr.Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
 	}
 	return opts
 }
@@ -472,12 +473,12 @@ func expireDate(c *certsvcv1.Certificate) string {
 }
 
 // costField is the price of the current term: "810.00 RUB", orig "810.00".
-func costField(c *certsvcv1.Certificate) Field {
+func costField(c *certsvcv1.Certificate) billmgr.Field {
 	amount := strconv.FormatInt(c.GetCostMinor(), 10)
 	if cur, ok := money.Lookup(c.GetCurrency()); ok {
 		amount = money.Format(c.GetCostMinor(), cur)
 	}
-	return FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
+	return billmgr.FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
 }
 
 // validationFields say how each name is validated. N is 1 for the common
@@ -488,12 +489,12 @@ func costField(c *certsvcv1.Certificate) Field {
 // approver_method takes, and what the customer must publish: dcv_dns_name_N
 // and dcv_dns_type_N, or dcv_http_url_N, with dcv_value_N; and the check's
 // state in dcv_status_N.
-func validationFields(c *certsvcv1.Certificate) []Field {
+func validationFields(c *certsvcv1.Certificate) []billmgr.Field {
 	byDomain := map[string]*certsvcv1.DomainValidation{}
 	for _, v := range c.GetValidations() {
 		byDomain[v.GetDomain()] = v
 	}
-	var out []Field
+	var out []billmgr.Field
 	for i, name := range append([]string{c.GetCommonName()}, c.GetExtraNames()...) {
 		v, ok := byDomain[name]
 		if !ok {
@@ -502,17 +503,17 @@ func validationFields(c *certsvcv1.Certificate) []Field {
 		n := strconv.Itoa(i + 1)
 		if byEmail(v.GetMethod()) {
 			if v.GetApproverEmail() != "" {
-				out = append(out, F(approverPrefix+n, v.GetApproverEmail()))
+				out = append(out, billmgr.F(approverPrefix+n, v.GetApproverEmail()))
 			}
 			continue
 		}
-		out = append(out, F(approverMethodPrefix+n, approverMethodName(v.GetMethod())))
+		out = append(out, billmgr.F(approverMethodPrefix+n, approverMethodName(v.GetMethod())))
 		for _, f := range []struct{ name, value string }{
 			{"dcv_dns_name_", v.GetDnsName()}, {"dcv_dns_type_", v.GetDnsType()},
 			{"dcv_http_url_", v.GetHttpUrl()}, {"dcv_value_", v.GetValue()}, {"dcv_status_", v.GetStatus()},
 		} {
 			if f.value != "" {
-				out = append(out, F(f.name+n, f.value))
+				out = append(out, billmgr.F(f.name+n, f.value))
 			}
 		}
 	}
@@ -557,29 +558,29 @@ func (n *lookup) plan(ctx context.Context, id int64) *certsvcv1.Plan {
 // pricelist is the pricelist cell: the plan's name, its id in orig. The
 // project cell (the provider) is the plan's brand [INF: certsvc sells as
 // one provider; the CA brand is what tells plans apart].
-func (n *lookup) pricelist(ctx context.Context, c *certsvcv1.Certificate) (pricelist, project Field) {
+func (n *lookup) pricelist(ctx context.Context, c *certsvcv1.Certificate) (pricelist, project billmgr.Field) {
 	p := n.plan(ctx, c.GetPlanId())
 	name := p.GetName()
 	if name == "" {
 		name = idText(c.GetPlanId())
 	}
-	return FO("pricelist", name, idText(c.GetPlanId())), F("project", p.GetBrand())
+	return billmgr.FO("pricelist", name, idText(c.GetPlanId())), billmgr.F("project", p.GetBrand())
 }
 
 // row is a certificate as a row of func=certificate: the columns of seed
 // 000, in its order. Names go in the cells, ids in orig.
-func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string) Row {
+func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string) billmgr.Row {
 	pricelist, project := n.pricelist(ctx, c)
-	return Row{
-		F("id", idText(c.GetId())),
-		F("CN", c.GetCommonName()),
-		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+	return billmgr.Row{
+		billmgr.F("id", idText(c.GetId())),
+		billmgr.F("CN", c.GetCommonName()),
+		billmgr.FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
 		pricelist,
 		project,
-		F("processingmodule", optionalID(c.GetProcessingModuleId())),
-		F("createdate", legacyDate(c.GetCreateTime())),
-		F("expiredate", expireDate(c)),
-		F("status_msg", c.GetStatusMessage()),
+		billmgr.F("processingmodule", optionalID(c.GetProcessingModuleId())),
+		billmgr.F("createdate", legacyDate(c.GetCreateTime())),
+		billmgr.F("expiredate", expireDate(c)),
+		billmgr.F("status_msg", c.GetStatusMessage()),
 		itemStatus(c, lang),
 		costField(c),
 	}
@@ -587,28 +588,28 @@ func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string)
 
 // form is a certificate as the certificate.edit form: what it is, then the
 // fields UpdateCertificate changes (as editable shows them), then the names.
-func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string) []Field {
+func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string) []billmgr.Field {
 	pricelist, _ := n.pricelist(ctx, c)
-	fields := []Field{
-		F("elid", idText(c.GetId())),
-		F("id", idText(c.GetId())),
+	fields := []billmgr.Field{
+		billmgr.F("elid", idText(c.GetId())),
+		billmgr.F("id", idText(c.GetId())),
 		pricelist,
-		F("period", strconv.Itoa(int(c.GetPeriodMonths()))),
-		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
-		F("createdate", legacyDate(c.GetCreateTime())),
-		F("opendate", legacyDate(c.GetNotBefore())),
+		billmgr.F("period", strconv.Itoa(int(c.GetPeriodMonths()))),
+		billmgr.FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+		billmgr.F("createdate", legacyDate(c.GetCreateTime())),
+		billmgr.F("opendate", legacyDate(c.GetNotBefore())),
 		itemStatus(c, lang),
 		costField(c),
-		F("noexpense", "off"),
+		billmgr.F("noexpense", "off"),
 	}
 	fields = append(fields, formFields(editable(c), certFields)...)
-	fields = append(fields, F("altname", strings.Join(c.GetExtraNames(), " ")), F("remoteid", c.GetClientReference()))
+	fields = append(fields, billmgr.F("altname", strings.Join(c.GetExtraNames(), " ")), billmgr.F("remoteid", c.GetClientReference()))
 	return append(fields, validationFields(c)...)
 }
 
 // countryOptions is the legacy country select list: BILLmanager's ids
 // (182 = Russia), names and flag images.
-func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
+func (g *Gateway) countryOptions(ctx context.Context) ([]billmgr.Option, error) {
 	g.names.mu.Lock()
 	cached := g.names.countries
 	g.names.mu.Unlock()
@@ -619,13 +620,13 @@ func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := make([]Option, 0, len(res.GetCountries()))
+	opts := make([]billmgr.Option, 0, len(res.GetCountries()))
 	for _, c := range res.GetCountries() {
-		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
-			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
+		opts = append(opts, billmgr.Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
+			Attrs: []billmgr.Attr{{Name: "image", Value: "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
 	}
 	g.names.mu.Lock()
-	g.names.countries = entry[[]Option]{v: opts, expires: g.names.now().Add(namesTTL)}
+	g.names.countries = entry[[]billmgr.Option]{v: opts, expires: g.names.now().Add(namesTTL)}
 	g.names.mu.Unlock()
 	return opts, nil
 }
@@ -639,7 +640,7 @@ const maxSkip = 100_000
 // funcCertificate lists certificates, oldest first so that pages stay put
 // while new orders come in: the filter of filter=on, else the user's saved
 // certificate.filter. p_num/p_cnt pick the page; p_elems is the total.
-func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	in, err := g.listRequest(ctx, req)
 	if err != nil {
 		return nil, err
@@ -649,7 +650,7 @@ func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*Doc, erro
 	if err != nil {
 		return nil, err
 	}
-	doc := NewList(req.Func, req.Lang)
+	doc := billmgr.NewList(req.Func, req.Lang)
 	n := g.lookup()
 	for _, c := range certs {
 		doc.AddRow(n.row(ctx, c, req.Lang)...)
@@ -763,7 +764,7 @@ func (g *Gateway) saveFilter(ctx context.Context, old *certsvcv1.CertificateFilt
 
 // funcCertificateFilter shows the saved filter (with its select list), or
 // with sok replaces it with the submitted fields; all empty drops it.
-func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	saved, err := g.savedFilter(ctx)
 	if err != nil {
 		return nil, err
@@ -776,19 +777,19 @@ func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*Doc
 		if err := g.saveFilter(ctx, saved, f); err != nil {
 			return nil, err
 		}
-		return NewOK(req.Func, req.Lang, ""), nil
+		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
 	f := saved.GetFilter()
 	if f == nil {
 		f = &certsvcv1.CertificateFilter{}
 	}
-	return NewForm(req.Func, req.Lang, formFields(f, filterFields)...).
+	return billmgr.NewForm(req.Func, req.Lang, formFields(f, filterFields)...).
 		AddSList("item_status", itemStatusOptions(req.Lang)...), nil
 }
 
 // funcCertificateSetFilter filters the list by one client (elid is the
 // account id), keeping the other saved criteria.
-func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	account, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -805,7 +806,7 @@ func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*
 	if err := g.saveFilter(ctx, saved, f); err != nil {
 		return nil, err
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // ---------------------------------------------------------------------------
@@ -813,7 +814,7 @@ func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*
 
 // funcCertificateEdit shows a certificate, or with sok changes it. Create
 // (sok without elid) is certificate.order's.
-func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -825,7 +826,7 @@ func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, err
 	}
-	return NewForm(req.Func, req.Lang, g.lookup().form(ctx, c, req.Lang)...).
+	return billmgr.NewForm(req.Func, req.Lang, g.lookup().form(ctx, c, req.Lang)...).
 		AddSList("field_country", countries...), nil
 }
 
@@ -842,7 +843,7 @@ func (g *Gateway) certificate(ctx context.Context, req *Request) (*certsvcv1.Cer
 // updateCertificate sends the submitted fields that differ from c, so that
 // a form posted back whole changes only what was edited (and a user's
 // unchanged copy of the admin fields is not a change the service refuses).
-func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*Doc, error) {
+func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*billmgr.Doc, error) {
 	e := editable(c)
 	changed, err := apply(req, e, certFields)
 	if err != nil {
@@ -862,21 +863,21 @@ func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsv
 			return nil, err
 		}
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // funcCertificateOpen shows what an admin activates, or with sok activates
 // the order with the uploaded certificate (crt). The processingmodule
 // parameter is not used: the module only matters for orders still on their
 // way to a CA.
-func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		c, err := g.certificate(ctx, req)
 		if err != nil {
 			return nil, err
 		}
-		return NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())), F("CN", c.GetCommonName()),
-			F("processingmodule", optionalID(c.GetProcessingModuleId())), F("crt", "")), nil
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(c.GetId())), billmgr.F("CN", c.GetCommonName()),
+			billmgr.F("processingmodule", optionalID(c.GetProcessingModuleId())), billmgr.F("crt", "")), nil
 	}
 	id, err := certID(req)
 	if err != nil {
@@ -890,7 +891,7 @@ func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, renameParam(err, "certificate", "crt")
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // certificateBytes reads an uploaded certificate: PEM (with its chain), DER
@@ -965,7 +966,7 @@ func fileType(req *Request) (string, error) {
 // funcCertificateFile downloads the certificate, its CSR or its private key
 // as a file, named and typed by the service (www.example.org.crt,
 // application/x-pem-file), whatever out= asks.
-func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -978,12 +979,12 @@ func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, err
 	}
-	return NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
+	return billmgr.NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
 }
 
 // funcCertificateFileEdit lets an admin see, or with sok replace, the
 // stored CSR (type=csr) or certificate (type=crt) with data=.
-func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -997,7 +998,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*D
 		if err != nil && connect.CodeOf(err) != connect.CodeFailedPrecondition { // not issued yet: nothing to show
 			return nil, err
 		}
-		return NewForm(req.Func, req.Lang, F("elid", idText(id)), F("type", t), F("data", string(res.GetContent()))), nil
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(id)), billmgr.F("type", t), billmgr.F("data", string(res.GetContent()))), nil
 	}
 	in := &certsvcv1.ReplaceCertificateFilesRequest{Id: id}
 	rpcField := "certificate"
@@ -1012,7 +1013,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*D
 	if _, err := g.api.Cert.ReplaceCertificateFiles(ctx, in); err != nil {
 		return nil, renameParam(err, rpcField, "data")
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // ---------------------------------------------------------------------------
@@ -1024,7 +1025,7 @@ type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv
 // groupAction serves a group action over elid="4711, 4712": ok, or the error
 // of the first id that failed.
 func (g *Gateway) groupAction(call batchCall) funcHandler {
-	return func(ctx context.Context, req *Request) (*Doc, error) {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		ids, err := certIDs(req)
 		if err != nil {
 			return nil, err
@@ -1036,7 +1037,7 @@ func (g *Gateway) groupAction(call batchCall) funcHandler {
 		if err := firstFailure(results); err != nil {
 			return nil, err
 		}
-		return NewOK(req.Func, req.Lang, ""), nil
+		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
 }
 
@@ -1092,7 +1093,7 @@ func (g *Gateway) deleteCertificates(ctx context.Context, req *Request, ids []in
 // funcCertificateSu lets an admin drill down to the user panel of the
 // certificate's owner: a session as the account's first enabled user,
 // answered like func=auth.
-func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -1116,12 +1117,13 @@ func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*Doc, er
 
 // authDoc answers a new session as func=auth does:
 // <auth id="SESSION" level="16" userid="7">SESSION</auth>.
-func authDoc(req *Request, token string, u *certsvcv1.User) *Doc {
+func authDoc(req *Request, token string, u *certsvcv1.User) *billmgr.Doc {
 	level := levelUser
 	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
 		level = levelAdmin
 	}
-	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: token, Attrs: []Attr{
-		{"id", token}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(u.GetId(), 10)},
+	return billmgr.NewForm(req.Func, req.Lang, billmgr.Field{Name: "auth", Value: token, Attrs: []billmgr.Attr{
+		{Name: "id", Value: token}, {Name: "level", Value: strconv.Itoa(level)},
+		{Name: "userid", Value: strconv.FormatInt(u.GetId(), 10)},
 	}})
 }

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,7 +32,7 @@ var legacyErrors = map[connect.Code]string{
 
 // errorDoc re-expresses an RPC error as a legacy error document. The service
 // already hid internal detail; the gateway adds none.
-func errorDoc(req *Request, err error) *Doc {
+func errorDoc(req *Request, err error) *billmgr.Doc {
 	var pe *paramError
 	if errors.As(err, &pe) {
 		return pe.doc(req)
@@ -65,7 +66,7 @@ func errorDoc(req *Request, err error) *Doc {
 	case "internal":
 		msg = message(req.Lang, msgInternal)
 	}
-	return NewError(req.Func, req.Lang, typ, object, value, msg)
+	return billmgr.NewError(req.Func, req.Lang, typ, object, value, msg)
 }
 
 // fieldOf names the request field an error is about: from the BadRequest
@@ -155,14 +156,11 @@ func reasonOf(ce *connect.Error) string {
 // notEnoughMoneyDoc is BILLmanager's not_enough_money error. The service
 // sends no structured amounts, so its explanation (balance and price) is
 // passed on as the desc parameter, next to the localised message.
-func notEnoughMoneyDoc(req *Request, desc string) *Doc {
-	d := NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
-	d.Error.Params = []Attr{{"desc", desc}}
+func notEnoughMoneyDoc(req *Request, desc string) *billmgr.Doc {
+	d := billmgr.NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
+	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: desc}}
 	return d
 }
-
-// maxEchoedValue bounds how much of a bad value an error echoes.
-const maxEchoedValue = 64
 
 // paramError is a request parameter the gateway cannot translate into an
 // RPC (absent, or not of the form the RPC needs: elid=abc), or one the
@@ -188,13 +186,8 @@ func (e *paramError) Error() string {
 	return "parameter " + e.name + " is invalid"
 }
 
-func (e *paramError) doc(req *Request) *Doc {
-	v := e.value
-	if isSecretName(e.name) || looksLikePrivateKey(v) {
-		v = Redacted
-	} else if r := []rune(v); len(r) > maxEchoedValue {
-		v = string(r[:maxEchoedValue]) + "…"
-	}
+func (e *paramError) doc(req *Request) *billmgr.Doc {
+	v := billmgr.EchoValue(e.name, e.value)
 	msg := e.why
 	switch {
 	case msg != "":
@@ -203,5 +196,5 @@ func (e *paramError) doc(req *Request) *Doc {
 	default:
 		msg = fmt.Sprintf(message(req.Lang, msgParamInvalid), e.name, v)
 	}
-	return NewError(req.Func, req.Lang, "value", e.name, v, msg)
+	return billmgr.NewError(req.Func, req.Lang, "value", e.name, v, msg)
 }

@@ -1,13 +1,13 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 
 	"connectrpc.com/connect"
 
@@ -39,7 +39,7 @@ type Gateway struct {
 }
 
 // funcHandler serves one legacy function.
-type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
+type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
 
 // New returns a Gateway calling api.
 func New(api API, log *slog.Logger) *Gateway {
@@ -67,20 +67,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// The format is unknown when the request could not be read: xml is
 		// the legacy default.
-		Encode(w, FormatXML, NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
+		billmgr.Encode(w, billmgr.FormatXML, billmgr.NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
 		return
 	}
 	fn, ok := g.funcs[req.Func]
 	if !ok {
-		g.log.WarnContext(r.Context(), "legacy function missed", "func", req.Func, "params", Redact(req.Params).Encode())
-		Encode(w, req.Out, NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
+		g.log.WarnContext(r.Context(), "legacy function missed", "func", req.Func, "params", billmgr.Redact(req.Params).Encode())
+		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
 		return
 	}
 	doc, err := fn(withCaller(r.Context(), req, r.RemoteAddr), req)
 	if err != nil {
 		doc = errorDoc(req, err)
 	}
-	Encode(w, req.Out, doc)
+	billmgr.Encode(w, req.Out, doc)
 }
 
 // withCaller passes the caller's credentials and address to the RPCs made
@@ -102,7 +102,7 @@ func withCaller(ctx context.Context, req *Request, remote string) context.Contex
 
 // funcAuth logs in with username and password, or with a one-time key, and
 // answers <auth id="SESSION" level="…">SESSION</auth>.
-func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	in := &certsvcv1.LoginRequest{Login: req.Auth.Username}
 	if req.Auth.Key != "" {
 		in.Credential = &certsvcv1.LoginRequest_Key{Key: req.Auth.Key}
@@ -113,14 +113,7 @@ func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	level := levelUser
-	if res.GetUser().GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
-		level = levelAdmin
-	}
-	tok := res.GetToken()
-	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: tok, Attrs: []Attr{
-		{"id", tok}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(res.GetUser().GetId(), 10)},
-	}}), nil
+	return authDoc(req, res.GetToken(), res.GetUser()), nil
 }
 
 // BILLmanager's numeric access levels, as its auth answers carry them.
@@ -131,7 +124,7 @@ const (
 
 // funcSessionNewKey lets an admin create a one-time login key for a user:
 // session.newkey&username=U&key=K (user= is accepted too).
-func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	login := req.Param("username")
 	if login == "" {
 		login = req.Param("user")
@@ -140,5 +133,5 @@ func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, er
 	if err != nil {
 		return nil, err
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"encoding/asn1"
 	"encoding/base64"
 	"errors"
@@ -233,7 +234,7 @@ func (fn fieldNames) legacy(field string) string {
 // rpcError re-expresses an RPC or translation error as a legacy error
 // document (errorDoc), naming the legacy parameter of the RPC field at
 // fault, with its value unless it is a secret or a PEM block.
-func rpcError(req *Request, err error, fn fieldNames) *Doc {
+func rpcError(req *Request, err error, fn fieldNames) *billmgr.Doc {
 	d := errorDoc(req, err)
 	e := d.Error
 	var ce *connect.Error
@@ -255,17 +256,9 @@ func rpcError(req *Request, err error, fn fieldNames) *Doc {
 		e.Msg = e.Object + ": " + msg
 	}
 	if e.Value == "" {
-		e.Value = echoValue(e.Object, req.Param(e.Object))
+		e.Value = billmgr.EchoValue(e.Object, req.Param(e.Object))
 	}
 	return d
-}
-
-// echoValue is a parameter's value as an error may show it.
-func echoValue(name, v string) string {
-	if isSecretName(name) || looksLikePrivateKey(v) || strings.Contains(v, "-----BEGIN") || len(v) > 256 {
-		return ""
-	}
-	return v
 }
 
 // violation is the field and message of the first protovalidate
