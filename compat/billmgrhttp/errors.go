@@ -21,7 +21,7 @@ var legacyErrors = map[connect.Code]string{
 	connect.CodeOutOfRange:         "value",
 	connect.CodeAlreadyExists:      "exists",
 	connect.CodeAborted:            "value",
-	connect.CodeUnavailable:        "internal",
+	connect.CodeUnavailable:        "unavailable", // HTTP 503, see errorDoc
 	connect.CodeDeadlineExceeded:   "internal",
 	connect.CodeCanceled:           "internal",
 	connect.CodeInternal:           "internal",
@@ -65,6 +65,8 @@ func errorDoc(req *Request, err error) *billmgr.Doc {
 		}
 	case "internal":
 		msg = message(req.Lang, msgInternal)
+	case "unavailable":
+		return billmgr.NewUnavailable(req.Func, req.Lang, message(req.Lang, msgUnavailable))
 	}
 	return billmgr.NewError(req.Func, req.Lang, typ, object, value, msg)
 }
@@ -93,6 +95,7 @@ const (
 	msgBadPassword msgID = iota
 	msgMissed
 	msgInternal
+	msgUnavailable
 	msgNotYet
 	msgNotEnoughMoney
 	msgParamMissing
@@ -108,6 +111,7 @@ var messages = map[msgID][2]string{ // en, ru
 	msgBadPassword: {"Invalid username or password", "Неверное имя пользователя или пароль"},
 	msgMissed:      {"Unknown function", "Неизвестная функция"},
 	msgInternal:    {"Internal error; try again later", "Внутренняя ошибка; повторите позже"},
+	msgUnavailable: {"The service is temporarily unavailable; try again later", "Сервис временно недоступен; повторите позже"},
 	msgNotYet:      {"This step is not available yet", "Этот шаг пока недоступен"},
 	// The legacy type not_enough_money; the service's own text, with the
 	// amounts, goes in <param name="desc">.

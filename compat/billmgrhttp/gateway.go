@@ -72,7 +72,10 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	fn, ok := g.funcs[req.Func]
 	if !ok {
-		g.log.WarnContext(r.Context(), "legacy function missed", "func", req.Func, "params", billmgr.Redact(req.Params).Encode())
+		// Unauthenticated callers choose what is logged here: a bounded,
+		// redacted summary only, never the values.
+		g.log.WarnContext(r.Context(), "legacy function missed", "func", billmgr.EchoValue("func", req.Func),
+			"params", billmgr.Summary(req.Params))
 		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
 		return
 	}

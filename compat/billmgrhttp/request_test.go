@@ -5,8 +5,11 @@ import (
 	"bytes"
 	"certsvc/compat/billmgr"
 	"errors"
+	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -229,11 +232,51 @@ func TestParseSeedExamples(t *testing.T) {
 	}
 }
 
-// TestRawSpacesNeedPOST documents why the seeds' unencoded examples must
-// travel as a POST body: net/http rejects a request line with raw spaces.
+// TestRawSpacesNeedPOST: the seeds' examples are written unencoded (raw
+// spaces, an unencoded '+'). Sent as a GET request line, a real HTTP server
+// refuses them with 400 before the gateway sees them; sent as a POST body,
+// the gateway reads every value, the phone's '+' included. Both halves go
+// through a real server and connection, so either failing is a change the
+// seeds' users would notice.
 func TestRawSpacesNeedPOST(t *testing.T) {
-	if _, err := rawRequest(t, "GET", "/billmgr?func=certificate&adm_phone=+7 (111) 111-11-11", "", ""); err == nil {
-		t.Skip("net/http now accepts raw spaces in the request line; GET with raw spaces could be tested directly")
+	got := make(chan *Request, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, err := ParseRequest(r, MaxBody)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		got <- req
+	}))
+	defer srv.Close()
+	send := func(raw string) int {
+		t.Helper()
+		conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		if _, err := io.WriteString(conn, raw); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	query := "func=certificate.order.param&CN=example.com&adm_phone=+7 (111) 111-11-11&L=Moscow"
+	if code := send("GET /billmgr?" + query + " HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"); code != http.StatusBadRequest {
+		t.Fatalf("GET with raw spaces: HTTP %d, want 400 from net/http (if it is accepted now, test the GET form directly)", code)
+	}
+	if code := send("POST /billmgr HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Type: " + form +
+		"\r\nContent-Length: " + strconv.Itoa(len(query)) + "\r\n\r\n" + query); code != http.StatusOK {
+		t.Fatalf("POST with raw spaces: HTTP %d, want 200", code)
+	}
+	req := <-got
+	if req.Func != "certificate.order.param" || req.Param("L") != "Moscow" || param(req, "adm_phone") != "+7 (111) 111-11-11" {
+		t.Fatalf("POST body read as func=%q L=%q adm_phone=%q", req.Func, req.Param("L"), param(req, "adm_phone"))
 	}
 }
 
