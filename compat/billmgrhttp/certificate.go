@@ -19,8 +19,6 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/money"
 )
 
 // registerCertificateFuncs adds the functions that read and change existing
@@ -258,32 +256,34 @@ func formFields[M any](m M, fields []field[M]) []billmgr.Field {
 // stateLegacy is a state with how legacy clients see it.
 type stateLegacy struct {
 	state  certsvcv1.CertificateState
-	legacy lifecycle.LegacyStatus
+	legacy billmgr.Status
 }
 
-// legacyStates are the states in lifecycle order. The enum names the states
-// as lifecycle does (issued is CERTIFICATE_STATE_ISSUED).
+// legacyStates are the states of the protocol's state table, in lifecycle
+// order. The enum names the states as the table does (issued is
+// CERTIFICATE_STATE_ISSUED).
 var legacyStates = func() []stateLegacy {
 	var out []stateLegacy
-	for _, s := range lifecycle.AllStates() {
-		v := certsvcv1.CertificateState_value["CERTIFICATE_STATE_"+strings.ToUpper(string(s))]
-		out = append(out, stateLegacy{certsvcv1.CertificateState(v), lifecycle.Legacy(s)})
+	for _, name := range billmgr.StatesWhere(func(billmgr.Status) bool { return true }) {
+		st, _ := billmgr.StateStatus(name)
+		v := certsvcv1.CertificateState_value["CERTIFICATE_STATE_"+strings.ToUpper(name)]
+		out = append(out, stateLegacy{certsvcv1.CertificateState(v), st})
 	}
 	return out
 }()
 
-func legacyOf(st certsvcv1.CertificateState) lifecycle.LegacyStatus {
+func legacyOf(st certsvcv1.CertificateState) billmgr.Status {
 	for _, s := range legacyStates {
 		if s.state == st {
 			return s.legacy
 		}
 	}
-	return lifecycle.LegacyStatus{}
+	return billmgr.Status{}
 }
 
 // statesWhere lists, in lifecycle order, the states whose legacy status
 // keep accepts.
-func statesWhere(keep func(lifecycle.LegacyStatus) bool) []certsvcv1.CertificateState {
+func statesWhere(keep func(billmgr.Status) bool) []certsvcv1.CertificateState {
 	var out []certsvcv1.CertificateState
 	for _, s := range legacyStates {
 		if keep(s.legacy) {
@@ -294,16 +294,16 @@ func statesWhere(keep func(lifecycle.LegacyStatus) bool) []certsvcv1.Certificate
 }
 
 func withItemStatus(code int) []certsvcv1.CertificateState {
-	return statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ItemStatus == code })
+	return statesWhere(func(l billmgr.Status) bool { return l.ItemStatus == code })
 }
 
 // itemStatusNames are the localised names of the item_status codes.
 var itemStatusNames = map[int]msgID{
-	lifecycle.ItemStatusOrdered:    msgItemOrdered,
-	lifecycle.ItemStatusActive:     msgItemActive,
-	lifecycle.ItemStatusSuspended:  msgItemSuspended,
-	lifecycle.ItemStatusDeleted:    msgItemDeleted,
-	lifecycle.ItemStatusInProgress: msgItemInProgress,
+	billmgr.ItemStatusOrdered:    msgItemOrdered,
+	billmgr.ItemStatusActive:     msgItemActive,
+	billmgr.ItemStatusSuspended:  msgItemSuspended,
+	billmgr.ItemStatusDeleted:    msgItemDeleted,
+	billmgr.ItemStatusInProgress: msgItemInProgress,
 }
 
 // itemStatus is the item_status cell: the name, localised, with the code in orig.
@@ -319,7 +319,7 @@ func itemStatus(c *certsvcv1.Certificate, lang string) billmgr.Field {
 // itemStatusOptions is the select list of item_status codes.
 func itemStatusOptions(lang string) []billmgr.Option {
 	var opts []billmgr.Option
-	for code := lifecycle.ItemStatusOrdered; code <= lifecycle.ItemStatusInProgress; code++ {
+	for code := billmgr.ItemStatusOrdered; code <= billmgr.ItemStatusInProgress; code++ {
 		opts = append(opts, billmgr.Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
 	}
 	return opts
@@ -331,7 +331,7 @@ func itemStatusOptions(lang string) []billmgr.Option {
 // state already shows changes nothing.
 var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state",
 	func(c *certsvcv1.Certificate) string {
-		if code := legacyOf(c.GetState()).ServiceStatus; code != lifecycle.ServiceStatusNone {
+		if code := legacyOf(c.GetState()).ServiceStatus; code != billmgr.ServiceStatusNone {
 			return strconv.Itoa(code)
 		}
 		return ""
@@ -341,8 +341,8 @@ var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state"
 			return nil
 		}
 		code, err := strconv.Atoi(v)
-		states := statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ServiceStatus == code })
-		if err != nil || code == lifecycle.ServiceStatusNone || len(states) == 0 {
+		states := statesWhere(func(l billmgr.Status) bool { return l.ServiceStatus == code })
+		if err != nil || code == billmgr.ServiceStatusNone || len(states) == 0 {
 			return errBadValue
 		}
 		if legacyOf(c.GetState()).ServiceStatus != code {
@@ -475,8 +475,8 @@ func expireDate(c *certsvcv1.Certificate) string {
 // costField is the price of the current term: "810.00 RUB", orig "810.00".
 func costField(c *certsvcv1.Certificate) billmgr.Field {
 	amount := strconv.FormatInt(c.GetCostMinor(), 10)
-	if cur, ok := money.Lookup(c.GetCurrency()); ok {
-		amount = money.Format(c.GetCostMinor(), cur)
+	if c.GetCurrency() != "" {
+		amount = billmgr.FormatAmount(c.GetCostMinor(), c.GetCurrency())
 	}
 	return billmgr.FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
 }

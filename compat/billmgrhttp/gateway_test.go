@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"go/build"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -164,5 +165,22 @@ func TestMissedFunctionLogIsBounded(t *testing.T) {
 	}
 	if strings.Contains(out, "AAAAAAAA") {
 		t.Errorf("a value outside the allow-list is logged: %s", out)
+	}
+}
+
+// TestImportsNoInternals: the gateway and the protocol package are
+// translators over the typed API; they never import the service's
+// internals or the store.
+func TestImportsNoInternals(t *testing.T) {
+	for _, dir := range []string{".", "../billmgr"} {
+		pkg, err := build.ImportDir(dir, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range pkg.Imports {
+			if strings.HasPrefix(imp, "certsvc/internal/") || imp == "certsvc/ent" || strings.HasPrefix(imp, "certsvc/ent/") {
+				t.Errorf("%s imports %s", pkg.ImportPath, imp)
+			}
+		}
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/money"
 )
 
 // funcPricelistExport exports the certificate plans for a reselling
@@ -167,11 +166,7 @@ func periodLabel(lang string, months int32) string {
 // formatCost writes minor units as a decimal in the currency's major
 // units ("810.00").
 func formatCost(minor int64, code string) string {
-	cur, ok := money.Lookup(code)
-	if !ok {
-		cur = money.Currency{Code: code, Exponent: 2}
-	}
-	return money.Format(minor, cur)
+	return billmgr.FormatAmount(minor, code)
 }
 
 // plan fetches one plan; an error about its id names pricelist.
