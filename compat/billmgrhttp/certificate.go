@@ -421,11 +421,19 @@ var legacyNames = func() map[string]string {
 }()
 
 // legacyParam names a field of an RPC request as the legacy parameter it
-// came from; a field without one keeps its name. Paths of UpdateCertificate
-// ("certificate.subject.state") and of CreateCertificate ("subject.state")
-// give the same name.
+// came from, through the forms' tables; a field without one keeps its
+// name. Paths of UpdateCertificate ("certificate.subject.state") and of
+// CreateCertificate ("subject.state") give the same name, and a repeated
+// field's index is dropped (extra_names[2] is altname).
 func legacyParam(field string) string {
-	if n, ok := legacyNames[strings.TrimPrefix(field, "certificate.")]; ok {
+	f := strings.TrimPrefix(field, "certificate.")
+	if n, ok := legacyNames[f]; ok {
+		return n
+	}
+	if n, ok := orderFieldNames[f]; ok {
+		return n
+	}
+	if n, ok := orderFieldNames[indexSuffix.ReplaceAllString(f, "")]; ok {
 		return n
 	}
 	return field

@@ -657,7 +657,7 @@ func TestLegacyStatesCoverTheEnum(t *testing.T) {
 func TestLegacyParam(t *testing.T) {
 	for in, want := range map[string]string{
 		"certificate.subject.common_name": "CN", "subject.common_name": "CN", "admin_contact.email": "adm_email",
-		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr_pem",
+		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr", "extra_names[2]": "altname", "plan_id": "pricelist",
 	} {
 		if got := legacyParam(in); got != want {
 			t.Errorf("legacyParam(%q) = %q, want %q", in, got, want)

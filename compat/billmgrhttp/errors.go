@@ -37,6 +37,11 @@ func errorDoc(req *Request, err error) *billmgr.Doc {
 	if errors.As(err, &pe) {
 		return pe.doc(req)
 	}
+	var own fieldNames
+	var ne *namedError
+	if errors.As(err, &ne) {
+		own = ne.names
+	}
 	code := connect.CodeOf(err)
 	typ, ok := legacyErrors[code]
 	if !ok {
@@ -57,12 +62,23 @@ func errorDoc(req *Request, err error) *billmgr.Doc {
 		object = "badpassword"
 		msg = message(req.Lang, msgBadPassword)
 	case "value", "exists", "missed":
-		// The legacy name of the field, also in the "field: message" text.
-		field := fieldOf(ce, msg)
-		object = legacyParam(field)
-		if rest, ok := strings.CutPrefix(msg, field+": "); ok && field != "" {
+		// The legacy parameter of the field at fault, also in the "field:
+		// message" text, with its value as EchoValue shows values.
+		field, why := fieldOf(ce, msg), ""
+		if field == "" && ce != nil {
+			field, why = violation(ce)
+		}
+		if field == "" {
+			break
+		}
+		object = own.legacy(field)
+		if rest, ok := strings.CutPrefix(msg, field+": "); ok {
 			msg = object + ": " + rest
 		}
+		if why != "" {
+			msg = object + ": " + why
+		}
+		value = billmgr.EchoValue(object, req.Param(object))
 	case "internal":
 		msg = message(req.Lang, msgInternal)
 	case "unavailable":

@@ -3,7 +3,6 @@ package billmgrhttp
 import (
 	"certsvc/compat/billmgr"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -20,13 +19,13 @@ import (
 // certificate.reissue(.step2), service.prolong, pricelist.export.
 func (g *Gateway) registerOrderFuncs() {
 	maps.Copy(g.funcs, map[string]funcHandler{
-		"certificate.order":         withLegacyNames(g.funcOrder),
-		"certificate.order.csr":     withLegacyNames(g.funcOrderCSR),
-		"certificate.order.param":   withLegacyNames(g.funcOrderParam),
-		"certificate.reissue":       withLegacyNames(g.funcReissue),
-		"certificate.reissue.step2": withLegacyNames(g.funcReissue),
-		"service.prolong":           withLegacyNames(g.funcProlong),
-		"pricelist.export":          withLegacyNames(g.funcPricelistExport),
+		"certificate.order":         (g.funcOrder),
+		"certificate.order.csr":     (g.funcOrderCSR),
+		"certificate.order.param":   (g.funcOrderParam),
+		"certificate.reissue":       (g.funcReissue),
+		"certificate.reissue.step2": (g.funcReissue),
+		"service.prolong":           (g.funcProlong),
+		"pricelist.export":          (g.funcPricelistExport),
 	})
 }
 
@@ -45,23 +44,6 @@ func withNames(err error, names fieldNames) error {
 		return nil
 	}
 	return &namedError{err: err, names: names}
-}
-
-// withLegacyNames serves fn and re-expresses its errors with the legacy
-// parameter names (rpcError).
-func withLegacyNames(fn funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-		d, err := fn(ctx, req)
-		if err == nil {
-			return d, nil
-		}
-		var ne *namedError
-		names := fieldNames{}
-		if errors.As(err, &ne) {
-			names = ne.names
-		}
-		return rpcError(req, err, names), nil
-	}
 }
 
 // ---------------------------------------------------------------------------

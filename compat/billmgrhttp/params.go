@@ -1,10 +1,8 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"encoding/asn1"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -216,49 +214,12 @@ var orderFieldNames = func() fieldNames {
 var indexSuffix = regexp.MustCompile(`\[\d+\]`)
 
 // legacy returns the parameter of an RPC field: the request's own names
-// first (validations by index), then the shared table, also without
-// indexes (extra_names[2] → altname); the field itself otherwise.
+// first (validations by index), then the forms' tables (legacyParam).
 func (fn fieldNames) legacy(field string) string {
 	if p, ok := fn[field]; ok {
 		return p
 	}
-	if p, ok := orderFieldNames[field]; ok {
-		return p
-	}
-	if p, ok := orderFieldNames[indexSuffix.ReplaceAllString(field, "")]; ok {
-		return p
-	}
-	return field
-}
-
-// rpcError re-expresses an RPC or translation error as a legacy error
-// document (errorDoc), naming the legacy parameter of the RPC field at
-// fault, with its value unless it is a secret or a PEM block.
-func rpcError(req *Request, err error, fn fieldNames) *billmgr.Doc {
-	d := errorDoc(req, err)
-	e := d.Error
-	var ce *connect.Error
-	if e == nil || !errors.As(err, &ce) || e.Type != "value" && e.Type != "exists" && e.Type != "missed" {
-		return d
-	}
-	field, msg := fieldOf(ce, ce.Message()), ""
-	if field == "" {
-		field, msg = violation(ce)
-	}
-	if field == "" {
-		return d
-	}
-	e.Object = fn.legacy(field)
-	if rest, ok := strings.CutPrefix(e.Msg, field+": "); ok {
-		e.Msg = e.Object + ": " + rest
-	}
-	if msg != "" {
-		e.Msg = e.Object + ": " + msg
-	}
-	if e.Value == "" {
-		e.Value = billmgr.EchoValue(e.Object, req.Param(e.Object))
-	}
-	return d
+	return legacyParam(field)
 }
 
 // violation is the field and message of the first protovalidate
