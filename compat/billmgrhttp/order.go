@@ -102,7 +102,7 @@ func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*billmgr.Doc,
 		return g.subjectForm(ctx, req)
 	}
 	sub := &certsvcv1.Subject{}
-	if _, err := subjectParams.fill(req, sub); err != nil {
+	if _, err := fill(req, sub, subjectFields); err != nil {
 		return nil, err
 	}
 	res, err := g.api.Cert.CreateCsr(ctx, &certsvcv1.CreateCsrRequest{Subject: sub, ExtraNames: altnames(req)})
@@ -171,18 +171,13 @@ func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Do
 // and names the legacy parameters of its indexed fields.
 func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.CreateCertificateRequest, fieldNames, error) {
 	names := fieldNames{}
-	planID, err := intParam(req, "pricelist", 64)
-	if err != nil {
-		return nil, names, err
+	in := &certsvcv1.CreateCertificateRequest{Subject: &certsvcv1.Subject{},
+		ExtraNames: altnames(req), Pay: isOn(req.Param("skipbasket"))}
+	_, err := fill(req, in, orderFields)
+	if err == nil {
+		_, err = fill(req, in.Subject, subjectFields)
 	}
-	period, err := intParam(req, "period", 32)
 	if err != nil {
-		return nil, names, err
-	}
-	ref := param(req, "remoteid")
-	in := &certsvcv1.CreateCertificateRequest{PlanId: planID, PeriodMonths: int32(period), Subject: &certsvcv1.Subject{},
-		ExtraNames: altnames(req), Pay: isOn(req.Param("skipbasket")), ClientReference: ref, IdempotencyKey: ref}
-	if _, err := subjectParams.fill(req, in.Subject); err != nil {
 		return nil, names, err
 	}
 	switch t := param(req, "crt_type"); t {
@@ -199,7 +194,7 @@ func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.Cr
 	if in.AdminContact, in.TechContact, err = contacts(req); err != nil {
 		return nil, names, err
 	}
-	if in.Organization, err = optional(req, orgParams, &certsvcv1.Organization{}); err != nil {
+	if in.Organization, err = optional(req, orgFields, &certsvcv1.Organization{}); err != nil {
 		return nil, names, err
 	}
 	if in.ExtraNameSlots, err = addonSlots(req, names); err != nil {
@@ -228,10 +223,10 @@ func csrParams(req *Request, required bool) (csr, key string, err error) {
 	return csr, key, nil
 }
 
-// optional fills m from pf, or returns nil when no parameter was given.
-func optional[M proto.Message](req *Request, pf paramFields, m M) (M, error) {
+// optional fills m from fields, or returns nil when no parameter was given.
+func optional[M any](req *Request, fields []field[M], m M) (M, error) {
 	var zero M
-	set, err := pf.fill(req, m)
+	set, err := fill(req, m, fields)
 	if err != nil || !set {
 		return zero, err
 	}
@@ -241,10 +236,10 @@ func optional[M proto.Message](req *Request, pf paramFields, m M) (M, error) {
 // contacts returns the admin and tech contacts; like_admin=on without tech
 // fields makes the tech contact the admin.
 func contacts(req *Request) (adm, tech *certsvcv1.Contact, err error) {
-	if adm, err = optional(req, adminParams, &certsvcv1.Contact{}); err != nil {
+	if adm, err = optional(req, contactFields("adm_"), &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
-	if tech, err = optional(req, techParams, &certsvcv1.Contact{}); err != nil {
+	if tech, err = optional(req, contactFields("tech_"), &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
 	if tech == nil && adm != nil && isOn(req.Ignored.Get("like_admin")) {
