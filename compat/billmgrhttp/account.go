@@ -9,11 +9,6 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
-// registerAccountFuncs adds the account functions.
-func (g *Gateway) registerAccountFuncs() {
-	g.funcs["subaccount"] = g.funcSubaccount
-}
-
 // funcSubaccount lists the caller's accounts with their balances (an
 // admin's: every account), as BILLmanager's subaccount list does:
 // third-party clients, and a reselling certsvc before it orders, read the

@@ -21,28 +21,6 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
-// registerCertificateFuncs adds the functions that read and change existing
-// certificates: certificate, certificate.filter/setfilter, edit, open, file,
-// file.edit, retry, resume, sync, delete, su.
-func (g *Gateway) registerCertificateFuncs() {
-	for name, h := range map[string]funcHandler{
-		"certificate":           g.funcCertificate,
-		"certificate.filter":    g.funcCertificateFilter,
-		"certificate.setfilter": g.funcCertificateSetFilter,
-		"certificate.edit":      g.funcCertificateEdit,
-		"certificate.open":      g.funcCertificateOpen,
-		"certificate.file":      g.funcCertificateFile,
-		"certificate.file.edit": g.funcCertificateFileEdit,
-		"certificate.retry":     g.groupAction(g.retryCertificates),
-		"certificate.resume":    g.groupAction(g.resumeCertificates),
-		"certificate.sync":      g.groupAction(g.syncCertificates),
-		"certificate.delete":    g.groupAction(g.deleteCertificates),
-		"certificate.su":        g.funcCertificateSu,
-	} {
-		g.funcs[name] = echoParams(h)
-	}
-}
-
 // echoParams adds <tparams> to h's answers, as BILLmanager echoes the
 // request in lists, forms and ok documents. The credentials are left out
 // (captured responses never echo authinfo); the encoder masks the rest of

@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 
 	"connectrpc.com/connect"
 
@@ -41,16 +43,61 @@ type Gateway struct {
 // funcHandler serves one legacy function.
 type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
 
-// New returns a Gateway calling api.
-func New(api API, log *slog.Logger) *Gateway {
-	g := &Gateway{api: api, log: log, names: newNames()}
-	g.funcs = map[string]funcHandler{
-		"auth":           g.funcAuth,
-		"session.newkey": g.funcSessionNewKey,
+// legacyFunc is one entry of the func= table: its handler, and whether its
+// answers echo the request in <tparams>.
+type legacyFunc struct {
+	serve   funcHandler
+	tparams bool
+}
+
+// table is the func= table: every legacy function the gateway serves.
+func (g *Gateway) table() map[string]legacyFunc {
+	return map[string]legacyFunc{
+		"auth":           {serve: g.funcAuth},
+		"session.newkey": {serve: g.funcSessionNewKey},
+		"subaccount":     {serve: g.funcSubaccount},
+
+		// Existing certificates (certificate.go).
+		"certificate":           {serve: g.funcCertificate, tparams: true},
+		"certificate.filter":    {serve: g.funcCertificateFilter, tparams: true},
+		"certificate.setfilter": {serve: g.funcCertificateSetFilter, tparams: true},
+		"certificate.edit":      {serve: g.funcCertificateEdit, tparams: true},
+		"certificate.open":      {serve: g.funcCertificateOpen, tparams: true},
+		"certificate.file":      {serve: g.funcCertificateFile, tparams: true},
+		"certificate.file.edit": {serve: g.funcCertificateFileEdit, tparams: true},
+		"certificate.retry":     {serve: g.groupAction(g.retryCertificates), tparams: true},
+		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates), tparams: true},
+		"certificate.sync":      {serve: g.groupAction(g.syncCertificates), tparams: true},
+		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates), tparams: true},
+		"certificate.su":        {serve: g.funcCertificateSu, tparams: true},
+
+		// Orders, reissues, renewals and the price list (order.go, pricelist.go).
+		"certificate.order":         {serve: g.funcOrder},
+		"certificate.order.csr":     {serve: g.funcOrderCSR},
+		"certificate.order.param":   {serve: g.funcOrderParam},
+		"certificate.reissue":       {serve: g.funcReissue},
+		"certificate.reissue.step2": {serve: g.funcReissue},
+		"service.prolong":           {serve: g.funcProlong},
+		"pricelist.export":          {serve: g.funcPricelistExport},
 	}
-	g.registerCertificateFuncs()
-	g.registerOrderFuncs()
-	g.registerAccountFuncs()
+}
+
+// New returns a Gateway calling api. Every function of the table is
+// wrapped in the same chain, outermost first: recover (a panic answers an
+// internal error and is logged), errors (an error becomes the legacy error
+// document, errorDoc), tparams (where the table asks) and credentials (the
+// caller's authinfo, session and address go with every RPC). Reading the
+// request (with its body limit), an unknown function's log line and the
+// output format are ServeHTTP's.
+func New(api API, log *slog.Logger) *Gateway {
+	g := &Gateway{api: api, log: log, names: newNames(), funcs: map[string]funcHandler{}}
+	for name, f := range g.table() {
+		h := withCredentials(f.serve)
+		if f.tparams {
+			h = echoParams(h)
+		}
+		g.funcs[name] = g.recovered(answerErrors(h))
+	}
 	return g
 }
 
@@ -79,11 +126,44 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
 		return
 	}
-	doc, err := fn(withCaller(r.Context(), req, r.RemoteAddr), req)
-	if err != nil {
-		doc = errorDoc(req, err)
-	}
+	req.remote = r.RemoteAddr
+	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
 	billmgr.Encode(w, req.Out, doc)
+}
+
+// answerErrors re-expresses h's errors as legacy error documents.
+func answerErrors(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+		d, err := h(ctx, req)
+		if err != nil {
+			return errorDoc(req, err), nil
+		}
+		return d, nil
+	}
+}
+
+// recovered answers a panic in h as an internal error and logs it with
+// the function's name (the request itself is not logged: it may hold
+// secrets).
+func (g *Gateway) recovered(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (d *billmgr.Doc, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				g.log.ErrorContext(ctx, "legacy function panicked", "func", req.Func,
+					"panic", billmgr.EchoValue("panic", fmt.Sprint(p)), "stack", string(debug.Stack()))
+				d, err = billmgr.NewError(req.Func, req.Lang, "internal", "", "", message(req.Lang, msgInternal)), nil
+			}
+		}()
+		return h(ctx, req)
+	}
+}
+
+// withCredentials sends the caller's credentials and address with the
+// RPCs h makes.
+func withCredentials(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+		return h(withCaller(ctx, req, req.remote), req)
+	}
 }
 
 // withCaller passes the caller's credentials and address to the RPCs made

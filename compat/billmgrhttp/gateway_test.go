@@ -184,3 +184,22 @@ func TestImportsNoInternals(t *testing.T) {
 		}
 	}
 }
+
+// TestPanicAnswersInternalError: a panic in a function (here: a call to an
+// API the gateway was built without) answers the legacy internal error and
+// is logged with the function's name, never the request's secrets.
+func TestPanicAnswersInternalError(t *testing.T) {
+	var logs bytes.Buffer
+	g := New(API{Auth: fakeAPI{}, Catalog: fakeAPI{}}, slog.New(slog.NewJSONHandler(&logs, nil)))
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?out=xml&func=certificate&authinfo=reseller:s3cret", nil))
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `type="internal"`) {
+		t.Fatalf("HTTP %d:\n%s\nwant an internal error document", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(logs.String(), "legacy function panicked") || !strings.Contains(logs.String(), `"func":"certificate"`) {
+		t.Fatalf("the panic is not logged with its function: %s", logs.String())
+	}
+	if strings.Contains(logs.String()+rec.Body.String(), "s3cret") {
+		t.Fatal("the password leaked")
+	}
+}

@@ -14,21 +14,6 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
-// registerOrderFuncs adds the functions that create or extend certificates:
-// certificate.order, certificate.order.csr (sok), certificate.order.param,
-// certificate.reissue(.step2), service.prolong, pricelist.export.
-func (g *Gateway) registerOrderFuncs() {
-	maps.Copy(g.funcs, map[string]funcHandler{
-		"certificate.order":         (g.funcOrder),
-		"certificate.order.csr":     (g.funcOrderCSR),
-		"certificate.order.param":   (g.funcOrderParam),
-		"certificate.reissue":       (g.funcReissue),
-		"certificate.reissue.step2": (g.funcReissue),
-		"service.prolong":           (g.funcProlong),
-		"pricelist.export":          (g.funcPricelistExport),
-	})
-}
-
 // namedError carries the legacy names of a request's indexed fields
 // (validations[1].approver_email → approver_email_2) with an RPC error.
 type namedError struct {

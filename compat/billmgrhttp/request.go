@@ -99,7 +99,8 @@ type Request struct {
 	// Auth holds the credentials.
 	Auth AuthInfo
 
-	raw map[string][]string // undecoded values, same merge rule as Params
+	raw    map[string][]string // undecoded values, same merge rule as Params
+	remote string              // the client's address (http.Request.RemoteAddr)
 }
 
 // Param returns the first decoded value of name ("" if absent).
