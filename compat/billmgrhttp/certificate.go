@@ -732,14 +732,10 @@ func repairPEM(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// renameParam gives a value error the service reports about its field
-// rpcField the name of the legacy parameter it came from.
+// renameParam names the legacy parameter of the service's field rpcField
+// in an error (errorDoc maps it like every other field error).
 func renameParam(err error, rpcField, name string) error {
-	var ce *connect.Error
-	if errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && fieldOf(ce, ce.Message()) == rpcField {
-		return &paramError{name: name, why: name + ": " + strings.TrimPrefix(ce.Message(), rpcField+": ")}
-	}
-	return err
+	return withNames(err, fieldNames{rpcField: name})
 }
 
 // ---------------------------------------------------------------------------
