@@ -197,6 +197,12 @@ var (
 	}
 )
 
+// The admin and tech contact forms.
+var (
+	adminFields = contactFields("adm_")
+	techFields  = contactFields("tech_")
+)
+
 // contactFields is the contact form with a parameter prefix (adm_, tech_).
 func contactFields(prefix string) []field[*certsvcv1.Contact] {
 	return []field[*certsvcv1.Contact]{

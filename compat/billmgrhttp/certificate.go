@@ -231,8 +231,8 @@ var certFields = slices.Concat(
 		idField("processingmodule", "processing_module_id", func(c *certsvcv1.Certificate) *int64 { return &c.ProcessingModuleId }),
 	},
 	nest("subject", func(c *certsvcv1.Certificate) *certsvcv1.Subject { return c.Subject }, subjectFields),
-	nest("admin_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.AdminContact }, contactFields("adm_")),
-	nest("tech_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.TechContact }, contactFields("tech_")),
+	nest("admin_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.AdminContact }, adminFields),
+	nest("tech_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.TechContact }, techFields),
 	nest("organization", func(c *certsvcv1.Certificate) *certsvcv1.Organization { return c.Organization }, orgFields),
 )
 

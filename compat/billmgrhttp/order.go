@@ -221,10 +221,10 @@ func optional[M any](req *Request, fields []field[M], m M) (M, error) {
 // contacts returns the admin and tech contacts; like_admin=on without tech
 // fields makes the tech contact the admin.
 func contacts(req *Request) (adm, tech *certsvcv1.Contact, err error) {
-	if adm, err = optional(req, contactFields("adm_"), &certsvcv1.Contact{}); err != nil {
+	if adm, err = optional(req, adminFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
-	if tech, err = optional(req, contactFields("tech_"), &certsvcv1.Contact{}); err != nil {
+	if tech, err = optional(req, techFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
 	if tech == nil && adm != nil && isOn(req.Ignored.Get("like_admin")) {
