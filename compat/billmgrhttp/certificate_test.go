@@ -658,6 +658,9 @@ func TestLegacyParam(t *testing.T) {
 	for in, want := range map[string]string{
 		"certificate.subject.common_name": "CN", "subject.common_name": "CN", "admin_contact.email": "adm_email",
 		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr", "extra_names[2]": "altname", "plan_id": "pricelist",
+		"organization.phone": "org_phone", "tech_contact.title": "tech_jtitle", "client_reference": "remoteid",
+		"idempotency_key": "remoteid", "period_months": "period", "validations[0].method": "approver_method",
+		"certificate.organization.country_id": "org_country", "filter.states": "item_status",
 	} {
 		if got := legacyParam(in); got != want {
 			t.Errorf("legacyParam(%q) = %q, want %q", in, got, want)
