@@ -30,8 +30,14 @@ var legacyErrors = map[connect.Code]string{
 	connect.CodeDataLoss:           "internal",
 }
 
-// errorDoc re-expresses an RPC error as a legacy error document. The service
-// already hid internal detail; the gateway adds none.
+// errorDoc re-expresses an RPC error as a legacy error document; it is the
+// one place where errors become documents (answerErrors runs it for every
+// function). A field error is named by the legacy parameter the forms'
+// tables give it (the request's own names first) and shows that
+// parameter's value as billmgr.EchoValue allows. The service already hid
+// internal detail; the gateway adds none. A catalogue of texts per (type,
+// object or reason) in both languages (issue 13) replaces msg here, where
+// type, object, value and the service's reason are all known.
 func errorDoc(req *Request, err error) *billmgr.Doc {
 	var pe *paramError
 	if errors.As(err, &pe) {
