@@ -1,18 +1,20 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
+	"certsvc/compat/billmgr/billmgrtest"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -470,7 +472,7 @@ var goldenCases = []goldenCase{
 // documents, in every output format (go test -update rewrites the files).
 func TestCertificateGolden(t *testing.T) {
 	for _, tc := range goldenCases {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(tc.name+"/"+string(f), func(t *testing.T) {
 				fake := newFake(tc.admin)
 				if tc.setup != nil {
@@ -481,7 +483,7 @@ func TestCertificateGolden(t *testing.T) {
 					t.Fatalf("the password is echoed:\n%s", got)
 				}
 				if body := got[strings.Index(got, "\n\n")+2:]; !strings.HasPrefix(tc.name, "file-") || strings.HasPrefix(tc.name, "file-edit") {
-					checkWellFormed(t, f, []byte(body))
+					billmgrtest.CheckWellFormed(t, f, []byte(body))
 				}
 				compareGolden(t, filepath.Join("testdata", "certificate", tc.name+"."+string(f)+".golden"), got)
 			})
@@ -489,24 +491,11 @@ func TestCertificateGolden(t *testing.T) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	billmgrtest.CompareGolden(t, path, got, *update)
 }
 
 // TestNotEnoughMoneyGolden renders the service's not-enough-money error
@@ -521,10 +510,10 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 	d, _ := connect.NewErrorDetail(&errdetails.ErrorInfo{Reason: errkind.ReasonNotEnoughMoney, Domain: "certsvc"})
 	ce.AddDetail(d)
 	for _, lang := range []string{"en", "ru"} {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(lang+"/"+string(f), func(t *testing.T) {
-				got, body, _ := render(f, errorDoc(&Request{Func: "certificate.order.param", Lang: lang}, ce))
-				checkWellFormed(t, f, body)
+				got, body, _ := billmgrtest.Render(f, errorDoc(&Request{Func: "certificate.order.param", Lang: lang}, ce))
+				billmgrtest.CheckWellFormed(t, f, body)
 				compareGolden(t, filepath.Join("testdata", "certificate", "error-not-enough-money-"+lang+"."+string(f)+".golden"), got)
 			})
 		}
@@ -668,7 +657,10 @@ func TestLegacyStatesCoverTheEnum(t *testing.T) {
 func TestLegacyParam(t *testing.T) {
 	for in, want := range map[string]string{
 		"certificate.subject.common_name": "CN", "subject.common_name": "CN", "admin_contact.email": "adm_email",
-		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr_pem",
+		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr", "extra_names[2]": "altname", "plan_id": "pricelist",
+		"organization.phone": "org_phone", "tech_contact.title": "tech_jtitle", "client_reference": "remoteid",
+		"idempotency_key": "remoteid", "period_months": "period", "validations[0].method": "approver_method",
+		"certificate.organization.country_id": "org_country", "filter.states": "item_status",
 	} {
 		if got := legacyParam(in); got != want {
 			t.Errorf("legacyParam(%q) = %q, want %q", in, got, want)
