@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"certsvc/ent"
+	"certsvc/ent/apikey"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
@@ -153,10 +154,9 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 		if err != nil || !disabling {
 			return u, err
 		}
-		// Disabling ends the user's sessions for good: enabling them again
-		// later must not bring old tokens back.
-		_, err = tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).SetRevokeTime(now).Save(ctx)
-		return u, err
+		// Disabling ends the user's sessions and deletes their API keys for
+		// good: enabling them again later must not bring old tokens back.
+		return u, s.revokeCredentials(ctx, tx, target.ID, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
@@ -199,15 +199,28 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		if err := tx.User.UpdateOne(target).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
 			return struct{}{}, fmt.Errorf("set password of user %d: %w", target.ID, err)
 		}
-		// A new password ends every session opened with the old one.
-		_, err := tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).
-			SetRevokeTime(now).Save(ctx)
-		return struct{}{}, err
+		// A new password ends every session opened with the old one and
+		// every API key made while it was in force.
+		return struct{}{}, s.revokeCredentials(ctx, tx, target.ID, now)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &certsvcv1.SetUserPasswordResponse{}, nil
+}
+
+// revokeCredentials ends the live sessions of a user and deletes their API
+// keys, in tx: after a password change or disabling, no token issued before
+// it may act for the user.
+func (s *Service) revokeCredentials(ctx context.Context, tx *ent.Tx, userID int64, now time.Time) error {
+	if _, err := tx.Session.Update().Where(session.UserID(userID), session.RevokeTimeIsNil()).
+		SetRevokeTime(now).Save(ctx); err != nil {
+		return fmt.Errorf("revoke sessions of user %d: %w", userID, err)
+	}
+	if _, err := tx.APIKey.Delete().Where(apikey.UserID(userID)).Exec(ctx); err != nil {
+		return fmt.Errorf("delete api keys of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // DeleteUser implements AccountService.DeleteUser.
