@@ -29,6 +29,19 @@ func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := e.env.Clients(apitest.ConnectJSON, apitest.Bearer(imp.GetToken()))
+	for _, proto := range apitest.Protocols {
+		me, err := e.env.Clients(proto, apitest.Bearer(imp.GetToken())).Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
+		if err != nil {
+			t.Fatalf("%s: WhoAmI impersonated: %v", proto, err)
+		}
+		if me.GetUser().GetId() != e.cust.User.GetId() || me.GetImpersonator().GetUserId() != adminID || me.GetImpersonator().GetLogin() != "admin" {
+			t.Fatalf("%s: WhoAmI impersonated: user %d, impersonator %v; want user %d and the admin %d", proto,
+				me.GetUser().GetId(), me.GetImpersonator(), e.cust.User.GetId(), adminID)
+		}
+	}
+	if who.GetImpersonator() != nil {
+		t.Fatalf("the admin's own WhoAmI names an impersonator: %v", who.GetImpersonator())
+	}
 
 	c := mustCert(t)(as.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
 		PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,

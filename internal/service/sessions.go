@@ -105,6 +105,13 @@ func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*cert
 		}
 		res.Account = accountToProto(a)
 	}
+	if p.ImpersonatorID != 0 {
+		admin, err := s.db.User.Get(ctx, p.ImpersonatorID)
+		if err != nil {
+			return nil, fmt.Errorf("load impersonator %d: %w", p.ImpersonatorID, store.Translate(err))
+		}
+		res.Impersonator = &certsvcv1.Impersonator{UserId: admin.ID, Login: admin.Login}
+	}
 	return res, nil
 }
 
