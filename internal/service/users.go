@@ -2,9 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"connectrpc.com/connect"
 
 	"certsvc/ent"
 	"certsvc/ent/apikey"
@@ -176,18 +178,25 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		return nil, errkind.Field(errkind.PermissionDenied, "user_id", "users change only their own password")
 	case !p.Admin:
 		// Guessing the current password is limited like logging in.
-		key := "login:" + strings.ToLower(target.Login)
-		if ok, wait := s.limiter.Allow(key); !ok {
-			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
-				Msg: fmt.Sprintf("too many wrong passwords; try again in %s", wait.Round(time.Second))}
+		remote := ""
+		if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
+			remote = clientAddr(ci.RequestHeader(), ci.Peer().Addr)
 		}
-		ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
-		if err != nil {
-			return nil, fmt.Errorf("verify password of user %d: %w", target.ID, err)
-		}
-		if !ok {
-			s.limiter.Failure(key)
+		err := s.guard(target.Login, remote, func() error {
+			ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
+			if err != nil {
+				return fmt.Errorf("verify password of user %d: %w", target.ID, err)
+			}
+			if !ok {
+				return &errkind.Error{Kind: errkind.Unauthenticated, Field: "current_password", Msg: "does not match"}
+			}
+			return nil
+		})
+		if errors.Is(err, errkind.Unauthenticated) {
 			return nil, errkind.Invalid("current_password", "does not match")
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	hash, err := auth.HashPassword(req.GetPassword(), s.pwParams)
