@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"net/http"
+	"strings"
 	"testing"
 
 	"connectrpc.com/connect"
 
+	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
 )
@@ -59,5 +62,46 @@ func TestLoginLimiterDoesNotLockOutTheRightPassword(t *testing.T) {
 				t.Fatalf("A's right password: %v, want success", err)
 			}
 		})
+	}
+}
+
+// TestDatabaseOutageIsUnavailable takes the database away from a running
+// server (its connection pool is closed) and checks that calls which need it
+// answer Unavailable — HTTP 503 over Connect — so clients' retry policies
+// retry, instead of internal/500.
+func TestDatabaseOutageIsUnavailable(t *testing.T) {
+	env := apitest.NewWith(t, dbtest.MySQL(t), apitest.Options{NoWorker: true})
+	cust := env.NewCustomer(t, "outage", "RUB")
+	key, err := env.Clients(apitest.ConnectJSON, cust.Auth).Auth.CreateApiKey(t.Context(), &certsvcv1.CreateApiKeyRequest{Name: "outage"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := env.DB.SQL.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, proto := range apitest.Protocols {
+		for _, a := range []string{apitest.AdminAuth, apitest.Bearer(key.GetSecret())} {
+			cl := env.Clients(proto, a)
+			_, err := cl.Auth.WhoAmI(t.Context(), &certsvcv1.WhoAmIRequest{})
+			if connect.CodeOf(err) != connect.CodeUnavailable {
+				t.Errorf("%s: WhoAmI with the database gone: %v, want Unavailable", proto, err)
+			}
+			_, err = cl.Cert.ListCertificates(t.Context(), &certsvcv1.ListCertificatesRequest{})
+			if connect.CodeOf(err) != connect.CodeUnavailable {
+				t.Errorf("%s: ListCertificates with the database gone: %v, want Unavailable", proto, err)
+			}
+		}
+	}
+	// Connect's HTTP status for Unavailable.
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env.URL+"/certsvc.v1.AuthService/WhoAmI", strings.NewReader("{}"))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", apitest.AdminAuth)
+	res, err := env.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("HTTP status with the database gone: %d, want 503", res.StatusCode)
 	}
 }
