@@ -1,11 +1,14 @@
 package server_test
 
 import (
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
 	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
@@ -103,5 +106,65 @@ func TestDatabaseOutageIsUnavailable(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("HTTP status with the database gone: %d, want 503", res.StatusCode)
+	}
+}
+
+// TestAuditLogRecordsAdministrativeActions performs the audited actions and
+// reads them back with ListAuditEntries, with the actor (the admin behind an
+// impersonation).
+func TestAuditLogRecordsAdministrativeActions(t *testing.T) {
+	env := apitest.New(t, dbtest.MySQL(t))
+	ctx := t.Context()
+	admin := env.Clients(apitest.GRPC, apitest.AdminAuth)
+	who, err := admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adminID := who.GetUser().GetId()
+	cust := env.NewCustomer(t, "audited", "RUB")
+	uid := cust.User.GetId()
+	must := func(_ any, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(admin.Account.Deposit(ctx, &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 500, Currency: "RUB"}))
+	must(admin.Account.AdjustBalance(ctx, &certsvcv1.AdjustBalanceRequest{AccountId: cust.Account.GetId(), AmountMinor: -100, Currency: "RUB", Reason: "refund"}))
+	must(admin.Auth.CreateLoginKey(ctx, &certsvcv1.CreateLoginKeyRequest{UserId: uid}))
+	imp, err := admin.Auth.Impersonate(ctx, &certsvcv1.ImpersonateRequest{UserId: uid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := env.Clients(apitest.GRPC, apitest.Bearer(imp.GetToken())).Auth.CreateApiKey(ctx, &certsvcv1.CreateApiKeyRequest{Name: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must(admin.Auth.DeleteApiKey(ctx, &certsvcv1.DeleteApiKeyRequest{Id: key.GetApiKey().GetId()}))
+	must(admin.Account.SetUserPassword(ctx, &certsvcv1.SetUserPasswordRequest{UserId: uid, Password: "pw-audited-new-secret"}))
+	must(admin.Account.UpdateUser(ctx, &certsvcv1.UpdateUserRequest{User: &certsvcv1.User{Id: uid, Disabled: true},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"disabled"}}}))
+
+	res, err := admin.Auth.ListAuditEntries(ctx, &certsvcv1.ListAuditEntriesRequest{PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*certsvcv1.AuditEntry{}
+	for _, e := range res.GetEntries() {
+		got[e.GetAction()] = e
+	}
+	for _, action := range []string{"create_user", "deposit", "adjust_balance", "create_login_key", "impersonate",
+		"create_api_key", "delete_api_key", "set_user_password", "update_user"} {
+		e, ok := got[action]
+		if !ok {
+			t.Errorf("no audit entry %q (have %v)", action, slices.Collect(maps.Keys(got)))
+			continue
+		}
+		if e.GetActorUserId() != adminID {
+			t.Errorf("%s: actor %d (%s), want the admin %d", action, e.GetActorUserId(), e.GetActorLogin(), adminID)
+		}
+	}
+	if e := got["create_api_key"]; e != nil && !strings.Contains(e.GetActorLogin(), "impersonated") {
+		t.Errorf("create_api_key under impersonation: actor_login %q does not name the impersonation", e.GetActorLogin())
 	}
 }

@@ -151,6 +151,7 @@ func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}
+	s.auditDone(ctx, auditCreateLoginKey, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: ts(expires)}, nil
 }
 
@@ -184,6 +185,7 @@ func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 	if err != nil {
 		return nil, fieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
 	}
+	s.auditDone(ctx, auditCreateAPIKey, fmt.Sprintf("api_key/%d", k.ID), fmt.Sprintf("user %d, name %q", owner, k.Name))
 	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
 }
 
@@ -229,5 +231,6 @@ func (s *Service) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyR
 	if n == 0 {
 		return nil, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
 	}
+	s.auditDone(ctx, auditDeleteAPIKey, fmt.Sprintf("api_key/%d", req.GetId()), "")
 	return &certsvcv1.DeleteApiKeyResponse{}, nil
 }

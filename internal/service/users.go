@@ -50,6 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
+	s.auditDone(ctx, auditCreateUser, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateUserResponse{User: userToProto(u)}, nil
 }
 
@@ -163,6 +164,7 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
 	}
+	s.auditDone(ctx, auditUpdateUser, fmt.Sprintf("user/%d", u.ID), fmt.Sprintf("fields %v, disabled %t", paths, u.Disabled))
 	return &certsvcv1.UpdateUserResponse{User: userToProto(u)}, nil
 }
 
@@ -215,6 +217,7 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditSetPassword, fmt.Sprintf("user/%d", target.ID), "sessions ended, api keys deleted")
 	return &certsvcv1.SetUserPasswordResponse{}, nil
 }
 
