@@ -487,6 +487,12 @@ func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRe
 	}
 	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
 	res, err := g.api.Cert.ListCertificates(ctx, in)
+	if connect.CodeOf(err) == connect.CodeNotFound && in.GetSavedFilterName() != "" {
+		// The user has saved no certificate.filter: list everything.
+		all := proto.CloneOf(in)
+		all.SavedFilterName = ""
+		res, err = g.api.Cert.ListCertificates(ctx, all)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
