@@ -3,6 +3,7 @@ package rpc
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"connectrpc.com/connect"
@@ -36,7 +37,27 @@ const (
 	AuditAdminUpdate    = "admin_update_certificate"
 	AuditActivate       = "activate_certificate"
 	AuditReplaceFiles   = "replace_certificate_files"
+	AuditCreateUser     = "create_user"
+	AuditUpdateUser     = "update_user"
+	AuditSetPassword    = "set_user_password"
+	AuditCreateAPIKey   = "create_api_key"
+	AuditDeleteAPIKey   = "delete_api_key"
+	AuditCreateLoginKey = "create_login_key"
+	AuditDeposit        = "deposit"
+	AuditAdjustBalance  = "adjust_balance"
+	AuditCreateModule   = "create_processing_module"
+	AuditUpdateModule   = "update_processing_module"
+	AuditDeleteModule   = "delete_processing_module"
 )
+
+// AuditDone records an action that has already committed. A failure to
+// record it is logged, not answered: the caller must not retry an action that
+// took effect.
+func AuditDone(ctx context.Context, db *ent.Client, log *slog.Logger, now time.Time, action, target, detail string) {
+	if err := Audit(ctx, db, nil, now, action, target, detail); err != nil {
+		log.ErrorContext(ctx, "audit log entry lost", "action", action, "target", target, "err", err)
+	}
+}
 
 // truncate cuts s to at most n characters.
 func truncate(s string, n int) string {

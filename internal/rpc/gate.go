@@ -20,8 +20,12 @@ type GateOptions struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Limiter slows down failed logins; a default limiter when nil.
+	// Limiter counts failed logins per login; a default limiter when nil.
 	Limiter *auth.Limiter
+	// AddrLimiter counts failed logins per client address; when nil, a
+	// limiter that allows 100 failures (a reseller's billing logs all its
+	// customers in from one address).
+	AddrLimiter *auth.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 }
@@ -29,17 +33,19 @@ type GateOptions struct {
 // Gate authenticates callers, applies the access table and observes every
 // call. It is safe for concurrent use.
 type Gate struct {
-	db         *ent.Client
-	log        *slog.Logger
-	now        func() time.Time
-	limiter    *auth.Limiter
-	basicCache *credentialCache
-	metrics    *metrics
+	db          *ent.Client
+	log         *slog.Logger
+	now         func() time.Time
+	limiter     *auth.Limiter
+	addrLimiter *auth.Limiter
+	loginGate   loginGate
+	basicCache  *credentialCache
+	metrics     *metrics
 }
 
 // NewGate returns a Gate over db.
 func NewGate(o GateOptions) *Gate {
-	s := &Gate{db: o.DB, log: o.Logger, now: o.Now, limiter: o.Limiter,
+	s := &Gate{db: o.DB, log: o.Logger, now: o.Now, limiter: o.Limiter, addrLimiter: o.AddrLimiter,
 		basicCache: newCredentialCache(10000, time.Minute), metrics: newMetrics(o.Registerer)}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -49,6 +55,9 @@ func NewGate(o GateOptions) *Gate {
 	}
 	if s.limiter == nil {
 		s.limiter = auth.NewLimiter(auth.LimiterConfig{})
+	}
+	if s.addrLimiter == nil {
+		s.addrLimiter = auth.NewLimiter(auth.LimiterConfig{Free: 100})
 	}
 	return s
 }
@@ -72,6 +81,4 @@ type Deps struct {
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable.
 	LoginKeyTTL time.Duration
-	// Limiter slows down failed logins.
-	Limiter *auth.Limiter
 }

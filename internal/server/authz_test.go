@@ -1229,6 +1229,30 @@ func authzCredCases() []authzCredCase {
 				authzSetPassword(t, f, u.basic, u.user, u.password)
 			}
 		}},
+		{"apiKeyAfterOwnSetUserPassword", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				authzSetPassword(t, f, u.basic, u.user, u.password)
+			}
+		}},
+		{"apiKeyAfterAdminSetUserPassword", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				authzSetPassword(t, f, apitest.AdminAuth, u.user, "")
+			}
+		}},
+		{"apiKeyAfterDisableAndEnable", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				f.disable(t, u.user.GetId())
+				_, err := f.admin.Account.UpdateUser(t.Context(), &certsvcv1.UpdateUserRequest{
+					User: &certsvcv1.User{Id: u.user.GetId()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"disabled"}},
+				})
+				if err != nil {
+					t.Fatalf("enable user %d: %v", u.user.GetId(), err)
+				}
+			}
+		}},
 		{"sessionAfterDeleteUser", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
 			u := f.newCredUser(t)
 			return u.session, func(t *testing.T) { authzDeleteUser(t, f, u.user.GetId()) }

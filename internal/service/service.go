@@ -40,8 +40,12 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
-	// Limiter slows down failed logins; a default limiter when nil.
+	// Limiter counts failed logins per login; a default limiter when nil.
 	Limiter *authn.Limiter
+	// AddrLimiter counts failed logins per client address; when nil, a
+	// limiter that allows 100 failures (a reseller's billing logs all its
+	// customers in from one address).
+	AddrLimiter *authn.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
@@ -103,9 +107,10 @@ func New(o Options) *Service {
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
 		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
-	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, Registerer: o.Registerer})
+	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
+		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
-		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL, Limiter: o.Limiter}
+		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL}
 	return &Service{
 		Core:         c,
 		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),

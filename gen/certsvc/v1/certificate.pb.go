@@ -7,14 +7,15 @@
 package certsvcv1
 
 import (
+	reflect "reflect"
+	sync "sync"
+	unsafe "unsafe"
+
 	_ "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
-	reflect "reflect"
-	sync "sync"
-	unsafe "unsafe"
 )
 
 const (
@@ -1927,8 +1928,8 @@ type ListCertificatesRequest struct {
 	Skip int32 `protobuf:"varint,6,opt,name=skip,proto3" json:"skip,omitempty"`
 	// include_total_size asks for total_size: one more query.
 	IncludeTotalSize bool `protobuf:"varint,7,opt,name=include_total_size,json=includeTotalSize,proto3" json:"include_total_size,omitempty"`
-	// saved_filter_name applies the caller's saved filter of that name, when
-	// there is one, instead of filter.
+	// saved_filter_name applies the caller's saved filter of that name instead
+	// of filter; a name the caller has no filter of is NOT_FOUND.
 	SavedFilterName string `protobuf:"bytes,8,opt,name=saved_filter_name,json=savedFilterName,proto3" json:"saved_filter_name,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache

@@ -125,6 +125,7 @@ func (s *Handler) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 	if err != nil {
 		return nil, err
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeposit, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s", e.ID, req.GetAmountMinor(), req.GetCurrency()))
 	return &certsvcv1.DepositResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
 }
 
@@ -141,6 +142,7 @@ func (s *Handler) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanc
 	if err != nil {
 		return nil, err
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditAdjustBalance, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s, %s", e.ID, req.GetAmountMinor(), req.GetCurrency(), req.GetReason()))
 	return &certsvcv1.AdjustBalanceResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
 }
 

@@ -3,6 +3,8 @@
 package accounts
 
 import (
+	"log/slog"
+
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
@@ -20,11 +22,12 @@ type Handler struct {
 	// the handler's own.
 	*core.Core
 	db       *ent.Client
+	log      *slog.Logger
+	gate     *rpc.Gate
 	pwParams auth.Params
-	limiter  *auth.Limiter
 }
 
 // New returns the handler of the AccountService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, pwParams: d.PasswordParams, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, log: d.Logger, gate: d.Gate, pwParams: d.PasswordParams}
 }

@@ -3,11 +3,11 @@
 package auth
 
 import (
+	"log/slog"
 	"time"
 
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/rpc"
 )
@@ -22,13 +22,13 @@ type Handler struct {
 	// the handler's own.
 	*core.Core
 	db          *ent.Client
+	log         *slog.Logger
 	gate        *rpc.Gate
 	sessionTTL  time.Duration
 	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
 }
 
 // New returns the handler of the AuthService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, gate: d.Gate, sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL, limiter: d.Limiter}
+	return &Handler{Core: c, db: d.DB, log: d.Logger, gate: d.Gate, sessionTTL: d.SessionTTL, loginKeyTTL: d.LoginKeyTTL}
 }

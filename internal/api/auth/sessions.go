@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"connectrpc.com/connect"
 
@@ -60,24 +59,24 @@ func (s *Handler) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 // useLoginKey spends a one-time login key. Exactly one caller can spend a
 // key: the update that marks it used is conditional on it being unused.
 func (s *Handler) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
-	// Keys are single-use and unguessable; only the address is limited, so a
-	// guesser cannot lock a login out of its key.
-	addr := rpc.LimiterKeys(login, remote)[0]
-	if ok, wait := s.limiter.Allow(addr); !ok {
-		return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
-			Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
-	}
+	// Keys are single-use and unguessable, and their check is cheap: the
+	// limits (per login and address) only serialise a guesser.
 	now := s.Clock()
-	n, err := s.db.LoginKey.Update().
-		Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
-			loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
-		SetUseTime(now).Save(ctx)
+	err := s.gate.Guard(login, remote, func() error {
+		n, err := s.db.LoginKey.Update().
+			Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
+				loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
+			SetUseTime(now).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("spend login key: %w", err)
+		}
+		if n != 1 {
+			return &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("spend login key: %w", err)
-	}
-	if n != 1 {
-		s.limiter.Failure(addr)
-		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
+		return nil, err
 	}
 	return s.db.User.Query().Where(user.Login(login)).Only(ctx)
 }
@@ -105,6 +104,13 @@ func (s *Handler) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*cert
 			return nil, fmt.Errorf("load account %d: %w", p.AccountID, store.Translate(err))
 		}
 		res.Account = rpc.AccountToProto(a)
+	}
+	if p.ImpersonatorID != 0 {
+		admin, err := s.db.User.Get(ctx, p.ImpersonatorID)
+		if err != nil {
+			return nil, fmt.Errorf("load impersonator %d: %w", p.ImpersonatorID, store.Translate(err))
+		}
+		res.Impersonator = &certsvcv1.Impersonator{UserId: admin.ID, Login: admin.Login}
 	}
 	return res, nil
 }
@@ -146,6 +152,7 @@ func (s *Handler) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateLoginKey, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: rpc.TS(expires)}, nil
 }
 
@@ -179,6 +186,7 @@ func (s *Handler) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 	if err != nil {
 		return nil, rpc.FieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateAPIKey, fmt.Sprintf("api_key/%d", k.ID), fmt.Sprintf("user %d, name %q", owner, k.Name))
 	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
 }
 
@@ -224,5 +232,6 @@ func (s *Handler) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyR
 	if n == 0 {
 		return nil, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeleteAPIKey, fmt.Sprintf("api_key/%d", req.GetId()), "")
 	return &certsvcv1.DeleteApiKeyResponse{}, nil
 }

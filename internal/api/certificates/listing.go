@@ -227,7 +227,9 @@ func (s *Handler) listFilter(ctx context.Context, p *rpc.Principal, req *certsvc
 	sf, err := q.Only(ctx)
 	switch {
 	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
-		return nil, nil // no such preset: no filter
+		// Listing everything instead would hand the caller rows it did not
+		// ask for.
+		return nil, errkind.Field(errkind.NotFound, "saved_filter_name", "you have no saved filter named %q", req.GetSavedFilterName())
 	case err != nil:
 		return nil, rpc.FieldErr("saved_filter_id", store.Translate(err))
 	}

@@ -110,6 +110,7 @@ func (s *Handler) CreateProcessingModule(ctx context.Context, req *certsvcv1.Cre
 	if err != nil {
 		return nil, err
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
@@ -283,6 +284,7 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 	if err != nil {
 		return nil, err
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.UpdateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
@@ -303,6 +305,7 @@ func (s *Handler) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 	if err != nil {
 		return nil, err
 	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeleteModule, fmt.Sprintf("processing_module/%d", req.GetId()), "")
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
 

@@ -5,12 +5,14 @@
 package certsvcv1connect
 
 import (
-	v1 "certsvc/gen/certsvc/v1"
-	connect "connectrpc.com/connect"
 	context "context"
 	errors "errors"
 	http "net/http"
 	strings "strings"
+
+	connect "connectrpc.com/connect"
+
+	v1 "certsvc/gen/certsvc/v1"
 )
 
 // This is a compile-time assertion to ensure that this generated file and the connect package are
@@ -98,7 +100,8 @@ type AccountServiceClient interface {
 	// UpdateUser changes the fields named in update_mask. A user may change
 	// their own name and email; level and disabled are for admins.
 	UpdateUser(context.Context, *v1.UpdateUserRequest) (*v1.UpdateUserResponse, error)
-	// SetUserPassword sets a user's password and ends all their sessions. A user
+	// SetUserPassword sets a user's password, ends all their sessions and
+	// deletes all their API keys (create new ones after the change). A user
 	// changing their own password must give the current one; an admin need not.
 	SetUserPassword(context.Context, *v1.SetUserPasswordRequest) (*v1.SetUserPasswordResponse, error)
 	// DeleteUser deletes a user and ends their sessions and API keys. Admin only.
@@ -384,7 +387,8 @@ type AccountServiceHandler interface {
 	// UpdateUser changes the fields named in update_mask. A user may change
 	// their own name and email; level and disabled are for admins.
 	UpdateUser(context.Context, *v1.UpdateUserRequest) (*v1.UpdateUserResponse, error)
-	// SetUserPassword sets a user's password and ends all their sessions. A user
+	// SetUserPassword sets a user's password, ends all their sessions and
+	// deletes all their API keys (create new ones after the change). A user
 	// changing their own password must give the current one; an admin need not.
 	SetUserPassword(context.Context, *v1.SetUserPasswordRequest) (*v1.SetUserPasswordResponse, error)
 	// DeleteUser deletes a user and ends their sessions and API keys. Admin only.
