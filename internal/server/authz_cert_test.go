@@ -22,6 +22,8 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
 )
 
 // Certificate states the matrix looks at.
@@ -1474,7 +1476,11 @@ func (w *authzWatcher) until(t *testing.T, what string, stop func(*certsvcv1.Wat
 // NotFound with the message of a missing id, and a watch never carries
 // their events while they change.
 func TestCertificatesHiddenFromOtherAccounts(t *testing.T) {
-	f := authzNewFixture(t)
+	dbtest.Each(t, testCertificatesHiddenFromOtherAccounts)
+}
+
+func testCertificatesHiddenFromOtherAccounts(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	deposit(t, f.admin, f.a.Account.GetId(), 10_000_000)
 	// message is the error's message with the id it names made generic.
 	message := func(msg string, id int64) string {
