@@ -28,7 +28,13 @@ type certEnv struct {
 
 func newCertEnv(t *testing.T, k dbtest.Kind, protocol apitest.Protocol, login string) certEnv {
 	t.Helper()
-	env := apitest.New(t, k.Open(t))
+	return newCertEnvWith(t, k, protocol, login, apitest.Options{})
+}
+
+// newCertEnvWith is newCertEnv with server options.
+func newCertEnvWith(t *testing.T, k dbtest.Kind, protocol apitest.Protocol, login string, o apitest.Options) certEnv {
+	t.Helper()
+	env := apitest.NewWith(t, k.Open(t), o)
 	admin := env.Clients(protocol, apitest.AdminAuth)
 	cust := env.NewCustomer(t, login, "RUB")
 	deposit(t, admin, cust.Account.GetId(), 10_000_000)
