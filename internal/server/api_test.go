@@ -25,12 +25,15 @@ import (
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
 	"certsvc/internal/server"
+	"certsvc/internal/store"
 )
 
 // TestEveryRPC walks every RPC of the API once with each protocol, in the
-// order an operator and a customer would use them, on MariaDB.
-func TestEveryRPC(t *testing.T) {
-	env := apitest.New(t, dbtest.MySQL(t))
+// order an operator and a customer would use them, on each store.
+func TestEveryRPC(t *testing.T) { dbtest.Each(t, testEveryRPC) }
+
+func testEveryRPC(t *testing.T, db *store.DB) {
+	env := apitest.New(t, db)
 	for _, proto := range apitest.Protocols {
 		t.Run(string(proto), func(t *testing.T) {
 			ctx := t.Context()

@@ -11,13 +11,18 @@ import (
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
 )
 
 // What an admin does in a customer's name, through a session Impersonate
 // opened, is recorded as the admin's: in the certificate's history and in
 // the audit log.
 func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "drilled")
+	dbtest.EachKind(t, testImpersonatedActionsNameTheAdmin)
+}
+
+func testImpersonatedActionsNameTheAdmin(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "drilled")
 	ctx := context.Background()
 	who, err := e.admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
 	if err != nil {
@@ -102,7 +107,11 @@ func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
 
 // Numbered pages (skip), the total, and a saved filter applied by name.
 func TestListCertificatesByNumberWithTotal(t *testing.T) {
-	e := newCertEnv(t, apitest.GRPC, "pages")
+	dbtest.EachKind(t, testListCertificatesByNumberWithTotal)
+}
+
+func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.GRPC, "pages")
 	ctx := context.Background()
 	var ids []int64
 	for i := range 5 {

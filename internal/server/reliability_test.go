@@ -13,6 +13,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
 )
 
 // TestLoginLimiterDoesNotLockOutTheRightPassword guesses login A from one
@@ -20,7 +21,11 @@ import (
 // address: both succeed. The guessing itself is limited: once A is over its
 // limit, wrong passwords are answered ResourceExhausted, not verified freely.
 func TestLoginLimiterDoesNotLockOutTheRightPassword(t *testing.T) {
-	env := apitest.New(t, dbtest.MySQL(t))
+	dbtest.Each(t, testLoginLimiterDoesNotLockOutTheRightPassword)
+}
+
+func testLoginLimiterDoesNotLockOutTheRightPassword(t *testing.T, db *store.DB) {
+	env := apitest.New(t, db)
 	a := env.NewCustomer(t, "limit-a", "RUB")
 	b := env.NewCustomer(t, "limit-b", "RUB")
 	for _, proto := range apitest.Protocols {
@@ -72,8 +77,10 @@ func TestLoginLimiterDoesNotLockOutTheRightPassword(t *testing.T) {
 // server (its connection pool is closed) and checks that calls which need it
 // answer Unavailable — HTTP 503 over Connect — so clients' retry policies
 // retry, instead of internal/500.
-func TestDatabaseOutageIsUnavailable(t *testing.T) {
-	env := apitest.NewWith(t, dbtest.MySQL(t), apitest.Options{NoWorker: true})
+func TestDatabaseOutageIsUnavailable(t *testing.T) { dbtest.Each(t, testDatabaseOutageIsUnavailable) }
+
+func testDatabaseOutageIsUnavailable(t *testing.T, db *store.DB) {
+	env := apitest.NewWith(t, db, apitest.Options{NoWorker: true})
 	cust := env.NewCustomer(t, "outage", "RUB")
 	key, err := env.Clients(apitest.ConnectJSON, cust.Auth).Auth.CreateApiKey(t.Context(), &certsvcv1.CreateApiKeyRequest{Name: "outage"})
 	if err != nil {
@@ -113,7 +120,11 @@ func TestDatabaseOutageIsUnavailable(t *testing.T) {
 // reads them back with ListAuditEntries, with the actor (the admin behind an
 // impersonation).
 func TestAuditLogRecordsAdministrativeActions(t *testing.T) {
-	env := apitest.New(t, dbtest.MySQL(t))
+	dbtest.Each(t, testAuditLogRecordsAdministrativeActions)
+}
+
+func testAuditLogRecordsAdministrativeActions(t *testing.T, db *store.DB) {
+	env := apitest.New(t, db)
 	ctx := t.Context()
 	admin := env.Clients(apitest.GRPC, apitest.AdminAuth)
 	who, err := admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
