@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -17,7 +18,6 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"certsvc/compat/billmgr"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 

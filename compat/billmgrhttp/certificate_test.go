@@ -1,6 +1,8 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
+	"certsvc/compat/billmgr/billmgrtest"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
@@ -25,8 +27,6 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"certsvc/compat/billmgr"
-	"certsvc/compat/billmgr/billmgrtest"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/errkind"

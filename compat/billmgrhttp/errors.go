@@ -1,14 +1,13 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"errors"
 	"fmt"
 	"strings"
 
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
-
-	"certsvc/compat/billmgr"
 )
 
 // legacyErrors is the one table from RPC code to legacy error type.

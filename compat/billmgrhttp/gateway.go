@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -12,7 +13,6 @@ import (
 
 	"connectrpc.com/connect"
 
-	"certsvc/compat/billmgr"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 )

@@ -1,10 +1,10 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"sync"
 	"time"
 
-	"certsvc/compat/billmgr"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"fmt"
 	"maps"
@@ -10,7 +11,6 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	"certsvc/compat/billmgr"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 

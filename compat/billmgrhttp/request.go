@@ -2,6 +2,7 @@ package billmgrhttp
 
 import (
 	"bytes"
+	"certsvc/compat/billmgr"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,8 +14,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"certsvc/compat/billmgr"
 )
 
 // Errors returned by ParseRequest. They are transport-level failures (the

@@ -3,6 +3,7 @@ package billmgrhttp
 import (
 	"bufio"
 	"bytes"
+	"certsvc/compat/billmgr"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -14,8 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"certsvc/compat/billmgr"
 )
 
 // rawRequest parses a request the way net/http's server does (from the

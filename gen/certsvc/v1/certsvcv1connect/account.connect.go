@@ -5,14 +5,12 @@
 package certsvcv1connect
 
 import (
+	v1 "certsvc/gen/certsvc/v1"
+	connect "connectrpc.com/connect"
 	context "context"
 	errors "errors"
 	http "net/http"
 	strings "strings"
-
-	connect "connectrpc.com/connect"
-
-	v1 "certsvc/gen/certsvc/v1"
 )
 
 // This is a compile-time assertion to ensure that this generated file and the connect package are
