@@ -13,6 +13,7 @@ export default defineConfig({
     target: "es2022",
     sourcemap: false,
     reportCompressedSize: false,
+    chunkSizeWarningLimit: 600,
     modulePreload: { polyfill: false },
   },
   server: {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
 import { execFileSync } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,11 +143,14 @@ test("customer: server error on its field, order, live issue, downloads, reissue
   const keyBefore = (await download("Download key")).toString();
   await page.getByLabel("How").selectOption({ label: "New key" });
   await page.getByRole("button", { name: "Reissue" }).click();
+  await expect(page.getByRole("region", { name: "Reissue" }).getByRole("alert")).toHaveCount(0);
+  const leafOf = (chain: string) => chain.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)?.[0];
+  await expect.poll(async () => (await download("Download key")).toString(), { timeout: 30_000 }).not.toBe(keyBefore);
+  await expect.poll(async () => leafOf((await download("Download fullchain")).toString()), { timeout: 30_000 }).not.toBe(pems[0]);
   await expect(page.locator("#cert-state")).toHaveText(/^Issued/);
-  await expect
-    .poll(async () => (await download("Download fullchain")).toString().match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END/)![0], { timeout: 20_000 })
-    .not.toBe(pems[0].slice(0, pems[0].indexOf("-----END")));
-  expect((await download("Download key")).toString()).not.toBe(keyBefore);
+  const newLeaf = new X509Certificate(leafOf((await download("Download fullchain")).toString())!);
+  const newKey = (await download("Download key")).toString();
+  expect(newLeaf.checkPrivateKey(createPrivateKey(newKey))).toBe(true);
 
   // Renew: charged once.
   const token = await page.evaluate(() => localStorage.getItem("certsvc.token")!);
@@ -174,6 +177,13 @@ test("a state change reaches an open certificate list live", async ({ page }) =>
   await expect(row).toHaveText("Suspended");
   await rpc("CertificateService/ResumeCertificates", { ids: [certId] }, adminToken);
   await expect(row).toHaveText("Issued");
+});
+
+test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ page }) => {
+  const k = await rpc<any>("AuthService/CreateLoginKey", { login: customer.login }, adminToken);
+  await page.goto(`/login?login=${encodeURIComponent(customer.login)}&key=${encodeURIComponent(k.key)}`);
+  await expect(page.getByRole("heading", { name: "Certificates", level: 1 })).toBeVisible();
+  await expect(page.getByText(customer.login, { exact: true })).toBeVisible();
 });
 
 test("another account's certificate is not reachable by URL", async ({ page }) => {

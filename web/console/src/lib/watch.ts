@@ -11,12 +11,22 @@ export type LiveStatus = "connecting" | "live" | "reconnecting";
  * resuming with after_event_id from the last event seen, so nothing between
  * the drop and the reconnect is missed.
  */
-export function useLiveCertificates(ids: bigint[] = []): { live: Map<bigint, Certificate>; status: LiveStatus } {
+export function useLiveCertificates(
+  ids: bigint[] = [],
+  opts: { after?: bigint; enabled?: boolean; onEvent?: (c: Certificate) => void } = {},
+): { live: Map<bigint, Certificate>; status: LiveStatus } {
   const [live, setLive] = useState(() => new Map<bigint, Certificate>());
   const [status, setStatus] = useState<LiveStatus>("connecting");
   const lastEvent = useRef(0n);
+  const onEvent = useRef(opts.onEvent);
+  onEvent.current = opts.onEvent;
   const key = ids.join(",");
+  const enabled = opts.enabled ?? true;
   useEffect(() => {
+    if (!enabled) return;
+    // Resume after the newest event the page already reflects, so a change
+    // between loading the page and subscribing is not missed.
+    if (opts.after && opts.after > lastEvent.current) lastEvent.current = opts.after;
     const abort = new AbortController();
     const client = createClient(CertificateService, transport);
     let delay = 500;
@@ -32,7 +42,10 @@ export function useLiveCertificates(ids: bigint[] = []): { live: Map<bigint, Cer
             delay = 500;
             if (res.event && res.event.id > lastEvent.current) lastEvent.current = res.event.id;
             const c = res.certificate;
-            if (c) setLive((m) => new Map(m).set(c.id, c));
+            if (c) {
+              setLive((m) => new Map(m).set(c.id, c));
+              onEvent.current?.(c);
+            }
           }
         } catch (err) {
           if (abort.signal.aborted) return;
@@ -46,6 +59,6 @@ export function useLiveCertificates(ids: bigint[] = []): { live: Map<bigint, Cer
       }
     })();
     return () => abort.abort();
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [key, enabled]); // eslint-disable-line react-hooks/exhaustive-deps
   return { live, status };
 }

@@ -18,6 +18,32 @@ const downloads: [FileType, string][] = [
   [FileType.CRT_DER, "DER"],
 ];
 
+function ContactForm({ c }: { c: Certificate }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const a = c.adminContact;
+  const [f, setF] = useState({ firstName: a?.firstName ?? "", lastName: a?.lastName ?? "", email: a?.email ?? "", phone: a?.phone ?? "" });
+  const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: () => qc.invalidateQueries() });
+  return (
+    <Form
+      errors={formState(update.error)}
+      label={t("cert.contacts")}
+      onSubmit={() => update.mutate({ certificate: { id: c.id, adminContact: f }, updateMask: { paths: ["admin_contact"] } })}
+    >
+      <div className="grid">
+        <Input label={t("order.firstName")} name="certificate.admin_contact.first_name" value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} />
+        <Input label={t("order.lastName")} name="certificate.admin_contact.last_name" value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} />
+        <Input label={t("order.email")} name="certificate.admin_contact.email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.target.value })} />
+        <Input label={t("order.phone")} name="certificate.admin_contact.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+      </div>
+      <button type="submit" disabled={update.isPending}>
+        {t("common.save")}
+      </button>
+      {update.isSuccess && <span role="status">{t("common.done")}</span>}
+    </Form>
+  );
+}
+
 function save(name: string, type: string, content: Uint8Array) {
   const url = URL.createObjectURL(new Blob([content as BlobPart], { type: type || "application/octet-stream" }));
   const a = document.createElement("a");
@@ -35,7 +61,12 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
   const certId = /^\d+$/.test(id) ? BigInt(id) : 0n;
   const q = useQuery(CertificateService.method.getCertificate, { id: certId }, { retry: false });
   const events = useQuery(CertificateService.method.listCertificateEvents, { id: certId, pageSize: 100 }, { enabled: !!q.data });
-  const { live } = useLiveCertificates(certId ? [certId] : []);
+  const lastEvent = (events.data?.events ?? []).reduce((m, e) => (e.id > m ? e.id : m), 0n);
+  const { live } = useLiveCertificates(certId ? [certId] : [], {
+    after: lastEvent,
+    enabled: !!events.data,
+    onEvent: () => events.refetch(),
+  });
   const file = useMutation(CertificateService.method.getCertificateFile, {
     onSuccess: (res) => save(res.fileName, res.contentType, res.content),
   });
@@ -154,6 +185,11 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
           onChange={(e) => update.mutate({ certificate: { id: c.id, autoRenew: e.target.checked }, updateMask: { paths: ["auto_renew"] } })}
         />
         {update.error && <Problem error={update.error} />}
+      </section>
+
+      <section aria-labelledby="ct-h">
+        <h2 id="ct-h">{t("cert.contacts")}</h2>
+        <ContactForm key={String(c.id)} c={c} />
       </section>
 
       {can("reissue") && (

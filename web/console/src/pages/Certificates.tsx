@@ -1,4 +1,4 @@
-import { useMemo, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
@@ -66,7 +66,18 @@ export function Certificates({ admin }: { admin: boolean }) {
       qc.invalidateQueries();
     },
   });
-  const { live, status } = useLiveCertificates();
+  const shown = useRef(new Set<bigint>());
+  const refetchSoon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const { live, status } = useLiveCertificates([], {
+    // A certificate not on this page (a new order) may belong on it: reload the page, at most once a second.
+    onEvent: (c) => {
+      if (shown.current.has(c.id) || refetchSoon.current) return;
+      refetchSoon.current = setTimeout(() => {
+        refetchSoon.current = null;
+        list.refetch();
+      }, 1000);
+    },
+  });
 
   const batch = {
     retry: useMutation(CertificateService.method.retryCertificates),
@@ -92,6 +103,7 @@ export function Certificates({ admin }: { admin: boolean }) {
     const l = live.get(c.id);
     return l && (!l.updateTime || !c.updateTime || l.updateTime.seconds >= c.updateTime.seconds) ? l : c;
   });
+  shown.current = new Set(rows.map((c) => c.id));
   const total = list.data?.totalSize ?? 0;
   const pages = Math.ceil(total / pageSize);
 

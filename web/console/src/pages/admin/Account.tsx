@@ -6,7 +6,7 @@ import { useI18n, type MessageKey } from "../../lib/i18n";
 import { parseMoney } from "../../lib/money";
 import { navigate } from "../../lib/router";
 import { idempotencyKey, session } from "../../lib/session";
-import { Form, formState, Input, Loading, Problem, Select, type FormState } from "../../lib/ui";
+import { CopyButton, Form, formState, Input, Loading, Problem, Select, type FormState } from "../../lib/ui";
 import { Ledger } from "../Balance";
 
 function MoneyForm({ accountId, currency, kind }: { accountId: bigint; currency: string; kind: "deposit" | "adjust" }) {
@@ -66,6 +66,8 @@ function UserRow({ u }: { u: User }) {
   const [pw, setPw] = useState("");
   const upd = useMutation(AccountService.method.updateUser, { onSuccess: () => qc.invalidateQueries() });
   const setPassword = useMutation(AccountService.method.setUserPassword, { onSuccess: () => setPw("") });
+  const linkKey = useMutation(AuthService.method.createLoginKey);
+  const link = linkKey.data ? `${location.origin}/login?login=${encodeURIComponent(u.login)}&key=${encodeURIComponent(linkKey.data.key)}` : "";
   const imp = useMutation(AuthService.method.impersonate, {
     onSuccess: (res) => {
       session.impersonate(res.token);
@@ -96,7 +98,17 @@ function UserRow({ u }: { u: User }) {
             {t("account.impersonate", { login: u.login })}
           </button>
         )}
-        {(upd.error || imp.error) && <Problem error={upd.error ?? imp.error} />}
+        {u.level === AccessLevel.USER && !u.disabled && (
+          <button type="button" className="small" onClick={() => linkKey.mutate({ userId: u.id })}>
+            {t("account.loginLink", { login: u.login })}
+          </button>
+        )}
+        {link && (
+          <span className="link">
+            <code>{link}</code> <CopyButton text={link} label={t("account.loginLink", { login: u.login })} />
+          </span>
+        )}
+        {(upd.error || imp.error || linkKey.error) && <Problem error={upd.error ?? imp.error ?? linkKey.error} />}
       </td>
     </tr>
   );
