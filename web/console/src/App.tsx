@@ -41,16 +41,20 @@ function Shell({ path }: { path: string }) {
   const { t, locale, setLocale } = useI18n();
   const qc = useQueryClient();
   const who = useQuery(AuthService.method.whoAmI, {});
-  if (who.isPending) return <Loading />;
-  if (who.error) {
-    if (isUnauthenticated(who.error)) return <Loading />;
+  // The page draws at once with what the last sign-in said about the user;
+  // WhoAmI confirms it in parallel with the page's own requests.
+  const known = session.user();
+  if (who.error && !isUnauthenticated(who.error)) {
     return (
       <main id="main">
         <Problem error={who.error} retry={() => who.refetch()} />
       </main>
     );
   }
-  const admin = who.data.user?.level === AccessLevel.ADMIN;
+  const user = who.data?.user ?? known;
+  if (who.data?.user) session.remember(who.data.user);
+  const admin = user?.level === AccessLevel.ADMIN;
+  if (!user) return <Loading />;
   const nav: [string, string][] = [
     ["/certificates", t("nav.certificates")],
     ...(admin ? [] : ([["/order", t("nav.order")], ["/balance", t("nav.balance")]] as [string, string][])),
@@ -95,7 +99,7 @@ function Shell({ path }: { path: string }) {
           </ul>
         </nav>
         <div className="who">
-          <span>{who.data.user?.login}</span>
+          <span>{user.login}</span>
           <label className="sr-only" htmlFor="locale">
             {t("app.language")}
           </label>
@@ -110,7 +114,7 @@ function Shell({ path }: { path: string }) {
       </header>
       {session.impersonating() && (
         <div className="banner" role="status">
-          {t("app.actingAs", { login: who.data.user?.login ?? "" })}{" "}
+          {t("app.actingAs", { login: user.login })}{" "}
           <button
             type="button"
             onClick={() => {

@@ -20,7 +20,7 @@ export function Login() {
   const [password, setPassword] = useState("");
   const m = useMutation(AuthService.method.login, {
     onSuccess(res) {
-      session.set(res.token);
+      session.set(res.token, res.user);
       qc.clear();
       const next = query.get("next");
       navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/certificates", true);

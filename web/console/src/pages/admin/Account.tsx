@@ -70,7 +70,7 @@ function UserRow({ u }: { u: User }) {
   const link = linkKey.data ? `${location.origin}/login?login=${encodeURIComponent(u.login)}&key=${encodeURIComponent(linkKey.data.key)}` : "";
   const imp = useMutation(AuthService.method.impersonate, {
     onSuccess: (res) => {
-      session.impersonate(res.token);
+      session.impersonate(res.token, res.user);
       qc.clear();
       navigate("/certificates");
     },
