@@ -49,6 +49,8 @@ test("operator: account, user, deposit, failing module, impersonation", async ({
   await axe(page, "certificates (admin)");
 
   await page.getByRole("link", { name: "Accounts" }).click();
+  await expect(page.getByRole("heading", { name: "Accounts", level: 1 })).toBeVisible();
+  await axe(page, "accounts");
   await page.getByLabel("Account name").fill("Shop Hosting");
   await page.getByLabel("Currency").fill("RUB");
   await page.getByRole("button", { name: "Create" }).click();
@@ -167,16 +169,28 @@ test("customer: server error on its field, order, live issue, downloads, reissue
   await axe(page, "balance");
 });
 
-test("a state change reaches an open certificate list live", async ({ page }) => {
+test("an operator's batch action reaches the customer's open list live", async ({ page, browser }) => {
   await signIn(page, customer.login, customer.password);
   const row = page.locator(`tr[data-id="${certId}"] td.state`);
   await expect(row).toHaveText("Issued");
   await expect(page.getByText("Live updates on")).toBeVisible();
-  const res = await rpc<any>("CertificateService/SuspendCertificates", { ids: [certId] }, adminToken);
-  expect(res.results[0].ok).toBe(true);
+
+  const opCtx = await browser.newContext();
+  const op = await opCtx.newPage();
+  await signIn(op, "admin", adminPassword);
+  const select = op.getByRole("checkbox", { name: `Select certificate ${certId}` });
+  await select.check();
+  await op.getByRole("group", { name: "With selected" }).getByRole("button", { name: "Suspend" }).click();
+  await expect(op.getByRole("list", { name: "results" })).toContainText(`#${certId}: Done.`);
+  await axe(op, "certificates with batch results");
+  // The customer's page changes without a reload.
   await expect(row).toHaveText("Suspended");
-  await rpc("CertificateService/ResumeCertificates", { ids: [certId] }, adminToken);
+
+  await op.getByRole("checkbox", { name: `Select certificate ${certId}` }).check();
+  await op.getByRole("group", { name: "With selected" }).getByRole("button", { name: "Resume" }).click();
+  await expect(op.getByRole("list", { name: "results" })).toContainText(`#${certId}: Done.`);
   await expect(row).toHaveText("Issued");
+  await opCtx.close();
 });
 
 test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ page }) => {
