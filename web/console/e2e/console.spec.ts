@@ -79,8 +79,15 @@ test("operator: account, user, deposit, failing module, impersonation", async ({
   await expect(page.getByRole("alert").first()).toContainText(/127\.0\.0\.1:9|connect|refused|unavailable/i);
   await axe(page, "modules");
 
+  await page.getByRole("link", { name: "Plans" }).click();
+  await expect(page.getByRole("heading", { name: "Plans and prices", level: 1 })).toBeVisible();
+  await axe(page, "plans");
+  const lastPlan = page.locator("tbody tr").last();
+  await lastPlan.getByLabel(/^Amount/).fill("777");
+  await lastPlan.getByRole("button", { name: "Save" }).click();
+  await expect(lastPlan).toContainText("777.00");
+
   for (const [link, heading] of [
-    ["Plans", "Plans and prices"],
     ["Audit log", "Audit log"],
     ["API keys", "API keys"],
   ]) {
