@@ -40,6 +40,17 @@ test.beforeAll(async () => {
   // A second customer, whose certificates the first must not reach.
   const acc = await rpc<any>("AccountService/CreateAccount", { name: "Other Hosting", currency: "RUB" }, adminToken);
   await rpc("AccountService/CreateUser", { accountId: acc.account.id, login: other.login, password: other.password, level: "ACCESS_LEVEL_USER" }, adminToken);
+  // 25 unpaid orders, to page through.
+  const tok = await login(other.login, other.password);
+  const plans = await rpc<any>("CatalogService/ListPlans", { pageSize: 1000 }, tok);
+  const plan = plans.plans.find((p: any) => (p.prices ?? []).some((x: any) => x.currency === "RUB" && x.periodMonths === 12));
+  for (let i = 0; i < 25; i++) {
+    await rpc(
+      "CertificateService/CreateCertificate",
+      { planId: plan.id, periodMonths: 12, keyType: "KEY_TYPE_ECDSA_P256", subject: { commonName: `www.other-${i}.test` }, pay: false },
+      tok,
+    );
+  }
 });
 
 test("operator: account, user, deposit, failing module, impersonation", async ({ page }) => {
@@ -207,8 +218,22 @@ test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ p
   await expect(page.getByText(customer.login, { exact: true })).toBeVisible();
 });
 
-test("another account's certificate is not reachable by URL", async ({ page }) => {
+test("another account's certificate is not reachable by URL; paging", async ({ page }) => {
   await signIn(page, other.login, other.password);
+  await expect(page.getByText("25 certificates")).toBeVisible();
+  await expect(page.locator("tbody tr")).toHaveCount(20);
+  await expect(page.getByText("Page 1 of 2")).toBeVisible();
+  await page.getByRole("button", { name: "Next page" }).click();
+  await expect(page.getByText("Page 2 of 2")).toBeVisible();
+  await expect(page.locator("tbody tr")).toHaveCount(5);
+  await expect(page.locator("tbody tr").last()).toContainText("www.other-0.test");
+  await expect(page.getByRole("button", { name: "Next page" })).toBeDisabled();
+  await page.getByRole("button", { name: "Previous page" }).click();
+  await expect(page.locator("tbody tr").first()).toContainText("www.other-24.test");
+  await page.getByLabel("Domain").fill("other-7.");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page.locator("tbody tr")).toHaveCount(1);
+
   await page.goto(`/certificates/${certId}`);
   await expect(page.getByRole("alert")).toHaveText("This certificate does not exist or is not yours.");
   await expect(page.getByText("www.e2e-shop.test")).toHaveCount(0);

@@ -51,13 +51,23 @@ export function Certificates({ admin }: { admin: boolean }) {
   const [selected, setSelected] = useState<Set<bigint>>(new Set());
   const [results, setResults] = useState<BatchResult[]>([]);
 
+  // Pages reached one after another go by page token (keyset: as fast on page
+  // 50,000 as on page 2); a page jumped to goes by skip.
+  const tokens = useRef(new Map<string, string>());
+  const scope = `${savedId}|${JSON.stringify(filter)}`;
+  const token = tokens.current.get(`${scope}|${page}`);
+  // A token is bound to the request's other fields, skip included: only pages
+  // fetched without skip hand theirs on.
+  const skip = page > 1 && token === undefined ? (page - 1) * pageSize : 0;
   const list = useQuery(CertificateService.method.listCertificates, {
     pageSize,
-    skip: (page - 1) * pageSize,
+    skip,
+    pageToken: page > 1 ? (token ?? "") : "",
     includeTotalSize: true,
     filter: savedId ? undefined : toProto(filter),
     savedFilterId: savedId,
   });
+  if (list.data?.nextPageToken && skip === 0) tokens.current.set(`${scope}|${page + 1}`, list.data.nextPageToken);
   const plans = useQuery(CatalogService.method.listPlans, { pageSize: 1000 });
   const saved = useQuery(CertificateService.method.listCertificateFilters, {});
   const save = useMutation(CertificateService.method.createCertificateFilter, {
