@@ -78,7 +78,7 @@ e2e() {
   fi
   local tmp
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  trap 'rm -rf "$tmp"; trap - RETURN' RETURN
   server_bin "$tmp"
   (cd web && npx playwright test -c console/e2e/playwright.config.ts "$@")
 }
@@ -93,7 +93,7 @@ measure() {
   browser
   local tmp
   tmp=$(mktemp -d)
-  trap 'rm -rf "$tmp"' RETURN
+  trap 'rm -rf "$tmp"; trap - RETURN' RETURN
   server_bin "$tmp"
   go build -tags nowebconsole -o "$tmp/certsvc-bare" ./cmd/certsvc
   local with without assets
