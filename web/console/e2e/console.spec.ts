@@ -281,9 +281,12 @@ test.describe("on a phone-sized screen", () => {
   test.use({ viewport: { width: 375, height: 740 } });
   test("the list and the order form fit and work with the keyboard", async ({ page }) => {
     await page.goto("/login");
+    await expect(page.getByLabel("Login")).toBeVisible();
     await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Login")).toBeFocused();
     await page.keyboard.type(customer.login);
     await page.keyboard.press("Tab");
+    await expect(page.getByLabel("Password")).toBeFocused();
     await page.keyboard.type(customer.password);
     await page.keyboard.press("Enter");
     await expect(page.getByRole("heading", { name: "Certificates", level: 1 })).toBeVisible();

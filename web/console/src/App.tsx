@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, type ReactNode } from "react";
+import { Component, lazy, Suspense, useEffect, type ReactNode } from "react";
 import { useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { AccessLevel, AuthService } from "@certsvc/client";
@@ -22,6 +22,25 @@ const AccountPage = lazy(() => import("./pages/admin/Account"));
 const Plans = lazy(() => import("./pages/admin/Plans"));
 const Modules = lazy(() => import("./pages/admin/Modules"));
 const Audit = lazy(() => import("./pages/admin/Audit"));
+
+/** Fallback keeps a page that failed to draw from going blank: a message and a way back, never a stack. */
+class Fallback extends Component<{ message: string; action: string; children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <div role="alert" className="problem">
+        <p>{this.props.message}</p>
+        <button type="button" onClick={() => location.reload()}>
+          {this.props.action}
+        </button>
+      </div>
+    );
+  }
+}
 
 export function App() {
   const { path } = useLocation();
@@ -128,9 +147,11 @@ function Shell({ path }: { path: string }) {
         </div>
       )}
       <main id="main" tabIndex={-1}>
-        <Suspense fallback={<Loading />}>
-          <Route path={path} admin={admin} />
-        </Suspense>
+        <Fallback key={path} message={t("common.broken")} action={t("common.reload")}>
+          <Suspense fallback={<Loading />}>
+            <Route path={path} admin={admin} />
+          </Suspense>
+        </Fallback>
       </main>
     </>
   );
