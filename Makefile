@@ -9,15 +9,19 @@ run:
 test:
 	scripts/test.sh
 
-# generate rewrites every generated file: gen/ from api/proto, ent/ from ent/schema.
+# generate rewrites every generated file: gen/ and the TypeScript client
+# (web/client) from api/proto, ent/ from ent/schema, and the web console's
+# build (web/console/dist) from web/ with the packages of its lockfile.
 generate:
+	scripts/web.sh deps
 	$(BUF) generate
 	go generate ./ent
+	scripts/web.sh build
 
 # checkgenerate fails when a generated file is not what the sources produce.
 checkgenerate: generate
-	@git add -N gen ent >/dev/null 2>&1 || true
-	@git diff --exit-code --stat -- gen ent || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@git add -N gen ent web/client web/console/dist >/dev/null 2>&1 || true
+	@git diff --exit-code --stat -- gen ent web/client web/console/dist || { echo "generated code is stale: run make generate and commit"; exit 1; }
 
 lint:
 	$(BUF) lint

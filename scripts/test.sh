@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of certsvc: unit tests, and the store and API suites (over
-# Connect and gRPC) each on SQLite and on a real MariaDB/MySQL (started here
-# when none answers). Extra arguments go to `go test`.
+# Runs every test of certsvc: unit tests, the store and API suites (over Connect
+# and gRPC) each on SQLite and on a real MariaDB/MySQL (started here when
+# none answers), then the web console's unit tests (Vitest) and its
+# end-to-end tests in Chromium (scripts/web.sh test). Extra arguments go to
+# `go test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,3 +12,5 @@ export CERTSVC_TEST_MYSQL_DSN
 echo "test.sh: MySQL for tests: ${CERTSVC_TEST_MYSQL_DSN%%@*}@${CERTSVC_TEST_MYSQL_DSN#*@}" >&2
 
 go test -race -count=1 "$@" ./...
+
+scripts/web.sh test

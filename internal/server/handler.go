@@ -37,7 +37,8 @@ const MaxRequestBytes = 4 << 20
 // NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
 // handlers of the API, gRPC health and reflection, /metrics and /healthz.
 // ping checks the database for /healthz; origins are the CORS origins. The
-// legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /.
+// legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /
+// (with func=); the web console on / and every other unrouted GET.
 func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
@@ -90,7 +91,7 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	mux.Handle("/billmgr", gw)
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
-	mux.Handle("/{$}", gw) // with func= only; anything else under / stays 404
+	mux.Handle("/", consoleHandler(consoleFiles, gw)) // / with func= is the gateway; else the web console
 	if len(origins) == 0 {
 		return mux
 	}

@@ -1,0 +1,302 @@
+import { useState } from "react";
+import { useMutation, useQuery } from "@connectrpc/connect-query";
+import { useQueryClient } from "@tanstack/react-query";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { CertificateService, FileType, KeyType, ValidationMethod, type Certificate } from "@certsvc/client";
+import { useI18n } from "../lib/i18n";
+import { idempotencyKey } from "../lib/session";
+import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
+import { useLiveCertificates } from "../lib/watch";
+import { stateKey } from "./Certificates";
+
+const downloads: [FileType, string][] = [
+  [FileType.CRT, "crt"],
+  [FileType.CHAIN, "chain"],
+  [FileType.FULLCHAIN, "fullchain"],
+  [FileType.CSR, "csr"],
+  [FileType.KEY, "key"],
+  [FileType.CRT_DER, "DER"],
+];
+
+function ContactForm({ c }: { c: Certificate }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const a = c.adminContact;
+  const [f, setF] = useState({ firstName: a?.firstName ?? "", lastName: a?.lastName ?? "", email: a?.email ?? "", phone: a?.phone ?? "" });
+  const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: () => qc.invalidateQueries() });
+  return (
+    <Form
+      errors={formState(update.error)}
+      label={t("cert.contacts")}
+      onSubmit={() => update.mutate({ certificate: { id: c.id, adminContact: f }, updateMask: { paths: ["admin_contact"] } })}
+    >
+      <div className="grid">
+        <Input label={t("order.firstName")} name="certificate.admin_contact.first_name" value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} />
+        <Input label={t("order.lastName")} name="certificate.admin_contact.last_name" value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} />
+        <Input label={t("order.email")} name="certificate.admin_contact.email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.target.value })} />
+        <Input label={t("order.phone")} name="certificate.admin_contact.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+      </div>
+      <button type="submit" disabled={update.isPending}>
+        {t("common.save")}
+      </button>
+      {update.isSuccess && <span role="status">{t("common.done")}</span>}
+    </Form>
+  );
+}
+
+function save(name: string, type: string, content: Uint8Array) {
+  const url = URL.createObjectURL(new Blob([content as BlobPart], { type: type || "application/octet-stream" }));
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export default function CertificatePage({ id, admin }: { id: string; admin: boolean }) {
+  const { t, date, dateTime, money } = useI18n();
+  const qc = useQueryClient();
+  const certId = /^\d+$/.test(id) ? BigInt(id) : 0n;
+  const q = useQuery(CertificateService.method.getCertificate, { id: certId }, { retry: false });
+  const events = useQuery(CertificateService.method.listCertificateEvents, { id: certId, pageSize: 100 }, { enabled: !!q.data });
+  const lastEvent = (events.data?.events ?? []).reduce((m, e) => (e.id > m ? e.id : m), 0n);
+  const { live } = useLiveCertificates(certId ? [certId] : [], {
+    after: lastEvent,
+    enabled: !!events.data,
+    onEvent: () => events.refetch(),
+  });
+  const file = useMutation(CertificateService.method.getCertificateFile, {
+    onSuccess: (res) => save(res.fileName, res.contentType, res.content),
+  });
+  const refresh = () => qc.invalidateQueries();
+  const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: refresh });
+  const reissue = useMutation(CertificateService.method.reissueCertificate, { onSuccess: refresh });
+  const renew = useMutation(CertificateService.method.renewCertificate, { onSuccess: refresh });
+  const activate = useMutation(CertificateService.method.activateCertificate, { onSuccess: refresh });
+  const pay = useMutation(CertificateService.method.payCertificate, { onSuccess: refresh });
+  const [p12, setP12] = useState("");
+  const [mode, setMode] = useState<"same" | "key" | "csr" | "names">("same");
+  const [newKeyType, setNewKeyType] = useState(KeyType.RSA_2048);
+  const [newCsr, setNewCsr] = useState("");
+  const [newNames, setNewNames] = useState("");
+  const [renewPeriod, setRenewPeriod] = useState(0);
+  const [renewKey, setRenewKey] = useState(idempotencyKey);
+  const [pem, setPem] = useState("");
+
+  if (!certId || (q.error && ConnectError.from(q.error).code === Code.NotFound) || (q.error && ConnectError.from(q.error).code === Code.PermissionDenied)) {
+    return (
+      <>
+        <h1>{t("cert.title", { id })}</h1>
+        <p role="alert">{t("cert.notFound")}</p>
+      </>
+    );
+  }
+  if (q.isPending) return <Loading />;
+  if (q.error) return <Problem error={q.error} retry={() => q.refetch()} />;
+  const fresh = live.get(certId);
+  const c: Certificate =
+    fresh && (!q.data.certificate?.updateTime || !fresh.updateTime || fresh.updateTime.seconds >= q.data.certificate.updateTime.seconds)
+      ? fresh
+      : q.data.certificate!;
+  const can = (a: string) => c.allowedActions.includes(a);
+
+  return (
+    <>
+      <h1>{t("cert.title", { id: String(c.id) })}</h1>
+      <dl className="facts">
+        <dt>{t("cert.state")}</dt>
+        <dd className="state" data-state={c.state} id="cert-state">
+          {t(stateKey(c.state))}
+          {c.statusMessage ? ` — ${c.statusMessage}` : ""}
+        </dd>
+        <dt>{t("cert.legacy")}</dt>
+        <dd>
+          {c.legacyStatus ? `${c.legacyStatus.itemStatusName} (${c.legacyStatus.itemStatus}) / ${c.legacyStatus.serviceStatusName} (${c.legacyStatus.serviceStatus})` : "—"}
+        </dd>
+        <dt>{t("cert.names")}</dt>
+        <dd>{[c.commonName, ...c.extraNames].join(", ")}</dd>
+        <dt>{t("cert.validity")}</dt>
+        <dd>
+          {date(tsDate(c.notBefore))} — {date(tsDate(c.notAfter))}
+        </dd>
+        <dt>{t("cert.amount")}</dt>
+        <dd>{c.currency ? money(c.costMinor, c.currency) : "—"}</dd>
+      </dl>
+      {can("pay") && (
+        <Form errors={formState(pay.error)} onSubmit={() => pay.mutate({ id: c.id })}>
+          <button type="submit" className="primary">
+            {t("order.pay")}
+          </button>
+        </Form>
+      )}
+
+      <section aria-labelledby="val-h">
+        <h2 id="val-h">{t("cert.validations")}</h2>
+        <ul className="validations">
+          {c.validations.map((v) => {
+            const publish =
+              v.method === ValidationMethod.HTTP_FILE
+                ? `${v.httpUrl}\n${v.value}`
+                : v.method === ValidationMethod.DNS_TXT || v.method === ValidationMethod.DNS_CNAME
+                  ? `${v.dnsName} ${v.dnsType} ${v.value}`
+                  : "";
+            return (
+              <li key={v.domain}>
+                <strong>{v.domain}</strong>: {ValidationMethod[v.method]} {v.approverEmail} {v.status && `(${v.status})`}
+                {publish && (
+                  <div className="publish">
+                    <span>{t("cert.publish")}:</span> <code>{publish}</code> <CopyButton text={publish} label={v.domain} />
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+
+      <section aria-labelledby="dl-h">
+        <h2 id="dl-h">{t("cert.downloads")}</h2>
+        {file.error && <Problem error={file.error} />}
+        <div className="row wrap">
+          {downloads.map(([ft, label]) => (
+            <button key={label} type="button" disabled={file.isPending} onClick={() => file.mutate({ id: c.id, type: ft })}>
+              {t("cert.download", { type: label })}
+            </button>
+          ))}
+        </div>
+        <Form errors={formState(null)} label="PKCS#12" onSubmit={() => file.mutate({ id: c.id, type: FileType.PKCS12, password: p12 })}>
+          <div className="row">
+            <Input label={t("cert.p12password")} name="password" type="password" autoComplete="new-password" value={p12} onChange={(e) => setP12(e.target.value)} />
+            <button type="submit">{t("cert.download", { type: "PKCS#12" })}</button>
+          </div>
+        </Form>
+      </section>
+
+      <section aria-labelledby="ar-h">
+        <h2 id="ar-h">{t("cert.autoRenew")}</h2>
+        <Input
+          label={t("cert.autoRenew")}
+          name="auto_renew"
+          type="checkbox"
+          checked={c.autoRenew}
+          disabled={update.isPending}
+          onChange={(e) => update.mutate({ certificate: { id: c.id, autoRenew: e.target.checked }, updateMask: { paths: ["auto_renew"] } })}
+        />
+        {update.error && <Problem error={update.error} />}
+      </section>
+
+      <section aria-labelledby="ct-h">
+        <h2 id="ct-h">{t("cert.contacts")}</h2>
+        <ContactForm key={String(c.id)} c={c} />
+      </section>
+
+      {can("reissue") && (
+        <section aria-labelledby="ri-h">
+          <h2 id="ri-h">{t("cert.reissue")}</h2>
+          <Form
+            errors={formState(reissue.error)}
+            label={t("cert.reissue")}
+            onSubmit={() =>
+              reissue.mutate({
+                id: c.id,
+                keyType: mode === "key" ? newKeyType : KeyType.UNSPECIFIED,
+                csrPem: mode === "csr" ? newCsr : "",
+                replaceExtraNames: mode === "names",
+                extraNames: mode === "names" ? newNames.split(/\s+/).filter(Boolean) : [],
+              })
+            }
+          >
+            <Select label={t("cert.reissueMode")} name="mode" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+              <option value="same">{t("cert.sameKey")}</option>
+              <option value="key">{t("cert.newKey")}</option>
+              <option value="csr">{t("cert.newCsr")}</option>
+              <option value="names">{t("cert.newNames")}</option>
+            </Select>
+            {mode === "key" && (
+              <Select label={t("order.keyType")} name="key_type" value={newKeyType} onChange={(e) => setNewKeyType(Number(e.target.value))}>
+                <option value={KeyType.RSA_2048}>RSA 2048</option>
+                <option value={KeyType.RSA_4096}>RSA 4096</option>
+                <option value={KeyType.ECDSA_P256}>ECDSA P-256</option>
+              </Select>
+            )}
+            {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.target.value)} />}
+            {mode === "names" && <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />}
+            <button type="submit" disabled={reissue.isPending}>
+              {t("cert.reissue")}
+            </button>
+          </Form>
+        </section>
+      )}
+
+      {can("renew") && (
+        <section aria-labelledby="rn-h">
+          <h2 id="rn-h">{t("cert.renew")}</h2>
+          <Form
+            errors={formState(renew.error)}
+            label={t("cert.renew")}
+            onSubmit={() =>
+              renew.mutate(
+                { id: c.id, periodMonths: renewPeriod, idempotencyKey: renewKey },
+                { onSuccess: () => setRenewKey(idempotencyKey()) },
+              )
+            }
+          >
+            <Select label={t("cert.renewFor")} name="period_months" value={renewPeriod} onChange={(e) => setRenewPeriod(Number(e.target.value))}>
+              <option value={0}>{t("order.months", { n: c.periodMonths })}</option>
+              {[12, 24, 36].filter((m) => m !== c.periodMonths).map((m) => (
+                <option key={m} value={m}>
+                  {t("order.months", { n: m })}
+                </option>
+              ))}
+            </Select>
+            <button type="submit" disabled={renew.isPending}>
+              {t("cert.renew")}
+            </button>
+          </Form>
+        </section>
+      )}
+
+      {admin && (
+        <section aria-labelledby="ac-h">
+          <h2 id="ac-h">{t("cert.activate")}</h2>
+          <Form errors={formState(activate.error)} label={t("cert.activate")} onSubmit={() => activate.mutate({ id: c.id, certificate: new TextEncoder().encode(pem) })}>
+            <TextArea label={t("cert.activate")} name="certificate" rows={5} value={pem} onChange={(e) => setPem(e.target.value)} />
+            <button type="submit">{t("cert.activateSubmit")}</button>
+          </Form>
+        </section>
+      )}
+
+      <section aria-labelledby="h-h">
+        <h2 id="h-h">{t("cert.history")}</h2>
+        {events.error && <Problem error={events.error} retry={() => events.refetch()} />}
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t("common.date")}</th>
+                <th scope="col">{t("cert.event")}</th>
+                <th scope="col">{t("cert.state")}</th>
+                <th scope="col">{t("cert.amount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {events.data?.events.map((e) => (
+                <tr key={String(e.id)}>
+                  <td>{dateTime(tsDate(e.createTime))}</td>
+                  <td>
+                    {e.event}
+                    {e.message ? ` — ${e.message}` : ""}
+                  </td>
+                  <td>{e.toState ? t(stateKey(e.toState)) : ""}</td>
+                  <td>{e.amountMinor ? money(e.amountMinor, e.currency) : ""}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </>
+  );
+}
