@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"certsvc/ent/certificate"
+	"certsvc/ent/job"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/core"
 	"certsvc/internal/lifecycle"
@@ -183,6 +184,36 @@ func TestCAReportsThatWereStuck(t *testing.T) {
 		}
 		if evs := r.events(id, core.EventNeedsOperator); len(evs) != 1 {
 			t.Fatalf("%s events %+v, want one", core.EventNeedsOperator, evs)
+		}
+	})
+
+	// An operation the state does not allow (left behind by an override
+	// before overrides went through the lifecycle) is dropped without
+	// calling the CA, and the issued order is maintained again.
+	t.Run("order operation on an issued certificate", func(t *testing.T) {
+		script.set(provider.StateIssued, provider.StateIssued)
+		id := r.order(svc, acc, "dropop.example.com", 12, false)
+		r.runDue(svc)
+		r.wantState(id, certificate.StateIssued)
+		calls := ca.callsOf(r.cert(id).OpRef)
+		if err := r.db.Ent.Certificate.UpdateOneID(id).SetOp(lifecycle.OpOrder.String()).Exec(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.db.Ent.Job.Update().Where(job.CertificateID(id)).SetRunTime(clk.Now()).Exec(r.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := r.runDue(svc); n != 2 {
+			t.Fatalf("ran %d jobs, want the drop and then the maintenance", n)
+		}
+		c := r.wantState(id, certificate.StateIssued)
+		if c.Op != "" || len(r.events(id, core.EventOpDropped)) != 1 {
+			t.Fatalf("op %q, %d %s events; want the operation dropped and recorded", c.Op, len(r.events(id, core.EventOpDropped)), core.EventOpDropped)
+		}
+		if got := ca.callsOf(c.OpRef); got != calls {
+			t.Fatalf("the CA was called %d times more", got-calls)
+		}
+		if j := r.job(id); j == nil || !j.RunTime.After(clk.Now()) {
+			t.Fatalf("job %+v, want the next maintenance", j)
 		}
 	})
 }
