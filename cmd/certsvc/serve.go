@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"certsvc/internal/config"
+	"certsvc/internal/provider"
+	"certsvc/internal/provider/registry"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
@@ -30,6 +32,8 @@ type env struct {
 	db  *store.DB
 	svc *service.Service
 	reg *prometheus.Registry
+	// kinds are the processing-module kinds of this build.
+	kinds *provider.Registry
 }
 
 // parseFlags parses the flags of a command: set names the groups it takes.
@@ -95,11 +99,17 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 			return nil, fmt.Errorf("database %s is at schema version %d, this binary needs %d: run `certsvc migrate` first", db.Where, cur, latest)
 		}
 	}
+	// The one list of the CA modules this build offers.
+	kinds, err := registry.Default()
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("module kinds: %w", err)
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
-		Keyring: keyring, Kinds: service.DefaultKinds()})
-	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg}, nil
+		Keyring: keyring, Kinds: kinds})
+	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg, kinds: kinds}, nil
 }
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
@@ -150,7 +160,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	protocols.SetHTTP2(true)
 	protocols.SetUnencryptedHTTP2(true)
 	srv := &http.Server{
-		Handler:           server.NewHandler(e.svc, e.log, e.reg, e.db.SQL.PingContext, cfg.CORSOrigins),
+		Handler:           server.NewHandler(e.svc, e.kinds, e.log, e.reg, e.db.SQL.PingContext, cfg.CORSOrigins),
 		Protocols:         &protocols,
 		ReadHeaderTimeout: 10 * time.Second,
 		// ReadTimeout must be set with h2c: ReadHeaderTimeout alone has cut

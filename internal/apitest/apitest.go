@@ -21,6 +21,7 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/provider"
+	"certsvc/internal/provider/registry"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
@@ -45,8 +46,9 @@ type Env struct {
 
 // Options tune the server of NewWith.
 type Options struct {
-	// Kinds are the processing-module kinds; service.DefaultKinds() when nil.
-	Kinds map[string]provider.Kind
+	// Kinds is the registry of the processing-module kinds;
+	// registry.Default() when nil.
+	Kinds *provider.Registry
 	// ModuleTransport sends the modules' calls to their CAs (one that
 	// trusts a test CA's certificate); http.DefaultTransport when nil.
 	ModuleTransport http.RoundTripper
@@ -66,7 +68,11 @@ func New(t testing.TB, db *store.DB) *Env {
 func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	t.Helper()
 	if o.Kinds == nil {
-		o.Kinds = service.DefaultKinds()
+		kinds, err := registry.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Kinds = kinds
 	}
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -91,7 +97,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	srv := httptest.NewUnstartedServer(server.NewHandler(svc, log, reg, db.SQL.PingContext, nil))
+	srv := httptest.NewUnstartedServer(server.NewHandler(svc, o.Kinds, log, reg, db.SQL.PingContext, nil))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)

@@ -32,8 +32,9 @@ type Options struct {
 	// Keyring seals private keys and module credentials; without one they
 	// cannot be stored (ErrNoKeyring).
 	Keyring *secretbox.Keyring
-	// Kinds are the processing-module kinds by name ("localca", "manual").
-	Kinds map[string]provider.Kind
+	// Kinds is the registry of the processing-module kinds this build
+	// offers; an empty one when nil.
+	Kinds *provider.Registry
 	// KeyPool, when set, serves generated RSA-2048 keys from pre-generated ones.
 	KeyPool *pki.KeyPool
 	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
@@ -56,7 +57,7 @@ type Core struct {
 	log           *slog.Logger
 	now           func() time.Time
 	keyring       *secretbox.Keyring
-	kinds         map[string]provider.Kind
+	kinds         *provider.Registry
 	keyPool       *pki.KeyPool
 	modules       *moduleCache
 	catalog       *CatalogCache
@@ -94,6 +95,9 @@ func New(o Options) *Core {
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
+	if s.kinds == nil {
+		s.kinds, _ = provider.NewRegistry() // no kinds: nothing to check
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -121,8 +125,8 @@ func (s *Core) Clock() time.Time { return s.now().UTC().Truncate(time.Microsecon
 // does not need it: its transactions take the write lock when they begin.
 func (s *Core) CanLock() bool { return s.dialect != dialect.SQLite }
 
-// Kinds returns the processing-module kinds by name. Callers must not modify it.
-func (s *Core) Kinds() map[string]provider.Kind { return s.kinds }
+// Kinds returns the registry of the processing-module kinds.
+func (s *Core) Kinds() *provider.Registry { return s.kinds }
 
 // KeyPool returns the pool of pre-generated keys; nil when there is none.
 func (s *Core) KeyPool() *pki.KeyPool { return s.keyPool }

@@ -83,7 +83,7 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 	if e, ok := c.m[m.ID]; ok && e.updated.Equal(m.UpdateTime) {
 		return e.p, nil
 	}
-	kind, ok := c.s.kinds[m.Kind]
+	kind, ok := c.s.kinds.Lookup(m.Kind)
 	if !ok {
 		return nil, fmt.Errorf("module %d: kind %q is not available in this build: %w", m.ID, m.Kind, errkind.FailedPrecondition)
 	}
@@ -97,6 +97,13 @@ func (c *moduleCache) provider(m *ent.ProcessingModule) (provider.Provider, erro
 	}
 	c.m[m.ID] = cachedModule{updated: m.UpdateTime, p: p}
 	return p, nil
+}
+
+// KindOf returns the kind of module m; the zero Kind (no capabilities) for
+// a kind this build does not offer.
+func (s *Core) KindOf(m *ent.ProcessingModule) provider.Kind {
+	k, _ := s.kinds.Lookup(m.Kind)
+	return k
 }
 
 // ProviderFor returns the module of a certificate and its Provider.
@@ -265,7 +272,7 @@ func ErrNoModuleNow(planID int64) error {
 // CanTake reports whether m sells planID and can take an order now.
 func (s *Core) CanTake(m *ent.ProcessingModule, planID int64) bool {
 	_, sells := ServesPlan(m, planID)
-	_, known := s.kinds[m.Kind]
+	_, known := s.kinds.Lookup(m.Kind)
 	return sells && known && !ShortOfMoney(m) && s.UnavailableUntil(m).IsZero()
 }
 

@@ -186,7 +186,7 @@ func (tx *Tx) Pay(ctx context.Context, c *ent.Certificate, locked *ent.Account) 
 	}
 	now := tx.core.Clock()
 	return tx.Apply(ctx, c, Step{Event: lifecycle.Pay, Amount: e.Amount, Ledger: &e.ID, RunAt: &now},
-		func(u *ent.CertificateUpdateOne) { BeginOp(u, OpOrder, fmt.Sprint(c.ID)) })
+		func(u *ent.CertificateUpdateOne) { BeginOp(u, lifecycle.OpOrder, fmt.Sprint(c.ID)) })
 }
 
 func RenewKey(certID int64, key string) string {
@@ -226,7 +226,7 @@ func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key s
 	return tx.Apply(ctx, c, Step{Event: lifecycle.Renew, Amount: e.Amount, Ledger: &e.ID, RunAt: &now,
 		Message: fmt.Sprintf("renewed until %s", until.Format(time.DateOnly))},
 		func(u *ent.CertificateUpdateOne) {
-			BeginOp(u, OpRenew, tx.core.NewOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
+			BeginOp(u, lifecycle.OpRenew, tx.core.NewOpRef(c)).SetPaidUntil(until).SetPeriodMonths(months).SetCostMinor(cost)
 			if c.PendingSubject != nil {
 				u.SetSubject(*c.PendingSubject).ClearPendingSubject()
 			}

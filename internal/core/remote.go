@@ -67,16 +67,30 @@ func RemoteRef(c *ent.Certificate) provider.RemoteRef {
 	return provider.RemoteRef{Ref: c.OpRef, RemoteID: c.CaOrderID, State: c.RemoteState}
 }
 
-// ApplyRemote records what the CA says about c's operation: the state
-// change it implies, the CA's order id and state, validation instructions
-// and, once issued, the certificate.
-func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Remote, msg string) (*ent.Certificate, error) {
+// ApplyRemote records what the CA says about c's operation, as the
+// lifecycle's CA-report table (lifecycle.React) decides, and returns the
+// order and the verdict:
+//
+//   - Move: the events are applied through Apply, one after another, with
+//     the CA's order id and state, validation instructions and, once issued,
+//     the certificate; a failure or cancellation at the CA abandons the
+//     operation.
+//   - Stay: no state change; the answer's details are stored (a certificate
+//     the CA sends again for an issued order included).
+//   - Ignore: the answer does not concern the order in its state; only the
+//     bookkeeping is stored (answer time, CA order id and state).
+//   - NeedsOperator: the bookkeeping is stored, the order's status message
+//     says why, and a "ca_report_needs_operator" event records it; the
+//     caller stops polling, and an operator decides.
+func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Remote, msg string) (*ent.Certificate, lifecycle.Verdict, error) {
 	if msg == "" {
 		msg = r.Message
 	}
 	now := tx.core.Clock()
-	mut := func(u *ent.CertificateUpdateOne) {
-		if c.Op != "" {
+	// bookkeeping is what every answer stores: that the CA answered, and
+	// the CA's id and state of the order.
+	bookkeeping := func(u *ent.CertificateUpdateOne) {
+		if OpOf(c) != lifecycle.OpNone {
 			u.SetOpAnswerTime(now)
 			if c.OpSentTime == nil { // sent without an intent: a repeat-safe CA
 				u.SetOpSentTime(now)
@@ -88,6 +102,9 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 		if r.State != "" || len(r.RemoteRef.State) > 0 {
 			u.SetRemoteState(r.RemoteRef.State)
 		}
+	}
+	mut := func(u *ent.CertificateUpdateOne) {
+		bookkeeping(u)
 		if len(r.DCV) > 0 {
 			vs := c.Validations
 			for _, in := range r.DCV {
@@ -104,32 +121,52 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 			u.SetValidations(vs)
 		}
 	}
-	events := EventsFor(lifecycle.State(c.State), r.State)
+	from := lifecycle.State(c.State)
+	re := lifecycle.React(from, r.State)
+	switch re.Verdict {
+	case lifecycle.Ignore, lifecycle.NeedsOperator:
+		tx.core.log.InfoContext(ctx, "CA report not applied", "certificate", c.ID, "state", c.State,
+			"report", string(r.State), "ca_status", r.RawStatus, "verdict", string(re.Verdict), "reason", re.Reason)
+		c2, err := tx.Edit(ctx, c, func(u *ent.CertificateUpdateOne) error {
+			bookkeeping(u)
+			if re.Verdict == lifecycle.NeedsOperator {
+				u.SetStatusMessage(Truncate(re.Reason, 512))
+			}
+			return nil
+		})
+		if err != nil || re.Verdict == lifecycle.Ignore {
+			return c2, re.Verdict, err
+		}
+		text := strings.TrimSpace(re.Reason + " (the CA reports: " + strings.TrimSpace(string(r.State)+" "+r.RawStatus) + ")")
+		return c2, re.Verdict, tx.Record(ctx, c2, EventNeedsOperator, from, Step{Message: text})
+	case lifecycle.Move, lifecycle.Stay:
+	default:
+		return nil, "", fmt.Errorf("certificate %d: unknown verdict %q on the CA's report", c.ID, re.Verdict)
+	}
 	if r.State == provider.StateIssued {
 		pub, err := RequestKey(c)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		certs, err := pki.ParseCertificates([]byte(r.ChainPEM))
 		if err != nil {
-			return nil, fmt.Errorf("certificate from the CA: %w", err)
+			return nil, "", fmt.Errorf("certificate from the CA: %w", err)
 		}
 		leaf, chain, err := pki.SplitChain(certs, pub)
 		if err != nil {
-			return nil, fmt.Errorf("certificate from the CA: %w", err)
+			return nil, "", fmt.Errorf("certificate from the CA: %w", err)
 		}
-		issue := mut
-		mut = func(u *ent.CertificateUpdateOne) { issue(u); Issued(u, c, leaf, chain) }
+		details := mut
+		mut = func(u *ent.CertificateUpdateOne) { details(u); Issued(u, c, leaf, chain) }
 	}
-	if len(events) == 0 {
+	if re.Verdict == lifecycle.Stay {
 		// No state change (still validating): store what changed.
-		u := tx.Certificate.UpdateOne(c).SetUpdateTime(tx.core.Clock())
-		mut(u)
-		return u.Save(ctx)
+		c2, err := tx.Edit(ctx, c, func(u *ent.CertificateUpdateOne) error { mut(u); return nil })
+		return c2, re.Verdict, err
 	}
-	for i, ev := range events {
+	for i, ev := range re.Events {
 		m := mut
-		if i < len(events)-1 {
+		if i < len(re.Events)-1 {
 			m = nil
 		}
 		text := msg
@@ -142,62 +179,15 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 		}
 		var err error
 		if c, err = tx.Apply(ctx, c, Step{Event: ev, Message: text}, m); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 	}
-	return c, nil
+	return c, re.Verdict, nil
 }
 
-// EventsFor is the path from an order's state to what the CA reports.
-func EventsFor(from lifecycle.State, r provider.State) []lifecycle.Event {
-	switch from {
-	case lifecycle.Submitting:
-		switch r {
-		case provider.StateSubmitted, provider.StateAwaitingDCV:
-			return []lifecycle.Event{lifecycle.Submit}
-		case provider.StateProcessing:
-			return []lifecycle.Event{lifecycle.Submit, lifecycle.ValidationPassed}
-		case provider.StateIssued:
-			return []lifecycle.Event{lifecycle.Submit, lifecycle.CAIssued}
-		}
-	case lifecycle.AwaitingValidation:
-		switch r {
-		case provider.StateProcessing:
-			return []lifecycle.Event{lifecycle.ValidationPassed}
-		case provider.StateIssued:
-			return []lifecycle.Event{lifecycle.CAIssued}
-		}
-	case lifecycle.Processing:
-		switch r {
-		case provider.StateAwaitingDCV:
-			return []lifecycle.Event{lifecycle.ValidationStarted}
-		case provider.StateIssued:
-			return []lifecycle.Event{lifecycle.CAIssued}
-		}
-	case lifecycle.Reissuing:
-		if r == provider.StateIssued {
-			return []lifecycle.Event{lifecycle.ReissueIssued}
-		}
-	case lifecycle.Renewing:
-		if r == provider.StateIssued {
-			return []lifecycle.Event{lifecycle.CAIssued}
-		}
-	case lifecycle.Issued, lifecycle.Suspended:
-		if r == provider.StateRevoked {
-			return []lifecycle.Event{lifecycle.Revoke}
-		}
-		return nil
-	}
-	switch r {
-	case provider.StateFailed:
-		return []lifecycle.Event{lifecycle.CAFailed}
-	case provider.StateCancelled:
-		return []lifecycle.Event{lifecycle.CACancelled}
-	case provider.StateRevoked:
-		return []lifecycle.Event{lifecycle.Revoke}
-	}
-	return nil
-}
+// EventNeedsOperator is the history event of a CA's report that
+// contradicts the order's state (lifecycle.NeedsOperator).
+const EventNeedsOperator = "ca_report_needs_operator"
 
 // NextMaintenance is the next deadline of an issued certificate: the end of
 // the paid term, the auto-renewal before it, or the reissue before the

@@ -15,23 +15,26 @@ import (
 	"certsvc/internal/store"
 )
 
-// The operations at the CA the worker carries out (certificate.op).
-const (
-	OpOrder   = "order"
-	OpReissue = "reissue"
-	OpRenew   = "renew"
-	OpCancel  = "cancel"
-)
+// OpOf is the operation at the CA that c carries (its op column). A value
+// this build does not know is returned as it is: Op.Valid is false for it,
+// and lifecycle.Decide drops it.
+func OpOf(c *ent.Certificate) lifecycle.Op { return lifecycle.Op(c.Op) }
 
 // BeginOp makes op the operation the worker is to carry out at the CA, under
 // our reference ref; nothing is sent yet.
-func BeginOp(u *ent.CertificateUpdateOne, op, ref string) *ent.CertificateUpdateOne {
-	return u.SetOp(op).SetOpRef(ref).ClearOpSentTime().ClearOpAnswerTime()
+func BeginOp(u *ent.CertificateUpdateOne, op lifecycle.Op, ref string) *ent.CertificateUpdateOne {
+	return u.SetOp(op.String()).SetOpRef(ref).ClearOpSentTime().ClearOpAnswerTime()
+}
+
+// SetOp makes op the operation of the order without a new reference: the
+// cancellation of a deleted order, under the reference the CA knows it by.
+func SetOp(u *ent.CertificateUpdateOne, op lifecycle.Op) *ent.CertificateUpdateOne {
+	return u.SetOp(op.String())
 }
 
 // EndOp records that the operation at the CA is over.
 func EndOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
-	return u.SetOp("").ClearOpSentTime().ClearOpAnswerTime()
+	return u.SetOp(lifecycle.OpNone.String()).ClearOpSentTime().ClearOpAnswerTime()
 }
 
 // AbandonOp ends the operation and drops the new request it carried.
@@ -213,20 +216,92 @@ func InTxValue[T any](ctx context.Context, s *Core, fn func(tx *Tx) (T, error)) 
 	return out, err
 }
 
-// Edit changes c without a lifecycle event: fill sets the changes (files,
-// contacts, an administrator's correction) on the update, or returns an
-// error that leaves c as it was. The caller records the change with Record.
+// Edit changes c without a lifecycle event of its own: fill sets the
+// changes (files, contacts, an administrator's correction) on the update, or
+// returns an error that leaves c as it was. The caller records the change
+// with Record.
+//
+// Edit is the one place an administrator's override of the state goes
+// through: when fill sets the state, Edit saves the other changes, then
+// moves the order along the path lifecycle.Override finds, each event
+// through Apply (so Next checks it and the history shows it), ending or
+// beginning the operation at the CA as the events ask. A state no path
+// reaches is refused (*lifecycle.OverrideError, failed_precondition) before
+// anything is written.
 func (tx *Tx) Edit(ctx context.Context, c *ent.Certificate, fill func(*ent.CertificateUpdateOne) error) (*ent.Certificate, error) {
 	u := tx.Certificate.UpdateOne(c).SetUpdateTime(tx.core.Clock())
 	if err := fill(u); err != nil {
 		return nil, err
 	}
+	var path []lifecycle.Event
+	to, override := u.Mutation().State()
+	if override {
+		u.Mutation().ResetState()
+		var err error
+		if path, err = lifecycle.Override(lifecycle.State(c.State), lifecycle.State(to)); err != nil {
+			return nil, err
+		}
+	}
 	c2, err := u.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("update certificate %d: %w", c.ID, store.Translate(err))
 	}
+	if !override {
+		return c2, nil
+	}
+	if c2, err = tx.overrideState(ctx, c2, path); err != nil {
+		return nil, err
+	}
+	if msg, set := u.Mutation().StatusMessage(); set && c2.StatusMessage != msg {
+		// The administrator's own message wins over the override's.
+		return tx.Certificate.UpdateOne(c2).SetStatusMessage(msg).Save(ctx)
+	}
 	return c2, nil
 }
+
+// overrideMessage is the status message of an administrator's override.
+const overrideMessage = "state set by an administrator"
+
+// overrideState applies an administrator's override path to c.
+func (tx *Tx) overrideState(ctx context.Context, c *ent.Certificate, path []lifecycle.Event) (*ent.Certificate, error) {
+	for _, ev := range path {
+		var mut func(*ent.CertificateUpdateOne)
+		switch ev {
+		case lifecycle.CAFailed, lifecycle.CACancelled:
+			mut = func(u *ent.CertificateUpdateOne) { AbandonOp(u) }
+		case lifecycle.ActivateManually:
+			mut = func(u *ent.CertificateUpdateOne) { EndOp(u) }
+		case lifecycle.Retry:
+			ref := tx.core.NewOpRef(c)
+			mut = func(u *ent.CertificateUpdateOne) {
+				BeginOp(u, lifecycle.OpOrder, ref).SetCaOrderID("").ClearRemoteState()
+			}
+		}
+		var err error
+		if c, err = tx.Apply(ctx, c, Step{Event: ev, Message: overrideMessage}, mut); err != nil {
+			return nil, err
+		}
+	}
+	if !OpOf(c).AllowedIn(lifecycle.State(c.State)) {
+		return EndOp(tx.Certificate.UpdateOne(c)).Save(ctx)
+	}
+	return c, nil
+}
+
+// DropOp ends an operation c's state does not allow (left behind by a change
+// that did not end it), without calling the CA, and records why.
+func (tx *Tx) DropOp(ctx context.Context, c *ent.Certificate) (*ent.Certificate, error) {
+	op := c.Op
+	c2, err := AbandonOp(tx.Certificate.UpdateOne(c)).SetUpdateTime(tx.core.Clock()).Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("drop the operation of certificate %d: %w", c.ID, err)
+	}
+	msg := fmt.Sprintf("the operation %q at the CA is not allowed in state %q; dropped without calling the CA", op, c.State)
+	return c2, tx.Record(ctx, c2, EventOpDropped, lifecycle.State(c.State), Step{Message: msg})
+}
+
+// EventOpDropped is the history event of DropOp.
+const EventOpDropped = "op_dropped"
 
 // CreateOrder inserts a new, unpaid order with what fill sets and records
 // it in the order's history with message.

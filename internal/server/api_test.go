@@ -299,7 +299,7 @@ func TestMetricsHealthzAndCORS(t *testing.T) {
 	}
 	res.Body.Close()
 
-	h := server.NewHandler(env.Svc, slog.New(slog.DiscardHandler), prometheus.NewRegistry(), db.SQL.PingContext, []string{"https://console.example.com"})
+	h := server.NewHandler(env.Svc, env.Core.Kinds(), slog.New(slog.DiscardHandler), prometheus.NewRegistry(), db.SQL.PingContext, []string{"https://console.example.com"})
 	req := httptest.NewRequest(http.MethodOptions, "/certsvc.v1.AuthService/WhoAmI", nil)
 	req.Header.Set("Origin", "https://console.example.com")
 	req.Header.Set("Access-Control-Request-Method", "POST")

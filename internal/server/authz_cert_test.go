@@ -199,10 +199,22 @@ func (f *authzFixture) unpaidCertOfA(t *testing.T, req *certsvcv1.CreateCertific
 	return res.GetCertificate()
 }
 
-// failedCertOfA is an order of account A an admin put into the failed state.
+// failedCertOfA is an order of account A an admin put into the failed state:
+// paid at the pending CA (an unpaid order cannot fail: an override goes
+// through the lifecycle, and nothing leaves unpaid but payment), then set
+// failed while it awaits validation.
 func (f *authzFixture) failedCertOfA(t *testing.T, req *certsvcv1.CreateCertificateRequest) *certsvcv1.Certificate {
 	t.Helper()
-	c := f.unpaidCertOfA(t, req)
+	cf := f.certFixture(t)
+	if req == nil {
+		req = f.certRequest("failed-a", true)
+	}
+	req.AccountId, req.ProcessingModuleId, req.Pay = f.a.Account.GetId(), cf.pendingID, true
+	ordered, err := f.admin.Cert.CreateCertificate(context.Background(), req)
+	if err != nil {
+		t.Fatalf("order a certificate of account A at the pending CA: %v", err)
+	}
+	c := waitState(t, f.admin, ordered.GetCertificate().GetId(), authzAwaiting)
 	res, err := f.admin.Cert.UpdateCertificate(context.Background(), &certsvcv1.UpdateCertificateRequest{
 		Certificate: &certsvcv1.Certificate{Id: c.GetId(), State: authzFailed},
 		UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"state"}},

@@ -24,6 +24,7 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/dbtest"
 	"certsvc/internal/localca"
+	"certsvc/internal/provider/registry"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
@@ -370,7 +371,9 @@ func loggedHandler(t *testing.T, g gwcEnv, logs *bytes.Buffer) http.Handler {
 	keyring, err := secretbox.NewKeyring(key)
 	must(t, err)
 	reg := prometheus.NewRegistry()
+	kinds, err := registry.Default()
+	must(t, err)
 	svc := service.New(service.Options{DB: g.env.DB, Logger: log, PasswordParams: auth.TestParams, Registerer: reg,
-		Keyring: keyring, Kinds: service.DefaultKinds()})
-	return server.NewHandler(svc, log, reg, g.env.DB.SQL.PingContext, nil)
+		Keyring: keyring, Kinds: kinds})
+	return server.NewHandler(svc, kinds, log, reg, g.env.DB.SQL.PingContext, nil)
 }

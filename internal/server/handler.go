@@ -19,6 +19,8 @@ import (
 
 	"certsvc/compat/billmgrhttp"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	"certsvc/internal/provider"
+	"certsvc/internal/provider/acme"
 	"certsvc/internal/service"
 )
 
@@ -38,8 +40,10 @@ const MaxRequestBytes = 4 << 20
 // handlers of the API, gRPC health and reflection, /metrics and /healthz.
 // ping checks the database for /healthz; origins are the CORS origins. The
 // legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /
-// (with func=); the web console on / and every other unrouted GET.
-func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
+// (with func=); the web console on / and every other unrouted GET; the HTTP-01
+// answers of the module kinds in kinds (the registry the service was built
+// with) under /.well-known/acme-challenge/.
+func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger, gatherer prometheus.Gatherer, ping func(context.Context) error, origins []string) http.Handler {
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
 	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
@@ -66,8 +70,8 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	mux.Handle(grpcreflect.NewHandlerV1(reflector))
 	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
 
-	// HTTP-01 answers of ACME modules publishing through certsvc.
-	mux.Handle("GET /.well-known/acme-challenge/", service.ACMEChallenges)
+	// HTTP-01 answers of the modules publishing through certsvc.
+	mux.Handle("GET "+acme.ChallengePath, kinds.HTTP01Handler())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

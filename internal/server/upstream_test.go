@@ -23,7 +23,6 @@ import (
 	"certsvc/internal/dbtest"
 	"certsvc/internal/provider/billmanager"
 	"certsvc/internal/provider/builtin"
-	"certsvc/internal/service"
 )
 
 // TestUpstreamBILLmanager resells through a second certsvc: a reseller
@@ -51,9 +50,8 @@ func testUpstreamBILLmanager(t *testing.T, k dbtest.Kind) {
 	// can be stopped, with a transport that can lose an answer.
 	door := newFrontDoor(t, up.URL)
 	lose := &loseAnswer{base: up.HTTP.Transport}
-	kinds := service.DefaultKinds()
-	kinds[billmanager.KindName] = billmanager.Kind()
-	rs := apitest.NewWith(t, k.Open(t), apitest.Options{Kinds: kinds, ModuleTransport: lose})
+	// The default registry has the BILLmanager kind that reaches it.
+	rs := apitest.NewWith(t, k.Open(t), apitest.Options{ModuleTransport: lose})
 	admin := rs.Clients(apitest.ConnectJSON, apitest.AdminAuth)
 
 	// Its built-in CA is switched off: orders must wait for the upstream,

@@ -80,7 +80,7 @@ func (s *Service) BootstrapWith(ctx context.Context, opts BootstrapOptions) (Boo
 
 // bootstrapModule creates the built-in CA module when there is no module.
 func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
-	if _, ok := s.Kinds()[builtin.KindName]; !ok || s.keyring == nil {
+	if _, ok := s.Kinds().ByAPI(certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA); !ok || s.keyring == nil {
 		return false, nil
 	}
 	n, err := s.db.ProcessingModule.Query().Count(ctx)

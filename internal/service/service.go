@@ -51,8 +51,9 @@ type Options struct {
 	// Keyring seals private keys and module credentials. Required for
 	// certificates; New panics without one only when they are used.
 	Keyring *secretbox.Keyring
-	// Kinds are the processing-module kinds by name ("localca", "manual").
-	Kinds map[string]provider.Kind
+	// Kinds is the registry of the processing-module kinds this build
+	// offers (cmd/certsvc builds it with registry.Default); none when nil.
+	Kinds *provider.Registry
 	// KeyPool, when set, serves generated RSA-2048 keys from pre-generated ones.
 	KeyPool *pki.KeyPool
 	// Worker tunes the background worker; zero values take the defaults.

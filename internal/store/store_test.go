@@ -269,7 +269,7 @@ func TestCatalogVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := tx.ProcessingModule.Create().SetName("m").SetKind("manual").Save(ctx); err != nil {
+		if _, err := tx.ProcessingModule.Create().SetName("m").SetKind("test").Save(ctx); err != nil {
 			t.Fatal(err)
 		}
 		v1 := db.CatalogVersion()

@@ -7,7 +7,6 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/service"
 	"certsvc/internal/worker"
 )
 
@@ -15,7 +14,7 @@ import (
 // the very next order.
 func TestPriceChangeAppliesToTheNextOrder(t *testing.T) {
 	r := newRig(t)
-	svc := r.service(service.DefaultKinds(), time.Now, worker.Options{ID: "w1"})
+	svc := r.service(r.defaultKinds(), time.Now, worker.Options{ID: "w1"})
 	acc := r.account(svc, "prices", 10*price12)
 	r.order(svc, acc, "www.example.com", 12, false) // fills the cache
 

@@ -78,7 +78,7 @@ func TestOrderFailsOverToTheNextModule(t *testing.T) {
 // when no module can, the order is refused and nothing is written.
 func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
 	r := newRig(t)
-	svc := r.service(service.DefaultKinds(), time.Now, worker.Options{ID: "w1"})
+	svc := r.service(r.defaultKinds(), time.Now, worker.Options{ID: "w1"})
 	primary, fallback := primaryModule(t, r, svc)
 	if _, err := svc.Modules.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{
 		Module:     &certsvcv1.ProcessingModule{Id: primary, MinBalanceMinor: 100_00},

@@ -10,6 +10,7 @@ import (
 	"certsvc/ent/modulecall"
 	"certsvc/ent/processingmodule"
 	"certsvc/internal/core"
+	"certsvc/internal/lifecycle"
 )
 
 // moduleCallRetention is how long the call log of a module is kept.
@@ -60,7 +61,7 @@ func (s *Worker) monitorModules(ctx context.Context, interval time.Duration) {
 // sells its plan, when its module is down or short of money. It reports
 // whether it did.
 func (s *Worker) failover(ctx context.Context, j core.Job, c *ent.Certificate, cause error) (bool, error) {
-	if c.Op != core.OpOrder || c.CaOrderID != "" {
+	if core.OpOf(c) != lifecycle.OpOrder || c.CaOrderID != "" {
 		return false, nil // renewals and reissues stay with the CA that has the certificate
 	}
 	next, err := s.nextModule(ctx, c.PlanID, c.ProcessingModuleID)
@@ -72,7 +73,7 @@ func (s *Worker) failover(ctx context.Context, j core.Job, c *ent.Certificate, c
 		if err != nil {
 			return err
 		}
-		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || cur.Op != core.OpOrder ||
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || core.OpOf(cur) != lifecycle.OpOrder ||
 			cur.ProcessingModuleID != c.ProcessingModuleID || cur.CaOrderID != "" {
 			return errors.Join(err, core.ErrSuperseded)
 		}

@@ -191,27 +191,55 @@ func (s *Worker) stepJob(ctx context.Context, j core.Job) error {
 	if err != nil {
 		return fmt.Errorf("load certificate %d: %w", j.CertID, err)
 	}
-	switch {
-	case c.Op == core.OpCancel:
+	op := core.OpOf(c)
+	switch lifecycle.Decide(lifecycle.State(c.State), op, lifecycle.PhaseOf(op, c.OpSentTime != nil, c.OpAnswerTime != nil)) {
+	case lifecycle.ActCancel:
 		return s.cancelAtCA(ctx, j, c)
-	case c.Op != "" && c.OpSentTime == nil:
+	case lifecycle.ActSend:
 		return s.send(ctx, j, c, false)
-	case c.Op != "" && c.OpAnswerTime == nil:
+	case lifecycle.ActReconcile:
 		// Sent before, and no answer was stored: the call timed out or the
 		// process died mid-call. Reconcile before anything is sent again.
 		return s.reconcile(ctx, j, c)
-	case c.Op != "":
+	case lifecycle.ActPoll:
 		// The CA has the operation: ask how it stands.
 		mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 		if err != nil {
 			return err
 		}
 		return s.poll(ctx, j, c, mod, p)
-	case c.State == certificate.StateIssued || c.State == certificate.StateSuspended || c.State == certificate.StateReissuing:
+	case lifecycle.ActMaintain:
 		return s.maintain(ctx, j, c)
-	default:
+	case lifecycle.ActDropOp:
+		return s.dropOp(ctx, j, c)
+	default: // lifecycle.ActDone
 		return s.done(ctx, j, c.ID, nil)
 	}
+}
+
+// dropOp ends an operation the order's state does not allow, without
+// calling the CA, and lets the worker decide again: an issued order is
+// maintained from now on, any other is done.
+func (s *Worker) dropOp(ctx context.Context, j core.Job, c *ent.Certificate) error {
+	return s.InTx(ctx, func(tx *core.Tx) error {
+		cur, err := tx.LockCert(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || cur.Op != c.Op {
+			return errors.Join(err, core.ErrSuperseded)
+		}
+		if cur, err = tx.DropOp(ctx, cur); err != nil {
+			return err
+		}
+		s.log.WarnContext(ctx, "dropped an operation its state does not allow", "certificate", c.ID, "op", c.Op, "state", c.State)
+		var next *time.Time
+		if lifecycle.Decide(lifecycle.State(cur.State), lifecycle.OpNone, lifecycle.PhaseNone) == lifecycle.ActMaintain {
+			now := s.Clock()
+			next = &now
+		}
+		return tx.FinishJob(ctx, j, next, "")
+	})
 }
 
 // done finishes a job with nothing else changed.
@@ -270,7 +298,8 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 	if err != nil {
 		return err
 	}
-	op := c.Op
+	kind := s.KindOf(mod)
+	op := core.OpOf(c)
 	// A resend (again) is of an operation sent before; either way the job
 	// must still be this worker's, with a lease that covers the call. A CA
 	// for which sending twice is harmless needs neither the intent nor the
@@ -284,18 +313,18 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 	defer cancel()
 	var remote provider.Remote
 	switch op {
-	case core.OpOrder:
+	case lifecycle.OpOrder:
 		remote, err = p.PlaceOrder(callCtx, req)
-	case core.OpRenew:
+	case lifecycle.OpRenew:
 		if r, ok := p.(provider.Renewer); ok {
 			remote, err = r.Renew(callCtx, core.RemoteRef(c), req)
 		} else {
 			remote, err = p.PlaceOrder(callCtx, req)
 		}
-	case core.OpReissue:
+	case lifecycle.OpReissue:
 		r, ok := p.(provider.Reissuer)
 		switch {
-		case !ok && mod.Kind == "manual":
+		case !ok && kind.Caps.ManualActivation:
 			// An administrator uploads the reissued certificate.
 			remote = provider.Remote{RemoteRef: core.RemoteRef(c), State: provider.StateReissuing}
 			break
@@ -316,14 +345,14 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 		if err != nil {
 			return err
 		}
-		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || cur.Op != op {
+		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || core.OpOf(cur) != op {
 			return errors.Join(err, core.ErrSuperseded)
 		}
-		cur, err = tx.ApplyRemote(ctx, cur, remote, "")
+		cur, verdict, err := tx.ApplyRemote(ctx, cur, remote, "")
 		if err != nil {
 			return err
 		}
-		return tx.FinishJob(ctx, j, s.nextRun(mod, cur, 0), "")
+		return tx.FinishJob(ctx, j, s.nextRun(kind, cur, verdict, 0), "")
 	})
 	return err
 }
@@ -448,11 +477,12 @@ func (s *Worker) store(ctx context.Context, j core.Job, c *ent.Certificate, mod 
 		if ok, err := tx.StillMine(ctx, j); err != nil || !ok {
 			return errors.Join(err, core.ErrSuperseded)
 		}
-		if cur, err = tx.ApplyRemote(ctx, cur, remote, msg); err != nil {
+		cur, verdict, err := tx.ApplyRemote(ctx, cur, remote, msg)
+		if err != nil {
 			return err
 		}
-		next := s.nextRun(mod, cur, j.Attempts)
-		if err := tx.FinishJob(ctx, j, next, ""); err != nil || next == nil || cur.Op == "" {
+		next := s.nextRun(s.KindOf(mod), cur, verdict, j.Attempts)
+		if err := tx.FinishJob(ctx, j, next, ""); err != nil || next == nil || core.OpOf(cur) == lifecycle.OpNone {
 			return err
 		}
 		// The CA is still at work: keep counting the polls, which finish
@@ -462,15 +492,27 @@ func (s *Worker) store(ctx context.Context, j core.Job, c *ent.Certificate, mod 
 	return err
 }
 
-// nextRun is when the worker looks at c again: polls back off while the CA
-// works, an issued certificate waits for its next deadline, and a manual
-// module's orders wait for an administrator.
-func (s *Worker) nextRun(mod *ent.ProcessingModule, c *ent.Certificate, attempts int32) *time.Time {
-	switch {
-	case c.Op == "" && (c.State == certificate.StateIssued || c.State == certificate.StateSuspended):
+// nextRun is when the worker looks at c again after the CA's answer got
+// the verdict v: polls back off while the CA works, an issued certificate
+// waits for its next deadline, and the orders of a kind an administrator
+// activates by hand wait for the administrator, as do orders whose CA
+// report needs an operator (polling stops).
+func (s *Worker) nextRun(kind provider.Kind, c *ent.Certificate, v lifecycle.Verdict, attempts int32) *time.Time {
+	op := core.OpOf(c)
+	switch lifecycle.Decide(lifecycle.State(c.State), op, lifecycle.PhaseOf(op, c.OpSentTime != nil, c.OpAnswerTime != nil)) {
+	case lifecycle.ActMaintain:
+		if c.State == certificate.StateReissuing {
+			return nil // a reissue waiting for an administrator's upload
+		}
 		t := s.MaintenanceAfterOp(c)
 		return &t
-	case c.Op == "" || mod.Kind == "manual":
+	case lifecycle.ActDone:
+		return nil
+	case lifecycle.ActDropOp:
+		now := s.Clock() // drop it now
+		return &now
+	}
+	if kind.Caps.ManualActivation || v == lifecycle.NeedsOperator {
 		return nil
 	}
 	t := s.Clock().Add(backoff(attempts + 1))
@@ -490,7 +532,7 @@ func (s *Worker) maintain(ctx context.Context, j core.Job, c *ent.Certificate) e
 		now := s.Clock()
 		paid := cur.PaidUntil
 		switch {
-		case paid == nil || cur.Op != "":
+		case paid == nil || core.OpOf(cur) != lifecycle.OpNone:
 			return tx.FinishJob(ctx, j, nil, "")
 		case cur.AutoRenew && cur.State == certificate.StateIssued && !now.Before(paid.Add(-s.opts.RenewBefore)):
 			_, err := tx.Renew(ctx, cur, 0, fmt.Sprint(paid.Unix()))
@@ -525,7 +567,7 @@ func (s *Worker) maintain(ctx context.Context, j core.Job, c *ent.Certificate) e
 			!now.Before(cur.NotAfter.Add(-s.opts.ReissueBefore)):
 			_, err := tx.Apply(ctx, cur, core.Step{Event: lifecycle.Reissue, RunAt: &now,
 				Message: "subscription reissue: the certificate ends before the paid term"},
-				func(u *ent.CertificateUpdateOne) { core.BeginOp(u, core.OpReissue, s.NewOpRef(cur)) })
+				func(u *ent.CertificateUpdateOne) { core.BeginOp(u, lifecycle.OpReissue, s.NewOpRef(cur)) })
 			return err
 		}
 		next := s.NextMaintenance(cur)

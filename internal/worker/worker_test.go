@@ -25,6 +25,7 @@ import (
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/builtin"
+	"certsvc/internal/provider/registry"
 	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/service"
@@ -95,8 +96,8 @@ func newRig(t *testing.T) *rig {
 }
 
 // service starts a replica over the rig's database and bootstraps it (the
-// first one creates the built-in CA module, kind "localca").
-func (r *rig) service(kinds map[string]provider.Kind, now func() time.Time, wo worker.Options) *service.Service {
+// first one creates the built-in CA module).
+func (r *rig) service(kinds *provider.Registry, now func() time.Time, wo worker.Options) *service.Service {
 	r.t.Helper()
 	svc := service.New(service.Options{
 		DB:             r.db,
@@ -111,6 +112,16 @@ func (r *rig) service(kinds map[string]provider.Kind, now func() time.Time, wo w
 		r.t.Fatalf("bootstrap: %v", err)
 	}
 	return svc
+}
+
+// defaultKinds is the registry of the kinds built into certsvc.
+func (r *rig) defaultKinds() *provider.Registry {
+	r.t.Helper()
+	kinds, err := registry.Default()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	return kinds
 }
 
 // account creates an account in RUB with one user and deposits money.
@@ -291,20 +302,22 @@ func (ca *fakeCA) ordersOf(ref string) []provider.Remote {
 	return slices.Clone(ca.orders[ref])
 }
 
-// kinds registers the CA as kind "localca" for one replica, named who,
+// kinds registers the CA as the built-in CA kind for one replica, named who,
 // with the capabilities wrap gives it.
-func (ca *fakeCA) kinds(who string, wrap func(*caConn) provider.Provider) map[string]provider.Kind {
-	return map[string]provider.Kind{builtin.KindName: {
-		Prepare:   builtin.Prepare,
-		Generated: builtin.Kind().Generated,
-		New: func(cfg provider.Config) (provider.Provider, error) {
-			inner, err := builtin.New(cfg)
-			if err != nil {
-				return nil, err
-			}
-			return wrap(&caConn{ca: ca, who: who, inner: inner}), nil
-		},
-	}}
+func (ca *fakeCA) kinds(who string, wrap func(*caConn) provider.Provider) *provider.Registry {
+	k := builtin.Kind()
+	k.New = func(cfg provider.Config) (provider.Provider, error) {
+		inner, err := builtin.New(cfg)
+		if err != nil {
+			return nil, err
+		}
+		return wrap(&caConn{ca: ca, who: who, inner: inner}), nil
+	}
+	kinds, err := provider.NewRegistry(k)
+	if err != nil {
+		panic(err) // the built-in kind with another New
+	}
+	return kinds
 }
 
 // caConn is one replica's connection to the fake CA: neither repeat-safe
@@ -962,7 +975,7 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 	t.Run("built-in CA", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
+		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "subscriber", price24)
 		id := r.order(svc, acc, "www.example.com", 24, false)
 		if n := r.runDue(svc); n != 1 {
@@ -1081,7 +1094,7 @@ func TestAutoRenew(t *testing.T) {
 	t.Run("renewed, or expired without money", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
+		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		rich := r.account(svc, "rich", 3*price12)
 		poor := r.account(svc, "poor", price12)
 		richID := r.order(svc, rich, "rich.example.com", 12, true)
@@ -1174,7 +1187,7 @@ func TestAutoRenew(t *testing.T) {
 	t.Run("period withdrawn", func(t *testing.T) {
 		r := newRig(t)
 		clk := newClock(t0)
-		svc := r.service(service.DefaultKinds(), clk.Now, worker.Options{ID: "w1"})
+		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "withdrawn", 3*price12)
 		id := r.order(svc, acc, "www.example.com", 12, true)
 		r.runDue(svc)

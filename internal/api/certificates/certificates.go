@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"crypto"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -528,7 +529,7 @@ func (s *Handler) findRetried(ctx context.Context, accountID int64, key, ref str
 // PayCertificate implements CertificateService.PayCertificate.
 func (s *Handler) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		if c.State == certificate.StateSubmitting && c.Op == core.OpOrder {
+		if c.State == certificate.StateSubmitting && core.OpOf(c) == lifecycle.OpOrder {
 			return c, nil // already paid: a retry of this call
 		}
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Pay); err != nil {
@@ -642,6 +643,7 @@ func (s *Handler) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 					if !ok {
 						return errkind.Invalid(field, "choose a state")
 					}
+					// Edit moves the order there through Next, event by event.
 					u.SetState(certificate.State(st))
 				}
 				if slices.Contains(adminOnly, path) {
@@ -651,6 +653,9 @@ func (s *Handler) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 			return nil
 		})
 		if err != nil {
+			if errors.Is(err, lifecycle.ErrIllegalTransition) && slices.Contains(paths, "state") {
+				return nil, rpc.FieldErr("certificate.state", err)
+			}
 			return nil, err
 		}
 		if len(adminChanges) > 0 {

@@ -150,7 +150,7 @@ func (s *Handler) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 	if !ok {
 		return nil, errkind.Field(errkind.FailedPrecondition, "id", "the processing module of certificate %d validates domains itself", c.ID)
 	}
-	if c.OpSentTime == nil || c.Op == "" {
+	if c.OpSentTime == nil || core.OpOf(c) == lifecycle.OpNone {
 		return nil, errkind.Field(errkind.FailedPrecondition, "id",
 			"certificate %d in state %q has no request at the CA waiting for validation", c.ID, c.State)
 	}
@@ -159,7 +159,7 @@ func (s *Handler) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 		return nil, s.providerError(err)
 	}
 	c, err = s.WithCert(ctx, c.ID, func(tx *core.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
-		cur, err := tx.ApplyRemote(ctx, cur, remote, "validation confirmed by an administrator")
+		cur, _, err := tx.ApplyRemote(ctx, cur, remote, "validation confirmed by an administrator")
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +239,7 @@ func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 		now := s.Clock()
 		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Reissue, Message: "reissue requested", RunAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				core.BeginOp(u, core.OpReissue, s.NewOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
+				core.BeginOp(u, lifecycle.OpReissue, s.NewOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
 				if r.csr != nil {
 					u.SetNextCsrPem(r.csrPEM).SetKeyAlgorithm(keyAlgorithm(r.csr))
 					if sealed != "" {
@@ -301,7 +301,7 @@ func (s *Handler) RetryCertificates(ctx context.Context, req *certsvcv1.RetryCer
 		now := s.Clock()
 		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Retry, Message: "retried", RunAt: &now},
 			func(u *ent.CertificateUpdateOne) {
-				core.BeginOp(u, core.OpOrder, s.NewOpRef(c)).SetCaOrderID("").ClearRemoteState()
+				core.BeginOp(u, lifecycle.OpOrder, s.NewOpRef(c)).SetCaOrderID("").ClearRemoteState()
 			})
 	})
 	return &certsvcv1.RetryCertificatesResponse{Results: res}, nil
@@ -360,7 +360,7 @@ func (s *Handler) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 	// Nothing sent to the CA yet (a new order, or a reissue or renewal still
 	// waiting for the worker): syncing would read the old order, so the
 	// worker is asked to do the pending work now instead.
-	if c.OpSentTime == nil && (c.CaOrderID == "" || c.Op != "") {
+	if c.OpSentTime == nil && (c.CaOrderID == "" || core.OpOf(c) != lifecycle.OpNone) {
 		return s.WithCert(ctx, id, func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
 			return c, tx.Schedule(ctx, c.ID, s.Clock())
 		})
@@ -374,7 +374,8 @@ func (s *Handler) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 		return nil, s.providerError(err)
 	}
 	return s.WithCert(ctx, id, func(tx *core.Tx, cur *ent.Certificate) (*ent.Certificate, error) {
-		return tx.ApplyRemote(ctx, cur, remote, "synchronised with the CA")
+		cur, _, err := tx.ApplyRemote(ctx, cur, remote, "synchronised with the CA")
+		return cur, err
 	})
 }
 
@@ -410,7 +411,7 @@ func (s *Handler) DeleteCertificates(ctx context.Context, req *certsvcv1.DeleteC
 		}
 		c2, err := tx.Apply(ctx, c, st, func(u *ent.CertificateUpdateOne) {
 			if atCA {
-				u.SetOp(core.OpCancel)
+				core.SetOp(u, lifecycle.OpCancel)
 			} else {
 				core.EndOp(u)
 			}

@@ -2,6 +2,7 @@ package modules
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -22,26 +23,8 @@ import (
 	"certsvc/internal/store"
 )
 
-// moduleKinds maps the API's module kinds to the stored kind names.
-var moduleKinds = map[certsvcv1.ModuleKind]string{
-	certsvcv1.ModuleKind_MODULE_KIND_MANUAL:      "manual",
-	certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA:    "localca",
-	certsvcv1.ModuleKind_MODULE_KIND_BILLMANAGER: "billmanager",
-	certsvcv1.ModuleKind_MODULE_KIND_THESSLSTORE: "thesslstore",
-	certsvcv1.ModuleKind_MODULE_KIND_ACME:        "acme",
-}
-
-func moduleKindToProto(k string) certsvcv1.ModuleKind {
-	for pk, name := range moduleKinds {
-		if name == k {
-			return pk
-		}
-	}
-	return certsvcv1.ModuleKind_MODULE_KIND_UNSPECIFIED
-}
-
 func (s *Handler) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
-	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
+	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: s.Kinds().APIOf(m.Kind), Priority: m.Priority,
 		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
 		CredentialKeys: m.CredentialKeys, CreateTime: rpc.TS(m.CreateTime), UpdateTime: rpc.TS(m.UpdateTime),
 		DebugLog: m.DebugLog, MaxConcurrentCalls: m.MaxConcurrentCalls}
@@ -119,13 +102,15 @@ func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModu
 	if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
 		return nil, err
 	}
-	kindName, ok := moduleKinds[in.GetKind()]
-	if !ok {
+	if in.GetKind() == certsvcv1.ModuleKind_MODULE_KIND_UNSPECIFIED {
 		return nil, errkind.Invalid("module.kind", "choose a kind")
 	}
-	kind, ok := s.Kinds()[kindName]
+	kind, ok := s.Kinds().ByAPI(in.GetKind())
 	if !ok {
-		return nil, errkind.Invalid("module.kind", "kind %q is not available in this build", kindName)
+		return nil, errkind.Invalid("module.kind", "kind %s is not available in this build", in.GetKind())
+	}
+	if err := kind.CheckSettings(in.GetSettings(), in.GetCredentials()); err != nil {
+		return nil, moduleField(err)
 	}
 	if err := s.checkModulePlans(ctx, in.GetPlans()); err != nil {
 		return nil, err
@@ -150,7 +135,7 @@ func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModu
 	}
 	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.ProcessingModule, error) {
 		now := s.Clock()
-		m, err := tx.ProcessingModule.Create().SetName(in.GetName()).SetKind(kindName).SetPriority(in.GetPriority()).
+		m, err := tx.ProcessingModule.Create().SetName(in.GetName()).SetKind(kind.Name).SetPriority(in.GetPriority()).
 			SetMinBalance(in.GetMinBalanceMinor()).SetEnabled(in.GetEnabled()).SetAllPlans(in.GetAllPlans()).
 			SetPlans(modulePlans(in.GetPlans())).SetSettings(cfg.Settings).SetCredentialKeys(sortedKeys(cfg.Secrets)).
 			SetDebugLog(in.GetDebugLog()).SetMaxConcurrentCalls(in.GetMaxConcurrentCalls()).
@@ -181,6 +166,18 @@ func keepGenerated(kind provider.Kind, next, old map[string]string) map[string]s
 		}
 	}
 	return out
+}
+
+// moduleField names the module's field in an error of Kind.CheckSettings
+// ("settings.url" becomes "module.settings.url").
+func moduleField(err error) error {
+	var ke *errkind.Error
+	if errors.As(err, &ke) && ke.Field != "" {
+		out := *ke
+		out.Field = "module." + ke.Field
+		return &out
+	}
+	return err
 }
 
 // asInvalid gives an error from a provider's settings check the kind
@@ -227,7 +224,11 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			return nil, rpc.FieldErr("module.id", store.Translate(err))
 		}
 		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.Clock())
-		kind := s.Kinds()[m.Kind]
+		kind, ok := s.Kinds().Lookup(m.Kind)
+		if !ok {
+			return nil, errkind.Field(errkind.FailedPrecondition, "module.id",
+				"processing module %d is of kind %q, which this build does not offer", m.ID, m.Kind)
+		}
 		connection := false
 		cfg, err := s.ModuleConfig(m)
 		if err != nil {
@@ -274,6 +275,9 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 			}
 		}
 		if connection {
+			if err := kind.CheckSettings(cfg.Settings, cfg.Secrets); err != nil {
+				return nil, moduleField(err)
+			}
 			if err := s.checkModule(ctx, kind, cfg); err != nil {
 				return nil, err
 			}
