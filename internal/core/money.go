@@ -68,6 +68,19 @@ func (s *Core) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *en
 // MoveMoney is Core.MoveMoney inside the caller's transaction, for changes that
 // move money together with something else (an order and its charge).
 func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent.Account, error) {
+	e, a, _, err := tx.MoveMoneyOnce(ctx, m)
+	return e, a, err
+}
+
+// MoveMoneyOnce is MoveMoney that also reports whether the movement is new:
+// false when its idempotency key was used before and nothing moved (a
+// replay), so that the caller records what it did only once.
+func (tx *Tx) MoveMoneyOnce(ctx context.Context, m Movement) (e *ent.LedgerEntry, a *ent.Account, moved bool, err error) {
+	e, a, err = tx.moveMoney(ctx, m, &moved)
+	return e, a, moved, err
+}
+
+func (tx *Tx) moveMoney(ctx context.Context, m Movement, moved *bool) (*ent.LedgerEntry, *ent.Account, error) {
 	a := m.Locked
 	if a == nil {
 		var err error
@@ -118,6 +131,7 @@ func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent
 	if err != nil {
 		return nil, nil, fmt.Errorf("append ledger entry: %w", store.Translate(err))
 	}
+	*moved = true
 	return e, a, nil
 }
 
