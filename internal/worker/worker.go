@@ -33,8 +33,8 @@ type Options struct {
 	// again; 20s when 0.
 	Lease time.Duration
 	// LeaseRenew is how often the worker extends the leases of the jobs it
-	// holds, also during a long call to a CA; a quarter of Lease when 0. It
-	// must be shorter than Lease.
+	// holds, also during a long call to a CA; a quarter of Lease when 0 or
+	// not shorter than Lease.
 	LeaseRenew time.Duration
 	// CallTimeout bounds one call to a CA; 60s when 0.
 	CallTimeout time.Duration
