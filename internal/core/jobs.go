@@ -100,7 +100,9 @@ func (tx *Tx) FinishJob(ctx context.Context, j Job, next *time.Time, lastErr str
 	} else {
 		// Clearing the lease owner changes the row, so a row found is a row
 		// counted as affected.
-		u := tx.Job.Update().Where(mine...).SetRunTime(*next).SetLeaseOwner("").ClearLeaseTime().SetLastError(Truncate(lastErr, 512))
+		// At the precision the database keeps (SQLite would keep
+		// nanoseconds), so that a clock at the run time finds it due.
+		u := tx.Job.Update().Where(mine...).SetRunTime(next.Truncate(time.Microsecond)).SetLeaseOwner("").ClearLeaseTime().SetLastError(Truncate(lastErr, 512))
 		if lastErr == "" {
 			u.SetAttempts(0)
 		}
@@ -147,4 +149,21 @@ func (tx *Tx) MoveToModule(ctx context.Context, c *ent.Certificate, moduleID int
 		return fmt.Errorf("move certificate %d to module %d: %w", c.ID, moduleID, err)
 	}
 	return tx.Record(ctx, c, "failover", lifecycle.State(c.State), Step{Message: msg})
+}
+
+// ExtendLeases extends by lease the leases owner still holds on the jobs
+// ids, and returns how many it extended. A lease that ran out is not
+// extended: another worker may have claimed the job, and the holder finds
+// out when it next writes (HoldLease, StillMine, FinishJob).
+func (s *Core) ExtendLeases(ctx context.Context, owner string, ids []int64, lease time.Duration) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	now := s.Clock()
+	n, err := s.db.Job.Update().Where(job.IDIn(ids...), job.LeaseOwner(owner), job.LeaseTimeGTE(now)).
+		SetLeaseTime(now.Add(lease)).Save(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("extend job leases: %w", err)
+	}
+	return n, nil
 }

@@ -68,6 +68,19 @@ func (s *Core) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *en
 // MoveMoney is Core.MoveMoney inside the caller's transaction, for changes that
 // move money together with something else (an order and its charge).
 func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent.Account, error) {
+	e, a, _, err := tx.MoveMoneyOnce(ctx, m)
+	return e, a, err
+}
+
+// MoveMoneyOnce is MoveMoney that also reports whether the movement is new:
+// false when its idempotency key was used before and nothing moved (a
+// replay), so that the caller records what it did only once.
+func (tx *Tx) MoveMoneyOnce(ctx context.Context, m Movement) (e *ent.LedgerEntry, a *ent.Account, moved bool, err error) {
+	e, a, err = tx.moveMoney(ctx, m, &moved)
+	return e, a, moved, err
+}
+
+func (tx *Tx) moveMoney(ctx context.Context, m Movement, moved *bool) (*ent.LedgerEntry, *ent.Account, error) {
 	a := m.Locked
 	if a == nil {
 		var err error
@@ -118,6 +131,7 @@ func (tx *Tx) MoveMoney(ctx context.Context, m Movement) (*ent.LedgerEntry, *ent
 	if err != nil {
 		return nil, nil, fmt.Errorf("append ledger entry: %w", store.Translate(err))
 	}
+	*moved = true
 	return e, a, nil
 }
 
@@ -179,7 +193,7 @@ func FormatMoney(minor int64, code string) string {
 // Pay charges an unpaid order and sends it to the worker. locked is the
 // order's account when the caller locked it in tx while creating the order.
 func (tx *Tx) Pay(ctx context.Context, c *ent.Certificate, locked *ent.Account) (*ent.Certificate, error) {
-	e, err := tx.Charge(ctx, c, Movement{Amount: c.CostMinor, IdemKey: fmt.Sprintf("certificate/%d/order", c.ID),
+	e, err := tx.Charge(ctx, c, Movement{Amount: c.CostMinor, IdemKey: OrderKey(c.ID),
 		Description: "order", Locked: locked, NewKey: locked != nil})
 	if err != nil {
 		return nil, err
@@ -189,6 +203,29 @@ func (tx *Tx) Pay(ctx context.Context, c *ent.Certificate, locked *ent.Account) 
 		func(u *ent.CertificateUpdateOne) { BeginOp(u, lifecycle.OpOrder, fmt.Sprint(c.ID)) })
 }
 
+// OrderKey is the idempotency key of an order's charge.
+func OrderKey(certID int64) string { return fmt.Sprintf("certificate/%d/order", certID) }
+
+// PayOnce pays an unpaid order, and returns an order already paid as it is,
+// charging nothing: a client retrying a payment whose answer it lost gets
+// the order whatever the worker has done with it meanwhile. An order is paid
+// when the charge under its key exists.
+func (tx *Tx) PayOnce(ctx context.Context, c *ent.Certificate) (*ent.Certificate, error) {
+	paid, err := tx.LedgerEntry.Query().
+		Where(ledgerentry.AccountID(c.AccountID), ledgerentry.IdempotencyKey(OrderKey(c.ID))).Exist(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("look up the charge of certificate %d: %w", c.ID, err)
+	}
+	if paid {
+		return c, nil
+	}
+	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Pay); err != nil {
+		return nil, err
+	}
+	return tx.Pay(ctx, c, nil)
+}
+
+// RenewKey is the idempotency key of a renewal's charge.
 func RenewKey(certID int64, key string) string {
 	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
 }

@@ -527,3 +527,34 @@ func testNoPlaintextKeysInDatabase(t *testing.T, k dbtest.Kind) {
 		t.Fatalf("scanned only %d bytes: the dump is not what it should be", scanned)
 	}
 }
+
+// TestPayRetryAfterTheWorkerMovedOn retries a payment after the worker has
+// issued the order: the retry (a client that lost the first answer) must
+// succeed and charge nothing, whatever the worker did in between. Today a
+// retry is recognised only while the order is still submitting, so a
+// client's retry fails when the worker was faster than the client (seen on
+// SQLite, where TestCertificateLifecycle's retry raced the worker).
+func TestPayRetryAfterTheWorkerMovedOn(t *testing.T) {
+	dbtest.EachKind(t, testPayRetryAfterTheWorkerMovedOn)
+}
+
+func testPayRetryAfterTheWorkerMovedOn(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "pay-retry")
+	ctx := t.Context()
+	acc := e.cust.Account.GetId()
+	c := mustCert(t)(e.c.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+		PlanId: planDV, PeriodMonths: 12, CsrPem: csrPEM(t, p256(), "retry.example.com")}))
+	c = mustCert(t)(e.c.Cert.PayCertificate(ctx, &certsvcv1.PayCertificateRequest{Id: c.GetId()}))
+	paid := balanceOf(t, e.admin, acc)
+	waitState(t, e.c, c.GetId(), stIssued)
+	res, err := e.c.Cert.PayCertificate(ctx, &certsvcv1.PayCertificateRequest{Id: c.GetId()})
+	if err != nil {
+		t.Fatalf("retried PayCertificate after issuance: %v, want the certificate as it is", err)
+	}
+	if got := res.GetCertificate().GetState(); got != stIssued {
+		t.Errorf("state after the retry: %v, want %v", got, stIssued)
+	}
+	if got := balanceOf(t, e.admin, acc); got != paid {
+		t.Errorf("balance after the retry: %d, want %d (charged once)", got, paid)
+	}
+}

@@ -118,7 +118,8 @@ func testDatabaseOutageIsUnavailable(t *testing.T, db *store.DB) {
 
 // TestAuditLogRecordsAdministrativeActions performs the audited actions and
 // reads them back with ListAuditEntries, with the actor (the admin behind an
-// impersonation).
+// impersonation). A deposit replayed under its idempotency key is audited
+// once, like the money it moved once.
 func TestAuditLogRecordsAdministrativeActions(t *testing.T) {
 	dbtest.Each(t, testAuditLogRecordsAdministrativeActions)
 }
@@ -155,17 +156,38 @@ func testAuditLogRecordsAdministrativeActions(t *testing.T, db *store.DB) {
 	must(admin.Account.SetUserPassword(ctx, &certsvcv1.SetUserPasswordRequest{UserId: uid, Password: "pw-audited-new-secret"}))
 	must(admin.Account.UpdateUser(ctx, &certsvcv1.UpdateUserRequest{User: &certsvcv1.User{Id: uid, Disabled: true},
 		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"disabled"}}}))
+	for range 2 { // a client retrying a deposit whose answer it lost
+		must(admin.Account.Deposit(ctx, &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 700,
+			Currency: "RUB", IdempotencyKey: "audited-deposit-1"}))
+	}
+	mod, err := admin.Module.CreateProcessingModule(ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
+		Name: "Audited CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modID := mod.GetModule().GetId()
+	must(admin.Module.UpdateProcessingModule(ctx, &certsvcv1.UpdateProcessingModuleRequest{
+		Module: &certsvcv1.ProcessingModule{Id: modID, Name: "Audited CA 2"}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}}))
+	must(admin.Module.DeleteProcessingModule(ctx, &certsvcv1.DeleteProcessingModuleRequest{Id: modID}))
 
 	res, err := admin.Auth.ListAuditEntries(ctx, &certsvcv1.ListAuditEntriesRequest{PageSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]*certsvcv1.AuditEntry{}
+	deposits := 0
 	for _, e := range res.GetEntries() {
 		got[e.GetAction()] = e
+		if e.GetAction() == "deposit" && strings.Contains(e.GetDetail(), ": 700 RUB") {
+			deposits++
+		}
+	}
+	if deposits != 1 {
+		t.Errorf("%d audit entries of the deposit made once and replayed once, want 1", deposits)
 	}
 	for _, action := range []string{"create_user", "deposit", "adjust_balance", "create_login_key", "impersonate",
-		"create_api_key", "delete_api_key", "set_user_password", "update_user"} {
+		"create_api_key", "delete_api_key", "set_user_password", "update_user",
+		"create_processing_module", "update_processing_module", "delete_processing_module"} {
 		e, ok := got[action]
 		if !ok {
 			t.Errorf("no audit entry %q (have %v)", action, slices.Collect(maps.Keys(got)))

@@ -48,7 +48,10 @@ func TestPurgeExpired(t *testing.T) {
 // TestBootstrapConcurrently starts several "replicas" on one empty store at
 // once: exactly one admin and one catalogue result, and no replica fails.
 func TestBootstrapConcurrently(t *testing.T) {
-	db := dbtest.MySQL(t)
+	dbtest.Each(t, testBootstrapConcurrently)
+}
+
+func testBootstrapConcurrently(t *testing.T, db *store.DB) {
 	errs := make(chan error, 4)
 	for range 4 {
 		go func() {

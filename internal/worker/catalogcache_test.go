@@ -7,13 +7,18 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/dbtest"
 	"certsvc/internal/worker"
 )
 
 // Orders read the catalog from a cache; a change of prices is charged from
 // the very next order.
 func TestPriceChangeAppliesToTheNextOrder(t *testing.T) {
-	r := newRig(t)
+	dbtest.EachKind(t, testPriceChangeAppliesToTheNextOrder)
+}
+
+func testPriceChangeAppliesToTheNextOrder(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	svc := r.service(r.defaultKinds(), time.Now, worker.Options{ID: "w1"})
 	acc := r.account(svc, "prices", 10*price12)
 	r.order(svc, acc, "www.example.com", 12, false) // fills the cache

@@ -9,6 +9,7 @@ import (
 
 	"certsvc/ent/certificate"
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/dbtest"
 	"certsvc/internal/errkind"
 	"certsvc/internal/provider"
 	"certsvc/internal/service"
@@ -43,9 +44,13 @@ func primaryModule(t *testing.T, r *rig, svc *service.Service) (primary, fallbac
 // An order whose CA is down, or short of money, moves to the next module
 // selling its plan: placed once, at the second CA.
 func TestOrderFailsOverToTheNextModule(t *testing.T) {
+	dbtest.EachKind(t, testOrderFailsOverToTheNextModule)
+}
+
+func testOrderFailsOverToTheNextModule(t *testing.T, k dbtest.Kind) {
 	for _, cause := range []error{provider.ErrUnavailable, provider.ErrInsufficientFunds} {
 		t.Run(cause.Error(), func(t *testing.T) {
-			r := newRig(t)
+			r := newRig(t, k)
 			ca := newFakeCA()
 			svc := r.service(ca.kinds("w1", plainConn), time.Now, worker.Options{ID: "w1"})
 			primary, fallback := primaryModule(t, r, svc)
@@ -77,7 +82,11 @@ func TestOrderFailsOverToTheNextModule(t *testing.T) {
 // A module whose balance at the CA is below its minimum takes no orders;
 // when no module can, the order is refused and nothing is written.
 func TestOrdersAvoidModulesShortOfMoney(t *testing.T) {
-	r := newRig(t)
+	dbtest.EachKind(t, testOrdersAvoidModulesShortOfMoney)
+}
+
+func testOrdersAvoidModulesShortOfMoney(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	svc := r.service(r.defaultKinds(), time.Now, worker.Options{ID: "w1"})
 	primary, fallback := primaryModule(t, r, svc)
 	if _, err := svc.Modules.UpdateProcessingModule(r.ctx, &certsvcv1.UpdateProcessingModuleRequest{

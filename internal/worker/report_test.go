@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"certsvc/ent/certificate"
+	"certsvc/internal/dbtest"
 	"certsvc/ent/job"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/core"
@@ -76,8 +77,10 @@ func (reportingCA) as(remote provider.Remote, st provider.State) provider.Remote
 // the lifecycle refuses — the job then failed and retried for up to an hour
 // while the certificate never moved. Now the CA-report table decides: the
 // order moves, or it waits for an operator and polling stops.
-func TestCAReportsThatWereStuck(t *testing.T) {
-	r := newRig(t)
+func TestCAReportsThatWereStuck(t *testing.T) { dbtest.EachKind(t, testCAReportsThatWereStuck) }
+
+func testCAReportsThatWereStuck(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	ca := newFakeCA()
 	script := &reports{}
 	clk := newClock(t0)

@@ -28,8 +28,14 @@ type Options struct {
 	Batch int
 	// Concurrency is how many jobs run at once; 4 when 0.
 	Concurrency int
-	// Lease is how long a claimed job stays with this worker; 2 minutes when 0.
+	// Lease is how long a claimed job stays with this worker without being
+	// extended, and so how soon the jobs of a worker that died are claimed
+	// again; 20s when 0.
 	Lease time.Duration
+	// LeaseRenew is how often the worker extends the leases of the jobs it
+	// holds, also during a long call to a CA; a quarter of Lease when 0 or
+	// not shorter than Lease.
+	LeaseRenew time.Duration
 	// CallTimeout bounds one call to a CA; 60s when 0.
 	CallTimeout time.Duration
 	// ReissueBefore is how long before a certificate ends its subscription
@@ -41,6 +47,9 @@ type Options struct {
 	// BalanceEvery is how often the balances at the CAs are read; 5 minutes when 0.
 	BalanceEvery time.Duration
 }
+
+// DefaultLease is the lease of a claimed job when Options.Lease is 0.
+const DefaultLease = 20 * time.Second
 
 // WithDefaults returns o with its zero values replaced by the defaults.
 func (o Options) WithDefaults() Options {
@@ -60,7 +69,10 @@ func (o Options) WithDefaults() Options {
 		o.Concurrency = 4
 	}
 	if o.Lease == 0 {
-		o.Lease = 2 * time.Minute
+		o.Lease = DefaultLease
+	}
+	if o.LeaseRenew == 0 || o.LeaseRenew >= o.Lease {
+		o.LeaseRenew = o.Lease / 4
 	}
 	if o.CallTimeout == 0 {
 		o.CallTimeout = time.Minute
@@ -83,6 +95,7 @@ type Worker struct {
 	db   *ent.Client
 	log  *slog.Logger
 	opts Options
+	held held // the jobs whose leases this worker extends
 }
 
 // New returns a Worker that works through c on db.
@@ -96,8 +109,13 @@ func New(c *core.Core, db *ent.Client, log *slog.Logger, o Options) *Worker {
 // RunWorker does the background work until ctx ends: it claims due jobs
 // (leased with SELECT ... FOR UPDATE SKIP LOCKED on MySQL, so replicas share
 // them) and runs each. A job whose worker died is claimed again once its
-// lease ends; every step is safe to repeat.
-func (s *Worker) RunWorker(ctx context.Context) error {
+// lease ends (see lease.go); every step is safe to repeat.
+func (s *Worker) RunWorker(ctx context.Context) (err error) {
+	s.holdingLeases(ctx, func() { err = s.runWorker(ctx) })
+	return err
+}
+
+func (s *Worker) runWorker(ctx context.Context) error {
 	o := s.opts
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
@@ -136,7 +154,12 @@ func (s *Worker) RunWorker(ctx context.Context) error {
 // RunDue runs every job due now, one after another, and returns how many
 // ran. It is the worker's loop without the waiting, for tests and the
 // command line.
-func (s *Worker) RunDue(ctx context.Context) (int, error) {
+func (s *Worker) RunDue(ctx context.Context) (n int, err error) {
+	s.holdingLeases(ctx, func() { n, err = s.runDue(ctx) })
+	return n, err
+}
+
+func (s *Worker) runDue(ctx context.Context) (int, error) {
 	n := 0
 	for {
 		ids, err := s.claim(ctx, s.opts.Batch)
@@ -167,6 +190,7 @@ func backoff(attempts int32) time.Duration {
 // runJob runs one claimed job and logs its failure; the job then waits for
 // its retry time, or for its lease to end when even that could not be written.
 func (s *Worker) runJob(ctx context.Context, j core.Job) {
+	defer s.held.drop(j.ID)
 	err := s.stepJob(ctx, j)
 	if err == nil || errors.Is(err, core.ErrSuperseded) {
 		return
@@ -615,5 +639,7 @@ func (s *Worker) cancelAtCA(ctx context.Context, j core.Job, c *ent.Certificate)
 
 // claim leases up to n due jobs to this worker.
 func (s *Worker) claim(ctx context.Context, n int) ([]core.Job, error) {
-	return s.ClaimJobs(ctx, s.opts.ID, n, s.opts.Lease)
+	jobs, err := s.ClaimJobs(ctx, s.opts.ID, n, s.opts.Lease)
+	s.held.add(jobs)
+	return jobs, err
 }

@@ -73,7 +73,8 @@ func (c *fakeClock) Set(t time.Time) {
 	c.now = t
 }
 
-// rig is one MariaDB database with what the services over it share.
+// rig is one database, SQLite or MariaDB, with what the services over it
+// share.
 type rig struct {
 	t       *testing.T
 	db      *store.DB
@@ -81,9 +82,9 @@ type rig struct {
 	ctx     context.Context // acts as the operator (an admin)
 }
 
-func newRig(t *testing.T) *rig {
+func newRig(t *testing.T, k dbtest.Kind) *rig {
 	t.Helper()
-	db := dbtest.MySQL(t)
+	db := k.Open(t)
 	key, _, err := secretbox.GenerateMasterKey("test")
 	if err != nil {
 		t.Fatal(err)
@@ -448,11 +449,15 @@ func leafSerial(t *testing.T, chainPEM string) string {
 // a thousand paid orders: every order is issued, charged once and placed at
 // the CA once.
 func TestTwoWorkersShareOrders(t *testing.T) {
+	dbtest.EachKind(t, testTwoWorkersShareOrders)
+}
+
+func testTwoWorkersShareOrders(t *testing.T, k dbtest.Kind) {
 	n := 1000
 	if testing.Short() {
 		n = 100
 	}
-	r := newRig(t)
+	r := newRig(t, k)
 	ca := newFakeCA()
 	opts := func(id string) worker.Options {
 		return worker.Options{ID: id, Poll: 20 * time.Millisecond}
@@ -596,9 +601,14 @@ func TestTwoWorkersShareOrders(t *testing.T) {
 }
 
 // TestWorkerKilledMidJobResumes kills a worker while its call to the CA is
-// in flight, after the intent was committed: once the job's lease ends a
-// second worker takes over and reconciles as the CA allows.
+// in flight, after the intent was committed: once the job's lease ends — at
+// most the default lease of 20 seconds after the claim — a second worker
+// takes over and reconciles as the CA allows.
 func TestWorkerKilledMidJobResumes(t *testing.T) {
+	dbtest.EachKind(t, testWorkerKilledMidJobResumes)
+}
+
+func testWorkerKilledMidJobResumes(t *testing.T, k dbtest.Kind) {
 	for _, tc := range []struct {
 		name string
 		wrap func(*caConn) provider.Provider
@@ -608,12 +618,15 @@ func TestWorkerKilledMidJobResumes(t *testing.T) {
 		{"neither", plainConn},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := newRig(t)
+			r := newRig(t, k)
 			ca := newFakeCA()
 			clk := newClock(t0)
-			const lease = time.Minute
-			svc1 := r.service(ca.kinds("w1", tc.wrap), clk.Now, worker.Options{ID: "w1", Lease: lease, Poll: 10 * time.Millisecond})
-			svc2 := r.service(ca.kinds("w2", tc.wrap), clk.Now, worker.Options{ID: "w2", Lease: lease, Poll: 10 * time.Millisecond})
+			lease := worker.DefaultLease // the workers run with the defaults
+			if lease > 20*time.Second {
+				t.Fatalf("the default lease is %v: the jobs of a killed worker wait that long", lease)
+			}
+			svc1 := r.service(ca.kinds("w1", tc.wrap), clk.Now, worker.Options{ID: "w1", Poll: 10 * time.Millisecond})
+			svc2 := r.service(ca.kinds("w2", tc.wrap), clk.Now, worker.Options{ID: "w2", Poll: 10 * time.Millisecond})
 			acc := r.account(svc1, "killed", 10*price12)
 			id := r.order(svc1, acc, "www.example.com", 12, false)
 			ref := fmt.Sprint(id)
@@ -659,7 +672,7 @@ func TestWorkerKilledMidJobResumes(t *testing.T) {
 			if n := r.runDue(svc2); n != 0 {
 				t.Fatalf("the second worker ran %d jobs while the lease held", n)
 			}
-			clk.Advance(lease + time.Second)
+			clk.Set(j.LeaseTime.Add(time.Microsecond))
 			if n := r.runDue(svc2); n != 1 {
 				t.Fatalf("the second worker ran %d jobs after the lease ended, want 1", n)
 			}
@@ -720,7 +733,11 @@ func TestWorkerKilledMidJobResumes(t *testing.T) {
 // reached with growing waits, shows the attempts in the jobs table, settles
 // an unknown outcome by looking the order up and fails a refused order.
 func TestWorkerRetriesUnavailableWithBackoff(t *testing.T) {
-	r := newRig(t)
+	dbtest.EachKind(t, testWorkerRetriesUnavailableWithBackoff)
+}
+
+func testWorkerRetriesUnavailableWithBackoff(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	ca := newFakeCA()
 	clk := newClock(t0)
 	svc := r.service(ca.kinds("w1", refLookupConn), clk.Now, worker.Options{ID: "w1"})
@@ -887,7 +904,11 @@ func TestWorkerRetriesUnavailableWithBackoff(t *testing.T) {
 // the first worker gets to the job at last, it must not place the order the
 // other is placing right now.
 func TestWorkerLeaseEndsWhileBusy(t *testing.T) {
-	r := newRig(t)
+	dbtest.EachKind(t, testWorkerLeaseEndsWhileBusy)
+}
+
+func testWorkerLeaseEndsWhileBusy(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	ca := newFakeCA()
 	clk := newClock(t0)
 	const lease = time.Minute
@@ -972,8 +993,12 @@ func TestWorkerLeaseEndsWhileBusy(t *testing.T) {
 // built-in CA: certificates capped at the CA/B maximum, reissued before
 // they end while the term goes on, and the order expiring with the term.
 func TestSubscriptionReissueAndExpiry(t *testing.T) {
+	dbtest.EachKind(t, testSubscriptionReissueAndExpiry)
+}
+
+func testSubscriptionReissueAndExpiry(t *testing.T, k dbtest.Kind) {
 	t.Run("built-in CA", func(t *testing.T) {
-		r := newRig(t)
+		r := newRig(t, k)
 		clk := newClock(t0)
 		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "subscriber", price24)
@@ -1048,7 +1073,7 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 	// A CA that refuses the reissue leaves the old certificate standing, and
 	// the worker tries again later rather than at once, over and over.
 	t.Run("refused reissue", func(t *testing.T) {
-		r := newRig(t)
+		r := newRig(t, k)
 		clk := newClock(t0)
 		ca := newFakeCA()
 		svc := r.service(ca.kinds("w1", repeatSafeConn), clk.Now, worker.Options{ID: "w1"})
@@ -1091,8 +1116,12 @@ func TestSubscriptionReissueAndExpiry(t *testing.T) {
 // TestAutoRenew renews an order with auto_renew on two weeks before its
 // paid term ends, and lets it expire when the account cannot pay.
 func TestAutoRenew(t *testing.T) {
+	dbtest.EachKind(t, testAutoRenew)
+}
+
+func testAutoRenew(t *testing.T, k dbtest.Kind) {
 	t.Run("renewed, or expired without money", func(t *testing.T) {
-		r := newRig(t)
+		r := newRig(t, k)
 		clk := newClock(t0)
 		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		rich := r.account(svc, "rich", 3*price12)
@@ -1185,7 +1214,7 @@ func TestAutoRenew(t *testing.T) {
 	// A period no longer sold cannot be renewed: the worker says so and the
 	// order expires with its term, instead of retrying forever.
 	t.Run("period withdrawn", func(t *testing.T) {
-		r := newRig(t)
+		r := newRig(t, k)
 		clk := newClock(t0)
 		svc := r.service(r.defaultKinds(), clk.Now, worker.Options{ID: "w1"})
 		acc := r.account(svc, "withdrawn", 3*price12)
@@ -1226,7 +1255,11 @@ func TestAutoRenew(t *testing.T) {
 // A reissue the CA has answered, and that waits for validation, is polled:
 // never taken for an interrupted call and sent again.
 func TestPendingReissueIsPolledNotResent(t *testing.T) {
-	r := newRig(t)
+	dbtest.EachKind(t, testPendingReissueIsPolledNotResent)
+}
+
+func testPendingReissueIsPolledNotResent(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
 	clk := newClock(t0)
 	ca := newFakeCA()
 	svc := r.service(ca.kinds("w1", plainConn), clk.Now, worker.Options{ID: "w1"})
@@ -1276,5 +1309,106 @@ func TestPendingReissueIsPolledNotResent(t *testing.T) {
 	r.runDue(svc)
 	if c2 := r.wantState(id, certificate.StateIssued); c2.SerialNumber == c1.SerialNumber || c2.Op != "" || c2.OpAnswerTime != nil {
 		t.Fatalf("after validation: serial %s (was %s), op %q, answer %v", c2.SerialNumber, c1.SerialNumber, c2.Op, c2.OpAnswerTime)
+	}
+}
+
+// waitFor polls the database until ok holds, as long as the mechanism
+// under test needs (a worker's loop, its lease extension), failing after a
+// generous bound.
+func waitFor(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited 30s for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestLeaseExtendedDuringLongCall: a call to the CA takes longer than
+// several leases. The worker extends its lease while the call runs, so no
+// other worker takes the job over meanwhile and the CA sees one order; when
+// the worker dies, the job is another's one lease after the last extension,
+// and the order the CA took is found by reference, not placed again.
+func TestLeaseExtendedDuringLongCall(t *testing.T) {
+	dbtest.EachKind(t, testLeaseExtendedDuringLongCall)
+}
+
+func testLeaseExtendedDuringLongCall(t *testing.T, k dbtest.Kind) {
+	for _, killed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "answered", true: "killed"}[killed], func(t *testing.T) {
+			r := newRig(t, k)
+			ca := newFakeCA()
+			clk := newClock(t0)
+			const lease = 15 * time.Second
+			svc1 := r.service(ca.kinds("w1", refLookupConn), clk.Now,
+				worker.Options{ID: "w1", Lease: lease, LeaseRenew: 10 * time.Millisecond, Poll: 10 * time.Millisecond})
+			svc2 := r.service(ca.kinds("w2", refLookupConn), clk.Now, worker.Options{ID: "w2", Lease: lease})
+			acc := r.account(svc1, "slow", 10*price12)
+			id := r.order(svc1, acc, "www.example.com", 12, false)
+			ref := fmt.Sprint(id)
+
+			release := ca.hangNext(false) // the CA takes the order; its answer takes long
+			ctx1, kill := context.WithCancel(r.ctx)
+			defer kill()
+			done := make(chan error, 1)
+			go func() { done <- svc1.Worker.RunWorker(ctx1) }()
+			select {
+			case <-ca.entered:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the worker never called the CA")
+			}
+			if j := r.job(id); j == nil || j.LeaseOwner != "w1" || j.LeaseTime == nil || j.LeaseTime.After(t0.Add(lease)) {
+				t.Fatalf("job during the call: %+v, want leased to w1 until %v at most", j, t0.Add(lease))
+			}
+			// Three leases pass, half a lease at a time: each time the lease
+			// is extended past the clock, and the other worker finds nothing.
+			for range 6 {
+				clk.Advance(lease / 2)
+				want := clk.Now().Add(lease)
+				waitFor(t, "the lease to be extended", func() bool {
+					j := r.job(id)
+					return j != nil && j.LeaseOwner == "w1" && j.LeaseTime != nil && !j.LeaseTime.Before(want)
+				})
+				if n := r.runDue(svc2); n != 0 {
+					t.Fatalf("the second worker took %d jobs while the first one's call ran", n)
+				}
+			}
+			if !killed {
+				close(release)
+				waitFor(t, "the order to be issued", func() bool { return r.cert(id).State == certificate.StateIssued })
+				kill()
+				if err := <-done; err != nil {
+					t.Fatalf("worker: %v", err)
+				}
+			} else {
+				kill()
+				if err := <-done; err != nil {
+					t.Fatalf("worker: %v", err)
+				}
+				j := r.job(id)
+				if j == nil || j.LeaseOwner != "w1" || j.LeaseTime == nil || j.LeaseTime.After(clk.Now().Add(lease)) {
+					t.Fatalf("job after the kill: %+v, want leased to w1 for one lease at most", j)
+				}
+				if n := r.runDue(svc2); n != 0 {
+					t.Fatalf("the second worker took %d jobs while the lease held", n)
+				}
+				clk.Set(j.LeaseTime.Add(time.Microsecond))
+				if n := r.runDue(svc2); n != 1 {
+					t.Fatalf("the second worker ran %d jobs when the lease ended, want 1", n)
+				}
+				c := r.wantState(id, certificate.StateIssued)
+				if !strings.Contains(c.StatusMessage, "found at the CA") {
+					t.Errorf("status %q, want the order found at the CA by reference", c.StatusMessage)
+				}
+			}
+			if got, orders := ca.callsOf(ref), len(ca.ordersOf(ref)); got != 1 || orders != 1 {
+				t.Errorf("the CA got %d calls and holds %d orders, want 1 and 1", got, orders)
+			}
+			if ch := r.charges(acc); len(ch) != 1 {
+				t.Errorf("%d charges, want 1", len(ch))
+			}
+		})
 	}
 }

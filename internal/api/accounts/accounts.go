@@ -117,15 +117,16 @@ func (s *Handler) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 	if desc == "" {
 		desc = "deposit"
 	}
-	e, a, err := s.MoveMoney(ctx, core.Movement{
+	e, a, err := s.moveAudited(ctx, core.Movement{
 		AccountID: req.GetAccountId(), Kind: ledgerentry.KindDeposit, Amount: req.GetAmountMinor(),
 		Currency: req.GetCurrency(), Description: desc, IdemKey: req.GetIdempotencyKey(),
 		Actor: rpc.PrincipalFrom(ctx).ActorID(),
+	}, rpc.AuditDeposit, func(e *ent.LedgerEntry) string {
+		return fmt.Sprintf("ledger entry %d: %d %s", e.ID, req.GetAmountMinor(), req.GetCurrency())
 	})
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeposit, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s", e.ID, req.GetAmountMinor(), req.GetCurrency()))
 	return &certsvcv1.DepositResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
 }
 
@@ -134,16 +135,35 @@ func (s *Handler) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanc
 	if err := rpc.CheckName("reason", req.GetReason(), 256); err != nil {
 		return nil, err
 	}
-	e, a, err := s.MoveMoney(ctx, core.Movement{
+	e, a, err := s.moveAudited(ctx, core.Movement{
 		AccountID: req.GetAccountId(), Kind: ledgerentry.KindAdjustment, Amount: req.GetAmountMinor(),
 		Currency: req.GetCurrency(), Description: req.GetReason(), IdemKey: req.GetIdempotencyKey(),
 		Actor: rpc.PrincipalFrom(ctx).ActorID(),
+	}, rpc.AuditAdjustBalance, func(e *ent.LedgerEntry) string {
+		return fmt.Sprintf("ledger entry %d: %d %s, %s", e.ID, req.GetAmountMinor(), req.GetCurrency(), req.GetReason())
 	})
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditAdjustBalance, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s, %s", e.ID, req.GetAmountMinor(), req.GetCurrency(), req.GetReason()))
 	return &certsvcv1.AdjustBalanceResponse{Entry: ledgerEntryToProto(e), Account: rpc.AccountToProto(a)}, nil
+}
+
+// moveAudited moves money and audits the movement as action in the same
+// transaction; a replay of an idempotency key moves nothing and is not
+// audited again.
+func (s *Handler) moveAudited(ctx context.Context, m core.Movement, action string, detail func(*ent.LedgerEntry) string) (*ent.LedgerEntry, *ent.Account, error) {
+	var e *ent.LedgerEntry
+	var a *ent.Account
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		var moved bool
+		var err error
+		e, a, moved, err = tx.MoveMoneyOnce(ctx, m)
+		if err != nil || !moved {
+			return err
+		}
+		return rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), action, fmt.Sprintf("account/%d", a.ID), detail(e))
+	})
+	return e, a, err
 }
 
 // ListLedgerEntries implements AccountService.ListLedgerEntries.

@@ -34,14 +34,20 @@ func (s *Handler) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 		return nil, fmt.Errorf("hash password: %w", err)
 	}
 	now := s.Clock()
-	c := s.db.User.Create().SetLogin(req.GetLogin()).SetPasswordHash(hash).SetName(req.GetName()).
-		SetEmail(req.GetEmail()).SetCreateTime(now).SetUpdateTime(now)
-	if admin {
-		c.SetLevel(user.LevelAdmin)
-	} else {
-		c.SetLevel(user.LevelUser).SetAccountID(req.GetAccountId())
-	}
-	u, err := c.Save(ctx)
+	u, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.User, error) {
+		c := tx.User.Create().SetLogin(req.GetLogin()).SetPasswordHash(hash).SetName(req.GetName()).
+			SetEmail(req.GetEmail()).SetCreateTime(now).SetUpdateTime(now)
+		if admin {
+			c.SetLevel(user.LevelAdmin)
+		} else {
+			c.SetLevel(user.LevelUser).SetAccountID(req.GetAccountId())
+		}
+		u, err := c.Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return u, rpc.Audit(ctx, s.db, tx, now, rpc.AuditCreateUser, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
+	})
 	switch {
 	case store.IsDuplicate(err):
 		return nil, errkind.Field(errkind.AlreadyExists, "login", "%q is taken", req.GetLogin())
@@ -52,7 +58,6 @@ func (s *Handler) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateUser, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateUserResponse{User: rpc.UserToProto(u)}, nil
 }
 
@@ -156,7 +161,11 @@ func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 			f(upd)
 		}
 		u, err := upd.Save(ctx)
-		if err != nil || !disabling {
+		if err != nil {
+			return nil, err
+		}
+		if err := rpc.Audit(ctx, s.db, tx, now, rpc.AuditUpdateUser, fmt.Sprintf("user/%d", u.ID),
+			fmt.Sprintf("fields %v, disabled %t", paths, u.Disabled)); err != nil || !disabling {
 			return u, err
 		}
 		// Disabling ends the user's sessions and deletes their API keys for
@@ -166,7 +175,6 @@ func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditUpdateUser, fmt.Sprintf("user/%d", u.ID), fmt.Sprintf("fields %v, disabled %t", paths, u.Disabled))
 	return &certsvcv1.UpdateUserResponse{User: rpc.UserToProto(u)}, nil
 }
 
@@ -214,12 +222,14 @@ func (s *Handler) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		}
 		// A new password ends every session opened with the old one and
 		// every API key made while it was in force.
-		return s.revokeCredentials(ctx, tx.Tx, target.ID, now)
+		if err := s.revokeCredentials(ctx, tx.Tx, target.ID, now); err != nil {
+			return err
+		}
+		return rpc.Audit(ctx, s.db, tx.Tx, now, rpc.AuditSetPassword, fmt.Sprintf("user/%d", target.ID), "sessions ended, api keys deleted")
 	})
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditSetPassword, fmt.Sprintf("user/%d", target.ID), "sessions ended, api keys deleted")
 	return &certsvcv1.SetUserPasswordResponse{}, nil
 }
 

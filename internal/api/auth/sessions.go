@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -144,15 +145,20 @@ func (s *Handler) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	}
 	now := s.Clock()
 	expires := now.Add(s.loginKeyTTL)
-	err = s.db.LoginKey.Create().SetKeyHash(auth.HashToken(key)).SetUserID(u.ID).
-		SetCreatorUserID(rpc.PrincipalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
+	_, err = store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+		err := tx.LoginKey.Create().SetKeyHash(auth.HashToken(key)).SetUserID(u.ID).
+			SetCreatorUserID(rpc.PrincipalFrom(ctx).UserID).SetExpireTime(expires).SetCreateTime(now).Exec(ctx)
+		if err != nil {
+			return struct{}{}, err
+		}
+		return struct{}{}, rpc.Audit(ctx, s.db, tx, now, rpc.AuditCreateLoginKey, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
+	})
 	if store.IsDuplicate(err) {
 		return nil, errkind.Field(errkind.AlreadyExists, "key", "this key was used before; choose another")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateLoginKey, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: rpc.TS(expires)}, nil
 }
 
@@ -170,23 +176,29 @@ func (s *Handler) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 		return nil, errkind.Invalid("user_id", "the operator has no user; name one")
 	}
 	now := s.Clock()
-	c := s.db.APIKey.Create().SetName(req.GetName()).SetUserID(owner).SetCreateTime(now)
+	var exp *time.Time
 	if req.ExpireTime != nil {
 		if err := req.GetExpireTime().CheckValid(); err != nil {
 			return nil, errkind.Invalid("expire_time", "%v", err)
 		}
-		exp := req.GetExpireTime().AsTime().UTC().Truncate(1e3)
-		if !exp.After(now) {
+		t := req.GetExpireTime().AsTime().UTC().Truncate(1e3)
+		if !t.After(now) {
 			return nil, errkind.Invalid("expire_time", "must be in the future")
 		}
-		c.SetExpireTime(exp)
+		exp = &t
 	}
 	secret := auth.NewToken(rpc.APIKeyPrefix)
-	k, err := c.SetSecretHash(auth.HashToken(secret)).SetPrefix(secret[:len(rpc.APIKeyPrefix)+6]).Save(ctx)
+	k, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.APIKey, error) {
+		k, err := tx.APIKey.Create().SetName(req.GetName()).SetUserID(owner).SetCreateTime(now).SetNillableExpireTime(exp).
+			SetSecretHash(auth.HashToken(secret)).SetPrefix(secret[:len(rpc.APIKeyPrefix)+6]).Save(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return k, rpc.Audit(ctx, s.db, tx, now, rpc.AuditCreateAPIKey, fmt.Sprintf("api_key/%d", k.ID), fmt.Sprintf("user %d, name %q", owner, k.Name))
+	})
 	if err != nil {
 		return nil, rpc.FieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateAPIKey, fmt.Sprintf("api_key/%d", k.ID), fmt.Sprintf("user %d, name %q", owner, k.Name))
 	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
 }
 
@@ -221,17 +233,22 @@ func (s *Handler) ListApiKeys(ctx context.Context, req *certsvcv1.ListApiKeysReq
 // DeleteApiKey implements AuthService.DeleteApiKey.
 func (s *Handler) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyRequest) (*certsvcv1.DeleteApiKeyResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
-	d := s.db.APIKey.Delete().Where(apikey.ID(req.GetId()))
-	if !p.Admin {
-		d.Where(apikey.UserID(p.UserID))
-	}
-	n, err := d.Exec(ctx)
+	_, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (struct{}, error) {
+		d := tx.APIKey.Delete().Where(apikey.ID(req.GetId()))
+		if !p.Admin {
+			d.Where(apikey.UserID(p.UserID))
+		}
+		n, err := d.Exec(ctx)
+		if err != nil {
+			return struct{}{}, fmt.Errorf("delete api key %d: %w", req.GetId(), err)
+		}
+		if n == 0 {
+			return struct{}{}, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
+		}
+		return struct{}{}, rpc.Audit(ctx, s.db, tx, s.Clock(), rpc.AuditDeleteAPIKey, fmt.Sprintf("api_key/%d", req.GetId()), "")
+	})
 	if err != nil {
-		return nil, fmt.Errorf("delete api key %d: %w", req.GetId(), err)
+		return nil, err
 	}
-	if n == 0 {
-		return nil, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
-	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeleteAPIKey, fmt.Sprintf("api_key/%d", req.GetId()), "")
 	return &certsvcv1.DeleteApiKeyResponse{}, nil
 }

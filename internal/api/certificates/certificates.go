@@ -529,13 +529,7 @@ func (s *Handler) findRetried(ctx context.Context, accountID int64, key, ref str
 // PayCertificate implements CertificateService.PayCertificate.
 func (s *Handler) PayCertificate(ctx context.Context, req *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		if c.State == certificate.StateSubmitting && core.OpOf(c) == lifecycle.OpOrder {
-			return c, nil // already paid: a retry of this call
-		}
-		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Pay); err != nil {
-			return nil, err
-		}
-		return tx.Pay(ctx, c, nil)
+		return tx.PayOnce(ctx, c)
 	})
 	if err != nil {
 		return nil, err

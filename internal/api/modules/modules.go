@@ -89,16 +89,21 @@ func (s *Handler) GetProcessingModule(ctx context.Context, req *certsvcv1.GetPro
 
 // CreateProcessingModule implements ProcessingModuleService.CreateProcessingModule.
 func (s *Handler) CreateProcessingModule(ctx context.Context, req *certsvcv1.CreateProcessingModuleRequest) (*certsvcv1.CreateProcessingModuleResponse, error) {
-	m, err := s.CreateModule(ctx, req.GetModule())
+	m, err := s.createModule(ctx, req.GetModule(), true)
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
-// CreateModule checks the connection of a new module and stores it.
+// CreateModule checks the connection of a new module and stores it (for
+// bootstrap: not audited).
 func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
+	return s.createModule(ctx, in, false)
+}
+
+// createModule is CreateModule, audited in the module's transaction when audit.
+func (s *Handler) createModule(ctx context.Context, in *certsvcv1.ProcessingModule, audit bool) (*ent.ProcessingModule, error) {
 	if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
 		return nil, err
 	}
@@ -147,7 +152,10 @@ func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModu
 		if err != nil {
 			return nil, err
 		}
-		return tx.ProcessingModule.UpdateOne(m).SetCredentials(sealed).Save(ctx)
+		if m, err = tx.ProcessingModule.UpdateOne(m).SetCredentials(sealed).Save(ctx); err != nil || !audit {
+			return m, err
+		}
+		return m, rpc.Audit(ctx, s.db, tx, now, rpc.AuditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	})
 }
 
@@ -282,13 +290,15 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 				return nil, err
 			}
 		}
-		m, err = u.Save(ctx)
-		return m, rpc.FieldErr("module.name", store.Translate(err))
+		if m, err = u.Save(ctx); err != nil {
+			return nil, rpc.FieldErr("module.name", store.Translate(err))
+		}
+		return m, rpc.Audit(ctx, s.db, tx, s.Clock(), rpc.AuditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID),
+			fmt.Sprintf("name %s, fields %v", m.Name, paths))
 	})
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.UpdateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
@@ -303,13 +313,14 @@ func (s *Handler) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 			return errkind.Field(errkind.FailedPrecondition, "id",
 				"processing module %d still has %d certificates; disable it instead", req.GetId(), n)
 		}
-		err = tx.ProcessingModule.DeleteOneID(req.GetId()).Exec(ctx)
-		return rpc.FieldErr("id", store.Translate(err))
+		if err := tx.ProcessingModule.DeleteOneID(req.GetId()).Exec(ctx); err != nil {
+			return rpc.FieldErr("id", store.Translate(err))
+		}
+		return rpc.Audit(ctx, s.db, tx.Tx, s.Clock(), rpc.AuditDeleteModule, fmt.Sprintf("processing_module/%d", req.GetId()), "")
 	})
 	if err != nil {
 		return nil, err
 	}
-	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeleteModule, fmt.Sprintf("processing_module/%d", req.GetId()), "")
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
 
