@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"certsvc/ent/certificate"
-	"certsvc/internal/dbtest"
 	"certsvc/ent/job"
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/core"
+	"certsvc/internal/dbtest"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/provider"
 	"certsvc/internal/worker"
