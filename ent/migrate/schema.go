@@ -210,6 +210,30 @@ var (
 			},
 		},
 	}
+	// CertificateNamesColumns holds the columns for the "certificate_names" table.
+	CertificateNamesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "certificate_id", Type: field.TypeInt64},
+		{Name: "suffix", Type: field.TypeString, Size: 253},
+	}
+	// CertificateNamesTable holds the schema information for the "certificate_names" table.
+	CertificateNamesTable = &schema.Table{
+		Name:       "certificate_names",
+		Columns:    CertificateNamesColumns,
+		PrimaryKey: []*schema.Column{CertificateNamesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "certificatename_suffix_certificate_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificateNamesColumns[2], CertificateNamesColumns[1]},
+			},
+			{
+				Name:    "certificatename_certificate_id_suffix",
+				Unique:  true,
+				Columns: []*schema.Column{CertificateNamesColumns[1], CertificateNamesColumns[2]},
+			},
+		},
+	}
 	// JobsColumns holds the columns for the "jobs" table.
 	JobsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -505,6 +529,7 @@ var (
 		AuditEntriesTable,
 		CertificatesTable,
 		CertificateEventsTable,
+		CertificateNamesTable,
 		JobsTable,
 		LedgerEntriesTable,
 		LoginKeysTable,

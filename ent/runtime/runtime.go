@@ -8,6 +8,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -277,6 +278,12 @@ func init() {
 	certificateevent.DefaultMessage = certificateeventDescMessage.Default.(string)
 	// certificateevent.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	certificateevent.MessageValidator = certificateeventDescMessage.Validators[0].(func(string) error)
+	certificatenameFields := schema.CertificateName{}.Fields()
+	_ = certificatenameFields
+	// certificatenameDescSuffix is the schema descriptor for suffix field.
+	certificatenameDescSuffix := certificatenameFields[1].Descriptor()
+	// certificatename.SuffixValidator is a validator for the "suffix" field. It is called by the builders before save.
+	certificatename.SuffixValidator = certificatenameDescSuffix.Validators[0].(func(string) error)
 	jobMixin := schema.Job{}.Mixin()
 	jobMixinFields1 := jobMixin[1].Fields()
 	_ = jobMixinFields1

@@ -113,6 +113,37 @@ func (Certificate) Indexes() []ent.Index {
 	}
 }
 
+// CertificateName is one way a certificate is found by domain: one of its
+// names (the common name and the extra names), or the rest of that name after
+// one of its dots, lower-case. "shop.example.com" is found as
+// "shop.example.com", "example.com" and "com", so the listing's domain filter
+// is a prefix range on (suffix, certificate_id): "example.com" finds the name
+// and its subdomains, "www.exa" the names it begins, "example" example.com and
+// shop.example.org. The rows of a certificate are written in the transaction
+// of every change of its names. certificate_id is not a foreign key, as a
+// job's is not: the rows are written only beside their certificate.
+type CertificateName struct{ ent.Schema }
+
+// Mixin of the CertificateName.
+func (CertificateName) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}} }
+
+// Fields of the CertificateName.
+func (CertificateName) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("certificate_id").Immutable(),
+		field.String("suffix").MaxLen(253).Immutable(),
+	}
+}
+
+// Indexes of the CertificateName: by suffix for the filter, by certificate
+// to replace a certificate's rows and to test one certificate.
+func (CertificateName) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("suffix", "certificate_id"),
+		index.Fields("certificate_id", "suffix").Unique(),
+	}
+}
+
 // CertificateEvent is one entry of a certificate's history: a state change,
 // a money movement or both. Events are append-only; their ids order them.
 type CertificateEvent struct{ ent.Schema }

@@ -515,6 +515,9 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 		if err != nil {
 			return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
 		}
+		if err := writeNames(ctx, tx, c.ID, nil, names); err != nil {
+			return nil, err
+		}
 		if err := s.record(ctx, tx, c, "order", lifecycle.Unpaid, step{message: fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths())}); err != nil {
 			return nil, err
 		}

@@ -90,8 +90,8 @@ func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certi
 	} else if !f.GetIncludeDeleted() {
 		ps = append(ps, certificate.StateNEQ(certificate.StateDeleted))
 	}
-	if d := f.GetDomain(); d != "" {
-		ps = append(ps, certificate.CommonNameContains(d))
+	if d := domainQuery(f.GetDomain()); d != "" {
+		ps = append(ps, domainFilter(d))
 	}
 	if id := f.GetPlanId(); id != 0 {
 		ps = append(ps, certificate.PlanID(id))

@@ -281,6 +281,9 @@ func (s *Service) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 		}
 	}
 	c, err := s.withCert(ctx, req.GetId(), func(tx *ent.Tx, c *ent.Certificate) (*ent.Certificate, error) {
+		if err := writeNames(ctx, tx, c.ID, certNames(c.CommonName, c.ExtraNames), names); err != nil {
+			return nil, err
+		}
 		now := s.clock()
 		return s.apply(ctx, tx, c, step{event: lifecycle.Reissue, message: "reissue requested", runAt: &now},
 			func(u *ent.CertificateUpdateOne) {
