@@ -921,7 +921,8 @@ func (c *CertificateClient) QueryAccount(_m *Certificate) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *CertificateClient) Hooks() []Hook {
-	return c.hooks.Certificate
+	hooks := c.hooks.Certificate
+	return append(hooks[:len(hooks):len(hooks)], certificate.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

@@ -2412,6 +2412,7 @@ type CertificateMutation struct {
 	currency                *string
 	csr_pem                 *string
 	private_key             *string
+	has_private_key         *bool
 	key_algorithm           *string
 	next_csr_pem            *string
 	next_private_key        *string
@@ -3915,6 +3916,42 @@ func (m *CertificateMutation) ResetPrivateKey() {
 	delete(m.clearedFields, certificate.FieldPrivateKey)
 }
 
+// SetHasPrivateKey sets the "has_private_key" field.
+func (m *CertificateMutation) SetHasPrivateKey(b bool) {
+	m.has_private_key = &b
+}
+
+// HasPrivateKey returns the value of the "has_private_key" field in the mutation.
+func (m *CertificateMutation) HasPrivateKey() (r bool, exists bool) {
+	v := m.has_private_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasPrivateKey returns the old "has_private_key" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldHasPrivateKey(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasPrivateKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasPrivateKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasPrivateKey: %w", err)
+	}
+	return oldValue.HasPrivateKey, nil
+}
+
+// ResetHasPrivateKey resets all changes to the "has_private_key" field.
+func (m *CertificateMutation) ResetHasPrivateKey() {
+	m.has_private_key = nil
+}
+
 // SetKeyAlgorithm sets the "key_algorithm" field.
 func (m *CertificateMutation) SetKeyAlgorithm(s string) {
 	m.key_algorithm = &s
@@ -4440,7 +4477,7 @@ func (m *CertificateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateMutation) Fields() []string {
-	fields := make([]string, 0, 40)
+	fields := make([]string, 0, 41)
 	if m.create_time != nil {
 		fields = append(fields, certificate.FieldCreateTime)
 	}
@@ -4530,6 +4567,9 @@ func (m *CertificateMutation) Fields() []string {
 	}
 	if m.private_key != nil {
 		fields = append(fields, certificate.FieldPrivateKey)
+	}
+	if m.has_private_key != nil {
+		fields = append(fields, certificate.FieldHasPrivateKey)
 	}
 	if m.key_algorithm != nil {
 		fields = append(fields, certificate.FieldKeyAlgorithm)
@@ -4629,6 +4669,8 @@ func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
 		return m.CsrPem()
 	case certificate.FieldPrivateKey:
 		return m.PrivateKey()
+	case certificate.FieldHasPrivateKey:
+		return m.HasPrivateKey()
 	case certificate.FieldKeyAlgorithm:
 		return m.KeyAlgorithm()
 	case certificate.FieldNextCsrPem:
@@ -4718,6 +4760,8 @@ func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCsrPem(ctx)
 	case certificate.FieldPrivateKey:
 		return m.OldPrivateKey(ctx)
+	case certificate.FieldHasPrivateKey:
+		return m.OldHasPrivateKey(ctx)
 	case certificate.FieldKeyAlgorithm:
 		return m.OldKeyAlgorithm(ctx)
 	case certificate.FieldNextCsrPem:
@@ -4956,6 +5000,13 @@ func (m *CertificateMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPrivateKey(v)
+		return nil
+	case certificate.FieldHasPrivateKey:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasPrivateKey(v)
 		return nil
 	case certificate.FieldKeyAlgorithm:
 		v, ok := value.(string)
@@ -5357,6 +5408,9 @@ func (m *CertificateMutation) ResetField(name string) error {
 		return nil
 	case certificate.FieldPrivateKey:
 		m.ResetPrivateKey()
+		return nil
+	case certificate.FieldHasPrivateKey:
+		m.ResetHasPrivateKey()
 		return nil
 	case certificate.FieldKeyAlgorithm:
 		m.ResetKeyAlgorithm()

@@ -109,6 +109,7 @@ var (
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
 		{Name: "private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "has_private_key", Type: field.TypeBool, Default: false},
 		{Name: "key_algorithm", Type: field.TypeString, Size: 32, Default: ""},
 		{Name: "next_csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
 		{Name: "next_private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
@@ -129,7 +130,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certificates_accounts_certificates",
-				Columns:    []*schema.Column{CertificatesColumns[40]},
+				Columns:    []*schema.Column{CertificatesColumns[41]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -138,17 +139,17 @@ var (
 			{
 				Name:    "certificate_account_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[18]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[18]},
 			},
 			{
 				Name:    "certificate_account_id_client_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[17]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[17]},
 			},
 			{
 				Name:    "certificate_account_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_state_id",
@@ -158,7 +159,7 @@ var (
 			{
 				Name:    "certificate_not_after_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[37], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[38], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_common_name_id",

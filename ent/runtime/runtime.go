@@ -155,6 +155,8 @@ func init() {
 	// auditentry.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	auditentry.ClientAddressValidator = auditentryDescClientAddress.Validators[0].(func(string) error)
 	certificateMixin := schema.Certificate{}.Mixin()
+	certificateHooks := schema.Certificate{}.Hooks()
+	certificate.Hooks[0] = certificateHooks[0]
 	certificateMixinFields1 := certificateMixin[1].Fields()
 	_ = certificateMixinFields1
 	certificateFields := schema.Certificate{}.Fields()
@@ -237,14 +239,18 @@ func init() {
 	certificateDescCurrency := certificateFields[25].Descriptor()
 	// certificate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	certificate.CurrencyValidator = certificateDescCurrency.Validators[0].(func(string) error)
+	// certificateDescHasPrivateKey is the schema descriptor for has_private_key field.
+	certificateDescHasPrivateKey := certificateFields[28].Descriptor()
+	// certificate.DefaultHasPrivateKey holds the default value on creation for the has_private_key field.
+	certificate.DefaultHasPrivateKey = certificateDescHasPrivateKey.Default.(bool)
 	// certificateDescKeyAlgorithm is the schema descriptor for key_algorithm field.
-	certificateDescKeyAlgorithm := certificateFields[28].Descriptor()
+	certificateDescKeyAlgorithm := certificateFields[29].Descriptor()
 	// certificate.DefaultKeyAlgorithm holds the default value on creation for the key_algorithm field.
 	certificate.DefaultKeyAlgorithm = certificateDescKeyAlgorithm.Default.(string)
 	// certificate.KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
 	certificate.KeyAlgorithmValidator = certificateDescKeyAlgorithm.Validators[0].(func(string) error)
 	// certificateDescSerialNumber is the schema descriptor for serial_number field.
-	certificateDescSerialNumber := certificateFields[33].Descriptor()
+	certificateDescSerialNumber := certificateFields[34].Descriptor()
 	// certificate.DefaultSerialNumber holds the default value on creation for the serial_number field.
 	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
 	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.

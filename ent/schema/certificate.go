@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"context"
+	"slices"
+
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema/edge"
@@ -74,6 +77,10 @@ func (Certificate) Fields() []ent.Field {
 		// private_key is the private key PEM sealed with the master keyring
 		// ("sb1:..."), or "" when the customer keeps the key.
 		field.String("private_key").Optional().Sensitive().SchemaType(text),
+		// has_private_key is whether private_key is set, kept by the hook
+		// below, so that a listing need not read the key's text (stored off
+		// the row's page) to say whether the key is held.
+		field.Bool("has_private_key").Default(false),
 		field.String("key_algorithm").Default("").MaxLen(32),
 		// next_csr_pem and next_private_key are a reissue's new request and
 		// key; they replace csr_pem and private_key when the CA issues.
@@ -96,6 +103,25 @@ func (Certificate) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("account", Account.Type).Ref("certificates").Field("account_id").Unique().Required().Immutable(),
 	}
+}
+
+// Hooks of the Certificate: every write of private_key sets has_private_key.
+func (Certificate) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			has, set := false, slices.Contains(m.ClearedFields(), "private_key")
+			if v, ok := m.Field("private_key"); ok {
+				k, _ := v.(string)
+				has, set = k != "", true
+			}
+			if set {
+				if err := m.SetField("has_private_key", has); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}}
 }
 
 // Indexes of the Certificate: the keyset orders of ListCertificates, each

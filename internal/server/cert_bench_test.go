@@ -282,12 +282,12 @@ func fillCertificates(b *testing.B, db *sql.DB, accountID int64, n int) {
 		sb.Reset()
 		args = args[:0]
 		sb.WriteString(`INSERT INTO certificates (create_time, update_time, account_id, plan_id, period_months, state, common_name,
-			subject, currency, not_after, csr_pem, private_key, cert_pem, chain_pem) VALUES `)
+			subject, currency, not_after, csr_pem, private_key, has_private_key, cert_pem, chain_pem) VALUES `)
 		for j := i; j < min(n, i+batch); j++ {
 			if j > i {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?, ?, ?, ?, ?)")
+			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?, ?, ?, 1, ?, ?)")
 			t := start.Add(time.Duration(j) * time.Second)
 			args = append(args, t, t, accountID, fmt.Sprintf("host%07d.example.com", j), t.Add(time.Duration(j%5000)*time.Hour),
 				csr, key, crt, chain)

@@ -418,15 +418,10 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if c, err := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); c != nil || err != nil {
 		return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, err
 	}
-	acc, err := s.visibleAccount(ctx, "account_id", accountID)
-	if err != nil {
-		return nil, err
+	if !p.ownsAccount(accountID) {
+		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", accountID)
 	}
 	pl, err := s.visiblePlan(ctx, req.GetPlanId())
-	if err != nil {
-		return nil, err
-	}
-	pr, err := s.price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -477,25 +472,38 @@ func (s *Service) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if err != nil {
 		return nil, err
 	}
-	cost, err := termCost(pr, slots)
-	if err != nil {
-		return nil, err
-	}
 	sealed, err := s.sealKey(accountID, r.keyPEM)
 	if err != nil {
 		return nil, err
 	}
 	sub.CommonName = r.csr.CommonName
 	c, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Certificate, error) {
-		var locked *ent.Account
+		// The account is read here, not before: its currency prices the
+		// order, and a paid order locks it anyway.
+		var acc, locked *ent.Account
+		var err error
 		if req.GetPay() {
 			// Lock the account before the insert: the foreign key check of
 			// the insert takes a shared lock on it, and upgrading that to
 			// the charge's exclusive lock deadlocks concurrent orders.
-			var err error
-			if locked, err = s.lockAccount(ctx, tx, accountID); err != nil {
-				return nil, fieldErr("account_id", err)
+			acc, err = s.lockAccount(ctx, tx, accountID)
+			locked = acc
+		} else {
+			acc, err = tx.Account.Get(ctx, accountID)
+			if err != nil {
+				err = fmt.Errorf("account %d: %w", accountID, store.Translate(err))
 			}
+		}
+		if err != nil {
+			return nil, fieldErr("account_id", err)
+		}
+		pr, err := s.price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
+		if err != nil {
+			return nil, err
+		}
+		cost, err := termCost(pr, slots)
+		if err != nil {
+			return nil, err
 		}
 		now := s.clock()
 		cr := tx.Certificate.Create().SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"certsvc/ent"
@@ -32,8 +31,8 @@ type certCursor struct {
 }
 
 // listColumns are the columns a listing reads: all but the PEM texts, the
-// sealed keys and the CA's state, which no row of a list shows. Whether a
-// key is held is read as hasKeyColumn instead.
+// sealed keys and the CA's state, which no row of a list shows and which
+// are stored off the row's page. Whether a key is held is has_private_key.
 var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c string) bool {
 	switch c {
 	case certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldNextCsrPem,
@@ -43,28 +42,16 @@ var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c st
 	return false
 })
 
-const hasKeyColumn = "has_private_key"
-
-// selectListColumns makes q read listColumns and hasKeyColumn.
+// selectListColumns makes q read listColumns.
 func selectListColumns(q *ent.CertificateQuery) *ent.CertificateQuery {
-	q.Select(listColumns...).Modify(func(s *sql.Selector) {
-		s.AppendSelectExprAs(sql.P(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN ").Ident(s.C(certificate.FieldPrivateKey)).WriteString(" <> '' THEN 1 ELSE 0 END")
-		}), hasKeyColumn)
-	})
+	q.Select(listColumns...)
 	return q
 }
 
 // listedToProto is certToProto for a row read by selectListColumns.
 func listedToProto(c *ent.Certificate) *certsvcv1.Certificate {
 	out := certToProto(c)
-	v, _ := c.Value(hasKeyColumn)
-	switch v := v.(type) {
-	case int64:
-		out.HasPrivateKey = v == 1
-	case []byte:
-		out.HasPrivateKey = string(v) == "1"
-	}
+	out.HasPrivateKey = c.HasPrivateKey
 	return out
 }
 

@@ -62,7 +62,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Tx, c *ent.Certificate, st 
 	if mut != nil {
 		mut(u)
 	}
-	c2, err := u.Save(ctx)
+	c2, err := saveCert(ctx, tx, c, u)
 	if err != nil {
 		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
 	}

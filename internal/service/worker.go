@@ -425,7 +425,8 @@ func (s *Service) markSent(ctx context.Context, j claimedJob, c *ent.Certificate
 		if again {
 			return struct{}{}, nil
 		}
-		return struct{}{}, tx.Certificate.UpdateOne(cur).SetOpSentTime(s.clock()).Exec(ctx)
+		// Update, not UpdateOne: nothing reads the row back.
+		return struct{}{}, tx.Certificate.Update().Where(certificate.ID(cur.ID)).SetOpSentTime(s.clock()).Exec(ctx)
 	})
 	return err
 }
@@ -617,7 +618,7 @@ func (s *Service) applyRemote(ctx context.Context, tx *ent.Tx, c *ent.Certificat
 		// No state change (still validating): store what changed.
 		u := tx.Certificate.UpdateOne(c).SetUpdateTime(s.clock())
 		mut(u)
-		return u.Save(ctx)
+		return saveCert(ctx, tx, c, u)
 	}
 	for i, ev := range events {
 		m := mut
