@@ -77,9 +77,6 @@ func certFilter(p *Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certi
 	} else if !f.GetIncludeDeleted() {
 		ps = append(ps, certificate.StateNEQ(certificate.StateDeleted))
 	}
-	if d := domainQuery(f.GetDomain()); d != "" {
-		ps = append(ps, domainFilter(d))
-	}
 	if id := f.GetPlanId(); id != 0 {
 		ps = append(ps, certificate.PlanID(id))
 	}
@@ -114,6 +111,13 @@ func (s *Service) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	ps, err := certFilter(p, f)
 	if err != nil {
 		return nil, err
+	}
+	if d := domainQuery(f.GetDomain()); d != "" {
+		dp, err := s.domainFilter(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, dp)
 	}
 	size := defaultPageSize
 	if n := int(req.GetPageSize()); n > 0 {

@@ -73,6 +73,8 @@ type Service struct {
 	loginKeyTTL time.Duration
 	limiter     *auth.Limiter
 	basicCache  *credentialCache
+	// broadDomains remembers domain filters that match many certificates.
+	broadDomains domainPlans
 	metrics     *metrics
 	keyring     *secretbox.Keyring
 	kinds       map[string]provider.Kind
