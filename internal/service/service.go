@@ -75,13 +75,13 @@ type Service struct {
 	basicCache  *credentialCache
 	// broadDomains remembers domain filters that match many certificates.
 	broadDomains domainPlans
-	metrics     *metrics
-	keyring     *secretbox.Keyring
-	kinds       map[string]provider.Kind
-	keyPool     *pki.KeyPool
-	worker      WorkerOptions
-	modules     *moduleCache
-	catalog     *catalogCache
+	metrics      *metrics
+	keyring      *secretbox.Keyring
+	kinds        map[string]provider.Kind
+	keyPool      *pki.KeyPool
+	worker       WorkerOptions
+	modules      *moduleCache
+	catalog      *catalogCache
 	// pendingEvents maps an open *ent.Tx to its *eventBatch.
 	pendingEvents sync.Map
 	events        *broker
