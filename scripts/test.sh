@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of certsvc: unit tests, the store suite on SQLite and on a
-# real MariaDB/MySQL (started here when none answers), and the API suites over
-# Connect and gRPC. Extra arguments go to `go test`.
+# Runs every test of certsvc: unit tests, and the store and API suites (over
+# Connect and gRPC) each on SQLite and on a real MariaDB/MySQL (started here
+# when none answers). Extra arguments go to `go test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -34,17 +37,90 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	}
 }
 
+// TestBadFlags checks that bad values are refused, naming the flag, before
+// anything is written to the store.
 func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"--migrate", "sometimes"},
 		{"--session-ttl", "-1h"},
 		{"--log-level", "loud"},
 		{"--tls-cert", "x.pem"},
+		{"--addr", "127.0.0.1:99999"},
+		{"--addr", "127.0.0.1"},
+		{"--worker", "maybe"},
+		{"--tls-cert", "missing.pem", "--tls-key", "missing.pem"},
 	} {
-		err := run(t.Context(), args, envOf(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
-		if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "-")) {
+		data := filepath.Join(t.TempDir(), "data")
+		err := run(t.Context(), append(args, "--data-dir", data), envOf(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+		if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(args[0], "--")) {
 			t.Errorf("%v: got %v, want an error naming the flag", args, err)
 		}
+		if _, err := os.Stat(data); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%v: the data directory was created (%v) before the flags were refused", args, err)
+		}
+	}
+}
+
+func TestHelpListsCommands(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"-h"}} {
+		var out bytes.Buffer
+		err := run(t.Context(), args, envOf(nil), strings.NewReader(""), &out, &out)
+		if !errors.Is(err, flag.ErrHelp) {
+			t.Fatalf("%v: got %v, want flag.ErrHelp", args, err)
+		}
+		for _, want := range []string{"certsvc serve", "certsvc migrate", "certsvc version", "certsvc admin account create",
+			"certsvc admin user set-password", "certsvc admin rotate-keys", "certsvc admin master-key", "--version"} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v lacks %q:\n%s", args, want, out.String())
+			}
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		var out bytes.Buffer
+		if err := run(t.Context(), args, envOf(nil), strings.NewReader(""), &out, &out); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		if !strings.HasPrefix(out.String(), "certsvc ") || !strings.Contains(out.String(), "go1.") {
+			t.Fatalf("%v printed %q", args, out.String())
+		}
+	}
+	defer func(v string) { version = v }(version)
+	version = "v9.8.7"
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"version"}, envOf(nil), strings.NewReader(""), &out, &out); err != nil || !strings.Contains(out.String(), "v9.8.7") {
+		t.Fatalf("with -X main.version=v9.8.7: %v, printed %q", err, out.String())
+	}
+}
+
+// TestAdminHelpShowsItsOwnFlags: an admin command's help shows its flags
+// and the database flags, not the server's.
+func TestAdminHelpShowsItsOwnFlags(t *testing.T) {
+	var out bytes.Buffer
+	err := run(t.Context(), []string{"admin", "deposit", "--help"}, envOf(nil), strings.NewReader(""), &out, &out)
+	if !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("got %v, want flag.ErrHelp", err)
+	}
+	for _, want := range []string{"-amount", "-idempotency-key", "-data-dir", "-database-url"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("admin deposit --help lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, server := range []string{"-addr", "-tls-cert", "-cors-origins", "-session-ttl", "-worker"} {
+		if strings.Contains(out.String(), server) {
+			t.Errorf("admin deposit --help shows the server flag %q:\n%s", server, out.String())
+		}
+	}
+	out.Reset()
+	err = run(t.Context(), []string{"admin", "master-key", "--help"}, envOf(nil), strings.NewReader(""), &out, &out)
+	if !errors.Is(err, flag.ErrHelp) || !strings.Contains(out.String(), "-id") || strings.Contains(out.String(), "-data-dir") {
+		t.Fatalf("admin master-key --help: %v\n%s", err, out.String())
+	}
+	err = run(t.Context(), []string{"admin", "user"}, envOf(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "set-password") {
+		t.Fatalf("admin user: got %v, want the subcommands named", err)
 	}
 }
 
@@ -194,7 +270,8 @@ func TestServeGeneratesAdminPasswordOnce(t *testing.T) {
 
 func TestServeRefusesUnmigratedMySQL(t *testing.T) {
 	dsn := dbtest.MySQLDSN(t)
-	err := run(t.Context(), []string{"--addr", freeAddr(t), "--database-url", dsn}, envOf(nil), strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	err := run(t.Context(), []string{"--addr", freeAddr(t), "--database-url", dsn}, envOf(map[string]string{"CERTSVC_MASTER_KEY": newKey(t, "k1")}),
+		strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "certsvc migrate") {
 		t.Fatalf("got %v, want an error that says to run certsvc migrate", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -31,33 +32,48 @@ type env struct {
 	reg *prometheus.Registry
 }
 
-// parseFlags parses the common flags of a command, plus extra ones.
-func parseFlags(name string, args []string, getenv func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (*config.Config, *flag.FlagSet, error) {
+// parseFlags parses the flags of a command: set names the groups it takes.
+func parseFlags(name, summary string, args []string, getenv func(string) string, stderr io.Writer, set config.Flags) (*config.Config, error) {
 	fs := flag.NewFlagSet("certsvc "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg, finish := config.Register(fs, getenv)
-	if extra != nil {
-		extra(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: certsvc %s [flags]\n\n%s.\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
 	}
+	cfg, finish := config.RegisterFlags(fs, getenv, set)
 	if err := fs.Parse(args); err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
 	}
 	if err := finish(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return cfg, fs, nil
+	return cfg, nil
 }
 
 // open opens the database and builds the service. migrate says whether to
 // apply pending migrations; without it a database behind the binary is an
-// error that names the command to run.
-func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate func(dia string) bool) (*env, error) {
+// error that names the command to run. requireKey refuses a MySQL store
+// without a master key before anything is migrated or written.
+func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate func(dia string) bool, requireKey bool) (*env, error) {
 	var level slog.LevelVar
 	level.Set(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: &level}))
 	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, DataDir: cfg.DataDir})
 	if err != nil {
 		return nil, err
+	}
+	keyring, err := loadKeyring(cfg, db.Dialect, log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if keyring == nil && requireKey {
+		db.Close()
+		return nil, errors.New("no master key: on MySQL certsvc needs CERTSVC_MASTER_KEY or --master-key-file, the same in " +
+			"every replica, to keep private keys and to create the built-in CA; make one with `certsvc admin master-key`")
 	}
 	if migrate(db.Dialect) {
 		applied, err := db.Migrate(ctx)
@@ -81,11 +97,6 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	keyring, err := loadKeyring(cfg, db.Dialect, log)
-	if err != nil {
-		db.Close()
-		return nil, err
-	}
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
 		Keyring: keyring, Kinds: service.DefaultKinds()})
 	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg}, nil
@@ -93,13 +104,33 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 
 func serve(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	start := time.Now()
-	cfg, _, err := parseFlags("serve", args, getenv, stderr, nil)
+	cfg, err := parseFlags("serve", "Serve the API: gRPC, Connect and the legacy gateway on one port", args, getenv, stderr, config.AllFlags)
 	if err != nil {
 		return err
 	}
+	// What can be refused is refused before the store is touched: the TLS
+	// key pair, the listen address, another process on the same data.
+	var tlsConfig *tls.Config
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return fmt.Errorf("--tls-cert, --tls-key: load the key pair: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	unlock, err := lockStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	e, err := open(ctx, cfg, stderr, func(dia string) bool {
 		return cfg.Migrate == "always" || (cfg.Migrate == "auto" && dia == dialect.SQLite)
-	})
+	}, true)
 	if err != nil {
 		return err
 	}
@@ -108,20 +139,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
-	if boot.PlansSeeded > 0 {
-		e.log.Info("catalog seeded", "plans", boot.PlansSeeded)
-	}
-	if boot.ModuleCreated {
-		e.log.Info("built-in CA module created", "auto_approve", true)
-	}
-	if boot.AdminLogin != "" {
-		e.log.Info("admin created", "login", boot.AdminLogin, "password_generated", boot.AdminPassword != "")
-		if boot.AdminPassword != "" {
-			// Printed once, outside the structured log, for the operator's eyes.
-			fmt.Fprintf(stderr, "\ncertsvc: created admin %q with password %s\n(shown only now; set CERTSVC_ADMIN_PASSWORD on first start to choose it)\n\n",
-				boot.AdminLogin, boot.AdminPassword)
-		}
-	}
+	reportBootstrap(e.log, stderr, boot, true)
+	// Hashing the admin's password (argon2id) and seeding leave tens of MiB
+	// of freed heap that an idle server would otherwise keep until the
+	// scavenger returns it; give it back to the OS now.
+	debug.FreeOSMemory()
 
 	var protocols http.Protocols
 	protocols.SetHTTP1(true)
@@ -138,20 +160,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		IdleTimeout:    120 * time.Second,
 		MaxHeaderBytes: 64 << 10,
 		ErrorLog:       slog.NewLogLogger(e.log.Handler(), slog.LevelWarn),
-	}
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		TLSConfig:      tlsConfig,
 	}
 	scheme := "http"
-	if cfg.TLSCert != "" {
-		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("load TLS key pair: %w", err)
-		}
-		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-		ln = tls.NewListener(ln, srv.TLSConfig)
+	if tlsConfig != nil {
+		ln = tls.NewListener(ln, tlsConfig)
 		scheme = "https"
 	}
 	errc := make(chan error, 1)
@@ -194,11 +207,16 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 }
 
 func migrateCmd(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, _, err := parseFlags("migrate", args, getenv, stderr, nil)
+	cfg, err := parseFlags("migrate", "Apply the database migrations and print the schema version", args, getenv, stderr, config.DatabaseFlags)
 	if err != nil {
 		return err
 	}
-	e, err := open(ctx, cfg, stderr, func(string) bool { return true })
+	unlock, err := lockStore(cfg)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	e, err := open(ctx, cfg, stderr, func(string) bool { return true }, false)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"fmt"
 	"strconv"
@@ -8,24 +9,19 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
-// registerAccountFuncs adds the account functions.
-func (g *Gateway) registerAccountFuncs() {
-	g.funcs["subaccount"] = g.funcSubaccount
-}
-
 // funcSubaccount lists the caller's accounts with their balances (an
 // admin's: every account), as BILLmanager's subaccount list does:
 // third-party clients, and a reselling certsvc before it orders, read the
 // balance there as elem[].balance and elem[].currency. balance is the bare
 // amount ("1000.00"), so a script can compare it as a number.
-func (g *Gateway) funcSubaccount(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcSubaccount(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	num, cnt := req.Page()
 	first := (num - 1) * cnt
 	if first > maxSkip {
 		return nil, &paramError{name: "p_num", value: strconv.Itoa(num),
 			why: fmt.Sprintf("pages start at most %d rows in", maxSkip)}
 	}
-	doc := NewList(req.Func, req.Lang)
+	doc := billmgr.NewList(req.Func, req.Lang)
 	in := &certsvcv1.ListAccountsRequest{PageSize: 1000}
 	seen := 0
 	for seen <= maxSkip {
@@ -35,8 +31,8 @@ func (g *Gateway) funcSubaccount(ctx context.Context, req *Request) (*Doc, error
 		}
 		for _, a := range res.GetAccounts() {
 			if seen >= first && seen < first+cnt {
-				doc.AddRow(F("id", idText(a.GetId())), F("name", a.GetName()),
-					F("balance", formatCost(a.GetBalanceMinor(), a.GetCurrency())), F("currency", a.GetCurrency()))
+				doc.AddRow(billmgr.F("id", idText(a.GetId())), billmgr.F("name", a.GetName()),
+					billmgr.F("balance", formatCost(a.GetBalanceMinor(), a.GetCurrency())), billmgr.F("currency", a.GetCurrency()))
 			}
 			seen++
 		}

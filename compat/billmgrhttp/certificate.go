@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
@@ -18,40 +19,16 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/money"
 )
-
-// registerCertificateFuncs adds the functions that read and change existing
-// certificates: certificate, certificate.filter/setfilter, edit, open, file,
-// file.edit, retry, resume, sync, delete, su.
-func (g *Gateway) registerCertificateFuncs() {
-	for name, h := range map[string]funcHandler{
-		"certificate":           g.funcCertificate,
-		"certificate.filter":    g.funcCertificateFilter,
-		"certificate.setfilter": g.funcCertificateSetFilter,
-		"certificate.edit":      g.funcCertificateEdit,
-		"certificate.open":      g.funcCertificateOpen,
-		"certificate.file":      g.funcCertificateFile,
-		"certificate.file.edit": g.funcCertificateFileEdit,
-		"certificate.retry":     g.groupAction(g.retryCertificates),
-		"certificate.resume":    g.groupAction(g.resumeCertificates),
-		"certificate.sync":      g.groupAction(g.syncCertificates),
-		"certificate.delete":    g.groupAction(g.deleteCertificates),
-		"certificate.su":        g.funcCertificateSu,
-	} {
-		g.funcs[name] = echoParams(h)
-	}
-}
 
 // echoParams adds <tparams> to h's answers, as BILLmanager echoes the
 // request in lists, forms and ok documents. The credentials are left out
 // (captured responses never echo authinfo); the encoder masks the rest of
 // the secrets. Errors and files carry no tparams.
 func echoParams(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*Doc, error) {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
-		if err == nil && d != nil && d.Kind != KindFile && d.Kind != KindError {
+		if err == nil && d != nil && d.Kind != billmgr.KindFile && d.Kind != billmgr.KindError {
 			d.TParams = tparams(req)
 		}
 		return d, err
@@ -135,154 +112,39 @@ func parseLegacyDate(v string) (time.Time, error) {
 }
 
 // ---------------------------------------------------------------------------
-// Fields: legacy parameters backed by fields of a message
-
-// field is a legacy parameter backed by a field of a message M: get shows
-// it, set applies a submitted value. For every kind but text an empty value
-// leaves the field as it is. path is the field's path as the service names
-// it in errors, from the request message down.
-type field[M any] struct {
-	name, path string
-	get        func(M) string
-	set        func(M, string) error
-}
-
-// errBadValue is what a field's set returns for a value it cannot read.
-var errBadValue = errors.New("bad value")
-
-func textField[M any](name, path string, p func(M) *string) field[M] {
-	return field[M]{name, path,
-		func(m M) string { return *p(m) },
-		func(m M, v string) error { *p(m) = v; return nil }}
-}
-
-func idField[M any, T int32 | int64](name, path string, p func(M) *T) field[M] {
-	return field[M]{name, path,
-		func(m M) string { return optionalID(int64(*p(m))) },
-		func(m M, v string) error {
-			if v = strings.TrimSpace(v); v == "" {
-				return nil
-			}
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n <= 0 || int64(T(n)) != n {
-				return errBadValue
-			}
-			*p(m) = T(n)
-			return nil
-		}}
-}
-
-// flagField is a check box: on or off. A positive number counts as on, as
-// BILLmanager's autoprolong is a period select with "null" for off.
-func flagField[M any](name, path string, p func(M) *bool) field[M] {
-	return field[M]{name, path,
-		func(m M) string { return onOff(*p(m)) },
-		func(m M, v string) error {
-			v = strings.ToLower(strings.TrimSpace(v))
-			n, err := strconv.Atoi(v)
-			switch {
-			case v == "":
-			case v == "on" || v == "yes" || v == "true" || err == nil && n > 0:
-				*p(m) = true
-			case v == "off" || v == "no" || v == "false" || v == "null" || err == nil && n == 0:
-				*p(m) = false
-			default:
-				return errBadValue
-			}
-			return nil
-		}}
-}
-
-// dateField is a date, YYYY-MM-DD, stored as midnight UTC. With end set it
-// is an inclusive end: the next midnight is stored, and shown as the day
-// before it.
-func dateField[M any](name, path string, end bool, p func(M) **timestamppb.Timestamp) field[M] {
-	shift := 0
-	if end {
-		shift = 1
-	}
-	return field[M]{name, path,
-		func(m M) string {
-			if *p(m) == nil {
-				return ""
-			}
-			return (*p(m)).AsTime().UTC().AddDate(0, 0, -shift).Format(legacyDateLayout)
-		},
-		func(m M, v string) error {
-			if v = strings.TrimSpace(v); v == "" {
-				return nil
-			}
-			t, err := parseLegacyDate(v)
-			if err != nil {
-				return errBadValue
-			}
-			*p(m) = timestamppb.New(t.AddDate(0, 0, shift))
-			return nil
-		}}
-}
-
-// apply sets the submitted values of fields on m (read with param: trimmed,
-// a phone's unencoded '+' restored) and returns the fields that changed. A
-// value that cannot be read is a value error naming it.
-func apply[M any](req *Request, m M, fields []field[M]) ([]field[M], error) {
-	var changed []field[M]
-	for _, f := range fields {
-		if _, ok := req.Params[f.name]; !ok {
-			continue
-		}
-		v := param(req, f.name)
-		before := f.get(m)
-		if err := f.set(m, v); err != nil {
-			return nil, invalidParam(f.name, v)
-		}
-		if f.get(m) != before {
-			changed = append(changed, f)
-		}
-	}
-	return changed, nil
-}
-
-// formFields shows fields of m as form fields.
-func formFields[M any](m M, fields []field[M]) []Field {
-	out := make([]Field, 0, len(fields))
-	for _, f := range fields {
-		out = append(out, F(f.name, f.get(m)))
-	}
-	return out
-}
-
-// ---------------------------------------------------------------------------
 // States and legacy statuses
 
 // stateLegacy is a state with how legacy clients see it.
 type stateLegacy struct {
 	state  certsvcv1.CertificateState
-	legacy lifecycle.LegacyStatus
+	legacy billmgr.Status
 }
 
-// legacyStates are the states in lifecycle order. The enum names the states
-// as lifecycle does (issued is CERTIFICATE_STATE_ISSUED).
+// legacyStates are the states of the protocol's state table, in lifecycle
+// order. The enum names the states as the table does (issued is
+// CERTIFICATE_STATE_ISSUED).
 var legacyStates = func() []stateLegacy {
 	var out []stateLegacy
-	for _, s := range lifecycle.AllStates() {
-		v := certsvcv1.CertificateState_value["CERTIFICATE_STATE_"+strings.ToUpper(string(s))]
-		out = append(out, stateLegacy{certsvcv1.CertificateState(v), lifecycle.Legacy(s)})
+	for _, name := range billmgr.StatesWhere(func(billmgr.Status) bool { return true }) {
+		st, _ := billmgr.StateStatus(name)
+		v := certsvcv1.CertificateState_value["CERTIFICATE_STATE_"+strings.ToUpper(name)]
+		out = append(out, stateLegacy{certsvcv1.CertificateState(v), st})
 	}
 	return out
 }()
 
-func legacyOf(st certsvcv1.CertificateState) lifecycle.LegacyStatus {
+func legacyOf(st certsvcv1.CertificateState) billmgr.Status {
 	for _, s := range legacyStates {
 		if s.state == st {
 			return s.legacy
 		}
 	}
-	return lifecycle.LegacyStatus{}
+	return billmgr.Status{}
 }
 
 // statesWhere lists, in lifecycle order, the states whose legacy status
 // keep accepts.
-func statesWhere(keep func(lifecycle.LegacyStatus) bool) []certsvcv1.CertificateState {
+func statesWhere(keep func(billmgr.Status) bool) []certsvcv1.CertificateState {
 	var out []certsvcv1.CertificateState
 	for _, s := range legacyStates {
 		if keep(s.legacy) {
@@ -293,33 +155,33 @@ func statesWhere(keep func(lifecycle.LegacyStatus) bool) []certsvcv1.Certificate
 }
 
 func withItemStatus(code int) []certsvcv1.CertificateState {
-	return statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ItemStatus == code })
+	return statesWhere(func(l billmgr.Status) bool { return l.ItemStatus == code })
 }
 
 // itemStatusNames are the localised names of the item_status codes.
 var itemStatusNames = map[int]msgID{
-	lifecycle.ItemStatusOrdered:    msgItemOrdered,
-	lifecycle.ItemStatusActive:     msgItemActive,
-	lifecycle.ItemStatusSuspended:  msgItemSuspended,
-	lifecycle.ItemStatusDeleted:    msgItemDeleted,
-	lifecycle.ItemStatusInProgress: msgItemInProgress,
+	billmgr.ItemStatusOrdered:    msgItemOrdered,
+	billmgr.ItemStatusActive:     msgItemActive,
+	billmgr.ItemStatusSuspended:  msgItemSuspended,
+	billmgr.ItemStatusDeleted:    msgItemDeleted,
+	billmgr.ItemStatusInProgress: msgItemInProgress,
 }
 
 // itemStatus is the item_status cell: the name, localised, with the code in orig.
-func itemStatus(c *certsvcv1.Certificate, lang string) Field {
+func itemStatus(c *certsvcv1.Certificate, lang string) billmgr.Field {
 	ls := c.GetLegacyStatus()
 	name := ls.GetItemStatusName()
 	if id, ok := itemStatusNames[int(ls.GetItemStatus())]; ok {
 		name = message(lang, id)
 	}
-	return FO("item_status", name, strconv.Itoa(int(ls.GetItemStatus())))
+	return billmgr.FO("item_status", name, strconv.Itoa(int(ls.GetItemStatus())))
 }
 
 // itemStatusOptions is the select list of item_status codes.
-func itemStatusOptions(lang string) []Option {
-	var opts []Option
-	for code := lifecycle.ItemStatusOrdered; code <= lifecycle.ItemStatusInProgress; code++ {
-		opts = append(opts, Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
+func itemStatusOptions(lang string) []billmgr.Option {
+	var opts []billmgr.Option
+	for code := billmgr.ItemStatusOrdered; code <= billmgr.ItemStatusInProgress; code++ {
+		opts = append(opts, billmgr.Option{Key: strconv.Itoa(code), Label: message(lang, itemStatusNames[code])})
 	}
 	return opts
 }
@@ -330,7 +192,7 @@ func itemStatusOptions(lang string) []Option {
 // state already shows changes nothing.
 var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state",
 	func(c *certsvcv1.Certificate) string {
-		if code := legacyOf(c.GetState()).ServiceStatus; code != lifecycle.ServiceStatusNone {
+		if code := legacyOf(c.GetState()).ServiceStatus; code != billmgr.ServiceStatusNone {
 			return strconv.Itoa(code)
 		}
 		return ""
@@ -340,8 +202,8 @@ var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state"
 			return nil
 		}
 		code, err := strconv.Atoi(v)
-		states := statesWhere(func(l lifecycle.LegacyStatus) bool { return l.ServiceStatus == code })
-		if err != nil || code == lifecycle.ServiceStatusNone || len(states) == 0 {
+		states := statesWhere(func(l billmgr.Status) bool { return l.ServiceStatus == code })
+		if err != nil || code == billmgr.ServiceStatusNone || len(states) == 0 {
 			return errBadValue
 		}
 		if legacyOf(c.GetState()).ServiceStatus != code {
@@ -367,68 +229,12 @@ var certFields = slices.Concat(
 		dateField("crt_end_date", "not_after", false, func(c *certsvcv1.Certificate) **timestamppb.Timestamp { return &c.NotAfter }),
 		textField("status_msg", "status_message", func(c *certsvcv1.Certificate) *string { return &c.StatusMessage }),
 		idField("processingmodule", "processing_module_id", func(c *certsvcv1.Certificate) *int64 { return &c.ProcessingModuleId }),
-		textField("CN", "subject.common_name", func(c *certsvcv1.Certificate) *string { return &c.Subject.CommonName }),
-		idField("field_country", "subject.country_id", func(c *certsvcv1.Certificate) *int32 { return &c.Subject.CountryId }),
-		textField("ST", "subject.state", func(c *certsvcv1.Certificate) *string { return &c.Subject.State }),
-		textField("L", "subject.locality", func(c *certsvcv1.Certificate) *string { return &c.Subject.Locality }),
-		textField("O", "subject.organization", func(c *certsvcv1.Certificate) *string { return &c.Subject.Organization }),
-		textField("OU", "subject.organizational_unit", func(c *certsvcv1.Certificate) *string { return &c.Subject.OrganizationalUnit }),
-		textField("emailAddress", "subject.email", func(c *certsvcv1.Certificate) *string { return &c.Subject.Email }),
 	},
-	contactFields("adm_", "admin_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.AdminContact }),
-	contactFields("tech_", "tech_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.TechContact }),
-	orgFields(),
+	nest("subject", func(c *certsvcv1.Certificate) *certsvcv1.Subject { return c.Subject }, subjectFields),
+	nest("admin_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.AdminContact }, adminFields),
+	nest("tech_contact", func(c *certsvcv1.Certificate) *certsvcv1.Contact { return c.TechContact }, techFields),
+	nest("organization", func(c *certsvcv1.Certificate) *certsvcv1.Organization { return c.Organization }, orgFields),
 )
-
-func contactFields(prefix, path string, p func(*certsvcv1.Certificate) *certsvcv1.Contact) []field[*certsvcv1.Certificate] {
-	return []field[*certsvcv1.Certificate]{
-		textField(prefix+"fname", path+".first_name", func(c *certsvcv1.Certificate) *string { return &p(c).FirstName }),
-		textField(prefix+"lname", path+".last_name", func(c *certsvcv1.Certificate) *string { return &p(c).LastName }),
-		textField(prefix+"jtitle", path+".title", func(c *certsvcv1.Certificate) *string { return &p(c).Title }),
-		textField(prefix+"email", path+".email", func(c *certsvcv1.Certificate) *string { return &p(c).Email }),
-		textField(prefix+"phone", path+".phone", func(c *certsvcv1.Certificate) *string { return &p(c).Phone }),
-	}
-}
-
-func orgFields() []field[*certsvcv1.Certificate] {
-	org := func(f func(o *certsvcv1.Organization) *string) func(*certsvcv1.Certificate) *string {
-		return func(c *certsvcv1.Certificate) *string { return f(c.Organization) }
-	}
-	return []field[*certsvcv1.Certificate]{
-		textField("org_name", "organization.name", org(func(o *certsvcv1.Organization) *string { return &o.Name })),
-		textField("org_department", "organization.department", org(func(o *certsvcv1.Organization) *string { return &o.Department })),
-		textField("org_address", "organization.address", org(func(o *certsvcv1.Organization) *string { return &o.Address })),
-		textField("org_city", "organization.city", org(func(o *certsvcv1.Organization) *string { return &o.City })),
-		textField("org_state", "organization.state", org(func(o *certsvcv1.Organization) *string { return &o.State })),
-		textField("org_postcode", "organization.postal_code", org(func(o *certsvcv1.Organization) *string { return &o.PostalCode })),
-		idField("org_country", "organization.country_id", func(c *certsvcv1.Certificate) *int32 { return &c.Organization.CountryId }),
-		textField("org_phone", "organization.phone", org(func(o *certsvcv1.Organization) *string { return &o.Phone })),
-	}
-}
-
-// legacyNames maps the service's field paths back to legacy parameter
-// names, so that an error about "certificate.subject.common_name" names CN.
-var legacyNames = func() map[string]string {
-	m := map[string]string{"id": "elid", "ids": "elid"}
-	for _, f := range certFields {
-		m[f.path] = f.name
-	}
-	for _, f := range filterFields {
-		m[f.path] = f.name
-	}
-	return m
-}()
-
-// legacyParam names a field of an RPC request as the legacy parameter it
-// came from; a field without one keeps its name. Paths of UpdateCertificate
-// ("certificate.subject.state") and of CreateCertificate ("subject.state")
-// give the same name.
-func legacyParam(field string) string {
-	if n, ok := legacyNames[strings.TrimPrefix(field, "certificate.")]; ok {
-		return n
-	}
-	return field
-}
 
 // editable returns a copy of c to show and change the edit form's fields
 // on: the subject is the pending one when a change awaits the renewal, and
@@ -472,12 +278,12 @@ func expireDate(c *certsvcv1.Certificate) string {
 }
 
 // costField is the price of the current term: "810.00 RUB", orig "810.00".
-func costField(c *certsvcv1.Certificate) Field {
+func costField(c *certsvcv1.Certificate) billmgr.Field {
 	amount := strconv.FormatInt(c.GetCostMinor(), 10)
-	if cur, ok := money.Lookup(c.GetCurrency()); ok {
-		amount = money.Format(c.GetCostMinor(), cur)
+	if c.GetCurrency() != "" {
+		amount = billmgr.FormatAmount(c.GetCostMinor(), c.GetCurrency())
 	}
-	return FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
+	return billmgr.FO("cost", strings.TrimSpace(amount+" "+c.GetCurrency()), amount)
 }
 
 // validationFields say how each name is validated. N is 1 for the common
@@ -488,12 +294,12 @@ func costField(c *certsvcv1.Certificate) Field {
 // approver_method takes, and what the customer must publish: dcv_dns_name_N
 // and dcv_dns_type_N, or dcv_http_url_N, with dcv_value_N; and the check's
 // state in dcv_status_N.
-func validationFields(c *certsvcv1.Certificate) []Field {
+func validationFields(c *certsvcv1.Certificate) []billmgr.Field {
 	byDomain := map[string]*certsvcv1.DomainValidation{}
 	for _, v := range c.GetValidations() {
 		byDomain[v.GetDomain()] = v
 	}
-	var out []Field
+	var out []billmgr.Field
 	for i, name := range append([]string{c.GetCommonName()}, c.GetExtraNames()...) {
 		v, ok := byDomain[name]
 		if !ok {
@@ -502,17 +308,17 @@ func validationFields(c *certsvcv1.Certificate) []Field {
 		n := strconv.Itoa(i + 1)
 		if byEmail(v.GetMethod()) {
 			if v.GetApproverEmail() != "" {
-				out = append(out, F(approverPrefix+n, v.GetApproverEmail()))
+				out = append(out, billmgr.F(approverPrefix+n, v.GetApproverEmail()))
 			}
 			continue
 		}
-		out = append(out, F(approverMethodPrefix+n, approverMethodName(v.GetMethod())))
+		out = append(out, billmgr.F(approverMethodPrefix+n, approverMethodName(v.GetMethod())))
 		for _, f := range []struct{ name, value string }{
 			{"dcv_dns_name_", v.GetDnsName()}, {"dcv_dns_type_", v.GetDnsType()},
 			{"dcv_http_url_", v.GetHttpUrl()}, {"dcv_value_", v.GetValue()}, {"dcv_status_", v.GetStatus()},
 		} {
 			if f.value != "" {
-				out = append(out, F(f.name+n, f.value))
+				out = append(out, billmgr.F(f.name+n, f.value))
 			}
 		}
 	}
@@ -557,29 +363,29 @@ func (n *lookup) plan(ctx context.Context, id int64) *certsvcv1.Plan {
 // pricelist is the pricelist cell: the plan's name, its id in orig. The
 // project cell (the provider) is the plan's brand [INF: certsvc sells as
 // one provider; the CA brand is what tells plans apart].
-func (n *lookup) pricelist(ctx context.Context, c *certsvcv1.Certificate) (pricelist, project Field) {
+func (n *lookup) pricelist(ctx context.Context, c *certsvcv1.Certificate) (pricelist, project billmgr.Field) {
 	p := n.plan(ctx, c.GetPlanId())
 	name := p.GetName()
 	if name == "" {
 		name = idText(c.GetPlanId())
 	}
-	return FO("pricelist", name, idText(c.GetPlanId())), F("project", p.GetBrand())
+	return billmgr.FO("pricelist", name, idText(c.GetPlanId())), billmgr.F("project", p.GetBrand())
 }
 
 // row is a certificate as a row of func=certificate: the columns of seed
 // 000, in its order. Names go in the cells, ids in orig.
-func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string) Row {
+func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string) billmgr.Row {
 	pricelist, project := n.pricelist(ctx, c)
-	return Row{
-		F("id", idText(c.GetId())),
-		F("CN", c.GetCommonName()),
-		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+	return billmgr.Row{
+		billmgr.F("id", idText(c.GetId())),
+		billmgr.F("CN", c.GetCommonName()),
+		billmgr.FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
 		pricelist,
 		project,
-		F("processingmodule", optionalID(c.GetProcessingModuleId())),
-		F("createdate", legacyDate(c.GetCreateTime())),
-		F("expiredate", expireDate(c)),
-		F("status_msg", c.GetStatusMessage()),
+		billmgr.F("processingmodule", optionalID(c.GetProcessingModuleId())),
+		billmgr.F("createdate", legacyDate(c.GetCreateTime())),
+		billmgr.F("expiredate", expireDate(c)),
+		billmgr.F("status_msg", c.GetStatusMessage()),
 		itemStatus(c, lang),
 		costField(c),
 	}
@@ -587,28 +393,28 @@ func (n *lookup) row(ctx context.Context, c *certsvcv1.Certificate, lang string)
 
 // form is a certificate as the certificate.edit form: what it is, then the
 // fields UpdateCertificate changes (as editable shows them), then the names.
-func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string) []Field {
+func (n *lookup) form(ctx context.Context, c *certsvcv1.Certificate, lang string) []billmgr.Field {
 	pricelist, _ := n.pricelist(ctx, c)
-	fields := []Field{
-		F("elid", idText(c.GetId())),
-		F("id", idText(c.GetId())),
+	fields := []billmgr.Field{
+		billmgr.F("elid", idText(c.GetId())),
+		billmgr.F("id", idText(c.GetId())),
 		pricelist,
-		F("period", strconv.Itoa(int(c.GetPeriodMonths()))),
-		FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
-		F("createdate", legacyDate(c.GetCreateTime())),
-		F("opendate", legacyDate(c.GetNotBefore())),
+		billmgr.F("period", strconv.Itoa(int(c.GetPeriodMonths()))),
+		billmgr.FO("account", n.account(ctx, c.GetAccountId()), idText(c.GetAccountId())),
+		billmgr.F("createdate", legacyDate(c.GetCreateTime())),
+		billmgr.F("opendate", legacyDate(c.GetNotBefore())),
 		itemStatus(c, lang),
 		costField(c),
-		F("noexpense", "off"),
+		billmgr.F("noexpense", "off"),
 	}
 	fields = append(fields, formFields(editable(c), certFields)...)
-	fields = append(fields, F("altname", strings.Join(c.GetExtraNames(), " ")), F("remoteid", c.GetClientReference()))
+	fields = append(fields, billmgr.F("altname", strings.Join(c.GetExtraNames(), " ")), billmgr.F("remoteid", c.GetClientReference()))
 	return append(fields, validationFields(c)...)
 }
 
 // countryOptions is the legacy country select list: BILLmanager's ids
 // (182 = Russia), names and flag images.
-func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
+func (g *Gateway) countryOptions(ctx context.Context) ([]billmgr.Option, error) {
 	g.names.mu.Lock()
 	cached := g.names.countries
 	g.names.mu.Unlock()
@@ -619,13 +425,13 @@ func (g *Gateway) countryOptions(ctx context.Context) ([]Option, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := make([]Option, 0, len(res.GetCountries()))
+	opts := make([]billmgr.Option, 0, len(res.GetCountries()))
 	for _, c := range res.GetCountries() {
-		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
-			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
+		opts = append(opts, billmgr.Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
+			Attrs: []billmgr.Attr{{Name: "image", Value: "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
 	}
 	g.names.mu.Lock()
-	g.names.countries = entry[[]Option]{v: opts, expires: g.names.now().Add(namesTTL)}
+	g.names.countries = entry[[]billmgr.Option]{v: opts, expires: g.names.now().Add(namesTTL)}
 	g.names.mu.Unlock()
 	return opts, nil
 }
@@ -639,7 +445,7 @@ const maxSkip = 100_000
 // funcCertificate lists certificates, oldest first so that pages stay put
 // while new orders come in: the filter of filter=on, else the user's saved
 // certificate.filter. p_num/p_cnt pick the page; p_elems is the total.
-func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	in, err := g.listRequest(ctx, req)
 	if err != nil {
 		return nil, err
@@ -649,7 +455,7 @@ func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*Doc, erro
 	if err != nil {
 		return nil, err
 	}
-	doc := NewList(req.Func, req.Lang)
+	doc := billmgr.NewList(req.Func, req.Lang)
 	n := g.lookup()
 	for _, c := range certs {
 		doc.AddRow(n.row(ctx, c, req.Lang)...)
@@ -681,6 +487,12 @@ func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRe
 	}
 	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
 	res, err := g.api.Cert.ListCertificates(ctx, in)
+	if connect.CodeOf(err) == connect.CodeNotFound && in.GetSavedFilterName() != "" {
+		// The user has saved no certificate.filter: list everything.
+		all := proto.CloneOf(in)
+		all.SavedFilterName = ""
+		res, err = g.api.Cert.ListCertificates(ctx, all)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
@@ -763,7 +575,7 @@ func (g *Gateway) saveFilter(ctx context.Context, old *certsvcv1.CertificateFilt
 
 // funcCertificateFilter shows the saved filter (with its select list), or
 // with sok replaces it with the submitted fields; all empty drops it.
-func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	saved, err := g.savedFilter(ctx)
 	if err != nil {
 		return nil, err
@@ -776,19 +588,19 @@ func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*Doc
 		if err := g.saveFilter(ctx, saved, f); err != nil {
 			return nil, err
 		}
-		return NewOK(req.Func, req.Lang, ""), nil
+		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
 	f := saved.GetFilter()
 	if f == nil {
 		f = &certsvcv1.CertificateFilter{}
 	}
-	return NewForm(req.Func, req.Lang, formFields(f, filterFields)...).
+	return billmgr.NewForm(req.Func, req.Lang, formFields(f, filterFields)...).
 		AddSList("item_status", itemStatusOptions(req.Lang)...), nil
 }
 
 // funcCertificateSetFilter filters the list by one client (elid is the
 // account id), keeping the other saved criteria.
-func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	account, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -805,7 +617,7 @@ func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*
 	if err := g.saveFilter(ctx, saved, f); err != nil {
 		return nil, err
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // ---------------------------------------------------------------------------
@@ -813,7 +625,7 @@ func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*
 
 // funcCertificateEdit shows a certificate, or with sok changes it. Create
 // (sok without elid) is certificate.order's.
-func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -825,7 +637,7 @@ func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, err
 	}
-	return NewForm(req.Func, req.Lang, g.lookup().form(ctx, c, req.Lang)...).
+	return billmgr.NewForm(req.Func, req.Lang, g.lookup().form(ctx, c, req.Lang)...).
 		AddSList("field_country", countries...), nil
 }
 
@@ -842,7 +654,7 @@ func (g *Gateway) certificate(ctx context.Context, req *Request) (*certsvcv1.Cer
 // updateCertificate sends the submitted fields that differ from c, so that
 // a form posted back whole changes only what was edited (and a user's
 // unchanged copy of the admin fields is not a change the service refuses).
-func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*Doc, error) {
+func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*billmgr.Doc, error) {
 	e := editable(c)
 	changed, err := apply(req, e, certFields)
 	if err != nil {
@@ -862,21 +674,21 @@ func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsv
 			return nil, err
 		}
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // funcCertificateOpen shows what an admin activates, or with sok activates
 // the order with the uploaded certificate (crt). The processingmodule
 // parameter is not used: the module only matters for orders still on their
 // way to a CA.
-func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		c, err := g.certificate(ctx, req)
 		if err != nil {
 			return nil, err
 		}
-		return NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())), F("CN", c.GetCommonName()),
-			F("processingmodule", optionalID(c.GetProcessingModuleId())), F("crt", "")), nil
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(c.GetId())), billmgr.F("CN", c.GetCommonName()),
+			billmgr.F("processingmodule", optionalID(c.GetProcessingModuleId())), billmgr.F("crt", "")), nil
 	}
 	id, err := certID(req)
 	if err != nil {
@@ -890,7 +702,7 @@ func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, renameParam(err, "certificate", "crt")
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // certificateBytes reads an uploaded certificate: PEM (with its chain), DER
@@ -926,14 +738,10 @@ func repairPEM(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// renameParam gives a value error the service reports about its field
-// rpcField the name of the legacy parameter it came from.
+// renameParam names the legacy parameter of the service's field rpcField
+// in an error (errorDoc maps it like every other field error).
 func renameParam(err error, rpcField, name string) error {
-	var ce *connect.Error
-	if errors.As(err, &ce) && ce.Code() == connect.CodeInvalidArgument && fieldOf(ce, ce.Message()) == rpcField {
-		return &paramError{name: name, why: name + ": " + strings.TrimPrefix(ce.Message(), rpcField+": ")}
-	}
-	return err
+	return withNames(err, fieldNames{rpcField: name})
 }
 
 // ---------------------------------------------------------------------------
@@ -965,7 +773,7 @@ func fileType(req *Request) (string, error) {
 // funcCertificateFile downloads the certificate, its CSR or its private key
 // as a file, named and typed by the service (www.example.org.crt,
 // application/x-pem-file), whatever out= asks.
-func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -978,12 +786,12 @@ func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*Doc, 
 	if err != nil {
 		return nil, err
 	}
-	return NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
+	return billmgr.NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
 }
 
 // funcCertificateFileEdit lets an admin see, or with sok replace, the
 // stored CSR (type=csr) or certificate (type=crt) with data=.
-func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
 		return nil, err
@@ -997,7 +805,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*D
 		if err != nil && connect.CodeOf(err) != connect.CodeFailedPrecondition { // not issued yet: nothing to show
 			return nil, err
 		}
-		return NewForm(req.Func, req.Lang, F("elid", idText(id)), F("type", t), F("data", string(res.GetContent()))), nil
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(id)), billmgr.F("type", t), billmgr.F("data", string(res.GetContent()))), nil
 	}
 	in := &certsvcv1.ReplaceCertificateFilesRequest{Id: id}
 	rpcField := "certificate"
@@ -1012,7 +820,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*D
 	if _, err := g.api.Cert.ReplaceCertificateFiles(ctx, in); err != nil {
 		return nil, renameParam(err, rpcField, "data")
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // ---------------------------------------------------------------------------
@@ -1024,7 +832,7 @@ type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv
 // groupAction serves a group action over elid="4711, 4712": ok, or the error
 // of the first id that failed.
 func (g *Gateway) groupAction(call batchCall) funcHandler {
-	return func(ctx context.Context, req *Request) (*Doc, error) {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		ids, err := certIDs(req)
 		if err != nil {
 			return nil, err
@@ -1036,7 +844,7 @@ func (g *Gateway) groupAction(call batchCall) funcHandler {
 		if err := firstFailure(results); err != nil {
 			return nil, err
 		}
-		return NewOK(req.Func, req.Lang, ""), nil
+		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
 }
 
@@ -1092,7 +900,7 @@ func (g *Gateway) deleteCertificates(ctx context.Context, req *Request, ids []in
 // funcCertificateSu lets an admin drill down to the user panel of the
 // certificate's owner: a session as the account's first enabled user,
 // answered like func=auth.
-func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -1116,12 +924,13 @@ func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*Doc, er
 
 // authDoc answers a new session as func=auth does:
 // <auth id="SESSION" level="16" userid="7">SESSION</auth>.
-func authDoc(req *Request, token string, u *certsvcv1.User) *Doc {
+func authDoc(req *Request, token string, u *certsvcv1.User) *billmgr.Doc {
 	level := levelUser
 	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
 		level = levelAdmin
 	}
-	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: token, Attrs: []Attr{
-		{"id", token}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(u.GetId(), 10)},
+	return billmgr.NewForm(req.Func, req.Lang, billmgr.Field{Name: "auth", Value: token, Attrs: []billmgr.Attr{
+		{Name: "id", Value: token}, {Name: "level", Value: strconv.Itoa(level)},
+		{Name: "userid", Value: strconv.FormatInt(u.GetId(), 10)},
 	}})
 }

@@ -1,18 +1,20 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
+	"certsvc/compat/billmgr/billmgrtest"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -149,10 +151,12 @@ func (f *fakeService) ListCertificates(_ context.Context, in *certsvcv1.ListCert
 		filter = f.presets[i].GetFilter()
 	}
 	if name := in.GetSavedFilterName(); name != "" {
-		// As the service: the preset of that name, or no filter.
-		if i := slices.IndexFunc(f.presets, func(p *certsvcv1.CertificateFilterPreset) bool { return p.GetName() == name }); i >= 0 {
-			filter = f.presets[i].GetFilter()
+		// As the service: the preset of that name, or NotFound.
+		i := slices.IndexFunc(f.presets, func(p *certsvcv1.CertificateFilterPreset) bool { return p.GetName() == name })
+		if i < 0 {
+			return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("saved_filter_name: you have no saved filter named %q", name))
 		}
+		filter = f.presets[i].GetFilter()
 	}
 	if a := filter.GetAccountId(); a != 0 && !f.admin && a != callerAccount {
 		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("filter.account_id: account %d not found", a))
@@ -470,7 +474,7 @@ var goldenCases = []goldenCase{
 // documents, in every output format (go test -update rewrites the files).
 func TestCertificateGolden(t *testing.T) {
 	for _, tc := range goldenCases {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(tc.name+"/"+string(f), func(t *testing.T) {
 				fake := newFake(tc.admin)
 				if tc.setup != nil {
@@ -481,7 +485,7 @@ func TestCertificateGolden(t *testing.T) {
 					t.Fatalf("the password is echoed:\n%s", got)
 				}
 				if body := got[strings.Index(got, "\n\n")+2:]; !strings.HasPrefix(tc.name, "file-") || strings.HasPrefix(tc.name, "file-edit") {
-					checkWellFormed(t, f, []byte(body))
+					billmgrtest.CheckWellFormed(t, f, []byte(body))
 				}
 				compareGolden(t, filepath.Join("testdata", "certificate", tc.name+"."+string(f)+".golden"), got)
 			})
@@ -489,24 +493,11 @@ func TestCertificateGolden(t *testing.T) {
 	}
 }
 
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	billmgrtest.CompareGolden(t, path, got, *update)
 }
 
 // TestNotEnoughMoneyGolden renders the service's not-enough-money error
@@ -521,10 +512,10 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 	d, _ := connect.NewErrorDetail(&errdetails.ErrorInfo{Reason: errkind.ReasonNotEnoughMoney, Domain: "certsvc"})
 	ce.AddDetail(d)
 	for _, lang := range []string{"en", "ru"} {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(lang+"/"+string(f), func(t *testing.T) {
-				got, body, _ := render(f, errorDoc(&Request{Func: "certificate.order.param", Lang: lang}, ce))
-				checkWellFormed(t, f, body)
+				got, body, _ := billmgrtest.Render(f, errorDoc(&Request{Func: "certificate.order.param", Lang: lang}, ce))
+				billmgrtest.CheckWellFormed(t, f, body)
 				compareGolden(t, filepath.Join("testdata", "certificate", "error-not-enough-money-"+lang+"."+string(f)+".golden"), got)
 			})
 		}
@@ -533,8 +524,17 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 
 // TestCertificateRequests checks what the gateway asks of the service.
 func TestCertificateRequests(t *testing.T) {
+	t.Run("without a saved certificate.filter the list is unfiltered", func(t *testing.T) {
+		f := newFake(true)
+		got := serve(gateway(f), "func=certificate&p_num=2&p_cnt=1&out=bjson")
+		if len(f.lists) != 2 || f.lists[0].GetSavedFilterName() != savedFilterName || f.lists[1].GetSavedFilterName() != "" ||
+			!strings.Contains(got, `"id":"4712"`) || !strings.Contains(got, `"p_elems":"3"`) {
+			t.Fatalf("%d ListCertificates calls (%v), got:\n%s", len(f.lists), f.lists, got)
+		}
+	})
 	t.Run("one call gives the page asked for and p_elems", func(t *testing.T) {
 		f := newFake(true)
+		f.presets = []*certsvcv1.CertificateFilterPreset{{Id: 9, Name: savedFilterName, Filter: &certsvcv1.CertificateFilter{}}}
 		got := serve(gateway(f), "func=certificate&p_num=2&p_cnt=1&out=bjson")
 		if len(f.lists) != 1 || !strings.Contains(got, `"id":"4712"`) || strings.Contains(got, `"id":"4711"`) || !strings.Contains(got, `"p_elems":"3"`) {
 			t.Fatalf("%d ListCertificates calls, got:\n%s", len(f.lists), got)
@@ -668,7 +668,10 @@ func TestLegacyStatesCoverTheEnum(t *testing.T) {
 func TestLegacyParam(t *testing.T) {
 	for in, want := range map[string]string{
 		"certificate.subject.common_name": "CN", "subject.common_name": "CN", "admin_contact.email": "adm_email",
-		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr_pem",
+		"certificate.not_after": "crt_end_date", "filter.created_before": "createdateend", "id": "elid", "csr_pem": "csr", "extra_names[2]": "altname", "plan_id": "pricelist",
+		"organization.phone": "org_phone", "tech_contact.title": "tech_jtitle", "client_reference": "remoteid",
+		"idempotency_key": "remoteid", "period_months": "period", "validations[0].method": "approver_method",
+		"certificate.organization.country_id": "org_country", "filter.states": "item_status",
 	} {
 		if got := legacyParam(in); got != want {
 			t.Errorf("legacyParam(%q) = %q, want %q", in, got, want)

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"errors"
 	"fmt"
 	"strings"
@@ -20,7 +21,7 @@ var legacyErrors = map[connect.Code]string{
 	connect.CodeOutOfRange:         "value",
 	connect.CodeAlreadyExists:      "exists",
 	connect.CodeAborted:            "value",
-	connect.CodeUnavailable:        "internal",
+	connect.CodeUnavailable:        "unavailable", // HTTP 503, see errorDoc
 	connect.CodeDeadlineExceeded:   "internal",
 	connect.CodeCanceled:           "internal",
 	connect.CodeInternal:           "internal",
@@ -29,12 +30,23 @@ var legacyErrors = map[connect.Code]string{
 	connect.CodeDataLoss:           "internal",
 }
 
-// errorDoc re-expresses an RPC error as a legacy error document. The service
-// already hid internal detail; the gateway adds none.
-func errorDoc(req *Request, err error) *Doc {
+// errorDoc re-expresses an RPC error as a legacy error document; it is the
+// one place where errors become documents (answerErrors runs it for every
+// function). A field error is named by the legacy parameter the forms'
+// tables give it (the request's own names first) and shows that
+// parameter's value as billmgr.EchoValue allows. The service already hid
+// internal detail; the gateway adds none. A catalogue of texts per (type,
+// object or reason) in both languages (issue 13) replaces msg here, where
+// type, object, value and the service's reason are all known.
+func errorDoc(req *Request, err error) *billmgr.Doc {
 	var pe *paramError
 	if errors.As(err, &pe) {
 		return pe.doc(req)
+	}
+	var own fieldNames
+	var ne *namedError
+	if errors.As(err, &ne) {
+		own = ne.names
 	}
 	code := connect.CodeOf(err)
 	typ, ok := legacyErrors[code]
@@ -56,16 +68,29 @@ func errorDoc(req *Request, err error) *Doc {
 		object = "badpassword"
 		msg = message(req.Lang, msgBadPassword)
 	case "value", "exists", "missed":
-		// The legacy name of the field, also in the "field: message" text.
-		field := fieldOf(ce, msg)
-		object = legacyParam(field)
-		if rest, ok := strings.CutPrefix(msg, field+": "); ok && field != "" {
+		// The legacy parameter of the field at fault, also in the "field:
+		// message" text, with its value as EchoValue shows values.
+		field, why := fieldOf(ce, msg), ""
+		if field == "" && ce != nil {
+			field, why = violation(ce)
+		}
+		if field == "" {
+			break
+		}
+		object = own.legacy(field)
+		if rest, ok := strings.CutPrefix(msg, field+": "); ok {
 			msg = object + ": " + rest
 		}
+		if why != "" {
+			msg = object + ": " + why
+		}
+		value = billmgr.EchoValue(object, req.Param(object))
 	case "internal":
 		msg = message(req.Lang, msgInternal)
+	case "unavailable":
+		return billmgr.NewUnavailable(req.Func, req.Lang, message(req.Lang, msgUnavailable))
 	}
-	return NewError(req.Func, req.Lang, typ, object, value, msg)
+	return billmgr.NewError(req.Func, req.Lang, typ, object, value, msg)
 }
 
 // fieldOf names the request field an error is about: from the BadRequest
@@ -92,6 +117,7 @@ const (
 	msgBadPassword msgID = iota
 	msgMissed
 	msgInternal
+	msgUnavailable
 	msgNotYet
 	msgNotEnoughMoney
 	msgParamMissing
@@ -107,6 +133,7 @@ var messages = map[msgID][2]string{ // en, ru
 	msgBadPassword: {"Invalid username or password", "Неверное имя пользователя или пароль"},
 	msgMissed:      {"Unknown function", "Неизвестная функция"},
 	msgInternal:    {"Internal error; try again later", "Внутренняя ошибка; повторите позже"},
+	msgUnavailable: {"The service is temporarily unavailable; try again later", "Сервис временно недоступен; повторите позже"},
 	msgNotYet:      {"This step is not available yet", "Этот шаг пока недоступен"},
 	// The legacy type not_enough_money; the service's own text, with the
 	// amounts, goes in <param name="desc">.
@@ -155,14 +182,11 @@ func reasonOf(ce *connect.Error) string {
 // notEnoughMoneyDoc is BILLmanager's not_enough_money error. The service
 // sends no structured amounts, so its explanation (balance and price) is
 // passed on as the desc parameter, next to the localised message.
-func notEnoughMoneyDoc(req *Request, desc string) *Doc {
-	d := NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
-	d.Error.Params = []Attr{{"desc", desc}}
+func notEnoughMoneyDoc(req *Request, desc string) *billmgr.Doc {
+	d := billmgr.NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
+	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: desc}}
 	return d
 }
-
-// maxEchoedValue bounds how much of a bad value an error echoes.
-const maxEchoedValue = 64
 
 // paramError is a request parameter the gateway cannot translate into an
 // RPC (absent, or not of the form the RPC needs: elid=abc), or one the
@@ -188,13 +212,8 @@ func (e *paramError) Error() string {
 	return "parameter " + e.name + " is invalid"
 }
 
-func (e *paramError) doc(req *Request) *Doc {
-	v := e.value
-	if isSecretName(e.name) || looksLikePrivateKey(v) {
-		v = Redacted
-	} else if r := []rune(v); len(r) > maxEchoedValue {
-		v = string(r[:maxEchoedValue]) + "…"
-	}
+func (e *paramError) doc(req *Request) *billmgr.Doc {
+	v := billmgr.EchoValue(e.name, e.value)
 	msg := e.why
 	switch {
 	case msg != "":
@@ -203,5 +222,5 @@ func (e *paramError) doc(req *Request) *Doc {
 	default:
 		msg = fmt.Sprintf(message(req.Lang, msgParamInvalid), e.name, v)
 	}
-	return NewError(req.Func, req.Lang, "value", e.name, v, msg)
+	return billmgr.NewError(req.Func, req.Lang, "value", e.name, v, msg)
 }

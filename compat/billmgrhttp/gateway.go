@@ -1,13 +1,15 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
+	"runtime/debug"
 
 	"connectrpc.com/connect"
 
@@ -39,18 +41,63 @@ type Gateway struct {
 }
 
 // funcHandler serves one legacy function.
-type funcHandler func(ctx context.Context, req *Request) (*Doc, error)
+type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
 
-// New returns a Gateway calling api.
-func New(api API, log *slog.Logger) *Gateway {
-	g := &Gateway{api: api, log: log, names: newNames()}
-	g.funcs = map[string]funcHandler{
-		"auth":           g.funcAuth,
-		"session.newkey": g.funcSessionNewKey,
+// legacyFunc is one entry of the func= table: its handler, and whether its
+// answers echo the request in <tparams>.
+type legacyFunc struct {
+	serve   funcHandler
+	tparams bool
+}
+
+// table is the func= table: every legacy function the gateway serves.
+func (g *Gateway) table() map[string]legacyFunc {
+	return map[string]legacyFunc{
+		"auth":           {serve: g.funcAuth},
+		"session.newkey": {serve: g.funcSessionNewKey},
+		"subaccount":     {serve: g.funcSubaccount},
+
+		// Existing certificates (certificate.go).
+		"certificate":           {serve: g.funcCertificate, tparams: true},
+		"certificate.filter":    {serve: g.funcCertificateFilter, tparams: true},
+		"certificate.setfilter": {serve: g.funcCertificateSetFilter, tparams: true},
+		"certificate.edit":      {serve: g.funcCertificateEdit, tparams: true},
+		"certificate.open":      {serve: g.funcCertificateOpen, tparams: true},
+		"certificate.file":      {serve: g.funcCertificateFile, tparams: true},
+		"certificate.file.edit": {serve: g.funcCertificateFileEdit, tparams: true},
+		"certificate.retry":     {serve: g.groupAction(g.retryCertificates), tparams: true},
+		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates), tparams: true},
+		"certificate.sync":      {serve: g.groupAction(g.syncCertificates), tparams: true},
+		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates), tparams: true},
+		"certificate.su":        {serve: g.funcCertificateSu, tparams: true},
+
+		// Orders, reissues, renewals and the price list (order.go, pricelist.go).
+		"certificate.order":         {serve: g.funcOrder},
+		"certificate.order.csr":     {serve: g.funcOrderCSR},
+		"certificate.order.param":   {serve: g.funcOrderParam},
+		"certificate.reissue":       {serve: g.funcReissue},
+		"certificate.reissue.step2": {serve: g.funcReissue},
+		"service.prolong":           {serve: g.funcProlong},
+		"pricelist.export":          {serve: g.funcPricelistExport},
 	}
-	g.registerCertificateFuncs()
-	g.registerOrderFuncs()
-	g.registerAccountFuncs()
+}
+
+// New returns a Gateway calling api. Every function of the table is
+// wrapped in the same chain, outermost first: recover (a panic answers an
+// internal error and is logged), errors (an error becomes the legacy error
+// document, errorDoc), tparams (where the table asks) and credentials (the
+// caller's authinfo, session and address go with every RPC). Reading the
+// request (with its body limit), an unknown function's log line and the
+// output format are ServeHTTP's.
+func New(api API, log *slog.Logger) *Gateway {
+	g := &Gateway{api: api, log: log, names: newNames(), funcs: map[string]funcHandler{}}
+	for name, f := range g.table() {
+		h := withCredentials(f.serve)
+		if f.tparams {
+			h = echoParams(h)
+		}
+		g.funcs[name] = g.recovered(answerErrors(h))
+	}
 	return g
 }
 
@@ -67,20 +114,56 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// The format is unknown when the request could not be read: xml is
 		// the legacy default.
-		Encode(w, FormatXML, NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
+		billmgr.Encode(w, billmgr.FormatXML, billmgr.NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
 		return
 	}
 	fn, ok := g.funcs[req.Func]
 	if !ok {
-		g.log.WarnContext(r.Context(), "legacy function missed", "func", req.Func, "params", Redact(req.Params).Encode())
-		Encode(w, req.Out, NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
+		// Unauthenticated callers choose what is logged here: a bounded,
+		// redacted summary only, never the values.
+		g.log.WarnContext(r.Context(), "legacy function missed", "func", billmgr.EchoValue("func", req.Func),
+			"params", billmgr.Summary(req.Params))
+		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
 		return
 	}
-	doc, err := fn(withCaller(r.Context(), req, r.RemoteAddr), req)
-	if err != nil {
-		doc = errorDoc(req, err)
+	req.remote = r.RemoteAddr
+	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
+	billmgr.Encode(w, req.Out, doc)
+}
+
+// answerErrors re-expresses h's errors as legacy error documents.
+func answerErrors(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+		d, err := h(ctx, req)
+		if err != nil {
+			return errorDoc(req, err), nil
+		}
+		return d, nil
 	}
-	Encode(w, req.Out, doc)
+}
+
+// recovered answers a panic in h as an internal error and logs it with
+// the function's name (the request itself is not logged: it may hold
+// secrets).
+func (g *Gateway) recovered(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (d *billmgr.Doc, err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				g.log.ErrorContext(ctx, "legacy function panicked", "func", req.Func,
+					"panic", billmgr.EchoValue("panic", fmt.Sprint(p)), "stack", string(debug.Stack()))
+				d, err = billmgr.NewError(req.Func, req.Lang, "internal", "", "", message(req.Lang, msgInternal)), nil
+			}
+		}()
+		return h(ctx, req)
+	}
+}
+
+// withCredentials sends the caller's credentials and address with the
+// RPCs h makes.
+func withCredentials(h funcHandler) funcHandler {
+	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+		return h(withCaller(ctx, req, req.remote), req)
+	}
 }
 
 // withCaller passes the caller's credentials and address to the RPCs made
@@ -102,7 +185,7 @@ func withCaller(ctx context.Context, req *Request, remote string) context.Contex
 
 // funcAuth logs in with username and password, or with a one-time key, and
 // answers <auth id="SESSION" level="…">SESSION</auth>.
-func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	in := &certsvcv1.LoginRequest{Login: req.Auth.Username}
 	if req.Auth.Key != "" {
 		in.Credential = &certsvcv1.LoginRequest_Key{Key: req.Auth.Key}
@@ -113,14 +196,7 @@ func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*Doc, error) {
 	if err != nil {
 		return nil, err
 	}
-	level := levelUser
-	if res.GetUser().GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
-		level = levelAdmin
-	}
-	tok := res.GetToken()
-	return NewForm(req.Func, req.Lang, Field{Name: "auth", Value: tok, Attrs: []Attr{
-		{"id", tok}, {"level", strconv.Itoa(level)}, {"userid", strconv.FormatInt(res.GetUser().GetId(), 10)},
-	}}), nil
+	return authDoc(req, res.GetToken(), res.GetUser()), nil
 }
 
 // BILLmanager's numeric access levels, as its auth answers carry them.
@@ -131,7 +207,7 @@ const (
 
 // funcSessionNewKey lets an admin create a one-time login key for a user:
 // session.newkey&username=U&key=K (user= is accepted too).
-func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	login := req.Param("username")
 	if login == "" {
 		login = req.Param("user")
@@ -140,5 +216,5 @@ func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*Doc, er
 	if err != nil {
 		return nil, err
 	}
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"sync"
 	"time"
 
@@ -20,7 +21,7 @@ type names struct {
 	now       func() time.Time
 	accounts  map[int64]entry[string]
 	plans     map[int64]entry[*certsvcv1.Plan]
-	countries entry[[]Option]
+	countries entry[[]billmgr.Option]
 }
 
 type entry[T any] struct {

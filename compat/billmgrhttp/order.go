@@ -1,8 +1,8 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -13,21 +13,6 @@ import (
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 )
-
-// registerOrderFuncs adds the functions that create or extend certificates:
-// certificate.order, certificate.order.csr (sok), certificate.order.param,
-// certificate.reissue(.step2), service.prolong, pricelist.export.
-func (g *Gateway) registerOrderFuncs() {
-	maps.Copy(g.funcs, map[string]funcHandler{
-		"certificate.order":         withLegacyNames(g.funcOrder),
-		"certificate.order.csr":     withLegacyNames(g.funcOrderCSR),
-		"certificate.order.param":   withLegacyNames(g.funcOrderParam),
-		"certificate.reissue":       withLegacyNames(g.funcReissue),
-		"certificate.reissue.step2": withLegacyNames(g.funcReissue),
-		"service.prolong":           withLegacyNames(g.funcProlong),
-		"pricelist.export":          withLegacyNames(g.funcPricelistExport),
-	})
-}
 
 // namedError carries the legacy names of a request's indexed fields
 // (validations[1].approver_email → approver_email_2) with an RPC error.
@@ -46,30 +31,13 @@ func withNames(err error, names fieldNames) error {
 	return &namedError{err: err, names: names}
 }
 
-// withLegacyNames serves fn and re-expresses its errors with the legacy
-// parameter names (rpcError).
-func withLegacyNames(fn funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*Doc, error) {
-		d, err := fn(ctx, req)
-		if err == nil {
-			return d, nil
-		}
-		var ne *namedError
-		names := fieldNames{}
-		if errors.As(err, &ne) {
-			names = ne.names
-		}
-		return rpcError(req, err, names), nil
-	}
-}
-
 // ---------------------------------------------------------------------------
 // certificate.order and certificate.order.csr: the wizard's first steps.
 
 // funcOrder is the first step of the order wizard, the choice of plan and
 // period. With sok it checks the plan and moves on to the next step, the
 // subject form of certificate.order.csr [INF: the step is undocumented].
-func (g *Gateway) funcOrder(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcOrder(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := intParam(req, "pricelist", 64)
 	if err != nil {
 		return nil, err
@@ -89,10 +57,10 @@ func (g *Gateway) funcOrder(ctx context.Context, req *Request) (*Doc, error) {
 	if period == "" {
 		period = "12"
 	}
-	doc := NewForm(req.Func, req.Lang, F("pricelist", strconv.FormatInt(chosen.GetId(), 10)), F("period", period))
-	opts := make([]Option, 0, len(plans))
+	doc := billmgr.NewForm(req.Func, req.Lang, billmgr.F("pricelist", strconv.FormatInt(chosen.GetId(), 10)), billmgr.F("period", period))
+	opts := make([]billmgr.Option, 0, len(plans))
 	for _, p := range plans {
-		opts = append(opts, Option{Key: strconv.FormatInt(p.GetId(), 10), Label: p.GetName()})
+		opts = append(opts, billmgr.Option{Key: strconv.FormatInt(p.GetId(), 10), Label: p.GetName()})
 	}
 	return doc.AddSList("pricelist", opts...).AddSList("period", periodOptions(req.Lang, chosen, "")...), nil
 }
@@ -114,27 +82,27 @@ func choosePlan(plans []*certsvcv1.Plan, id int64) *certsvcv1.Plan {
 // is the form with the country list (the documented way to read country
 // ids); with sok it generates a key and a CSR from the subject fields and
 // answers them as model.csr and model.key (seed 002). Nothing is stored.
-func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		return g.subjectForm(ctx, req)
 	}
 	sub := &certsvcv1.Subject{}
-	if _, err := subjectParams.fill(req, sub); err != nil {
+	if _, err := fill(req, sub, subjectFields); err != nil {
 		return nil, err
 	}
 	res, err := g.api.Cert.CreateCsr(ctx, &certsvcv1.CreateCsrRequest{Subject: sub, ExtraNames: altnames(req)})
 	if err != nil {
 		return nil, err
 	}
-	fields := []Field{F("csr", res.GetCsrPem()), F("key", res.GetPrivateKeyPem()), F("crt_type", "generate")}
+	fields := []billmgr.Field{billmgr.F("csr", res.GetCsrPem()), billmgr.F("key", res.GetPrivateKeyPem()), billmgr.F("crt_type", "generate")}
 	for _, name := range []string{"pricelist", "period", "CN", "field_country", "ST", "L", "O", "OU", "emailAddress", "altname"} {
-		fields = append(fields, F(name, param(req, name)))
+		fields = append(fields, billmgr.F(name, param(req, name)))
 	}
-	return NewForm(req.Func, req.Lang, fields...), nil
+	return billmgr.NewForm(req.Func, req.Lang, fields...), nil
 }
 
 // subjectForm is the subject form with the country list.
-func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
 	if err != nil {
 		return nil, err
@@ -143,12 +111,12 @@ func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*Doc, error) {
 	if country == "" {
 		country = "182"
 	}
-	doc := NewForm(req.Func, req.Lang,
-		F("period", param(req, "period")), F("pricelist", param(req, "pricelist")), F("field_country", country))
-	opts := make([]Option, 0, len(res.GetCountries()))
+	doc := billmgr.NewForm(req.Func, req.Lang,
+		billmgr.F("period", param(req, "period")), billmgr.F("pricelist", param(req, "pricelist")), billmgr.F("field_country", country))
+	opts := make([]billmgr.Option, 0, len(res.GetCountries()))
 	for _, c := range res.GetCountries() {
-		opts = append(opts, Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
-			Attrs: []Attr{{"image", "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
+		opts = append(opts, billmgr.Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
+			Attrs: []billmgr.Attr{{Name: "image", Value: "/manimg/common/flag/" + c.GetAlpha2() + ".png"}}})
 	}
 	return doc.AddSList("field_country", opts...), nil
 }
@@ -166,7 +134,7 @@ func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*Doc, error) {
 // Seed 001's order, as the reselling module sends it, carries
 // clicked_button=next and no sok: a pressed button submits as sok does
 // [INF]. With neither it is the plan form of certificate.order.
-func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	if !req.Sok && req.Ignored.Get("clicked_button") == "" {
 		return g.funcOrder(ctx, req)
 	}
@@ -181,25 +149,20 @@ func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*Doc, error
 	id := strconv.FormatInt(res.GetCertificate().GetId(), 10)
 	g.log.InfoContext(ctx, "legacy certificate order", "func", req.Func, "certificate_id", id,
 		"remoteid", in.GetClientReference(), "plan_id", in.GetPlanId(), "pay", in.GetPay())
-	return NewOK(req.Func, req.Lang, id), nil
+	return billmgr.NewOK(req.Func, req.Lang, id), nil
 }
 
 // orderRequest translates the order form into a CreateCertificateRequest,
 // and names the legacy parameters of its indexed fields.
 func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.CreateCertificateRequest, fieldNames, error) {
 	names := fieldNames{}
-	planID, err := intParam(req, "pricelist", 64)
-	if err != nil {
-		return nil, names, err
+	in := &certsvcv1.CreateCertificateRequest{Subject: &certsvcv1.Subject{},
+		ExtraNames: altnames(req), Pay: isOn(req.Param("skipbasket"))}
+	_, err := fill(req, in, orderFields)
+	if err == nil {
+		_, err = fill(req, in.Subject, subjectFields)
 	}
-	period, err := intParam(req, "period", 32)
 	if err != nil {
-		return nil, names, err
-	}
-	ref := param(req, "remoteid")
-	in := &certsvcv1.CreateCertificateRequest{PlanId: planID, PeriodMonths: int32(period), Subject: &certsvcv1.Subject{},
-		ExtraNames: altnames(req), Pay: isOn(req.Param("skipbasket")), ClientReference: ref, IdempotencyKey: ref}
-	if _, err := subjectParams.fill(req, in.Subject); err != nil {
 		return nil, names, err
 	}
 	switch t := param(req, "crt_type"); t {
@@ -216,7 +179,7 @@ func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.Cr
 	if in.AdminContact, in.TechContact, err = contacts(req); err != nil {
 		return nil, names, err
 	}
-	if in.Organization, err = optional(req, orgParams, &certsvcv1.Organization{}); err != nil {
+	if in.Organization, err = optional(req, orgFields, &certsvcv1.Organization{}); err != nil {
 		return nil, names, err
 	}
 	if in.ExtraNameSlots, err = addonSlots(req, names); err != nil {
@@ -245,10 +208,10 @@ func csrParams(req *Request, required bool) (csr, key string, err error) {
 	return csr, key, nil
 }
 
-// optional fills m from pf, or returns nil when no parameter was given.
-func optional[M proto.Message](req *Request, pf paramFields, m M) (M, error) {
+// optional fills m from fields, or returns nil when no parameter was given.
+func optional[M any](req *Request, fields []field[M], m M) (M, error) {
 	var zero M
-	set, err := pf.fill(req, m)
+	set, err := fill(req, m, fields)
 	if err != nil || !set {
 		return zero, err
 	}
@@ -258,10 +221,10 @@ func optional[M proto.Message](req *Request, pf paramFields, m M) (M, error) {
 // contacts returns the admin and tech contacts; like_admin=on without tech
 // fields makes the tech contact the admin.
 func contacts(req *Request) (adm, tech *certsvcv1.Contact, err error) {
-	if adm, err = optional(req, adminParams, &certsvcv1.Contact{}); err != nil {
+	if adm, err = optional(req, adminFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
-	if tech, err = optional(req, techParams, &certsvcv1.Contact{}); err != nil {
+	if tech, err = optional(req, techFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
 	if tech == nil && adm != nil && isOn(req.Ignored.Get("like_admin")) {
@@ -453,7 +416,7 @@ func appendNew(list []string, names ...string) []string {
 // certificate.edit (oldrequest, manual) or of the new altname list. Without
 // sok both functions show the form, with the current names in approver
 // order.
-func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		return g.reissueForm(ctx, req)
 	}
@@ -497,18 +460,18 @@ func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*Doc, error) {
 		return nil, withNames(err, fn)
 	}
 	g.log.InfoContext(ctx, "legacy certificate reissue", "func", req.Func, "certificate_id", id, "crt_type", param(req, "crt_type"))
-	return NewOK(req.Func, req.Lang, ""), nil
+	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // reissueForm shows the reissue choices and the approvers of the current
 // names, numbered as approver_email_N expects them.
-func (g *Gateway) reissueForm(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) reissueForm(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	doc := NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())), F("CN", c.GetCommonName()),
-		F("altname", strings.Join(c.GetExtraNames(), " ")), F("crt_type", "oldrequest"), F("approver_method", "auth_email"))
+	doc := billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(c.GetId())), billmgr.F("CN", c.GetCommonName()),
+		billmgr.F("altname", strings.Join(c.GetExtraNames(), " ")), billmgr.F("crt_type", "oldrequest"), billmgr.F("approver_method", "auth_email"))
 	doc.Fields = append(doc.Fields, validationFields(c)...)
 	return doc.AddSList("crt_type", labelled(req.Lang, reissueTypes)...).
 		AddSList("approver_method", labelled(req.Lang, approverMethodLabels)...), nil
@@ -524,10 +487,10 @@ var (
 		{"auth_dnscname", "DNS CNAME record", "DNS-запись CNAME"}, {"auth_file", "File on the site", "Файл на сайте"}}
 )
 
-func labelled(lang string, labels []label) []Option {
-	out := make([]Option, len(labels))
+func labelled(lang string, labels []label) []billmgr.Option {
+	out := make([]billmgr.Option, len(labels))
 	for i, l := range labels {
-		out[i] = Option{Key: l.key, Label: l.en}
+		out[i] = billmgr.Option{Key: l.key, Label: l.en}
 		if lang == "ru" {
 			out[i].Label = l.ru
 		}
@@ -542,7 +505,7 @@ func labelled(lang string, labels []label) []Option {
 // when absent) and answers the new end of the paid term as
 // <doc><newexpiredate> inside the answer, where the WHMCS module reads it
 // (/doc/doc/newexpiredate). Without sok it shows the periods and prices.
-func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*Doc, error) {
+func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	period, err := intParam(req, "period", 32)
 	if err != nil {
 		return nil, err
@@ -562,12 +525,12 @@ func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*Doc, error) {
 	}
 	c := res.GetCertificate()
 	g.log.InfoContext(ctx, "legacy certificate renewal", "func", req.Func, "certificate_id", id, "period", c.GetPeriodMonths())
-	return NewOK(req.Func, req.Lang, "").AddNode(N("doc", "", N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
+	return billmgr.NewOK(req.Func, req.Lang, "").AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
 }
 
 // prolongForm shows the renewal periods of the certificate's plan in its
 // currency.
-func (g *Gateway) prolongForm(ctx context.Context, req *Request, period int32) (*Doc, error) {
+func (g *Gateway) prolongForm(ctx context.Context, req *Request, period int32) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -579,7 +542,7 @@ func (g *Gateway) prolongForm(ctx context.Context, req *Request, period int32) (
 	if period == 0 {
 		period = c.GetPeriodMonths()
 	}
-	doc := NewForm(req.Func, req.Lang, F("elid", idText(c.GetId())),
-		F("period", strconv.Itoa(int(period))), F("expiredate", expireDate(c)))
+	doc := billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(c.GetId())),
+		billmgr.F("period", strconv.Itoa(int(period))), billmgr.F("expiredate", expireDate(c)))
 	return doc.AddSList("period", periodOptions(req.Lang, p, c.GetCurrency())...), nil
 }

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -15,7 +16,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -309,7 +309,7 @@ func testCSR(t *testing.T) string {
 	}
 }
 
-func (tc orderCase) request(f Format) *http.Request {
+func (tc orderCase) request(f billmgr.Format) *http.Request {
 	if tc.post {
 		r := httptest.NewRequest(http.MethodPost, "/billmgr?out="+string(f), strings.NewReader(auth+tc.params))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -341,7 +341,7 @@ func goldenResponse(res *http.Response) string {
 // so its answer (an id) is the only part that goes into a golden file.
 func TestOrderFuncs(t *testing.T) {
 	for _, tc := range orderCases(t) {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(tc.name+"/"+string(f), func(t *testing.T) {
 				fake := &orderFake{errs: tc.errs, decodeNames: tc.decodeNames}
 				g := New(API{Catalog: fake, Cert: fake}, slog.New(slog.DiscardHandler))
@@ -354,29 +354,9 @@ func TestOrderFuncs(t *testing.T) {
 				if strings.Contains(got, "s3cret") {
 					t.Errorf("the password is echoed:\n%s", got)
 				}
-				checkGolden(t, filepath.Join("testdata", "order", tc.name+"."+string(f)+".golden"), got)
+				compareGolden(t, filepath.Join("testdata", "order", tc.name+"."+string(f)+".golden"), got)
 			})
 		}
-	}
-}
-
-func checkGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
 

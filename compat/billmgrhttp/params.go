@@ -3,7 +3,6 @@ package billmgrhttp
 import (
 	"encoding/asn1"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -12,8 +11,6 @@ import (
 
 	"buf.build/go/protovalidate"
 	"connectrpc.com/connect"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 )
@@ -141,131 +138,18 @@ func isDER(body string) bool {
 	return err == nil && len(rest) == 0
 }
 
-// paramField maps one legacy parameter onto a field of a message.
-type paramField struct{ param, field string }
-
-// paramFields maps legacy parameters onto the string and int32 fields of
-// one message, both ways: fill builds the message, and errors name the
-// parameter of a field (see fieldNames).
-type paramFields []paramField
-
-var (
-	subjectParams = paramFields{{"CN", "common_name"}, {"field_country", "country_id"}, {"ST", "state"},
-		{"L", "locality"}, {"O", "organization"}, {"OU", "organizational_unit"}, {"emailAddress", "email"}}
-	orgParams = paramFields{{"org_name", "name"}, {"org_department", "department"}, {"org_address", "address"},
-		{"org_city", "city"}, {"org_state", "state"}, {"org_postcode", "postal_code"}, {"org_country", "country_id"},
-		{"org_phone", "phone"}}
-	adminParams = contactParams("adm")
-	techParams  = contactParams("tech")
-)
-
-func contactParams(prefix string) paramFields {
-	return paramFields{{prefix + "_fname", "first_name"}, {prefix + "_lname", "last_name"},
-		{prefix + "_jtitle", "title"}, {prefix + "_email", "email"}, {prefix + "_phone", "phone"}}
-}
-
-// fill sets m's fields from the parameters present and reports whether any
-// was.
-func (pf paramFields) fill(req *Request, m proto.Message) (bool, error) {
-	r := m.ProtoReflect()
-	fields := r.Descriptor().Fields()
-	set := false
-	for _, p := range pf {
-		v := param(req, p.param)
-		if v == "" {
-			continue
-		}
-		fd := fields.ByName(protoreflect.Name(p.field))
-		switch fd.Kind() {
-		case protoreflect.Int32Kind:
-			n, err := strconv.ParseInt(v, 10, 32)
-			if err != nil {
-				return false, invalidParam(p.param, v)
-			}
-			r.Set(fd, protoreflect.ValueOfInt32(int32(n)))
-		default:
-			r.Set(fd, protoreflect.ValueOfString(v))
-		}
-		set = true
-	}
-	return set, nil
-}
-
 // fieldNames maps RPC field paths to the legacy parameter names, for the
 // error documents: "subject.common_name" → "CN",
 // "validations[1].approver_email" → "approver_email_3".
 type fieldNames map[string]string
 
-// orderFieldNames are the names every order-side request shares.
-var orderFieldNames = func() fieldNames {
-	fn := fieldNames{"plan_id": "pricelist", "period_months": "period", "csr_pem": "csr", "private_key_pem": "key",
-		"subject": "CN", "extra_names": "altname", "extra_name_slots": "addon", "client_reference": "remoteid",
-		"idempotency_key": "remoteid", "id": "elid", "validations": "approver_method",
-		"validations.method": "approver_method"}
-	for prefix, pf := range map[string]paramFields{"subject": subjectParams, "organization": orgParams,
-		"admin_contact": adminParams, "tech_contact": techParams} {
-		for _, p := range pf {
-			fn[prefix+"."+p.field] = p.param
-		}
-	}
-	return fn
-}()
-
-// indexSuffix matches a repeated field's index: "extra_names[2]".
-var indexSuffix = regexp.MustCompile(`\[\d+\]`)
-
 // legacy returns the parameter of an RPC field: the request's own names
-// first (validations by index), then the shared table, also without
-// indexes (extra_names[2] → altname); the field itself otherwise.
+// first (validations by index), then the forms' tables (legacyParam).
 func (fn fieldNames) legacy(field string) string {
 	if p, ok := fn[field]; ok {
 		return p
 	}
-	if p, ok := orderFieldNames[field]; ok {
-		return p
-	}
-	if p, ok := orderFieldNames[indexSuffix.ReplaceAllString(field, "")]; ok {
-		return p
-	}
-	return field
-}
-
-// rpcError re-expresses an RPC or translation error as a legacy error
-// document (errorDoc), naming the legacy parameter of the RPC field at
-// fault, with its value unless it is a secret or a PEM block.
-func rpcError(req *Request, err error, fn fieldNames) *Doc {
-	d := errorDoc(req, err)
-	e := d.Error
-	var ce *connect.Error
-	if e == nil || !errors.As(err, &ce) || e.Type != "value" && e.Type != "exists" && e.Type != "missed" {
-		return d
-	}
-	field, msg := fieldOf(ce, ce.Message()), ""
-	if field == "" {
-		field, msg = violation(ce)
-	}
-	if field == "" {
-		return d
-	}
-	e.Object = fn.legacy(field)
-	if rest, ok := strings.CutPrefix(e.Msg, field+": "); ok {
-		e.Msg = e.Object + ": " + rest
-	}
-	if msg != "" {
-		e.Msg = e.Object + ": " + msg
-	}
-	if e.Value == "" {
-		e.Value = echoValue(e.Object, req.Param(e.Object))
-	}
-	return d
-}
-
-// echoValue is a parameter's value as an error may show it.
-func echoValue(name, v string) string {
-	if isSecretName(name) || looksLikePrivateKey(v) || strings.Contains(v, "-----BEGIN") || len(v) > 256 {
-		return ""
-	}
-	return v
+	return legacyParam(field)
 }
 
 // violation is the field and message of the first protovalidate

@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"certsvc/compat/billmgr"
 	"cmp"
 	"context"
 	"fmt"
@@ -9,7 +10,6 @@ import (
 	"strings"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/money"
 )
 
 // funcPricelistExport exports the certificate plans for a reselling
@@ -20,8 +20,8 @@ import (
 // ("k=v, k2=v2", as the bjson storefront reads it). itemtype other than
 // certificate exports nothing; pricelist=<id> exports one plan. Which
 // plans a caller may see is the service's decision.
-func (g *Gateway) funcPricelistExport(ctx context.Context, req *Request) (*Doc, error) {
-	doc := NewData(req.Func, req.Lang)
+func (g *Gateway) funcPricelistExport(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+	doc := billmgr.NewData(req.Func, req.Lang)
 	if t := param(req, "itemtype"); t != "" && t != "certificate" {
 		return doc, nil
 	}
@@ -46,42 +46,42 @@ func (g *Gateway) funcPricelistExport(ctx context.Context, req *Request) (*Doc, 
 }
 
 // pricelistNode is one plan as pricelist.export shows it.
-func pricelistNode(lang string, p *certsvcv1.Plan) *Node {
-	n := N("pricelist", "",
-		N("id", strconv.FormatInt(p.GetId(), 10)),
-		N("foreign_id", strconv.FormatInt(p.GetForeignId(), 10)),
-		N("name", p.GetName()),
-		N("itemtype", "certificate"),
-		N("brand", p.GetBrand()),
-		N("validation", validationName(p.GetValidation())),
-		N("included_names", strconv.Itoa(int(p.GetIncludedNames()))),
-		N("max_names", strconv.Itoa(int(p.GetMaxNames()))),
+func pricelistNode(lang string, p *certsvcv1.Plan) *billmgr.Node {
+	n := billmgr.N("pricelist", "",
+		billmgr.N("id", strconv.FormatInt(p.GetId(), 10)),
+		billmgr.N("foreign_id", strconv.FormatInt(p.GetForeignId(), 10)),
+		billmgr.N("name", p.GetName()),
+		billmgr.N("itemtype", "certificate"),
+		billmgr.N("brand", p.GetBrand()),
+		billmgr.N("validation", validationName(p.GetValidation())),
+		billmgr.N("included_names", strconv.Itoa(int(p.GetIncludedNames()))),
+		billmgr.N("max_names", strconv.Itoa(int(p.GetMaxNames()))),
 	).List()
 	n.Add(priceNodes(lang, p.GetPrices(), (*certsvcv1.PlanPrice).GetAmountMinor)...)
 	if addon := p.GetExtraNameAddonId(); addon != 0 {
-		n.Add(N("addon", "",
-			N("id", strconv.FormatInt(addon, 10)),
-			N("intname", "domainlimit"),
-			N("name", map[bool]string{false: "Additional domain", true: "Дополнительный домен"}[lang == "ru"]),
+		n.Add(billmgr.N("addon", "",
+			billmgr.N("id", strconv.FormatInt(addon, 10)),
+			billmgr.N("intname", "domainlimit"),
+			billmgr.N("name", map[bool]string{false: "Additional domain", true: "Дополнительный домен"}[lang == "ru"]),
 		).Add(priceNodes(lang, p.GetPrices(), (*certsvcv1.PlanPrice).GetExtraNameAmountMinor)...).List())
 	}
-	return n.Add(N("siteinfo", siteinfo(p)))
+	return n.Add(billmgr.N("siteinfo", siteinfo(p)))
 }
 
 // priceNodes groups prices by currency: <price currency="RUB"><period
 // cost="810.00" type="month" length="12">1 year</period>…</price>, with the
 // amount that amount picks, currencies and periods ascending.
-func priceNodes(lang string, prices []*certsvcv1.PlanPrice, amount func(*certsvcv1.PlanPrice) int64) []*Node {
+func priceNodes(lang string, prices []*certsvcv1.PlanPrice, amount func(*certsvcv1.PlanPrice) int64) []*billmgr.Node {
 	sorted := slices.SortedFunc(slices.Values(prices), func(a, b *certsvcv1.PlanPrice) int {
 		return cmp.Or(strings.Compare(a.GetCurrency(), b.GetCurrency()), cmp.Compare(a.GetPeriodMonths(), b.GetPeriodMonths()))
 	})
-	var out []*Node
+	var out []*billmgr.Node
 	for _, pr := range sorted {
 		if len(out) == 0 || out[len(out)-1].Attrs[0].Value != pr.GetCurrency() {
-			out = append(out, N("price", "").Attr("currency", pr.GetCurrency()).List())
+			out = append(out, billmgr.N("price", "").Attr("currency", pr.GetCurrency()).List())
 		}
 		months := strconv.Itoa(int(pr.GetPeriodMonths()))
-		out[len(out)-1].Add(N("period", periodLabel(lang, pr.GetPeriodMonths())).
+		out[len(out)-1].Add(billmgr.N("period", periodLabel(lang, pr.GetPeriodMonths())).
 			Attr("cost", formatCost(amount(pr), pr.GetCurrency())).Attr("type", "month").Attr("length", months).List())
 	}
 	return out
@@ -118,22 +118,22 @@ func validationName(v certsvcv1.ValidationLevel) string {
 
 // periodOptions are the periods a plan is sold for, ascending; with a
 // currency, only that currency's, each labelled with its price.
-func periodOptions(lang string, p *certsvcv1.Plan, currency string) []Option {
-	var opts []Option
+func periodOptions(lang string, p *certsvcv1.Plan, currency string) []billmgr.Option {
+	var opts []billmgr.Option
 	prices := slices.SortedFunc(slices.Values(p.GetPrices()), func(a, b *certsvcv1.PlanPrice) int {
 		return cmp.Compare(a.GetPeriodMonths(), b.GetPeriodMonths())
 	})
 	for _, pr := range prices {
 		key := strconv.Itoa(int(pr.GetPeriodMonths()))
 		if currency != "" && pr.GetCurrency() != currency ||
-			slices.ContainsFunc(opts, func(o Option) bool { return o.Key == key }) {
+			slices.ContainsFunc(opts, func(o billmgr.Option) bool { return o.Key == key }) {
 			continue
 		}
 		label := periodLabel(lang, pr.GetPeriodMonths())
 		if currency != "" {
 			label += " - " + formatCost(pr.GetAmountMinor(), currency) + " " + currency
 		}
-		opts = append(opts, Option{Key: key, Label: label})
+		opts = append(opts, billmgr.Option{Key: key, Label: label})
 	}
 	return opts
 }
@@ -166,11 +166,7 @@ func periodLabel(lang string, months int32) string {
 // formatCost writes minor units as a decimal in the currency's major
 // units ("810.00").
 func formatCost(minor int64, code string) string {
-	cur, ok := money.Lookup(code)
-	if !ok {
-		cur = money.Currency{Code: code, Exponent: 2}
-	}
-	return money.Format(minor, cur)
+	return billmgr.FormatAmount(minor, code)
 }
 
 // plan fetches one plan; an error about its id names pricelist.

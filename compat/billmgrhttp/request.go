@@ -2,6 +2,7 @@ package billmgrhttp
 
 import (
 	"bytes"
+	"certsvc/compat/billmgr"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,45 +15,6 @@ import (
 	"strconv"
 	"strings"
 )
-
-// Format is the value of the legacy out= parameter: the output format the
-// client asked for.
-type Format string
-
-// The output formats of the legacy API (§3 of docs/legacy-billmgr-api.md).
-const (
-	// FormatXML is out=xml: <doc> with children, attributes as attributes.
-	FormatXML Format = "xml"
-	// FormatJSON is out=json: the XML tree as {"doc":…}, "$" text, "$attr".
-	FormatJSON Format = "json"
-	// FormatSJSON is out=sjson: like json, repeatable nodes always arrays.
-	FormatSJSON Format = "sjson"
-	// FormatBJSON is out=bjson: BILLmanager 6 flat shape, no doc wrapper.
-	FormatBJSON Format = "bjson"
-	// FormatJSONData is out=JSONdata: the data only (a bare array for lists).
-	FormatJSONData Format = "JSONdata"
-	// FormatText is out=text: mgrctl-style OK / ERROR / key=value lines.
-	FormatText Format = "text"
-	// FormatDevel is out=devel: answered exactly like xml [INF].
-	FormatDevel Format = "devel"
-)
-
-// Formats lists every supported format, in a stable order.
-var Formats = []Format{FormatXML, FormatJSON, FormatSJSON, FormatBJSON, FormatJSONData, FormatText, FormatDevel}
-
-// ParseFormat maps an out= value onto a Format. Matching is case-insensitive
-// ("jsondata" is JSONdata). An empty or unknown value yields FormatXML and
-// ok=false: real BILLmanager answers HTML when out is absent, which a gateway
-// cannot produce, and XML is the format every legacy client can read.
-func ParseFormat(s string) (f Format, ok bool) {
-	s = strings.TrimSpace(s)
-	for _, f := range Formats {
-		if strings.EqualFold(s, string(f)) {
-			return f, true
-		}
-	}
-	return FormatXML, false
-}
 
 // Errors returned by ParseRequest. They are transport-level failures (the
 // request could not be read at all); API-level problems are reported later
@@ -117,7 +79,7 @@ type Request struct {
 	// Func is the func= parameter, trimmed ("certificate.order.param").
 	Func string
 	// Out is the requested output format (FormatXML when absent/unknown).
-	Out Format
+	Out billmgr.Format
 	// OutRaw is the out= value as sent, for logging.
 	OutRaw string
 	// Lang is "ru" or "en": lang=, else the billmgrlang5 cookie, else "en".
@@ -137,7 +99,8 @@ type Request struct {
 	// Auth holds the credentials.
 	Auth AuthInfo
 
-	raw map[string][]string // undecoded values, same merge rule as Params
+	raw    map[string][]string // undecoded values, same merge rule as Params
+	remote string              // the client's address (http.Request.RemoteAddr)
 }
 
 // Param returns the first decoded value of name ("" if absent).
@@ -387,7 +350,7 @@ func ParseRequest(r *http.Request, maxBody int64) (*Request, error) {
 		return nil, ErrNotGateway
 	}
 	req.OutRaw = req.Params.Get("out")
-	req.Out, _ = ParseFormat(req.OutRaw)
+	req.Out, _ = billmgr.ParseFormat(req.OutRaw)
 	req.Lang = parseLang(req.Params.Get("lang"), r)
 	req.Sok = strings.TrimSpace(req.Params.Get("sok")) != ""
 	req.Elids = SplitElid(req.Params.Get("elid"))

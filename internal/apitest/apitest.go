@@ -45,8 +45,9 @@ type Options struct {
 	// ModuleTransport sends the modules' calls to their CAs (one that
 	// trusts a test CA's certificate); http.DefaultTransport when nil.
 	ModuleTransport http.RoundTripper
-	// NoWorker leaves paid orders queued: nothing submits them to a CA.
-	// Benchmarks use it to measure the API's own writes.
+	// NoWorker leaves paid orders queued: nothing submits them to a CA
+	// until the test calls Env.StartWorker. Benchmarks use it to measure the
+	// API's own writes.
 	NoWorker bool
 }
 
@@ -85,20 +86,29 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
 	}
-	if !o.NoWorker {
-		ctx, stop := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = svc.RunWorker(ctx)
-		}()
-		t.Cleanup(func() { stop(); <-done })
-	}
 	srv := httptest.NewUnstartedServer(server.NewHandler(svc, log, reg, db.SQL.PingContext, nil))
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	return &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, DB: db, Reg: reg}
+	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, DB: db, Reg: reg}
+	if !o.NoWorker {
+		e.StartWorker(t)
+	}
+	return e
+}
+
+// StartWorker runs the service's worker until the test ends. NewWith starts
+// it unless Options.NoWorker; a test that needs orders to stay queued for a
+// while starts it itself later.
+func (e *Env) StartWorker(t testing.TB) {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = e.Svc.RunWorker(ctx)
+	}()
+	t.Cleanup(func() { stop(); <-done })
 }
 
 // Protocol is a wire protocol a client speaks.

@@ -8,7 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -52,10 +54,31 @@ type Config struct {
 	Worker bool
 }
 
+// Flags names the groups of flags a command takes.
+type Flags uint8
+
+const (
+	// DatabaseFlags are what every command that opens the store takes:
+	// --data-dir, --database-url, --migrate, --master-key-file, --log-level.
+	DatabaseFlags Flags = 1 << iota
+	// ServerFlags are the server's own: --addr, --tls-cert, --tls-key,
+	// --cors-origins, --session-ttl, --shutdown-timeout, --worker.
+	ServerFlags
+	// AllFlags are the flags of `certsvc serve`.
+	AllFlags = DatabaseFlags | ServerFlags
+)
+
 // Register defines the flags of the server on fs, with defaults taken from
 // the CERTSVC_* variables getenv returns, and returns a function that
 // completes and checks the Config once fs is parsed.
 func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() error) {
+	return RegisterFlags(fs, getenv, AllFlags)
+}
+
+// RegisterFlags is Register for the groups of flags in set only. Settings of
+// the other groups keep their defaults (from the environment when valid) and
+// are not checked, so a command's --help shows only what it uses.
+func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Config, func() error) {
 	c := &Config{}
 	env := func(name, def string) string {
 		if v := getenv(name); v != "" {
@@ -63,25 +86,35 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 		}
 		return def
 	}
-	fs.StringVar(&c.Addr, "addr", env("CERTSVC_ADDR", ":8080"), "listen `address` (CERTSVC_ADDR)")
-	fs.StringVar(&c.DataDir, "data-dir", env("CERTSVC_DATA_DIR", "data"), "`directory` of the embedded SQLite database (CERTSVC_DATA_DIR)")
+	// Flags of a group not asked for go to a set nobody parses or prints.
+	dbFS, srvFS := fs, fs
+	if set&DatabaseFlags == 0 {
+		dbFS = flag.NewFlagSet("unused", flag.ContinueOnError)
+	}
+	if set&ServerFlags == 0 {
+		srvFS = flag.NewFlagSet("unused", flag.ContinueOnError)
+	}
+	srvFS.StringVar(&c.Addr, "addr", env("CERTSVC_ADDR", ":8080"), "listen `address` (CERTSVC_ADDR)")
+	dbFS.StringVar(&c.DataDir, "data-dir", env("CERTSVC_DATA_DIR", "data"), "`directory` of the embedded SQLite database (CERTSVC_DATA_DIR)")
 	// The URL may hold a password: it is read from the environment after
 	// parsing, never made a flag default that --help would print.
-	fs.StringVar(&c.DatabaseURL, "database-url", "",
+	dbFS.StringVar(&c.DatabaseURL, "database-url", "",
 		"MySQL/MariaDB `url`, mysql://user:pass@host:3306/db; empty for embedded SQLite (CERTSVC_DATABASE_URL;\nCERTSVC_DATABASE_URL_FILE names a file holding it)")
-	fs.StringVar(&c.Migrate, "migrate", env("CERTSVC_MIGRATE", "auto"),
+	dbFS.StringVar(&c.Migrate, "migrate", env("CERTSVC_MIGRATE", "auto"),
 		"apply schema migrations at start: auto (SQLite only), always, never (CERTSVC_MIGRATE)")
-	fs.StringVar(&c.TLSCert, "tls-cert", env("CERTSVC_TLS_CERT", ""), "TLS certificate `file`; with --tls-key serves HTTPS (CERTSVC_TLS_CERT)")
-	fs.StringVar(&c.TLSKey, "tls-key", env("CERTSVC_TLS_KEY", ""), "TLS private key `file` (CERTSVC_TLS_KEY)")
-	origins := fs.String("cors-origins", env("CERTSVC_CORS_ORIGINS", ""), "comma-separated browser `origins` allowed to call the API, or * (CERTSVC_CORS_ORIGINS)")
-	level := fs.String("log-level", env("CERTSVC_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (CERTSVC_LOG_LEVEL)")
-	ttl := fs.String("session-ttl", env("CERTSVC_SESSION_TTL", "12h"), "session token `lifetime` (CERTSVC_SESSION_TTL)")
-	fs.StringVar(&c.MasterKeyFile, "master-key-file", env("CERTSVC_MASTER_KEY_FILE", ""),
+	srvFS.StringVar(&c.TLSCert, "tls-cert", env("CERTSVC_TLS_CERT", ""), "TLS certificate `file`; with --tls-key serves HTTPS (CERTSVC_TLS_CERT)")
+	srvFS.StringVar(&c.TLSKey, "tls-key", env("CERTSVC_TLS_KEY", ""), "TLS private key `file` (CERTSVC_TLS_KEY)")
+	origins := srvFS.String("cors-origins", env("CERTSVC_CORS_ORIGINS", ""), "comma-separated browser `origins` allowed to call the API, or * (CERTSVC_CORS_ORIGINS)")
+	level := dbFS.String("log-level", env("CERTSVC_LOG_LEVEL", "info"), "log `level`: debug, info, warn, error (CERTSVC_LOG_LEVEL)")
+	ttl := srvFS.String("session-ttl", env("CERTSVC_SESSION_TTL", "12h"), "session token `lifetime` (CERTSVC_SESSION_TTL)")
+	dbFS.StringVar(&c.MasterKeyFile, "master-key-file", env("CERTSVC_MASTER_KEY_FILE", ""),
 		"`file` with the master key that encrypts private keys; default <data-dir>/master.key, created on the\nembedded database (CERTSVC_MASTER_KEY_FILE; CERTSVC_MASTER_KEY holds the key itself,\nCERTSVC_OLD_MASTER_KEYS retired keys)")
-	worker := fs.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
-	shutdown := fs.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
+	worker := srvFS.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
+	shutdown := srvFS.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	return c, func() error {
-		var errs []error
+		// Each error goes to its group; a group not asked for is not checked
+		// and keeps the default where its value does not parse.
+		var dbErrs, srvErrs []error
 		if c.DatabaseURL == "" {
 			c.DatabaseURL = getenv("CERTSVC_DATABASE_URL")
 		}
@@ -89,7 +122,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 			if f := getenv("CERTSVC_DATABASE_URL_FILE"); f != "" {
 				b, err := os.ReadFile(f)
 				if err != nil {
-					errs = append(errs, fmt.Errorf("CERTSVC_DATABASE_URL_FILE: %w", err))
+					dbErrs = append(dbErrs, fmt.Errorf("CERTSVC_DATABASE_URL_FILE: %w", err))
 				}
 				c.DatabaseURL = strings.TrimSpace(string(b))
 			}
@@ -97,10 +130,13 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 		switch c.Migrate {
 		case "auto", "always", "never":
 		default:
-			errs = append(errs, fmt.Errorf("--migrate: %q is not auto, always or never", c.Migrate))
+			dbErrs = append(dbErrs, fmt.Errorf("--migrate: %q is not auto, always or never", c.Migrate))
+		}
+		if err := checkAddr(c.Addr); err != nil {
+			srvErrs = append(srvErrs, err)
 		}
 		if (c.TLSCert == "") != (c.TLSKey == "") {
-			errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+			srvErrs = append(srvErrs, errors.New("--tls-cert and --tls-key go together"))
 		}
 		for _, o := range strings.Split(*origins, ",") {
 			if o = strings.TrimSpace(o); o != "" {
@@ -108,14 +144,17 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 			}
 		}
 		if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
-			errs = append(errs, fmt.Errorf("--log-level: %w", err))
+			dbErrs = append(dbErrs, fmt.Errorf("--log-level: %w", err))
+			c.LogLevel = slog.LevelInfo
 		}
 		var err error
 		if c.SessionTTL, err = time.ParseDuration(*ttl); err != nil || c.SessionTTL <= 0 {
-			errs = append(errs, fmt.Errorf("--session-ttl: %q is not a positive duration such as 12h", *ttl))
+			srvErrs = append(srvErrs, fmt.Errorf("--session-ttl: %q is not a positive duration such as 12h", *ttl))
+			c.SessionTTL = 12 * time.Hour
 		}
 		if c.ShutdownTimeout, err = time.ParseDuration(*shutdown); err != nil || c.ShutdownTimeout <= 0 {
-			errs = append(errs, fmt.Errorf("--shutdown-timeout: %q is not a positive duration such as 15s", *shutdown))
+			srvErrs = append(srvErrs, fmt.Errorf("--shutdown-timeout: %q is not a positive duration such as 15s", *shutdown))
+			c.ShutdownTimeout = 15 * time.Second
 		}
 		c.AdminPassword = getenv("CERTSVC_ADMIN_PASSWORD")
 		c.MasterKey = getenv("CERTSVC_MASTER_KEY")
@@ -128,8 +167,35 @@ func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, func() err
 		case "true", "false":
 			c.Worker = *worker == "true"
 		default:
-			errs = append(errs, fmt.Errorf("--worker: %q is not true or false", *worker))
+			srvErrs = append(srvErrs, fmt.Errorf("--worker: %q is not true or false", *worker))
+			c.Worker = true
+		}
+		var errs []error
+		if set&DatabaseFlags != 0 {
+			errs = append(errs, dbErrs...)
+		}
+		if set&ServerFlags != 0 {
+			errs = append(errs, srvErrs...)
 		}
 		return errors.Join(errs...)
 	}
+}
+
+// checkAddr refuses a listen address net.Listen would refuse for its form:
+// no port, or a port that is neither a number from 0 to 65535 nor a service.
+func checkAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr: %q is not host:port or :port (%w)", addr, err)
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		if n < 0 || n > 65535 {
+			return fmt.Errorf("--addr: %q: port %d is not in 0-65535", addr, n)
+		}
+		return nil
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("--addr: %q: port %q is not a number or a known service", addr, port)
+	}
+	return nil
 }

@@ -86,6 +86,10 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{"error/shutdown", nil, []string{"--shutdown-timeout", "0s"}, "--shutdown-timeout"},
 		{"error/level", nil, []string{"--log-level", "chatty"}, "--log-level"},
 		{"error/tls half", nil, []string{"--tls-key", "k.pem"}, "--tls-cert"},
+		{"error/port too big", nil, []string{"--addr", "127.0.0.1:99999"}, "--addr"},
+		{"error/no port", nil, []string{"--addr", "127.0.0.1"}, "--addr"},
+		{"error/port from env", map[string]string{"CERTSVC_ADDR": ":http-nonsense"}, nil, "--addr"},
+		{"error/worker", nil, []string{"--worker", "yes"}, "--worker"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,5 +123,41 @@ func TestHelpShowsNoSecretFromTheEnvironment(t *testing.T) {
 	}
 	if cfg.DatabaseURL != env["CERTSVC_DATABASE_URL"] {
 		t.Fatalf("the variable was not applied: got %q", cfg.DatabaseURL)
+	}
+}
+
+func TestAddrForms(t *testing.T) {
+	for _, addr := range []string{":8080", "127.0.0.1:0", "[::1]:65535", "localhost:http", ":https"} {
+		if _, err := load(t, nil, "--addr", addr); err != nil {
+			t.Errorf("--addr %s: %v", addr, err)
+		}
+	}
+}
+
+// TestDatabaseFlagsOnly: a command that takes the database flags only does
+// not define the server's, and is not refused for their variables.
+func TestDatabaseFlagsOnly(t *testing.T) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	env := map[string]string{"CERTSVC_SESSION_TTL": "forever", "CERTSVC_ADDR": "nonsense", "CERTSVC_DATA_DIR": "/srv/certsvc"}
+	cfg, finish := config.RegisterFlags(fs, func(k string) string { return env[k] }, config.DatabaseFlags)
+	for _, name := range []string{"addr", "tls-cert", "cors-origins", "session-ttl", "shutdown-timeout", "worker"} {
+		if fs.Lookup(name) != nil {
+			t.Errorf("database flags define --%s", name)
+		}
+	}
+	for _, name := range []string{"data-dir", "database-url", "migrate", "master-key-file", "log-level"} {
+		if fs.Lookup(name) == nil {
+			t.Errorf("database flags lack --%s", name)
+		}
+	}
+	if err := fs.Parse([]string{"--migrate", "never"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := finish(); err != nil {
+		t.Fatalf("a server variable failed a command without server flags: %v", err)
+	}
+	if cfg.DataDir != "/srv/certsvc" || cfg.Migrate != "never" || cfg.SessionTTL != 12*time.Hour {
+		t.Fatalf("got %+v", cfg)
 	}
 }

@@ -1,7 +1,9 @@
 // Package dbtest gives tests a fresh, migrated database: MySQL/MariaDB from
 // CERTSVC_TEST_MYSQL_DSN, or SQLite in a temporary directory. Without the
 // variable MySQL tests are skipped with a how-to, except under CI=true, where
-// a missing database fails the run. Import it from tests only.
+// a missing database fails the run. Tests of behaviour that does not depend
+// on one store run on both with Each or EachKind, so the SQLite half still
+// runs without a DSN. Import it from tests only.
 package dbtest
 
 import (
@@ -73,10 +75,33 @@ func SQLite(t testing.TB) *store.DB {
 	return open(t, store.Options{DataDir: t.TempDir()})
 }
 
-// Each runs f once per store: SQLite, and MySQL when available.
+// Each runs f once per store, in subtests named "sqlite" and "mysql", each
+// with a fresh database: SQLite always; MySQL when CERTSVC_TEST_MYSQL_DSN is
+// set (skipped with a how-to otherwise, failed under CI=true).
 func Each(t *testing.T, f func(t *testing.T, db *store.DB)) {
-	t.Run("sqlite", func(t *testing.T) { f(t, SQLite(t)) })
-	t.Run("mysql", func(t *testing.T) { f(t, MySQL(t)) })
+	EachKind(t, func(t *testing.T, k Kind) { f(t, k.Open(t)) })
+}
+
+// Kind is a kind of store tests run on. Open returns a new migrated database
+// of that kind, dropped when the test ends; a test may open several (two
+// instances side by side, one database per subtest).
+type Kind struct {
+	Name string // "sqlite" or "mysql"; also the subtest's name in EachKind
+	Open func(t testing.TB) *store.DB
+}
+
+// Kinds lists the stores every store-backed test runs on: the embedded
+// SQLite default and MySQL/MariaDB, the production store.
+var Kinds = []Kind{{Name: "sqlite", Open: SQLite}, {Name: "mysql", Open: MySQL}}
+
+// EachKind runs f once per kind of store, in a subtest named after it. Use it
+// when a test opens its databases itself (one per protocol subtest, or two
+// instances talking to each other); Each is EachKind with one database
+// opened up front.
+func EachKind(t *testing.T, f func(t *testing.T, k Kind)) {
+	for _, k := range Kinds {
+		t.Run(k.Name, func(t *testing.T) { f(t, k) })
+	}
 }
 
 func open(t testing.TB, opts store.Options) *store.DB {

@@ -1,8 +1,10 @@
 package lifecycle_test
 
 import (
+	"slices"
 	"testing"
 
+	"certsvc/compat/billmgr"
 	"certsvc/internal/lifecycle"
 )
 
@@ -62,5 +64,19 @@ func TestLegacyDefined(t *testing.T) {
 		if name, ok := serviceNames[got.ServiceStatus]; !ok || name != got.ServiceStatusName {
 			t.Errorf("Legacy(%q) service status %d %q, not a §6.2 code and name", s, got.ServiceStatus, got.ServiceStatusName)
 		}
+	}
+}
+
+// TestLegacyOrder: the protocol's state table lists every state once, in
+// lifecycle order, so the gateway's "first state that shows a code" is the
+// lifecycle's first.
+func TestLegacyOrder(t *testing.T) {
+	var all []string
+	for _, s := range lifecycle.AllStates() {
+		all = append(all, string(s))
+	}
+	got := billmgr.StatesWhere(func(billmgr.Status) bool { return true })
+	if !slices.Equal(got, all) {
+		t.Fatalf("billmgr state table %v, want the lifecycle's states in order %v", got, all)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +23,8 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
 )
 
 // Certificate states the matrix looks at.
@@ -38,9 +41,15 @@ const (
 )
 
 // authzWatchWindow is how long the matrix keeps a WatchCertificates stream
-// open. Reaching the end of the window without an error is success: an
-// authentication or access failure ends the stream at once.
+// open at least. Reaching the end of the window without an error is
+// success: an authentication or access failure ends the stream at once.
+// Events that must not arrive are looked for during the window.
 const authzWatchWindow = 500 * time.Millisecond
+
+// authzWatchWait bounds how long the matrix waits beyond the window for the
+// events a caller must see, so a slow machine delays the test but does not
+// fail it. It only keeps a broken stream from hanging the test.
+const authzWatchWait = time.Minute
 
 // authzCertFixture is the certificate state of the matrix, made on first use
 // (authzFixture.certFixture) because only certificate rows need it.
@@ -371,25 +380,38 @@ func authzAdminState(t *testing.T, f *authzFixture, id int64) certsvcv1.Certific
 	return res.GetCertificate().GetState()
 }
 
-// authzWatch opens WatchCertificates for window and returns what arrived.
-// The end of the window without another error is success; a refusal ends
-// the stream at once with its own code.
-func authzWatch(ctx context.Context, cl apitest.Clients, req *certsvcv1.WatchCertificatesRequest, window time.Duration) ([]*certsvcv1.WatchCertificatesResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, window)
+// authzWatch opens WatchCertificates and returns what arrived once window
+// has passed and enough (nil: nothing more needed) holds for what arrived,
+// or after authzWatchWait more. The end of the stream that way is success; a
+// refusal ends the stream at once with its own code.
+func authzWatch(ctx context.Context, cl apitest.Clients, req *certsvcv1.WatchCertificatesRequest, window time.Duration, enough func([]*certsvcv1.WatchCertificatesResponse) bool) ([]*certsvcv1.WatchCertificatesResponse, error) {
+	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	// The call returns once the response headers arrive, which the server
-	// sends with the first event: a stream without events ends at the
-	// deadline here.
-	// The timeout travels to the server as the time left when the call was
-	// sent, so the server's deadline passes first and its deadline_exceeded
-	// can arrive a moment before ctx ends: wait for ctx then (it has a
-	// deadline, so this wait is bounded by the window).
-	windowEnded := func(err error) bool {
-		if connect.CodeOf(err) != connect.CodeDeadlineExceeded {
-			return false
+	var ended atomic.Bool
+	satisfied := make(chan struct{})
+	if enough == nil {
+		close(satisfied)
+	}
+	go func() {
+		select {
+		case <-time.After(window):
+		case <-ctx.Done():
+			return
 		}
-		<-ctx.Done()
-		return true
+		select {
+		case <-satisfied:
+		case <-time.After(authzWatchWait):
+		case <-ctx.Done():
+			return
+		}
+		ended.Store(true)
+		cancel()
+	}()
+	// The call returns once the response headers arrive, which the server
+	// sends with the first event: a stream without events ends here.
+	windowEnded := func(err error) bool {
+		code := connect.CodeOf(err)
+		return ended.Load() && (code == connect.CodeCanceled || code == connect.CodeDeadlineExceeded)
 	}
 	stream, err := cl.Cert.WatchCertificates(ctx, req)
 	if err != nil {
@@ -402,6 +424,10 @@ func authzWatch(ctx context.Context, cl apitest.Clients, req *certsvcv1.WatchCer
 	var got []*certsvcv1.WatchCertificatesResponse
 	for stream.Receive() {
 		got = append(got, stream.Msg())
+		if enough != nil && enough(got) {
+			enough = nil
+			close(satisfied)
+		}
 	}
 	if err := stream.Err(); err != nil && !windowEnded(err) {
 		return got, err
@@ -1089,9 +1115,15 @@ func authzCertCases() []authzCase {
 				return authzCall{
 					auth: f.authOf(c),
 					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						var enough func([]*certsvcv1.WatchCertificatesResponse) bool
+						if c != authzUserB {
+							enough = func(rs []*certsvcv1.WatchCertificatesResponse) bool {
+								return slices.Contains(authzEventsOf(rs, cf.certA.GetId()), "ca_issued")
+							}
+						}
 						return authzWatch(ctx, cl, &certsvcv1.WatchCertificatesRequest{
 							CertificateIds: []int64{cf.certA.GetId()}, AfterEventId: cf.afterEvent,
-						}, authzWatchWindow)
+						}, authzWatchWindow, enough)
 					},
 					check: authzCheck(func(t *testing.T, res []*certsvcv1.WatchCertificatesResponse) {
 						if c == authzUserB {
@@ -1122,7 +1154,11 @@ func authzCertCases() []authzCase {
 				return authzCall{
 					auth: f.authOf(c),
 					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
-						return authzWatch(ctx, cl, &certsvcv1.WatchCertificatesRequest{AfterEventId: cf.afterEvent}, authzWatchWindow)
+						wantA, wantB := c != authzUserB, c != authzUserA
+						enough := func(rs []*certsvcv1.WatchCertificatesResponse) bool {
+							return (!wantA || len(authzEventsOf(rs, cf.certA.GetId())) > 0) && (!wantB || len(authzEventsOf(rs, cf.certB.GetId())) > 0)
+						}
+						return authzWatch(ctx, cl, &certsvcv1.WatchCertificatesRequest{AfterEventId: cf.afterEvent}, authzWatchWindow, enough)
 					},
 					check: authzCheck(func(t *testing.T, res []*certsvcv1.WatchCertificatesResponse) {
 						if c != authzAdmin {
@@ -1482,7 +1518,11 @@ func (w *authzWatcher) until(t *testing.T, what string, stop func(*certsvcv1.Wat
 // NotFound with the message of a missing id, and a watch never carries
 // their events while they change.
 func TestCertificatesHiddenFromOtherAccounts(t *testing.T) {
-	f := authzNewFixture(t)
+	dbtest.Each(t, testCertificatesHiddenFromOtherAccounts)
+}
+
+func testCertificatesHiddenFromOtherAccounts(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	deposit(t, f.admin, f.a.Account.GetId(), 10_000_000)
 	// message is the error's message with the id it names made generic.
 	message := func(msg string, id int64) string {

@@ -22,6 +22,7 @@ import (
 	"certsvc/internal/apitest"
 	"certsvc/internal/auth"
 	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
 )
 
 // authzCaller is who calls an RPC in the authorisation matrix.
@@ -109,10 +110,10 @@ type authzFixture struct {
 	certs          *authzCertFixture // made on first use by certFixture (authz_cert_test.go)
 }
 
-func authzNewFixture(t *testing.T) *authzFixture {
+func authzNewFixture(t *testing.T, db *store.DB) *authzFixture {
 	t.Helper()
 	ctx := t.Context()
-	env := apitest.New(t, dbtest.MySQL(t))
+	env := apitest.New(t, db)
 	f := &authzFixture{env: env, admin: env.Clients(apitest.ConnectJSON, apitest.AdminAuth)}
 	me, err := f.admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
 	if err != nil {
@@ -1011,8 +1012,10 @@ func authzCases() []authzCase {
 
 // TestAuthorizationMatrix calls every RPC as every kind of caller over every
 // protocol and checks the outcome: success or the exact error code.
-func TestAuthorizationMatrix(t *testing.T) {
-	f := authzNewFixture(t)
+func TestAuthorizationMatrix(t *testing.T) { dbtest.Each(t, testAuthorizationMatrix) }
+
+func testAuthorizationMatrix(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	cases := authzCases()
 	for _, proto := range apitest.Protocols {
 		t.Run(string(proto), func(t *testing.T) {
@@ -1229,6 +1232,30 @@ func authzCredCases() []authzCredCase {
 				authzSetPassword(t, f, u.basic, u.user, u.password)
 			}
 		}},
+		{"apiKeyAfterOwnSetUserPassword", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				authzSetPassword(t, f, u.basic, u.user, u.password)
+			}
+		}},
+		{"apiKeyAfterAdminSetUserPassword", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				authzSetPassword(t, f, apitest.AdminAuth, u.user, "")
+			}
+		}},
+		{"apiKeyAfterDisableAndEnable", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
+			u := f.newCredUser(t)
+			return u.apiKey, func(t *testing.T) {
+				f.disable(t, u.user.GetId())
+				_, err := f.admin.Account.UpdateUser(t.Context(), &certsvcv1.UpdateUserRequest{
+					User: &certsvcv1.User{Id: u.user.GetId()}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"disabled"}},
+				})
+				if err != nil {
+					t.Fatalf("enable user %d: %v", u.user.GetId(), err)
+				}
+			}
+		}},
 		{"sessionAfterDeleteUser", func(t *testing.T, f *authzFixture) (string, func(*testing.T)) {
 			u := f.newCredUser(t)
 			return u.session, func(t *testing.T) { authzDeleteUser(t, f, u.user.GetId()) }
@@ -1272,8 +1299,10 @@ func authzDeleteUser(t *testing.T, f *authzFixture, id int64) {
 //
 // Every case starts with admin calls over Basic, which also reset the failed
 // login counter of the test's address, so the login limiter never locks it out.
-func TestAuthorizationCredentials(t *testing.T) {
-	f := authzNewFixture(t)
+func TestAuthorizationCredentials(t *testing.T) { dbtest.Each(t, testAuthorizationCredentials) }
+
+func testAuthorizationCredentials(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	for _, proto := range apitest.Protocols {
 		t.Run(string(proto), func(t *testing.T) {
 			for _, tc := range authzCredCases() {
@@ -1312,8 +1341,10 @@ func authzPasswordLogin(login, password string) *certsvcv1.LoginRequest {
 // TestAuthorizationLogin checks that Login refuses a wrong password, a
 // disabled user, a password replaced by SetUserPassword, and login keys that
 // are spent, of another user or of a disabled user.
-func TestAuthorizationLogin(t *testing.T) {
-	f := authzNewFixture(t)
+func TestAuthorizationLogin(t *testing.T) { dbtest.Each(t, testAuthorizationLogin) }
+
+func testAuthorizationLogin(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	for _, proto := range apitest.Protocols {
 		t.Run(string(proto), func(t *testing.T) {
 			loginKey := func(t *testing.T, userID int64) string {
@@ -1382,7 +1413,11 @@ const authzMissingID int64 = 987654321
 // and, ids aside, the same message. Otherwise a user could probe which ids
 // exist in other accounts.
 func TestAuthorizationHidesOtherAccounts(t *testing.T) {
-	f := authzNewFixture(t)
+	dbtest.Each(t, testAuthorizationHidesOtherAccounts)
+}
+
+func testAuthorizationHidesOtherAccounts(t *testing.T, db *store.DB) {
+	f := authzNewFixture(t, db)
 	cases := []struct {
 		name   string
 		caller authzCaller

@@ -18,7 +18,7 @@ import (
 	"certsvc/internal/provider/builtin"
 )
 
-// certEnv is a server on MariaDB with one funded customer.
+// certEnv is a server with one funded customer.
 type certEnv struct {
 	env   *apitest.Env
 	admin apitest.Clients
@@ -26,9 +26,15 @@ type certEnv struct {
 	c     apitest.Clients
 }
 
-func newCertEnv(t *testing.T, protocol apitest.Protocol, login string) certEnv {
+func newCertEnv(t *testing.T, k dbtest.Kind, protocol apitest.Protocol, login string) certEnv {
 	t.Helper()
-	env := apitest.New(t, dbtest.MySQL(t))
+	return newCertEnvWith(t, k, protocol, login, apitest.Options{})
+}
+
+// newCertEnvWith is newCertEnv with server options.
+func newCertEnvWith(t *testing.T, k dbtest.Kind, protocol apitest.Protocol, login string, o apitest.Options) certEnv {
+	t.Helper()
+	env := apitest.NewWith(t, k.Open(t), o)
 	admin := env.Clients(protocol, apitest.AdminAuth)
 	cust := env.NewCustomer(t, login, "RUB")
 	deposit(t, admin, cust.Account.GetId(), 10_000_000)
@@ -105,10 +111,12 @@ func reasonOf(err error) string {
 	return ""
 }
 
-func TestCertificateSmoke(t *testing.T) {
+func TestCertificateSmoke(t *testing.T) { dbtest.EachKind(t, testCertificateSmoke) }
+
+func testCertificateSmoke(t *testing.T, k dbtest.Kind) {
 	for _, p := range apitest.Protocols {
 		t.Run(string(p), func(t *testing.T) {
-			e := newCertEnv(t, p, fmt.Sprintf("smoke-%s", p[:4]))
+			e := newCertEnv(t, k, p, fmt.Sprintf("smoke-%s", p[:4]))
 			ctx := context.Background()
 			res, err := e.c.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
 				PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,

@@ -22,6 +22,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
 	"certsvc/internal/auth"
+	"certsvc/internal/dbtest"
 	"certsvc/internal/localca"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
@@ -127,8 +128,8 @@ type gwcEnv struct {
 	bobGW            gwcClient
 }
 
-func newGwcEnv(t *testing.T) gwcEnv {
-	e := newCertEnv(t, apitest.ConnectJSON, "gw-alice")
+func newGwcEnv(t *testing.T, k dbtest.Kind) gwcEnv {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "gw-alice")
 	ctx := context.Background()
 	_, err := e.admin.Module.CreateProcessingModule(ctx, &certsvcv1.CreateProcessingModuleRequest{Module: &certsvcv1.ProcessingModule{
 		Name: "Manual", Kind: certsvcv1.ModuleKind_MODULE_KIND_MANUAL, Priority: 1, Enabled: true, Plans: []*certsvcv1.ModulePlan{{PlanId: planDV}}}})
@@ -185,7 +186,11 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // filters by client, activates an order by hand with an uploaded
 // certificate, changes admin fields and drills down to the owner.
 func TestGatewayCertificateAdminFlow(t *testing.T) {
-	g := newGwcEnv(t)
+	dbtest.EachKind(t, testGatewayCertificateAdminFlow)
+}
+
+func testGatewayCertificateAdminFlow(t *testing.T, k dbtest.Kind) {
+	g := newGwcEnv(t, k)
 	ctx := context.Background()
 
 	d, body := g.adminGW.doc(kv("func", "certificate"))
@@ -255,7 +260,11 @@ func TestGatewayCertificateAdminFlow(t *testing.T) {
 // certificates through any function: each answers an access or missed
 // error, never A's data, and changes nothing.
 func TestGatewayCertificateIsolation(t *testing.T) {
-	g := newGwcEnv(t)
+	dbtest.EachKind(t, testGatewayCertificateIsolation)
+}
+
+func testGatewayCertificateIsolation(t *testing.T, k dbtest.Kind) {
+	g := newGwcEnv(t, k)
 	ctx := context.Background()
 	a := id(g.a1)
 	// Bob's own list: his certificate only, and the count is his.
@@ -309,8 +318,10 @@ func TestGatewayCertificateIsolation(t *testing.T) {
 
 // TestGatewayCertificateSecrets: passwords and authinfo appear neither in
 // the gateway's answers nor in any log line of the service or the gateway.
-func TestGatewayCertificateSecrets(t *testing.T) {
-	g := newGwcEnv(t)
+func TestGatewayCertificateSecrets(t *testing.T) { dbtest.EachKind(t, testGatewayCertificateSecrets) }
+
+func testGatewayCertificateSecrets(t *testing.T, k dbtest.Kind) {
+	g := newGwcEnv(t, k)
 	var logs bytes.Buffer
 	srv := httptest.NewServer(loggedHandler(t, g, &logs))
 	t.Cleanup(srv.Close)

@@ -20,6 +20,7 @@ import (
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
 )
 
 // legacyClient calls the legacy gateway as resellers do: plain net/http,
@@ -141,8 +142,10 @@ const (
 // TestGatewaySeedExamples sends every example request of seeds 001 and 002
 // as printed, with only the placeholders (ids, plans, credentials, domains)
 // filled in. Requests with raw spaces or line breaks travel as POST bodies.
-func TestGatewaySeedExamples(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+func TestGatewaySeedExamples(t *testing.T) { dbtest.EachKind(t, testGatewaySeedExamples) }
+
+func testGatewaySeedExamples(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "reseller")
 	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
 	const contacts = "&adm_fname=Ivan&adm_lname=Petrov&adm_jtitle=CTO&adm_email=ivan@example.com&adm_phone=+74951234567&tech_fname=Olga&tech_lname=Ivanova&tech_jtitle=Admin&tech_email=olga@example.com&tech_phone=+74957654321"
 
@@ -238,8 +241,10 @@ const seed001Order = "func=certificate.order.param&remoteid={ID service}&CN=exam
 // TestGatewayOrderResellerFlow is a reselling BILLmanager's life of one
 // certificate, in xml and in bjson: order (generated key, paid at once,
 // remoteid) → view → download once issued → reissue → renew → delete.
-func TestGatewayOrderResellerFlow(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+func TestGatewayOrderResellerFlow(t *testing.T) { dbtest.EachKind(t, testGatewayOrderResellerFlow) }
+
+func testGatewayOrderResellerFlow(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "reseller")
 	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
 	for _, out := range []string{"xml", "bjson"} {
 		t.Run(out, func(t *testing.T) {
@@ -283,7 +288,11 @@ func TestGatewayOrderResellerFlow(t *testing.T) {
 // TestGatewayOrderIdempotentRemoteid: a reseller that retries an order
 // (same remoteid) gets the first order's id, and pays once.
 func TestGatewayOrderIdempotentRemoteid(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+	dbtest.EachKind(t, testGatewayOrderIdempotentRemoteid)
+}
+
+func testGatewayOrderIdempotentRemoteid(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "reseller")
 	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
 	before := balanceOf(t, e.admin, e.cust.Account.GetId())
 	order := "out=xml&func=certificate.order.param&sok=ok&skipbasket=on&crt_type=generate&field_country=182&period=12&pricelist=3033&CN=retry.example.com&approver_email_1=admin@retry.example.com&remoteid=l77"
@@ -304,8 +313,10 @@ func TestGatewayOrderIdempotentRemoteid(t *testing.T) {
 
 // TestGatewayOrderErrors: the service's refusals come back as the legacy
 // error documents, naming the legacy parameters.
-func TestGatewayOrderErrors(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+func TestGatewayOrderErrors(t *testing.T) { dbtest.EachKind(t, testGatewayOrderErrors) }
+
+func testGatewayOrderErrors(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "reseller")
 	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
 	body := l.get("out=xml&func=certificate.order.param&sok=ok&pricelist=55326&period=12&CN=err.example.com&altname=a.example.com%20b.example.com&approver_email_1=admin@err.example.com&approver_email_3=root@b.example.com")
 	if !strings.Contains(body, `type="value" object="approver_email_3"`) {
@@ -322,8 +333,10 @@ func TestGatewayOrderErrors(t *testing.T) {
 // TestGatewayOrderDNSValidation: an order validated by DNS shows, in
 // certificate.edit, the record the customer must publish, as the
 // DomainValidation of the RPC has it.
-func TestGatewayOrderDNSValidation(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "reseller")
+func TestGatewayOrderDNSValidation(t *testing.T) { dbtest.EachKind(t, testGatewayOrderDNSValidation) }
+
+func testGatewayOrderDNSValidation(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "reseller")
 	l := legacyClient{t: t, env: e.env, auth: "authinfo=reseller:" + e.cust.Password + "&"}
 	id := createdID(t, l.get("out=xml&func=certificate.order.param&sok=ok&skipbasket=on&crt_type=generate&field_country=182&period=12&pricelist=3033&CN=dns.example.com&approver_method=auth_dnstxt"))
 	c := waitState(t, e.c, id, stIssuedGW)

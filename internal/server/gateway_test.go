@@ -8,12 +8,15 @@ import (
 
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
 )
 
 // TestLegacyGatewayAuth drives the legacy func= door end to end: password
 // and key logins, session.newkey, the country list, and the error classes.
-func TestLegacyGatewayAuth(t *testing.T) {
-	env := apitest.New(t, dbtest.MySQL(t))
+func TestLegacyGatewayAuth(t *testing.T) { dbtest.Each(t, testLegacyGatewayAuth) }
+
+func testLegacyGatewayAuth(t *testing.T, db *store.DB) {
+	env := apitest.New(t, db)
 	cust := env.NewCustomer(t, "reseller", "RUB")
 	get := func(t *testing.T, path string, q url.Values) (string, string) {
 		t.Helper()

@@ -6,17 +6,23 @@ import (
 	"strings"
 	"testing"
 
+	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
+	"certsvc/internal/dbtest"
 )
 
 // What an admin does in a customer's name, through a session Impersonate
 // opened, is recorded as the admin's: in the certificate's history and in
 // the audit log.
 func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
-	e := newCertEnv(t, apitest.ConnectJSON, "drilled")
+	dbtest.EachKind(t, testImpersonatedActionsNameTheAdmin)
+}
+
+func testImpersonatedActionsNameTheAdmin(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.ConnectJSON, "drilled")
 	ctx := context.Background()
 	who, err := e.admin.Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
 	if err != nil {
@@ -28,6 +34,19 @@ func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	as := e.env.Clients(apitest.ConnectJSON, apitest.Bearer(imp.GetToken()))
+	for _, proto := range apitest.Protocols {
+		me, err := e.env.Clients(proto, apitest.Bearer(imp.GetToken())).Auth.WhoAmI(ctx, &certsvcv1.WhoAmIRequest{})
+		if err != nil {
+			t.Fatalf("%s: WhoAmI impersonated: %v", proto, err)
+		}
+		if me.GetUser().GetId() != e.cust.User.GetId() || me.GetImpersonator().GetUserId() != adminID || me.GetImpersonator().GetLogin() != "admin" {
+			t.Fatalf("%s: WhoAmI impersonated: user %d, impersonator %v; want user %d and the admin %d", proto,
+				me.GetUser().GetId(), me.GetImpersonator(), e.cust.User.GetId(), adminID)
+		}
+	}
+	if who.GetImpersonator() != nil {
+		t.Fatalf("the admin's own WhoAmI names an impersonator: %v", who.GetImpersonator())
+	}
 
 	c := mustCert(t)(as.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
 		PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
@@ -88,7 +107,11 @@ func TestImpersonatedActionsNameTheAdmin(t *testing.T) {
 
 // Numbered pages (skip), the total, and a saved filter applied by name.
 func TestListCertificatesByNumberWithTotal(t *testing.T) {
-	e := newCertEnv(t, apitest.GRPC, "pages")
+	dbtest.EachKind(t, testListCertificatesByNumberWithTotal)
+}
+
+func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
+	e := newCertEnv(t, k, apitest.GRPC, "pages")
 	ctx := context.Background()
 	var ids []int64
 	for i := range 5 {
@@ -106,10 +129,10 @@ func TestListCertificatesByNumberWithTotal(t *testing.T) {
 	if got := authzIDs(res.GetCertificates()); res.GetTotalSize() != 5 || len(got) != 2 || got[0] != ids[2] || got[1] != ids[3] {
 		t.Fatalf("page 2 of 2: %v of %d, want %v of 5", got, res.GetTotalSize(), ids[2:4])
 	}
-	// No preset of that name: no filter.
+	// No preset of that name: NotFound naming the field, never the unfiltered list.
 	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
-	if err != nil || res.GetTotalSize() != 5 {
-		t.Fatalf("unknown preset: %v, total %d, want all 5", err, res.GetTotalSize())
+	if connect.CodeOf(err) != connect.CodeNotFound || !strings.Contains(err.Error(), "saved_filter_name") {
+		t.Fatalf("unknown preset: %v (%d certificates), want NotFound naming saved_filter_name", err, len(res.GetCertificates()))
 	}
 	if _, err := e.c.Cert.CreateCertificateFilter(ctx, &certsvcv1.CreateCertificateFilterRequest{Name: "mine",
 		Filter: &certsvcv1.CertificateFilter{Domain: "p3."}}); err != nil {

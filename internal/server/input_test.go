@@ -951,8 +951,9 @@ func inputBalanceOf(t *testing.T, c apitest.Clients, id int64) int64 {
 	return res.GetAccount().GetBalanceMinor()
 }
 
-func TestConcurrentDeposits(t *testing.T) {
-	db := dbtest.MySQL(t)
+func TestConcurrentDeposits(t *testing.T) { dbtest.Each(t, testConcurrentDeposits) }
+
+func testConcurrentDeposits(t *testing.T, db *store.DB) {
 	env := apitest.New(t, db)
 	cust := env.NewCustomer(t, "input-concurrent", "RUB")
 	accID := cust.Account.GetId()

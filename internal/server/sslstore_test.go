@@ -14,6 +14,7 @@ import (
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
 	"certsvc/internal/provider/thesslstore/sslstoretest"
+	"certsvc/internal/store"
 )
 
 // A module of The SSL Store, against a fake that follows its documented API:
@@ -21,9 +22,11 @@ import (
 // the connection drops after the order was taken), issued certificates
 // stored, every call logged without secrets, and an order falls over to the
 // next module when the CA answers 503.
-func TestTheSSLStoreModule(t *testing.T) {
+func TestTheSSLStoreModule(t *testing.T) { dbtest.Each(t, testTheSSLStoreModule) }
+
+func testTheSSLStoreModule(t *testing.T, db *store.DB) {
 	fake := sslstoretest.New(t, sslstoretest.Options{})
-	env := apitest.New(t, dbtest.MySQL(t))
+	env := apitest.New(t, db)
 	ctx := context.Background()
 	admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
 	cust := env.NewCustomer(t, "storebuyer", "RUB")

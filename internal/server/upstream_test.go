@@ -34,11 +34,13 @@ import (
 // upstream is stopped waits and is placed once when it is back; an order
 // whose answer was lost after the upstream placed it is found by remoteid
 // and not placed again.
-func TestUpstreamBILLmanager(t *testing.T) {
+func TestUpstreamBILLmanager(t *testing.T) { dbtest.EachKind(t, testUpstreamBILLmanager) }
+
+func testUpstreamBILLmanager(t *testing.T, k dbtest.Kind) {
 	ctx := context.Background()
 
 	// The upstream: built-in CA, a reseller account with money.
-	up := apitest.New(t, dbtest.MySQL(t))
+	up := apitest.New(t, k.Open(t))
 	upAdmin := up.Clients(apitest.ConnectJSON, apitest.AdminAuth)
 	reseller := up.NewCustomer(t, "reseller", "RUB")
 	deposit(t, upAdmin, reseller.Account.GetId(), 10_000_000)
@@ -51,7 +53,7 @@ func TestUpstreamBILLmanager(t *testing.T) {
 	lose := &loseAnswer{base: up.HTTP.Transport}
 	kinds := service.DefaultKinds()
 	kinds[billmanager.KindName] = billmanager.Kind()
-	rs := apitest.NewWith(t, dbtest.MySQL(t), apitest.Options{Kinds: kinds, ModuleTransport: lose})
+	rs := apitest.NewWith(t, k.Open(t), apitest.Options{Kinds: kinds, ModuleTransport: lose})
 	admin := rs.Clients(apitest.ConnectJSON, apitest.AdminAuth)
 
 	// Its built-in CA is switched off: orders must wait for the upstream,

@@ -241,6 +241,7 @@ func (s *Service) Deposit(ctx context.Context, req *certsvcv1.DepositRequest) (*
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditDeposit, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s", e.ID, req.GetAmountMinor(), req.GetCurrency()))
 	return &certsvcv1.DepositResponse{Entry: ledgerEntryToProto(e), Account: accountToProto(a)}, nil
 }
 
@@ -257,6 +258,7 @@ func (s *Service) AdjustBalance(ctx context.Context, req *certsvcv1.AdjustBalanc
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditAdjustBalance, fmt.Sprintf("account/%d", a.ID), fmt.Sprintf("ledger entry %d: %d %s, %s", e.ID, req.GetAmountMinor(), req.GetCurrency(), req.GetReason()))
 	return &certsvcv1.AdjustBalanceResponse{Entry: ledgerEntryToProto(e), Account: accountToProto(a)}, nil
 }
 

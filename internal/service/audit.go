@@ -22,7 +22,27 @@ const (
 	auditAdminUpdate    = "admin_update_certificate"
 	auditActivate       = "activate_certificate"
 	auditReplaceFiles   = "replace_certificate_files"
+	auditCreateUser     = "create_user"
+	auditUpdateUser     = "update_user"
+	auditSetPassword    = "set_user_password"
+	auditCreateAPIKey   = "create_api_key"
+	auditDeleteAPIKey   = "delete_api_key"
+	auditCreateLoginKey = "create_login_key"
+	auditDeposit        = "deposit"
+	auditAdjustBalance  = "adjust_balance"
+	auditCreateModule   = "create_processing_module"
+	auditUpdateModule   = "update_processing_module"
+	auditDeleteModule   = "delete_processing_module"
 )
+
+// auditDone records an action that has already committed. A failure to
+// record it is logged, not answered: the caller must not retry an action that
+// took effect.
+func (s *Service) auditDone(ctx context.Context, action, target, detail string) {
+	if err := s.audit(ctx, nil, action, target, detail); err != nil {
+		s.log.ErrorContext(ctx, "audit log entry lost", "action", action, "target", target, "err", err)
+	}
+}
 
 // audit appends an entry to the audit log, in tx when it is not nil so the
 // entry commits or rolls back with the action.

@@ -6,9 +6,12 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -97,37 +100,90 @@ func clientAddr(h http.Header, peer string) string {
 	return peer
 }
 
-// limiterKeys are the limiter's keys for an attempt: the client's address and
-// the login, so neither one address nor one login can be hammered.
-func limiterKeys(login, remote string) []string {
+// limiterKeys are the limiters' keys for an attempt: the client's address
+// (without port) and the login.
+func limiterKeys(login, remote string) (addr, lgn string) {
 	host, _, err := net.SplitHostPort(remote)
 	if err != nil {
 		host = remote
 	}
-	return []string{"addr:" + host, "login:" + strings.ToLower(login)}
+	return "addr:" + host, "login:" + strings.ToLower(login)
 }
 
-// checkPassword verifies a login and password, refusing while the address or
-// the login is locked out after repeated failures.
+// loginGate serialises the attempts of a throttled login or address, so a
+// guesser cannot verify guesses in parallel. Keys share a fixed set of
+// mutexes by hash: memory stays bounded whatever the keys.
+type loginGate struct{ mu [64]sync.Mutex }
+
+// lock locks the stripes of keys (each once, in index order) and returns the
+// unlock.
+func (g *loginGate) lock(keys ...string) func() {
+	var idx []int
+	for _, k := range keys {
+		h := fnv.New32a()
+		h.Write([]byte(k))
+		i := int(h.Sum32() % uint32(len(g.mu)))
+		if !slices.Contains(idx, i) {
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		g.mu[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			g.mu[i].Unlock()
+		}
+	}
+}
+
+// tooManyFailures is the answer to a wrong credential while its login or
+// address is throttled.
+func tooManyFailures(wait time.Duration) error {
+	return &errkind.Error{Kind: errkind.ResourceExhausted,
+		Msg: fmt.Sprintf("too many failed logins; try again in %s", max(wait, time.Second).Round(time.Second))}
+}
+
+// guard runs check, a verification of a credential for login from remote,
+// under the failed-login limits. Guessing is limited per login (the Limiter's
+// Free failures) and per address (a much higher threshold). Past a limit the
+// attempt is still verified, so the right credential always succeeds and
+// guessing one login never locks out another or the owner, but attempts of
+// that login or address are serialised and a wrong credential is answered
+// ResourceExhausted and extends the lock-out. A success forgets the login's
+// failures; the address's failures age out.
+func (s *Service) guard(login, remote string, check func() error) error {
+	addrKey, loginKey := limiterKeys(login, remote)
+	okL, waitL := s.limiter.Allow(loginKey)
+	okA, waitA := s.addrLimiter.Allow(addrKey)
+	if !okL || !okA {
+		defer s.loginGate.lock(loginKey, addrKey)()
+	}
+	err := check()
+	if err == nil {
+		s.limiter.Success(loginKey)
+		return nil
+	}
+	if !errors.Is(err, errkind.Unauthenticated) {
+		return err // not a wrong credential: the database, say
+	}
+	s.limiter.Failure(loginKey)
+	s.addrLimiter.Failure(addrKey)
+	if !okL || !okA {
+		return tooManyFailures(max(waitL, waitA))
+	}
+	return err
+}
+
+// checkPassword verifies a login and password under the failed-login limits.
 func (s *Service) checkPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
-	keys := limiterKeys(login, remote)
-	for _, k := range keys {
-		if ok, wait := s.limiter.Allow(k); !ok {
-			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
-				Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
-		}
-	}
-	u, err := s.verifyPassword(ctx, login, password)
-	if err != nil {
-		for _, k := range keys {
-			s.limiter.Failure(k)
-		}
-		return nil, err
-	}
-	for _, k := range keys {
-		s.limiter.Success(k)
-	}
-	return u, nil
+	var u *ent.User
+	err := s.guard(login, remote, func() (err error) {
+		u, err = s.verifyPassword(ctx, login, password)
+		return err
+	})
+	return u, err
 }
 
 // verifyPassword checks a password against the stored hash. Recently verified

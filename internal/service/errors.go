@@ -8,6 +8,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
 	"certsvc/internal/errkind"
+	"certsvc/internal/store"
 )
 
 // codes is the one table from error kind to RPC code.
@@ -39,6 +40,11 @@ func toConnectError(err error) (*connect.Error, bool) {
 		return connect.NewError(connect.CodeCanceled, errors.New("request canceled")), false
 	case errors.Is(err, context.DeadlineExceeded):
 		return connect.NewError(connect.CodeDeadlineExceeded, errors.New("deadline exceeded")), false
+	}
+	if errkind.Kind(err) == nil {
+		// Errors straight from the database get their kind here, once: an
+		// outage is Unavailable, not internal.
+		err = store.Translate(err)
 	}
 	for _, c := range codes {
 		if !errors.Is(err, c.kind) {

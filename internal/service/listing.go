@@ -217,7 +217,9 @@ func (s *Service) listFilter(ctx context.Context, p *Principal, req *certsvcv1.L
 	sf, err := q.Only(ctx)
 	switch {
 	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
-		return nil, nil // no such preset: no filter
+		// Listing everything instead would hand the caller rows it did not
+		// ask for.
+		return nil, errkind.Field(errkind.NotFound, "saved_filter_name", "you have no saved filter named %q", req.GetSavedFilterName())
 	case err != nil:
 		return nil, fieldErr("saved_filter_id", store.Translate(err))
 	}

@@ -253,6 +253,7 @@ func (s *Service) CreateProcessingModule(ctx context.Context, req *certsvcv1.Cre
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
@@ -425,6 +426,7 @@ func (s *Service) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
 	return &certsvcv1.UpdateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
 }
 
@@ -445,6 +447,7 @@ func (s *Service) DeleteProcessingModule(ctx context.Context, req *certsvcv1.Del
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditDeleteModule, fmt.Sprintf("processing_module/%d", req.GetId()), "")
 	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
 }
 

@@ -44,8 +44,12 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
-	// Limiter slows down failed logins; a default limiter when nil.
+	// Limiter counts failed logins per login; a default limiter when nil.
 	Limiter *auth.Limiter
+	// AddrLimiter counts failed logins per client address; when nil, a
+	// limiter that allows 100 failures (a reseller's billing logs all its
+	// customers in from one address).
+	AddrLimiter *auth.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
@@ -72,6 +76,8 @@ type Service struct {
 	sessionTTL  time.Duration
 	loginKeyTTL time.Duration
 	limiter     *auth.Limiter
+	addrLimiter *auth.Limiter
+	loginGate   loginGate
 	basicCache  *credentialCache
 	// broadDomains remembers domain filters that match many certificates.
 	broadDomains domainPlans
@@ -100,6 +106,7 @@ func New(o Options) *Service {
 		sessionTTL:  o.SessionTTL,
 		loginKeyTTL: o.LoginKeyTTL,
 		limiter:     o.Limiter,
+		addrLimiter: o.AddrLimiter,
 		basicCache:  newCredentialCache(10000, time.Minute),
 		metrics:     newMetrics(o.Registerer),
 		keyring:     o.Keyring,
@@ -129,6 +136,9 @@ func New(o Options) *Service {
 	}
 	if s.limiter == nil {
 		s.limiter = auth.NewLimiter(auth.LimiterConfig{})
+	}
+	if s.addrLimiter == nil {
+		s.addrLimiter = auth.NewLimiter(auth.LimiterConfig{Free: 100})
 	}
 	return s
 }

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"connectrpc.com/connect"
 
@@ -59,24 +58,24 @@ func (s *Service) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 // useLoginKey spends a one-time login key. Exactly one caller can spend a
 // key: the update that marks it used is conditional on it being unused.
 func (s *Service) useLoginKey(ctx context.Context, login, key, remote string) (*ent.User, error) {
-	// Keys are single-use and unguessable; only the address is limited, so a
-	// guesser cannot lock a login out of its key.
-	addr := limiterKeys(login, remote)[0]
-	if ok, wait := s.limiter.Allow(addr); !ok {
-		return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
-			Msg: fmt.Sprintf("too many failed logins; try again in %s", wait.Round(time.Second))}
-	}
+	// Keys are single-use and unguessable, and their check is cheap: the
+	// limits (per login and address) only serialise a guesser.
 	now := s.clock()
-	n, err := s.db.LoginKey.Update().
-		Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
-			loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
-		SetUseTime(now).Save(ctx)
+	err := s.guard(login, remote, func() error {
+		n, err := s.db.LoginKey.Update().
+			Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
+				loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
+			SetUseTime(now).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("spend login key: %w", err)
+		}
+		if n != 1 {
+			return &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("spend login key: %w", err)
-	}
-	if n != 1 {
-		s.limiter.Failure(addr)
-		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid, used or expired login key"}
+		return nil, err
 	}
 	return s.db.User.Query().Where(user.Login(login)).Only(ctx)
 }
@@ -104,6 +103,13 @@ func (s *Service) WhoAmI(ctx context.Context, _ *certsvcv1.WhoAmIRequest) (*cert
 			return nil, fmt.Errorf("load account %d: %w", p.AccountID, store.Translate(err))
 		}
 		res.Account = accountToProto(a)
+	}
+	if p.ImpersonatorID != 0 {
+		admin, err := s.db.User.Get(ctx, p.ImpersonatorID)
+		if err != nil {
+			return nil, fmt.Errorf("load impersonator %d: %w", p.ImpersonatorID, store.Translate(err))
+		}
+		res.Impersonator = &certsvcv1.Impersonator{UserId: admin.ID, Login: admin.Login}
 	}
 	return res, nil
 }
@@ -145,6 +151,7 @@ func (s *Service) CreateLoginKey(ctx context.Context, req *certsvcv1.CreateLogin
 	if err != nil {
 		return nil, fmt.Errorf("create login key: %w", err)
 	}
+	s.auditDone(ctx, auditCreateLoginKey, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateLoginKeyResponse{Key: key, ExpireTime: ts(expires)}, nil
 }
 
@@ -178,6 +185,7 @@ func (s *Service) CreateApiKey(ctx context.Context, req *certsvcv1.CreateApiKeyR
 	if err != nil {
 		return nil, fieldErr("user_id", fmt.Errorf("create api key: %w", store.Translate(err)))
 	}
+	s.auditDone(ctx, auditCreateAPIKey, fmt.Sprintf("api_key/%d", k.ID), fmt.Sprintf("user %d, name %q", owner, k.Name))
 	return &certsvcv1.CreateApiKeyResponse{ApiKey: apiKeyToProto(k), Secret: secret}, nil
 }
 
@@ -223,5 +231,6 @@ func (s *Service) DeleteApiKey(ctx context.Context, req *certsvcv1.DeleteApiKeyR
 	if n == 0 {
 		return nil, errkind.Field(errkind.NotFound, "id", "api key %d not found", req.GetId())
 	}
+	s.auditDone(ctx, auditDeleteAPIKey, fmt.Sprintf("api_key/%d", req.GetId()), "")
 	return &certsvcv1.DeleteApiKeyResponse{}, nil
 }

@@ -2,11 +2,14 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"strings"
 	"time"
 
+	"connectrpc.com/connect"
+
 	"certsvc/ent"
+	"certsvc/ent/apikey"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
@@ -47,6 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, req *certsvcv1.CreateUserReque
 		}
 		return nil, fmt.Errorf("create user: %w", err)
 	}
+	s.auditDone(ctx, auditCreateUser, fmt.Sprintf("user/%d", u.ID), "login "+u.Login)
 	return &certsvcv1.CreateUserResponse{User: userToProto(u)}, nil
 }
 
@@ -153,14 +157,14 @@ func (s *Service) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 		if err != nil || !disabling {
 			return u, err
 		}
-		// Disabling ends the user's sessions for good: enabling them again
-		// later must not bring old tokens back.
-		_, err = tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).SetRevokeTime(now).Save(ctx)
-		return u, err
+		// Disabling ends the user's sessions and deletes their API keys for
+		// good: enabling them again later must not bring old tokens back.
+		return u, s.revokeCredentials(ctx, tx, target.ID, now)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("update user %d: %w", target.ID, store.Translate(err))
 	}
+	s.auditDone(ctx, auditUpdateUser, fmt.Sprintf("user/%d", u.ID), fmt.Sprintf("fields %v, disabled %t", paths, u.Disabled))
 	return &certsvcv1.UpdateUserResponse{User: userToProto(u)}, nil
 }
 
@@ -176,18 +180,25 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		return nil, errkind.Field(errkind.PermissionDenied, "user_id", "users change only their own password")
 	case !p.Admin:
 		// Guessing the current password is limited like logging in.
-		key := "login:" + strings.ToLower(target.Login)
-		if ok, wait := s.limiter.Allow(key); !ok {
-			return nil, &errkind.Error{Kind: errkind.ResourceExhausted,
-				Msg: fmt.Sprintf("too many wrong passwords; try again in %s", wait.Round(time.Second))}
+		remote := ""
+		if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
+			remote = clientAddr(ci.RequestHeader(), ci.Peer().Addr)
 		}
-		ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
-		if err != nil {
-			return nil, fmt.Errorf("verify password of user %d: %w", target.ID, err)
-		}
-		if !ok {
-			s.limiter.Failure(key)
+		err := s.guard(target.Login, remote, func() error {
+			ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
+			if err != nil {
+				return fmt.Errorf("verify password of user %d: %w", target.ID, err)
+			}
+			if !ok {
+				return &errkind.Error{Kind: errkind.Unauthenticated, Field: "current_password", Msg: "does not match"}
+			}
+			return nil
+		})
+		if errors.Is(err, errkind.Unauthenticated) {
 			return nil, errkind.Invalid("current_password", "does not match")
+		}
+		if err != nil {
+			return nil, err
 		}
 	}
 	hash, err := auth.HashPassword(req.GetPassword(), s.pwParams)
@@ -199,15 +210,29 @@ func (s *Service) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		if err := tx.User.UpdateOne(target).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
 			return struct{}{}, fmt.Errorf("set password of user %d: %w", target.ID, err)
 		}
-		// A new password ends every session opened with the old one.
-		_, err := tx.Session.Update().Where(session.UserID(target.ID), session.RevokeTimeIsNil()).
-			SetRevokeTime(now).Save(ctx)
-		return struct{}{}, err
+		// A new password ends every session opened with the old one and
+		// every API key made while it was in force.
+		return struct{}{}, s.revokeCredentials(ctx, tx, target.ID, now)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.auditDone(ctx, auditSetPassword, fmt.Sprintf("user/%d", target.ID), "sessions ended, api keys deleted")
 	return &certsvcv1.SetUserPasswordResponse{}, nil
+}
+
+// revokeCredentials ends the live sessions of a user and deletes their API
+// keys, in tx: after a password change or disabling, no token issued before
+// it may act for the user.
+func (s *Service) revokeCredentials(ctx context.Context, tx *ent.Tx, userID int64, now time.Time) error {
+	if _, err := tx.Session.Update().Where(session.UserID(userID), session.RevokeTimeIsNil()).
+		SetRevokeTime(now).Save(ctx); err != nil {
+		return fmt.Errorf("revoke sessions of user %d: %w", userID, err)
+	}
+	if _, err := tx.APIKey.Delete().Where(apikey.UserID(userID)).Exec(ctx); err != nil {
+		return fmt.Errorf("delete api keys of user %d: %w", userID, err)
+	}
+	return nil
 }
 
 // DeleteUser implements AccountService.DeleteUser.

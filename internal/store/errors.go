@@ -1,7 +1,13 @@
 package store
 
 import (
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
 	"certsvc/ent"
 	"certsvc/internal/errkind"
@@ -24,7 +30,8 @@ const (
 
 // Translate gives a database error its kind: a missing row is NotFound, a
 // duplicate key AlreadyExists, a broken reference FailedPrecondition, a value
-// ent refused InvalidArgument. Other errors are returned unchanged. The
+// ent refused InvalidArgument, a lost or refused connection to the database
+// Unavailable (so clients retry). Other errors are returned unchanged. The
 // driver's text stays in the cause, which is logged but never sent.
 func Translate(err error) error {
 	if err == nil {
@@ -42,6 +49,8 @@ func Translate(err error) error {
 		kind, msg = errkind.AlreadyExists, "already exists"
 	case isForeignKey(err):
 		kind, msg = errkind.FailedPrecondition, "still referenced, or refers to a missing object"
+	case isUnavailable(err):
+		kind, msg = errkind.Unavailable, "the database is unavailable; try again later"
 	default:
 		return err
 	}
@@ -90,4 +99,43 @@ func isRetryable(err error) bool {
 		return se.Code()&0xff == sqlite3.SQLITE_BUSY
 	}
 	return false
+}
+
+// MySQL client and server error numbers of a lost or refused connection.
+const (
+	mysqlServerGone   = 2006 // CR_SERVER_GONE_ERROR
+	mysqlServerLost   = 2013 // CR_SERVER_LOST
+	mysqlShutdown     = 1053 // ER_SERVER_SHUTDOWN
+	mysqlConnCount    = 1040 // ER_CON_COUNT_ERROR
+	mysqlConnKilled   = 1927 // ER_CONNECTION_KILLED (MariaDB)
+	mysqlQueryKilled  = 1317 // ER_QUERY_INTERRUPTED
+	mysqlReadOnlyNode = 1290 // ER_OPTION_PREVENTS_STATEMENT (a read-only replica)
+)
+
+// isUnavailable reports whether err means the database cannot be reached or
+// served the request no answer: the connection was refused, lost, timed out
+// or closed, the server is shutting down, or SQLite stayed busy past its
+// timeout. Such a request may succeed when retried later.
+func isUnavailable(err error) bool {
+	var me *mysql.MySQLError
+	if errors.As(err, &me) {
+		switch me.Number {
+		case mysqlServerGone, mysqlServerLost, mysqlShutdown, mysqlConnCount, mysqlConnKilled, mysqlQueryKilled, mysqlReadOnlyNode:
+			return true
+		}
+		return false
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED
+	}
+	var ne net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &ne):
+		return true
+	}
+	// database/sql does not export the error of a closed *sql.DB.
+	return strings.Contains(err.Error(), "sql: database is closed")
 }

@@ -234,7 +234,8 @@ type User struct {
 	Name      string      `protobuf:"bytes,4,opt,name=name,proto3" json:"name,omitempty"`
 	Email     string      `protobuf:"bytes,5,opt,name=email,proto3" json:"email,omitempty"`
 	Level     AccessLevel `protobuf:"varint,6,opt,name=level,proto3,enum=certsvc.v1.AccessLevel" json:"level,omitempty"`
-	// disabled users cannot log in; their sessions and API keys stop working.
+	// disabled users cannot log in; disabling ends their sessions and deletes
+	// their API keys, which enabling them again does not bring back.
 	Disabled      bool                   `protobuf:"varint,7,opt,name=disabled,proto3" json:"disabled,omitempty"`
 	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,9,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`

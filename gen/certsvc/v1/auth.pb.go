@@ -340,8 +340,11 @@ type WhoAmIResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	User  *User                  `protobuf:"bytes,1,opt,name=user,proto3" json:"user,omitempty"`
 	// account is the caller's account; unset for admins.
-	Account       *Account       `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"`
-	Credential    CredentialKind `protobuf:"varint,3,opt,name=credential,proto3,enum=certsvc.v1.CredentialKind" json:"credential,omitempty"`
+	Account    *Account       `protobuf:"bytes,2,opt,name=account,proto3" json:"account,omitempty"`
+	Credential CredentialKind `protobuf:"varint,3,opt,name=credential,proto3,enum=certsvc.v1.CredentialKind" json:"credential,omitempty"`
+	// impersonator is the admin acting as user through a session Impersonate
+	// opened; unset otherwise.
+	Impersonator  *Impersonator `protobuf:"bytes,4,opt,name=impersonator,proto3" json:"impersonator,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -397,6 +400,66 @@ func (x *WhoAmIResponse) GetCredential() CredentialKind {
 	return CredentialKind_CREDENTIAL_KIND_UNSPECIFIED
 }
 
+func (x *WhoAmIResponse) GetImpersonator() *Impersonator {
+	if x != nil {
+		return x.Impersonator
+	}
+	return nil
+}
+
+// Impersonator names the admin behind an impersonation session.
+type Impersonator struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        int64                  `protobuf:"varint,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Login         string                 `protobuf:"bytes,2,opt,name=login,proto3" json:"login,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Impersonator) Reset() {
+	*x = Impersonator{}
+	mi := &file_certsvc_v1_auth_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Impersonator) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Impersonator) ProtoMessage() {}
+
+func (x *Impersonator) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_auth_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Impersonator.ProtoReflect.Descriptor instead.
+func (*Impersonator) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Impersonator) GetUserId() int64 {
+	if x != nil {
+		return x.UserId
+	}
+	return 0
+}
+
+func (x *Impersonator) GetLogin() string {
+	if x != nil {
+		return x.Login
+	}
+	return ""
+}
+
 type CreateLoginKeyRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// user_id names the user; give it or login.
@@ -414,7 +477,7 @@ type CreateLoginKeyRequest struct {
 
 func (x *CreateLoginKeyRequest) Reset() {
 	*x = CreateLoginKeyRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[6]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -426,7 +489,7 @@ func (x *CreateLoginKeyRequest) String() string {
 func (*CreateLoginKeyRequest) ProtoMessage() {}
 
 func (x *CreateLoginKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[6]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -439,7 +502,7 @@ func (x *CreateLoginKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLoginKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateLoginKeyRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{6}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *CreateLoginKeyRequest) GetUserId() int64 {
@@ -473,7 +536,7 @@ type CreateLoginKeyResponse struct {
 
 func (x *CreateLoginKeyResponse) Reset() {
 	*x = CreateLoginKeyResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[7]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -485,7 +548,7 @@ func (x *CreateLoginKeyResponse) String() string {
 func (*CreateLoginKeyResponse) ProtoMessage() {}
 
 func (x *CreateLoginKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[7]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -498,7 +561,7 @@ func (x *CreateLoginKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateLoginKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateLoginKeyResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{7}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *CreateLoginKeyResponse) GetKey() string {
@@ -533,7 +596,7 @@ type ApiKey struct {
 
 func (x *ApiKey) Reset() {
 	*x = ApiKey{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[8]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -545,7 +608,7 @@ func (x *ApiKey) String() string {
 func (*ApiKey) ProtoMessage() {}
 
 func (x *ApiKey) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[8]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -558,7 +621,7 @@ func (x *ApiKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ApiKey.ProtoReflect.Descriptor instead.
 func (*ApiKey) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{8}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ApiKey) GetId() int64 {
@@ -623,7 +686,7 @@ type CreateApiKeyRequest struct {
 
 func (x *CreateApiKeyRequest) Reset() {
 	*x = CreateApiKeyRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[9]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -635,7 +698,7 @@ func (x *CreateApiKeyRequest) String() string {
 func (*CreateApiKeyRequest) ProtoMessage() {}
 
 func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[9]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -648,7 +711,7 @@ func (x *CreateApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{9}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *CreateApiKeyRequest) GetUserId() int64 {
@@ -683,7 +746,7 @@ type CreateApiKeyResponse struct {
 
 func (x *CreateApiKeyResponse) Reset() {
 	*x = CreateApiKeyResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[10]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -695,7 +758,7 @@ func (x *CreateApiKeyResponse) String() string {
 func (*CreateApiKeyResponse) ProtoMessage() {}
 
 func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[10]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -708,7 +771,7 @@ func (x *CreateApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*CreateApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{10}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CreateApiKeyResponse) GetApiKey() *ApiKey {
@@ -737,7 +800,7 @@ type ListApiKeysRequest struct {
 
 func (x *ListApiKeysRequest) Reset() {
 	*x = ListApiKeysRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[11]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -749,7 +812,7 @@ func (x *ListApiKeysRequest) String() string {
 func (*ListApiKeysRequest) ProtoMessage() {}
 
 func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[11]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -762,7 +825,7 @@ func (x *ListApiKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListApiKeysRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{11}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListApiKeysRequest) GetPageSize() int32 {
@@ -796,7 +859,7 @@ type ListApiKeysResponse struct {
 
 func (x *ListApiKeysResponse) Reset() {
 	*x = ListApiKeysResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[12]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -808,7 +871,7 @@ func (x *ListApiKeysResponse) String() string {
 func (*ListApiKeysResponse) ProtoMessage() {}
 
 func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[12]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -821,7 +884,7 @@ func (x *ListApiKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListApiKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListApiKeysResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{12}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListApiKeysResponse) GetApiKeys() []*ApiKey {
@@ -847,7 +910,7 @@ type DeleteApiKeyRequest struct {
 
 func (x *DeleteApiKeyRequest) Reset() {
 	*x = DeleteApiKeyRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[13]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -859,7 +922,7 @@ func (x *DeleteApiKeyRequest) String() string {
 func (*DeleteApiKeyRequest) ProtoMessage() {}
 
 func (x *DeleteApiKeyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[13]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -872,7 +935,7 @@ func (x *DeleteApiKeyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteApiKeyRequest.ProtoReflect.Descriptor instead.
 func (*DeleteApiKeyRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{13}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *DeleteApiKeyRequest) GetId() int64 {
@@ -890,7 +953,7 @@ type DeleteApiKeyResponse struct {
 
 func (x *DeleteApiKeyResponse) Reset() {
 	*x = DeleteApiKeyResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[14]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -902,7 +965,7 @@ func (x *DeleteApiKeyResponse) String() string {
 func (*DeleteApiKeyResponse) ProtoMessage() {}
 
 func (x *DeleteApiKeyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[14]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -915,7 +978,7 @@ func (x *DeleteApiKeyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteApiKeyResponse.ProtoReflect.Descriptor instead.
 func (*DeleteApiKeyResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{14}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{15}
 }
 
 type ImpersonateRequest struct {
@@ -927,7 +990,7 @@ type ImpersonateRequest struct {
 
 func (x *ImpersonateRequest) Reset() {
 	*x = ImpersonateRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -939,7 +1002,7 @@ func (x *ImpersonateRequest) String() string {
 func (*ImpersonateRequest) ProtoMessage() {}
 
 func (x *ImpersonateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[15]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -952,7 +1015,7 @@ func (x *ImpersonateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImpersonateRequest.ProtoReflect.Descriptor instead.
 func (*ImpersonateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{15}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ImpersonateRequest) GetUserId() int64 {
@@ -974,7 +1037,7 @@ type ImpersonateResponse struct {
 
 func (x *ImpersonateResponse) Reset() {
 	*x = ImpersonateResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -986,7 +1049,7 @@ func (x *ImpersonateResponse) String() string {
 func (*ImpersonateResponse) ProtoMessage() {}
 
 func (x *ImpersonateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[16]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -999,7 +1062,7 @@ func (x *ImpersonateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImpersonateResponse.ProtoReflect.Descriptor instead.
 func (*ImpersonateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{16}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ImpersonateResponse) GetToken() string {
@@ -1044,7 +1107,7 @@ type AuditEntry struct {
 
 func (x *AuditEntry) Reset() {
 	*x = AuditEntry{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1056,7 +1119,7 @@ func (x *AuditEntry) String() string {
 func (*AuditEntry) ProtoMessage() {}
 
 func (x *AuditEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[17]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1069,7 +1132,7 @@ func (x *AuditEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AuditEntry.ProtoReflect.Descriptor instead.
 func (*AuditEntry) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{17}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *AuditEntry) GetId() int64 {
@@ -1142,7 +1205,7 @@ type ListAuditEntriesRequest struct {
 
 func (x *ListAuditEntriesRequest) Reset() {
 	*x = ListAuditEntriesRequest{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1154,7 +1217,7 @@ func (x *ListAuditEntriesRequest) String() string {
 func (*ListAuditEntriesRequest) ProtoMessage() {}
 
 func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[18]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1167,7 +1230,7 @@ func (x *ListAuditEntriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditEntriesRequest.ProtoReflect.Descriptor instead.
 func (*ListAuditEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{18}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListAuditEntriesRequest) GetPageSize() int32 {
@@ -1208,7 +1271,7 @@ type ListAuditEntriesResponse struct {
 
 func (x *ListAuditEntriesResponse) Reset() {
 	*x = ListAuditEntriesResponse{}
-	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1283,7 @@ func (x *ListAuditEntriesResponse) String() string {
 func (*ListAuditEntriesResponse) ProtoMessage() {}
 
 func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_auth_proto_msgTypes[19]
+	mi := &file_certsvc_v1_auth_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1233,7 +1296,7 @@ func (x *ListAuditEntriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListAuditEntriesResponse.ProtoReflect.Descriptor instead.
 func (*ListAuditEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{19}
+	return file_certsvc_v1_auth_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListAuditEntriesResponse) GetEntries() []*AuditEntry {
@@ -1272,13 +1335,17 @@ const file_certsvc_v1_auth_proto_rawDesc = "" +
 	"\x04user\x18\x03 \x01(\v2\x10.certsvc.v1.UserR\x04user\"\x0f\n" +
 	"\rLogoutRequest\"\x10\n" +
 	"\x0eLogoutResponse\"\x0f\n" +
-	"\rWhoAmIRequest\"\xa1\x01\n" +
+	"\rWhoAmIRequest\"\xdf\x01\n" +
 	"\x0eWhoAmIResponse\x12$\n" +
 	"\x04user\x18\x01 \x01(\v2\x10.certsvc.v1.UserR\x04user\x12-\n" +
 	"\aaccount\x18\x02 \x01(\v2\x13.certsvc.v1.AccountR\aaccount\x12:\n" +
 	"\n" +
 	"credential\x18\x03 \x01(\x0e2\x1a.certsvc.v1.CredentialKindR\n" +
-	"credential\"\x8a\x01\n" +
+	"credential\x12<\n" +
+	"\fimpersonator\x18\x04 \x01(\v2\x18.certsvc.v1.ImpersonatorR\fimpersonator\"=\n" +
+	"\fImpersonator\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\x03R\x06userId\x12\x14\n" +
+	"\x05login\x18\x02 \x01(\tR\x05login\"\x8a\x01\n" +
 	"\x15CreateLoginKeyRequest\x12 \n" +
 	"\auser_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x06userId\x12\x1e\n" +
 	"\x05login\x18\x02 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x01R\x05login\x12/\n" +
@@ -1378,7 +1445,7 @@ func file_certsvc_v1_auth_proto_rawDescGZIP() []byte {
 }
 
 var file_certsvc_v1_auth_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_certsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_certsvc_v1_auth_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_certsvc_v1_auth_proto_goTypes = []any{
 	(CredentialKind)(0),              // 0: certsvc.v1.CredentialKind
 	(*LoginRequest)(nil),             // 1: certsvc.v1.LoginRequest
@@ -1387,64 +1454,66 @@ var file_certsvc_v1_auth_proto_goTypes = []any{
 	(*LogoutResponse)(nil),           // 4: certsvc.v1.LogoutResponse
 	(*WhoAmIRequest)(nil),            // 5: certsvc.v1.WhoAmIRequest
 	(*WhoAmIResponse)(nil),           // 6: certsvc.v1.WhoAmIResponse
-	(*CreateLoginKeyRequest)(nil),    // 7: certsvc.v1.CreateLoginKeyRequest
-	(*CreateLoginKeyResponse)(nil),   // 8: certsvc.v1.CreateLoginKeyResponse
-	(*ApiKey)(nil),                   // 9: certsvc.v1.ApiKey
-	(*CreateApiKeyRequest)(nil),      // 10: certsvc.v1.CreateApiKeyRequest
-	(*CreateApiKeyResponse)(nil),     // 11: certsvc.v1.CreateApiKeyResponse
-	(*ListApiKeysRequest)(nil),       // 12: certsvc.v1.ListApiKeysRequest
-	(*ListApiKeysResponse)(nil),      // 13: certsvc.v1.ListApiKeysResponse
-	(*DeleteApiKeyRequest)(nil),      // 14: certsvc.v1.DeleteApiKeyRequest
-	(*DeleteApiKeyResponse)(nil),     // 15: certsvc.v1.DeleteApiKeyResponse
-	(*ImpersonateRequest)(nil),       // 16: certsvc.v1.ImpersonateRequest
-	(*ImpersonateResponse)(nil),      // 17: certsvc.v1.ImpersonateResponse
-	(*AuditEntry)(nil),               // 18: certsvc.v1.AuditEntry
-	(*ListAuditEntriesRequest)(nil),  // 19: certsvc.v1.ListAuditEntriesRequest
-	(*ListAuditEntriesResponse)(nil), // 20: certsvc.v1.ListAuditEntriesResponse
-	(*timestamppb.Timestamp)(nil),    // 21: google.protobuf.Timestamp
-	(*User)(nil),                     // 22: certsvc.v1.User
-	(*Account)(nil),                  // 23: certsvc.v1.Account
+	(*Impersonator)(nil),             // 7: certsvc.v1.Impersonator
+	(*CreateLoginKeyRequest)(nil),    // 8: certsvc.v1.CreateLoginKeyRequest
+	(*CreateLoginKeyResponse)(nil),   // 9: certsvc.v1.CreateLoginKeyResponse
+	(*ApiKey)(nil),                   // 10: certsvc.v1.ApiKey
+	(*CreateApiKeyRequest)(nil),      // 11: certsvc.v1.CreateApiKeyRequest
+	(*CreateApiKeyResponse)(nil),     // 12: certsvc.v1.CreateApiKeyResponse
+	(*ListApiKeysRequest)(nil),       // 13: certsvc.v1.ListApiKeysRequest
+	(*ListApiKeysResponse)(nil),      // 14: certsvc.v1.ListApiKeysResponse
+	(*DeleteApiKeyRequest)(nil),      // 15: certsvc.v1.DeleteApiKeyRequest
+	(*DeleteApiKeyResponse)(nil),     // 16: certsvc.v1.DeleteApiKeyResponse
+	(*ImpersonateRequest)(nil),       // 17: certsvc.v1.ImpersonateRequest
+	(*ImpersonateResponse)(nil),      // 18: certsvc.v1.ImpersonateResponse
+	(*AuditEntry)(nil),               // 19: certsvc.v1.AuditEntry
+	(*ListAuditEntriesRequest)(nil),  // 20: certsvc.v1.ListAuditEntriesRequest
+	(*ListAuditEntriesResponse)(nil), // 21: certsvc.v1.ListAuditEntriesResponse
+	(*timestamppb.Timestamp)(nil),    // 22: google.protobuf.Timestamp
+	(*User)(nil),                     // 23: certsvc.v1.User
+	(*Account)(nil),                  // 24: certsvc.v1.Account
 }
 var file_certsvc_v1_auth_proto_depIdxs = []int32{
-	21, // 0: certsvc.v1.LoginResponse.expire_time:type_name -> google.protobuf.Timestamp
-	22, // 1: certsvc.v1.LoginResponse.user:type_name -> certsvc.v1.User
-	22, // 2: certsvc.v1.WhoAmIResponse.user:type_name -> certsvc.v1.User
-	23, // 3: certsvc.v1.WhoAmIResponse.account:type_name -> certsvc.v1.Account
+	22, // 0: certsvc.v1.LoginResponse.expire_time:type_name -> google.protobuf.Timestamp
+	23, // 1: certsvc.v1.LoginResponse.user:type_name -> certsvc.v1.User
+	23, // 2: certsvc.v1.WhoAmIResponse.user:type_name -> certsvc.v1.User
+	24, // 3: certsvc.v1.WhoAmIResponse.account:type_name -> certsvc.v1.Account
 	0,  // 4: certsvc.v1.WhoAmIResponse.credential:type_name -> certsvc.v1.CredentialKind
-	21, // 5: certsvc.v1.CreateLoginKeyResponse.expire_time:type_name -> google.protobuf.Timestamp
-	21, // 6: certsvc.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
-	21, // 7: certsvc.v1.ApiKey.expire_time:type_name -> google.protobuf.Timestamp
-	21, // 8: certsvc.v1.ApiKey.last_used_time:type_name -> google.protobuf.Timestamp
-	21, // 9: certsvc.v1.CreateApiKeyRequest.expire_time:type_name -> google.protobuf.Timestamp
-	9,  // 10: certsvc.v1.CreateApiKeyResponse.api_key:type_name -> certsvc.v1.ApiKey
-	9,  // 11: certsvc.v1.ListApiKeysResponse.api_keys:type_name -> certsvc.v1.ApiKey
-	21, // 12: certsvc.v1.ImpersonateResponse.expire_time:type_name -> google.protobuf.Timestamp
-	22, // 13: certsvc.v1.ImpersonateResponse.user:type_name -> certsvc.v1.User
-	21, // 14: certsvc.v1.AuditEntry.create_time:type_name -> google.protobuf.Timestamp
-	18, // 15: certsvc.v1.ListAuditEntriesResponse.entries:type_name -> certsvc.v1.AuditEntry
-	1,  // 16: certsvc.v1.AuthService.Login:input_type -> certsvc.v1.LoginRequest
-	3,  // 17: certsvc.v1.AuthService.Logout:input_type -> certsvc.v1.LogoutRequest
-	5,  // 18: certsvc.v1.AuthService.WhoAmI:input_type -> certsvc.v1.WhoAmIRequest
-	7,  // 19: certsvc.v1.AuthService.CreateLoginKey:input_type -> certsvc.v1.CreateLoginKeyRequest
-	10, // 20: certsvc.v1.AuthService.CreateApiKey:input_type -> certsvc.v1.CreateApiKeyRequest
-	12, // 21: certsvc.v1.AuthService.ListApiKeys:input_type -> certsvc.v1.ListApiKeysRequest
-	14, // 22: certsvc.v1.AuthService.DeleteApiKey:input_type -> certsvc.v1.DeleteApiKeyRequest
-	16, // 23: certsvc.v1.AuthService.Impersonate:input_type -> certsvc.v1.ImpersonateRequest
-	19, // 24: certsvc.v1.AuthService.ListAuditEntries:input_type -> certsvc.v1.ListAuditEntriesRequest
-	2,  // 25: certsvc.v1.AuthService.Login:output_type -> certsvc.v1.LoginResponse
-	4,  // 26: certsvc.v1.AuthService.Logout:output_type -> certsvc.v1.LogoutResponse
-	6,  // 27: certsvc.v1.AuthService.WhoAmI:output_type -> certsvc.v1.WhoAmIResponse
-	8,  // 28: certsvc.v1.AuthService.CreateLoginKey:output_type -> certsvc.v1.CreateLoginKeyResponse
-	11, // 29: certsvc.v1.AuthService.CreateApiKey:output_type -> certsvc.v1.CreateApiKeyResponse
-	13, // 30: certsvc.v1.AuthService.ListApiKeys:output_type -> certsvc.v1.ListApiKeysResponse
-	15, // 31: certsvc.v1.AuthService.DeleteApiKey:output_type -> certsvc.v1.DeleteApiKeyResponse
-	17, // 32: certsvc.v1.AuthService.Impersonate:output_type -> certsvc.v1.ImpersonateResponse
-	20, // 33: certsvc.v1.AuthService.ListAuditEntries:output_type -> certsvc.v1.ListAuditEntriesResponse
-	25, // [25:34] is the sub-list for method output_type
-	16, // [16:25] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	7,  // 5: certsvc.v1.WhoAmIResponse.impersonator:type_name -> certsvc.v1.Impersonator
+	22, // 6: certsvc.v1.CreateLoginKeyResponse.expire_time:type_name -> google.protobuf.Timestamp
+	22, // 7: certsvc.v1.ApiKey.create_time:type_name -> google.protobuf.Timestamp
+	22, // 8: certsvc.v1.ApiKey.expire_time:type_name -> google.protobuf.Timestamp
+	22, // 9: certsvc.v1.ApiKey.last_used_time:type_name -> google.protobuf.Timestamp
+	22, // 10: certsvc.v1.CreateApiKeyRequest.expire_time:type_name -> google.protobuf.Timestamp
+	10, // 11: certsvc.v1.CreateApiKeyResponse.api_key:type_name -> certsvc.v1.ApiKey
+	10, // 12: certsvc.v1.ListApiKeysResponse.api_keys:type_name -> certsvc.v1.ApiKey
+	22, // 13: certsvc.v1.ImpersonateResponse.expire_time:type_name -> google.protobuf.Timestamp
+	23, // 14: certsvc.v1.ImpersonateResponse.user:type_name -> certsvc.v1.User
+	22, // 15: certsvc.v1.AuditEntry.create_time:type_name -> google.protobuf.Timestamp
+	19, // 16: certsvc.v1.ListAuditEntriesResponse.entries:type_name -> certsvc.v1.AuditEntry
+	1,  // 17: certsvc.v1.AuthService.Login:input_type -> certsvc.v1.LoginRequest
+	3,  // 18: certsvc.v1.AuthService.Logout:input_type -> certsvc.v1.LogoutRequest
+	5,  // 19: certsvc.v1.AuthService.WhoAmI:input_type -> certsvc.v1.WhoAmIRequest
+	8,  // 20: certsvc.v1.AuthService.CreateLoginKey:input_type -> certsvc.v1.CreateLoginKeyRequest
+	11, // 21: certsvc.v1.AuthService.CreateApiKey:input_type -> certsvc.v1.CreateApiKeyRequest
+	13, // 22: certsvc.v1.AuthService.ListApiKeys:input_type -> certsvc.v1.ListApiKeysRequest
+	15, // 23: certsvc.v1.AuthService.DeleteApiKey:input_type -> certsvc.v1.DeleteApiKeyRequest
+	17, // 24: certsvc.v1.AuthService.Impersonate:input_type -> certsvc.v1.ImpersonateRequest
+	20, // 25: certsvc.v1.AuthService.ListAuditEntries:input_type -> certsvc.v1.ListAuditEntriesRequest
+	2,  // 26: certsvc.v1.AuthService.Login:output_type -> certsvc.v1.LoginResponse
+	4,  // 27: certsvc.v1.AuthService.Logout:output_type -> certsvc.v1.LogoutResponse
+	6,  // 28: certsvc.v1.AuthService.WhoAmI:output_type -> certsvc.v1.WhoAmIResponse
+	9,  // 29: certsvc.v1.AuthService.CreateLoginKey:output_type -> certsvc.v1.CreateLoginKeyResponse
+	12, // 30: certsvc.v1.AuthService.CreateApiKey:output_type -> certsvc.v1.CreateApiKeyResponse
+	14, // 31: certsvc.v1.AuthService.ListApiKeys:output_type -> certsvc.v1.ListApiKeysResponse
+	16, // 32: certsvc.v1.AuthService.DeleteApiKey:output_type -> certsvc.v1.DeleteApiKeyResponse
+	18, // 33: certsvc.v1.AuthService.Impersonate:output_type -> certsvc.v1.ImpersonateResponse
+	21, // 34: certsvc.v1.AuthService.ListAuditEntries:output_type -> certsvc.v1.ListAuditEntriesResponse
+	26, // [26:35] is the sub-list for method output_type
+	17, // [17:26] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_auth_proto_init() }
@@ -1463,7 +1532,7 @@ func file_certsvc_v1_auth_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_certsvc_v1_auth_proto_rawDesc), len(file_certsvc_v1_auth_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   20,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

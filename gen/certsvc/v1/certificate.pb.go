@@ -1932,8 +1932,8 @@ type ListCertificatesRequest struct {
 	Skip int32 `protobuf:"varint,6,opt,name=skip,proto3" json:"skip,omitempty"`
 	// include_total_size asks for total_size: one more query.
 	IncludeTotalSize bool `protobuf:"varint,7,opt,name=include_total_size,json=includeTotalSize,proto3" json:"include_total_size,omitempty"`
-	// saved_filter_name applies the caller's saved filter of that name, when
-	// there is one, instead of filter.
+	// saved_filter_name applies the caller's saved filter of that name instead
+	// of filter; a name the caller has no filter of is NOT_FOUND.
 	SavedFilterName string `protobuf:"bytes,8,opt,name=saved_filter_name,json=savedFilterName,proto3" json:"saved_filter_name,omitempty"`
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache

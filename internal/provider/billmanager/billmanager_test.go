@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/compat/billmgrhttp"
+	"certsvc/compat/billmgr"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
 	"certsvc/internal/provider"
@@ -50,7 +50,7 @@ func TestPlaceOrderSendsTheOrderForm(t *testing.T) {
 			t.Errorf("%s = %q, want %q", k, got, v)
 		}
 	}
-	if !req.Sok || req.Out != billmgrhttp.FormatXML || req.Auth.Login != login || req.Auth.Password != password ||
+	if !req.Sok || req.Out != billmgr.FormatXML || req.Auth.Login != login || req.Auth.Password != password ||
 		req.Param("csr") != r.CSRPEM {
 		t.Errorf("sok %v out %q auth %q, csr sent as is: %v", req.Sok, req.Out, req.Auth.Login, req.Param("csr") == r.CSRPEM)
 	}
@@ -86,9 +86,9 @@ func TestStateOfEveryLegacyStatus(t *testing.T) {
 		if l.ServiceStatus != lifecycle.ServiceStatusNone {
 			svc = fmt.Sprint(l.ServiceStatus)
 		}
-		u.reply["certificate.edit"] = billmgrhttp.NewForm("certificate.edit", "en",
-			billmgrhttp.F("elid", "7"), billmgrhttp.FO("item_status", l.ItemStatusName, fmt.Sprint(l.ItemStatus)),
-			billmgrhttp.F("service_status", svc), billmgrhttp.F("expiredate", expire.Format(time.DateOnly)))
+		u.reply["certificate.edit"] = billmgr.NewForm("certificate.edit", "en",
+			billmgr.F("elid", "7"), billmgr.FO("item_status", l.ItemStatusName, fmt.Sprint(l.ItemStatus)),
+			billmgr.F("service_status", svc), billmgr.F("expiredate", expire.Format(time.DateOnly)))
 		if s == lifecycle.Issued || s == lifecycle.Suspended {
 			delete(u.reply, "certificate.edit") // issued needs a certificate: checked in TestSyncIssued
 			continue
@@ -158,7 +158,7 @@ func TestErrorClassification(t *testing.T) {
 	tests := []struct {
 		name         string
 		fault        fault
-		reply        *billmgrhttp.Doc // an error document instead
+		reply        *billmgr.Doc // an error document instead
 		timeout      bool
 		order, read  error
 		msg          string // in the error text
@@ -170,16 +170,16 @@ func TestErrorClassification(t *testing.T) {
 		{name: "500 after placing", fault: fault{kind: status, status: 500, after: true}, order: provider.ErrUnknownOutcome, read: provider.ErrUnavailable},
 		{name: "503", fault: fault{kind: status, status: 503}, order: provider.ErrUnavailable, read: provider.ErrUnavailable},
 		{name: "404: wrong URL", fault: fault{kind: status, status: 404}, order: provider.ErrRejected, read: provider.ErrRejected, msg: `"url"`},
-		{name: "bad password", reply: billmgrhttp.NewError("", "en", "auth", "badpassword", "", "Invalid username or password"),
+		{name: "bad password", reply: billmgr.NewError("", "en", "auth", "badpassword", "", "Invalid username or password"),
 			order: provider.ErrRejected, read: provider.ErrRejected, msg: "login or password"},
 		{name: "not enough money", reply: notEnoughMoney(), order: provider.ErrInsufficientFunds, read: provider.ErrInsufficientFunds, msg: "balance 10.00 RUB"},
-		{name: "bad value", reply: billmgrhttp.NewError("", "en", "value", "approver_email_1", "root@x", `The value of the "approver_email_1" field is invalid: root@x`),
+		{name: "bad value", reply: billmgr.NewError("", "en", "value", "approver_email_1", "root@x", `The value of the "approver_email_1" field is invalid: root@x`),
 			order: provider.ErrRejected, read: provider.ErrRejected, msg: "approver_email_1"},
-		{name: "not found", reply: billmgrhttp.NewError("", "en", "missed", "elid", "9", "elid: certificate 9 not found"),
+		{name: "not found", reply: billmgr.NewError("", "en", "missed", "elid", "9", "elid: certificate 9 not found"),
 			order: provider.ErrRejected, read: provider.ErrNotFound},
-		{name: "internal", reply: billmgrhttp.NewError("", "en", "internal", "", "", "Internal error; try again later"),
+		{name: "internal", reply: billmgr.NewError("", "en", "internal", "", "", "Internal error; try again later"),
 			order: provider.ErrUnknownOutcome, read: provider.ErrUnavailable},
-		{name: "message echoes the password", reply: billmgrhttp.NewError("", "en", "value", "x", "", "bad "+password),
+		{name: "message echoes the password", reply: billmgr.NewError("", "en", "value", "x", "", "bad "+password),
 			order: provider.ErrRejected, read: provider.ErrRejected, msg: "[redacted]"},
 	}
 	for _, tc := range tests {
@@ -216,9 +216,9 @@ func TestErrorClassification(t *testing.T) {
 	}
 }
 
-func notEnoughMoney() *billmgrhttp.Doc {
-	d := billmgrhttp.NewError("", "en", "not_enough_money", "", "", "Not enough money on the account balance")
-	d.Error.Params = []billmgrhttp.Attr{{Name: "desc", Value: "balance 10.00 RUB, price 810.00 RUB"}}
+func notEnoughMoney() *billmgr.Doc {
+	d := billmgr.NewError("", "en", "not_enough_money", "", "", "Not enough money on the account balance")
+	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: "balance 10.00 RUB, price 810.00 RUB"}}
 	return d
 }
 
@@ -377,8 +377,8 @@ func TestRenewAndCancel(t *testing.T) {
 // Products reads pricelist.export as the gateway renders it.
 func TestProducts(t *testing.T) {
 	u := newUpstream(t)
-	N := billmgrhttp.N
-	u.reply["pricelist.export"] = billmgrhttp.NewData("pricelist.export", "en",
+	N := billmgr.N
+	u.reply["pricelist.export"] = billmgr.NewData("pricelist.export", "en",
 		N("pricelist", "", N("id", "3033"), N("name", "PositiveSSL"), N("brand", "Sectigo"), N("validation", "dv"),
 			N("included_names", "2"), N("max_names", "2"),
 			N("price", "", N("period", "1 year").Attr("cost", "810.00").Attr("type", "month").Attr("length", "12").List(),
@@ -444,12 +444,12 @@ func TestBalance(t *testing.T) {
 	if !ok {
 		t.Fatal("the module reports no balance")
 	}
-	account := func(balance, currency string) *billmgrhttp.Doc {
-		return billmgrhttp.NewList("subaccount", "en").AddRow(billmgrhttp.F("id", "7"), billmgrhttp.F("name", "Reseller"),
-			billmgrhttp.F("balance", balance), billmgrhttp.F("currency", currency))
+	account := func(balance, currency string) *billmgr.Doc {
+		return billmgr.NewList("subaccount", "en").AddRow(billmgr.F("id", "7"), billmgr.F("name", "Reseller"),
+			billmgr.F("balance", balance), billmgr.F("currency", currency))
 	}
 	for _, tc := range []struct {
-		doc  *billmgrhttp.Doc
+		doc  *billmgr.Doc
 		want provider.Money
 	}{
 		{account("1234.50", "RUB"), provider.Money{Currency: "RUB", AmountMinor: 123450}},
@@ -463,7 +463,7 @@ func TestBalance(t *testing.T) {
 			t.Errorf("balance %v: %v %v, want %v", tc.doc.Rows, got, err, tc.want)
 		}
 	}
-	for _, doc := range []*billmgrhttp.Doc{account("lots", "RUB"), account("1.00", "XYZ"), billmgrhttp.NewList("subaccount", "en")} {
+	for _, doc := range []*billmgr.Doc{account("lots", "RUB"), account("1.00", "XYZ"), billmgr.NewList("subaccount", "en")} {
 		u.mu.Lock()
 		u.reply["subaccount"] = doc
 		u.mu.Unlock()

@@ -3,7 +3,6 @@ package billmanager
 import (
 	"bytes"
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"certsvc/compat/billmgr"
 	"certsvc/internal/provider"
 )
 
@@ -64,16 +64,16 @@ type client struct {
 // call runs f with params and returns the reply document. Legacy error
 // documents become *apiError; every error wraps a provider sentinel and
 // never holds the password.
-func (c *client) call(ctx context.Context, f fn, params url.Values) (*node, error) {
+func (c *client) call(ctx context.Context, f fn, params url.Values) (*billmgr.Element, error) {
 	body, _, err := c.post(ctx, f, params, "xml")
 	if err != nil {
 		return nil, err
 	}
-	doc, err := parseDoc(body)
+	doc, err := billmgr.ParseXML(body)
 	if err != nil {
 		return nil, c.malformed(f, err)
 	}
-	if e := doc.child("error"); e != nil {
+	if e := billmgr.ErrorOf(doc); e != nil {
 		return nil, c.apiError(f, e)
 	}
 	return doc, nil
@@ -87,8 +87,8 @@ func (c *client) file(ctx context.Context, f fn, params url.Values) ([]byte, err
 		return nil, err
 	}
 	if strings.HasPrefix(ctype, "text/xml") || bytes.HasPrefix(bytes.TrimSpace(body), []byte("<?xml")) {
-		if doc, perr := parseDoc(body); perr == nil {
-			if e := doc.child("error"); e != nil {
+		if doc, perr := billmgr.ParseXML(body); perr == nil {
+			if e := billmgr.ErrorOf(doc); e != nil {
 				return nil, c.apiError(f, e)
 			}
 		}
@@ -174,13 +174,15 @@ func (c *client) logCall(ctx context.Context, f fn, status int, start time.Time,
 	c.log.DebugContext(ctx, "billmanager call", attrs...)
 }
 
-// redact masks the password (and the authinfo pair) in s.
+// redact masks the password in s, and the secrets of the protocol's
+// name=value pairs (authinfo=login:…, password=, token=, …) as the gateway
+// masks them (billmgr.RedactText).
 func (c *client) redact(s string) string {
 	if len(c.password) >= 3 {
 		s = strings.ReplaceAll(s, c.password, "[redacted]")
 		s = strings.ReplaceAll(s, url.QueryEscape(c.password), "[redacted]")
 	}
-	return s
+	return billmgr.RedactText(s)
 }
 
 // apiError is a legacy error document: <error type=… object=…><msg>.
@@ -212,13 +214,9 @@ func (e *apiError) Unwrap() error { return e.kind }
 //   - missed about elid on a function about one certificate: not found;
 //   - internal: the upstream failed; for a change the outcome is unknown;
 //   - anything else (value, exists, access, missed function): rejected.
-func (c *client) apiError(f fn, e *node) error {
-	typ, object := e.attr("type"), e.attr("object")
-	msg := e.text("msg")
-	if msg == "" {
-		msg = e.text("detail")
-	}
-	if desc := e.param("desc"); desc != "" && desc != msg {
+func (c *client) apiError(f fn, e *billmgr.ErrorInfo) error {
+	typ, object, msg := e.Type, e.Object, e.Msg
+	if desc := e.Param("desc"); desc != "" && desc != msg {
 		msg = strings.TrimSpace(msg + ": " + desc)
 	}
 	kind := provider.ErrRejected
@@ -241,97 +239,4 @@ func (c *client) apiError(f fn, e *node) error {
 		msg = "no reason given"
 	}
 	return &apiError{fn: f.name, kind: kind, typ: typ, object: object, msg: truncate(msg, 300)}
-}
-
-// ---------------------------------------------------------------------------
-// Documents
-
-// node is one element of a reply document.
-type node struct {
-	XMLName xml.Name
-	Attrs   []xml.Attr `xml:",any,attr"`
-	Text    string     `xml:",chardata"`
-	Nodes   []*node    `xml:",any"`
-}
-
-// parseDoc reads a reply: a <doc> root.
-func parseDoc(body []byte) (*node, error) {
-	var doc node
-	if err := xml.Unmarshal(body, &doc); err != nil {
-		return nil, err
-	}
-	if doc.XMLName.Local != "doc" {
-		return nil, fmt.Errorf("root element <%s>, want <doc>", doc.XMLName.Local)
-	}
-	return &doc, nil
-}
-
-// child returns the first child element called name, or nil.
-func (n *node) child(name string) *node {
-	if n == nil {
-		return nil
-	}
-	for _, c := range n.Nodes {
-		if c.XMLName.Local == name {
-			return c
-		}
-	}
-	return nil
-}
-
-// children returns the child elements called name.
-func (n *node) children(name string) []*node {
-	if n == nil {
-		return nil
-	}
-	var out []*node
-	for _, c := range n.Nodes {
-		if c.XMLName.Local == name {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// text returns the trimmed text of the first child called name.
-func (n *node) text(name string) string {
-	if c := n.child(name); c != nil {
-		return strings.TrimSpace(c.Text)
-	}
-	return ""
-}
-
-// attr returns the value of an attribute of n.
-func (n *node) attr(name string) string {
-	if n == nil {
-		return ""
-	}
-	for _, a := range n.Attrs {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
-}
-
-// param returns the text of <param name="name"> (error documents).
-func (n *node) param(name string) string {
-	for _, p := range n.children("param") {
-		if p.attr("name") == name {
-			return strings.TrimSpace(p.Text)
-		}
-	}
-	return ""
-}
-
-// orig returns a cell's raw value: its orig attribute, else its text.
-func (n *node) orig(name string) string {
-	c := n.child(name)
-	if c == nil {
-		return ""
-	}
-	if v := c.attr("orig"); v != "" {
-		return v
-	}
-	return strings.TrimSpace(c.Text)
 }

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"certsvc/compat/billmgr"
 	"certsvc/compat/billmgrhttp"
 	"certsvc/internal/localca"
 	"certsvc/internal/provider"
@@ -76,7 +77,7 @@ type upstream struct {
 	faults map[string]fault
 	calls  []*billmgrhttp.Request
 	// reply, when set for a function, answers it instead of the fake.
-	reply map[string]*billmgrhttp.Doc
+	reply map[string]*billmgr.Doc
 	// noChain makes certificate.file refuse type=chain, as the gateway
 	// does today.
 	noChain bool
@@ -88,7 +89,7 @@ func newUpstream(t *testing.T) *upstream {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u := &upstream{t: t, ca: ca, placed: map[string]int{}, faults: map[string]fault{}, reply: map[string]*billmgrhttp.Doc{}}
+	u := &upstream{t: t, ca: ca, placed: map[string]int{}, faults: map[string]fault{}, reply: map[string]*billmgr.Doc{}}
 	u.srv = httptest.NewUnstartedServer(u)
 	u.srv.EnableHTTP2 = true
 	u.srv.Config.ErrorLog = nil
@@ -187,7 +188,7 @@ func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		u.misbehave(w, r, f)
 		return
 	}
-	billmgrhttp.Encode(w, req.Out, doc)
+	billmgr.Encode(w, req.Out, doc)
 }
 
 func (u *upstream) misbehave(w http.ResponseWriter, r *http.Request, f fault) {
@@ -202,39 +203,39 @@ func (u *upstream) misbehave(w http.ResponseWriter, r *http.Request, f fault) {
 	case status:
 		w.WriteHeader(f.status)
 	case garbage:
-		w.Header().Set("Content-Type", billmgrhttp.ContentTypeXML)
+		w.Header().Set("Content-Type", billmgr.ContentTypeXML)
 		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?>` + "\n<doc><id>"))
 	}
 }
 
 // serve answers req as the gateway would, for the functions the provider calls.
-func (u *upstream) serve(req *billmgrhttp.Request) *billmgrhttp.Doc {
+func (u *upstream) serve(req *billmgrhttp.Request) *billmgr.Doc {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if d, ok := u.reply[req.Func]; ok {
 		return d
 	}
 	if a := req.Auth; a.Login != login || a.Password != password {
-		return billmgrhttp.NewError(req.Func, req.Lang, "auth", "badpassword", "", "Invalid username or password")
+		return billmgr.NewError(req.Func, req.Lang, "auth", "badpassword", "", "Invalid username or password")
 	}
-	missed := billmgrhttp.NewError(req.Func, req.Lang, "missed", "elid", req.Param("elid"), "elid: certificate not found")
+	missed := billmgr.NewError(req.Func, req.Lang, "missed", "elid", req.Param("elid"), "elid: certificate not found")
 	switch req.Func {
 	case "certificate":
-		doc := billmgrhttp.NewList(req.Func, req.Lang)
+		doc := billmgr.NewList(req.Func, req.Lang)
 		for _, o := range u.orders {
 			if req.Param("filter") != "on" || o.remoteid == req.Param("remoteid") {
-				doc.AddRow(billmgrhttp.F("id", strconv.FormatInt(o.id, 10)), billmgrhttp.F("CN", o.cn))
+				doc.AddRow(billmgr.F("id", strconv.FormatInt(o.id, 10)), billmgr.F("CN", o.cn))
 			}
 		}
 		return doc
 	case "certificate.order.param":
 		block, _ := pem.Decode([]byte(req.Param("csr")))
 		if block == nil {
-			return billmgrhttp.NewError(req.Func, req.Lang, "value", "csr", "", "csr: not a CSR")
+			return billmgr.NewError(req.Func, req.Lang, "value", "csr", "", "csr: not a CSR")
 		}
 		csr, err := x509.ParseCertificateRequest(block.Bytes)
 		if err != nil {
-			return billmgrhttp.NewError(req.Func, req.Lang, "value", "csr", "", "csr: "+err.Error())
+			return billmgr.NewError(req.Func, req.Lang, "value", "csr", "", "csr: "+err.Error())
 		}
 		o := &order{id: int64(100 + len(u.orders)), remoteid: req.Param("remoteid"), csr: csr, csrPEM: req.Param("csr"),
 			cn: csr.Subject.CommonName, altnames: strings.Fields(req.Param("altname")), item: 5, svc: 3,
@@ -246,65 +247,65 @@ func (u *upstream) serve(req *billmgrhttp.Request) *billmgrhttp.Doc {
 		}
 		u.orders = append(u.orders, o)
 		u.placed[o.remoteid]++
-		return billmgrhttp.NewOK(req.Func, req.Lang, strconv.FormatInt(o.id, 10))
+		return billmgr.NewOK(req.Func, req.Lang, strconv.FormatInt(o.id, 10))
 	case "certificate.edit":
 		o := u.find(req.Param("elid"))
 		if o == nil {
 			return missed
 		}
-		fields := []billmgrhttp.Field{
-			billmgrhttp.F("elid", strconv.FormatInt(o.id, 10)), billmgrhttp.F("CN", o.cn),
-			billmgrhttp.FO("item_status", "In progress", strconv.Itoa(o.item)),
-			billmgrhttp.F("service_status", strconv.Itoa(o.svc)), billmgrhttp.F("status_msg", "fake status"),
-			billmgrhttp.F("expiredate", o.expire), billmgrhttp.F("crt_start_date", o.crtStart),
-			billmgrhttp.F("altname", strings.Join(o.altnames, " ")), billmgrhttp.F("remoteid", o.remoteid),
+		fields := []billmgr.Field{
+			billmgr.F("elid", strconv.FormatInt(o.id, 10)), billmgr.F("CN", o.cn),
+			billmgr.FO("item_status", "In progress", strconv.Itoa(o.item)),
+			billmgr.F("service_status", strconv.Itoa(o.svc)), billmgr.F("status_msg", "fake status"),
+			billmgr.F("expiredate", o.expire), billmgr.F("crt_start_date", o.crtStart),
+			billmgr.F("altname", strings.Join(o.altnames, " ")), billmgr.F("remoteid", o.remoteid),
 		}
 		for k, v := range o.approvers {
-			fields = append(fields, billmgrhttp.F(k, v))
+			fields = append(fields, billmgr.F(k, v))
 		}
-		return billmgrhttp.NewForm(req.Func, req.Lang, fields...)
+		return billmgr.NewForm(req.Func, req.Lang, fields...)
 	case "certificate.file":
 		o := u.find(req.Param("elid"))
 		switch {
 		case o == nil:
 			return missed
 		case req.Param("type") == "csr":
-			return billmgrhttp.NewFile("application/pkcs10", o.cn+".csr", []byte(o.csrPEM))
+			return billmgr.NewFile("application/pkcs10", o.cn+".csr", []byte(o.csrPEM))
 		case o.leaf == nil:
-			return billmgrhttp.NewError(req.Func, req.Lang, "value", "elid", "", "the certificate is not issued yet")
+			return billmgr.NewError(req.Func, req.Lang, "value", "elid", "", "the certificate is not issued yet")
 		case req.Param("type") == "crt":
-			return billmgrhttp.NewFile("application/x-pem-file", o.cn+".crt", pemCerts(o.leaf))
+			return billmgr.NewFile("application/x-pem-file", o.cn+".crt", pemCerts(o.leaf))
 		case req.Param("type") == "chain" && !u.noChain:
-			return billmgrhttp.NewFile("application/x-pem-file", o.cn+".ca-bundle", pemCerts(u.ca.Intermediate()))
+			return billmgr.NewFile("application/x-pem-file", o.cn+".ca-bundle", pemCerts(u.ca.Intermediate()))
 		}
-		return billmgrhttp.NewError(req.Func, req.Lang, "value", "type", req.Param("type"), `The value of the "type" field is invalid`)
+		return billmgr.NewError(req.Func, req.Lang, "value", "type", req.Param("type"), `The value of the "type" field is invalid`)
 	case "certificate.reissue.step2":
 		o := u.find(req.Param("elid"))
 		if o == nil {
 			return missed
 		}
 		if o.svc == 3 {
-			return billmgrhttp.NewError(req.Func, req.Lang, "value", "state", "", `state: the certificate is "reissuing"`)
+			return billmgr.NewError(req.Func, req.Lang, "value", "state", "", `state: the certificate is "reissuing"`)
 		}
 		if req.Param("crt_type") == "altname" {
 			o.altnames = strings.Fields(req.Param("altname"))
 		}
 		o.item, o.svc = 2, 3
-		return billmgrhttp.NewOK(req.Func, req.Lang, "")
+		return billmgr.NewOK(req.Func, req.Lang, "")
 	case "service.prolong":
 		if o := u.find(req.Param("elid")); o != nil {
 			o.item, o.svc = 5, 3
-			return billmgrhttp.NewOK(req.Func, req.Lang, "").AddNode(billmgrhttp.N("doc", "", billmgrhttp.N("newexpiredate", "2099-01-01")))
+			return billmgr.NewOK(req.Func, req.Lang, "").AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", "2099-01-01")))
 		}
 		return missed
 	case "certificate.delete":
 		if o := u.find(req.Param("elid")); o != nil {
 			o.item, o.svc = 4, 0
-			return billmgrhttp.NewOK(req.Func, req.Lang, "")
+			return billmgr.NewOK(req.Func, req.Lang, "")
 		}
 		return missed
 	}
-	return billmgrhttp.NewError(req.Func, req.Lang, "missed", req.Func, "", "Unknown function")
+	return billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", "Unknown function")
 }
 
 func pemCerts(certs ...*x509.Certificate) []byte {

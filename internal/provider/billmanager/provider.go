@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/internal/lifecycle"
+	"certsvc/compat/billmgr"
 	"certsvc/internal/money"
 	"certsvc/internal/provider"
 )
@@ -56,16 +56,16 @@ func (p *billmanager) Balance(ctx context.Context) (provider.Money, error) {
 	if err != nil {
 		return provider.Money{}, err
 	}
-	acc := doc.child("elem")
+	acc := doc.Child("elem")
 	if acc == nil {
 		return provider.Money{}, p.c.malformed(fnAccounts, errors.New("no account listed"))
 	}
-	code := strings.ToUpper(strings.TrimSpace(acc.text("currency")))
+	code := strings.ToUpper(strings.TrimSpace(acc.Value("currency")))
 	cur, ok := money.Lookup(code)
 	if !ok {
 		return provider.Money{}, p.c.malformed(fnAccounts, fmt.Errorf("unknown currency %q", code))
 	}
-	amount := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(acc.text("balance")), code))
+	amount := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(acc.Value("balance")), code))
 	minor, err := money.Parse(strings.Join(strings.Fields(amount), ""), cur)
 	if err != nil {
 		return provider.Money{}, p.c.malformed(fnAccounts, fmt.Errorf("balance: %w", err))
@@ -85,7 +85,7 @@ func (p *billmanager) PlaceOrder(ctx context.Context, r provider.OrderRequest) (
 	if err != nil {
 		return provider.Remote{}, err
 	}
-	id := doc.text("id")
+	id := doc.Value("id")
 	if id == "" {
 		// The upstream took the call but names no order: find it by ref.
 		return provider.Remote{}, p.c.malformed(fnOrder, errors.New("the reply has no <id>"))
@@ -221,15 +221,15 @@ func (p *billmanager) countryID(ctx context.Context, alpha2 string) (string, err
 		return "", err
 	}
 	m := map[string]string{}
-	for _, sl := range doc.children("slist") {
-		if sl.attr("name") != "field_country" {
+	for _, sl := range doc.Children("slist") {
+		if sl.Attr("name") != "field_country" {
 			continue
 		}
-		for _, val := range sl.children("val") {
-			img := val.attr("image") // /manimg/common/flag/RU.png
+		for _, val := range sl.Children("val") {
+			img := val.Attr("image") // /manimg/common/flag/RU.png
 			code := strings.TrimSuffix(img[strings.LastIndex(img, "/")+1:], ".png")
-			if len(code) == 2 && val.attr("key") != "" {
-				m[strings.ToUpper(code)] = val.attr("key")
+			if len(code) == 2 && val.Attr("key") != "" {
+				m[strings.ToUpper(code)] = val.Attr("key")
 			}
 		}
 	}
@@ -281,19 +281,19 @@ func (p *billmanager) Sync(ctx context.Context, ref provider.RemoteRef) (provide
 }
 
 // toRemote reads the certificate.edit form: the legacy item status and SSL
-// service status (lifecycle.Legacy is how certsvc shows its states), the
+// service status (billmgr.StateStatus is how certsvc shows its states), the
 // dates and the e-mail approvers.
-func toRemote(ref provider.RemoteRef, doc *node, now time.Time) provider.Remote {
-	item, svc := doc.orig("item_status"), doc.text("service_status")
-	r := provider.Remote{RemoteRef: ref, Message: doc.text("status_msg"),
-		RawStatus: strings.TrimSpace(fmt.Sprintf("item_status %s (%s) service_status %s", item, doc.text("item_status"), svc))}
-	r.PaidUntil = legacyDate(doc.text("expiredate"))
-	r.CertNotBefore, r.CertNotAfter = legacyDate(doc.text("crt_start_date")), legacyDate(doc.text("crt_end_date"))
+func toRemote(ref provider.RemoteRef, doc *billmgr.Element, now time.Time) provider.Remote {
+	item, svc := doc.Orig("item_status"), doc.Value("service_status")
+	r := provider.Remote{RemoteRef: ref, Message: doc.Value("status_msg"),
+		RawStatus: strings.TrimSpace(fmt.Sprintf("item_status %s (%s) service_status %s", item, doc.Value("item_status"), svc))}
+	r.PaidUntil = legacyDate(doc.Value("expiredate"))
+	r.CertNotBefore, r.CertNotAfter = legacyDate(doc.Value("crt_start_date")), legacyDate(doc.Value("crt_end_date"))
 	r.State = stateOf(item, svc, !r.PaidUntil.IsZero() && !now.Before(r.PaidUntil))
 	if r.State == provider.StateAwaitingDCV {
-		names := append([]string{doc.text("CN")}, strings.Fields(doc.text("altname"))...)
+		names := append([]string{doc.Value("CN")}, strings.Fields(doc.Value("altname"))...)
 		for i, name := range names {
-			if email := doc.text("approver_email_" + strconv.Itoa(i+1)); email != "" {
+			if email := doc.Value("approver_email_" + strconv.Itoa(i+1)); email != "" {
 				r.DCV = append(r.DCV, provider.DCVInstruction{Domain: name, Method: provider.DCVEmail, Email: email, Status: "pending"})
 			}
 		}
@@ -308,23 +308,23 @@ func stateOf(item, svc string, paidEnded bool) provider.State {
 	i, _ := strconv.Atoi(item)
 	s, _ := strconv.Atoi(svc)
 	switch {
-	case i == lifecycle.ItemStatusDeleted:
+	case i == billmgr.ItemStatusDeleted:
 		return provider.StateCancelled
-	case s == lifecycle.ServiceStatusFailed && i == lifecycle.ItemStatusSuspended:
+	case s == billmgr.ServiceStatusFailed && i == billmgr.ItemStatusSuspended:
 		return provider.StateRevoked
-	case s == lifecycle.ServiceStatusFailed:
+	case s == billmgr.ServiceStatusFailed:
 		return provider.StateFailed
-	case s == lifecycle.ServiceStatusIssued && i == lifecycle.ItemStatusSuspended && paidEnded:
+	case s == billmgr.ServiceStatusIssued && i == billmgr.ItemStatusSuspended && paidEnded:
 		return provider.StateExpired
-	case s == lifecycle.ServiceStatusIssued:
+	case s == billmgr.ServiceStatusIssued:
 		return provider.StateIssued
-	case s == lifecycle.ServiceStatusEnrolled:
+	case s == billmgr.ServiceStatusEnrolled:
 		return provider.StateProcessing
-	case s == lifecycle.ServiceStatusRequested && i == lifecycle.ItemStatusActive:
+	case s == billmgr.ServiceStatusRequested && i == billmgr.ItemStatusActive:
 		return provider.StateReissuing
-	case s == lifecycle.ServiceStatusRequested:
+	case s == billmgr.ServiceStatusRequested:
 		return provider.StateAwaitingDCV
-	case s == lifecycle.ServiceStatusNone && (i == lifecycle.ItemStatusOrdered || i == lifecycle.ItemStatusInProgress):
+	case s == billmgr.ServiceStatusNone && (i == billmgr.ItemStatusOrdered || i == billmgr.ItemStatusInProgress):
 		return provider.StateSubmitted
 	}
 	return provider.StateProcessing
@@ -423,14 +423,14 @@ func (p *billmanager) lookup(ctx context.Context, ref string) (string, bool, err
 	if err != nil {
 		return "", false, err
 	}
-	elems := doc.children("elem")
+	elems := doc.Children("elem")
 	if len(elems) == 0 {
 		return "", false, nil
 	}
 	if len(elems) > 1 {
 		p.log.WarnContext(ctx, "several upstream orders carry one remoteid; taking the oldest", "ref", ref, "count", len(elems))
 	}
-	id := elems[0].text("id")
+	id := elems[0].Value("id")
 	if id == "" {
 		return "", false, p.c.malformed(fnList, errors.New("a listed order has no id"))
 	}
@@ -453,7 +453,7 @@ func (p *billmanager) Reissue(ctx context.Context, ref provider.RemoteRef, r pro
 	if err != nil {
 		return provider.Remote{}, err
 	}
-	cn, cur := doc.text("CN"), strings.Fields(doc.text("altname"))
+	cn, cur := doc.Value("CN"), strings.Fields(doc.Value("altname"))
 	v := url.Values{"elid": {ref.RemoteID}, "sok": {"ok"}}
 	byName := !sameNames(cur, r.SANs)
 	if byName {
@@ -532,7 +532,7 @@ func (p *billmanager) Renew(ctx context.Context, ref provider.RemoteRef, r provi
 		return provider.Remote{}, err
 	}
 	p.log.InfoContext(ctx, "renewal sent upstream", "ref", ref.Ref, "remote_id", ref.RemoteID,
-		"new_expiredate", doc.child("doc").text("newexpiredate"))
+		"new_expiredate", doc.Child("doc").Value("newexpiredate"))
 	return p.current(ctx, ref, provider.StateProcessing), nil
 }
 
@@ -566,7 +566,7 @@ func (p *billmanager) Products(ctx context.Context) ([]provider.Product, error) 
 		return nil, err
 	}
 	var out []provider.Product
-	for _, pl := range doc.children("pricelist") {
+	for _, pl := range doc.Children("pricelist") {
 		if pr, ok := p.toProduct(pl); ok {
 			out = append(out, pr)
 		}
@@ -574,40 +574,40 @@ func (p *billmanager) Products(ctx context.Context) ([]provider.Product, error) 
 	return out, nil
 }
 
-func (p *billmanager) toProduct(pl *node) (provider.Product, bool) {
-	pr := provider.Product{Code: pl.text("id"), Name: pl.text("name"), Brand: pl.text("brand"),
-		Validation: pl.text("validation")}
+func (p *billmanager) toProduct(pl *billmgr.Element) (provider.Product, bool) {
+	pr := provider.Product{Code: pl.Value("id"), Name: pl.Value("name"), Brand: pl.Value("brand"),
+		Validation: pl.Value("validation")}
 	if pr.Code == "" {
 		return pr, false
 	}
-	pr.IncludedNames, _ = strconv.Atoi(pl.text("included_names"))
-	pr.MaxNames, _ = strconv.Atoi(pl.text("max_names"))
-	for _, kv := range strings.Split(pl.text("siteinfo"), ",") {
+	pr.IncludedNames, _ = strconv.Atoi(pl.Value("included_names"))
+	pr.MaxNames, _ = strconv.Atoi(pl.Value("max_names"))
+	for _, kv := range strings.Split(pl.Value("siteinfo"), ",") {
 		if k, val, _ := strings.Cut(strings.TrimSpace(kv), "="); k == "wildcard" {
 			pr.Wildcard = val == "on"
 		}
 	}
-	prices := pl.children("price")
-	if i := slices.IndexFunc(prices, func(n *node) bool { return n.attr("currency") == p.currency }); i >= 0 {
+	prices := pl.Children("price")
+	if i := slices.IndexFunc(prices, func(n *billmgr.Element) bool { return n.Attr("currency") == p.currency }); i >= 0 {
 		prices = prices[i : i+1]
 	}
 	if len(prices) == 0 {
 		return pr, true
 	}
-	cur, ok := money.Lookup(prices[0].attr("currency"))
+	cur, ok := money.Lookup(prices[0].Attr("currency"))
 	if !ok {
 		return pr, true
 	}
-	for _, per := range prices[0].children("period") {
-		months, err := strconv.Atoi(per.attr("length"))
-		switch per.attr("type") {
+	for _, per := range prices[0].Children("period") {
+		months, err := strconv.Atoi(per.Attr("length"))
+		switch per.Attr("type") {
 		case "month", "":
 		case "year":
 			months *= 12
 		default:
 			continue
 		}
-		minor, perr := money.Parse(per.attr("cost"), cur)
+		minor, perr := money.Parse(per.Attr("cost"), cur)
 		if err != nil || perr != nil || months <= 0 || slices.Contains(pr.Periods, months) {
 			continue
 		}

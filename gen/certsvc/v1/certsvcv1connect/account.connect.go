@@ -98,7 +98,8 @@ type AccountServiceClient interface {
 	// UpdateUser changes the fields named in update_mask. A user may change
 	// their own name and email; level and disabled are for admins.
 	UpdateUser(context.Context, *v1.UpdateUserRequest) (*v1.UpdateUserResponse, error)
-	// SetUserPassword sets a user's password and ends all their sessions. A user
+	// SetUserPassword sets a user's password, ends all their sessions and
+	// deletes all their API keys (create new ones after the change). A user
 	// changing their own password must give the current one; an admin need not.
 	SetUserPassword(context.Context, *v1.SetUserPasswordRequest) (*v1.SetUserPasswordResponse, error)
 	// DeleteUser deletes a user and ends their sessions and API keys. Admin only.
@@ -384,7 +385,8 @@ type AccountServiceHandler interface {
 	// UpdateUser changes the fields named in update_mask. A user may change
 	// their own name and email; level and disabled are for admins.
 	UpdateUser(context.Context, *v1.UpdateUserRequest) (*v1.UpdateUserResponse, error)
-	// SetUserPassword sets a user's password and ends all their sessions. A user
+	// SetUserPassword sets a user's password, ends all their sessions and
+	// deletes all their API keys (create new ones after the change). A user
 	// changing their own password must give the current one; an admin need not.
 	SetUserPassword(context.Context, *v1.SetUserPasswordRequest) (*v1.SetUserPasswordResponse, error)
 	// DeleteUser deletes a user and ends their sessions and API keys. Admin only.

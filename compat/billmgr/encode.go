@@ -1,4 +1,4 @@
-package billmgrhttp
+package billmgr
 
 import (
 	"bytes"
@@ -29,10 +29,15 @@ const (
 	ContentTypeFile = "application/octet-stream"
 )
 
+// RetryAfterSeconds is the Retry-After of a 503 answer.
+const RetryAfterSeconds = 5
+
 const xmlProlog = `<?xml version="1.0" encoding="UTF-8"?>` + "\n"
 
 // Encode writes d to w in format f with HTTP status 200 (API-level errors
-// are documents, not statuses). A KindFile document is written as an
+// are documents, not statuses), or d.Status when set: an error document
+// about an outage is sent with 503 and Retry-After, so that clients' retry
+// policies retry. A KindFile document is written as an
 // attachment whatever f is. A nil d is rendered as an internal error.
 func Encode(w http.ResponseWriter, f Format, d *Doc) {
 	body, ct := Marshal(f, d)
@@ -44,7 +49,14 @@ func Encode(w http.ResponseWriter, f Format, d *Doc) {
 	if d != nil && d.Kind == KindFile {
 		h.Set("Content-Disposition", `attachment; filename="`+SafeFileName(fileName(d))+`"`)
 	}
-	w.WriteHeader(http.StatusOK)
+	status := http.StatusOK
+	if d != nil && d.Status != 0 {
+		status = d.Status
+	}
+	if status == http.StatusServiceUnavailable {
+		h.Set("Retry-After", strconv.Itoa(RetryAfterSeconds))
+	}
+	w.WriteHeader(status)
 	_, _ = w.Write(body) // the client is gone if this fails; nothing to do
 }
 

@@ -1,4 +1,4 @@
-package billmgrhttp
+package billmgr
 
 import "bytes"
 

@@ -1,16 +1,14 @@
-package billmgrhttp
+package billmgr_test
 
 import (
 	"bytes"
+	"certsvc/compat/billmgr"
+	"certsvc/compat/billmgr/billmgrtest"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"flag"
-	"fmt"
-	"io"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,144 +20,56 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // sampleDocs returns one document of each kind, built as the gateway would.
 func sampleDocs() []struct {
 	name string
-	doc  *Doc
+	doc  *billmgr.Doc
 } {
-	list := NewList("certificate", "en")
-	list.AddRow(F("id", "4711"), F("CN", "www.example.org"), F("pricelist", "AlphaSSL"),
-		F("expiredate", "2025-05-02"), FO("item_status", "Active", "2"),
-		F("status_msg", "Certificate issued"), FO("cost", "12.00 EUR / Year", "12.00"))
-	list.AddRow(F("id", "4712"), F("CN", "shop.example.org & <co>"), F("pricelist", "PositiveSSL"),
-		F("expiredate", ""), FO("item_status", "Ordered", "1"),
-		F("status_msg", `Waiting for "approval"`), FO("cost", "9.00 EUR / Year", "9.00"))
+	list := billmgr.NewList("certificate", "en")
+	list.AddRow(billmgr.F("id", "4711"), billmgr.F("CN", "www.example.org"), billmgr.F("pricelist", "AlphaSSL"),
+		billmgr.F("expiredate", "2025-05-02"), billmgr.FO("item_status", "Active", "2"),
+		billmgr.F("status_msg", "Certificate issued"), billmgr.FO("cost", "12.00 EUR / Year", "12.00"))
+	list.AddRow(billmgr.F("id", "4712"), billmgr.F("CN", "shop.example.org & <co>"), billmgr.F("pricelist", "PositiveSSL"),
+		billmgr.F("expiredate", ""), billmgr.FO("item_status", "Ordered", "1"),
+		billmgr.F("status_msg", `Waiting for "approval"`), billmgr.FO("cost", "9.00 EUR / Year", "9.00"))
 	list.PageNum, list.PageCnt, list.PageElems = 1, 2, 7
 	list.TParams = url.Values{"func": {"certificate"}, "out": {"xml"}, "authinfo": {"reseller:s3cret"}}
 
-	form := NewForm("certificate.order.csr", "ru",
-		F("elid", ""), F("CN", "www.example.org"), F("field_country", "182"), F("OU", ""),
-		F("altname", "shop.example.org mail.example.org"),
-		F("csr", "-----BEGIN CERTIFICATE REQUEST-----\nMIIBkTCB+wIBADBSMQswCQYD\n-----END CERTIFICATE REQUEST-----\n"),
-		F("key", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END PRIVATE KEY-----\n"),
-		F("O", "ООО «Пример»"))
+	form := billmgr.NewForm("certificate.order.csr", "ru",
+		billmgr.F("elid", ""), billmgr.F("CN", "www.example.org"), billmgr.F("field_country", "182"), billmgr.F("OU", ""),
+		billmgr.F("altname", "shop.example.org mail.example.org"),
+		billmgr.F("csr", "-----BEGIN CERTIFICATE REQUEST-----\nMIIBkTCB+wIBADBSMQswCQYD\n-----END CERTIFICATE REQUEST-----\n"),
+		billmgr.F("key", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0B\n-----END PRIVATE KEY-----\n"),
+		billmgr.F("O", "ООО «Пример»"))
 	form.AddSList("field_country",
-		Option{Key: "182", Label: "Российская Федерация", Attrs: []Attr{{"image", "/manimg/common/flag/RU.png"}}},
-		Option{Key: "230", Label: "United States", Attrs: []Attr{{"image", "/manimg/common/flag/US.png"}}})
-	form.AddSList("period", Option{Key: "12", Label: "1 year"})
+		billmgr.Option{Key: "182", Label: "Российская Федерация", Attrs: []billmgr.Attr{{Name: "image", Value: "/manimg/common/flag/RU.png"}}},
+		billmgr.Option{Key: "230", Label: "United States", Attrs: []billmgr.Attr{{Name: "image", Value: "/manimg/common/flag/US.png"}}})
+	form.AddSList("period", billmgr.Option{Key: "12", Label: "1 year"})
 
-	okDoc := NewOK("certificate.delete", "en", "")
-	created := NewOK("certificate.order.param", "en", "4713")
+	okDoc := billmgr.NewOK("certificate.delete", "en", "")
+	created := billmgr.NewOK("certificate.order.param", "en", "4713")
 
-	errDoc := NewError("certificate.order.param", "en", "value", "approver_email_1", "root@example.org",
+	errDoc := billmgr.NewError("certificate.order.param", "en", "value", "approver_email_1", "root@example.org",
 		`The value of the "Approver email" field is invalid: root@example.org`)
 
-	file := NewFile("application/x-pem-file", "../www.example.org.crt",
+	file := billmgr.NewFile("application/x-pem-file", "../www.example.org.crt",
 		[]byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"))
 
 	return []struct {
 		name string
-		doc  *Doc
+		doc  *billmgr.Doc
 	}{
 		{"list", list}, {"form", form}, {"ok", okDoc}, {"created", created}, {"error", errDoc}, {"file", file},
 	}
 }
 
-// render encodes d through a recorder and returns a golden-file text:
-// status, the relevant headers, a blank line, the body.
-func render(f Format, d *Doc) (golden string, body []byte, ct string) {
-	rec := httptest.NewRecorder()
-	Encode(rec, f, d)
-	res := rec.Result()
-	body, _ = io.ReadAll(res.Body)
-	var b strings.Builder
-	fmt.Fprintf(&b, "status: %d\n", res.StatusCode)
-	for _, h := range []string{"Content-Type", "Content-Disposition", "Cache-Control"} {
-		if v := res.Header.Get(h); v != "" {
-			fmt.Fprintf(&b, "%s: %s\n", h, v)
-		}
-	}
-	b.WriteString("\n")
-	b.Write(body)
-	return b.String(), body, res.Header.Get("Content-Type")
-}
-
 func TestEncodeGolden(t *testing.T) {
 	for _, sd := range sampleDocs() {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			t.Run(sd.name+"/"+string(f), func(t *testing.T) {
-				got, body, _ := render(f, sd.doc)
-				if sd.doc.Kind != KindFile {
-					checkWellFormed(t, f, body)
+				got, body, _ := billmgrtest.Render(f, sd.doc)
+				if sd.doc.Kind != billmgr.KindFile {
+					billmgrtest.CheckWellFormed(t, f, body)
 				}
-				path := filepath.Join("testdata", "encode", sd.name+"."+string(f)+".golden")
-				if *update {
-					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					return
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test -update to create it)", err)
-				}
-				if got != string(want) {
-					t.Errorf("output differs from %s (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-				}
+				billmgrtest.CompareGolden(t, filepath.Join("testdata", "encode", sd.name+"."+string(f)+".golden"), got, *update)
 			})
-		}
-	}
-}
-
-// checkWellFormed fails unless body parses completely in its format.
-func checkWellFormed(t *testing.T, f Format, body []byte) {
-	t.Helper()
-	switch f {
-	case FormatXML, FormatDevel:
-		if err := xmlWellFormed(body); err != nil {
-			t.Fatalf("not well-formed XML: %v\n%s", err, body)
-		}
-	case FormatText:
-		if !utf8Valid(body) {
-			t.Fatalf("text output is not valid UTF-8: %q", body)
-		}
-	default:
-		if !json.Valid(body) {
-			t.Fatalf("not valid JSON: %s", body)
-		}
-		if !utf8Valid(body) {
-			t.Fatalf("JSON output is not valid UTF-8: %q", body)
-		}
-	}
-}
-
-func utf8Valid(b []byte) bool { return strings.ToValidUTF8(string(b), "\x00") == string(b) }
-
-func xmlWellFormed(body []byte) error {
-	dec := xml.NewDecoder(bytes.NewReader(body))
-	depth, roots := 0, 0
-	for {
-		tok, err := dec.Token()
-		if errors.Is(err, io.EOF) {
-			if depth != 0 {
-				return fmt.Errorf("unclosed elements at EOF")
-			}
-			if roots != 1 {
-				return fmt.Errorf("%d root elements", roots)
-			}
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch tok.(type) {
-		case xml.StartElement:
-			if depth == 0 {
-				roots++
-			}
-			depth++
-		case xml.EndElement:
-			depth--
 		}
 	}
 }
@@ -167,14 +77,14 @@ func xmlWellFormed(body []byte) error {
 // TestEncodeClientContracts checks the shapes that known legacy clients
 // depend on (doc §2–§3), independently of the golden files.
 func TestEncodeClientContracts(t *testing.T) {
-	docs := map[string]*Doc{}
+	docs := map[string]*billmgr.Doc{}
 	for _, sd := range sampleDocs() {
 		docs[sd.name] = sd.doc
 	}
 	perlProlog := regexp.MustCompile(`^<\?xml version="\d\.\d" encoding=".*?"\?>`)
 
 	t.Run("xml strict Perl client", func(t *testing.T) {
-		_, body, ct := render(FormatXML, docs["list"])
+		_, body, ct := billmgrtest.Render(billmgr.FormatXML, docs["list"])
 		if ct != "text/xml" {
 			t.Errorf("Content-Type = %q, the Perl client needs exactly text/xml", ct)
 		}
@@ -192,7 +102,7 @@ func TestEncodeClientContracts(t *testing.T) {
 				Msg    string `xml:"msg"`
 			} `xml:"error"`
 		}
-		_, body, _ := render(FormatXML, docs["error"])
+		_, body, _ := billmgrtest.Render(billmgr.FormatXML, docs["error"])
 		if err := xml.Unmarshal(body, &v); err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +113,7 @@ func TestEncodeClientContracts(t *testing.T) {
 			ID string    `xml:"id"`
 			OK *struct{} `xml:"ok"`
 		}
-		_, body, _ = render(FormatXML, docs["created"])
+		_, body, _ = billmgrtest.Render(billmgr.FormatXML, docs["created"])
 		if err := xml.Unmarshal(body, &c); err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +138,7 @@ func TestEncodeClientContracts(t *testing.T) {
 				} `json:"error"`
 			} `json:"doc"`
 		}
-		_, body, _ := render(FormatJSON, docs["error"])
+		_, body, _ := billmgrtest.Render(billmgr.FormatJSON, docs["error"])
 		if err := json.Unmarshal(body, &v); err != nil {
 			t.Fatal(err)
 		}
@@ -239,8 +149,8 @@ func TestEncodeClientContracts(t *testing.T) {
 	})
 
 	t.Run("json single elem is an object, sjson always arrays", func(t *testing.T) {
-		one := NewList("certificate", "en").AddRow(F("id", "1"), FO("item_status", "Active", "2"))
-		_, body, _ := render(FormatJSON, one)
+		one := billmgr.NewList("certificate", "en").AddRow(billmgr.F("id", "1"), billmgr.FO("item_status", "Active", "2"))
+		_, body, _ := billmgrtest.Render(billmgr.FormatJSON, one)
 		var j struct {
 			Doc struct {
 				Elem map[string]map[string]string `json:"elem"`
@@ -252,7 +162,7 @@ func TestEncodeClientContracts(t *testing.T) {
 		if j.Doc.Elem["item_status"]["$orig"] != "2" {
 			t.Errorf("json elem = %v", j.Doc.Elem)
 		}
-		_, body, _ = render(FormatSJSON, one)
+		_, body, _ = billmgrtest.Render(billmgr.FormatSJSON, one)
 		var s struct {
 			Doc struct {
 				Elem []map[string][]map[string]string `json:"elem"`
@@ -267,8 +177,8 @@ func TestEncodeClientContracts(t *testing.T) {
 	})
 
 	t.Run("json and sjson ok is an empty object", func(t *testing.T) {
-		for _, f := range []Format{FormatJSON, FormatSJSON} {
-			_, body, _ := render(f, docs["ok"])
+		for _, f := range []billmgr.Format{billmgr.FormatJSON, billmgr.FormatSJSON} {
+			_, body, _ := billmgrtest.Render(f, docs["ok"])
 			if !bytes.Contains(body, []byte(`"ok":{}`)) {
 				t.Errorf("%s: %s", f, body)
 			}
@@ -276,14 +186,14 @@ func TestEncodeClientContracts(t *testing.T) {
 	})
 
 	t.Run("bjson ok true as acme.sh greps it", func(t *testing.T) {
-		_, body, _ := render(FormatBJSON, docs["ok"])
+		_, body, _ := billmgrtest.Render(billmgr.FormatBJSON, docs["ok"])
 		if !bytes.Contains(body, []byte(`"ok":true`)) {
 			t.Errorf("bjson ok = %s", body)
 		}
 	})
 
 	t.Run("bjson model and slist", func(t *testing.T) {
-		_, body, _ := render(FormatBJSON, docs["form"])
+		_, body, _ := billmgrtest.Render(billmgr.FormatBJSON, docs["form"])
 		var v struct {
 			Model map[string]string              `json:"model"`
 			SList map[string][]map[string]string `json:"slist"`
@@ -297,20 +207,20 @@ func TestEncodeClientContracts(t *testing.T) {
 	})
 
 	t.Run("text error prefix", func(t *testing.T) {
-		_, body, _ := render(FormatText, docs["error"])
+		_, body, _ := billmgrtest.Render(billmgr.FormatText, docs["error"])
 		if !regexp.MustCompile(`^ERROR value\(approver_email_1\)`).Match(body) {
 			t.Errorf("text error = %q", body)
 		}
-		_, body, _ = render(FormatText, docs["ok"])
+		_, body, _ = billmgrtest.Render(billmgr.FormatText, docs["ok"])
 		if !bytes.HasPrefix(body, []byte("OK")) {
 			t.Errorf("text ok = %q", body)
 		}
 	})
 
 	t.Run("download bypasses the format", func(t *testing.T) {
-		for _, f := range Formats {
+		for _, f := range billmgr.Formats {
 			rec := httptest.NewRecorder()
-			Encode(rec, f, docs["file"])
+			billmgr.Encode(rec, f, docs["file"])
 			if got := rec.Header().Get("Content-Disposition"); got != `attachment; filename="www.example.org.crt"` {
 				t.Errorf("%s: Content-Disposition = %q", f, got)
 			}
@@ -333,19 +243,19 @@ func TestEncodeNeverEchoesSecrets(t *testing.T) {
 		"note":     {"-----BEGIN RSA PRIVATE KEY-----TopSecret5"},
 	}
 	for _, sd := range sampleDocs() {
-		if sd.doc.Kind == KindFile {
+		if sd.doc.Kind == billmgr.KindFile {
 			continue
 		}
 		d := *sd.doc
 		d.TParams = secrets
-		for _, f := range Formats {
-			_, body, _ := render(f, &d)
+		for _, f := range billmgr.Formats {
+			_, body, _ := billmgrtest.Render(f, &d)
 			if bytes.Contains(body, []byte("TopSecret")) {
 				t.Errorf("%s/%s leaks a secret:\n%s", sd.name, f, body)
 			}
 		}
 	}
-	_, body, _ := render(FormatXML, &Doc{Kind: KindOK, TParams: secrets})
+	_, body, _ := billmgrtest.Render(billmgr.FormatXML, &billmgr.Doc{Kind: billmgr.KindOK, TParams: secrets})
 	if !bytes.Contains(body, []byte("<authinfo>reseller:[REDACTED]</authinfo>")) || !bytes.Contains(body, []byte("<func>certificate</func>")) {
 		t.Errorf("tparams not echoed redacted:\n%s", body)
 	}
@@ -353,12 +263,12 @@ func TestEncodeNeverEchoesSecrets(t *testing.T) {
 
 func TestEncodeEscaping(t *testing.T) {
 	nasty := "a&b<c>d\"e'f\x00g\x01h\x7f\ti\r\nj\xff\xfek]]>l\uFFFEm\u2028n\U0001F512"
-	d := NewForm("x\x00y", nasty, Field{Name: "1bad name:with/chars", Value: nasty, Attrs: []Attr{{"orig", nasty}, {"orig", "dup"}}})
-	d.Attrs = []Attr{{"lang", "dup"}, {"", nasty}}
-	d.AddSList(nasty, Option{Key: nasty, Label: nasty})
-	for _, f := range Formats {
-		_, body, _ := render(f, d)
-		checkWellFormed(t, f, body)
+	d := billmgr.NewForm("x\x00y", nasty, billmgr.Field{Name: "1bad name:with/chars", Value: nasty, Attrs: []billmgr.Attr{{Name: "orig", Value: nasty}, {Name: "orig", Value: "dup"}}})
+	d.Attrs = []billmgr.Attr{{Name: "lang", Value: "dup"}, {Name: "", Value: nasty}}
+	d.AddSList(nasty, billmgr.Option{Key: nasty, Label: nasty})
+	for _, f := range billmgr.Formats {
+		_, body, _ := billmgrtest.Render(f, d)
+		billmgrtest.CheckWellFormed(t, f, body)
 	}
 	// Text survives an XML round trip, minus the characters XML cannot hold.
 	var v struct {
@@ -367,7 +277,7 @@ func TestEncodeEscaping(t *testing.T) {
 			Text string `xml:",chardata"`
 		} `xml:"_1bad_name_with_chars"`
 	}
-	_, body, _ := render(FormatXML, d)
+	_, body, _ := billmgrtest.Render(billmgr.FormatXML, d)
 	if err := xml.Unmarshal(body, &v); err != nil {
 		t.Fatal(err)
 	}
@@ -390,27 +300,27 @@ func TestSafeFileName(t *testing.T) {
 		{strings.Repeat("a", 300), strings.Repeat("a", 100)},
 	}
 	for _, tt := range tests {
-		if got := SafeFileName(tt.in); got != tt.want {
+		if got := billmgr.SafeFileName(tt.in); got != tt.want {
 			t.Errorf("SafeFileName(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
 
 func TestMarshalNilAndOddDocs(t *testing.T) {
-	docs := []*Doc{nil, {Kind: KindError}, {Kind: Kind(99)}, {Kind: KindFile}, NewFile("bad\r\ntype", "", nil)}
+	docs := []*billmgr.Doc{nil, {Kind: billmgr.KindError}, {Kind: billmgr.Kind(99)}, {Kind: billmgr.KindFile}, billmgr.NewFile("bad\r\ntype", "", nil)}
 	for _, d := range docs {
-		for _, f := range append(Formats, Format("html")) {
-			body, ct := Marshal(f, d)
-			if d != nil && d.Kind == KindFile {
-				if ct != ContentTypeFile {
+		for _, f := range append(billmgr.Formats, billmgr.Format("html")) {
+			body, ct := billmgr.Marshal(f, d)
+			if d != nil && d.Kind == billmgr.KindFile {
+				if ct != billmgr.ContentTypeFile {
 					t.Errorf("file content type = %q", ct)
 				}
 				continue
 			}
 			if f == "html" {
-				f = FormatXML
+				f = billmgr.FormatXML
 			}
-			checkWellFormed(t, f, body)
+			billmgrtest.CheckWellFormed(t, f, body)
 		}
 	}
 }
@@ -421,32 +331,19 @@ func FuzzEncode(f *testing.F) {
 	f.Add("certificate", "en", "item_status", "Active", "orig", "2", "field_country", "182", "Russia")
 	f.Add("\x00", "\xff", "", "<&>", "\"", "\r\n", "1", "]]>", "\uFFFE")
 	f.Fuzz(func(t *testing.T, fn, lang, name, value, attr, attrVal, slist, key, label string) {
-		docs := []*Doc{
-			NewList(fn, lang).AddRow(Field{Name: name, Value: value, Attrs: []Attr{{attr, attrVal}}}, F(value, name)),
-			NewForm(fn, lang, Field{Name: name, Value: value, Attrs: []Attr{{attr, attrVal}}}).
-				AddSList(slist, Option{Key: key, Label: label, Attrs: []Attr{{attr, attrVal}}}),
-			{Kind: KindOK, Func: fn, Lang: lang, ID: value, OKText: label, OKType: key, Attrs: []Attr{{attr, attrVal}}},
-			NewError(fn, lang, name, attr, attrVal, value),
-			{Kind: KindOK, TParams: url.Values{name: {value}, attr: {attrVal}}},
+		docs := []*billmgr.Doc{
+			billmgr.NewList(fn, lang).AddRow(billmgr.Field{Name: name, Value: value, Attrs: []billmgr.Attr{{Name: attr, Value: attrVal}}}, billmgr.F(value, name)),
+			billmgr.NewForm(fn, lang, billmgr.Field{Name: name, Value: value, Attrs: []billmgr.Attr{{Name: attr, Value: attrVal}}}).
+				AddSList(slist, billmgr.Option{Key: key, Label: label, Attrs: []billmgr.Attr{{Name: attr, Value: attrVal}}}),
+			{Kind: billmgr.KindOK, Func: fn, Lang: lang, ID: value, OKText: label, OKType: key, Attrs: []billmgr.Attr{{Name: attr, Value: attrVal}}},
+			billmgr.NewError(fn, lang, name, attr, attrVal, value),
+			{Kind: billmgr.KindOK, TParams: url.Values{name: {value}, attr: {attrVal}}},
 		}
-		docs[3].Error.Params = []Attr{{key, label}}
+		docs[3].Error.Params = []billmgr.Attr{{Name: key, Value: label}}
 		for _, d := range docs {
-			for _, fm := range Formats {
-				body, _ := Marshal(fm, d)
-				switch fm {
-				case FormatXML, FormatDevel:
-					if err := xmlWellFormed(body); err != nil {
-						t.Fatalf("%s: %v\n%q", fm, err, body)
-					}
-				case FormatText:
-					if !utf8Valid(body) {
-						t.Fatalf("text not UTF-8: %q", body)
-					}
-				default:
-					if !json.Valid(body) {
-						t.Fatalf("%s: invalid JSON %q", fm, body)
-					}
-				}
+			for _, fm := range billmgr.Formats {
+				body, _ := billmgr.Marshal(fm, d)
+				billmgrtest.CheckWellFormed(t, fm, body)
 			}
 		}
 	})

@@ -1,6 +1,9 @@
-package billmgrhttp
+package billmgr
 
-import "net/url"
+import (
+	"net/http"
+	"net/url"
+)
 
 // Kind is the kind of a response document.
 type Kind int
@@ -115,6 +118,9 @@ type Doc struct {
 	Func string
 	// Lang is echoed as the lang attribute of <doc> and <error>.
 	Lang string
+	// Status is the HTTP status Encode sends; 0 is 200, which every
+	// API-level answer uses except an outage (503).
+	Status int
 	// Attrs are extra attributes of the root <doc> (binary, host, ...).
 	Attrs []Attr
 
@@ -180,6 +186,25 @@ func NewError(fn, lang, typ, object, value, msg string) *Doc {
 	return &Doc{Kind: KindError, Func: fn, Lang: lang,
 		Error: &ErrorInfo{Type: typ, Object: object, Value: value, Msg: msg}}
 }
+
+// NewUnavailable returns the error document of an outage (type internal,
+// object unavailable), sent with HTTP 503 so that clients retry later.
+func NewUnavailable(fn, lang, msg string) *Doc {
+	d := NewError(fn, lang, ErrorInternal, "unavailable", "", msg)
+	d.Status = http.StatusServiceUnavailable
+	return d
+}
+
+// The error types of BILLmanager's error documents that certsvc answers.
+const (
+	ErrorAuth           = "auth"
+	ErrorAccess         = "access"
+	ErrorMissed         = "missed"
+	ErrorValue          = "value"
+	ErrorExists         = "exists"
+	ErrorInternal       = "internal"
+	ErrorNotEnoughMoney = "not_enough_money"
+)
 
 // NewFile returns a download document.
 func NewFile(contentType, name string, data []byte) *Doc {
