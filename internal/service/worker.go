@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	stdsql "database/sql"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -145,34 +146,56 @@ type claimedJob struct {
 	attempts   int32
 }
 
-// claim leases up to n due jobs.
+// claim leases up to n due jobs. On MySQL it reads under READ COMMITTED:
+// the scan then locks the due rows it takes and not the gaps of the
+// run_time index, so new orders insert their jobs meanwhile instead of
+// waiting for the claim to commit.
 func (s *Service) claim(ctx context.Context, n int) ([]claimedJob, error) {
-	return store.InTx(ctx, s.db, func(tx *ent.Tx) ([]claimedJob, error) {
-		now := s.clock()
-		q := tx.Job.Query().Where(job.RunTimeLTE(now), job.Or(job.LeaseTimeIsNil(), job.LeaseTimeLT(now))).
-			Order(ent.Asc(job.FieldRunTime)).Limit(n)
-		if s.canLock() {
-			q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
-		}
-		jobs, err := q.All(ctx)
-		if err != nil || len(jobs) == 0 {
-			return nil, err
-		}
-		ids := make([]int64, 0, len(jobs))
-		for _, j := range jobs {
-			ids = append(ids, j.ID)
-		}
-		err = tx.Job.Update().Where(job.IDIn(ids...)).SetLeaseOwner(s.worker.ID).
-			SetLeaseTime(now.Add(s.worker.Lease)).AddAttempts(1).Exec(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("lease jobs: %w", err)
-		}
-		out := make([]claimedJob, 0, len(jobs))
-		for _, j := range jobs {
-			out = append(out, claimedJob{id: j.ID, certID: j.CertificateID, runTime: j.RunTime, attempts: j.Attempts + 1})
-		}
-		return out, nil
-	})
+	var opts *stdsql.TxOptions
+	if s.canLock() {
+		opts = &stdsql.TxOptions{Isolation: stdsql.LevelReadCommitted}
+	}
+	tx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("begin tx: %w", store.Translate(err))
+	}
+	out, err := s.claimIn(ctx, tx, n)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", store.Translate(err))
+	}
+	return out, nil
+}
+
+// claimIn is claim in tx.
+func (s *Service) claimIn(ctx context.Context, tx *ent.Tx, n int) ([]claimedJob, error) {
+	now := s.clock()
+	q := tx.Job.Query().Where(job.RunTimeLTE(now), job.Or(job.LeaseTimeIsNil(), job.LeaseTimeLT(now))).
+		Order(ent.Asc(job.FieldRunTime)).Limit(n)
+	if s.canLock() {
+		q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
+	}
+	jobs, err := q.All(ctx)
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(jobs))
+	for _, j := range jobs {
+		ids = append(ids, j.ID)
+	}
+	err = tx.Job.Update().Where(job.IDIn(ids...)).SetLeaseOwner(s.worker.ID).
+		SetLeaseTime(now.Add(s.worker.Lease)).AddAttempts(1).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lease jobs: %w", err)
+	}
+	out := make([]claimedJob, 0, len(jobs))
+	for _, j := range jobs {
+		out = append(out, claimedJob{id: j.ID, certID: j.CertificateID, runTime: j.RunTime, attempts: j.Attempts + 1})
+	}
+	return out, nil
 }
 
 // stillMine reports, inside tx, whether this worker still holds the job:
