@@ -108,6 +108,32 @@ func TestListCertificatesDomainFilter(t *testing.T) {
 		check("mail.example.info", "old.example.info")
 		check("xample") // not at the start of a label
 		check("example.com.evil")
+		// Page by page, by id both ways (the ids the filter matched are read
+		// a chunk at a time).
+		for _, order := range []certsvcv1.CertificateOrder{certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST,
+			certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST} {
+			var got []string
+			req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: "example"}, PageSize: 1, OrderBy: order}
+			for {
+				res, err := c.Cert.ListCertificates(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range res.GetCertificates() {
+					got = append(got, x.GetCommonName())
+				}
+				if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
+					break
+				}
+			}
+			want := []string{"example.com", "shop.example.org", "*.cdn.example.net", "old.example.info"}
+			if order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST {
+				slices.Reverse(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%v by pages of 1: %v, want %v", order, got, want)
+			}
+		}
 
 		mustCert(t)(c.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: reissued.GetId(),
 			ReplaceExtraNames: true, ExtraNames: []string{"new.example.info"}}))

@@ -3,6 +3,7 @@ package certificates
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"golang.org/x/net/idna"
 
+	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificatename"
 	"certsvc/ent/predicate"
@@ -65,24 +67,51 @@ func (p *domainPlans) setBroad(d string, now time.Time) {
 // (certificate_id, suffix) index until the page is full, which finds a page
 // soon as so many match. (Left to itself, the optimizer materialises the
 // whole range for the one and scans the whole table for the other.)
-func (s *Handler) domainFilter(ctx context.Context, d string) (predicate.Certificate, error) {
+//
+// With the ids it returns them too (sorted ascending), nil when it tests rows.
+func (s *Handler) domainFilter(ctx context.Context, d string) (predicate.Certificate, []int64, error) {
 	if s.broadDomains.isBroad(d, s.Clock()) {
-		return domainTest(d), nil
+		return domainTest(d), nil, nil
 	}
 	ids, err := s.db.CertificateName.Query().Where(certificatename.SuffixHasPrefix(d)).Unique(true).
 		Limit(domainIDLimit + 1).Select(certificatename.FieldCertificateID).Ints(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("find certificates by domain: %w", err)
+		return nil, nil, fmt.Errorf("find certificates by domain: %w", err)
 	}
 	if len(ids) > domainIDLimit {
 		s.broadDomains.setBroad(d, s.Clock())
-		return domainTest(d), nil
+		return domainTest(d), nil, nil
 	}
 	ids64 := make([]int64, len(ids))
 	for i, id := range ids {
 		ids64[i] = int64(id)
 	}
-	return certificate.IDIn(ids64...), nil
+	slices.Sort(ids64)
+	return certificate.IDIn(ids64...), ids64, nil
+}
+
+// byIDs lists the rows q finds among ids in chunks, in q's order by id
+// (descending when desc) after the cursor id after (0 for none), until more
+// than size are found: so a page of a listing by id reads about a page of
+// rows, not every row the domain filter matched.
+func byIDs(ctx context.Context, q *ent.CertificateQuery, ids []int64, desc bool, after int64, size int) ([]*ent.Certificate, error) {
+	ids = slices.Clone(ids)
+	if desc {
+		slices.Reverse(ids)
+	}
+	ids = slices.DeleteFunc(ids, func(id int64) bool { return after > 0 && (desc && id >= after || !desc && id <= after) })
+	var rows []*ent.Certificate
+	for chunk := range slices.Chunk(ids, 2*(size+1)) {
+		got, err := q.Clone().Where(certificate.IDIn(chunk...)).All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, got...)
+		if len(rows) > size {
+			return rows[:size+1], nil
+		}
+	}
+	return rows, nil
 }
 
 // domainTest keeps a row when one of its names has the prefix d: a

@@ -49,7 +49,7 @@ func TestDomainFilterPlans(t *testing.T) {
 			for _, k := range want {
 				wantIDs = append(wantIDs, ids[k])
 			}
-			byIDs, err := h.domainFilter(ctx, d)
+			byIDs, _, err := h.domainFilter(ctx, d)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -113,12 +113,19 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, err
 	}
+	// domainIDs are the certificates a narrow domain filter matched: a
+	// listing by id reads them in chunks (byIDs) instead of all at once.
+	var domainIDs []int64
+	pagePS := ps
 	if d := domainQuery(f.GetDomain()); d != "" {
-		dp, err := s.domainFilter(ctx, d)
+		dp, ids, err := s.domainFilter(ctx, d)
 		if err != nil {
 			return nil, err
 		}
 		ps = append(ps, dp)
+		if domainIDs = ids; ids == nil {
+			pagePS = ps
+		}
 	}
 	size := rpc.DefaultPageSize
 	if n := int(req.GetPageSize()); n > 0 {
@@ -146,11 +153,17 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 		res.TotalSize = int32(min(n, math.MaxInt32))
 	}
-	q := selectListColumns(s.db.Certificate.Query().Where(ps...).Limit(size + 1))
+	order := req.GetOrderBy()
+	byID := order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST || order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST ||
+		order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_UNSPECIFIED
+	chunked := domainIDs != nil && byID && req.GetSkip() == 0
+	if !chunked {
+		pagePS = ps
+	}
+	q := selectListColumns(s.db.Certificate.Query().Where(pagePS...).Limit(size + 1))
 	if n := int(req.GetSkip()); n > 0 {
 		q.Offset(n)
 	}
-	order := req.GetOrderBy()
 	switch order {
 	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST:
 		q.Order(ent.Asc(certificate.FieldID))
@@ -178,7 +191,12 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 			q.Where(certificate.IDLT(cur.ID))
 		}
 	}
-	rows, err := q.All(ctx)
+	var rows []*ent.Certificate
+	if chunked {
+		rows, err = byIDs(ctx, q, domainIDs, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID, size)
+	} else {
+		rows, err = q.All(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
 	}
