@@ -80,6 +80,8 @@ type Certificate struct {
 	CsrPem string `json:"csr_pem,omitempty"`
 	// PrivateKey holds the value of the "private_key" field.
 	PrivateKey string `json:"-"`
+	// HasPrivateKey holds the value of the "has_private_key" field.
+	HasPrivateKey bool `json:"has_private_key,omitempty"`
 	// KeyAlgorithm holds the value of the "key_algorithm" field.
 	KeyAlgorithm string `json:"key_algorithm,omitempty"`
 	// NextCsrPem holds the value of the "next_csr_pem" field.
@@ -133,7 +135,7 @@ func (*Certificate) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case certificate.FieldExtraNames, certificate.FieldSubject, certificate.FieldPendingSubject, certificate.FieldAdminContact, certificate.FieldTechContact, certificate.FieldOrganization, certificate.FieldValidations, certificate.FieldRemoteState:
 			values[i] = new([]byte)
-		case certificate.FieldAutoRenew:
+		case certificate.FieldAutoRenew, certificate.FieldHasPrivateKey:
 			values[i] = new(sql.NullBool)
 		case certificate.FieldID, certificate.FieldAccountID, certificate.FieldPlanID, certificate.FieldPeriodMonths, certificate.FieldExtraNameSlots, certificate.FieldProcessingModuleID, certificate.FieldCostMinor:
 			values[i] = new(sql.NullInt64)
@@ -360,6 +362,12 @@ func (_m *Certificate) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PrivateKey = value.String
 			}
+		case certificate.FieldHasPrivateKey:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field has_private_key", values[i])
+			} else if value.Valid {
+				_m.HasPrivateKey = value.Bool
+			}
 		case certificate.FieldKeyAlgorithm:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field key_algorithm", values[i])
@@ -561,6 +569,9 @@ func (_m *Certificate) String() string {
 	builder.WriteString(_m.CsrPem)
 	builder.WriteString(", ")
 	builder.WriteString("private_key=<sensitive>")
+	builder.WriteString(", ")
+	builder.WriteString("has_private_key=")
+	builder.WriteString(fmt.Sprintf("%v", _m.HasPrivateKey))
 	builder.WriteString(", ")
 	builder.WriteString("key_algorithm=")
 	builder.WriteString(_m.KeyAlgorithm)

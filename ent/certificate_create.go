@@ -356,6 +356,20 @@ func (_c *CertificateCreate) SetNillablePrivateKey(v *string) *CertificateCreate
 	return _c
 }
 
+// SetHasPrivateKey sets the "has_private_key" field.
+func (_c *CertificateCreate) SetHasPrivateKey(v bool) *CertificateCreate {
+	_c.mutation.SetHasPrivateKey(v)
+	return _c
+}
+
+// SetNillableHasPrivateKey sets the "has_private_key" field if the given value is not nil.
+func (_c *CertificateCreate) SetNillableHasPrivateKey(v *bool) *CertificateCreate {
+	if v != nil {
+		_c.SetHasPrivateKey(*v)
+	}
+	return _c
+}
+
 // SetKeyAlgorithm sets the "key_algorithm" field.
 func (_c *CertificateCreate) SetKeyAlgorithm(v string) *CertificateCreate {
 	_c.mutation.SetKeyAlgorithm(v)
@@ -514,7 +528,9 @@ func (_c *CertificateCreate) Mutation() *CertificateMutation {
 
 // Save creates the Certificate in the database.
 func (_c *CertificateCreate) Save(ctx context.Context) (*Certificate, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -541,12 +557,18 @@ func (_c *CertificateCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CertificateCreate) defaults() {
+func (_c *CertificateCreate) defaults() error {
 	if _, ok := _c.mutation.CreateTime(); !ok {
+		if certificate.DefaultCreateTime == nil {
+			return fmt.Errorf("ent: uninitialized certificate.DefaultCreateTime (forgotten import ent/runtime?)")
+		}
 		v := certificate.DefaultCreateTime()
 		_c.mutation.SetCreateTime(v)
 	}
 	if _, ok := _c.mutation.UpdateTime(); !ok {
+		if certificate.DefaultUpdateTime == nil {
+			return fmt.Errorf("ent: uninitialized certificate.DefaultUpdateTime (forgotten import ent/runtime?)")
+		}
 		v := certificate.DefaultUpdateTime()
 		_c.mutation.SetUpdateTime(v)
 	}
@@ -582,6 +604,10 @@ func (_c *CertificateCreate) defaults() {
 		v := certificate.DefaultCostMinor
 		_c.mutation.SetCostMinor(v)
 	}
+	if _, ok := _c.mutation.HasPrivateKey(); !ok {
+		v := certificate.DefaultHasPrivateKey
+		_c.mutation.SetHasPrivateKey(v)
+	}
 	if _, ok := _c.mutation.KeyAlgorithm(); !ok {
 		v := certificate.DefaultKeyAlgorithm
 		_c.mutation.SetKeyAlgorithm(v)
@@ -590,6 +616,7 @@ func (_c *CertificateCreate) defaults() {
 		v := certificate.DefaultSerialNumber
 		_c.mutation.SetSerialNumber(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -709,6 +736,9 @@ func (_c *CertificateCreate) check() error {
 		if err := certificate.CurrencyValidator(v); err != nil {
 			return &ValidationError{Name: "currency", err: fmt.Errorf(`ent: validator failed for field "Certificate.currency": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.HasPrivateKey(); !ok {
+		return &ValidationError{Name: "has_private_key", err: errors.New(`ent: missing required field "Certificate.has_private_key"`)}
 	}
 	if _, ok := _c.mutation.KeyAlgorithm(); !ok {
 		return &ValidationError{Name: "key_algorithm", err: errors.New(`ent: missing required field "Certificate.key_algorithm"`)}
@@ -877,6 +907,10 @@ func (_c *CertificateCreate) createSpec() (*Certificate, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PrivateKey(); ok {
 		_spec.SetField(certificate.FieldPrivateKey, field.TypeString, value)
 		_node.PrivateKey = value
+	}
+	if value, ok := _c.mutation.HasPrivateKey(); ok {
+		_spec.SetField(certificate.FieldHasPrivateKey, field.TypeBool, value)
+		_node.HasPrivateKey = value
 	}
 	if value, ok := _c.mutation.KeyAlgorithm(); ok {
 		_spec.SetField(certificate.FieldKeyAlgorithm, field.TypeString, value)
@@ -1392,6 +1426,18 @@ func (u *CertificateUpsert) UpdatePrivateKey() *CertificateUpsert {
 // ClearPrivateKey clears the value of the "private_key" field.
 func (u *CertificateUpsert) ClearPrivateKey() *CertificateUpsert {
 	u.SetNull(certificate.FieldPrivateKey)
+	return u
+}
+
+// SetHasPrivateKey sets the "has_private_key" field.
+func (u *CertificateUpsert) SetHasPrivateKey(v bool) *CertificateUpsert {
+	u.Set(certificate.FieldHasPrivateKey, v)
+	return u
+}
+
+// UpdateHasPrivateKey sets the "has_private_key" field to the value that was provided on create.
+func (u *CertificateUpsert) UpdateHasPrivateKey() *CertificateUpsert {
+	u.SetExcluded(certificate.FieldHasPrivateKey)
 	return u
 }
 
@@ -2096,6 +2142,20 @@ func (u *CertificateUpsertOne) UpdatePrivateKey() *CertificateUpsertOne {
 func (u *CertificateUpsertOne) ClearPrivateKey() *CertificateUpsertOne {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearPrivateKey()
+	})
+}
+
+// SetHasPrivateKey sets the "has_private_key" field.
+func (u *CertificateUpsertOne) SetHasPrivateKey(v bool) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetHasPrivateKey(v)
+	})
+}
+
+// UpdateHasPrivateKey sets the "has_private_key" field to the value that was provided on create.
+func (u *CertificateUpsertOne) UpdateHasPrivateKey() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateHasPrivateKey()
 	})
 }
 
@@ -2994,6 +3054,20 @@ func (u *CertificateUpsertBulk) UpdatePrivateKey() *CertificateUpsertBulk {
 func (u *CertificateUpsertBulk) ClearPrivateKey() *CertificateUpsertBulk {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearPrivateKey()
+	})
+}
+
+// SetHasPrivateKey sets the "has_private_key" field.
+func (u *CertificateUpsertBulk) SetHasPrivateKey(v bool) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetHasPrivateKey(v)
+	})
+}
+
+// UpdateHasPrivateKey sets the "has_private_key" field to the value that was provided on create.
+func (u *CertificateUpsertBulk) UpdateHasPrivateKey() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateHasPrivateKey()
 	})
 }
 

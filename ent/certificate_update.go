@@ -468,6 +468,20 @@ func (_u *CertificateUpdate) ClearPrivateKey() *CertificateUpdate {
 	return _u
 }
 
+// SetHasPrivateKey sets the "has_private_key" field.
+func (_u *CertificateUpdate) SetHasPrivateKey(v bool) *CertificateUpdate {
+	_u.mutation.SetHasPrivateKey(v)
+	return _u
+}
+
+// SetNillableHasPrivateKey sets the "has_private_key" field if the given value is not nil.
+func (_u *CertificateUpdate) SetNillableHasPrivateKey(v *bool) *CertificateUpdate {
+	if v != nil {
+		_u.SetHasPrivateKey(*v)
+	}
+	return _u
+}
+
 // SetKeyAlgorithm sets the "key_algorithm" field.
 func (_u *CertificateUpdate) SetKeyAlgorithm(v string) *CertificateUpdate {
 	_u.mutation.SetKeyAlgorithm(v)
@@ -663,7 +677,9 @@ func (_u *CertificateUpdate) Mutation() *CertificateMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CertificateUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -690,11 +706,15 @@ func (_u *CertificateUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CertificateUpdate) defaults() {
+func (_u *CertificateUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdateTime(); !ok {
+		if certificate.UpdateDefaultUpdateTime == nil {
+			return fmt.Errorf("ent: uninitialized certificate.UpdateDefaultUpdateTime (forgotten import ent/runtime?)")
+		}
 		v := certificate.UpdateDefaultUpdateTime()
 		_u.mutation.SetUpdateTime(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -929,6 +949,9 @@ func (_u *CertificateUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.PrivateKeyCleared() {
 		_spec.ClearField(certificate.FieldPrivateKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.HasPrivateKey(); ok {
+		_spec.SetField(certificate.FieldHasPrivateKey, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.KeyAlgorithm(); ok {
 		_spec.SetField(certificate.FieldKeyAlgorithm, field.TypeString, value)
@@ -1443,6 +1466,20 @@ func (_u *CertificateUpdateOne) ClearPrivateKey() *CertificateUpdateOne {
 	return _u
 }
 
+// SetHasPrivateKey sets the "has_private_key" field.
+func (_u *CertificateUpdateOne) SetHasPrivateKey(v bool) *CertificateUpdateOne {
+	_u.mutation.SetHasPrivateKey(v)
+	return _u
+}
+
+// SetNillableHasPrivateKey sets the "has_private_key" field if the given value is not nil.
+func (_u *CertificateUpdateOne) SetNillableHasPrivateKey(v *bool) *CertificateUpdateOne {
+	if v != nil {
+		_u.SetHasPrivateKey(*v)
+	}
+	return _u
+}
+
 // SetKeyAlgorithm sets the "key_algorithm" field.
 func (_u *CertificateUpdateOne) SetKeyAlgorithm(v string) *CertificateUpdateOne {
 	_u.mutation.SetKeyAlgorithm(v)
@@ -1651,7 +1688,9 @@ func (_u *CertificateUpdateOne) Select(field string, fields ...string) *Certific
 
 // Save executes the query and returns the updated Certificate entity.
 func (_u *CertificateUpdateOne) Save(ctx context.Context) (*Certificate, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1678,11 +1717,15 @@ func (_u *CertificateUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CertificateUpdateOne) defaults() {
+func (_u *CertificateUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdateTime(); !ok {
+		if certificate.UpdateDefaultUpdateTime == nil {
+			return fmt.Errorf("ent: uninitialized certificate.UpdateDefaultUpdateTime (forgotten import ent/runtime?)")
+		}
 		v := certificate.UpdateDefaultUpdateTime()
 		_u.mutation.SetUpdateTime(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1934,6 +1977,9 @@ func (_u *CertificateUpdateOne) sqlSave(ctx context.Context) (_node *Certificate
 	}
 	if _u.mutation.PrivateKeyCleared() {
 		_spec.ClearField(certificate.FieldPrivateKey, field.TypeString)
+	}
+	if value, ok := _u.mutation.HasPrivateKey(); ok {
+		_spec.SetField(certificate.FieldHasPrivateKey, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.KeyAlgorithm(); ok {
 		_spec.SetField(certificate.FieldKeyAlgorithm, field.TypeString, value)

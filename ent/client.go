@@ -16,6 +16,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -50,6 +51,8 @@ type Client struct {
 	Certificate *CertificateClient
 	// CertificateEvent is the client for interacting with the CertificateEvent builders.
 	CertificateEvent *CertificateEventClient
+	// CertificateName is the client for interacting with the CertificateName builders.
+	CertificateName *CertificateNameClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -86,6 +89,7 @@ func (c *Client) init() {
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
 	c.CertificateEvent = NewCertificateEventClient(c.config)
+	c.CertificateName = NewCertificateNameClient(c.config)
 	c.Job = NewJobClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LoginKey = NewLoginKeyClient(c.config)
@@ -193,6 +197,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEntry:       NewAuditEntryClient(cfg),
 		Certificate:      NewCertificateClient(cfg),
 		CertificateEvent: NewCertificateEventClient(cfg),
+		CertificateName:  NewCertificateNameClient(cfg),
 		Job:              NewJobClient(cfg),
 		LedgerEntry:      NewLedgerEntryClient(cfg),
 		LoginKey:         NewLoginKeyClient(cfg),
@@ -227,6 +232,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEntry:       NewAuditEntryClient(cfg),
 		Certificate:      NewCertificateClient(cfg),
 		CertificateEvent: NewCertificateEventClient(cfg),
+		CertificateName:  NewCertificateNameClient(cfg),
 		Job:              NewJobClient(cfg),
 		LedgerEntry:      NewLedgerEntryClient(cfg),
 		LoginKey:         NewLoginKeyClient(cfg),
@@ -266,9 +272,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
-		c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan, c.PlanPrice,
-		c.ProcessingModule, c.SavedFilter, c.Session, c.User,
+		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
+		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan,
+		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -278,9 +284,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent, c.Job,
-		c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan, c.PlanPrice,
-		c.ProcessingModule, c.SavedFilter, c.Session, c.User,
+		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
+		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan,
+		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -299,6 +305,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Certificate.mutate(ctx, m)
 	case *CertificateEventMutation:
 		return c.CertificateEvent.mutate(ctx, m)
+	case *CertificateNameMutation:
+		return c.CertificateName.mutate(ctx, m)
 	case *JobMutation:
 		return c.Job.mutate(ctx, m)
 	case *LedgerEntryMutation:
@@ -913,7 +921,8 @@ func (c *CertificateClient) QueryAccount(_m *Certificate) *AccountQuery {
 
 // Hooks returns the client hooks.
 func (c *CertificateClient) Hooks() []Hook {
-	return c.hooks.Certificate
+	hooks := c.hooks.Certificate
+	return append(hooks[:len(hooks):len(hooks)], certificate.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1066,6 +1075,139 @@ func (c *CertificateEventClient) mutate(ctx context.Context, m *CertificateEvent
 		return (&CertificateEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CertificateEvent mutation op: %q", m.Op())
+	}
+}
+
+// CertificateNameClient is a client for the CertificateName schema.
+type CertificateNameClient struct {
+	config
+}
+
+// NewCertificateNameClient returns a client for the CertificateName from the given config.
+func NewCertificateNameClient(c config) *CertificateNameClient {
+	return &CertificateNameClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `certificatename.Hooks(f(g(h())))`.
+func (c *CertificateNameClient) Use(hooks ...Hook) {
+	c.hooks.CertificateName = append(c.hooks.CertificateName, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `certificatename.Intercept(f(g(h())))`.
+func (c *CertificateNameClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CertificateName = append(c.inters.CertificateName, interceptors...)
+}
+
+// Create returns a builder for creating a CertificateName entity.
+func (c *CertificateNameClient) Create() *CertificateNameCreate {
+	mutation := newCertificateNameMutation(c.config, OpCreate)
+	return &CertificateNameCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CertificateName entities.
+func (c *CertificateNameClient) CreateBulk(builders ...*CertificateNameCreate) *CertificateNameCreateBulk {
+	return &CertificateNameCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CertificateNameClient) MapCreateBulk(slice any, setFunc func(*CertificateNameCreate, int)) *CertificateNameCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CertificateNameCreateBulk{err: fmt.Errorf("calling to CertificateNameClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CertificateNameCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CertificateNameCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CertificateName.
+func (c *CertificateNameClient) Update() *CertificateNameUpdate {
+	mutation := newCertificateNameMutation(c.config, OpUpdate)
+	return &CertificateNameUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CertificateNameClient) UpdateOne(_m *CertificateName) *CertificateNameUpdateOne {
+	mutation := newCertificateNameMutation(c.config, OpUpdateOne, withCertificateName(_m))
+	return &CertificateNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CertificateNameClient) UpdateOneID(id int64) *CertificateNameUpdateOne {
+	mutation := newCertificateNameMutation(c.config, OpUpdateOne, withCertificateNameID(id))
+	return &CertificateNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CertificateName.
+func (c *CertificateNameClient) Delete() *CertificateNameDelete {
+	mutation := newCertificateNameMutation(c.config, OpDelete)
+	return &CertificateNameDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CertificateNameClient) DeleteOne(_m *CertificateName) *CertificateNameDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CertificateNameClient) DeleteOneID(id int64) *CertificateNameDeleteOne {
+	builder := c.Delete().Where(certificatename.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CertificateNameDeleteOne{builder}
+}
+
+// Query returns a query builder for CertificateName.
+func (c *CertificateNameClient) Query() *CertificateNameQuery {
+	return &CertificateNameQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCertificateName},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CertificateName entity by its id.
+func (c *CertificateNameClient) Get(ctx context.Context, id int64) (*CertificateName, error) {
+	return c.Query().Where(certificatename.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CertificateNameClient) GetX(ctx context.Context, id int64) *CertificateName {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CertificateNameClient) Hooks() []Hook {
+	return c.hooks.CertificateName
+}
+
+// Interceptors returns the client interceptors.
+func (c *CertificateNameClient) Interceptors() []Interceptor {
+	return c.inters.CertificateName
+}
+
+func (c *CertificateNameClient) mutate(ctx context.Context, m *CertificateNameMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CertificateNameCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CertificateNameUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CertificateNameUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CertificateNameDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CertificateName mutation op: %q", m.Op())
 	}
 }
 
@@ -2579,14 +2721,14 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
-		LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
-		User []ent.Hook
+		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
+		Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule,
+		SavedFilter, Session, User []ent.Hook
 	}
 	inters struct {
-		APIKey, Account, AuditEntry, Certificate, CertificateEvent, Job, LedgerEntry,
-		LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule, SavedFilter, Session,
-		User []ent.Interceptor
+		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
+		Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule,
+		SavedFilter, Session, User []ent.Interceptor
 	}
 )
 

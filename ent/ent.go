@@ -8,6 +8,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -92,6 +93,7 @@ func checkColumn(t, c string) error {
 			auditentry.Table:       auditentry.ValidColumn,
 			certificate.Table:      certificate.ValidColumn,
 			certificateevent.Table: certificateevent.ValidColumn,
+			certificatename.Table:  certificatename.ValidColumn,
 			job.Table:              job.ValidColumn,
 			ledgerentry.Table:      ledgerentry.ValidColumn,
 			loginkey.Table:         loginkey.ValidColumn,

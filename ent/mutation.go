@@ -8,6 +8,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -44,6 +45,7 @@ const (
 	TypeAuditEntry       = "AuditEntry"
 	TypeCertificate      = "Certificate"
 	TypeCertificateEvent = "CertificateEvent"
+	TypeCertificateName  = "CertificateName"
 	TypeJob              = "Job"
 	TypeLedgerEntry      = "LedgerEntry"
 	TypeLoginKey         = "LoginKey"
@@ -2410,6 +2412,7 @@ type CertificateMutation struct {
 	currency                *string
 	csr_pem                 *string
 	private_key             *string
+	has_private_key         *bool
 	key_algorithm           *string
 	next_csr_pem            *string
 	next_private_key        *string
@@ -3913,6 +3916,42 @@ func (m *CertificateMutation) ResetPrivateKey() {
 	delete(m.clearedFields, certificate.FieldPrivateKey)
 }
 
+// SetHasPrivateKey sets the "has_private_key" field.
+func (m *CertificateMutation) SetHasPrivateKey(b bool) {
+	m.has_private_key = &b
+}
+
+// HasPrivateKey returns the value of the "has_private_key" field in the mutation.
+func (m *CertificateMutation) HasPrivateKey() (r bool, exists bool) {
+	v := m.has_private_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasPrivateKey returns the old "has_private_key" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldHasPrivateKey(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasPrivateKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasPrivateKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasPrivateKey: %w", err)
+	}
+	return oldValue.HasPrivateKey, nil
+}
+
+// ResetHasPrivateKey resets all changes to the "has_private_key" field.
+func (m *CertificateMutation) ResetHasPrivateKey() {
+	m.has_private_key = nil
+}
+
 // SetKeyAlgorithm sets the "key_algorithm" field.
 func (m *CertificateMutation) SetKeyAlgorithm(s string) {
 	m.key_algorithm = &s
@@ -4438,7 +4477,7 @@ func (m *CertificateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateMutation) Fields() []string {
-	fields := make([]string, 0, 40)
+	fields := make([]string, 0, 41)
 	if m.create_time != nil {
 		fields = append(fields, certificate.FieldCreateTime)
 	}
@@ -4528,6 +4567,9 @@ func (m *CertificateMutation) Fields() []string {
 	}
 	if m.private_key != nil {
 		fields = append(fields, certificate.FieldPrivateKey)
+	}
+	if m.has_private_key != nil {
+		fields = append(fields, certificate.FieldHasPrivateKey)
 	}
 	if m.key_algorithm != nil {
 		fields = append(fields, certificate.FieldKeyAlgorithm)
@@ -4627,6 +4669,8 @@ func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
 		return m.CsrPem()
 	case certificate.FieldPrivateKey:
 		return m.PrivateKey()
+	case certificate.FieldHasPrivateKey:
+		return m.HasPrivateKey()
 	case certificate.FieldKeyAlgorithm:
 		return m.KeyAlgorithm()
 	case certificate.FieldNextCsrPem:
@@ -4716,6 +4760,8 @@ func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldCsrPem(ctx)
 	case certificate.FieldPrivateKey:
 		return m.OldPrivateKey(ctx)
+	case certificate.FieldHasPrivateKey:
+		return m.OldHasPrivateKey(ctx)
 	case certificate.FieldKeyAlgorithm:
 		return m.OldKeyAlgorithm(ctx)
 	case certificate.FieldNextCsrPem:
@@ -4954,6 +5000,13 @@ func (m *CertificateMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPrivateKey(v)
+		return nil
+	case certificate.FieldHasPrivateKey:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasPrivateKey(v)
 		return nil
 	case certificate.FieldKeyAlgorithm:
 		v, ok := value.(string)
@@ -5355,6 +5408,9 @@ func (m *CertificateMutation) ResetField(name string) error {
 		return nil
 	case certificate.FieldPrivateKey:
 		m.ResetPrivateKey()
+		return nil
+	case certificate.FieldHasPrivateKey:
+		m.ResetHasPrivateKey()
 		return nil
 	case certificate.FieldKeyAlgorithm:
 		m.ResetKeyAlgorithm()
@@ -6545,6 +6601,428 @@ func (m *CertificateEventMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *CertificateEventMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CertificateEvent edge %s", name)
+}
+
+// CertificateNameMutation represents an operation that mutates the CertificateName nodes in the graph.
+type CertificateNameMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int64
+	certificate_id    *int64
+	addcertificate_id *int64
+	suffix            *string
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*CertificateName, error)
+	predicates        []predicate.CertificateName
+}
+
+var _ ent.Mutation = (*CertificateNameMutation)(nil)
+
+// certificatenameOption allows management of the mutation configuration using functional options.
+type certificatenameOption func(*CertificateNameMutation)
+
+// newCertificateNameMutation creates new mutation for the CertificateName entity.
+func newCertificateNameMutation(c config, op Op, opts ...certificatenameOption) *CertificateNameMutation {
+	m := &CertificateNameMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCertificateName,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCertificateNameID sets the ID field of the mutation.
+func withCertificateNameID(id int64) certificatenameOption {
+	return func(m *CertificateNameMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CertificateName
+		)
+		m.oldValue = func(ctx context.Context) (*CertificateName, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CertificateName.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCertificateName sets the old CertificateName of the mutation.
+func withCertificateName(node *CertificateName) certificatenameOption {
+	return func(m *CertificateNameMutation) {
+		m.oldValue = func(context.Context) (*CertificateName, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CertificateNameMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CertificateNameMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of CertificateName entities.
+func (m *CertificateNameMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CertificateNameMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CertificateNameMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CertificateName.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCertificateID sets the "certificate_id" field.
+func (m *CertificateNameMutation) SetCertificateID(i int64) {
+	m.certificate_id = &i
+	m.addcertificate_id = nil
+}
+
+// CertificateID returns the value of the "certificate_id" field in the mutation.
+func (m *CertificateNameMutation) CertificateID() (r int64, exists bool) {
+	v := m.certificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificateID returns the old "certificate_id" field's value of the CertificateName entity.
+// If the CertificateName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateNameMutation) OldCertificateID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificateID: %w", err)
+	}
+	return oldValue.CertificateID, nil
+}
+
+// AddCertificateID adds i to the "certificate_id" field.
+func (m *CertificateNameMutation) AddCertificateID(i int64) {
+	if m.addcertificate_id != nil {
+		*m.addcertificate_id += i
+	} else {
+		m.addcertificate_id = &i
+	}
+}
+
+// AddedCertificateID returns the value that was added to the "certificate_id" field in this mutation.
+func (m *CertificateNameMutation) AddedCertificateID() (r int64, exists bool) {
+	v := m.addcertificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCertificateID resets all changes to the "certificate_id" field.
+func (m *CertificateNameMutation) ResetCertificateID() {
+	m.certificate_id = nil
+	m.addcertificate_id = nil
+}
+
+// SetSuffix sets the "suffix" field.
+func (m *CertificateNameMutation) SetSuffix(s string) {
+	m.suffix = &s
+}
+
+// Suffix returns the value of the "suffix" field in the mutation.
+func (m *CertificateNameMutation) Suffix() (r string, exists bool) {
+	v := m.suffix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSuffix returns the old "suffix" field's value of the CertificateName entity.
+// If the CertificateName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateNameMutation) OldSuffix(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSuffix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSuffix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSuffix: %w", err)
+	}
+	return oldValue.Suffix, nil
+}
+
+// ResetSuffix resets all changes to the "suffix" field.
+func (m *CertificateNameMutation) ResetSuffix() {
+	m.suffix = nil
+}
+
+// Where appends a list predicates to the CertificateNameMutation builder.
+func (m *CertificateNameMutation) Where(ps ...predicate.CertificateName) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CertificateNameMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CertificateNameMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CertificateName, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CertificateNameMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CertificateNameMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CertificateName).
+func (m *CertificateNameMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CertificateNameMutation) Fields() []string {
+	fields := make([]string, 0, 2)
+	if m.certificate_id != nil {
+		fields = append(fields, certificatename.FieldCertificateID)
+	}
+	if m.suffix != nil {
+		fields = append(fields, certificatename.FieldSuffix)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CertificateNameMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case certificatename.FieldCertificateID:
+		return m.CertificateID()
+	case certificatename.FieldSuffix:
+		return m.Suffix()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CertificateNameMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case certificatename.FieldCertificateID:
+		return m.OldCertificateID(ctx)
+	case certificatename.FieldSuffix:
+		return m.OldSuffix(ctx)
+	}
+	return nil, fmt.Errorf("unknown CertificateName field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateNameMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case certificatename.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificateID(v)
+		return nil
+	case certificatename.FieldSuffix:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSuffix(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateName field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CertificateNameMutation) AddedFields() []string {
+	var fields []string
+	if m.addcertificate_id != nil {
+		fields = append(fields, certificatename.FieldCertificateID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CertificateNameMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case certificatename.FieldCertificateID:
+		return m.AddedCertificateID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CertificateNameMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case certificatename.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCertificateID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateName numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CertificateNameMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CertificateNameMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CertificateNameMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CertificateName nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CertificateNameMutation) ResetField(name string) error {
+	switch name {
+	case certificatename.FieldCertificateID:
+		m.ResetCertificateID()
+		return nil
+	case certificatename.FieldSuffix:
+		m.ResetSuffix()
+		return nil
+	}
+	return fmt.Errorf("unknown CertificateName field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CertificateNameMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CertificateNameMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CertificateNameMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CertificateNameMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CertificateNameMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CertificateNameMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CertificateNameMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CertificateName unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CertificateNameMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CertificateName edge %s", name)
 }
 
 // JobMutation represents an operation that mutates the Job nodes in the graph.

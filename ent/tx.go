@@ -24,6 +24,8 @@ type Tx struct {
 	Certificate *CertificateClient
 	// CertificateEvent is the client for interacting with the CertificateEvent builders.
 	CertificateEvent *CertificateEventClient
+	// CertificateName is the client for interacting with the CertificateName builders.
+	CertificateName *CertificateNameClient
 	// Job is the client for interacting with the Job builders.
 	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
@@ -180,6 +182,7 @@ func (tx *Tx) init() {
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
 	tx.CertificateEvent = NewCertificateEventClient(tx.config)
+	tx.CertificateName = NewCertificateNameClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LoginKey = NewLoginKeyClient(tx.config)

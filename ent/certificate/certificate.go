@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 )
@@ -75,6 +76,8 @@ const (
 	FieldCsrPem = "csr_pem"
 	// FieldPrivateKey holds the string denoting the private_key field in the database.
 	FieldPrivateKey = "private_key"
+	// FieldHasPrivateKey holds the string denoting the has_private_key field in the database.
+	FieldHasPrivateKey = "has_private_key"
 	// FieldKeyAlgorithm holds the string denoting the key_algorithm field in the database.
 	FieldKeyAlgorithm = "key_algorithm"
 	// FieldNextCsrPem holds the string denoting the next_csr_pem field in the database.
@@ -141,6 +144,7 @@ var Columns = []string{
 	FieldCurrency,
 	FieldCsrPem,
 	FieldPrivateKey,
+	FieldHasPrivateKey,
 	FieldKeyAlgorithm,
 	FieldNextCsrPem,
 	FieldNextPrivateKey,
@@ -163,7 +167,13 @@ func ValidColumn(column string) bool {
 	return false
 }
 
+// Note that the variables below are initialized by the runtime
+// package on the initialization of the application. Therefore,
+// it should be imported in the main as follows:
+//
+//	import _ "certsvc/ent/runtime"
 var (
+	Hooks [1]ent.Hook
 	// DefaultCreateTime holds the default value on creation for the "create_time" field.
 	DefaultCreateTime func() time.Time
 	// DefaultUpdateTime holds the default value on creation for the "update_time" field.
@@ -210,6 +220,8 @@ var (
 	CostMinorValidator func(int64) error
 	// CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	CurrencyValidator func(string) error
+	// DefaultHasPrivateKey holds the default value on creation for the "has_private_key" field.
+	DefaultHasPrivateKey bool
 	// DefaultKeyAlgorithm holds the default value on creation for the "key_algorithm" field.
 	DefaultKeyAlgorithm string
 	// KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
@@ -370,6 +382,11 @@ func ByCsrPem(opts ...sql.OrderTermOption) OrderOption {
 // ByPrivateKey orders the results by the private_key field.
 func ByPrivateKey(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrivateKey, opts...).ToFunc()
+}
+
+// ByHasPrivateKey orders the results by the has_private_key field.
+func ByHasPrivateKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldHasPrivateKey, opts...).ToFunc()
 }
 
 // ByKeyAlgorithm orders the results by the key_algorithm field.

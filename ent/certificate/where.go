@@ -165,6 +165,11 @@ func PrivateKey(v string) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldPrivateKey, v))
 }
 
+// HasPrivateKey applies equality check predicate on the "has_private_key" field. It's identical to HasPrivateKeyEQ.
+func HasPrivateKey(v bool) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldHasPrivateKey, v))
+}
+
 // KeyAlgorithm applies equality check predicate on the "key_algorithm" field. It's identical to KeyAlgorithmEQ.
 func KeyAlgorithm(v string) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldKeyAlgorithm, v))
@@ -1443,6 +1448,16 @@ func PrivateKeyEqualFold(v string) predicate.Certificate {
 // PrivateKeyContainsFold applies the ContainsFold predicate on the "private_key" field.
 func PrivateKeyContainsFold(v string) predicate.Certificate {
 	return predicate.Certificate(sql.FieldContainsFold(FieldPrivateKey, v))
+}
+
+// HasPrivateKeyEQ applies the EQ predicate on the "has_private_key" field.
+func HasPrivateKeyEQ(v bool) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldHasPrivateKey, v))
+}
+
+// HasPrivateKeyNEQ applies the NEQ predicate on the "has_private_key" field.
+func HasPrivateKeyNEQ(v bool) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNEQ(FieldHasPrivateKey, v))
 }
 
 // KeyAlgorithmEQ applies the EQ predicate on the "key_algorithm" field.

@@ -68,6 +68,18 @@ func (f CertificateEventFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CertificateEventMutation", m)
 }
 
+// The CertificateNameFunc type is an adapter to allow the use of ordinary
+// function as CertificateName mutator.
+type CertificateNameFunc func(context.Context, *ent.CertificateNameMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CertificateNameFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CertificateNameMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CertificateNameMutation", m)
+}
+
 // The JobFunc type is an adapter to allow the use of ordinary
 // function as Job mutator.
 type JobFunc func(context.Context, *ent.JobMutation) (ent.Value, error)

@@ -12,6 +12,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -216,6 +217,33 @@ func (f TraverseCertificateEvent) Traverse(ctx context.Context, q ent.Query) err
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CertificateEventQuery", q)
+}
+
+// The CertificateNameFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CertificateNameFunc func(context.Context, *ent.CertificateNameQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CertificateNameFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CertificateNameQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CertificateNameQuery", q)
+}
+
+// The TraverseCertificateName type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCertificateName func(context.Context, *ent.CertificateNameQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCertificateName) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCertificateName) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CertificateNameQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CertificateNameQuery", q)
 }
 
 // The JobFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -501,6 +529,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CertificateQuery, predicate.Certificate, certificate.OrderOption]{typ: ent.TypeCertificate, tq: q}, nil
 	case *ent.CertificateEventQuery:
 		return &query[*ent.CertificateEventQuery, predicate.CertificateEvent, certificateevent.OrderOption]{typ: ent.TypeCertificateEvent, tq: q}, nil
+	case *ent.CertificateNameQuery:
+		return &query[*ent.CertificateNameQuery, predicate.CertificateName, certificatename.OrderOption]{typ: ent.TypeCertificateName, tq: q}, nil
 	case *ent.JobQuery:
 		return &query[*ent.JobQuery, predicate.Job, job.OrderOption]{typ: ent.TypeJob, tq: q}, nil
 	case *ent.LedgerEntryQuery:

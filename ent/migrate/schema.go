@@ -109,6 +109,7 @@ var (
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
 		{Name: "private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
+		{Name: "has_private_key", Type: field.TypeBool, Default: false},
 		{Name: "key_algorithm", Type: field.TypeString, Size: 32, Default: ""},
 		{Name: "next_csr_pem", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
 		{Name: "next_private_key", Type: field.TypeString, Nullable: true, SchemaType: map[string]string{"mysql": "mediumtext"}},
@@ -129,7 +130,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certificates_accounts_certificates",
-				Columns:    []*schema.Column{CertificatesColumns[40]},
+				Columns:    []*schema.Column{CertificatesColumns[41]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -138,17 +139,17 @@ var (
 			{
 				Name:    "certificate_account_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[18]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[18]},
 			},
 			{
 				Name:    "certificate_account_id_client_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[17]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[17]},
 			},
 			{
 				Name:    "certificate_account_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[40], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_state_id",
@@ -158,7 +159,7 @@ var (
 			{
 				Name:    "certificate_not_after_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[37], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[38], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_common_name_id",
@@ -207,6 +208,30 @@ var (
 				Name:    "certificateevent_account_id_id",
 				Unique:  false,
 				Columns: []*schema.Column{CertificateEventsColumns[3], CertificateEventsColumns[0]},
+			},
+		},
+	}
+	// CertificateNamesColumns holds the columns for the "certificate_names" table.
+	CertificateNamesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "certificate_id", Type: field.TypeInt64},
+		{Name: "suffix", Type: field.TypeString, Size: 253},
+	}
+	// CertificateNamesTable holds the schema information for the "certificate_names" table.
+	CertificateNamesTable = &schema.Table{
+		Name:       "certificate_names",
+		Columns:    CertificateNamesColumns,
+		PrimaryKey: []*schema.Column{CertificateNamesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "certificatename_suffix_certificate_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificateNamesColumns[2], CertificateNamesColumns[1]},
+			},
+			{
+				Name:    "certificatename_certificate_id_suffix",
+				Unique:  true,
+				Columns: []*schema.Column{CertificateNamesColumns[1], CertificateNamesColumns[2]},
 			},
 		},
 	}
@@ -505,6 +530,7 @@ var (
 		AuditEntriesTable,
 		CertificatesTable,
 		CertificateEventsTable,
+		CertificateNamesTable,
 		JobsTable,
 		LedgerEntriesTable,
 		LoginKeysTable,

@@ -21,6 +21,9 @@ type Certificate func(*sql.Selector)
 // CertificateEvent is the predicate function for certificateevent builders.
 type CertificateEvent func(*sql.Selector)
 
+// CertificateName is the predicate function for certificatename builders.
+type CertificateName func(*sql.Selector)
+
 // Job is the predicate function for job builders.
 type Job func(*sql.Selector)
 

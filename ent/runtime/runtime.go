@@ -8,6 +8,7 @@ import (
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
 	"certsvc/ent/certificateevent"
+	"certsvc/ent/certificatename"
 	"certsvc/ent/job"
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
@@ -154,6 +155,8 @@ func init() {
 	// auditentry.ClientAddressValidator is a validator for the "client_address" field. It is called by the builders before save.
 	auditentry.ClientAddressValidator = auditentryDescClientAddress.Validators[0].(func(string) error)
 	certificateMixin := schema.Certificate{}.Mixin()
+	certificateHooks := schema.Certificate{}.Hooks()
+	certificate.Hooks[0] = certificateHooks[0]
 	certificateMixinFields1 := certificateMixin[1].Fields()
 	_ = certificateMixinFields1
 	certificateFields := schema.Certificate{}.Fields()
@@ -236,14 +239,18 @@ func init() {
 	certificateDescCurrency := certificateFields[25].Descriptor()
 	// certificate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	certificate.CurrencyValidator = certificateDescCurrency.Validators[0].(func(string) error)
+	// certificateDescHasPrivateKey is the schema descriptor for has_private_key field.
+	certificateDescHasPrivateKey := certificateFields[28].Descriptor()
+	// certificate.DefaultHasPrivateKey holds the default value on creation for the has_private_key field.
+	certificate.DefaultHasPrivateKey = certificateDescHasPrivateKey.Default.(bool)
 	// certificateDescKeyAlgorithm is the schema descriptor for key_algorithm field.
-	certificateDescKeyAlgorithm := certificateFields[28].Descriptor()
+	certificateDescKeyAlgorithm := certificateFields[29].Descriptor()
 	// certificate.DefaultKeyAlgorithm holds the default value on creation for the key_algorithm field.
 	certificate.DefaultKeyAlgorithm = certificateDescKeyAlgorithm.Default.(string)
 	// certificate.KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
 	certificate.KeyAlgorithmValidator = certificateDescKeyAlgorithm.Validators[0].(func(string) error)
 	// certificateDescSerialNumber is the schema descriptor for serial_number field.
-	certificateDescSerialNumber := certificateFields[33].Descriptor()
+	certificateDescSerialNumber := certificateFields[34].Descriptor()
 	// certificate.DefaultSerialNumber holds the default value on creation for the serial_number field.
 	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
 	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
@@ -277,6 +284,12 @@ func init() {
 	certificateevent.DefaultMessage = certificateeventDescMessage.Default.(string)
 	// certificateevent.MessageValidator is a validator for the "message" field. It is called by the builders before save.
 	certificateevent.MessageValidator = certificateeventDescMessage.Validators[0].(func(string) error)
+	certificatenameFields := schema.CertificateName{}.Fields()
+	_ = certificatenameFields
+	// certificatenameDescSuffix is the schema descriptor for suffix field.
+	certificatenameDescSuffix := certificatenameFields[1].Descriptor()
+	// certificatename.SuffixValidator is a validator for the "suffix" field. It is called by the builders before save.
+	certificatename.SuffixValidator = certificatenameDescSuffix.Validators[0].(func(string) error)
 	jobMixin := schema.Job{}.Mixin()
 	jobMixinFields1 := jobMixin[1].Fields()
 	_ = jobMixinFields1

@@ -1,6 +1,9 @@
 package schema
 
 import (
+	"context"
+	"slices"
+
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/schema/edge"
@@ -74,6 +77,10 @@ func (Certificate) Fields() []ent.Field {
 		// private_key is the private key PEM sealed with the master keyring
 		// ("sb1:..."), or "" when the customer keeps the key.
 		field.String("private_key").Optional().Sensitive().SchemaType(text),
+		// has_private_key is whether private_key is set, kept by the hook
+		// below, so that a listing need not read the key's text (stored off
+		// the row's page) to say whether the key is held.
+		field.Bool("has_private_key").Default(false),
 		field.String("key_algorithm").Default("").MaxLen(32),
 		// next_csr_pem and next_private_key are a reissue's new request and
 		// key; they replace csr_pem and private_key when the CA issues.
@@ -98,6 +105,25 @@ func (Certificate) Edges() []ent.Edge {
 	}
 }
 
+// Hooks of the Certificate: every write of private_key sets has_private_key.
+func (Certificate) Hooks() []ent.Hook {
+	return []ent.Hook{func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			has, set := false, slices.Contains(m.ClearedFields(), "private_key")
+			if v, ok := m.Field("private_key"); ok {
+				k, _ := v.(string)
+				has, set = k != "", true
+			}
+			if set {
+				if err := m.SetField("has_private_key", has); err != nil {
+					return nil, err
+				}
+			}
+			return next.Mutate(ctx, m)
+		})
+	}}
+}
+
 // Indexes of the Certificate: the keyset orders of ListCertificates, each
 // with the id as tie-breaker, and the retry keys per account.
 func (Certificate) Indexes() []ent.Index {
@@ -110,6 +136,37 @@ func (Certificate) Indexes() []ent.Index {
 		index.Fields("common_name", "id"),
 		index.Fields("plan_id", "id"),
 		index.Fields("processing_module_id", "id"),
+	}
+}
+
+// CertificateName is one way a certificate is found by domain: one of its
+// names (the common name and the extra names), or the rest of that name after
+// one of its dots, lower-case. "shop.example.com" is found as
+// "shop.example.com", "example.com" and "com", so the listing's domain filter
+// is a prefix range on (suffix, certificate_id): "example.com" finds the name
+// and its subdomains, "www.exa" the names it begins, "example" example.com and
+// shop.example.org. The rows of a certificate are written in the transaction
+// of every change of its names. certificate_id is not a foreign key, as a
+// job's is not: the rows are written only beside their certificate.
+type CertificateName struct{ ent.Schema }
+
+// Mixin of the CertificateName.
+func (CertificateName) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}} }
+
+// Fields of the CertificateName.
+func (CertificateName) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int64("certificate_id").Immutable(),
+		field.String("suffix").MaxLen(253).Immutable(),
+	}
+}
+
+// Indexes of the CertificateName: by suffix for the filter, by certificate
+// to replace a certificate's rows and to test one certificate.
+func (CertificateName) Indexes() []ent.Index {
+	return []ent.Index{
+		index.Fields("suffix", "certificate_id"),
+		index.Fields("certificate_id", "suffix").Unique(),
 	}
 }
 

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	stdsql "database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -9,9 +10,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"certsvc/ent"
+	"certsvc/ent/certificate"
 	"certsvc/ent/job"
 	"certsvc/ent/predicate"
 	"certsvc/internal/lifecycle"
+	"certsvc/internal/store"
 )
 
 // Job is a job a worker leased: the certificate to look at, as of the run
@@ -26,37 +29,57 @@ type Job struct {
 }
 
 // ClaimJobs leases up to n due jobs to owner for lease (with SELECT ... FOR
-// UPDATE SKIP LOCKED on MySQL, so replicas share them).
+// UPDATE SKIP LOCKED on MySQL, so replicas share them). On MySQL it reads
+// under READ COMMITTED: the scan then locks the due rows it takes and not
+// the gaps of the run_time index, so new orders insert their jobs meanwhile
+// instead of waiting for the claim to commit.
 func (s *Core) ClaimJobs(ctx context.Context, owner string, n int, lease time.Duration) ([]Job, error) {
-	var out []Job
-	err := s.InTx(ctx, func(tx *Tx) error {
-		now := s.Clock()
-		q := tx.Job.Query().Where(job.RunTimeLTE(now), job.Or(job.LeaseTimeIsNil(), job.LeaseTimeLT(now))).
-			Order(ent.Asc(job.FieldRunTime)).Limit(n)
-		if s.CanLock() {
-			q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
-		}
-		jobs, err := q.All(ctx)
-		if err != nil || len(jobs) == 0 {
-			return err
-		}
-		ids := make([]int64, 0, len(jobs))
-		for _, j := range jobs {
-			ids = append(ids, j.ID)
-		}
-		err = tx.Job.Update().Where(job.IDIn(ids...)).SetLeaseOwner(owner).
-			SetLeaseTime(now.Add(lease)).AddAttempts(1).Exec(ctx)
-		if err != nil {
-			return fmt.Errorf("lease jobs: %w", err)
-		}
-		out = make([]Job, 0, len(jobs))
-		for _, j := range jobs {
-			out = append(out, Job{ID: j.ID, CertID: j.CertificateID, RunTime: j.RunTime, Attempts: j.Attempts + 1,
-				Owner: owner, Lease: lease})
-		}
-		return nil
-	})
-	return out, err
+	var opts *stdsql.TxOptions
+	if s.CanLock() {
+		opts = &stdsql.TxOptions{Isolation: stdsql.LevelReadCommitted}
+	}
+	etx, err := s.db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("begin tx: %w", store.Translate(err))
+	}
+	out, err := (&Tx{Tx: etx, core: s}).claimJobs(ctx, owner, n, lease)
+	if err != nil {
+		_ = etx.Rollback()
+		return nil, err
+	}
+	if err := etx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", store.Translate(err))
+	}
+	return out, nil
+}
+
+// claimJobs is ClaimJobs in tx.
+func (tx *Tx) claimJobs(ctx context.Context, owner string, n int, lease time.Duration) ([]Job, error) {
+	now := tx.core.Clock()
+	q := tx.Job.Query().Where(job.RunTimeLTE(now), job.Or(job.LeaseTimeIsNil(), job.LeaseTimeLT(now))).
+		Order(ent.Asc(job.FieldRunTime)).Limit(n)
+	if tx.core.CanLock() {
+		q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
+	}
+	jobs, err := q.All(ctx)
+	if err != nil || len(jobs) == 0 {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(jobs))
+	for _, j := range jobs {
+		ids = append(ids, j.ID)
+	}
+	err = tx.Job.Update().Where(job.IDIn(ids...)).SetLeaseOwner(owner).
+		SetLeaseTime(now.Add(lease)).AddAttempts(1).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lease jobs: %w", err)
+	}
+	out := make([]Job, 0, len(jobs))
+	for _, j := range jobs {
+		out = append(out, Job{ID: j.ID, CertID: j.CertificateID, RunTime: j.RunTime, Attempts: j.Attempts + 1,
+			Owner: owner, Lease: lease})
+	}
+	return out, nil
 }
 
 // StillMine reports, inside tx, whether j.Owner still holds the job:
@@ -126,7 +149,8 @@ func (tx *Tx) KeepAttempts(ctx context.Context, j Job) error {
 
 // MarkSent commits the intent to send c's operation (op_sent_time).
 func (tx *Tx) MarkSent(ctx context.Context, c *ent.Certificate) error {
-	return tx.Certificate.UpdateOne(c).SetOpSentTime(tx.core.Clock()).Exec(ctx)
+	// Update, not UpdateOne: nothing reads the row back.
+	return tx.Certificate.Update().Where(certificate.ID(c.ID)).SetOpSentTime(tx.core.Clock()).Exec(ctx)
 }
 
 // Unsent clears the intent to send c's operation: the CA did nothing, and

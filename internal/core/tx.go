@@ -68,7 +68,7 @@ func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*
 	if mut != nil {
 		mut(u)
 	}
-	c2, err := u.Save(ctx)
+	c2, err := tx.saveCert(ctx, c, u)
 	if err != nil {
 		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
 	}
@@ -219,7 +219,8 @@ func InTxValue[T any](ctx context.Context, s *Core, fn func(tx *Tx) (T, error)) 
 // Edit changes c without a lifecycle event of its own: fill sets the
 // changes (files, contacts, an administrator's correction) on the update, or
 // returns an error that leaves c as it was. The caller records the change
-// with Record.
+// with Record. Like Apply, it keeps certificate_names current when the
+// names change.
 //
 // Edit is the one place an administrator's override of the state goes
 // through: when fill sets the state, Edit saves the other changes, then
@@ -242,7 +243,7 @@ func (tx *Tx) Edit(ctx context.Context, c *ent.Certificate, fill func(*ent.Certi
 			return nil, err
 		}
 	}
-	c2, err := u.Save(ctx)
+	c2, err := tx.saveCert(ctx, c, u)
 	if err != nil {
 		return nil, fmt.Errorf("update certificate %d: %w", c.ID, store.Translate(err))
 	}
@@ -303,8 +304,9 @@ func (tx *Tx) DropOp(ctx context.Context, c *ent.Certificate) (*ent.Certificate,
 // EventOpDropped is the history event of DropOp.
 const EventOpDropped = "op_dropped"
 
-// CreateOrder inserts a new, unpaid order with what fill sets and records
-// it in the order's history with message.
+// CreateOrder inserts a new, unpaid order with what fill sets, with the
+// rows the domain filter finds it by, and records it in the order's history
+// with message.
 func (tx *Tx) CreateOrder(ctx context.Context, message string, fill func(*ent.CertificateCreate)) (*ent.Certificate, error) {
 	now := tx.core.Clock()
 	cr := tx.Certificate.Create().SetState(certificate.StateUnpaid).SetCreateTime(now).SetUpdateTime(now)
@@ -312,6 +314,9 @@ func (tx *Tx) CreateOrder(ctx context.Context, message string, fill func(*ent.Ce
 	c, err := cr.Save(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
+	}
+	if err := tx.writeNames(ctx, c.ID, nil, certNames(c)); err != nil {
+		return nil, err
 	}
 	if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, Step{Message: message}); err != nil {
 		return nil, err

@@ -119,6 +119,25 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 	lat.report(b)
+	reportRSS(b)
+}
+
+// reportRSS reports the peak resident set of this process (the server and
+// its clients) so far, and the resident set now, from /proc (Linux only).
+func reportRSS(b *testing.B) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		for _, m := range []struct{ key, unit string }{{"VmHWM:", "peak-rss-MB"}, {"VmRSS:", "rss-MB"}} {
+			if rest, ok := strings.CutPrefix(line, m.key); ok {
+				if kb, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB")); err == nil {
+					b.ReportMetric(float64(kb)/1024, m.unit)
+				}
+			}
+		}
+	}
 }
 
 // clientsPerBench is how many customers order at once, each on its own
@@ -126,7 +145,8 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 const clientsPerBench = 16
 
 // rawOrder writes what a paid order writes: the account row locked and
-// debited, a ledger entry, the certificate, two events and a job.
+// debited, a ledger entry, the certificate and its names, two events and a
+// job.
 func rawOrder(db *sql.DB, accountID int64, csr string) error {
 	tx, err := db.Begin()
 	if err != nil {
@@ -149,6 +169,11 @@ func rawOrder(db *sql.DB, accountID int64, csr string) error {
 		return err
 	}
 	id, _ := res.LastInsertId()
+	// The rows the domain filter finds the order by.
+	if _, err := tx.Exec("INSERT INTO certificate_names (certificate_id, suffix) VALUES (?, 'bench.example.com'), (?, 'example.com'), (?, 'com')",
+		id, id, id); err != nil {
+		return err
+	}
 	for _, ev := range []string{"order", "pay"} {
 		if _, err := tx.Exec(`INSERT INTO certificate_events (create_time, certificate_id, account_id, event, from_state, to_state)
 			VALUES (?, ?, ?, ?, 'unpaid', 'unpaid')`, now, id, accountID, ev); err != nil {
@@ -171,7 +196,9 @@ func rawOrder(db *sql.DB, accountID int64, csr string) error {
 // BenchmarkListCertificatesDeep lists an admin's view of 1,000,000
 // certificates (CERTSVC_BENCH_CERTS to change), the first page and page
 // 10,000 of 50 rows, newest first and expiring first, as a browser asks
-// (Connect JSON) and as an internal service asks (gRPC):
+// (Connect JSON) and as an internal service asks (gRPC); and the same with
+// the domain filter: "example.com", which every certificate matches (first
+// page and page 10,000), and a prefix of 1,000 of them ("host0500"):
 //
 //	go test -run - -bench ListCertificatesDeep -benchtime 2000x ./internal/server/
 func BenchmarkListCertificatesDeep(b *testing.B) {
@@ -186,39 +213,56 @@ func BenchmarkListCertificatesDeep(b *testing.B) {
 	const size = 50
 	for _, order := range []certsvcv1.CertificateOrder{certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST,
 		certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST} {
-		// Walk to page 10,000 in big steps; the token of a 1,000-row page
-		// serves 50-row pages, as the filter is the same.
-		req := &certsvcv1.ListCertificatesRequest{PageSize: 1000, OrderBy: order}
-		for range (10_000 - 1) * size / 1000 {
-			res, err := admin.Cert.ListCertificates(b.Context(), req)
-			if err != nil {
-				b.Fatal(err)
+		for _, f := range []struct {
+			name   string
+			domain string
+			deep   bool
+		}{{"", "", true}, {"domain-all/", "example.com", true}, {"domain-1000/", fmt.Sprintf("host%04d", n/2/1000), false}} {
+			var filter *certsvcv1.CertificateFilter
+			if f.domain != "" {
+				filter = &certsvcv1.CertificateFilter{Domain: f.domain}
 			}
-			req.PageToken = res.GetNextPageToken()
-		}
-		deep := req.PageToken
-		for _, page := range []struct {
-			name  string
-			token string
-		}{{"page1", ""}, {"page10000", deep}} {
-			for _, proto := range apitest.Protocols {
-				cl := env.Clients(proto, apitest.AdminAuth)
-				name := strings.ToLower(strings.TrimPrefix(order.String(), "CERTIFICATE_ORDER_")) + "/" + page.name + "/" + string(proto)
-				b.Run(name, func(b *testing.B) {
-					var lat latencies
-					for b.Loop() {
-						start := time.Now()
-						res, err := cl.Cert.ListCertificates(b.Context(), &certsvcv1.ListCertificatesRequest{PageSize: size, PageToken: page.token, OrderBy: order})
-						if err != nil {
-							b.Fatal(err)
-						}
-						if len(res.GetCertificates()) != size {
-							b.Fatalf("got %d rows", len(res.GetCertificates()))
-						}
-						lat.add(time.Since(start))
+			pages := []struct {
+				name  string
+				token string
+			}{{"page1", ""}}
+			if f.deep {
+				// Walk to page 10,000 in big steps; the token of a 1,000-row
+				// page serves 50-row pages, as the filter is the same.
+				req := &certsvcv1.ListCertificatesRequest{PageSize: 1000, OrderBy: order, Filter: filter}
+				for range (10_000 - 1) * size / 1000 {
+					res, err := admin.Cert.ListCertificates(b.Context(), req)
+					if err != nil {
+						b.Fatal(err)
 					}
-					lat.report(b)
-				})
+					req.PageToken = res.GetNextPageToken()
+				}
+				pages = append(pages, struct {
+					name  string
+					token string
+				}{"page10000", req.PageToken})
+			}
+			for _, page := range pages {
+				for _, proto := range apitest.Protocols {
+					cl := env.Clients(proto, apitest.AdminAuth)
+					name := strings.ToLower(strings.TrimPrefix(order.String(), "CERTIFICATE_ORDER_")) + "/" + f.name + page.name + "/" + string(proto)
+					b.Run(name, func(b *testing.B) {
+						var lat latencies
+						for b.Loop() {
+							start := time.Now()
+							res, err := cl.Cert.ListCertificates(b.Context(), &certsvcv1.ListCertificatesRequest{PageSize: size,
+								PageToken: page.token, OrderBy: order, Filter: filter})
+							if err != nil {
+								b.Fatal(err)
+							}
+							if len(res.GetCertificates()) != size {
+								b.Fatalf("got %d rows", len(res.GetCertificates()))
+							}
+							lat.add(time.Since(start))
+						}
+						lat.report(b)
+					})
+				}
 			}
 		}
 	}
@@ -238,12 +282,12 @@ func fillCertificates(b *testing.B, db *sql.DB, accountID int64, n int) {
 		sb.Reset()
 		args = args[:0]
 		sb.WriteString(`INSERT INTO certificates (create_time, update_time, account_id, plan_id, period_months, state, common_name,
-			subject, currency, not_after, csr_pem, private_key, cert_pem, chain_pem) VALUES `)
+			subject, currency, not_after, csr_pem, private_key, has_private_key, cert_pem, chain_pem) VALUES `)
 		for j := i; j < min(n, i+batch); j++ {
 			if j > i {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?, ?, ?, ?, ?)")
+			sb.WriteString("(?, ?, ?, 3033, 12, 'issued', ?, '{}', 'RUB', ?, ?, ?, 1, ?, ?)")
 			t := start.Add(time.Duration(j) * time.Second)
 			args = append(args, t, t, accountID, fmt.Sprintf("host%07d.example.com", j), t.Add(time.Duration(j%5000)*time.Hour),
 				csr, key, crt, chain)
@@ -252,7 +296,26 @@ func fillCertificates(b *testing.B, db *sql.DB, accountID int64, n int) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := db.Exec("ANALYZE TABLE certificates"); err != nil {
+	// Their names, as an order writes them: the name and what follows each
+	// of its dots (every name here has three labels).
+	var lo, hi int64
+	if err := db.QueryRow("SELECT MIN(id), MAX(id) FROM certificates WHERE account_id = ?", accountID).Scan(&lo, &hi); err != nil {
 		b.Fatal(err)
+	}
+	for from := lo; from <= hi; from += 50_000 {
+		const part = "FROM certificates WHERE account_id = ? AND id BETWEEN ? AND ?"
+		to := from + 50_000 - 1
+		if _, err := db.Exec(`INSERT INTO certificate_names (certificate_id, suffix)
+			SELECT id, common_name `+part+`
+			UNION ALL SELECT id, SUBSTRING(common_name, LOCATE('.', common_name) + 1) `+part+`
+			UNION ALL SELECT id, SUBSTRING_INDEX(common_name, '.', -1) `+part,
+			accountID, from, to, accountID, from, to, accountID, from, to); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, q := range []string{"ANALYZE TABLE certificates", "ANALYZE TABLE certificate_names"} {
+		if _, err := db.Exec(q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

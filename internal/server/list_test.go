@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -50,5 +51,95 @@ func TestListedRowsAreWhatGetAnswers(t *testing.T) {
 				t.Errorf("certificate %d (%s): has_private_key %v, want %v", row.GetId(), row.GetCommonName(), row.GetHasPrivateKey(), want)
 			}
 		}
+	})
+}
+
+// The domain filter finds a certificate by any of its names: the names the
+// filter begins, and the names with a label (after a dot) the filter
+// begins, so "example.com" finds example.com and its subdomains; on both
+// databases, with the names kept current by a reissue with new names.
+func TestListCertificatesDomainFilter(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		env := apitest.New(t, db)
+		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+		cust := env.NewCustomer(t, "domains", "RUB")
+		deposit(t, admin, cust.Account.GetId(), 100_000_000)
+		c := env.Clients(apitest.ConnectJSON, cust.Auth)
+		ctx := context.Background()
+		order := func(plan int64, cn string, pay bool, extra ...string) *certsvcv1.Certificate {
+			return mustCert(t)(c.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+				PlanId: plan, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+				Subject: &certsvcv1.Subject{CommonName: cn}, ExtraNames: extra, Pay: pay,
+				Organization: &certsvcv1.Organization{Name: "Domains LLC", CountryId: 182},
+			}))
+		}
+		order(planMulti, "example.com", false, "www.example.com")
+		order(planDV, "shop.example.org", false)
+		order(planDV, "myexample.com", false)
+		order(planWildcard, "*.cdn.example.net", false)
+		reissued := order(planMulti, "old.example.info", true, "mail.example.info")
+		waitState(t, c, reissued.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED)
+
+		check := func(domain string, want ...string) {
+			t.Helper()
+			res, err := c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{
+				Filter: &certsvcv1.CertificateFilter{Domain: domain}, IncludeTotalSize: true,
+				OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_DOMAIN})
+			if err != nil {
+				t.Fatalf("domain %q: %v", domain, err)
+			}
+			var got []string
+			for _, x := range res.GetCertificates() {
+				got = append(got, x.GetCommonName())
+			}
+			if !slices.Equal(got, want) || int(res.GetTotalSize()) != len(want) {
+				t.Errorf("domain %q: %v (total %d), want %v", domain, got, res.GetTotalSize(), want)
+			}
+		}
+		check("example.com", "example.com")
+		check(" EXAMPLE.com ", "example.com")
+		check("www.exa", "example.com")
+		check("shop", "shop.example.org")
+		check(".example.org", "shop.example.org")
+		check("example", "*.cdn.example.net", "example.com", "old.example.info", "shop.example.org")
+		check("myexample.com", "myexample.com")
+		check("*.cdn", "*.cdn.example.net")
+		check("cdn.example.net", "*.cdn.example.net")
+		check("mail.example.info", "old.example.info")
+		check("xample") // not at the start of a label
+		check("example.com.evil")
+		// Page by page, by id both ways (the ids the filter matched are read
+		// a chunk at a time).
+		for _, order := range []certsvcv1.CertificateOrder{certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST,
+			certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST} {
+			var got []string
+			req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: "example"}, PageSize: 1, OrderBy: order}
+			for {
+				res, err := c.Cert.ListCertificates(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range res.GetCertificates() {
+					got = append(got, x.GetCommonName())
+				}
+				if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
+					break
+				}
+			}
+			want := []string{"example.com", "shop.example.org", "*.cdn.example.net", "old.example.info"}
+			if order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST {
+				slices.Reverse(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%v by pages of 1: %v, want %v", order, got, want)
+			}
+		}
+
+		mustCert(t)(c.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: reissued.GetId(),
+			ReplaceExtraNames: true, ExtraNames: []string{"new.example.info"}}))
+		check("mail.example.info")
+		check("new.example", "old.example.info")
+		check("old.example.info", "old.example.info")
+		check("example.info", "old.example.info")
 	})
 }

@@ -1799,7 +1799,12 @@ type CertificateFilter struct {
 	// account_id keeps one account's certificates (admins; users see only theirs).
 	AccountId int64              `protobuf:"varint,1,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
 	States    []CertificateState `protobuf:"varint,2,rep,packed,name=states,proto3,enum=certsvc.v1.CertificateState" json:"states,omitempty"`
-	// domain keeps certificates whose common name contains it.
+	// domain keeps certificates with a name (the common name or an extra name)
+	// that begins with it, or with a label that begins with it: "example.com"
+	// finds example.com and its subdomains (www.example.com, *.example.com),
+	// "www.exa" finds www.example.com, "example" finds example.com and
+	// shop.example.org, but "xample" finds neither. Case and leading dots are
+	// ignored; a name in Unicode is matched in its punycode form.
 	Domain             string `protobuf:"bytes,3,opt,name=domain,proto3" json:"domain,omitempty"`
 	PlanId             int64  `protobuf:"varint,4,opt,name=plan_id,json=planId,proto3" json:"plan_id,omitempty"`
 	ProcessingModuleId int64  `protobuf:"varint,5,opt,name=processing_module_id,json=processingModuleId,proto3" json:"processing_module_id,omitempty"`

@@ -1,6 +1,8 @@
 package certificates
 
 import (
+	"slices"
+
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	certsvcv1 "certsvc/gen/certsvc/v1"
@@ -109,13 +111,25 @@ func certToProto(c *ent.Certificate) *certsvcv1.Certificate {
 			Method: methodsToProto[provider.DCVMethod(v.Method)], ApproverEmail: v.Email, Status: v.Status,
 			HttpUrl: v.HTTPURL, DnsName: v.DNSName, DnsType: v.DNSType, Value: v.Value})
 	}
-	for _, ev := range lifecycle.Allowed(st) {
-		if customerEvents[ev] {
-			out.AllowedActions = append(out.AllowedActions, string(ev))
-		}
+	if acts := allowedActions[st]; len(acts) > 0 {
+		out.AllowedActions = slices.Clone(acts)
 	}
 	return out
 }
+
+// allowedActions are, per state, the customer events the state allows: what
+// certToProto offers as actions, worked out once rather than per row.
+var allowedActions = func() map[lifecycle.State][]string {
+	m := map[lifecycle.State][]string{}
+	for _, st := range lifecycle.AllStates() {
+		for _, ev := range lifecycle.Allowed(st) {
+			if customerEvents[ev] {
+				m[st] = append(m[st], string(ev))
+			}
+		}
+	}
+	return m
+}()
 
 // customerEvents are the events a person may cause through the API; the
 // rest are the CA's and the worker's, and are not offered as actions.

@@ -383,15 +383,10 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if c, err := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); c != nil || err != nil {
 		return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, err
 	}
-	acc, err := s.VisibleAccount(ctx, "account_id", accountID)
-	if err != nil {
-		return nil, err
+	if !p.OwnsAccount(accountID) {
+		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", accountID)
 	}
 	pl, err := s.visiblePlan(ctx, req.GetPlanId())
-	if err != nil {
-		return nil, err
-	}
-	pr, err := s.Price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
 	if err != nil {
 		return nil, err
 	}
@@ -442,25 +437,38 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if err != nil {
 		return nil, err
 	}
-	cost, err := core.TermCost(pr, slots)
-	if err != nil {
-		return nil, err
-	}
 	sealed, err := s.SealKey(accountID, r.keyPEM)
 	if err != nil {
 		return nil, err
 	}
 	sub.CommonName = r.csr.CommonName
 	c, err := core.InTxValue(ctx, s.Core, func(tx *core.Tx) (*ent.Certificate, error) {
-		var locked *ent.Account
+		// The account is read here, not before: its currency prices the
+		// order, and a paid order locks it anyway.
+		var acc, locked *ent.Account
+		var err error
 		if req.GetPay() {
 			// Lock the account before the insert: the foreign key check of
 			// the insert takes a shared lock on it, and upgrading that to
 			// the charge's exclusive lock deadlocks concurrent orders.
-			var err error
-			if locked, err = tx.LockAccount(ctx, accountID); err != nil {
-				return nil, rpc.FieldErr("account_id", err)
+			acc, err = tx.LockAccount(ctx, accountID)
+			locked = acc
+		} else {
+			acc, err = tx.Account.Get(ctx, accountID)
+			if err != nil {
+				err = fmt.Errorf("account %d: %w", accountID, store.Translate(err))
 			}
+		}
+		if err != nil {
+			return nil, rpc.FieldErr("account_id", err)
+		}
+		pr, err := s.Price(ctx, pl.ID, req.GetPeriodMonths(), acc.Currency)
+		if err != nil {
+			return nil, err
+		}
+		cost, err := core.TermCost(pr, slots)
+		if err != nil {
+			return nil, err
 		}
 		c, err := tx.CreateOrder(ctx, fmt.Sprintf("ordered %s for %d months", pl.Name, req.GetPeriodMonths()), func(cr *ent.CertificateCreate) {
 			cr.SetAccountID(accountID).SetPlanID(pl.ID).SetPeriodMonths(req.GetPeriodMonths()).

@@ -22,9 +22,11 @@ type Handler struct {
 	*core.Core
 	db  *ent.Client
 	log *slog.Logger
+	// broadDomains remembers domain filters that match many certificates.
+	broadDomains *domainPlans
 }
 
 // New returns the handler of the CertificateService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger}
+	return &Handler{Core: c, db: d.DB, log: d.Logger, broadDomains: &domainPlans{}}
 }

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect/sql"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"certsvc/ent"
@@ -33,8 +32,8 @@ type certCursor struct {
 }
 
 // listColumns are the columns a listing reads: all but the PEM texts, the
-// sealed keys and the CA's state, which no row of a list shows. Whether a
-// key is held is read as hasKeyColumn instead.
+// sealed keys and the CA's state, which no row of a list shows and which
+// are stored off the row's page. Whether a key is held is has_private_key.
 var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c string) bool {
 	switch c {
 	case certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldNextCsrPem,
@@ -44,28 +43,16 @@ var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c st
 	return false
 })
 
-const hasKeyColumn = "has_private_key"
-
-// selectListColumns makes q read listColumns and hasKeyColumn.
+// selectListColumns makes q read listColumns.
 func selectListColumns(q *ent.CertificateQuery) *ent.CertificateQuery {
-	q.Select(listColumns...).Modify(func(s *sql.Selector) {
-		s.AppendSelectExprAs(sql.P(func(b *sql.Builder) {
-			b.WriteString("CASE WHEN ").Ident(s.C(certificate.FieldPrivateKey)).WriteString(" <> '' THEN 1 ELSE 0 END")
-		}), hasKeyColumn)
-	})
+	q.Select(listColumns...)
 	return q
 }
 
 // listedToProto is certToProto for a row read by selectListColumns.
 func listedToProto(c *ent.Certificate) *certsvcv1.Certificate {
 	out := certToProto(c)
-	v, _ := c.Value(hasKeyColumn)
-	switch v := v.(type) {
-	case int64:
-		out.HasPrivateKey = v == 1
-	case []byte:
-		out.HasPrivateKey = string(v) == "1"
-	}
+	out.HasPrivateKey = c.HasPrivateKey
 	return out
 }
 
@@ -90,9 +77,6 @@ func certFilter(p *rpc.Principal, f *certsvcv1.CertificateFilter) ([]predicate.C
 		ps = append(ps, certificate.StateIn(sts...))
 	} else if !f.GetIncludeDeleted() {
 		ps = append(ps, certificate.StateNEQ(certificate.StateDeleted))
-	}
-	if d := f.GetDomain(); d != "" {
-		ps = append(ps, certificate.CommonNameContains(d))
 	}
 	if id := f.GetPlanId(); id != 0 {
 		ps = append(ps, certificate.PlanID(id))
@@ -129,6 +113,20 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, err
 	}
+	// domainIDs are the certificates a narrow domain filter matched: a
+	// listing by id reads them in chunks (byIDs) instead of all at once.
+	var domainIDs []int64
+	pagePS := ps
+	if d := domainQuery(f.GetDomain()); d != "" {
+		dp, ids, err := s.domainFilter(ctx, d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, dp)
+		if domainIDs = ids; ids == nil {
+			pagePS = ps
+		}
+	}
 	size := rpc.DefaultPageSize
 	if n := int(req.GetPageSize()); n > 0 {
 		size = min(n, rpc.MaxPageSize)
@@ -155,11 +153,17 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 		res.TotalSize = int32(min(n, math.MaxInt32))
 	}
-	q := selectListColumns(s.db.Certificate.Query().Where(ps...).Limit(size + 1))
+	order := req.GetOrderBy()
+	byID := order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST || order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST ||
+		order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_UNSPECIFIED
+	chunked := domainIDs != nil && byID && req.GetSkip() == 0
+	if !chunked {
+		pagePS = ps
+	}
+	q := selectListColumns(s.db.Certificate.Query().Where(pagePS...).Limit(size + 1))
 	if n := int(req.GetSkip()); n > 0 {
 		q.Offset(n)
 	}
-	order := req.GetOrderBy()
 	switch order {
 	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST:
 		q.Order(ent.Asc(certificate.FieldID))
@@ -187,7 +191,12 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 			q.Where(certificate.IDLT(cur.ID))
 		}
 	}
-	rows, err := q.All(ctx)
+	var rows []*ent.Certificate
+	if chunked {
+		rows, err = byIDs(ctx, q, domainIDs, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID, size)
+	} else {
+		rows, err = q.All(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
 	}

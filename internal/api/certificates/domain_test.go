@@ -1,0 +1,72 @@
+package certificates
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/internal/certdata"
+	"certsvc/internal/core"
+	"certsvc/internal/dbtest"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
+)
+
+func TestNameSuffixes(t *testing.T) {
+	got := core.NameSuffixes([]string{"Shop.Example.com", "example.com", "*.cdn.example.com", "localhost"})
+	want := []string{"shop.example.com", "example.com", "com", "*.cdn.example.com", "cdn.example.com", "localhost"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v", got, want)
+	}
+}
+
+// Both ways of finding certificates by domain (by the ids of a few, by a
+// test per row when many match) find the same ones, on both databases.
+func TestDomainFilterPlans(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		c := core.New(core.Options{DB: db})
+		h := New(c, rpc.Deps{DB: db.Ent})
+		acc := db.Ent.Account.Create().SetName("names").SetCurrency("RUB").SaveX(ctx)
+		names := map[string][]string{"a": {"example.com", "www.example.com"}, "b": {"shop.example.org"}, "c": {"myexample.com"}}
+		ids := map[string]int64{}
+		for _, k := range []string{"a", "b", "c"} {
+			cert, err := core.InTxValue(ctx, c, func(tx *core.Tx) (*ent.Certificate, error) {
+				return tx.CreateOrder(ctx, "ordered", func(cr *ent.CertificateCreate) {
+					cr.SetAccountID(acc.ID).SetPlanID(1).SetPeriodMonths(12).SetCommonName(names[k][0]).
+						SetExtraNames(names[k][1:]).SetSubject(certdata.Subject{}).SetCurrency("RUB")
+				})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[k] = cert.ID
+		}
+		for d, want := range map[string][]string{"example.com": {"a"}, "www.ex": {"a"}, "example": {"a", "b"}, "xample": nil, "com": {"a", "c"}} {
+			var wantIDs []int64
+			for _, k := range want {
+				wantIDs = append(wantIDs, ids[k])
+			}
+			byIDs, _, err := h.domainFilter(ctx, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, p := range map[string]func(*ent.CertificateQuery){
+				"ids":  func(q *ent.CertificateQuery) { q.Where(byIDs) },
+				"test": func(q *ent.CertificateQuery) { q.Where(domainTest(d)) },
+			} {
+				q := db.Ent.Certificate.Query().Order(ent.Asc(certificate.FieldID))
+				p(q)
+				got, err := q.IDs(ctx)
+				if err != nil {
+					t.Fatalf("%s %q: %v", name, d, err)
+				}
+				if !slices.Equal(got, wantIDs) {
+					t.Errorf("%s %q: %v, want %v", name, d, got, wantIDs)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,79 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"certsvc/ent"
+	"certsvc/ent/certificatename"
+)
+
+// NameSuffixes are the rows of certificate_names for a certificate's names:
+// each name, and what follows each of its dots, once, lower-case.
+func NameSuffixes(names []string) []string {
+	var out []string
+	for _, n := range names {
+		n = strings.ToLower(n)
+		for n != "" {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+			_, rest, ok := strings.Cut(n, ".")
+			if !ok {
+				break
+			}
+			n = rest
+		}
+	}
+	return out
+}
+
+// certNames is a certificate's names: its common name and extra names.
+func certNames(c *ent.Certificate) []string {
+	return append([]string{c.CommonName}, c.ExtraNames...)
+}
+
+// namesChanged reports whether m changes a certificate's names.
+func namesChanged(m *ent.CertificateMutation) bool {
+	_, cn := m.CommonName()
+	_, extra := m.ExtraNames()
+	_, appended := m.AppendedExtraNames()
+	return cn || extra || appended || m.ExtraNamesCleared()
+}
+
+// writeNames makes certificate_names hold names for certificate id: the
+// rows of a new certificate (old nil) in one insert, else only the rows
+// that differ. The caller holds the certificate's row lock.
+func (tx *Tx) writeNames(ctx context.Context, id int64, old, names []string) error {
+	want := NameSuffixes(names)
+	var had []string
+	if old != nil {
+		had = NameSuffixes(old)
+	}
+	var gone []string
+	for _, s := range had {
+		if !slices.Contains(want, s) {
+			gone = append(gone, s)
+		}
+	}
+	if len(gone) > 0 {
+		if _, err := tx.CertificateName.Delete().Where(certificatename.CertificateID(id), certificatename.SuffixIn(gone...)).Exec(ctx); err != nil {
+			return fmt.Errorf("remove names of certificate %d: %w", id, err)
+		}
+	}
+	creates := make([]*ent.CertificateNameCreate, 0, len(want))
+	for _, s := range want {
+		if !slices.Contains(had, s) {
+			creates = append(creates, tx.CertificateName.Create().SetCertificateID(id).SetSuffix(s))
+		}
+	}
+	if len(creates) == 0 {
+		return nil
+	}
+	if err := tx.CertificateName.CreateBulk(creates...).Exec(ctx); err != nil {
+		return fmt.Errorf("record names of certificate %d: %w", id, err)
+	}
+	return nil
+}
