@@ -114,7 +114,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// The format is unknown when the request could not be read: xml is
 		// the legacy default.
-		billmgr.Encode(w, billmgr.FormatXML, billmgr.NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
+		billmgr.Encode(w, billmgr.FormatXML, badRequestDoc(err))
 		return
 	}
 	fn, ok := g.funcs[req.Func]
@@ -123,12 +123,20 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// redacted summary only, never the values.
 		g.log.WarnContext(r.Context(), "legacy function missed", "func", billmgr.EchoValue("func", req.Func),
 			"params", billmgr.Summary(req.Params))
-		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
+		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, billmgr.ErrorMissed, req.Func, "", message(req.Lang, msgMissed, "object", "'"+billmgr.EchoValue("func", req.Func)+"'")))
 		return
 	}
 	req.remote = r.RemoteAddr
 	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
 	billmgr.Encode(w, req.Out, doc)
+}
+
+// badRequestDoc answers a request that could not be read; its format and
+// language are unknown, so it is xml in English.
+func badRequestDoc(err error) *billmgr.Doc {
+	d := billmgr.NewError("", "en", billmgr.ErrorValue, "request", "", message("en", msgBadRequest))
+	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: err.Error()}}
+	return d
 }
 
 // answerErrors re-expresses h's errors as legacy error documents.
@@ -151,7 +159,7 @@ func (g *Gateway) recovered(h funcHandler) funcHandler {
 			if p := recover(); p != nil {
 				g.log.ErrorContext(ctx, "legacy function panicked", "func", req.Func,
 					"panic", billmgr.EchoValue("panic", fmt.Sprint(p)), "stack", string(debug.Stack()))
-				d, err = billmgr.NewError(req.Func, req.Lang, "internal", "", "", message(req.Lang, msgInternal)), nil
+				d, err = billmgr.NewError(req.Func, req.Lang, billmgr.ErrorInternal, "", "", message(req.Lang, msgInternal)), nil
 			}
 		}()
 		return h(ctx, req)
