@@ -829,23 +829,61 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*b
 // batchCall runs one batch RPC over ids and returns its results.
 type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error)
 
-// groupAction serves a group action over elid="4711, 4712": ok, or the error
-// of the first id that failed.
+// groupAction serves a group action over elid="4711, 4712". It applies
+// to all of them or to none: every elid is first read (GetCertificate), and
+// one that does not exist or is not the caller's answers the error naming
+// it, before anything is changed (the documented "successful operation or
+// error message" [DOC seed 000], with no partial success to report). An
+// element the service still refuses in the batch (its state changed in
+// between) answers that error, with the elids that were applied (param
+// applied) and those that were not (param failed), so the caller knows
+// what happened to each.
 func (g *Gateway) groupAction(call batchCall) funcHandler {
 	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		ids, err := certIDs(req)
 		if err != nil {
 			return nil, err
 		}
+		for _, id := range ids {
+			if _, err := g.api.Cert.GetCertificate(ctx, &certsvcv1.GetCertificateRequest{Id: id}); err != nil {
+				if ce := new(connect.Error); errors.As(err, &ce) && ce.Code() == connect.CodeNotFound {
+					return nil, elementMissed(id, ce.Message())
+				}
+				return nil, err
+			}
+		}
 		results, err := call(ctx, req, ids)
 		if err != nil {
 			return nil, err
 		}
 		if err := firstFailure(results); err != nil {
-			return nil, err
+			d := errorDoc(req, err)
+			var applied, failed []string
+			for _, r := range results {
+				if r.GetOk() {
+					applied = append(applied, idText(r.GetId()))
+				} else {
+					failed = append(failed, idText(r.GetId()))
+				}
+			}
+			if len(applied) > 0 {
+				d.Error.Msg = message(req.Lang, msgGroupFailed)
+			}
+			d.Error.Params = append(d.Error.Params, billmgr.Attr{Name: "applied", Value: strings.Join(applied, ", ")},
+				billmgr.Attr{Name: "failed", Value: strings.Join(failed, ", ")})
+			return d, nil
 		}
 		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
+}
+
+// elementMissed is the missed error of one element of a group action,
+// about elid and showing only that element's id.
+func elementMissed(id int64, msg string) error {
+	if rest, ok := strings.CutPrefix(msg, "id: "); ok {
+		msg = "elid: " + rest
+	}
+	return &paramError{name: "elid", value: idText(id), why: msg, missed: true}
 }
 
 // firstFailure re-creates the RPC error of the first failed result, about

@@ -247,6 +247,7 @@ type paramError struct {
 	name, value string
 	missing     bool
 	why         string
+	missed      bool // the object named by the value does not exist
 }
 
 func missingParam(name string) error { return &paramError{name: name, missing: true} }
@@ -266,8 +267,11 @@ func (e *paramError) Error() string {
 func (e *paramError) doc(req *Request) *billmgr.Doc {
 	v := billmgr.EchoValue(e.name, e.value)
 	typ, id := billmgr.ErrorValue, msgParamInvalid
-	if e.missing {
+	switch {
+	case e.missing:
 		typ, id = billmgr.ErrorMissed, msgParamMissing
+	case e.missed:
+		typ, id = billmgr.ErrorMissed, msgNotFoundObject
 	}
 	d := billmgr.NewError(req.Func, req.Lang, typ, e.name, v, message(req.Lang, id, "object", e.name, "value", v))
 	if e.why != "" {
