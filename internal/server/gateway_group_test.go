@@ -12,7 +12,9 @@ import (
 // not exist, or is not the caller's, applies to none of them and answers
 // the missed error naming that elid; with all elids valid it applies to
 // all.
-func TestGatewayGroupActionAllOrNone(t *testing.T) { dbtest.EachKind(t, testGatewayGroupActionAllOrNone) }
+func TestGatewayGroupActionAllOrNone(t *testing.T) {
+	dbtest.EachKind(t, testGatewayGroupActionAllOrNone)
+}
 
 func testGatewayGroupActionAllOrNone(t *testing.T, k dbtest.Kind) {
 	g := newGwcEnv(t, k)
