@@ -24,11 +24,11 @@ import (
 // echoParams adds <tparams> to h's answers, as BILLmanager echoes the
 // request in lists, forms and ok documents. The credentials are left out
 // (captured responses never echo authinfo); the encoder masks the rest of
-// the secrets. Errors and files carry no tparams.
+// the secrets. Files carry no tparams.
 func echoParams(h funcHandler) funcHandler {
 	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
-		if err == nil && d != nil && d.Kind != billmgr.KindFile && d.Kind != billmgr.KindError {
+		if err == nil && d != nil && d.Kind != billmgr.KindFile {
 			d.TParams = tparams(req)
 		}
 		return d, err
@@ -758,21 +758,29 @@ var fileTypes = map[string]certsvcv1.FileType{
 	"fullchain": certsvcv1.FileType_FILE_TYPE_FULLCHAIN,
 }
 
-// fileType reads type=; absent means crt, the documented download.
+// fileType reads type= (seed 000 documents it as Type=; either is
+// accepted); absent means crt, the documented download.
 func fileType(req *Request) (string, error) {
-	t := strings.ToLower(strings.TrimSpace(req.Param("type")))
+	name := "type"
+	if req.Param(name) == "" && req.Param("Type") != "" {
+		name = "Type"
+	}
+	t := strings.ToLower(strings.TrimSpace(req.Param(name)))
 	if t == "" {
 		t = "crt"
 	}
 	if _, ok := fileTypes[t]; !ok {
-		return "", invalidParam("type", req.Param("type"))
+		return "", invalidParam(name, req.Param(name))
 	}
 	return t, nil
 }
 
 // funcCertificateFile downloads the certificate, its CSR or its private key
 // as a file, named and typed by the service (www.example.org.crt,
-// application/x-pem-file), whatever out= asks.
+// application/x-pem-file), when no out= is sent (seed 002's download). A
+// client that sends out= parses every answer in that format, so it gets a
+// document in it: the form of certificate.file.edit, whose data field is
+// the file (seed 000: elid, type, data).
 func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
@@ -783,8 +791,14 @@ func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billm
 		return nil, err
 	}
 	res, err := g.api.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: id, Type: fileTypes[t]})
+	if err != nil && req.Param("type") == "" {
+		return nil, withNames(err, fieldNames{"type": "Type"}) // sent as Type=
+	}
 	if err != nil {
 		return nil, err
+	}
+	if req.OutRaw != "" {
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(id)), billmgr.F("type", t), billmgr.F("data", string(res.GetContent()))), nil
 	}
 	return billmgr.NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
 }

@@ -43,11 +43,9 @@ type Gateway struct {
 // funcHandler serves one legacy function.
 type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
 
-// legacyFunc is one entry of the func= table: its handler, and whether its
-// answers echo the request in <tparams>.
+// legacyFunc is one entry of the func= table: its handler.
 type legacyFunc struct {
-	serve   funcHandler
-	tparams bool
+	serve funcHandler
 }
 
 // table is the func= table: every legacy function the gateway serves.
@@ -58,18 +56,18 @@ func (g *Gateway) table() map[string]legacyFunc {
 		"subaccount":     {serve: g.funcSubaccount},
 
 		// Existing certificates (certificate.go).
-		"certificate":           {serve: g.funcCertificate, tparams: true},
-		"certificate.filter":    {serve: g.funcCertificateFilter, tparams: true},
-		"certificate.setfilter": {serve: g.funcCertificateSetFilter, tparams: true},
-		"certificate.edit":      {serve: g.funcCertificateEdit, tparams: true},
-		"certificate.open":      {serve: g.funcCertificateOpen, tparams: true},
-		"certificate.file":      {serve: g.funcCertificateFile, tparams: true},
-		"certificate.file.edit": {serve: g.funcCertificateFileEdit, tparams: true},
-		"certificate.retry":     {serve: g.groupAction(g.retryCertificates), tparams: true},
-		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates), tparams: true},
-		"certificate.sync":      {serve: g.groupAction(g.syncCertificates), tparams: true},
-		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates), tparams: true},
-		"certificate.su":        {serve: g.funcCertificateSu, tparams: true},
+		"certificate":           {serve: g.funcCertificate},
+		"certificate.filter":    {serve: g.funcCertificateFilter},
+		"certificate.setfilter": {serve: g.funcCertificateSetFilter},
+		"certificate.edit":      {serve: g.funcCertificateEdit},
+		"certificate.open":      {serve: g.funcCertificateOpen},
+		"certificate.file":      {serve: g.funcCertificateFile},
+		"certificate.file.edit": {serve: g.funcCertificateFileEdit},
+		"certificate.retry":     {serve: g.groupAction(g.retryCertificates)},
+		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates)},
+		"certificate.sync":      {serve: g.groupAction(g.syncCertificates)},
+		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates)},
+		"certificate.su":        {serve: g.funcCertificateSu},
 
 		// Orders, reissues, renewals and the price list (order.go, pricelist.go).
 		"certificate.order":         {serve: g.funcOrder},
@@ -92,11 +90,7 @@ func (g *Gateway) table() map[string]legacyFunc {
 func New(api API, log *slog.Logger) *Gateway {
 	g := &Gateway{api: api, log: log, names: newNames(), funcs: map[string]funcHandler{}}
 	for name, f := range g.table() {
-		h := withCredentials(f.serve)
-		if f.tparams {
-			h = echoParams(h)
-		}
-		g.funcs[name] = g.recovered(answerErrors(h))
+		g.funcs[name] = g.recovered(echoParams(answerErrors(withCredentials(f.serve))))
 	}
 	return g
 }
@@ -123,11 +117,19 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// redacted summary only, never the values.
 		g.log.WarnContext(r.Context(), "legacy function missed", "func", billmgr.EchoValue("func", req.Func),
 			"params", billmgr.Summary(req.Params))
-		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, billmgr.ErrorMissed, req.Func, "", message(req.Lang, msgMissed, "object", "'"+billmgr.EchoValue("func", req.Func)+"'")))
+		d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorMissed, req.Func, "", message(req.Lang, msgMissed, "object", "'"+billmgr.EchoValue("func", req.Func)+"'"))
+		d.TParams = tparams(req)
+		billmgr.Encode(w, req.Out, d)
 		return
 	}
 	req.remote = r.RemoteAddr
 	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
+	if tok := sessionOf(req, doc); tok != "" {
+		// The session cookie a browser needs after func=auth (also after a
+		// key login from session.newkey).
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	}
 	billmgr.Encode(w, req.Out, doc)
 }
 
@@ -137,6 +139,19 @@ func badRequestDoc(err error) *billmgr.Doc {
 	d := billmgr.NewError("", "en", billmgr.ErrorValue, "request", "", message("en", msgBadRequest))
 	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: err.Error()}}
 	return d
+}
+
+// sessionOf returns the session a func=auth answer opened, or "".
+func sessionOf(req *Request, d *billmgr.Doc) string {
+	if req.Func != "auth" || d == nil || d.Kind != billmgr.KindForm {
+		return ""
+	}
+	for _, f := range d.Fields {
+		if f.Name == "auth" {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 // answerErrors re-expresses h's errors as legacy error documents.

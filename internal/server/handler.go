@@ -91,6 +91,11 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
 	mux.Handle("/{$}", gw) // with func= only; anything else under / stays 404
+	// The same with a trailing slash (/billmgr/), as browsers and some
+	// clients write them.
+	mux.Handle("/billmgr/{$}", gw)
+	mux.Handle("/manager/billmgr/{$}", gw)
+	mux.Handle("/manager/{$}", gw)
 	if len(origins) == 0 {
 		return mux
 	}
