@@ -19,6 +19,7 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/config"
 	"certsvc/internal/money"
+	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/service"
 )
@@ -171,7 +172,7 @@ func adminCmd(ctx context.Context, args []string, getenv func(string) string, st
 		reportBootstrap(e.log, stderr, boot, cmd.name != "user set-password")
 	}
 	a.svc, a.log = e.svc, e.log
-	return runCmd(service.WithPrincipal(ctx, service.OperatorPrincipal()), a)
+	return runCmd(rpc.WithPrincipal(ctx, rpc.OperatorPrincipal()), a)
 }
 
 // reportBootstrap logs what Bootstrap did, prints a generated admin password
@@ -223,7 +224,7 @@ func accountCreate(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 		if err := check(req); err != nil {
 			return err
 		}
-		res, err := a.svc.CreateAccount(ctx, req)
+		res, err := a.svc.Accounts.CreateAccount(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -236,7 +237,7 @@ func accountList(*flag.FlagSet) func(context.Context, *adminEnv) error {
 	return func(ctx context.Context, a *adminEnv) error {
 		req := &certsvcv1.ListAccountsRequest{PageSize: 1000}
 		for {
-			res, err := a.svc.ListAccounts(ctx, req)
+			res, err := a.svc.Accounts.ListAccounts(ctx, req)
 			if err != nil {
 				return err
 			}
@@ -272,7 +273,7 @@ func userCreate(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 		if err := check(req); err != nil {
 			return err
 		}
-		res, err := a.svc.CreateUser(ctx, req)
+		res, err := a.svc.Accounts.CreateUser(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -289,7 +290,7 @@ func userList(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 	return func(ctx context.Context, a *adminEnv) error {
 		req := &certsvcv1.ListUsersRequest{PageSize: 1000, AccountId: *accountID}
 		for {
-			res, err := a.svc.ListUsers(ctx, req)
+			res, err := a.svc.Accounts.ListUsers(ctx, req)
 			if err != nil {
 				return err
 			}
@@ -329,7 +330,7 @@ func userSetPassword(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 		if err := check(req); err != nil {
 			return err
 		}
-		if _, err := a.svc.SetUserPassword(ctx, req); err != nil {
+		if _, err := a.svc.Accounts.SetUserPassword(ctx, req); err != nil {
 			return err
 		}
 		if from != "" {
@@ -345,7 +346,7 @@ func userSetPassword(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 func findUser(ctx context.Context, svc *service.Service, login string) (*certsvcv1.User, error) {
 	req := &certsvcv1.ListUsersRequest{PageSize: 1000}
 	for {
-		res, err := svc.ListUsers(ctx, req)
+		res, err := svc.Accounts.ListUsers(ctx, req)
 		if err != nil {
 			return nil, err
 		}
@@ -366,7 +367,7 @@ func deposit(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 	description := fs.String("description", "", "ledger description")
 	idemKey := fs.String("idempotency-key", "", "makes a repeated command deposit once")
 	return func(ctx context.Context, a *adminEnv) error {
-		acc, err := a.svc.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: *accountID})
+		acc, err := a.svc.Accounts.GetAccount(ctx, &certsvcv1.GetAccountRequest{Id: *accountID})
 		if err != nil {
 			return fmt.Errorf("--account: %w", err)
 		}
@@ -379,7 +380,7 @@ func deposit(fs *flag.FlagSet) func(context.Context, *adminEnv) error {
 		if err := check(req); err != nil {
 			return err
 		}
-		res, err := a.svc.Deposit(ctx, req)
+		res, err := a.svc.Accounts.Deposit(ctx, req)
 		if err != nil {
 			return err
 		}

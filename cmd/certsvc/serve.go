@@ -171,12 +171,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	go func() { errc <- srv.Serve(ln) }()
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
-	go e.svc.RunJanitor(janitorCtx, time.Hour)
+	go e.svc.Worker.RunJanitor(janitorCtx, time.Hour)
 	workerDone := make(chan struct{})
 	if cfg.Worker {
 		go func() {
 			defer close(workerDone)
-			_ = e.svc.RunWorker(janitorCtx)
+			_ = e.svc.Worker.RunWorker(janitorCtx)
 		}()
 	} else {
 		close(workerDone)

@@ -137,7 +137,7 @@ func (f *orderFake) RenewCertificate(_ context.Context, in *certsvcv1.RenewCerti
 	return answer(&certsvcv1.RenewCertificateResponse{Certificate: c}, f.call("RenewCertificate", in))
 }
 
-// Errors the service answers, built as internal/service/errors.go builds them.
+// Errors the service answers, built as internal/rpc/errors.go builds them.
 func invalidField(field, msg string) error {
 	err := connect.NewError(connect.CodeInvalidArgument, errors.New(field+": "+msg))
 	if d, derr := connect.NewErrorDetail(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{

@@ -19,11 +19,13 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/provider"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/server"
 	"certsvc/internal/service"
 	"certsvc/internal/store"
+	"certsvc/internal/worker"
 )
 
 // AdminPassword is the password of the bootstrap admin "admin".
@@ -34,8 +36,11 @@ type Env struct {
 	URL  string
 	HTTP *http.Client
 	Svc  *service.Service
-	DB   *store.DB
-	Reg  *prometheus.Registry
+	// Core and Worker are Svc's order core and background worker.
+	Core   *core.Core
+	Worker *worker.Worker
+	DB     *store.DB
+	Reg    *prometheus.Registry
 }
 
 // Options tune the server of NewWith.
@@ -81,7 +86,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Keyring:         keyring,
 		Kinds:           o.Kinds,
 		ModuleTransport: o.ModuleTransport,
-		Worker:          service.WorkerOptions{Poll: 20 * time.Millisecond},
+		Worker:          worker.Options{Poll: 20 * time.Millisecond},
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
@@ -90,7 +95,7 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, DB: db, Reg: reg}
+	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg}
 	if !o.NoWorker {
 		e.StartWorker(t)
 	}
@@ -106,7 +111,7 @@ func (e *Env) StartWorker(t testing.TB) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = e.Svc.RunWorker(ctx)
+		_ = e.Worker.RunWorker(ctx)
 	}()
 	t.Cleanup(func() { stop(); <-done })
 }

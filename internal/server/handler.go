@@ -53,12 +53,12 @@ func NewHandler(svc *service.Service, log *slog.Logger, gatherer prometheus.Gath
 	}
 
 	mux := http.NewServeMux()
-	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc, opts...))
-	mux.Handle(certsvcv1connect.NewAccountServiceHandler(svc, opts...))
-	mux.Handle(certsvcv1connect.NewCatalogServiceHandler(svc, opts...))
-	certPath, certHandler := certsvcv1connect.NewCertificateServiceHandler(svc, opts...)
+	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc.Auth, opts...))
+	mux.Handle(certsvcv1connect.NewAccountServiceHandler(svc.Accounts, opts...))
+	mux.Handle(certsvcv1connect.NewCatalogServiceHandler(svc.Catalog, opts...))
+	certPath, certHandler := certsvcv1connect.NewCertificateServiceHandler(svc.Certificates, opts...)
 	mux.Handle(certPath, streamable(certHandler, certsvcv1connect.CertificateServiceWatchCertificatesProcedure))
-	mux.Handle(certsvcv1connect.NewProcessingModuleServiceHandler(svc, opts...))
+	mux.Handle(certsvcv1connect.NewProcessingModuleServiceHandler(svc.Modules, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
 	reflector := grpcreflect.NewStaticReflector(Services...)

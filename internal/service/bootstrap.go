@@ -9,6 +9,7 @@ import (
 	"certsvc/ent/plan"
 	"certsvc/ent/user"
 	certsvcv1 "certsvc/gen/certsvc/v1"
+	catalogapi "certsvc/internal/api/catalog"
 	"certsvc/internal/auth"
 	"certsvc/internal/catalog"
 	"certsvc/internal/errkind"
@@ -79,14 +80,14 @@ func (s *Service) BootstrapWith(ctx context.Context, opts BootstrapOptions) (Boo
 
 // bootstrapModule creates the built-in CA module when there is no module.
 func (s *Service) bootstrapModule(ctx context.Context) (bool, error) {
-	if _, ok := s.kinds[builtin.KindName]; !ok || s.keyring == nil {
+	if _, ok := s.Kinds()[builtin.KindName]; !ok || s.keyring == nil {
 		return false, nil
 	}
 	n, err := s.db.ProcessingModule.Query().Count(ctx)
 	if err != nil || n > 0 {
 		return false, err
 	}
-	_, err = s.createModule(ctx, &certsvcv1.ProcessingModule{Name: "Built-in CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
+	_, err = s.Modules.CreateModule(ctx, &certsvcv1.ProcessingModule{Name: "Built-in CA", Kind: certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA,
 		Priority: 1000, Enabled: true, AllPlans: true, Settings: map[string]string{builtin.SettingAutoApprove: "true"}})
 	return err == nil, err
 }
@@ -124,7 +125,7 @@ func (s *Service) bootstrap(ctx context.Context, opts BootstrapOptions) (Bootstr
 		if hash == "" {
 			return res, nil
 		}
-		now := s.clock()
+		now := s.Clock()
 		err = tx.User.Create().SetLogin("admin").SetPasswordHash(hash).SetLevel(user.LevelAdmin).
 			SetName("Administrator").SetCreateTime(now).SetUpdateTime(now).Exec(ctx)
 		if err != nil {
@@ -143,7 +144,7 @@ func (s *Service) seedPlans(ctx context.Context, tx *ent.Tx) (int, error) {
 	levels := map[catalog.Validation]plan.Validation{
 		catalog.DV: plan.ValidationDv, catalog.OV: plan.ValidationOv, catalog.EV: plan.ValidationEv,
 	}
-	now := s.clock()
+	now := s.Clock()
 	seeds := catalog.SeedPlans()
 	for _, sp := range seeds {
 		err := tx.Plan.Create().SetID(sp.ID).SetForeignID(sp.ForeignID).SetName(sp.Name).SetBrand(sp.Brand).
@@ -158,7 +159,7 @@ func (s *Service) seedPlans(ctx context.Context, tx *ent.Tx) (int, error) {
 			prices = append(prices, &certsvcv1.PlanPrice{PeriodMonths: pr.PeriodMonths, Currency: pr.Currency,
 				AmountMinor: pr.AmountMinor, ExtraNameAmountMinor: pr.ExtraNameMinor})
 		}
-		if err := setPrices(ctx, tx, sp.ID, prices); err != nil {
+		if err := catalogapi.SetPrices(ctx, tx, sp.ID, prices); err != nil {
 			return 0, err
 		}
 	}

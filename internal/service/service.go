@@ -1,35 +1,31 @@
-// Package service is the business logic of certsvc: the handlers of the
-// Connect/gRPC API, the rules of authorisation, validation and money, and the
-// conversions between the store's entities and the API's messages.
+// Package service assembles certsvc from its parts: the order core
+// (internal/core), the handler of each API service over it (internal/api/...),
+// the shared RPC pieces (internal/rpc) and the background worker
+// (internal/worker). It also bootstraps an empty store.
 package service
 
 import (
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
-	"entgo.io/ent/dialect"
+	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"certsvc/ent"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
+	"certsvc/internal/api/accounts"
+	"certsvc/internal/api/auth"
+	"certsvc/internal/api/catalog"
+	"certsvc/internal/api/certificates"
+	"certsvc/internal/api/modules"
+	authn "certsvc/internal/auth"
+	"certsvc/internal/core"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
+	"certsvc/internal/rpc"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/store"
-)
-
-// The Service implements every API service; a new RPC fails the build until
-// it is implemented.
-var (
-	_ certsvcv1connect.AuthServiceHandler    = (*Service)(nil)
-	_ certsvcv1connect.AccountServiceHandler = (*Service)(nil)
-	_ certsvcv1connect.CatalogServiceHandler = (*Service)(nil)
-
-	_ certsvcv1connect.CertificateServiceHandler      = (*Service)(nil)
-	_ certsvcv1connect.ProcessingModuleServiceHandler = (*Service)(nil)
+	"certsvc/internal/worker"
 )
 
 // Options configure a Service. Zero values take the documented defaults.
@@ -38,18 +34,18 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// PasswordParams is the argon2id cost of new password hashes; auth.DefaultParams when zero.
-	PasswordParams auth.Params
+	// PasswordParams is the argon2id cost of new password hashes; authn.DefaultParams when zero.
+	PasswordParams authn.Params
 	// SessionTTL is how long a session token lives; 12 hours when zero.
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
 	// Limiter counts failed logins per login; a default limiter when nil.
-	Limiter *auth.Limiter
+	Limiter *authn.Limiter
 	// AddrLimiter counts failed logins per client address; when nil, a
 	// limiter that allows 100 failures (a reseller's billing logs all its
 	// customers in from one address).
-	AddrLimiter *auth.Limiter
+	AddrLimiter *authn.Limiter
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
@@ -60,91 +56,80 @@ type Options struct {
 	// KeyPool, when set, serves generated RSA-2048 keys from pre-generated ones.
 	KeyPool *pki.KeyPool
 	// Worker tunes the background worker; zero values take the defaults.
-	Worker WorkerOptions
+	Worker worker.Options
 	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
 	// nil. Tests pass one that trusts their test CAs.
 	ModuleTransport http.RoundTripper
 }
 
-// Service is the certsvc API. It is safe for concurrent use.
+// Service assembles certsvc: the order core, the handler of each API
+// service over it, and the background worker. It is safe for concurrent use.
 type Service struct {
-	db          *ent.Client
-	dialect     string
-	log         *slog.Logger
-	now         func() time.Time
-	pwParams    auth.Params
-	sessionTTL  time.Duration
-	loginKeyTTL time.Duration
-	limiter     *auth.Limiter
-	addrLimiter *auth.Limiter
-	loginGate   loginGate
-	basicCache  *credentialCache
-	metrics     *metrics
-	keyring     *secretbox.Keyring
-	kinds       map[string]provider.Kind
-	keyPool     *pki.KeyPool
-	worker      WorkerOptions
-	modules     *moduleCache
-	catalog     *catalogCache
-	// pendingEvents maps an open *ent.Tx to its *eventBatch.
-	pendingEvents sync.Map
-	events        *broker
-	transport     http.RoundTripper
-	guards        guards
+	// Core is the order core; it is embedded so that bootstrap and key
+	// rotation read as the service's own.
+	*core.Core
+	// Worker is the background worker over the same core.
+	Worker *worker.Worker
+	// The handlers of the API services.
+	Auth         *auth.Handler
+	Accounts     *accounts.Handler
+	Catalog      *catalog.Handler
+	Certificates *certificates.Handler
+	Modules      *modules.Handler
+
+	db       *ent.Client
+	gate     *rpc.Gate
+	pwParams authn.Params
+	keyring  *secretbox.Keyring
 }
 
 // New returns a Service over an open, migrated database.
 func New(o Options) *Service {
-	s := &Service{
-		db:          o.DB.Ent,
-		dialect:     o.DB.Dialect,
-		log:         o.Logger,
-		now:         o.Now,
-		pwParams:    o.PasswordParams,
-		sessionTTL:  o.SessionTTL,
-		loginKeyTTL: o.LoginKeyTTL,
-		limiter:     o.Limiter,
-		addrLimiter: o.AddrLimiter,
-		basicCache:  newCredentialCache(10000, time.Minute),
-		metrics:     newMetrics(o.Registerer),
-		keyring:     o.Keyring,
-		kinds:       o.Kinds,
-		keyPool:     o.KeyPool,
-		worker:      o.Worker.withDefaults(),
-		transport:   o.ModuleTransport,
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s.modules = newModuleCache(s)
-	// Real time: a test clock may stand still.
-	s.catalog = newCatalogCache(o.DB, time.Now)
-	s.events = newBroker(s)
-	if s.log == nil {
-		s.log = slog.New(slog.DiscardHandler)
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	if s.now == nil {
-		s.now = time.Now
+	if o.Limiter == nil {
+		o.Limiter = authn.NewLimiter(authn.LimiterConfig{})
 	}
-	if s.pwParams == (auth.Params{}) {
-		s.pwParams = auth.DefaultParams
+	if o.PasswordParams == (authn.Params{}) {
+		o.PasswordParams = authn.DefaultParams
 	}
-	if s.sessionTTL == 0 {
-		s.sessionTTL = 12 * time.Hour
+	if o.SessionTTL == 0 {
+		o.SessionTTL = 12 * time.Hour
 	}
-	if s.loginKeyTTL == 0 {
-		s.loginKeyTTL = 15 * time.Minute
+	if o.LoginKeyTTL == 0 {
+		o.LoginKeyTTL = 15 * time.Minute
 	}
-	if s.limiter == nil {
-		s.limiter = auth.NewLimiter(auth.LimiterConfig{})
+	wo := o.Worker.WithDefaults()
+	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
+		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
+	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
+		Registerer: o.Registerer})
+	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
+		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL}
+	return &Service{
+		Core:         c,
+		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
+		Auth:         auth.New(c, d),
+		Accounts:     accounts.New(c, d),
+		Catalog:      catalog.New(c, d),
+		Certificates: certificates.New(c, d),
+		Modules:      modules.New(c, d),
+		db:           o.DB.Ent,
+		gate:         gate,
+		pwParams:     o.PasswordParams,
+		keyring:      o.Keyring,
 	}
-	if s.addrLimiter == nil {
-		s.addrLimiter = auth.NewLimiter(auth.LimiterConfig{Free: 100})
-	}
-	return s
 }
 
-// clock returns the current time in UTC at the microsecond precision the
-// database keeps, so what is written reads back equal.
-func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+// Interceptors returns the interceptors every handler is mounted with,
+// outermost first: the observer (error mapping, logging, metrics), then
+// authentication and the per-RPC access check.
+func (s *Service) Interceptors() []connect.Interceptor { return s.gate.Interceptors() }
 
-// canLock reports whether the database supports SELECT ... FOR UPDATE. SQLite
-// does not need it: its transactions take the write lock when they begin.
-func (s *Service) canLock() bool { return s.dialect != dialect.SQLite }
+// RecoverOption turns a panic in a handler into an internal error.
+func (s *Service) RecoverOption() connect.HandlerOption { return s.gate.RecoverOption() }

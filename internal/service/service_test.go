@@ -28,7 +28,7 @@ func TestPurgeExpired(t *testing.T) {
 		mk("live", now.Add(time.Hour), nil)
 		db.Ent.LoginKey.Create().SetKeyHash("old-key").SetUserID(u.ID).SetCreatorUserID(u.ID).SetExpireTime(old).ExecX(ctx)
 
-		n, err := svc.PurgeExpired(ctx)
+		n, err := svc.Worker.PurgeExpired(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,30 @@
+// Package certificates implements the CertificateService of the API: orders and certificates through their whole life. Its handlers translate
+// requests to the order core and its answers to messages.
+package certificates
+
+import (
+	"log/slog"
+
+	"certsvc/ent"
+	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	"certsvc/internal/core"
+	"certsvc/internal/rpc"
+)
+
+// A new RPC fails the build until it is implemented.
+var _ certsvcv1connect.CertificateServiceHandler = (*Handler)(nil)
+
+// Handler implements certsvcv1connect.CertificateServiceHandler. It is safe for
+// concurrent use.
+type Handler struct {
+	// Core is the order core; it is embedded so that its operations read as
+	// the handler's own.
+	*core.Core
+	db  *ent.Client
+	log *slog.Logger
+}
+
+// New returns the handler of the CertificateService over c.
+func New(c *core.Core, d rpc.Deps) *Handler {
+	return &Handler{Core: c, db: d.DB, log: d.Logger}
+}

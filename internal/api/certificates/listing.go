@@ -1,0 +1,323 @@
+package certificates
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/predicate"
+	"certsvc/ent/savedfilter"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/errkind"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
+)
+
+// certCursor is the keyset position of a certificate listing: the sort key
+// of the last row and its id.
+type certCursor struct {
+	ID     int64  `json:"i"`
+	Time   int64  `json:"t,omitempty"` // not_after in µs
+	Domain string `json:"d,omitempty"`
+	Filter string `json:"f"`
+}
+
+// listColumns are the columns a listing reads: all but the PEM texts, the
+// sealed keys and the CA's state, which no row of a list shows. Whether a
+// key is held is read as hasKeyColumn instead.
+var listColumns = slices.DeleteFunc(slices.Clone(certificate.Columns), func(c string) bool {
+	switch c {
+	case certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldNextCsrPem,
+		certificate.FieldNextPrivateKey, certificate.FieldCertPem, certificate.FieldChainPem, certificate.FieldRemoteState:
+		return true
+	}
+	return false
+})
+
+const hasKeyColumn = "has_private_key"
+
+// selectListColumns makes q read listColumns and hasKeyColumn.
+func selectListColumns(q *ent.CertificateQuery) *ent.CertificateQuery {
+	q.Select(listColumns...).Modify(func(s *sql.Selector) {
+		s.AppendSelectExprAs(sql.P(func(b *sql.Builder) {
+			b.WriteString("CASE WHEN ").Ident(s.C(certificate.FieldPrivateKey)).WriteString(" <> '' THEN 1 ELSE 0 END")
+		}), hasKeyColumn)
+	})
+	return q
+}
+
+// listedToProto is certToProto for a row read by selectListColumns.
+func listedToProto(c *ent.Certificate) *certsvcv1.Certificate {
+	out := certToProto(c)
+	v, _ := c.Value(hasKeyColumn)
+	switch v := v.(type) {
+	case int64:
+		out.HasPrivateKey = v == 1
+	case []byte:
+		out.HasPrivateKey = string(v) == "1"
+	}
+	return out
+}
+
+// certFilter turns a filter into predicates for the caller.
+func certFilter(p *rpc.Principal, f *certsvcv1.CertificateFilter) ([]predicate.Certificate, error) {
+	var ps []predicate.Certificate
+	switch id := f.GetAccountId(); {
+	case id != 0 && !p.OwnsAccount(id):
+		return nil, errkind.Field(errkind.NotFound, "filter.account_id", "account %d not found", id)
+	case id != 0:
+		ps = append(ps, certificate.AccountID(id))
+	case !p.Admin:
+		ps = append(ps, certificate.AccountID(p.AccountID))
+	}
+	if len(f.GetStates()) > 0 {
+		var sts []certificate.State
+		for _, st := range f.GetStates() {
+			if s, ok := stateFromProto(st); ok {
+				sts = append(sts, certificate.State(s))
+			}
+		}
+		ps = append(ps, certificate.StateIn(sts...))
+	} else if !f.GetIncludeDeleted() {
+		ps = append(ps, certificate.StateNEQ(certificate.StateDeleted))
+	}
+	if d := f.GetDomain(); d != "" {
+		ps = append(ps, certificate.CommonNameContains(d))
+	}
+	if id := f.GetPlanId(); id != 0 {
+		ps = append(ps, certificate.PlanID(id))
+	}
+	if id := f.GetProcessingModuleId(); id != 0 {
+		ps = append(ps, certificate.ProcessingModuleID(id))
+	}
+	if t := f.GetExpiresBefore(); t != nil {
+		ps = append(ps, certificate.NotAfterLT(t.AsTime()))
+	}
+	if t := f.GetCreatedAfter(); t != nil {
+		ps = append(ps, certificate.CreateTimeGTE(t.AsTime()))
+	}
+	if t := f.GetCreatedBefore(); t != nil {
+		if a := f.GetCreatedAfter(); a != nil && !t.AsTime().After(a.AsTime()) {
+			return nil, errkind.Invalid("filter.created_before", "must be after created_after")
+		}
+		ps = append(ps, certificate.CreateTimeLT(t.AsTime()))
+	}
+	if r := f.GetClientReference(); r != "" {
+		ps = append(ps, certificate.ClientReference(r))
+	}
+	return ps, nil
+}
+
+// ListCertificates implements CertificateService.ListCertificates.
+func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.ListCertificatesResponse, error) {
+	p := rpc.PrincipalFrom(ctx)
+	f, err := s.listFilter(ctx, p, req)
+	if err != nil {
+		return nil, err
+	}
+	ps, err := certFilter(p, f)
+	if err != nil {
+		return nil, err
+	}
+	size := rpc.DefaultPageSize
+	if n := int(req.GetPageSize()); n > 0 {
+		size = min(n, rpc.MaxPageSize)
+	}
+	key := rpc.FilterKey(req)
+	var cur certCursor
+	if tok := req.GetPageToken(); tok != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(tok)
+		if err == nil {
+			err = json.Unmarshal(raw, &cur)
+		}
+		if err != nil || cur.ID <= 0 {
+			return nil, errkind.Invalid("page_token", "not a token this listing returned")
+		}
+		if cur.Filter != key {
+			return nil, errkind.Invalid("page_token", "was issued for other filters; start again without a token")
+		}
+	}
+	res := &certsvcv1.ListCertificatesResponse{}
+	if req.GetIncludeTotalSize() {
+		n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("count certificates: %w", err)
+		}
+		res.TotalSize = int32(min(n, math.MaxInt32))
+	}
+	q := selectListColumns(s.db.Certificate.Query().Where(ps...).Limit(size + 1))
+	if n := int(req.GetSkip()); n > 0 {
+		q.Offset(n)
+	}
+	order := req.GetOrderBy()
+	switch order {
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST:
+		q.Order(ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.IDGT(cur.ID))
+		}
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST:
+		// Only certificates with an end date, soonest first: the (not_after,
+		// id) index serves every page.
+		q.Where(certificate.NotAfterNotNil()).Order(ent.Asc(certificate.FieldNotAfter), ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			t := time.UnixMicro(cur.Time).UTC()
+			q.Where(certificate.Or(certificate.NotAfterGT(t),
+				certificate.And(certificate.NotAfter(t), certificate.IDGT(cur.ID))))
+		}
+	case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_DOMAIN:
+		q.Order(ent.Asc(certificate.FieldCommonName), ent.Asc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.Or(certificate.CommonNameGT(cur.Domain),
+				certificate.And(certificate.CommonName(cur.Domain), certificate.IDGT(cur.ID))))
+		}
+	default:
+		q.Order(ent.Desc(certificate.FieldID))
+		if cur.ID > 0 {
+			q.Where(certificate.IDLT(cur.ID))
+		}
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list certificates: %w", err)
+	}
+	if len(rows) > size {
+		rows = rows[:size]
+		last := rows[len(rows)-1]
+		next := certCursor{ID: last.ID, Filter: key}
+		switch order {
+		case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST:
+			next.Time = last.NotAfter.UnixMicro()
+		case certsvcv1.CertificateOrder_CERTIFICATE_ORDER_DOMAIN:
+			next.Domain = last.CommonName
+		}
+		b, _ := json.Marshal(next)
+		res.NextPageToken = base64.RawURLEncoding.EncodeToString(b)
+	}
+	for _, c := range rows {
+		res.Certificates = append(res.Certificates, listedToProto(c))
+	}
+	return res, nil
+}
+
+// listFilter is the filter a listing asks for: its own, or one of the
+// caller's saved filters by id or by name.
+func (s *Handler) listFilter(ctx context.Context, p *rpc.Principal, req *certsvcv1.ListCertificatesRequest) (*certsvcv1.CertificateFilter, error) {
+	var q *ent.SavedFilterQuery
+	switch id, name := req.GetSavedFilterId(), req.GetSavedFilterName(); {
+	case (id != 0 || name != "") && req.GetFilter() != nil:
+		return nil, errkind.Invalid("saved_filter_id", "give a filter or a saved filter, not both")
+	case id != 0:
+		q = s.db.SavedFilter.Query().Where(savedfilter.ID(id), savedfilter.UserID(p.UserID))
+	case name != "":
+		q = s.db.SavedFilter.Query().Where(savedfilter.Name(name), savedfilter.UserID(p.UserID))
+	default:
+		return req.GetFilter(), nil
+	}
+	sf, err := q.Only(ctx)
+	switch {
+	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
+		// Listing everything instead would hand the caller rows it did not
+		// ask for.
+		return nil, errkind.Field(errkind.NotFound, "saved_filter_name", "you have no saved filter named %q", req.GetSavedFilterName())
+	case err != nil:
+		return nil, rpc.FieldErr("saved_filter_id", store.Translate(err))
+	}
+	f := &certsvcv1.CertificateFilter{}
+	if err := protojson.Unmarshal([]byte(sf.Filter), f); err != nil {
+		return nil, fmt.Errorf("saved filter %d: %w", sf.ID, err)
+	}
+	return f, nil
+}
+
+// CreateCertificateFilter implements CertificateService.CreateCertificateFilter.
+func (s *Handler) CreateCertificateFilter(ctx context.Context, req *certsvcv1.CreateCertificateFilterRequest) (*certsvcv1.CreateCertificateFilterResponse, error) {
+	p := rpc.PrincipalFrom(ctx)
+	if p.UserID == 0 {
+		return nil, errkind.Field(errkind.FailedPrecondition, "name", "the operator has no user to save filters for")
+	}
+	if err := rpc.CheckName("name", req.GetName(), 64); err != nil {
+		return nil, err
+	}
+	if _, err := certFilter(p, req.GetFilter()); err != nil {
+		return nil, err
+	}
+	b, err := protojson.Marshal(req.GetFilter())
+	if err != nil {
+		return nil, fmt.Errorf("encode filter: %w", err)
+	}
+	sf, err := s.db.SavedFilter.Create().SetUserID(p.UserID).SetName(req.GetName()).SetFilter(string(b)).
+		SetCreateTime(s.Clock()).Save(ctx)
+	if err != nil {
+		return nil, rpc.FieldErr("name", store.Translate(err))
+	}
+	return &certsvcv1.CreateCertificateFilterResponse{Preset: filterToProto(sf)}, nil
+}
+
+func filterToProto(sf *ent.SavedFilter) *certsvcv1.CertificateFilterPreset {
+	f := &certsvcv1.CertificateFilter{}
+	_ = protojson.Unmarshal([]byte(sf.Filter), f)
+	return &certsvcv1.CertificateFilterPreset{Id: sf.ID, Name: sf.Name, Filter: f, CreateTime: rpc.TS(sf.CreateTime)}
+}
+
+// ListCertificateFilters implements CertificateService.ListCertificateFilters.
+func (s *Handler) ListCertificateFilters(ctx context.Context, _ *certsvcv1.ListCertificateFiltersRequest) (*certsvcv1.ListCertificateFiltersResponse, error) {
+	rows, err := s.db.SavedFilter.Query().Where(savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).
+		Order(ent.Asc(savedfilter.FieldName)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list saved filters: %w", err)
+	}
+	res := &certsvcv1.ListCertificateFiltersResponse{}
+	for _, sf := range rows {
+		res.Presets = append(res.Presets, filterToProto(sf))
+	}
+	return res, nil
+}
+
+// DeleteCertificateFilter implements CertificateService.DeleteCertificateFilter.
+func (s *Handler) DeleteCertificateFilter(ctx context.Context, req *certsvcv1.DeleteCertificateFilterRequest) (*certsvcv1.DeleteCertificateFilterResponse, error) {
+	n, err := s.db.SavedFilter.Delete().Where(savedfilter.ID(req.GetId()), savedfilter.UserID(rpc.PrincipalFrom(ctx).UserID)).Exec(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("delete saved filter: %w", err)
+	}
+	if n == 0 {
+		return nil, errkind.Field(errkind.NotFound, "id", "saved filter %d not found", req.GetId())
+	}
+	return &certsvcv1.DeleteCertificateFilterResponse{}, nil
+}
+
+// ListCertificateEvents implements CertificateService.ListCertificateEvents.
+func (s *Handler) ListCertificateEvents(ctx context.Context, req *certsvcv1.ListCertificateEventsRequest) (*certsvcv1.ListCertificateEventsResponse, error) {
+	if _, err := s.visibleCert(ctx, req.GetId()); err != nil {
+		return nil, err
+	}
+	pg, err := rpc.ReadPage(req)
+	if err != nil {
+		return nil, err
+	}
+	q := s.db.CertificateEvent.Query().Where(certificateevent.CertificateID(req.GetId())).
+		Order(ent.Asc(certificateevent.FieldID)).Limit(pg.Limit())
+	if pg.After > 0 {
+		q.Where(certificateevent.IDGT(pg.After))
+	}
+	rows, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	res := &certsvcv1.ListCertificateEventsResponse{}
+	rows, res.NextPageToken = rpc.Cut(pg, rows, func(x *ent.CertificateEvent) int64 { return x.ID })
+	for _, e := range rows {
+		res.Events = append(res.Events, eventToProto(e))
+	}
+	return res, nil
+}

@@ -1,0 +1,61 @@
+package certificates
+
+import (
+	"context"
+
+	"connectrpc.com/connect"
+
+	"certsvc/ent"
+	"certsvc/ent/certificateevent"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/core"
+	"certsvc/internal/rpc"
+)
+
+// WatchCertificates implements CertificateService.WatchCertificates.
+func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCertificatesRequest, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse]) error {
+	w := core.NewWatcher(rpc.PrincipalFrom(ctx), req.GetCertificateIds())
+	if err := s.Events().Subscribe(ctx, w, req.GetAfterEventId()); err != nil {
+		return err
+	}
+	defer s.Events().Unsubscribe(w)
+	sent := req.GetAfterEventId()
+	if sent > 0 {
+		// Replay what the caller missed since after_event_id.
+		evs, err := s.db.CertificateEvent.Query().Where(certificateevent.IDGT(sent)).
+			Order(ent.Asc(certificateevent.FieldID)).Limit(10000).All(ctx)
+		if err != nil {
+			return err
+		}
+		for _, e := range evs {
+			if w.Wants(e) {
+				if err := s.sendEvent(ctx, stream, e); err != nil {
+					return err
+				}
+			}
+			sent = e.ID
+		}
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case e := <-w.C():
+			if e.ID <= sent {
+				continue
+			}
+			if err := s.sendEvent(ctx, stream, e); err != nil {
+				return err
+			}
+			sent = e.ID
+		}
+	}
+}
+
+func (s *Handler) sendEvent(ctx context.Context, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse], e *ent.CertificateEvent) error {
+	c, err := s.db.Certificate.Get(ctx, e.CertificateID)
+	if err != nil {
+		return err
+	}
+	return stream.Send(&certsvcv1.WatchCertificatesResponse{Event: eventToProto(e), Certificate: certToProto(c)})
+}

@@ -1,0 +1,314 @@
+package modules
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/predicate"
+	"certsvc/ent/processingmodule"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/certdata"
+	"certsvc/internal/core"
+	"certsvc/internal/errkind"
+	"certsvc/internal/provider"
+	"certsvc/internal/provider/calls"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
+)
+
+// moduleKinds maps the API's module kinds to the stored kind names.
+var moduleKinds = map[certsvcv1.ModuleKind]string{
+	certsvcv1.ModuleKind_MODULE_KIND_MANUAL:      "manual",
+	certsvcv1.ModuleKind_MODULE_KIND_LOCAL_CA:    "localca",
+	certsvcv1.ModuleKind_MODULE_KIND_BILLMANAGER: "billmanager",
+	certsvcv1.ModuleKind_MODULE_KIND_THESSLSTORE: "thesslstore",
+	certsvcv1.ModuleKind_MODULE_KIND_ACME:        "acme",
+}
+
+func moduleKindToProto(k string) certsvcv1.ModuleKind {
+	for pk, name := range moduleKinds {
+		if name == k {
+			return pk
+		}
+	}
+	return certsvcv1.ModuleKind_MODULE_KIND_UNSPECIFIED
+}
+
+func (s *Handler) moduleToProto(m *ent.ProcessingModule) *certsvcv1.ProcessingModule {
+	out := &certsvcv1.ProcessingModule{Id: m.ID, Name: m.Name, Kind: moduleKindToProto(m.Kind), Priority: m.Priority,
+		MinBalanceMinor: m.MinBalance, Enabled: m.Enabled, AllPlans: m.AllPlans, Settings: m.Settings,
+		CredentialKeys: m.CredentialKeys, CreateTime: rpc.TS(m.CreateTime), UpdateTime: rpc.TS(m.UpdateTime),
+		DebugLog: m.DebugLog, MaxConcurrentCalls: m.MaxConcurrentCalls}
+	if m.BalanceMinor != nil {
+		out.Balance = &certsvcv1.Money{Currency: m.BalanceCurrency, AmountMinor: *m.BalanceMinor}
+		out.BalanceTime = rpc.TSPtr(m.BalanceTime)
+	}
+	if until := s.UnavailableUntil(m); !until.IsZero() {
+		out.UnavailableUntil = rpc.TS(until)
+	}
+	for _, p := range m.Plans {
+		out.Plans = append(out.Plans, &certsvcv1.ModulePlan{PlanId: p.PlanID, ProductCode: p.ProductCode})
+	}
+	return out
+}
+
+func modulePlans(in []*certsvcv1.ModulePlan) []certdata.ModulePlan {
+	out := make([]certdata.ModulePlan, 0, len(in))
+	for _, p := range in {
+		out = append(out, certdata.ModulePlan{PlanID: p.GetPlanId(), ProductCode: p.GetProductCode()})
+	}
+	return out
+}
+
+// checkModule is the set-up check: the module must build and answer.
+func (s *Handler) checkModule(ctx context.Context, kind provider.Kind, cfg provider.Config) error {
+	p, err := kind.New(cfg)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		err = p.CheckCredentials(ctx)
+	}
+	if err != nil {
+		return &errkind.Error{Kind: errkind.Unavailable,
+			Msg: "Cannot connect to the processing module: " + core.PublicReason(err), Cause: err}
+	}
+	return nil
+}
+
+// ListProcessingModules implements ProcessingModuleService.ListProcessingModules.
+func (s *Handler) ListProcessingModules(ctx context.Context, _ *certsvcv1.ListProcessingModulesRequest) (*certsvcv1.ListProcessingModulesResponse, error) {
+	mods, err := s.db.ProcessingModule.Query().
+		Order(ent.Asc(processingmodule.FieldPriority), ent.Asc(processingmodule.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list modules: %w", err)
+	}
+	res := &certsvcv1.ListProcessingModulesResponse{}
+	for _, m := range mods {
+		res.Modules = append(res.Modules, s.moduleToProto(m))
+	}
+	return res, nil
+}
+
+// GetProcessingModule implements ProcessingModuleService.GetProcessingModule.
+func (s *Handler) GetProcessingModule(ctx context.Context, req *certsvcv1.GetProcessingModuleRequest) (*certsvcv1.GetProcessingModuleResponse, error) {
+	m, err := s.db.ProcessingModule.Get(ctx, req.GetId())
+	if err != nil {
+		return nil, rpc.FieldErr("id", store.Translate(err))
+	}
+	return &certsvcv1.GetProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
+}
+
+// CreateProcessingModule implements ProcessingModuleService.CreateProcessingModule.
+func (s *Handler) CreateProcessingModule(ctx context.Context, req *certsvcv1.CreateProcessingModuleRequest) (*certsvcv1.CreateProcessingModuleResponse, error) {
+	m, err := s.CreateModule(ctx, req.GetModule())
+	if err != nil {
+		return nil, err
+	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
+	return &certsvcv1.CreateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
+}
+
+// CreateModule checks the connection of a new module and stores it.
+func (s *Handler) CreateModule(ctx context.Context, in *certsvcv1.ProcessingModule) (*ent.ProcessingModule, error) {
+	if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
+		return nil, err
+	}
+	kindName, ok := moduleKinds[in.GetKind()]
+	if !ok {
+		return nil, errkind.Invalid("module.kind", "choose a kind")
+	}
+	kind, ok := s.Kinds()[kindName]
+	if !ok {
+		return nil, errkind.Invalid("module.kind", "kind %q is not available in this build", kindName)
+	}
+	if err := s.checkModulePlans(ctx, in.GetPlans()); err != nil {
+		return nil, err
+	}
+	cfg := provider.Config{Name: in.GetName(), Settings: maps.Clone(in.GetSettings()), Secrets: maps.Clone(in.GetCredentials()),
+		Now: s.now, Logger: s.log,
+		HTTPClient: s.ModuleClient(0, calls.NewGuard(0, 0, 0), false, in.GetCredentials())}
+	if cfg.Settings == nil {
+		cfg.Settings = map[string]string{}
+	}
+	if cfg.Secrets == nil {
+		cfg.Secrets = map[string]string{}
+	}
+	if kind.Prepare != nil {
+		var err error
+		if cfg, err = kind.Prepare(ctx, cfg); err != nil {
+			return nil, rpc.FieldErr("module.settings", asInvalid(err))
+		}
+	}
+	if err := s.checkModule(ctx, kind, cfg); err != nil {
+		return nil, err
+	}
+	return store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.ProcessingModule, error) {
+		now := s.Clock()
+		m, err := tx.ProcessingModule.Create().SetName(in.GetName()).SetKind(kindName).SetPriority(in.GetPriority()).
+			SetMinBalance(in.GetMinBalanceMinor()).SetEnabled(in.GetEnabled()).SetAllPlans(in.GetAllPlans()).
+			SetPlans(modulePlans(in.GetPlans())).SetSettings(cfg.Settings).SetCredentialKeys(sortedKeys(cfg.Secrets)).
+			SetDebugLog(in.GetDebugLog()).SetMaxConcurrentCalls(in.GetMaxConcurrentCalls()).
+			SetCreateTime(now).SetUpdateTime(now).Save(ctx)
+		if err != nil {
+			return nil, rpc.FieldErr("module.name", store.Translate(err))
+		}
+		sealed, err := s.SealCredentials(m.ID, cfg.Secrets)
+		if err != nil {
+			return nil, err
+		}
+		return tx.ProcessingModule.UpdateOne(m).SetCredentials(sealed).Save(ctx)
+	})
+}
+
+// keepGenerated is the new map of settings or secrets: next, with the values
+// of old the kind generated for itself, unless next sets them.
+func keepGenerated(kind provider.Kind, next, old map[string]string) map[string]string {
+	out := maps.Clone(next)
+	if out == nil {
+		out = map[string]string{}
+	}
+	for _, k := range kind.Generated {
+		if _, set := out[k]; !set {
+			if v, ok := old[k]; ok {
+				out[k] = v
+			}
+		}
+	}
+	return out
+}
+
+// asInvalid gives an error from a provider's settings check the kind
+// invalid_argument unless it has a kind already.
+func asInvalid(err error) error {
+	if errkind.Kind(err) != nil {
+		return err
+	}
+	return &errkind.Error{Kind: errkind.InvalidArgument, Msg: core.PublicReason(err)}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := slices.Collect(maps.Keys(m))
+	sort.Strings(keys)
+	return keys
+}
+
+func (s *Handler) checkModulePlans(ctx context.Context, plans []*certsvcv1.ModulePlan) error {
+	seen := map[int64]bool{}
+	for i, p := range plans {
+		field := fmt.Sprintf("module.plans[%d].plan_id", i)
+		if seen[p.GetPlanId()] {
+			return errkind.Invalid(field, "plan %d is listed twice", p.GetPlanId())
+		}
+		seen[p.GetPlanId()] = true
+		if _, err := s.db.Plan.Get(ctx, p.GetPlanId()); err != nil {
+			return rpc.FieldErr(field, store.Translate(err))
+		}
+	}
+	return nil
+}
+
+// UpdateProcessingModule implements ProcessingModuleService.UpdateProcessingModule.
+func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.UpdateProcessingModuleRequest) (*certsvcv1.UpdateProcessingModuleResponse, error) {
+	paths, err := rpc.MaskPaths(req.GetUpdateMask(), "name", "priority", "min_balance_minor", "enabled", "all_plans",
+		"plans", "settings", "credentials", "debug_log", "max_concurrent_calls")
+	if err != nil {
+		return nil, err
+	}
+	in := req.GetModule()
+	m, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.ProcessingModule, error) {
+		m, err := tx.ProcessingModule.Get(ctx, in.GetId())
+		if err != nil {
+			return nil, rpc.FieldErr("module.id", store.Translate(err))
+		}
+		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.Clock())
+		kind := s.Kinds()[m.Kind]
+		connection := false
+		cfg, err := s.ModuleConfig(m)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range paths {
+			switch p {
+			case "name":
+				if err := rpc.CheckName("module.name", in.GetName(), 64); err != nil {
+					return nil, err
+				}
+				u.SetName(in.GetName())
+			case "priority":
+				u.SetPriority(in.GetPriority())
+			case "min_balance_minor":
+				u.SetMinBalance(in.GetMinBalanceMinor())
+			case "enabled":
+				u.SetEnabled(in.GetEnabled())
+			case "all_plans":
+				u.SetAllPlans(in.GetAllPlans())
+			case "debug_log":
+				u.SetDebugLog(in.GetDebugLog())
+			case "max_concurrent_calls":
+				u.SetMaxConcurrentCalls(in.GetMaxConcurrentCalls())
+			case "plans":
+				if err := s.checkModulePlans(ctx, in.GetPlans()); err != nil {
+					return nil, err
+				}
+				u.SetPlans(modulePlans(in.GetPlans()))
+			case "settings":
+				// Generated settings (the built-in CA's certificates) are kept
+				// unless replaced explicitly.
+				next := keepGenerated(kind, in.GetSettings(), cfg.Settings)
+				cfg.Settings, connection = next, true
+				u.SetSettings(next)
+			case "credentials":
+				next := keepGenerated(kind, in.GetCredentials(), cfg.Secrets)
+				cfg.Secrets, connection = next, true
+				sealed, err := s.SealCredentials(m.ID, next)
+				if err != nil {
+					return nil, err
+				}
+				u.SetCredentials(sealed).SetCredentialKeys(sortedKeys(next))
+			}
+		}
+		if connection {
+			if err := s.checkModule(ctx, kind, cfg); err != nil {
+				return nil, err
+			}
+		}
+		m, err = u.Save(ctx)
+		return m, rpc.FieldErr("module.name", store.Translate(err))
+	})
+	if err != nil {
+		return nil, err
+	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
+	return &certsvcv1.UpdateProcessingModuleResponse{Module: s.moduleToProto(m)}, nil
+}
+
+// DeleteProcessingModule implements ProcessingModuleService.DeleteProcessingModule.
+func (s *Handler) DeleteProcessingModule(ctx context.Context, req *certsvcv1.DeleteProcessingModuleRequest) (*certsvcv1.DeleteProcessingModuleResponse, error) {
+	err := s.InTx(ctx, func(tx *core.Tx) error {
+		n, err := tx.Certificate.Query().Where(certificateUsesModule(req.GetId())).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("count certificates of module: %w", err)
+		}
+		if n > 0 {
+			return errkind.Field(errkind.FailedPrecondition, "id",
+				"processing module %d still has %d certificates; disable it instead", req.GetId(), n)
+		}
+		err = tx.ProcessingModule.DeleteOneID(req.GetId()).Exec(ctx)
+		return rpc.FieldErr("id", store.Translate(err))
+	})
+	if err != nil {
+		return nil, err
+	}
+	rpc.AuditDone(ctx, s.db, s.log, s.Clock(), rpc.AuditDeleteModule, fmt.Sprintf("processing_module/%d", req.GetId()), "")
+	return &certsvcv1.DeleteProcessingModuleResponse{}, nil
+}
+
+func certificateUsesModule(id int64) predicate.Certificate {
+	return certificate.ProcessingModuleID(id)
+}

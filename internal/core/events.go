@@ -1,0 +1,136 @@
+package core
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/certificateevent"
+	"certsvc/internal/rpc"
+)
+
+// Broker fans certificate events out to watchers. It reads the event table,
+// so it sees the changes of every replica: one query per tick for the whole
+// process, however many watchers there are, and at once after a local change.
+type Broker struct {
+	s    *Core
+	mu   sync.Mutex
+	subs map[*Watcher]struct{}
+	last int64 // the newest event id already fanned out
+	run  bool
+	kick chan struct{} // pokes the poll loop
+	work chan struct{} // wakes the worker after a local change
+}
+
+// Watcher is one subscriber to certificate events: the events of the
+// certificates its principal may see (all of them, or those of ids).
+type Watcher struct {
+	p   *rpc.Principal
+	ids []int64
+	ch  chan *ent.CertificateEvent
+}
+
+// NewWatcher returns a watcher of ids (every visible certificate when
+// empty) for p.
+func NewWatcher(p *rpc.Principal, ids []int64) *Watcher {
+	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, 256)}
+}
+
+// C delivers the events; a watcher too slow to keep up loses events and
+// can resume by id.
+func (w *Watcher) C() <-chan *ent.CertificateEvent { return w.ch }
+
+func newBroker(s *Core) *Broker {
+	return &Broker{s: s, subs: map[*Watcher]struct{}{}, kick: make(chan struct{}, 1), work: make(chan struct{}, 1)}
+}
+
+// poke says an event was written: watchers and the worker look sooner.
+func (b *Broker) poke() {
+	select {
+	case b.kick <- struct{}{}:
+	default:
+	}
+	select {
+	case b.work <- struct{}{}:
+	default:
+	}
+}
+
+// Kicked fires after a local change, for the worker.
+func (b *Broker) Kicked() <-chan struct{} { return b.work }
+
+// Subscribe adds w; it sees the events written after the newest one now.
+func (b *Broker) Subscribe(ctx context.Context, w *Watcher, after int64) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.run {
+		last, err := b.s.db.CertificateEvent.Query().Aggregate(ent.Max(certificateevent.FieldID)).Int(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			last = 0
+		}
+		b.last, b.run = int64(last), true
+		go b.loop()
+	}
+	b.subs[w] = struct{}{}
+	return nil
+}
+
+// Unsubscribe removes w.
+func (b *Broker) Unsubscribe(w *Watcher) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.subs, w)
+}
+
+// loop polls for new events while anyone watches.
+func (b *Broker) loop() {
+	ctx := context.Background()
+	t := time.NewTicker(500 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-t.C:
+		case <-b.kick: // a change committed
+		}
+		b.mu.Lock()
+		if len(b.subs) == 0 {
+			b.run = false
+			b.mu.Unlock()
+			return
+		}
+		last := b.last
+		b.mu.Unlock()
+		evs, err := b.s.db.CertificateEvent.Query().Where(certificateevent.IDGT(last)).
+			Order(ent.Asc(certificateevent.FieldID)).Limit(1000).All(ctx)
+		if err != nil {
+			b.s.log.Error("watch: read events", "error", err)
+			continue
+		}
+		if len(evs) == 0 {
+			continue
+		}
+		b.mu.Lock()
+		b.last = evs[len(evs)-1].ID
+		for w := range b.subs {
+			for _, e := range evs {
+				if w.Wants(e) {
+					select {
+					case w.ch <- e:
+					default: // a watcher too slow to keep up loses events; it can resume by id
+					}
+				}
+			}
+		}
+		b.mu.Unlock()
+	}
+}
+
+// Wants reports whether w is to see e.
+func (w *Watcher) Wants(e *ent.CertificateEvent) bool {
+	if !w.p.OwnsAccount(e.AccountID) {
+		return false
+	}
+	return len(w.ids) == 0 || slices.Contains(w.ids, e.CertificateID)
+}

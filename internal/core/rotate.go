@@ -1,0 +1,112 @@
+package core
+
+import (
+	"context"
+	"fmt"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/internal/secretbox"
+)
+
+// RewrapResult counts what RewrapSecrets re-sealed.
+type RewrapResult struct {
+	PrivateKeys int // private keys of certificates, pending reissue keys included
+	Modules     int // credential sets of processing modules
+}
+
+// RewrapSecrets re-seals every private key and module credential that is not
+// sealed under the keyring's primary master key (key rotation: configure the
+// new key as primary and the old one as retired, run this, then drop the
+// old key). Each row is rewritten in its own short transaction; running it
+// again after an interruption finishes the job.
+func (s *Core) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
+	var res RewrapResult
+	if s.keyring == nil {
+		return res, ErrNoKeyring
+	}
+	rewrap := func(text string, ad []byte) (string, bool, error) {
+		if text == "" {
+			return "", false, nil
+		}
+		blob, err := secretbox.DecodeText(text)
+		if err != nil {
+			return "", false, err
+		}
+		if !s.keyring.NeedsRewrap(blob) {
+			return text, false, nil
+		}
+		nb, err := s.keyring.Rewrap(blob, ad)
+		if err != nil {
+			return "", false, err
+		}
+		return secretbox.EncodeText(nb), true, nil
+	}
+	var after int64
+	for {
+		certs, err := s.db.Certificate.Query().Where(certificate.IDGT(after)).
+			Where(certificate.Or(certificate.PrivateKeyNEQ(""), certificate.NextPrivateKeyNEQ(""))).
+			Order(ent.Asc(certificate.FieldID)).Limit(500).IDs(ctx)
+		if err != nil {
+			return res, fmt.Errorf("list certificates: %w", err)
+		}
+		if len(certs) == 0 {
+			break
+		}
+		for _, id := range certs {
+			n, err := InTxValue(ctx, s, func(tx *Tx) (int, error) {
+				c, err := tx.LockCert(ctx, id)
+				if err != nil {
+					return 0, err
+				}
+				key, k1, err := rewrap(c.PrivateKey, KeyAD(c.AccountID))
+				if err != nil {
+					return 0, fmt.Errorf("certificate %d: %w", id, err)
+				}
+				next, k2, err := rewrap(c.NextPrivateKey, KeyAD(c.AccountID))
+				if err != nil {
+					return 0, fmt.Errorf("certificate %d: %w", id, err)
+				}
+				if !k1 && !k2 {
+					return 0, nil
+				}
+				u := tx.Certificate.UpdateOne(c).SetPrivateKey(key)
+				if c.NextPrivateKey != "" {
+					u.SetNextPrivateKey(next)
+				}
+				return btoi(k1) + btoi(k2), u.Exec(ctx)
+			})
+			if err != nil {
+				return res, err
+			}
+			res.PrivateKeys += n
+		}
+		after = certs[len(certs)-1]
+	}
+	mods, err := s.db.ProcessingModule.Query().All(ctx)
+	if err != nil {
+		return res, fmt.Errorf("list modules: %w", err)
+	}
+	for _, m := range mods {
+		text, changed, err := rewrap(m.Credentials, CredentialsAD(m.ID))
+		if err != nil {
+			return res, fmt.Errorf("module %d: %w", m.ID, err)
+		}
+		if changed {
+			// The update time stays: it keys the provider cache, and the
+			// credentials themselves did not change.
+			if err := s.db.ProcessingModule.UpdateOne(m).SetCredentials(text).SetUpdateTime(m.UpdateTime).Exec(ctx); err != nil {
+				return res, fmt.Errorf("module %d: %w", m.ID, err)
+			}
+			res.Modules++
+		}
+	}
+	return res, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,245 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
+	"certsvc/internal/errkind"
+	"certsvc/internal/lifecycle"
+	"certsvc/internal/rpc"
+	"certsvc/internal/store"
+)
+
+// The operations at the CA the worker carries out (certificate.op).
+const (
+	OpOrder   = "order"
+	OpReissue = "reissue"
+	OpRenew   = "renew"
+	OpCancel  = "cancel"
+)
+
+// BeginOp makes op the operation the worker is to carry out at the CA, under
+// our reference ref; nothing is sent yet.
+func BeginOp(u *ent.CertificateUpdateOne, op, ref string) *ent.CertificateUpdateOne {
+	return u.SetOp(op).SetOpRef(ref).ClearOpSentTime().ClearOpAnswerTime()
+}
+
+// EndOp records that the operation at the CA is over.
+func EndOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+	return u.SetOp("").ClearOpSentTime().ClearOpAnswerTime()
+}
+
+// AbandonOp ends the operation and drops the new request it carried.
+func AbandonOp(u *ent.CertificateUpdateOne) *ent.CertificateUpdateOne {
+	return EndOp(u).ClearNextCsrPem().ClearNextPrivateKey()
+}
+
+// Step is one event in a certificate's life with what goes with it.
+type Step struct {
+	Event   lifecycle.Event
+	Message string     // the status message to show; kept when ""
+	Amount  int64      // money moved: negative for a charge
+	Ledger  *int64     // the ledger entry of Amount
+	RunAt   *time.Time // when the worker is to look at the order next; nil leaves its job as it is
+}
+
+// Apply moves c through st.Event in tx: it checks the transition, saves the
+// new state with the changes mut makes, appends the event to the history and
+// schedules the worker. An illegal event answers failed_precondition naming
+// the current state.
+func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
+	from := lifecycle.State(c.State)
+	to, err := lifecycle.Next(from, st.Event)
+	if err != nil {
+		return nil, err
+	}
+	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(tx.core.Clock())
+	if st.Message != "" {
+		u.SetStatusMessage(Truncate(st.Message, 512))
+	}
+	if mut != nil {
+		mut(u)
+	}
+	c2, err := u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
+	}
+	if err := tx.Record(ctx, c2, string(st.Event), from, st); err != nil {
+		return nil, err
+	}
+	return c2, nil
+}
+
+// Record appends an event to c's history (c in its new state) and schedules
+// the worker when st asks for it. The event is written when tx commits
+// (see queueEvent).
+func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from lifecycle.State, st Step) error {
+	cr := tx.CertificateEvent.Create().SetCertificateID(c.ID).SetAccountID(c.AccountID).SetEvent(event).
+		SetFromState(certificateevent.FromState(from)).SetToState(certificateevent.ToState(c.State)).
+		SetAmount(st.Amount).SetMessage(Truncate(st.Message, 512)).SetNillableLedgerEntryID(st.Ledger).
+		SetNillableActorUserID(rpc.PrincipalFrom(ctx).ActorID()).SetCreateTime(tx.core.Clock())
+	if st.Amount != 0 {
+		cr.SetCurrency(c.Currency)
+	}
+	tx.queueEvent(cr)
+	if st.RunAt != nil {
+		if err := tx.Schedule(ctx, c.ID, *st.RunAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueEvent adds an event to tx's batch. The batch is written in one
+// statement just before tx commits (a failure fails the commit), and then
+// the worker and the watchers are woken. So the events of a transaction
+// are not visible inside it: nothing reads a history it is still writing.
+func (tx *Tx) queueEvent(cr *ent.CertificateEventCreate) {
+	tx.events = append(tx.events, cr) // a transaction is used by one goroutine
+	if len(tx.events) > 1 {
+		return // the hook is registered and writes the whole batch
+	}
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, etx *ent.Tx) error {
+			if err := etx.CertificateEvent.CreateBulk(tx.events...).Exec(ctx); err != nil {
+				return fmt.Errorf("record %d certificate events: %w", len(tx.events), err)
+			}
+			if err := next.Commit(ctx, etx); err != nil {
+				return err
+			}
+			tx.core.events.poke()
+			return nil
+		})
+	})
+}
+
+// Schedule sets when the worker next looks at a certificate. The caller
+// holds the certificate's row lock, which serialises writers of its job.
+// A job a worker holds is released: the change supersedes what it does, and
+// the worker's own update of the job fails its lease check.
+func (tx *Tx) Schedule(ctx context.Context, certID int64, at time.Time) error {
+	// One upsert, not an update then an insert: under REPEATABLE READ the
+	// update of a missing row takes a gap lock, and two new orders' inserts
+	// into the same gap deadlock.
+	err := tx.Job.Create().SetCertificateID(certID).SetRunTime(at).SetCreateTime(tx.core.Clock()).
+		OnConflictColumns(job.FieldCertificateID).
+		Update(func(u *ent.JobUpsert) {
+			u.SetRunTime(at).SetAttempts(0).SetLeaseOwner("").ClearLeaseTime().SetLastError("")
+		}).Exec(ctx)
+	if err != nil {
+		return fmt.Errorf("schedule certificate %d: %w", certID, err)
+	}
+	return nil
+}
+
+// Unschedule removes a certificate's job.
+func (tx *Tx) Unschedule(ctx context.Context, certID int64) error {
+	if _, err := tx.Job.Delete().Where(job.CertificateID(certID)).Exec(ctx); err != nil {
+		return fmt.Errorf("unschedule certificate %d: %w", certID, err)
+	}
+	return nil
+}
+
+// Tx is a transaction of the order core: the ent transaction, for reads and
+// for writes of what the core does not own, and the certificate events it
+// has recorded, which are written in one statement when it commits. A Tx is
+// used by one goroutine and lives only inside the function given to InTx.
+type Tx struct {
+	*ent.Tx
+	core   *Core
+	events []*ent.CertificateEventCreate
+}
+
+// InTx runs fn in a transaction and commits when fn returns no error: see
+// store.InTx for rollback and the retry of deadlocks, which runs fn again
+// on a fresh Tx (fn must have no effects outside the database). The events
+// fn records are written just before the commit, and the worker and the
+// watchers are woken after it.
+func (s *Core) InTx(ctx context.Context, fn func(tx *Tx) error) error {
+	_, err := store.InTx(ctx, s.db, func(etx *ent.Tx) (struct{}, error) {
+		return struct{}{}, fn(&Tx{Tx: etx, core: s})
+	})
+	return err
+}
+
+// WithCert runs fn in a transaction on the certificate id, locked and
+// visible to the caller; another account's certificate is not found.
+func (s *Core) WithCert(ctx context.Context, id int64, fn func(*Tx, *ent.Certificate) (*ent.Certificate, error)) (*ent.Certificate, error) {
+	var out *ent.Certificate
+	err := s.InTx(ctx, func(tx *Tx) error {
+		c, err := tx.LockCert(ctx, id)
+		if err != nil {
+			return err
+		}
+		if !rpc.PrincipalFrom(ctx).OwnsAccount(c.AccountID) {
+			return errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
+		}
+		out, err = fn(tx, c)
+		return err
+	})
+	return out, err
+}
+
+// LockCert reads a certificate with its row locked for the transaction.
+func (tx *Tx) LockCert(ctx context.Context, id int64) (*ent.Certificate, error) {
+	q := tx.Certificate.Query().Where(certificate.ID(id))
+	if tx.core.CanLock() {
+		q.ForUpdate()
+	}
+	c, err := q.Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, errkind.Field(errkind.NotFound, "id", "certificate %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock certificate %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// InTxValue is InTx for a function that returns a value, which InTxValue
+// returns when the transaction commits.
+func InTxValue[T any](ctx context.Context, s *Core, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.InTx(ctx, func(tx *Tx) error {
+		v, err := fn(tx)
+		out = v
+		return err
+	})
+	return out, err
+}
+
+// Edit changes c without a lifecycle event: fill sets the changes (files,
+// contacts, an administrator's correction) on the update, or returns an
+// error that leaves c as it was. The caller records the change with Record.
+func (tx *Tx) Edit(ctx context.Context, c *ent.Certificate, fill func(*ent.CertificateUpdateOne) error) (*ent.Certificate, error) {
+	u := tx.Certificate.UpdateOne(c).SetUpdateTime(tx.core.Clock())
+	if err := fill(u); err != nil {
+		return nil, err
+	}
+	c2, err := u.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("update certificate %d: %w", c.ID, store.Translate(err))
+	}
+	return c2, nil
+}
+
+// CreateOrder inserts a new, unpaid order with what fill sets and records
+// it in the order's history with message.
+func (tx *Tx) CreateOrder(ctx context.Context, message string, fill func(*ent.CertificateCreate)) (*ent.Certificate, error) {
+	now := tx.core.Clock()
+	cr := tx.Certificate.Create().SetState(certificate.StateUnpaid).SetCreateTime(now).SetUpdateTime(now)
+	fill(cr)
+	c, err := cr.Save(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
+	}
+	if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, Step{Message: message}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}

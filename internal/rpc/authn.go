@@ -1,0 +1,314 @@
+package rpc
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"certsvc/ent"
+	"certsvc/ent/apikey"
+	"certsvc/ent/session"
+	"certsvc/ent/user"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/auth"
+	"certsvc/internal/errkind"
+)
+
+// Token prefixes tell the kinds of bearer token apart at a glance, in logs
+// and in secret scanners.
+const (
+	SessionPrefix  = "cs_s_"
+	APIKeyPrefix   = "cs_k_"
+	LoginKeyPrefix = "cs_l_"
+)
+
+// ErrBadCredentials answers a login or password that does not check out.
+var ErrBadCredentials = &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid login or password"}
+
+// authenticate returns the caller the Authorization header names, nil for
+// none, or an Unauthenticated error for credentials that do not check out.
+func (s *Gate) authenticate(ctx context.Context, header, remote string) (*Principal, error) {
+	scheme, cred, _ := strings.Cut(header, " ")
+	switch {
+	case header == "":
+		return nil, nil
+	case strings.EqualFold(scheme, "Basic"):
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(cred))
+		if err != nil {
+			return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "malformed Basic credentials"}
+		}
+		login, password, ok := strings.Cut(string(raw), ":")
+		if !ok {
+			return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "malformed Basic credentials"}
+		}
+		u, err := s.CheckPassword(ctx, login, password, remote)
+		if err != nil {
+			return nil, err
+		}
+		return PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_PASSWORD, ""), nil
+	case strings.EqualFold(scheme, "Bearer"):
+		return s.checkToken(ctx, strings.TrimSpace(cred))
+	default:
+		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "unsupported Authorization scheme; use Basic or Bearer"}
+	}
+}
+
+func PrincipalOf(u *ent.User, kind certsvcv1.CredentialKind, sessionHash string) *Principal {
+	p := &Principal{UserID: u.ID, Login: u.Login, Admin: u.Level == user.LevelAdmin, Credential: kind, sessionHash: sessionHash, user: u}
+	if u.AccountID != nil {
+		p.AccountID = *u.AccountID
+	}
+	return p
+}
+
+// ClientAddr is the address a request came from. A peer on loopback is a
+// proxy on this host (the legacy gateway, a local nginx): then the
+// X-Forwarded-For entries that proxies on this host added are read from the
+// right, past loopback hops, to the first outside address. From any other
+// peer the header is ignored, since anyone could send it.
+func ClientAddr(h http.Header, peer string) string {
+	host, _, err := net.SplitHostPort(peer)
+	if err != nil {
+		host = peer
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return peer
+	}
+	var hops []string
+	for _, v := range h.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := net.ParseIP(strings.TrimSpace(hops[i]))
+		if ip == nil {
+			return peer
+		}
+		if !ip.IsLoopback() {
+			return ip.String()
+		}
+	}
+	return peer
+}
+
+// LimiterKeys are the limiters' keys for an attempt: the client's address
+// (without port) and the login.
+func LimiterKeys(login, remote string) (addr, lgn string) {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	return "addr:" + host, "login:" + strings.ToLower(login)
+}
+
+// loginGate serialises the attempts of a throttled login or address, so a
+// guesser cannot verify guesses in parallel. Keys share a fixed set of
+// mutexes by hash: memory stays bounded whatever the keys.
+type loginGate struct{ mu [64]sync.Mutex }
+
+// lock locks the stripes of keys (each once, in index order) and returns the
+// unlock.
+func (g *loginGate) lock(keys ...string) func() {
+	var idx []int
+	for _, k := range keys {
+		h := fnv.New32a()
+		h.Write([]byte(k))
+		i := int(h.Sum32() % uint32(len(g.mu)))
+		if !slices.Contains(idx, i) {
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		g.mu[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			g.mu[i].Unlock()
+		}
+	}
+}
+
+// tooManyFailures is the answer to a wrong credential while its login or
+// address is throttled.
+func tooManyFailures(wait time.Duration) error {
+	return &errkind.Error{Kind: errkind.ResourceExhausted,
+		Msg: fmt.Sprintf("too many failed logins; try again in %s", max(wait, time.Second).Round(time.Second))}
+}
+
+// Guard runs check, a verification of a credential for login from remote,
+// under the failed-login limits. Guessing is limited per login (the Limiter's
+// Free failures) and per address (a much higher threshold). Past a limit the
+// attempt is still verified, so the right credential always succeeds and
+// guessing one login never locks out another or the owner, but attempts of
+// that login or address are serialised and a wrong credential is answered
+// ResourceExhausted and extends the lock-out. A success forgets the login's
+// failures; the address's failures age out.
+func (s *Gate) Guard(login, remote string, check func() error) error {
+	addrKey, loginKey := LimiterKeys(login, remote)
+	okL, waitL := s.limiter.Allow(loginKey)
+	okA, waitA := s.addrLimiter.Allow(addrKey)
+	if !okL || !okA {
+		defer s.loginGate.lock(loginKey, addrKey)()
+	}
+	err := check()
+	if err == nil {
+		s.limiter.Success(loginKey)
+		return nil
+	}
+	if !errors.Is(err, errkind.Unauthenticated) {
+		return err // not a wrong credential: the database, say
+	}
+	s.limiter.Failure(loginKey)
+	s.addrLimiter.Failure(addrKey)
+	if !okL || !okA {
+		return tooManyFailures(max(waitL, waitA))
+	}
+	return err
+}
+
+// CheckPassword verifies a login and password under the failed-login limits.
+func (s *Gate) CheckPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
+	var u *ent.User
+	err := s.Guard(login, remote, func() (err error) {
+		u, err = s.VerifyPassword(ctx, login, password)
+		return err
+	})
+	return u, err
+}
+
+// VerifyPassword checks a password against the stored hash. Recently verified
+// credentials are remembered for a minute (keyed by an HMAC, never stored in
+// the clear), so scripts that send a password with every call do not pay for
+// argon2id each time; a changed password or a disabled user is still seen at
+// once, because the user row is read every time.
+func (s *Gate) VerifyPassword(ctx context.Context, login, password string) (*ent.User, error) {
+	u, err := s.db.User.Query().Where(user.Login(login)).Only(ctx)
+	if ent.IsNotFound(err) {
+		auth.DummyVerify(password)
+		return nil, ErrBadCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load user %q: %w", login, err)
+	}
+	key := s.basicCache.key(login, password)
+	if !s.basicCache.hit(key, u.PasswordHash, s.now()) {
+		ok, err := auth.VerifyPassword(u.PasswordHash, password)
+		if err != nil {
+			return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
+		}
+		if !ok {
+			return nil, ErrBadCredentials
+		}
+		s.basicCache.put(key, u.PasswordHash, s.now())
+	}
+	if u.Disabled {
+		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "user is disabled"}
+	}
+	return u, nil
+}
+
+// checkToken resolves a session token or an API key.
+func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error) {
+	now := s.clock()
+	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
+	switch {
+	case strings.HasPrefix(token, SessionPrefix):
+		// The live session of an enabled user, with the user.
+		h := auth.HashToken(token)
+		ses, err := s.db.Session.Query().Where(session.TokenHash(h), session.RevokeTimeIsNil(),
+			session.ExpireTimeGT(now), session.HasUserWith(user.Disabled(false))).WithUser().Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load session: %w", err)
+		}
+		p := PrincipalOf(ses.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
+		if ses.ImpersonatorUserID != nil {
+			p.ImpersonatorID = *ses.ImpersonatorUserID
+		}
+		return p, nil
+	case strings.HasPrefix(token, APIKeyPrefix):
+		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
+		if ent.IsNotFound(err) {
+			return nil, invalid
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load api key: %w", err)
+		}
+		if (k.ExpireTime != nil && !now.Before(*k.ExpireTime)) || k.Edges.User.Disabled {
+			return nil, invalid
+		}
+		// Record use at most once a minute: a busy script should not turn
+		// every read into a write.
+		if k.LastUsedTime == nil || now.Sub(*k.LastUsedTime) > time.Minute {
+			if err := s.db.APIKey.UpdateOneID(k.ID).SetLastUsedTime(now).Exec(ctx); err != nil {
+				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
+			}
+		}
+		return PrincipalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
+	default:
+		return nil, invalid
+	}
+}
+
+// credentialCache remembers which login:password pairs verified recently.
+type credentialCache struct {
+	secret []byte
+	ttl    time.Duration
+	max    int
+	mu     sync.Mutex
+	m      map[[32]byte]cachedCredential
+}
+
+type cachedCredential struct {
+	hash    string // the password hash the password matched
+	expires time.Time
+}
+
+func newCredentialCache(max int, ttl time.Duration) *credentialCache {
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	return &credentialCache{secret: secret, ttl: ttl, max: max, m: make(map[[32]byte]cachedCredential)}
+}
+
+func (c *credentialCache) key(login, password string) [32]byte {
+	m := hmac.New(sha256.New, c.secret)
+	m.Write([]byte(login))
+	m.Write([]byte{0})
+	m.Write([]byte(password))
+	var k [32]byte
+	copy(k[:], m.Sum(nil))
+	return k
+}
+
+func (c *credentialCache) hit(k [32]byte, hash string, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[k]
+	return ok && e.hash == hash && now.Before(e.expires)
+}
+
+func (c *credentialCache) put(k [32]byte, hash string, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		for k, e := range c.m {
+			if !now.Before(e.expires) || len(c.m) >= c.max {
+				delete(c.m, k)
+			}
+		}
+	}
+	c.m[k] = cachedCredential{hash: hash, expires: now.Add(c.ttl)}
+}
