@@ -182,6 +182,16 @@ func reasonOf(ce *connect.Error) string {
 // message itself goes with them as desc.
 func notEnoughMoneyDoc(req *Request, ce *connect.Error, desc string) *billmgr.Doc {
 	amount, have, currency := moneyOf(ce, desc)
+	return moneyError(req, amount, have, currency, desc)
+}
+
+// moneyDoc is the not_enough_money error of a charge of amount against a
+// balance of have (minor units of currency) that the gateway checked itself.
+func moneyDoc(req *Request, amount, have int64, currency string) *billmgr.Doc {
+	return moneyError(req, &amount, &have, currency, "")
+}
+
+func moneyError(req *Request, amount, have *int64, currency, desc string) *billmgr.Doc {
 	vars := []string{"amount", "", "have", "", "currency", currency}
 	params := []billmgr.Attr{}
 	if amount != nil && have != nil {
@@ -194,7 +204,10 @@ func notEnoughMoneyDoc(req *Request, ce *connect.Error, desc string) *billmgr.Do
 		msg, _, _ = strings.Cut(msg, ":")
 	}
 	d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorNotEnoughMoney, "", "", msg)
-	d.Error.Params = append(params, billmgr.Attr{Name: "desc", Value: desc})
+	if desc != "" {
+		params = append(params, billmgr.Attr{Name: "desc", Value: desc})
+	}
+	d.Error.Params = params
 	return d
 }
 

@@ -77,6 +77,9 @@ func (g *Gateway) table() map[string]legacyFunc {
 		"certificate.reissue.step2": {serve: g.funcReissue},
 		"service.prolong":           {serve: g.funcProlong},
 		"pricelist.export":          {serve: g.funcPricelistExport},
+
+		// The cart (basket.go).
+		"basket": {serve: g.funcBasket},
 	}
 }
 

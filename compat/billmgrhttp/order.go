@@ -146,6 +146,13 @@ func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Do
 	if err != nil {
 		return nil, withNames(err, names)
 	}
+	if in.GetPay() && res.GetCertificate().GetState() == certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID {
+		// A skipbasket=on re-send of an order that waits in the cart (same
+		// remoteid): the service answered the first order; pay it now.
+		if _, err := g.api.Cert.PayCertificate(ctx, &certsvcv1.PayCertificateRequest{Id: res.GetCertificate().GetId()}); err != nil {
+			return nil, err
+		}
+	}
 	id := strconv.FormatInt(res.GetCertificate().GetId(), 10)
 	g.log.InfoContext(ctx, "legacy certificate order", "func", req.Func, "certificate_id", id,
 		"remoteid", in.GetClientReference(), "plan_id", in.GetPlanId(), "pay", in.GetPay())

@@ -117,6 +117,9 @@ func (f *orderFake) DecodeCsr(_ context.Context, in *certsvcv1.DecodeCsrRequest)
 func (f *orderFake) CreateCertificate(_ context.Context, in *certsvcv1.CreateCertificateRequest) (*certsvcv1.CreateCertificateResponse, error) {
 	c := &certsvcv1.Certificate{Id: 4713, PlanId: in.GetPlanId(), PeriodMonths: in.GetPeriodMonths(),
 		State: certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID, ClientReference: in.GetClientReference()}
+	if in.GetPay() {
+		c.State = certsvcv1.CertificateState_CERTIFICATE_STATE_SUBMITTING
+	}
 	return answer(&certsvcv1.CreateCertificateResponse{Certificate: c}, f.call("CreateCertificate", in))
 }
 
