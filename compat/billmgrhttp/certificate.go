@@ -474,7 +474,8 @@ func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.Lis
 		in.Filter = f
 		return in, nil
 	}
-	in.SavedFilterName = savedFilterName
+	// The user's certificate.filter, if saved; else everything (one call).
+	in.SavedFilterName, in.SavedFilterOptional = savedFilterName, true
 	return in, nil
 }
 
@@ -487,12 +488,6 @@ func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRe
 	}
 	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
 	res, err := g.api.Cert.ListCertificates(ctx, in)
-	if connect.CodeOf(err) == connect.CodeNotFound && in.GetSavedFilterName() != "" {
-		// The user has saved no certificate.filter: list everything.
-		all := proto.CloneOf(in)
-		all.SavedFilterName = ""
-		res, err = g.api.Cert.ListCertificates(ctx, all)
-	}
 	if err != nil {
 		return nil, 0, err
 	}

@@ -153,10 +153,14 @@ func (f *fakeService) ListCertificates(_ context.Context, in *certsvcv1.ListCert
 	if name := in.GetSavedFilterName(); name != "" {
 		// As the service: the preset of that name, or NotFound.
 		i := slices.IndexFunc(f.presets, func(p *certsvcv1.CertificateFilterPreset) bool { return p.GetName() == name })
-		if i < 0 {
+		switch {
+		case i < 0 && in.GetSavedFilterOptional():
+			filter = nil
+		case i < 0:
 			return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("saved_filter_name: you have no saved filter named %q", name))
+		default:
+			filter = f.presets[i].GetFilter()
 		}
-		filter = f.presets[i].GetFilter()
 	}
 	if a := filter.GetAccountId(); a != 0 && !f.admin && a != callerAccount {
 		return nil, connect.NewError(connect.CodeNotFound, fmt.Errorf("filter.account_id: account %d not found", a))
@@ -534,10 +538,10 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 
 // TestCertificateRequests checks what the gateway asks of the service.
 func TestCertificateRequests(t *testing.T) {
-	t.Run("without a saved certificate.filter the list is unfiltered", func(t *testing.T) {
+	t.Run("without a saved certificate.filter the list is unfiltered, in one call", func(t *testing.T) {
 		f := newFake(true)
 		got := serve(gateway(f), "func=certificate&p_num=2&p_cnt=1&out=bjson")
-		if len(f.lists) != 2 || f.lists[0].GetSavedFilterName() != savedFilterName || f.lists[1].GetSavedFilterName() != "" ||
+		if len(f.lists) != 1 || f.lists[0].GetSavedFilterName() != savedFilterName || !f.lists[0].GetSavedFilterOptional() ||
 			!strings.Contains(got, `"id":"4712"`) || !strings.Contains(got, `"p_elems":"3"`) {
 			t.Fatalf("%d ListCertificates calls (%v), got:\n%s", len(f.lists), f.lists, got)
 		}

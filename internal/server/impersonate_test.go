@@ -134,6 +134,11 @@ func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
 	if connect.CodeOf(err) != connect.CodeNotFound || !strings.Contains(err.Error(), "saved_filter_name") {
 		t.Fatalf("unknown preset: %v (%d certificates), want NotFound naming saved_filter_name", err, len(res.GetCertificates()))
 	}
+	// Unless the caller asks for that: saved_filter_optional lists everything.
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", SavedFilterOptional: true, IncludeTotalSize: true})
+	if err != nil || res.GetTotalSize() != 5 {
+		t.Fatalf("unknown preset, optional: %v (total %d), want all 5", err, res.GetTotalSize())
+	}
 	if _, err := e.c.Cert.CreateCertificateFilter(ctx, &certsvcv1.CreateCertificateFilterRequest{Name: "mine",
 		Filter: &certsvcv1.CertificateFilter{Domain: "p3."}}); err != nil {
 		t.Fatal(err)
@@ -141,5 +146,9 @@ func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
 	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
 	if got := authzIDs(res.GetCertificates()); err != nil || res.GetTotalSize() != 1 || len(got) != 1 || got[0] != ids[3] {
 		t.Fatalf("preset by name: %v %v (total %d), want [%d]", err, got, res.GetTotalSize(), ids[3])
+	}
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", SavedFilterOptional: true, IncludeTotalSize: true})
+	if err != nil || res.GetTotalSize() != 1 {
+		t.Fatalf("preset by name, optional: %v (total %d), want the preset applied", err, res.GetTotalSize())
 	}
 }

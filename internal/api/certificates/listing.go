@@ -226,6 +226,8 @@ func (s *Handler) listFilter(ctx context.Context, p *rpc.Principal, req *certsvc
 	}
 	sf, err := q.Only(ctx)
 	switch {
+	case ent.IsNotFound(err) && req.GetSavedFilterName() != "" && req.GetSavedFilterOptional():
+		return nil, nil // asked for: no saved filter, no filter
 	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
 		// Listing everything instead would hand the caller rows it did not
 		// ask for.
