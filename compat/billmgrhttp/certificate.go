@@ -976,6 +976,10 @@ func authDoc(req *Request, token string, u *certsvcv1.User) *billmgr.Doc {
 	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
 		level = levelAdmin
 	}
+	if req.Out == billmgr.FormatBJSON {
+		// bjson: the session as model.auth, nothing else (docs §2.2).
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("auth", token))
+	}
 	return billmgr.NewForm(req.Func, req.Lang, billmgr.Field{Name: "auth", Value: token, Attrs: []billmgr.Attr{
 		{Name: "id", Value: token}, {Name: "level", Value: strconv.Itoa(level)},
 		{Name: "userid", Value: strconv.FormatInt(u.GetId(), 10)},

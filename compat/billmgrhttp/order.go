@@ -532,7 +532,13 @@ func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*billmgr.Doc, 
 	}
 	c := res.GetCertificate()
 	g.log.InfoContext(ctx, "legacy certificate renewal", "func", req.Func, "certificate_id", id, "period", c.GetPeriodMonths())
-	return billmgr.NewOK(req.Func, req.Lang, "").AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
+	ok := billmgr.NewOK(req.Func, req.Lang, "")
+	if req.Out == billmgr.FormatBJSON {
+		// bjson actions answer {"ok":true} (docs §3.4): the inner doc is
+		// the xml shape WHMCS reads (/doc/doc/newexpiredate).
+		return ok, nil
+	}
+	return ok.AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
 }
 
 // prolongForm shows the renewal periods of the certificate's plan in its

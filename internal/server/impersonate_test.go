@@ -129,6 +129,15 @@ func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
 	if got := authzIDs(res.GetCertificates()); res.GetTotalSize() != 5 || len(got) != 2 || got[0] != ids[2] || got[1] != ids[3] {
 		t.Fatalf("page 2 of 2: %v of %d, want %v of 5", got, res.GetTotalSize(), ids[2:4])
 	}
+	// The last page, the empty page past the end, and a page holding all:
+	// the same total whether it is counted or read off the rows.
+	for _, tc := range []struct{ size, skip, rows int32 }{{2, 4, 1}, {2, 5, 0}, {2, 9, 0}, {10, 0, 5}, {0, 0, 5}} {
+		res, err := e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{PageSize: tc.size, Skip: tc.skip, IncludeTotalSize: true,
+			OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST})
+		if err != nil || res.GetTotalSize() != 5 || int32(len(res.GetCertificates())) != tc.rows {
+			t.Fatalf("size %d skip %d: %v, %d rows of %d, want %d of 5", tc.size, tc.skip, err, len(res.GetCertificates()), res.GetTotalSize(), tc.rows)
+		}
+	}
 	// No preset of that name: NotFound naming the field, never the unfiltered list.
 	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
 	if connect.CodeOf(err) != connect.CodeNotFound || !strings.Contains(err.Error(), "saved_filter_name") {

@@ -148,13 +148,6 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 	}
 	res := &certsvcv1.ListCertificatesResponse{}
-	if req.GetIncludeTotalSize() {
-		n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("count certificates: %w", err)
-		}
-		res.TotalSize = int32(min(n, math.MaxInt32))
-	}
 	q := selectListColumns(s.db.Certificate.Query().Where(ps...).Limit(size + 1))
 	if n := int(req.GetSkip()); n > 0 {
 		q.Offset(n)
@@ -190,6 +183,19 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	rows, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
+	}
+	if req.GetIncludeTotalSize() {
+		// A first page (no token) that holds the last row counts them all:
+		// no COUNT query. Otherwise count.
+		if skip := int(req.GetSkip()); cur.ID == 0 && len(rows) <= size && (len(rows) > 0 || skip == 0) {
+			res.TotalSize = int32(min(skip+len(rows), math.MaxInt32))
+		} else {
+			n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("count certificates: %w", err)
+			}
+			res.TotalSize = int32(min(n, math.MaxInt32))
+		}
 	}
 	if len(rows) > size {
 		rows = rows[:size]
