@@ -76,3 +76,19 @@ func TestEveryErrorClassInRussian(t *testing.T) {
 		}
 	}
 }
+
+// TestBasketPaysAllOrNothing: the cart is paid whole, or, when the balance
+// does not cover the total, not at all.
+func TestBasketPaysAllOrNothing(t *testing.T) {
+	for _, tc := range []struct {
+		balance int64
+		paid    int
+	}{{100_000, 0}, {243_000, 2}} {
+		f := newFake(false)
+		withCart(tc.balance)(f)
+		body := serve(gateway(f), "func=basket&clicked_button=pay&sok=ok&out=xml&authinfo=reseller:s3cret")
+		if len(f.paid) != tc.paid {
+			t.Errorf("balance %d: paid %v, want %d orders:\n%s", tc.balance, f.paid, tc.paid, body)
+		}
+	}
+}

@@ -52,6 +52,39 @@ type fakeService struct {
 	replaced []*certsvcv1.ReplaceCertificateFilesRequest
 	batches  []string // "Retry [4711]"
 	deleteNE []bool
+	balance  int64   // account 7's balance (WhoAmI)
+	paid     []int64 // PayCertificate ids
+}
+
+func (f *fakeService) WhoAmI(context.Context, *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
+	if f.admin {
+		return &certsvcv1.WhoAmIResponse{User: &certsvcv1.User{Id: 1, Login: "admin", Level: certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN}}, nil
+	}
+	return &certsvcv1.WhoAmIResponse{User: &certsvcv1.User{Id: 71, AccountId: callerAccount, Login: "reseller"},
+		Account: &certsvcv1.Account{Id: callerAccount, Name: "Reseller", Currency: "RUB", BalanceMinor: f.balance}}, nil
+}
+
+func (f *fakeService) PayCertificate(_ context.Context, in *certsvcv1.PayCertificateRequest) (*certsvcv1.PayCertificateResponse, error) {
+	c, err := f.visible(in.GetId())
+	if err != nil {
+		return nil, err
+	}
+	f.paid = append(f.paid, in.GetId())
+	return &certsvcv1.PayCertificateResponse{Certificate: c}, nil
+}
+
+// withCart puts two unpaid orders of account 7 in the cart (2430.00 RUB).
+func withCart(balance int64) func(*fakeService) {
+	return func(f *fakeService) {
+		f.balance = balance
+		for i, cn := range []string{"cart1.example.org", "cart2.example.org"} {
+			f.certs = append(f.certs, &certsvcv1.Certificate{Id: int64(4720 + i), AccountId: callerAccount, PlanId: 3033, PeriodMonths: int32(12 * (i + 1)),
+				State:        certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID,
+				LegacyStatus: &certsvcv1.LegacyStatus{ItemStatus: 1, ItemStatusName: "Ordered"},
+				CommonName:   cn, ClientReference: fmt.Sprintf("l%d", 50+i), CostMinor: int64(81000 * (i + 1)), Currency: "RUB",
+				CreateTime: ts("2024-08-01T00:00:00Z")})
+		}
+	}
 }
 
 const callerAccount = 7
@@ -451,6 +484,13 @@ var goldenCases = []goldenCase{
 	{name: "open-view", admin: true, query: "func=certificate.open&elid=4712"},
 	{name: "open", admin: true, query: "func=certificate.open&elid=4712&sok=ok&crt=" + url.QueryEscape(testCertPEM)},
 	{name: "file-crt", query: "func=certificate.file&elid=4711&type=crt"},
+	{name: "basket", query: "func=basket", setup: withCart(1_000_000)},
+	{name: "basket-empty", query: "func=basket"},
+	{name: "basket-pay", query: "func=basket&clicked_button=pay&sok=ok", setup: withCart(1_000_000)},
+	{name: "basket-pay-not-enough-money-ru", query: "func=basket&clicked_button=pay&sok=ok&lang=ru", setup: withCart(100_000)},
+	{name: "basket-delete", query: "func=basket&clicked_button=delete&id=4721&sok=ok", setup: withCart(0)},
+	{name: "basket-delete-not-in-cart", query: "func=basket&clicked_button=delete&id=4711&sok=ok", setup: withCart(0)},
+	{name: "basket-admin", query: "func=basket", admin: true},
 	{name: "file-raw-crt", query: "func=certificate.file&elid=4711&type=crt", raw: true},
 	{name: "file-raw-csr-Type", query: "func=certificate.file&elid=4711&Type=csr", raw: true},
 	{name: "file-csr", query: "func=certificate.file&elid=4711&type=csr"},
