@@ -1,6 +1,7 @@
 package billmgrhttp
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"unicode"
 
 	"connectrpc.com/connect"
+
+	certsvcv1 "certsvc/gen/certsvc/v1"
 )
 
 // TestCatalogueComplete fails when a message of the catalogue lacks its
@@ -90,5 +93,28 @@ func TestBasketPaysAllOrNothing(t *testing.T) {
 		if len(f.paid) != tc.paid {
 			t.Errorf("balance %d: paid %v, want %d orders:\n%s", tc.balance, f.paid, tc.paid, body)
 		}
+	}
+}
+
+type loginFake struct{ fakeAPI }
+
+func (loginFake) Login(context.Context, *certsvcv1.LoginRequest) (*certsvcv1.LoginResponse, error) {
+	return &certsvcv1.LoginResponse{Token: "cs_s_tok", User: &certsvcv1.User{Id: 7}}, nil
+}
+
+// TestAuthSetsSessionCookie: func=auth gives a browser the billmgrses5
+// cookie; other functions set none.
+func TestAuthSetsSessionCookie(t *testing.T) {
+	g := New(API{Auth: loginFake{}}, slog.New(slog.DiscardHandler))
+	rec := httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?func=auth&username=u&key=k1234567890123456", nil))
+	c := rec.Result().Cookies()
+	if len(c) != 1 || c[0].Name != "billmgrses5" || c[0].Value != "cs_s_tok" || !c[0].HttpOnly {
+		t.Fatalf("cookies %v, want billmgrses5=cs_s_tok, HttpOnly", c)
+	}
+	rec = httptest.NewRecorder()
+	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?func=nope", nil))
+	if c := rec.Result().Cookies(); len(c) != 0 {
+		t.Fatalf("cookies on another function: %v", c)
 	}
 }
