@@ -534,6 +534,11 @@ func writeErrorObject(b *bytes.Buffer, e *ErrorInfo) {
 	o.str("type", e.Type)
 	o.str("object", e.Object)
 	o.str("value", e.Value)
+	for _, p := range e.Params {
+		if p.Name != "type" && p.Name != "object" && p.Name != "value" && p.Name != "msg" {
+			o.str(p.Name, p.Value)
+		}
+	}
 	o.str("msg", e.Msg)
 	o.end()
 }

@@ -24,11 +24,11 @@ import (
 // echoParams adds <tparams> to h's answers, as BILLmanager echoes the
 // request in lists, forms and ok documents. The credentials are left out
 // (captured responses never echo authinfo); the encoder masks the rest of
-// the secrets. Errors and files carry no tparams.
+// the secrets. Files carry no tparams.
 func echoParams(h funcHandler) funcHandler {
 	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
-		if err == nil && d != nil && d.Kind != billmgr.KindFile && d.Kind != billmgr.KindError {
+		if err == nil && d != nil && d.Kind != billmgr.KindFile {
 			d.TParams = tparams(req)
 		}
 		return d, err
@@ -474,7 +474,8 @@ func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.Lis
 		in.Filter = f
 		return in, nil
 	}
-	in.SavedFilterName = savedFilterName
+	// The user's certificate.filter, if saved; else everything (one call).
+	in.SavedFilterName, in.SavedFilterOptional = savedFilterName, true
 	return in, nil
 }
 
@@ -487,12 +488,6 @@ func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRe
 	}
 	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
 	res, err := g.api.Cert.ListCertificates(ctx, in)
-	if connect.CodeOf(err) == connect.CodeNotFound && in.GetSavedFilterName() != "" {
-		// The user has saved no certificate.filter: list everything.
-		all := proto.CloneOf(in)
-		all.SavedFilterName = ""
-		res, err = g.api.Cert.ListCertificates(ctx, all)
-	}
 	if err != nil {
 		return nil, 0, err
 	}
@@ -758,21 +753,29 @@ var fileTypes = map[string]certsvcv1.FileType{
 	"fullchain": certsvcv1.FileType_FILE_TYPE_FULLCHAIN,
 }
 
-// fileType reads type=; absent means crt, the documented download.
+// fileType reads type= (seed 000 documents it as Type=; either is
+// accepted); absent means crt, the documented download.
 func fileType(req *Request) (string, error) {
-	t := strings.ToLower(strings.TrimSpace(req.Param("type")))
+	name := "type"
+	if req.Param(name) == "" && req.Param("Type") != "" {
+		name = "Type"
+	}
+	t := strings.ToLower(strings.TrimSpace(req.Param(name)))
 	if t == "" {
 		t = "crt"
 	}
 	if _, ok := fileTypes[t]; !ok {
-		return "", invalidParam("type", req.Param("type"))
+		return "", invalidParam(name, req.Param(name))
 	}
 	return t, nil
 }
 
 // funcCertificateFile downloads the certificate, its CSR or its private key
 // as a file, named and typed by the service (www.example.org.crt,
-// application/x-pem-file), whatever out= asks.
+// application/x-pem-file), when no out= is sent (seed 002's download). A
+// client that sends out= parses every answer in that format, so it gets a
+// document in it: the form of certificate.file.edit, whose data field is
+// the file (seed 000: elid, type, data).
 func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 	id, err := certID(req)
 	if err != nil {
@@ -783,8 +786,14 @@ func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billm
 		return nil, err
 	}
 	res, err := g.api.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: id, Type: fileTypes[t]})
+	if err != nil && req.Param("type") == "" {
+		return nil, withNames(err, fieldNames{"type": "Type"}) // sent as Type=
+	}
 	if err != nil {
 		return nil, err
+	}
+	if req.OutRaw != "" {
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(id)), billmgr.F("type", t), billmgr.F("data", string(res.GetContent()))), nil
 	}
 	return billmgr.NewFile(res.GetContentType(), res.GetFileName(), res.GetContent()), nil
 }
@@ -829,23 +838,61 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*b
 // batchCall runs one batch RPC over ids and returns its results.
 type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error)
 
-// groupAction serves a group action over elid="4711, 4712": ok, or the error
-// of the first id that failed.
+// groupAction serves a group action over elid="4711, 4712". It applies
+// to all of them or to none: every elid is first read (GetCertificate), and
+// one that does not exist or is not the caller's answers the error naming
+// it, before anything is changed (the documented "successful operation or
+// error message" [DOC seed 000], with no partial success to report). An
+// element the service still refuses in the batch (its state changed in
+// between) answers that error, with the elids that were applied (param
+// applied) and those that were not (param failed), so the caller knows
+// what happened to each.
 func (g *Gateway) groupAction(call batchCall) funcHandler {
 	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
 		ids, err := certIDs(req)
 		if err != nil {
 			return nil, err
 		}
+		for _, id := range ids {
+			if _, err := g.api.Cert.GetCertificate(ctx, &certsvcv1.GetCertificateRequest{Id: id}); err != nil {
+				if ce := new(connect.Error); errors.As(err, &ce) && ce.Code() == connect.CodeNotFound {
+					return nil, elementMissed(id, ce.Message())
+				}
+				return nil, err
+			}
+		}
 		results, err := call(ctx, req, ids)
 		if err != nil {
 			return nil, err
 		}
 		if err := firstFailure(results); err != nil {
-			return nil, err
+			d := errorDoc(req, err)
+			var applied, failed []string
+			for _, r := range results {
+				if r.GetOk() {
+					applied = append(applied, idText(r.GetId()))
+				} else {
+					failed = append(failed, idText(r.GetId()))
+				}
+			}
+			if len(applied) > 0 {
+				d.Error.Msg = message(req.Lang, msgGroupFailed)
+			}
+			d.Error.Params = append(d.Error.Params, billmgr.Attr{Name: "applied", Value: strings.Join(applied, ", ")},
+				billmgr.Attr{Name: "failed", Value: strings.Join(failed, ", ")})
+			return d, nil
 		}
 		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
+}
+
+// elementMissed is the missed error of one element of a group action,
+// about elid and showing only that element's id.
+func elementMissed(id int64, msg string) error {
+	if rest, ok := strings.CutPrefix(msg, "id: "); ok {
+		msg = "elid: " + rest
+	}
+	return &paramError{name: "elid", value: idText(id), why: msg, missed: true}
 }
 
 // firstFailure re-creates the RPC error of the first failed result, about
@@ -928,6 +975,10 @@ func authDoc(req *Request, token string, u *certsvcv1.User) *billmgr.Doc {
 	level := levelUser
 	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
 		level = levelAdmin
+	}
+	if req.Out == billmgr.FormatBJSON {
+		// bjson: the session as model.auth, nothing else (docs §2.2).
+		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("auth", token))
 	}
 	return billmgr.NewForm(req.Func, req.Lang, billmgr.Field{Name: "auth", Value: token, Attrs: []billmgr.Attr{
 		{Name: "id", Value: token}, {Name: "level", Value: strconv.Itoa(level)},

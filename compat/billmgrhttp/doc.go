@@ -8,7 +8,9 @@
 //
 // The func= table and the one chain every function runs in are in
 // gateway.go (recover, error documents, tparams, credentials); the
-// handlers are in certificate.go, order.go, pricelist.go and account.go.
+// handlers are in certificate.go, order.go, pricelist.go, basket.go (the
+// cart) and account.go. Every text an answer can carry is in the
+// catalogue (catalogue.go), in English and Russian.
 // Each legacy form is one binding table (bind.go): legacy parameter, field
 // path, codec; the same table fills requests, shows forms and names the
 // parameter of a field error (errors.go, the one mapping from RPC errors to
@@ -35,4 +37,9 @@
 //   - lang is "ru" or "en" (default en); p_cnt defaults to DefaultPageCount.
 //   - An outage of the service (unavailable) is answered with HTTP 503 and
 //     Retry-After, every other error with HTTP 200.
+//   - A group action (elid="1, 2") applies to every elid or to none: each is
+//     read first, and an unknown one answers missed before anything changes.
+//   - certificate.file answers the raw file without out=; with out= (a
+//     client that parses every answer) a document in that format: elid,
+//     type and the file as data, the fields of certificate.file.edit.
 package billmgrhttp

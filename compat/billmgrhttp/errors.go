@@ -3,7 +3,9 @@ package billmgrhttp
 import (
 	"certsvc/compat/billmgr"
 	"errors"
-	"fmt"
+	"net"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"connectrpc.com/connect"
@@ -32,12 +34,13 @@ var legacyErrors = map[connect.Code]string{
 
 // errorDoc re-expresses an RPC error as a legacy error document; it is the
 // one place where errors become documents (answerErrors runs it for every
-// function). A field error is named by the legacy parameter the forms'
-// tables give it (the request's own names first) and shows that
-// parameter's value as billmgr.EchoValue allows. The service already hid
-// internal detail; the gateway adds none. A catalogue of texts per (type,
-// object or reason) in both languages (issue 13) replaces msg here, where
-// type, object, value and the service's reason are all known.
+// function). The type comes from legacyErrors, the object is the legacy
+// parameter of the field at fault (the request's own names first), the
+// value is that parameter's value as billmgr.EchoValue shows values, and
+// the text is the catalogue's (catalogue.go) in the request's language.
+// The service's own explanation, when it has one, goes with it as the
+// desc parameter. A field error about a parameter the request did not send
+// is a missed error naming it.
 func errorDoc(req *Request, err error) *billmgr.Doc {
 	var pe *paramError
 	if errors.As(err, &pe) {
@@ -51,46 +54,86 @@ func errorDoc(req *Request, err error) *billmgr.Doc {
 	code := connect.CodeOf(err)
 	typ, ok := legacyErrors[code]
 	if !ok {
-		typ = "internal"
+		typ = billmgr.ErrorInternal
 	}
-	msg := err.Error()
+	desc := err.Error()
 	var ce *connect.Error
 	if errors.As(err, &ce) {
-		msg = ce.Message()
+		desc = ce.Message()
 	}
 	if reasonOf(ce) == reasonNotEnoughMoney {
-		return notEnoughMoneyDoc(req, msg)
+		return notEnoughMoneyDoc(req, ce, desc)
 	}
+	if code == connect.CodeResourceExhausted && strings.HasPrefix(desc, loginLimited) {
+		// A wrong login while it is throttled: answered like any wrong
+		// login (clients check for auth/badpassword), saying why.
+		return badPasswordDoc(req, message(req.Lang, msgTooManyLogins))
+	}
+	var id msgID
 	object, value := "", ""
 	switch typ {
-	case "auth":
-		// What every legacy client checks for a wrong login or password.
-		object = "badpassword"
-		msg = message(req.Lang, msgBadPassword)
-	case "value", "exists", "missed":
+	case billmgr.ErrorAuth:
+		return badPasswordDoc(req, "")
+	case billmgr.ErrorInternal:
+		return billmgr.NewError(req.Func, req.Lang, typ, "", "", message(req.Lang, msgInternal))
+	case "unavailable":
+		return billmgr.NewUnavailable(req.Func, req.Lang, message(req.Lang, msgUnavailable))
+	case billmgr.ErrorAccess:
+		id = msgAccess
+	case billmgr.ErrorValue, billmgr.ErrorExists, billmgr.ErrorMissed:
 		// The legacy parameter of the field at fault, also in the "field:
 		// message" text, with its value as EchoValue shows values.
-		field, why := fieldOf(ce, msg), ""
+		field, why := fieldOf(ce, desc), ""
 		if field == "" && ce != nil {
 			field, why = violation(ce)
 		}
+		id = map[string]msgID{billmgr.ErrorValue: msgRejected, billmgr.ErrorExists: msgRejected, billmgr.ErrorMissed: msgNotFound}[typ]
 		if field == "" {
 			break
 		}
 		object = own.legacy(field)
-		if rest, ok := strings.CutPrefix(msg, field+": "); ok {
-			msg = object + ": " + rest
+		if rest, ok := strings.CutPrefix(desc, field+": "); ok {
+			desc = object + ": " + rest
 		}
 		if why != "" {
-			msg = object + ": " + why
+			desc = object + ": " + why
 		}
 		value = billmgr.EchoValue(object, req.Param(object))
-	case "internal":
-		msg = message(req.Lang, msgInternal)
-	case "unavailable":
-		return billmgr.NewUnavailable(req.Func, req.Lang, message(req.Lang, msgUnavailable))
+		switch {
+		case typ == billmgr.ErrorValue && strings.TrimSpace(req.Param(object)) == "":
+			typ, id = billmgr.ErrorMissed, msgParamMissing
+		case typ == billmgr.ErrorValue:
+			id = msgParamInvalid
+		case typ == billmgr.ErrorExists:
+			id = msgExists
+		default:
+			id = msgNotFoundObject
+		}
 	}
-	return billmgr.NewError(req.Func, req.Lang, typ, object, value, msg)
+	d := billmgr.NewError(req.Func, req.Lang, typ, object, value, message(req.Lang, id, "object", object, "value", value))
+	if desc != "" {
+		d.Error.Params = append(d.Error.Params, billmgr.Attr{Name: "desc", Value: desc})
+	}
+	return d
+}
+
+// loginLimited starts the service's message for a wrong credential while
+// its login or address is throttled (ResourceExhausted).
+const loginLimited = "too many failed logins"
+
+// badPasswordDoc is BILLmanager's answer to a bad login: type auth, object
+// badpassword, the caller's address as value (remote_addr: [ip]), and desc
+// when the login is throttled.
+func badPasswordDoc(req *Request, desc string) *billmgr.Doc {
+	value := ""
+	if host, _, err := net.SplitHostPort(req.remote); err == nil {
+		value = "remote_addr: [" + host + "]"
+	}
+	d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorAuth, "badpassword", value, message(req.Lang, msgBadPassword))
+	if desc != "" {
+		d.Error.Params = []billmgr.Attr{{Name: "desc", Value: desc}}
+	}
+	return d
 }
 
 // fieldOf names the request field an error is about: from the BadRequest
@@ -109,55 +152,6 @@ func fieldOf(ce *connect.Error, msg string) string {
 		return f
 	}
 	return ""
-}
-
-type msgID int
-
-const (
-	msgBadPassword msgID = iota
-	msgMissed
-	msgInternal
-	msgUnavailable
-	msgNotYet
-	msgNotEnoughMoney
-	msgParamMissing
-	msgParamInvalid
-	msgItemOrdered
-	msgItemActive
-	msgItemSuspended
-	msgItemDeleted
-	msgItemInProgress
-)
-
-var messages = map[msgID][2]string{ // en, ru
-	msgBadPassword: {"Invalid username or password", "Неверное имя пользователя или пароль"},
-	msgMissed:      {"Unknown function", "Неизвестная функция"},
-	msgInternal:    {"Internal error; try again later", "Внутренняя ошибка; повторите позже"},
-	msgUnavailable: {"The service is temporarily unavailable; try again later", "Сервис временно недоступен; повторите позже"},
-	msgNotYet:      {"This step is not available yet", "Этот шаг пока недоступен"},
-	// The legacy type not_enough_money; the service's own text, with the
-	// amounts, goes in <param name="desc">.
-	msgNotEnoughMoney: {"Not enough money on the account balance", "Недостаточно средств на балансе"},
-	// Bad request parameters found by the gateway: fmt verbs take the
-	// parameter's name and, for msgParamInvalid, the value (the documented
-	// template `The value of the "__object__" field is invalid: __value__`).
-	msgParamMissing: {`The "%s" field is required`, `Поле "%s" обязательно`},
-	msgParamInvalid: {`The value of the "%s" field is invalid: %s`, `Неверное значение поля "%s": %s`},
-	// item_status names (the body of <item_status orig="N">).
-	msgItemOrdered:    {"Ordered", "Заказан"},
-	msgItemActive:     {"Active", "Активен"},
-	msgItemSuspended:  {"Suspended", "Остановлен"},
-	msgItemDeleted:    {"Deleted", "Удален"},
-	msgItemInProgress: {"In progress", "Обрабатывается"},
-}
-
-// message returns a fixed message in lang (en or ru).
-func message(lang string, id msgID) string {
-	m := messages[id]
-	if lang == "ru" {
-		return m[1]
-	}
-	return m[0]
 }
 
 // reasonNotEnoughMoney is the google.rpc.ErrorInfo reason the service sends
@@ -179,13 +173,83 @@ func reasonOf(ce *connect.Error) string {
 	return ""
 }
 
-// notEnoughMoneyDoc is BILLmanager's not_enough_money error. The service
-// sends no structured amounts, so its explanation (balance and price) is
-// passed on as the desc parameter, next to the localised message.
-func notEnoughMoneyDoc(req *Request, desc string) *billmgr.Doc {
-	d := billmgr.NewError(req.Func, req.Lang, "not_enough_money", "", "", message(req.Lang, msgNotEnoughMoney))
-	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: desc}}
+// notEnoughMoneyDoc is BILLmanager's not_enough_money error with the
+// params BILLmanager documents for it: amount (the price), have (the
+// balance), deficit and currency, in major units as BILLmanager shows money.
+// They come from the ErrorInfo metadata (amount_minor, balance_minor,
+// currency) when the service sends them, else from its message ("the
+// balance of account 7 is 100.00 RUB, the order costs 810.00 RUB"); the
+// message itself goes with them as desc.
+func notEnoughMoneyDoc(req *Request, ce *connect.Error, desc string) *billmgr.Doc {
+	amount, have, currency := moneyOf(ce, desc)
+	return moneyError(req, amount, have, currency, desc)
+}
+
+// moneyDoc is the not_enough_money error of a charge of amount against a
+// balance of have (minor units of currency) that the gateway checked itself.
+func moneyDoc(req *Request, amount, have int64, currency string) *billmgr.Doc {
+	return moneyError(req, &amount, &have, currency, "")
+}
+
+func moneyError(req *Request, amount, have *int64, currency, desc string) *billmgr.Doc {
+	vars := []string{"amount", "", "have", "", "currency", currency}
+	params := []billmgr.Attr{}
+	if amount != nil && have != nil {
+		vars[1], vars[3] = billmgr.FormatAmount(*amount, currency), billmgr.FormatAmount(*have, currency)
+		params = append(params, billmgr.Attr{Name: "amount", Value: vars[1]}, billmgr.Attr{Name: "have", Value: vars[3]},
+			billmgr.Attr{Name: "deficit", Value: billmgr.FormatAmount(*amount-*have, currency)}, billmgr.Attr{Name: "currency", Value: currency})
+	}
+	msg := message(req.Lang, msgNotEnoughMoney, vars...)
+	if amount == nil || have == nil {
+		msg, _, _ = strings.Cut(msg, ":")
+	}
+	d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorNotEnoughMoney, "", "", msg)
+	if desc != "" {
+		params = append(params, billmgr.Attr{Name: "desc", Value: desc})
+	}
+	d.Error.Params = params
 	return d
+}
+
+var moneyText = regexp.MustCompile(`is (-?[0-9]+(?:\.[0-9]+)?) ([A-Z]{3}), .* costs (-?[0-9]+(?:\.[0-9]+)?) ([A-Z]{3})`)
+
+// moneyOf reads the price, the balance (minor units) and the currency of a
+// not-enough-money error.
+func moneyOf(ce *connect.Error, desc string) (amount, have *int64, currency string) {
+	if md := errorMetadata(ce); md["currency"] != "" {
+		a, aerr := strconv.ParseInt(md["amount_minor"], 10, 64)
+		h, herr := strconv.ParseInt(md["balance_minor"], 10, 64)
+		if aerr == nil && herr == nil {
+			return &a, &h, md["currency"]
+		}
+	}
+	m := moneyText.FindStringSubmatch(desc)
+	if m == nil || m[2] != m[4] {
+		return nil, nil, ""
+	}
+	minor := func(s string) *int64 {
+		n, err := strconv.ParseInt(strings.Replace(s, ".", "", 1), 10, 64)
+		if err != nil {
+			return nil
+		}
+		return &n
+	}
+	return minor(m[3]), minor(m[1]), m[2]
+}
+
+// errorMetadata is the metadata of the error's google.rpc.ErrorInfo.
+func errorMetadata(ce *connect.Error) map[string]string {
+	if ce == nil {
+		return nil
+	}
+	for _, d := range ce.Details() {
+		if v, err := d.Value(); err == nil {
+			if info, ok := v.(*errdetails.ErrorInfo); ok {
+				return info.GetMetadata()
+			}
+		}
+	}
+	return nil
 }
 
 // paramError is a request parameter the gateway cannot translate into an
@@ -196,6 +260,7 @@ type paramError struct {
 	name, value string
 	missing     bool
 	why         string
+	missed      bool // the object named by the value does not exist
 }
 
 func missingParam(name string) error { return &paramError{name: name, missing: true} }
@@ -214,13 +279,16 @@ func (e *paramError) Error() string {
 
 func (e *paramError) doc(req *Request) *billmgr.Doc {
 	v := billmgr.EchoValue(e.name, e.value)
-	msg := e.why
+	typ, id := billmgr.ErrorValue, msgParamInvalid
 	switch {
-	case msg != "":
 	case e.missing:
-		msg = fmt.Sprintf(message(req.Lang, msgParamMissing), e.name)
-	default:
-		msg = fmt.Sprintf(message(req.Lang, msgParamInvalid), e.name, v)
+		typ, id = billmgr.ErrorMissed, msgParamMissing
+	case e.missed:
+		typ, id = billmgr.ErrorMissed, msgNotFoundObject
 	}
-	return billmgr.NewError(req.Func, req.Lang, "value", e.name, v, msg)
+	d := billmgr.NewError(req.Func, req.Lang, typ, e.name, v, message(req.Lang, id, "object", e.name, "value", v))
+	if e.why != "" {
+		d.Error.Params = []billmgr.Attr{{Name: "desc", Value: e.why}}
+	}
+	return d
 }

@@ -43,11 +43,9 @@ type Gateway struct {
 // funcHandler serves one legacy function.
 type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
 
-// legacyFunc is one entry of the func= table: its handler, and whether its
-// answers echo the request in <tparams>.
+// legacyFunc is one entry of the func= table: its handler.
 type legacyFunc struct {
-	serve   funcHandler
-	tparams bool
+	serve funcHandler
 }
 
 // table is the func= table: every legacy function the gateway serves.
@@ -58,18 +56,18 @@ func (g *Gateway) table() map[string]legacyFunc {
 		"subaccount":     {serve: g.funcSubaccount},
 
 		// Existing certificates (certificate.go).
-		"certificate":           {serve: g.funcCertificate, tparams: true},
-		"certificate.filter":    {serve: g.funcCertificateFilter, tparams: true},
-		"certificate.setfilter": {serve: g.funcCertificateSetFilter, tparams: true},
-		"certificate.edit":      {serve: g.funcCertificateEdit, tparams: true},
-		"certificate.open":      {serve: g.funcCertificateOpen, tparams: true},
-		"certificate.file":      {serve: g.funcCertificateFile, tparams: true},
-		"certificate.file.edit": {serve: g.funcCertificateFileEdit, tparams: true},
-		"certificate.retry":     {serve: g.groupAction(g.retryCertificates), tparams: true},
-		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates), tparams: true},
-		"certificate.sync":      {serve: g.groupAction(g.syncCertificates), tparams: true},
-		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates), tparams: true},
-		"certificate.su":        {serve: g.funcCertificateSu, tparams: true},
+		"certificate":           {serve: g.funcCertificate},
+		"certificate.filter":    {serve: g.funcCertificateFilter},
+		"certificate.setfilter": {serve: g.funcCertificateSetFilter},
+		"certificate.edit":      {serve: g.funcCertificateEdit},
+		"certificate.open":      {serve: g.funcCertificateOpen},
+		"certificate.file":      {serve: g.funcCertificateFile},
+		"certificate.file.edit": {serve: g.funcCertificateFileEdit},
+		"certificate.retry":     {serve: g.groupAction(g.retryCertificates)},
+		"certificate.resume":    {serve: g.groupAction(g.resumeCertificates)},
+		"certificate.sync":      {serve: g.groupAction(g.syncCertificates)},
+		"certificate.delete":    {serve: g.groupAction(g.deleteCertificates)},
+		"certificate.su":        {serve: g.funcCertificateSu},
 
 		// Orders, reissues, renewals and the price list (order.go, pricelist.go).
 		"certificate.order":         {serve: g.funcOrder},
@@ -79,6 +77,9 @@ func (g *Gateway) table() map[string]legacyFunc {
 		"certificate.reissue.step2": {serve: g.funcReissue},
 		"service.prolong":           {serve: g.funcProlong},
 		"pricelist.export":          {serve: g.funcPricelistExport},
+
+		// The cart (basket.go).
+		"basket": {serve: g.funcBasket},
 	}
 }
 
@@ -92,11 +93,7 @@ func (g *Gateway) table() map[string]legacyFunc {
 func New(api API, log *slog.Logger) *Gateway {
 	g := &Gateway{api: api, log: log, names: newNames(), funcs: map[string]funcHandler{}}
 	for name, f := range g.table() {
-		h := withCredentials(f.serve)
-		if f.tparams {
-			h = echoParams(h)
-		}
-		g.funcs[name] = g.recovered(answerErrors(h))
+		g.funcs[name] = g.recovered(echoParams(answerErrors(withCredentials(f.serve))))
 	}
 	return g
 }
@@ -114,7 +111,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		// The format is unknown when the request could not be read: xml is
 		// the legacy default.
-		billmgr.Encode(w, billmgr.FormatXML, billmgr.NewError("", "en", "value", "request", "", "the request could not be read: "+err.Error()))
+		billmgr.Encode(w, billmgr.FormatXML, badRequestDoc(err))
 		return
 	}
 	fn, ok := g.funcs[req.Func]
@@ -123,12 +120,41 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// redacted summary only, never the values.
 		g.log.WarnContext(r.Context(), "legacy function missed", "func", billmgr.EchoValue("func", req.Func),
 			"params", billmgr.Summary(req.Params))
-		billmgr.Encode(w, req.Out, billmgr.NewError(req.Func, req.Lang, "missed", req.Func, "", message(req.Lang, msgMissed)))
+		d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorMissed, req.Func, "", message(req.Lang, msgMissed, "object", "'"+billmgr.EchoValue("func", req.Func)+"'"))
+		d.TParams = tparams(req)
+		billmgr.Encode(w, req.Out, d)
 		return
 	}
 	req.remote = r.RemoteAddr
 	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
+	if tok := sessionOf(req, doc); tok != "" {
+		// The session cookie a browser needs after func=auth (also after a
+		// key login from session.newkey).
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	}
 	billmgr.Encode(w, req.Out, doc)
+}
+
+// badRequestDoc answers a request that could not be read; its format and
+// language are unknown, so it is xml in English.
+func badRequestDoc(err error) *billmgr.Doc {
+	d := billmgr.NewError("", "en", billmgr.ErrorValue, "request", "", message("en", msgBadRequest))
+	d.Error.Params = []billmgr.Attr{{Name: "desc", Value: err.Error()}}
+	return d
+}
+
+// sessionOf returns the session a func=auth answer opened, or "".
+func sessionOf(req *Request, d *billmgr.Doc) string {
+	if req.Func != "auth" || d == nil || d.Kind != billmgr.KindForm {
+		return ""
+	}
+	for _, f := range d.Fields {
+		if f.Name == "auth" {
+			return f.Value
+		}
+	}
+	return ""
 }
 
 // answerErrors re-expresses h's errors as legacy error documents.
@@ -151,7 +177,7 @@ func (g *Gateway) recovered(h funcHandler) funcHandler {
 			if p := recover(); p != nil {
 				g.log.ErrorContext(ctx, "legacy function panicked", "func", req.Func,
 					"panic", billmgr.EchoValue("panic", fmt.Sprint(p)), "stack", string(debug.Stack()))
-				d, err = billmgr.NewError(req.Func, req.Lang, "internal", "", "", message(req.Lang, msgInternal)), nil
+				d, err = billmgr.NewError(req.Func, req.Lang, billmgr.ErrorInternal, "", "", message(req.Lang, msgInternal)), nil
 			}
 		}()
 		return h(ctx, req)

@@ -146,6 +146,13 @@ func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Do
 	if err != nil {
 		return nil, withNames(err, names)
 	}
+	if in.GetPay() && res.GetCertificate().GetState() == certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID {
+		// A skipbasket=on re-send of an order that waits in the cart (same
+		// remoteid): the service answered the first order; pay it now.
+		if _, err := g.api.Cert.PayCertificate(ctx, &certsvcv1.PayCertificateRequest{Id: res.GetCertificate().GetId()}); err != nil {
+			return nil, err
+		}
+	}
 	id := strconv.FormatInt(res.GetCertificate().GetId(), 10)
 	g.log.InfoContext(ctx, "legacy certificate order", "func", req.Func, "certificate_id", id,
 		"remoteid", in.GetClientReference(), "plan_id", in.GetPlanId(), "pay", in.GetPay())
@@ -525,7 +532,13 @@ func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*billmgr.Doc, 
 	}
 	c := res.GetCertificate()
 	g.log.InfoContext(ctx, "legacy certificate renewal", "func", req.Func, "certificate_id", id, "period", c.GetPeriodMonths())
-	return billmgr.NewOK(req.Func, req.Lang, "").AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
+	ok := billmgr.NewOK(req.Func, req.Lang, "")
+	if req.Out == billmgr.FormatBJSON {
+		// bjson actions answer {"ok":true} (docs §3.4): the inner doc is
+		// the xml shape WHMCS reads (/doc/doc/newexpiredate).
+		return ok, nil
+	}
+	return ok.AddNode(billmgr.N("doc", "", billmgr.N("newexpiredate", legacyDate(c.GetPaidUntil())))), nil
 }
 
 // prolongForm shows the renewal periods of the certificate's plan in its

@@ -41,6 +41,7 @@ type catalogSnapshot struct {
 	version uint64
 	expires time.Time
 	plans   map[int64]*ent.Plan // with Edges.Prices
+	foreign map[int64]*ent.Plan // the same plans by their foreign-client id
 	modules map[int64]*ent.ProcessingModule
 	enabled []*ent.ProcessingModule // by priority, then id
 }
@@ -70,9 +71,13 @@ func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 		return nil, fmt.Errorf("load processing modules: %w", err)
 	}
 	s := &catalogSnapshot{version: version, expires: start.Add(catalogTTL),
-		plans: make(map[int64]*ent.Plan, len(plans)), modules: make(map[int64]*ent.ProcessingModule, len(mods))}
+		plans: make(map[int64]*ent.Plan, len(plans)), foreign: make(map[int64]*ent.Plan, len(plans)),
+		modules: make(map[int64]*ent.ProcessingModule, len(mods))}
 	for _, p := range plans {
 		s.plans[p.ID] = p
+		if p.ForeignID != 0 {
+			s.foreign[p.ForeignID] = p
+		}
 	}
 	for _, m := range mods {
 		s.modules[m.ID] = m
@@ -91,7 +96,10 @@ func (c *CatalogCache) fresh() *catalogSnapshot {
 	return s
 }
 
-// Plan returns a plan with its prices.
+// Plan returns a plan with its prices. id is the plan's id or its id for
+// foreign clients (the pricelist table's second column: 55346 is AlphaSSL,
+// 55324), as GetPlan reads ids; an id never names two plans (the catalog
+// refuses a plan whose ids another plan uses).
 func (c *CatalogCache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
 	s, err := c.get(ctx)
 	if err != nil {
@@ -100,8 +108,12 @@ func (c *CatalogCache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
 	if p, ok := s.plans[id]; ok {
 		return p, nil
 	}
+	if p, ok := s.foreign[id]; ok {
+		return p, nil
+	}
 	// Created by another replica within the TTL, or not there at all.
-	return c.db.Plan.Query().WithPrices().Where(plan.ID(id)).Only(ctx)
+	return c.db.Plan.Query().WithPrices().Where(plan.Or(plan.ID(id), plan.ForeignID(id))).
+		Order(ent.Asc(plan.FieldID)).First(ctx)
 }
 
 // Module returns a processing module.

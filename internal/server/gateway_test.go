@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -68,7 +69,8 @@ func testLegacyGatewayAuth(t *testing.T, db *store.DB) {
 		if err := json.Unmarshal([]byte(body), &doc); err != nil {
 			t.Fatalf("bjson is not JSON: %v\n%s", err, body)
 		}
-		if !strings.Contains(body, `cs_s_`) || !strings.Contains(body, `16`) {
+		// bjson: the session as model.auth and nothing else (docs §2.2).
+		if model, _ := doc["model"].(map[string]any); len(model) != 1 || !strings.HasPrefix(fmt.Sprint(model["auth"]), "cs_s_") {
 			t.Fatalf("key login: got\n%s", body)
 		}
 		_, body = get(t, "/billmgr", q("out", "xml", "func", "auth", "username", "reseller", "key", key))

@@ -96,6 +96,11 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
 	mux.Handle("/", consoleHandler(consoleFiles, gw)) // / with func= is the gateway; else the web console
+	// The gateway's paths with a trailing slash (/billmgr/), as browsers and
+	// some clients write them.
+	mux.Handle("/billmgr/{$}", gw)
+	mux.Handle("/manager/billmgr/{$}", gw)
+	mux.Handle("/manager/{$}", gw)
 	if len(origins) == 0 {
 		return mux
 	}

@@ -129,10 +129,24 @@ func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
 	if got := authzIDs(res.GetCertificates()); res.GetTotalSize() != 5 || len(got) != 2 || got[0] != ids[2] || got[1] != ids[3] {
 		t.Fatalf("page 2 of 2: %v of %d, want %v of 5", got, res.GetTotalSize(), ids[2:4])
 	}
+	// The last page, the empty page past the end, and a page holding all:
+	// the same total whether it is counted or read off the rows.
+	for _, tc := range []struct{ size, skip, rows int32 }{{2, 4, 1}, {2, 5, 0}, {2, 9, 0}, {10, 0, 5}, {0, 0, 5}} {
+		res, err := e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{PageSize: tc.size, Skip: tc.skip, IncludeTotalSize: true,
+			OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST})
+		if err != nil || res.GetTotalSize() != 5 || int32(len(res.GetCertificates())) != tc.rows {
+			t.Fatalf("size %d skip %d: %v, %d rows of %d, want %d of 5", tc.size, tc.skip, err, len(res.GetCertificates()), res.GetTotalSize(), tc.rows)
+		}
+	}
 	// No preset of that name: NotFound naming the field, never the unfiltered list.
 	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
 	if connect.CodeOf(err) != connect.CodeNotFound || !strings.Contains(err.Error(), "saved_filter_name") {
 		t.Fatalf("unknown preset: %v (%d certificates), want NotFound naming saved_filter_name", err, len(res.GetCertificates()))
+	}
+	// Unless the caller asks for that: saved_filter_optional lists everything.
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", SavedFilterOptional: true, IncludeTotalSize: true})
+	if err != nil || res.GetTotalSize() != 5 {
+		t.Fatalf("unknown preset, optional: %v (total %d), want all 5", err, res.GetTotalSize())
 	}
 	if _, err := e.c.Cert.CreateCertificateFilter(ctx, &certsvcv1.CreateCertificateFilterRequest{Name: "mine",
 		Filter: &certsvcv1.CertificateFilter{Domain: "p3."}}); err != nil {
@@ -141,5 +155,9 @@ func testListCertificatesByNumberWithTotal(t *testing.T, k dbtest.Kind) {
 	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", IncludeTotalSize: true})
 	if got := authzIDs(res.GetCertificates()); err != nil || res.GetTotalSize() != 1 || len(got) != 1 || got[0] != ids[3] {
 		t.Fatalf("preset by name: %v %v (total %d), want [%d]", err, got, res.GetTotalSize(), ids[3])
+	}
+	res, err = e.c.Cert.ListCertificates(ctx, &certsvcv1.ListCertificatesRequest{SavedFilterName: "mine", SavedFilterOptional: true, IncludeTotalSize: true})
+	if err != nil || res.GetTotalSize() != 1 {
+		t.Fatalf("preset by name, optional: %v (total %d), want the preset applied", err, res.GetTotalSize())
 	}
 }

@@ -1935,8 +1935,13 @@ type ListCertificatesRequest struct {
 	// saved_filter_name applies the caller's saved filter of that name instead
 	// of filter; a name the caller has no filter of is NOT_FOUND.
 	SavedFilterName string `protobuf:"bytes,8,opt,name=saved_filter_name,json=savedFilterName,proto3" json:"saved_filter_name,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// saved_filter_optional, with saved_filter_name, lists without a filter
+	// when the caller has no saved filter of that name, instead of NOT_FOUND:
+	// one call for a client that applies a filter the user may have saved
+	// (the legacy gateway's certificate.filter).
+	SavedFilterOptional bool `protobuf:"varint,9,opt,name=saved_filter_optional,json=savedFilterOptional,proto3" json:"saved_filter_optional,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *ListCertificatesRequest) Reset() {
@@ -2023,6 +2028,13 @@ func (x *ListCertificatesRequest) GetSavedFilterName() string {
 		return x.SavedFilterName
 	}
 	return ""
+}
+
+func (x *ListCertificatesRequest) GetSavedFilterOptional() bool {
+	if x != nil {
+		return x.SavedFilterOptional
+	}
+	return false
 }
 
 type ListCertificatesResponse struct {
@@ -4230,7 +4242,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x0ecreated_before\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\rcreatedBefore\x122\n" +
 	"\x10client_reference\x18\t \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fclientReference\x12'\n" +
 	"\x0finclude_deleted\x18\n" +
-	" \x01(\bR\x0eincludeDeleted\"\x9a\x03\n" +
+	" \x01(\bR\x0eincludeDeleted\"\xce\x03\n" +
 	"\x17ListCertificatesRequest\x12'\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\n" +
 	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\bpageSize\x12'\n" +
@@ -4241,7 +4253,8 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\border_by\x18\x05 \x01(\x0e2\x1c.certsvc.v1.CertificateOrderB\b\xbaH\x05\x82\x01\x02\x10\x01R\aorderBy\x12\x1f\n" +
 	"\x04skip\x18\x06 \x01(\x05B\v\xbaH\b\x1a\x06\x18\xa0\x8d\x06(\x00R\x04skip\x12,\n" +
 	"\x12include_total_size\x18\a \x01(\bR\x10includeTotalSize\x123\n" +
-	"\x11saved_filter_name\x18\b \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fsavedFilterName\"\x9e\x01\n" +
+	"\x11saved_filter_name\x18\b \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fsavedFilterName\x122\n" +
+	"\x15saved_filter_optional\x18\t \x01(\bR\x13savedFilterOptional\"\x9e\x01\n" +
 	"\x18ListCertificatesResponse\x12;\n" +
 	"\fcertificates\x18\x01 \x03(\v2\x17.certsvc.v1.CertificateR\fcertificates\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12\x1d\n" +

@@ -146,13 +146,6 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 	}
 	res := &certsvcv1.ListCertificatesResponse{}
-	if req.GetIncludeTotalSize() {
-		n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("count certificates: %w", err)
-		}
-		res.TotalSize = int32(min(n, math.MaxInt32))
-	}
 	order := req.GetOrderBy()
 	byID := order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST || order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST ||
 		order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_UNSPECIFIED
@@ -200,6 +193,19 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
 	}
+	if req.GetIncludeTotalSize() {
+		// A first page (no token) that holds the last row counts them all:
+		// no COUNT query. Otherwise count.
+		if skip := int(req.GetSkip()); cur.ID == 0 && len(rows) <= size && (len(rows) > 0 || skip == 0) {
+			res.TotalSize = int32(min(skip+len(rows), math.MaxInt32))
+		} else {
+			n, err := s.db.Certificate.Query().Where(ps...).Count(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("count certificates: %w", err)
+			}
+			res.TotalSize = int32(min(n, math.MaxInt32))
+		}
+	}
 	if len(rows) > size {
 		rows = rows[:size]
 		last := rows[len(rows)-1]
@@ -235,6 +241,8 @@ func (s *Handler) listFilter(ctx context.Context, p *rpc.Principal, req *certsvc
 	}
 	sf, err := q.Only(ctx)
 	switch {
+	case ent.IsNotFound(err) && req.GetSavedFilterName() != "" && req.GetSavedFilterOptional():
+		return nil, nil // asked for: no saved filter, no filter
 	case ent.IsNotFound(err) && req.GetSavedFilterName() != "":
 		// Listing everything instead would hand the caller rows it did not
 		// ask for.

@@ -91,6 +91,11 @@ func (c *client) file(ctx context.Context, f fn, params url.Values) ([]byte, err
 			if e := billmgr.ErrorOf(doc); e != nil {
 				return nil, c.apiError(f, e)
 			}
+			// An upstream that answers out=xml with a document (certsvc's
+			// gateway does): the file is its data field.
+			if data := doc.Child("data"); data != nil {
+				return []byte(data.CharData), nil
+			}
 		}
 	}
 	return body, nil
