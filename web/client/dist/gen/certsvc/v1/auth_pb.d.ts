@@ -110,12 +110,39 @@ export type WhoAmIResponse = Message<"certsvc.v1.WhoAmIResponse"> & {
      * @generated from field: certsvc.v1.CredentialKind credential = 3;
      */
     credential: CredentialKind;
+    /**
+     * impersonator is the admin acting as user through a session Impersonate
+     * opened; unset otherwise.
+     *
+     * @generated from field: certsvc.v1.Impersonator impersonator = 4;
+     */
+    impersonator?: Impersonator | undefined;
 };
 /**
  * Describes the message certsvc.v1.WhoAmIResponse.
  * Use `create(WhoAmIResponseSchema)` to create a new message.
  */
 export declare const WhoAmIResponseSchema: GenMessage<WhoAmIResponse>;
+/**
+ * Impersonator names the admin behind an impersonation session.
+ *
+ * @generated from message certsvc.v1.Impersonator
+ */
+export type Impersonator = Message<"certsvc.v1.Impersonator"> & {
+    /**
+     * @generated from field: int64 user_id = 1;
+     */
+    userId: bigint;
+    /**
+     * @generated from field: string login = 2;
+     */
+    login: string;
+};
+/**
+ * Describes the message certsvc.v1.Impersonator.
+ * Use `create(ImpersonatorSchema)` to create a new message.
+ */
+export declare const ImpersonatorSchema: GenMessage<Impersonator>;
 /**
  * @generated from message certsvc.v1.CreateLoginKeyRequest
  */

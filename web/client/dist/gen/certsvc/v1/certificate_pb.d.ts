@@ -668,7 +668,12 @@ export type CertificateFilter = Message<"certsvc.v1.CertificateFilter"> & {
      */
     states: CertificateState[];
     /**
-     * domain keeps certificates whose common name contains it.
+     * domain keeps certificates with a name (the common name or an extra name)
+     * that begins with it, or with a label that begins with it: "example.com"
+     * finds example.com and its subdomains (www.example.com, *.example.com),
+     * "www.exa" finds www.example.com, "example" finds example.com and
+     * shop.example.org, but "xample" finds neither. Case and leading dots are
+     * ignored; a name in Unicode is matched in its punycode form.
      *
      * @generated from field: string domain = 3;
      */
@@ -751,12 +756,21 @@ export type ListCertificatesRequest = Message<"certsvc.v1.ListCertificatesReques
      */
     includeTotalSize: boolean;
     /**
-     * saved_filter_name applies the caller's saved filter of that name, when
-     * there is one, instead of filter.
+     * saved_filter_name applies the caller's saved filter of that name instead
+     * of filter; a name the caller has no filter of is NOT_FOUND.
      *
      * @generated from field: string saved_filter_name = 8;
      */
     savedFilterName: string;
+    /**
+     * saved_filter_optional, with saved_filter_name, lists without a filter
+     * when the caller has no saved filter of that name, instead of NOT_FOUND:
+     * one call for a client that applies a filter the user may have saved
+     * (the legacy gateway's certificate.filter).
+     *
+     * @generated from field: bool saved_filter_optional = 9;
+     */
+    savedFilterOptional: boolean;
 };
 /**
  * Describes the message certsvc.v1.ListCertificatesRequest.

@@ -103,7 +103,8 @@ export type User = Message<"certsvc.v1.User"> & {
   level: AccessLevel;
 
   /**
-   * disabled users cannot log in; their sessions and API keys stop working.
+   * disabled users cannot log in; disabling ends their sessions and deletes
+   * their API keys, which enabling them again does not bring back.
    *
    * @generated from field: bool disabled = 7;
    */
@@ -1051,7 +1052,8 @@ export const AccountService: GenService<{
     output: typeof UpdateUserResponseSchema;
   },
   /**
-   * SetUserPassword sets a user's password and ends all their sessions. A user
+   * SetUserPassword sets a user's password, ends all their sessions and
+   * deletes all their API keys (create new ones after the change). A user
    * changing their own password must give the current one; an admin need not.
    *
    * @generated from rpc certsvc.v1.AccountService.SetUserPassword

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file certsvc/v1/auth.proto.
  */
 export const file_certsvc_v1_auth: GenFile = /*@__PURE__*/
-  fileDesc("ChVjZXJ0c3ZjL3YxL2F1dGgucHJvdG8SCmNlcnRzdmMudjEieQoMTG9naW5SZXF1ZXN0EhkKBWxvZ2luGAEgASgJQgq6SAdyBRABGIABEh4KCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIAISAASGQoDa2V5GAMgASgJQgq6SAdyBRABGIACSABCEwoKY3JlZGVudGlhbBIFukgCCAEibwoNTG9naW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoEdXNlchgDIAEoCzIQLmNlcnRzdmMudjEuVXNlciIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIg8KDVdob0FtSVJlcXVlc3QihgEKDldob0FtSVJlc3BvbnNlEh4KBHVzZXIYASABKAsyEC5jZXJ0c3ZjLnYxLlVzZXISJAoHYWNjb3VudBgCIAEoCzITLmNlcnRzdmMudjEuQWNjb3VudBIuCgpjcmVkZW50aWFsGAMgASgOMhouY2VydHN2Yy52MS5DcmVkZW50aWFsS2luZCJ2ChVDcmVhdGVMb2dpbktleVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIoABIXCgVsb2dpbhgCIAEoCUIIukgFcgMYgAESKgoDa2V5GAMgASgJQh26SBrYAQFyFRAQGIACMg5eW1x4MjEtXHg3ZV0rJCJWChZDcmVhdGVMb2dpbktleVJlc3BvbnNlEgsKA2tleRgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi2QEKBkFwaUtleRIKCgJpZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEgwKBG5hbWUYAyABKAkSDgoGcHJlZml4GAQgASgJEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF91c2VkX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInkKE0NyZWF0ZUFwaUtleVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIoABIXCgRuYW1lGAIgASgJQgm6SAZyBBABGEASLwoLZXhwaXJlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIksKFENyZWF0ZUFwaUtleVJlc3BvbnNlEiMKB2FwaV9rZXkYASABKAsyEi5jZXJ0c3ZjLnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiawoSTGlzdEFwaUtleXNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiABBIYCgd1c2VyX2lkGAMgASgDQge6SAQiAigAIlQKE0xpc3RBcGlLZXlzUmVzcG9uc2USJAoIYXBpX2tleXMYASADKAsyEi5jZXJ0c3ZjLnYxLkFwaUtleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKgoTRGVsZXRlQXBpS2V5UmVxdWVzdBITCgJpZBgBIAEoA0IHukgEIgIgACIWChREZWxldGVBcGlLZXlSZXNwb25zZSIuChJJbXBlcnNvbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIgACJ1ChNJbXBlcnNvbmF0ZVJlc3BvbnNlEg0KBXRva2VuGAEgASgJEi8KC2V4cGlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIeCgR1c2VyGAMgASgLMhAuY2VydHN2Yy52MS5Vc2VyIr0BCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgDEhUKDWFjdG9yX3VzZXJfaWQYAiABKAMSEwoLYWN0b3JfbG9naW4YAyABKAkSDgoGYWN0aW9uGAQgASgJEg4KBnRhcmdldBgFIAEoCRIOCgZkZXRhaWwYBiABKAkSFgoOY2xpZW50X2FkZHJlc3MYByABKAkSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBChdMaXN0QXVkaXRFbnRyaWVzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAQSFwoGYWN0aW9uGAMgASgJQge6SARyAhhAEhcKBnRhcmdldBgEIAEoCUIHukgEcgIYQCJcChhMaXN0QXVkaXRFbnRyaWVzUmVzcG9uc2USJwoHZW50cmllcxgBIAMoCzIWLmNlcnRzdmMudjEuQXVkaXRFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqiQEKDkNyZWRlbnRpYWxLaW5kEh8KG0NSRURFTlRJQUxfS0lORF9VTlNQRUNJRklFRBAAEhwKGENSRURFTlRJQUxfS0lORF9QQVNTV09SRBABEhsKF0NSRURFTlRJQUxfS0lORF9TRVNTSU9OEAISGwoXQ1JFREVOVElBTF9LSU5EX0FQSV9LRVkQAzLaBQoLQXV0aFNlcnZpY2USPAoFTG9naW4SGC5jZXJ0c3ZjLnYxLkxvZ2luUmVxdWVzdBoZLmNlcnRzdmMudjEuTG9naW5SZXNwb25zZRI/CgZMb2dvdXQSGS5jZXJ0c3ZjLnYxLkxvZ291dFJlcXVlc3QaGi5jZXJ0c3ZjLnYxLkxvZ291dFJlc3BvbnNlEkQKBldob0FtSRIZLmNlcnRzdmMudjEuV2hvQW1JUmVxdWVzdBoaLmNlcnRzdmMudjEuV2hvQW1JUmVzcG9uc2UiA5ACARJXCg5DcmVhdGVMb2dpbktleRIhLmNlcnRzdmMudjEuQ3JlYXRlTG9naW5LZXlSZXF1ZXN0GiIuY2VydHN2Yy52MS5DcmVhdGVMb2dpbktleVJlc3BvbnNlElEKDENyZWF0ZUFwaUtleRIfLmNlcnRzdmMudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBogLmNlcnRzdmMudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USUwoLTGlzdEFwaUtleXMSHi5jZXJ0c3ZjLnYxLkxpc3RBcGlLZXlzUmVxdWVzdBofLmNlcnRzdmMudjEuTGlzdEFwaUtleXNSZXNwb25zZSIDkAIBElEKDERlbGV0ZUFwaUtleRIfLmNlcnRzdmMudjEuRGVsZXRlQXBpS2V5UmVxdWVzdBogLmNlcnRzdmMudjEuRGVsZXRlQXBpS2V5UmVzcG9uc2USTgoLSW1wZXJzb25hdGUSHi5jZXJ0c3ZjLnYxLkltcGVyc29uYXRlUmVxdWVzdBofLmNlcnRzdmMudjEuSW1wZXJzb25hdGVSZXNwb25zZRJiChBMaXN0QXVkaXRFbnRyaWVzEiMuY2VydHN2Yy52MS5MaXN0QXVkaXRFbnRyaWVzUmVxdWVzdBokLmNlcnRzdmMudjEuTGlzdEF1ZGl0RW50cmllc1Jlc3BvbnNlIgOQAgFChgEKDmNvbS5jZXJ0c3ZjLnYxQglBdXRoUHJvdG9QAVogY2VydHN2Yy9nZW4vY2VydHN2Yy92MTtjZXJ0c3ZjdjGiAgNDWFiqAgpDZXJ0c3ZjLlYxygIKQ2VydHN2Y1xWMeICFkNlcnRzdmNcVjFcR1BCTWV0YWRhdGHqAgtDZXJ0c3ZjOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_certsvc_v1_account, file_google_protobuf_timestamp]);
+  fileDesc("ChVjZXJ0c3ZjL3YxL2F1dGgucHJvdG8SCmNlcnRzdmMudjEieQoMTG9naW5SZXF1ZXN0EhkKBWxvZ2luGAEgASgJQgq6SAdyBRABGIABEh4KCHBhc3N3b3JkGAIgASgJQgq6SAdyBRABGIAISAASGQoDa2V5GAMgASgJQgq6SAdyBRABGIACSABCEwoKY3JlZGVudGlhbBIFukgCCAEibwoNTG9naW5SZXNwb25zZRINCgV0b2tlbhgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASHgoEdXNlchgDIAEoCzIQLmNlcnRzdmMudjEuVXNlciIPCg1Mb2dvdXRSZXF1ZXN0IhAKDkxvZ291dFJlc3BvbnNlIg8KDVdob0FtSVJlcXVlc3QitgEKDldob0FtSVJlc3BvbnNlEh4KBHVzZXIYASABKAsyEC5jZXJ0c3ZjLnYxLlVzZXISJAoHYWNjb3VudBgCIAEoCzITLmNlcnRzdmMudjEuQWNjb3VudBIuCgpjcmVkZW50aWFsGAMgASgOMhouY2VydHN2Yy52MS5DcmVkZW50aWFsS2luZBIuCgxpbXBlcnNvbmF0b3IYBCABKAsyGC5jZXJ0c3ZjLnYxLkltcGVyc29uYXRvciIuCgxJbXBlcnNvbmF0b3ISDwoHdXNlcl9pZBgBIAEoAxINCgVsb2dpbhgCIAEoCSJ2ChVDcmVhdGVMb2dpbktleVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIoABIXCgVsb2dpbhgCIAEoCUIIukgFcgMYgAESKgoDa2V5GAMgASgJQh26SBrYAQFyFRAQGIACMg5eW1x4MjEtXHg3ZV0rJCJWChZDcmVhdGVMb2dpbktleVJlc3BvbnNlEgsKA2tleRgBIAEoCRIvCgtleHBpcmVfdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAi2QEKBkFwaUtleRIKCgJpZBgBIAEoAxIPCgd1c2VyX2lkGAIgASgDEgwKBG5hbWUYAyABKAkSDgoGcHJlZml4GAQgASgJEi8KC2NyZWF0ZV90aW1lGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtleHBpcmVfdGltZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMgoObGFzdF91c2VkX3RpbWUYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wInkKE0NyZWF0ZUFwaUtleVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIoABIXCgRuYW1lGAIgASgJQgm6SAZyBBABGEASLwoLZXhwaXJlX3RpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIksKFENyZWF0ZUFwaUtleVJlc3BvbnNlEiMKB2FwaV9rZXkYASABKAsyEi5jZXJ0c3ZjLnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiawoSTGlzdEFwaUtleXNSZXF1ZXN0Eh0KCXBhZ2Vfc2l6ZRgBIAEoBUIKukgHGgUY6AcoABIcCgpwYWdlX3Rva2VuGAIgASgJQgi6SAVyAxiABBIYCgd1c2VyX2lkGAMgASgDQge6SAQiAigAIlQKE0xpc3RBcGlLZXlzUmVzcG9uc2USJAoIYXBpX2tleXMYASADKAsyEi5jZXJ0c3ZjLnYxLkFwaUtleRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKgoTRGVsZXRlQXBpS2V5UmVxdWVzdBITCgJpZBgBIAEoA0IHukgEIgIgACIWChREZWxldGVBcGlLZXlSZXNwb25zZSIuChJJbXBlcnNvbmF0ZVJlcXVlc3QSGAoHdXNlcl9pZBgBIAEoA0IHukgEIgIgACJ1ChNJbXBlcnNvbmF0ZVJlc3BvbnNlEg0KBXRva2VuGAEgASgJEi8KC2V4cGlyZV90aW1lGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIeCgR1c2VyGAMgASgLMhAuY2VydHN2Yy52MS5Vc2VyIr0BCgpBdWRpdEVudHJ5EgoKAmlkGAEgASgDEhUKDWFjdG9yX3VzZXJfaWQYAiABKAMSEwoLYWN0b3JfbG9naW4YAyABKAkSDgoGYWN0aW9uGAQgASgJEg4KBnRhcmdldBgFIAEoCRIOCgZkZXRhaWwYBiABKAkSFgoOY2xpZW50X2FkZHJlc3MYByABKAkSLwoLY3JlYXRlX3RpbWUYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIogBChdMaXN0QXVkaXRFbnRyaWVzUmVxdWVzdBIdCglwYWdlX3NpemUYASABKAVCCrpIBxoFGOgHKAASHAoKcGFnZV90b2tlbhgCIAEoCUIIukgFcgMYgAQSFwoGYWN0aW9uGAMgASgJQge6SARyAhhAEhcKBnRhcmdldBgEIAEoCUIHukgEcgIYQCJcChhMaXN0QXVkaXRFbnRyaWVzUmVzcG9uc2USJwoHZW50cmllcxgBIAMoCzIWLmNlcnRzdmMudjEuQXVkaXRFbnRyeRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkqiQEKDkNyZWRlbnRpYWxLaW5kEh8KG0NSRURFTlRJQUxfS0lORF9VTlNQRUNJRklFRBAAEhwKGENSRURFTlRJQUxfS0lORF9QQVNTV09SRBABEhsKF0NSRURFTlRJQUxfS0lORF9TRVNTSU9OEAISGwoXQ1JFREVOVElBTF9LSU5EX0FQSV9LRVkQAzLaBQoLQXV0aFNlcnZpY2USPAoFTG9naW4SGC5jZXJ0c3ZjLnYxLkxvZ2luUmVxdWVzdBoZLmNlcnRzdmMudjEuTG9naW5SZXNwb25zZRI/CgZMb2dvdXQSGS5jZXJ0c3ZjLnYxLkxvZ291dFJlcXVlc3QaGi5jZXJ0c3ZjLnYxLkxvZ291dFJlc3BvbnNlEkQKBldob0FtSRIZLmNlcnRzdmMudjEuV2hvQW1JUmVxdWVzdBoaLmNlcnRzdmMudjEuV2hvQW1JUmVzcG9uc2UiA5ACARJXCg5DcmVhdGVMb2dpbktleRIhLmNlcnRzdmMudjEuQ3JlYXRlTG9naW5LZXlSZXF1ZXN0GiIuY2VydHN2Yy52MS5DcmVhdGVMb2dpbktleVJlc3BvbnNlElEKDENyZWF0ZUFwaUtleRIfLmNlcnRzdmMudjEuQ3JlYXRlQXBpS2V5UmVxdWVzdBogLmNlcnRzdmMudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USUwoLTGlzdEFwaUtleXMSHi5jZXJ0c3ZjLnYxLkxpc3RBcGlLZXlzUmVxdWVzdBofLmNlcnRzdmMudjEuTGlzdEFwaUtleXNSZXNwb25zZSIDkAIBElEKDERlbGV0ZUFwaUtleRIfLmNlcnRzdmMudjEuRGVsZXRlQXBpS2V5UmVxdWVzdBogLmNlcnRzdmMudjEuRGVsZXRlQXBpS2V5UmVzcG9uc2USTgoLSW1wZXJzb25hdGUSHi5jZXJ0c3ZjLnYxLkltcGVyc29uYXRlUmVxdWVzdBofLmNlcnRzdmMudjEuSW1wZXJzb25hdGVSZXNwb25zZRJiChBMaXN0QXVkaXRFbnRyaWVzEiMuY2VydHN2Yy52MS5MaXN0QXVkaXRFbnRyaWVzUmVxdWVzdBokLmNlcnRzdmMudjEuTGlzdEF1ZGl0RW50cmllc1Jlc3BvbnNlIgOQAgFChgEKDmNvbS5jZXJ0c3ZjLnYxQglBdXRoUHJvdG9QAVogY2VydHN2Yy9nZW4vY2VydHN2Yy92MTtjZXJ0c3ZjdjGiAgNDWFiqAgpDZXJ0c3ZjLlYxygIKQ2VydHN2Y1xWMeICFkNlcnRzdmNcVjFcR1BCTWV0YWRhdGHqAgtDZXJ0c3ZjOjpWMWIGcHJvdG8z", [file_buf_validate_validate, file_certsvc_v1_account, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message certsvc.v1.LoginRequest
@@ -141,6 +141,14 @@ export type WhoAmIResponse = Message<"certsvc.v1.WhoAmIResponse"> & {
    * @generated from field: certsvc.v1.CredentialKind credential = 3;
    */
   credential: CredentialKind;
+
+  /**
+   * impersonator is the admin acting as user through a session Impersonate
+   * opened; unset otherwise.
+   *
+   * @generated from field: certsvc.v1.Impersonator impersonator = 4;
+   */
+  impersonator?: Impersonator | undefined;
 };
 
 /**
@@ -149,6 +157,30 @@ export type WhoAmIResponse = Message<"certsvc.v1.WhoAmIResponse"> & {
  */
 export const WhoAmIResponseSchema: GenMessage<WhoAmIResponse> = /*@__PURE__*/
   messageDesc(file_certsvc_v1_auth, 5);
+
+/**
+ * Impersonator names the admin behind an impersonation session.
+ *
+ * @generated from message certsvc.v1.Impersonator
+ */
+export type Impersonator = Message<"certsvc.v1.Impersonator"> & {
+  /**
+   * @generated from field: int64 user_id = 1;
+   */
+  userId: bigint;
+
+  /**
+   * @generated from field: string login = 2;
+   */
+  login: string;
+};
+
+/**
+ * Describes the message certsvc.v1.Impersonator.
+ * Use `create(ImpersonatorSchema)` to create a new message.
+ */
+export const ImpersonatorSchema: GenMessage<Impersonator> = /*@__PURE__*/
+  messageDesc(file_certsvc_v1_auth, 6);
 
 /**
  * @generated from message certsvc.v1.CreateLoginKeyRequest
@@ -184,7 +216,7 @@ export type CreateLoginKeyRequest = Message<"certsvc.v1.CreateLoginKeyRequest"> 
  * Use `create(CreateLoginKeyRequestSchema)` to create a new message.
  */
 export const CreateLoginKeyRequestSchema: GenMessage<CreateLoginKeyRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 6);
+  messageDesc(file_certsvc_v1_auth, 7);
 
 /**
  * @generated from message certsvc.v1.CreateLoginKeyResponse
@@ -206,7 +238,7 @@ export type CreateLoginKeyResponse = Message<"certsvc.v1.CreateLoginKeyResponse"
  * Use `create(CreateLoginKeyResponseSchema)` to create a new message.
  */
 export const CreateLoginKeyResponseSchema: GenMessage<CreateLoginKeyResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 7);
+  messageDesc(file_certsvc_v1_auth, 8);
 
 /**
  * ApiKey is a long-lived credential of one user, for scripts.
@@ -259,7 +291,7 @@ export type ApiKey = Message<"certsvc.v1.ApiKey"> & {
  * Use `create(ApiKeySchema)` to create a new message.
  */
 export const ApiKeySchema: GenMessage<ApiKey> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 8);
+  messageDesc(file_certsvc_v1_auth, 9);
 
 /**
  * @generated from message certsvc.v1.CreateApiKeyRequest
@@ -290,7 +322,7 @@ export type CreateApiKeyRequest = Message<"certsvc.v1.CreateApiKeyRequest"> & {
  * Use `create(CreateApiKeyRequestSchema)` to create a new message.
  */
 export const CreateApiKeyRequestSchema: GenMessage<CreateApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 9);
+  messageDesc(file_certsvc_v1_auth, 10);
 
 /**
  * @generated from message certsvc.v1.CreateApiKeyResponse
@@ -314,7 +346,7 @@ export type CreateApiKeyResponse = Message<"certsvc.v1.CreateApiKeyResponse"> & 
  * Use `create(CreateApiKeyResponseSchema)` to create a new message.
  */
 export const CreateApiKeyResponseSchema: GenMessage<CreateApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 10);
+  messageDesc(file_certsvc_v1_auth, 11);
 
 /**
  * @generated from message certsvc.v1.ListApiKeysRequest
@@ -343,7 +375,7 @@ export type ListApiKeysRequest = Message<"certsvc.v1.ListApiKeysRequest"> & {
  * Use `create(ListApiKeysRequestSchema)` to create a new message.
  */
 export const ListApiKeysRequestSchema: GenMessage<ListApiKeysRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 11);
+  messageDesc(file_certsvc_v1_auth, 12);
 
 /**
  * @generated from message certsvc.v1.ListApiKeysResponse
@@ -365,7 +397,7 @@ export type ListApiKeysResponse = Message<"certsvc.v1.ListApiKeysResponse"> & {
  * Use `create(ListApiKeysResponseSchema)` to create a new message.
  */
 export const ListApiKeysResponseSchema: GenMessage<ListApiKeysResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 12);
+  messageDesc(file_certsvc_v1_auth, 13);
 
 /**
  * @generated from message certsvc.v1.DeleteApiKeyRequest
@@ -382,7 +414,7 @@ export type DeleteApiKeyRequest = Message<"certsvc.v1.DeleteApiKeyRequest"> & {
  * Use `create(DeleteApiKeyRequestSchema)` to create a new message.
  */
 export const DeleteApiKeyRequestSchema: GenMessage<DeleteApiKeyRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 13);
+  messageDesc(file_certsvc_v1_auth, 14);
 
 /**
  * @generated from message certsvc.v1.DeleteApiKeyResponse
@@ -395,7 +427,7 @@ export type DeleteApiKeyResponse = Message<"certsvc.v1.DeleteApiKeyResponse"> & 
  * Use `create(DeleteApiKeyResponseSchema)` to create a new message.
  */
 export const DeleteApiKeyResponseSchema: GenMessage<DeleteApiKeyResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 14);
+  messageDesc(file_certsvc_v1_auth, 15);
 
 /**
  * @generated from message certsvc.v1.ImpersonateRequest
@@ -412,7 +444,7 @@ export type ImpersonateRequest = Message<"certsvc.v1.ImpersonateRequest"> & {
  * Use `create(ImpersonateRequestSchema)` to create a new message.
  */
 export const ImpersonateRequestSchema: GenMessage<ImpersonateRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 15);
+  messageDesc(file_certsvc_v1_auth, 16);
 
 /**
  * @generated from message certsvc.v1.ImpersonateResponse
@@ -441,7 +473,7 @@ export type ImpersonateResponse = Message<"certsvc.v1.ImpersonateResponse"> & {
  * Use `create(ImpersonateResponseSchema)` to create a new message.
  */
 export const ImpersonateResponseSchema: GenMessage<ImpersonateResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 16);
+  messageDesc(file_certsvc_v1_auth, 17);
 
 /**
  * AuditEntry is one audited action.
@@ -502,7 +534,7 @@ export type AuditEntry = Message<"certsvc.v1.AuditEntry"> & {
  * Use `create(AuditEntrySchema)` to create a new message.
  */
 export const AuditEntrySchema: GenMessage<AuditEntry> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 17);
+  messageDesc(file_certsvc_v1_auth, 18);
 
 /**
  * @generated from message certsvc.v1.ListAuditEntriesRequest
@@ -538,7 +570,7 @@ export type ListAuditEntriesRequest = Message<"certsvc.v1.ListAuditEntriesReques
  * Use `create(ListAuditEntriesRequestSchema)` to create a new message.
  */
 export const ListAuditEntriesRequestSchema: GenMessage<ListAuditEntriesRequest> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 18);
+  messageDesc(file_certsvc_v1_auth, 19);
 
 /**
  * @generated from message certsvc.v1.ListAuditEntriesResponse
@@ -560,7 +592,7 @@ export type ListAuditEntriesResponse = Message<"certsvc.v1.ListAuditEntriesRespo
  * Use `create(ListAuditEntriesResponseSchema)` to create a new message.
  */
 export const ListAuditEntriesResponseSchema: GenMessage<ListAuditEntriesResponse> = /*@__PURE__*/
-  messageDesc(file_certsvc_v1_auth, 19);
+  messageDesc(file_certsvc_v1_auth, 20);
 
 /**
  * CredentialKind says how a caller proved who they are.
