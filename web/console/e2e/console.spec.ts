@@ -211,6 +211,32 @@ test("an operator's batch action reaches the customer's open list live", async (
   await opCtx.close();
 });
 
+test("a change made between loading the list and subscribing is shown", async ({ page }) => {
+  // Hold the list's WatchCertificates request until a change has been made:
+  // the stream must start from what the loaded list shows, not from "now".
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let subscribing!: () => void;
+  const watchAsked = new Promise<void>((r) => (subscribing = r));
+  const watch = "**/certsvc.v1.CertificateService/WatchCertificates";
+  await page.route(watch, async (route) => {
+    subscribing();
+    await held;
+    await route.continue();
+  });
+  await signIn(page, customer.login, customer.password);
+  const row = page.locator(`tr[data-id="${certId}"] td.state`);
+  await expect(row).toHaveText("Issued");
+  await watchAsked;
+  await rpc("CertificateService/SuspendCertificates", { ids: [certId] }, adminToken);
+  release();
+  await expect(row).toHaveText("Suspended");
+  // And the stream goes on with later changes.
+  await rpc("CertificateService/ResumeCertificates", { ids: [certId] }, adminToken);
+  await expect(row).toHaveText("Issued");
+  await page.unroute(watch);
+});
+
 test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ page }) => {
   const k = await rpc<any>("AuthService/CreateLoginKey", { login: customer.login }, adminToken);
   await page.goto(`/login?login=${encodeURIComponent(customer.login)}&key=${encodeURIComponent(k.key)}`);
