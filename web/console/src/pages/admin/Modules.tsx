@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { ModuleKind, ProcessingModuleService, type ProcessingModule } from "@certsvc/client";
 import { useI18n } from "../../lib/i18n";
 import { Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../../lib/ui";
+import { tokenOf, TokenPager, useTokenPages } from "../../lib/tokenpages";
 
 /** parsePairs reads "key=value" lines into a map; blank lines are skipped. */
 export function parsePairs(text: string): Record<string, string> {
@@ -20,7 +21,8 @@ export function parsePairs(text: string): Record<string, string> {
 
 function Calls({ m }: { m: ProcessingModule }) {
   const { t, dateTime } = useI18n();
-  const q = useQuery(ProcessingModuleService.method.listModuleCalls, { id: m.id, pageSize: 50 });
+  const [pages, setPages] = useTokenPages(String(m.id));
+  const q = useQuery(ProcessingModuleService.method.listModuleCalls, { id: m.id, pageSize: 50, pageToken: tokenOf(pages) });
   if (q.isPending) return <Loading />;
   if (q.error) return <Problem error={q.error} retry={() => q.refetch()} />;
   return (
@@ -54,6 +56,7 @@ function Calls({ m }: { m: ProcessingModule }) {
           ))}
         </tbody>
       </table>
+      <TokenPager pages={pages} next={q.data.nextPageToken} onChange={setPages} label={t("modules.calls")} />
     </div>
   );
 }
