@@ -237,6 +237,32 @@ test("a change made between loading the list and subscribing is shown", async ({
   await page.unroute(watch);
 });
 
+test("operator: a module is edited after creation and its debug log toggled", async ({ page }) => {
+  // Disabled and selling no plan, so it routes no order of the other tests.
+  const created = await rpc<any>(
+    "ProcessingModuleService/CreateProcessingModule",
+    { module: { name: "Manual desk", kind: "MODULE_KIND_MANUAL", priority: 5, enabled: false, allPlans: false } },
+    adminToken,
+  );
+  const id = created.module.id;
+  await signIn(page, "admin", adminPassword);
+  await page.getByRole("link", { name: "CA modules" }).click();
+  const row = page.locator("tbody tr", { has: page.getByRole("cell", { name: "Manual desk", exact: true }) });
+  await row.getByLabel("Debug log").check();
+  await expect.poll(async () => (await rpc<any>("ProcessingModuleService/GetProcessingModule", { id }, adminToken)).module.debugLog ?? false).toBe(true);
+  await row.getByRole("button", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: "Edit module Manual desk" });
+  await form.getByLabel("Priority").fill("42");
+  await form.getByLabel("Minimum balance (minor units)").fill("1500");
+  await form.getByLabel("Settings (key=value per line)").fill("note=desk two");
+  await axe(page, "module edit");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form).toBeHidden();
+  await expect(row.getByRole("cell", { name: "42", exact: true })).toBeVisible();
+  const m = (await rpc<any>("ProcessingModuleService/GetProcessingModule", { id }, adminToken)).module;
+  expect([m.priority, m.minBalanceMinor, m.settings?.note, m.enabled ?? false]).toEqual([42, "1500", "desk two", false]);
+});
+
 test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ page }) => {
   const k = await rpc<any>("AuthService/CreateLoginKey", { login: customer.login }, adminToken);
   await page.goto(`/login?login=${encodeURIComponent(customer.login)}&key=${encodeURIComponent(k.key)}`);
