@@ -237,6 +237,29 @@ test("a change made between loading the list and subscribing is shown", async ({
   await page.unroute(watch);
 });
 
+test("customer: an order from a pasted CSR, previewed by DecodeCsr", async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), "csr-"));
+  const csr = execFileSync("openssl", [
+    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-keyout", join(dir, "key.pem"), "-subj", "/CN=csr.e2e-shop.test", "-addext", "subjectAltName=DNS:csr.e2e-shop.test",
+  ]).toString();
+  await signIn(page, customer.login, customer.password);
+  await page.getByRole("link", { name: "Order" }).click();
+  await page.getByRole("radio", { name: "Use my own CSR" }).check();
+  await page.getByLabel("CSR (PEM)").fill(csr);
+  await page.getByRole("button", { name: "Check CSR" }).click();
+  const preview = page.locator(".preview");
+  await expect(preview).toContainText("Names in the CSR: csr.e2e-shop.test");
+  await expect(preview).toContainText("256");
+  await axe(page, "order from a CSR");
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.getByRole("heading", { name: /Certificate #\d+/ })).toBeVisible();
+  await expect(page.locator("#cert-state")).toHaveText(/^Issued/);
+  const id = page.url().split("/").pop()!;
+  const c = (await rpc<any>("CertificateService/GetCertificate", { id }, adminToken)).certificate;
+  expect([c.commonName, c.hasPrivateKey ?? false]).toEqual(["csr.e2e-shop.test", false]);
+});
+
 test("operator: a module is edited after creation and its debug log toggled", async ({ page }) => {
   // Disabled and selling no plan, so it routes no order of the other tests.
   const created = await rpc<any>(
@@ -248,7 +271,9 @@ test("operator: a module is edited after creation and its debug log toggled", as
   await signIn(page, "admin", adminPassword);
   await page.getByRole("link", { name: "CA modules" }).click();
   const row = page.locator("tbody tr", { has: page.getByRole("cell", { name: "Manual desk", exact: true }) });
-  await row.getByLabel("Debug log").check();
+  // The box shows the module's state as the server has it, so it turns on once the update is saved.
+  await row.getByLabel("Debug log").click();
+  await expect(row.getByLabel("Debug log")).toBeChecked();
   await expect.poll(async () => (await rpc<any>("ProcessingModuleService/GetProcessingModule", { id }, adminToken)).module.debugLog ?? false).toBe(true);
   await row.getByRole("button", { name: "Edit" }).click();
   const form = page.getByRole("form", { name: "Edit module Manual desk" });

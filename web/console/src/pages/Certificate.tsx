@@ -6,7 +6,7 @@ import { CertificateService, FileType, KeyType, ValidationMethod, type Certifica
 import { useI18n } from "../lib/i18n";
 import { idempotencyKey } from "../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
-import { useLiveCertificates } from "../lib/watch";
+import { resumeAfter, useLiveCertificates } from "../lib/watch";
 import { stateKey } from "./Certificates";
 
 const downloads: [FileType, string][] = [
@@ -96,9 +96,10 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
   const certId = /^\d+$/.test(id) ? BigInt(id) : 0n;
   const q = useQuery(CertificateService.method.getCertificate, { id: certId }, { retry: false });
   const events = useQuery(CertificateService.method.listCertificateEvents, { id: certId, pageSize: 100 }, { enabled: !!q.data });
-  const lastEvent = (events.data?.events ?? []).reduce((m, e) => (e.id > m ? e.id : m), 0n);
+  // Resume after the newest event the loaded certificate reflects: an event
+  // that came between GetCertificate and ListCertificateEvents is replayed.
   const { live } = useLiveCertificates(certId ? [certId] : [], {
-    after: lastEvent,
+    after: events.data ? resumeAfter(events.data.events, q.data?.certificate?.updateTime) : 0n,
     enabled: !!events.data,
     onEvent: () => events.refetch(),
   });
