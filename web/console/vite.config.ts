@@ -1,11 +1,50 @@
 import { defineConfig } from "vite";
 import react from "@vitejs/plugin-react";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
+import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
+
+// The console needs four messages of protovalidate's validate.proto (the
+// Violations an error carries), but every certsvc descriptor imports that
+// file, whose descriptor (all of protovalidate's rules, 53 KB) would be
+// decoded and registered before the first page draws. This keeps the file's
+// name, package and imports (so the certsvc descriptors still resolve their
+// import) and only those four messages; the rule extensions are left out, as
+// nothing in the browser reads the validation options.
+const validateKept = ["Violations", "Violation", "FieldPath", "FieldPathElement"];
+
+function slimValidate() {
+  return {
+    name: "certsvc-slim-validate",
+    transform(code: string, id: string) {
+      if (!id.replace(/\\/g, "/").endsWith("/gen/buf/validate/validate_pb.js")) return null;
+      const m = /fileDesc\("([^"]+)", (\[[^\]]*\])\)/.exec(code);
+      const imports = code.match(/^import .*$/gm);
+      if (!m || !imports) throw new Error("certsvc-slim-validate: validate_pb.js is not as expected");
+      const file = fromBinary(FileDescriptorProtoSchema, base64Decode(m[1]));
+      file.messageType = validateKept.map((n) => {
+        const d = file.messageType.find((t) => t.name === n);
+        if (!d) throw new Error(`certsvc-slim-validate: no message ${n}`);
+        return d;
+      });
+      file.enumType = [];
+      file.extension = [];
+      file.options = undefined;
+      const b64 = base64Encode(toBinary(FileDescriptorProtoSchema, file), "std_raw");
+      return [
+        ...imports,
+        `export const file_buf_validate_validate = /*@__PURE__*/ fileDesc(${JSON.stringify(b64)}, ${m[2]});`,
+        ...validateKept.map((n, i) => `export const ${n}Schema = /*@__PURE__*/ messageDesc(file_buf_validate_validate, ${i});`),
+      ].join("\n");
+    },
+  };
+}
 
 // The console is embedded in the certsvc binary (package web, Go embed) and
 // served at /. The build must be byte-for-byte reproducible from the
 // lockfile: `make checkgenerate` rebuilds it and compares with the commit.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [slimValidate(), react()],
   base: "/",
   build: {
     outDir: "dist",

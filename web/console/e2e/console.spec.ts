@@ -211,6 +211,83 @@ test("an operator's batch action reaches the customer's open list live", async (
   await opCtx.close();
 });
 
+test("a change made between loading the list and subscribing is shown", async ({ page }) => {
+  // Hold the list's WatchCertificates request until a change has been made:
+  // the stream must start from what the loaded list shows, not from "now".
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let subscribing!: () => void;
+  const watchAsked = new Promise<void>((r) => (subscribing = r));
+  const watch = "**/certsvc.v1.CertificateService/WatchCertificates";
+  await page.route(watch, async (route) => {
+    subscribing();
+    await held;
+    await route.continue();
+  });
+  await signIn(page, customer.login, customer.password);
+  const row = page.locator(`tr[data-id="${certId}"] td.state`);
+  await expect(row).toHaveText("Issued");
+  await watchAsked;
+  await rpc("CertificateService/SuspendCertificates", { ids: [certId] }, adminToken);
+  release();
+  await expect(row).toHaveText("Suspended");
+  // And the stream goes on with later changes.
+  await rpc("CertificateService/ResumeCertificates", { ids: [certId] }, adminToken);
+  await expect(row).toHaveText("Issued");
+  await page.unroute(watch);
+});
+
+test("customer: an order from a pasted CSR, previewed by DecodeCsr", async ({ page }) => {
+  const dir = mkdtempSync(join(tmpdir(), "csr-"));
+  const csr = execFileSync("openssl", [
+    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+    "-keyout", join(dir, "key.pem"), "-subj", "/CN=csr.e2e-shop.test", "-addext", "subjectAltName=DNS:csr.e2e-shop.test",
+  ]).toString();
+  await signIn(page, customer.login, customer.password);
+  await page.getByRole("link", { name: "Order" }).click();
+  await page.getByRole("radio", { name: "Use my own CSR" }).check();
+  await page.getByLabel("CSR (PEM)").fill(csr);
+  await page.getByRole("button", { name: "Check CSR" }).click();
+  const preview = page.locator(".preview");
+  await expect(preview).toContainText("Names in the CSR: csr.e2e-shop.test");
+  await expect(preview).toContainText("256");
+  await axe(page, "order from a CSR");
+  await page.getByRole("button", { name: "Place order" }).click();
+  await expect(page.getByRole("heading", { name: /Certificate #\d+/ })).toBeVisible();
+  await expect(page.locator("#cert-state")).toHaveText(/^Issued/);
+  const id = page.url().split("/").pop()!;
+  const c = (await rpc<any>("CertificateService/GetCertificate", { id }, adminToken)).certificate;
+  expect([c.commonName, c.hasPrivateKey ?? false]).toEqual(["csr.e2e-shop.test", false]);
+});
+
+test("operator: a module is edited after creation and its debug log toggled", async ({ page }) => {
+  // Disabled and selling no plan, so it routes no order of the other tests.
+  const created = await rpc<any>(
+    "ProcessingModuleService/CreateProcessingModule",
+    { module: { name: "Manual desk", kind: "MODULE_KIND_MANUAL", priority: 5, enabled: false, allPlans: false } },
+    adminToken,
+  );
+  const id = created.module.id;
+  await signIn(page, "admin", adminPassword);
+  await page.getByRole("link", { name: "CA modules" }).click();
+  const row = page.locator("tbody tr", { has: page.getByRole("cell", { name: "Manual desk", exact: true }) });
+  // The box shows the module's state as the server has it, so it turns on once the update is saved.
+  await row.getByLabel("Debug log").click();
+  await expect(row.getByLabel("Debug log")).toBeChecked();
+  await expect.poll(async () => (await rpc<any>("ProcessingModuleService/GetProcessingModule", { id }, adminToken)).module.debugLog ?? false).toBe(true);
+  await row.getByRole("button", { name: "Edit" }).click();
+  const form = page.getByRole("form", { name: "Edit module Manual desk" });
+  await form.getByLabel("Priority").fill("42");
+  await form.getByLabel("Minimum balance (minor units)").fill("1500");
+  await form.getByLabel("Settings (key=value per line)").fill("note=desk two");
+  await axe(page, "module edit");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form).toBeHidden();
+  await expect(row.getByRole("cell", { name: "42", exact: true })).toBeVisible();
+  const m = (await rpc<any>("ProcessingModuleService/GetProcessingModule", { id }, adminToken)).module;
+  expect([m.priority, m.minBalanceMinor, m.settings?.note, m.enabled ?? false]).toEqual([42, "1500", "desk two", false]);
+});
+
 test("a one-time sign-in link (CreateLoginKey) lands in the console", async ({ page }) => {
   const k = await rpc<any>("AuthService/CreateLoginKey", { login: customer.login }, adminToken);
   await page.goto(`/login?login=${encodeURIComponent(customer.login)}&key=${encodeURIComponent(k.key)}`);

@@ -1,7 +1,42 @@
 import { useEffect, useRef, useState } from "react";
 import { createClient, Code, ConnectError } from "@connectrpc/connect";
 import { CertificateService, type Certificate } from "@certsvc/client";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { transport } from "./session";
+
+const nanos = (t: Timestamp) => t.seconds * 1_000_000_000n + BigInt(t.nanos);
+
+/**
+ * resumeAfter picks the event a watch resumes after, from the history of one
+ * certificate a page shows and the update_time the page shows for it: the
+ * newest of its events the page already reflects. When none is that old (the
+ * clocks of two rows can differ by a little), it is the event just before the
+ * oldest one. Starting a little early is safe (an event carries the
+ * certificate as it is now, so a replayed one changes nothing); starting late
+ * would miss a change made between loading the page and subscribing.
+ */
+export function resumeAfter(events: { id: bigint; createTime?: Timestamp }[], shown?: Timestamp): bigint {
+  if (events.length === 0) return 0n;
+  let oldest = events[0].id;
+  let best = 0n;
+  for (const e of events) {
+    if (e.id < oldest) oldest = e.id;
+    if (shown && e.createTime && nanos(e.createTime) <= nanos(shown) && e.id > best) best = e.id;
+  }
+  return best > 0n ? best : oldest - 1n;
+}
+
+/**
+ * newestShown is the certificate of a page changed last (the tightest place
+ * to resume a watch from), or undefined for an empty page.
+ */
+export function newestShown(certs: Certificate[]): Certificate | undefined {
+  let n: Certificate | undefined;
+  for (const c of certs) {
+    if (!n || (c.updateTime && (!n.updateTime || nanos(c.updateTime) > nanos(n.updateTime)))) n = c;
+  }
+  return n;
+}
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 

@@ -2,10 +2,12 @@ import { useQuery } from "@connectrpc/connect-query";
 import { AccountService, AuthService, LedgerEntryKind } from "@certsvc/client";
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { Loading, Problem, tsDate } from "../lib/ui";
+import { tokenOf, TokenPager, useTokenPages } from "../lib/tokenpages";
 
 export function Ledger({ accountId }: { accountId: bigint }) {
   const { t, money, dateTime } = useI18n();
-  const q = useQuery(AccountService.method.listLedgerEntries, { accountId, pageSize: 100 });
+  const [pages, setPages] = useTokenPages(String(accountId));
+  const q = useQuery(AccountService.method.listLedgerEntries, { accountId, pageSize: 100, pageToken: tokenOf(pages) });
   if (q.isPending) return <Loading />;
   if (q.error) return <Problem error={q.error} retry={() => q.refetch()} />;
   if (q.data.entries.length === 0) return <p>{t("common.none")}</p>;
@@ -33,6 +35,7 @@ export function Ledger({ accountId }: { accountId: bigint }) {
           ))}
         </tbody>
       </table>
+      <TokenPager pages={pages} next={q.data.nextPageToken} onChange={setPages} label={t("balance.title")} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { CertificateService, FileType, KeyType, ValidationMethod, type Certifica
 import { useI18n } from "../lib/i18n";
 import { idempotencyKey } from "../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
-import { useLiveCertificates } from "../lib/watch";
+import { resumeAfter, useLiveCertificates } from "../lib/watch";
 import { stateKey } from "./Certificates";
 
 const downloads: [FileType, string][] = [
@@ -18,23 +18,58 @@ const downloads: [FileType, string][] = [
   [FileType.CRT_DER, "DER"],
 ];
 
-function ContactForm({ c }: { c: Certificate }) {
+function ContactForm({ c, field }: { c: Certificate; field: "admin_contact" | "tech_contact" }) {
   const { t } = useI18n();
   const qc = useQueryClient();
-  const a = c.adminContact;
+  const a = field === "admin_contact" ? c.adminContact : c.techContact;
   const [f, setF] = useState({ firstName: a?.firstName ?? "", lastName: a?.lastName ?? "", email: a?.email ?? "", phone: a?.phone ?? "" });
+  const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: () => qc.invalidateQueries() });
+  const n = `certificate.${field}`;
+  return (
+    <Form
+      errors={formState(update.error)}
+      label={t(field === "admin_contact" ? "cert.contacts" : "cert.techContact")}
+      onSubmit={() =>
+        update.mutate({
+          certificate: { id: c.id, ...(field === "admin_contact" ? { adminContact: f } : { techContact: f }) },
+          updateMask: { paths: [field] },
+        })
+      }
+    >
+      <div className="grid">
+        <Input label={t("order.firstName")} name={`${n}.first_name`} value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} />
+        <Input label={t("order.lastName")} name={`${n}.last_name`} value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} />
+        <Input label={t("order.email")} name={`${n}.email`} type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.target.value })} />
+        <Input label={t("order.phone")} name={`${n}.phone`} value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+      </div>
+      <button type="submit" disabled={update.isPending}>
+        {t("common.save")}
+      </button>
+      {update.isSuccess && <span role="status">{t("common.done")}</span>}
+    </Form>
+  );
+}
+
+/** OrgForm edits the organisation of an OV/EV order (its country stays as ordered). */
+function OrgForm({ c }: { c: Certificate }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const o = c.organization;
+  const [f, setF] = useState({ name: o?.name ?? "", address: o?.address ?? "", city: o?.city ?? "", phone: o?.phone ?? "" });
   const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: () => qc.invalidateQueries() });
   return (
     <Form
       errors={formState(update.error)}
-      label={t("cert.contacts")}
-      onSubmit={() => update.mutate({ certificate: { id: c.id, adminContact: f }, updateMask: { paths: ["admin_contact"] } })}
+      label={t("order.org")}
+      onSubmit={() =>
+        update.mutate({ certificate: { id: c.id, organization: { department: o?.department ?? "", state: o?.state ?? "", postalCode: o?.postalCode ?? "", countryId: o?.countryId ?? 0, ...f } }, updateMask: { paths: ["organization"] } })
+      }
     >
       <div className="grid">
-        <Input label={t("order.firstName")} name="certificate.admin_contact.first_name" value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} />
-        <Input label={t("order.lastName")} name="certificate.admin_contact.last_name" value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} />
-        <Input label={t("order.email")} name="certificate.admin_contact.email" type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.target.value })} />
-        <Input label={t("order.phone")} name="certificate.admin_contact.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+        <Input label={t("order.orgName")} name="certificate.organization.name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
+        <Input label={t("order.address")} name="certificate.organization.address" value={f.address} onChange={(e) => setF({ ...f, address: e.target.value })} />
+        <Input label={t("order.city")} name="certificate.organization.city" value={f.city} onChange={(e) => setF({ ...f, city: e.target.value })} />
+        <Input label={t("order.phone")} name="certificate.organization.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
       </div>
       <button type="submit" disabled={update.isPending}>
         {t("common.save")}
@@ -61,9 +96,10 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
   const certId = /^\d+$/.test(id) ? BigInt(id) : 0n;
   const q = useQuery(CertificateService.method.getCertificate, { id: certId }, { retry: false });
   const events = useQuery(CertificateService.method.listCertificateEvents, { id: certId, pageSize: 100 }, { enabled: !!q.data });
-  const lastEvent = (events.data?.events ?? []).reduce((m, e) => (e.id > m ? e.id : m), 0n);
+  // Resume after the newest event the loaded certificate reflects: an event
+  // that came between GetCertificate and ListCertificateEvents is replayed.
   const { live } = useLiveCertificates(certId ? [certId] : [], {
-    after: lastEvent,
+    after: events.data ? resumeAfter(events.data.events, q.data?.certificate?.updateTime) : 0n,
     enabled: !!events.data,
     onEvent: () => events.refetch(),
   });
@@ -189,8 +225,20 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
 
       <section aria-labelledby="ct-h">
         <h2 id="ct-h">{t("cert.contacts")}</h2>
-        <ContactForm key={String(c.id)} c={c} />
+        <ContactForm key={String(c.id)} c={c} field="admin_contact" />
       </section>
+
+      <section aria-labelledby="tc-h">
+        <h2 id="tc-h">{t("cert.techContact")}</h2>
+        <ContactForm key={String(c.id)} c={c} field="tech_contact" />
+      </section>
+
+      {c.organization?.name && (
+        <section aria-labelledby="org-h">
+          <h2 id="org-h">{t("order.org")}</h2>
+          <OrgForm key={String(c.id)} c={c} />
+        </section>
+      )}
 
       {can("reissue") && (
         <section aria-labelledby="ri-h">

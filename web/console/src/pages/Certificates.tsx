@@ -14,7 +14,7 @@ import {
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { Link } from "../lib/router";
 import { Form, formState, Input, Loading, Pager, Problem, Select, tsDate } from "../lib/ui";
-import { useLiveCertificates } from "../lib/watch";
+import { newestShown, resumeAfter, useLiveCertificates } from "../lib/watch";
 
 const pageSize = 20;
 
@@ -78,7 +78,21 @@ export function Certificates({ admin }: { admin: boolean }) {
   });
   const shown = useRef(new Set<bigint>());
   const refetchSoon = useRef<ReturnType<typeof setTimeout> | null>(null);
+  // The watch starts from what the first loaded page shows: after the newest
+  // event of the certificate changed last on it, so a change made between
+  // loading the list and subscribing still arrives (an event or two more is
+  // harmless). The anchor is taken once; reconnects resume from the stream.
+  const [anchor, setAnchor] = useState<{ cert?: Certificate } | null>(null);
+  if (anchor === null && list.data) setAnchor({ cert: newestShown(list.data.certificates) });
+  const anchorEvents = useQuery(
+    CertificateService.method.listCertificateEvents,
+    { id: anchor?.cert?.id ?? 0n, pageSize: 1000 },
+    { enabled: !!anchor?.cert, staleTime: Infinity },
+  );
+  const resumeReady = anchor !== null && (!anchor.cert || anchorEvents.isSuccess || anchorEvents.isError);
   const { live, status } = useLiveCertificates([], {
+    after: anchor?.cert && anchorEvents.data ? resumeAfter(anchorEvents.data.events, anchor.cert.updateTime) : 0n,
+    enabled: resumeReady,
     // A certificate not on this page (a new order) may belong on it: reload the page, at most once a second.
     onEvent: (c) => {
       if (shown.current.has(c.id) || refetchSoon.current) return;

@@ -2,10 +2,12 @@ import { useQuery } from "@connectrpc/connect-query";
 import { AuthService } from "@certsvc/client";
 import { useI18n } from "../../lib/i18n";
 import { Loading, Problem, tsDate } from "../../lib/ui";
+import { tokenOf, TokenPager, useTokenPages } from "../../lib/tokenpages";
 
 export default function Audit() {
   const { t, dateTime } = useI18n();
-  const q = useQuery(AuthService.method.listAuditEntries, { pageSize: 200 });
+  const [pages, setPages] = useTokenPages();
+  const q = useQuery(AuthService.method.listAuditEntries, { pageSize: 100, pageToken: tokenOf(pages) });
   return (
     <>
       <h1>{t("audit.title")}</h1>
@@ -35,6 +37,7 @@ export default function Audit() {
               ))}
             </tbody>
           </table>
+          <TokenPager pages={pages} next={q.data.nextPageToken} onChange={setPages} label={t("audit.title")} />
         </div>
       )}
     </>

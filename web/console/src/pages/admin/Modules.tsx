@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { ModuleKind, ProcessingModuleService, type ProcessingModule } from "@certsvc/client";
 import { useI18n } from "../../lib/i18n";
 import { Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../../lib/ui";
+import { tokenOf, TokenPager, useTokenPages } from "../../lib/tokenpages";
 
 /** parsePairs reads "key=value" lines into a map; blank lines are skipped. */
 export function parsePairs(text: string): Record<string, string> {
@@ -20,7 +21,8 @@ export function parsePairs(text: string): Record<string, string> {
 
 function Calls({ m }: { m: ProcessingModule }) {
   const { t, dateTime } = useI18n();
-  const q = useQuery(ProcessingModuleService.method.listModuleCalls, { id: m.id, pageSize: 50 });
+  const [pages, setPages] = useTokenPages(String(m.id));
+  const q = useQuery(ProcessingModuleService.method.listModuleCalls, { id: m.id, pageSize: 50, pageToken: tokenOf(pages) });
   if (q.isPending) return <Loading />;
   if (q.error) return <Problem error={q.error} retry={() => q.refetch()} />;
   return (
@@ -54,7 +56,57 @@ function Calls({ m }: { m: ProcessingModule }) {
           ))}
         </tbody>
       </table>
+      <TokenPager pages={pages} next={q.data.nextPageToken} onChange={setPages} label={t("modules.calls")} />
     </div>
+  );
+}
+
+/** pairsText writes a map as the "key=value" lines parsePairs reads. */
+export function pairsText(m: Record<string, string>): string {
+  return Object.keys(m)
+    .sort()
+    .map((k) => `${k}=${m[k]}`)
+    .join("\n");
+}
+
+/** ModuleEdit changes a module after creation: priority, minimum balance, enabled and settings. */
+function ModuleEdit({ m, done }: { m: ProcessingModule; done(): void }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [f, setF] = useState({ priority: String(m.priority), minBalance: String(m.minBalanceMinor), enabled: m.enabled, settings: pairsText(m.settings) });
+  const upd = useMutation(ProcessingModuleService.method.updateProcessingModule, {
+    onSuccess: () => {
+      qc.invalidateQueries();
+      done();
+    },
+  });
+  return (
+    <Form
+      errors={formState(upd.error)}
+      label={t("modules.editing", { name: m.name })}
+      onSubmit={() =>
+        upd.mutate({
+          module: {
+            id: m.id,
+            priority: Number(f.priority) || 0,
+            minBalanceMinor: BigInt(/^\d+$/.test(f.minBalance) ? f.minBalance : "0"),
+            enabled: f.enabled,
+            settings: parsePairs(f.settings),
+          },
+          updateMask: { paths: ["priority", "min_balance_minor", "enabled", "settings"] },
+        })
+      }
+    >
+      <div className="grid">
+        <Input label={t("modules.priority")} name="module.priority" inputMode="numeric" value={f.priority} onChange={(e) => setF({ ...f, priority: e.target.value })} />
+        <Input label={t("modules.minBalance")} name="module.min_balance_minor" inputMode="numeric" value={f.minBalance} onChange={(e) => setF({ ...f, minBalance: e.target.value })} />
+        <Input label={t("modules.enabled")} name="module.enabled" type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} />
+      </div>
+      <TextArea label={t("modules.settings")} name="module.settings" rows={3} value={f.settings} onChange={(e) => setF({ ...f, settings: e.target.value })} />
+      <button type="submit" disabled={upd.isPending}>
+        {t("common.save")}
+      </button>
+    </Form>
   );
 }
 
@@ -62,6 +114,7 @@ function ModuleRow({ m }: { m: ProcessingModule }) {
   const { t, money, dateTime } = useI18n();
   const qc = useQueryClient();
   const [open, setOpen] = useState(false);
+  const [editing, setEditing] = useState(false);
   const refresh = useMutation(ProcessingModuleService.method.refreshModuleBalance, { onSuccess: () => qc.invalidateQueries() });
   const upd = useMutation(ProcessingModuleService.method.updateProcessingModule, { onSuccess: () => qc.invalidateQueries() });
   return (
@@ -86,12 +139,22 @@ function ModuleRow({ m }: { m: ProcessingModule }) {
             checked={m.debugLog}
             onChange={(e) => upd.mutate({ module: { id: m.id, debugLog: e.target.checked }, updateMask: { paths: ["debug_log"] } })}
           />
+          <button type="button" className="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+            {t("modules.edit")}
+          </button>
           <button type="button" className="small" aria-expanded={open} onClick={() => setOpen(!open)}>
             {t("modules.calls")}
           </button>
           {(refresh.error || upd.error) && <Problem error={refresh.error ?? upd.error} />}
         </td>
       </tr>
+      {editing && (
+        <tr>
+          <td colSpan={7}>
+            <ModuleEdit m={m} done={() => setEditing(false)} />
+          </td>
+        </tr>
+      )}
       {open && (
         <tr>
           <td colSpan={7}>
