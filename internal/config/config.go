@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"certsvc/internal/mail"
 )
 
 // Config is the configuration of the certsvc server and its commands.
@@ -52,6 +54,11 @@ type Config struct {
 	OldMasterKeys []string
 	// Worker runs the background worker in this process.
 	Worker bool
+	// SMTP is the relay for e-mail notifications; no host, no e-mail.
+	SMTP mail.Config
+	// OperatorEmails get the operator notices (module balance low, breaker
+	// open).
+	OperatorEmails []string
 }
 
 // Flags names the groups of flags a command takes.
@@ -111,6 +118,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 		"`file` with the master key that encrypts private keys; default <data-dir>/master.key, created on the\nembedded database (CERTSVC_MASTER_KEY_FILE; CERTSVC_MASTER_KEY holds the key itself,\nCERTSVC_OLD_MASTER_KEYS retired keys)")
 	worker := srvFS.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
 	shutdown := srvFS.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
+	finishSMTP := registerSMTP(srvFS, getenv, c)
 	return c, func() error {
 		// Each error goes to its group; a group not asked for is not checked
 		// and keeps the default where its value does not parse.
@@ -170,6 +178,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 			srvErrs = append(srvErrs, fmt.Errorf("--worker: %q is not true or false", *worker))
 			c.Worker = true
 		}
+		srvErrs = append(srvErrs, finishSMTP()...)
 		var errs []error
 		if set&DatabaseFlags != 0 {
 			errs = append(errs, dbErrs...)
