@@ -4,6 +4,7 @@ package ent
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/notificationsettings"
 	"fmt"
 	"strings"
 	"time"
@@ -41,9 +42,11 @@ type AccountEdges struct {
 	LedgerEntries []*LedgerEntry `json:"ledger_entries,omitempty"`
 	// Certificates holds the value of the certificates edge.
 	Certificates []*Certificate `json:"certificates,omitempty"`
+	// NotificationSettings holds the value of the notification_settings edge.
+	NotificationSettings *NotificationSettings `json:"notification_settings,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 }
 
 // UsersOrErr returns the Users value or an error if the edge
@@ -71,6 +74,17 @@ func (e AccountEdges) CertificatesOrErr() ([]*Certificate, error) {
 		return e.Certificates, nil
 	}
 	return nil, &NotLoadedError{edge: "certificates"}
+}
+
+// NotificationSettingsOrErr returns the NotificationSettings value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AccountEdges) NotificationSettingsOrErr() (*NotificationSettings, error) {
+	if e.NotificationSettings != nil {
+		return e.NotificationSettings, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: notificationsettings.Label}
+	}
+	return nil, &NotLoadedError{edge: "notification_settings"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -161,6 +175,11 @@ func (_m *Account) QueryLedgerEntries() *LedgerEntryQuery {
 // QueryCertificates queries the "certificates" edge of the Account entity.
 func (_m *Account) QueryCertificates() *CertificateQuery {
 	return NewAccountClient(_m.config).QueryCertificates(_m)
+}
+
+// QueryNotificationSettings queries the "notification_settings" edge of the Account entity.
+func (_m *Account) QueryNotificationSettings() *NotificationSettingsQuery {
+	return NewAccountClient(_m.config).QueryNotificationSettings(_m)
 }
 
 // Update returns a builder for updating this Account.

@@ -6,6 +6,7 @@ import (
 	"certsvc/ent/account"
 	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/user"
 	"context"
 	"errors"
@@ -128,6 +129,25 @@ func (_c *AccountCreate) AddCertificates(v ...*Certificate) *AccountCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddCertificateIDs(ids...)
+}
+
+// SetNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID.
+func (_c *AccountCreate) SetNotificationSettingsID(id int64) *AccountCreate {
+	_c.mutation.SetNotificationSettingsID(id)
+	return _c
+}
+
+// SetNillableNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID if the given value is not nil.
+func (_c *AccountCreate) SetNillableNotificationSettingsID(id *int64) *AccountCreate {
+	if id != nil {
+		_c = _c.SetNotificationSettingsID(*id)
+	}
+	return _c
+}
+
+// SetNotificationSettings sets the "notification_settings" edge to the NotificationSettings entity.
+func (_c *AccountCreate) SetNotificationSettings(v *NotificationSettings) *AccountCreate {
+	return _c.SetNotificationSettingsID(v.ID)
 }
 
 // Mutation returns the AccountMutation object of the builder.
@@ -300,6 +320,22 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.NotificationSettingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   account.NotificationSettingsTable,
+			Columns: []string{account.NotificationSettingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationsettings.FieldID, field.TypeInt64),
 			},
 		}
 		for _, k := range nodes {

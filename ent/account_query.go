@@ -6,6 +6,7 @@ import (
 	"certsvc/ent/account"
 	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/predicate"
 	"certsvc/ent/user"
 	"context"
@@ -23,14 +24,15 @@ import (
 // AccountQuery is the builder for querying Account entities.
 type AccountQuery struct {
 	config
-	ctx               *QueryContext
-	order             []account.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.Account
-	withUsers         *UserQuery
-	withLedgerEntries *LedgerEntryQuery
-	withCertificates  *CertificateQuery
-	modifiers         []func(*sql.Selector)
+	ctx                      *QueryContext
+	order                    []account.OrderOption
+	inters                   []Interceptor
+	predicates               []predicate.Account
+	withUsers                *UserQuery
+	withLedgerEntries        *LedgerEntryQuery
+	withCertificates         *CertificateQuery
+	withNotificationSettings *NotificationSettingsQuery
+	modifiers                []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -126,6 +128,28 @@ func (_q *AccountQuery) QueryCertificates() *CertificateQuery {
 			sqlgraph.From(account.Table, account.FieldID, selector),
 			sqlgraph.To(certificate.Table, certificate.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, account.CertificatesTable, account.CertificatesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryNotificationSettings chains the current query on the "notification_settings" edge.
+func (_q *AccountQuery) QueryNotificationSettings() *NotificationSettingsQuery {
+	query := (&NotificationSettingsClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, selector),
+			sqlgraph.To(notificationsettings.Table, notificationsettings.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, account.NotificationSettingsTable, account.NotificationSettingsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -320,14 +344,15 @@ func (_q *AccountQuery) Clone() *AccountQuery {
 		return nil
 	}
 	return &AccountQuery{
-		config:            _q.config,
-		ctx:               _q.ctx.Clone(),
-		order:             append([]account.OrderOption{}, _q.order...),
-		inters:            append([]Interceptor{}, _q.inters...),
-		predicates:        append([]predicate.Account{}, _q.predicates...),
-		withUsers:         _q.withUsers.Clone(),
-		withLedgerEntries: _q.withLedgerEntries.Clone(),
-		withCertificates:  _q.withCertificates.Clone(),
+		config:                   _q.config,
+		ctx:                      _q.ctx.Clone(),
+		order:                    append([]account.OrderOption{}, _q.order...),
+		inters:                   append([]Interceptor{}, _q.inters...),
+		predicates:               append([]predicate.Account{}, _q.predicates...),
+		withUsers:                _q.withUsers.Clone(),
+		withLedgerEntries:        _q.withLedgerEntries.Clone(),
+		withCertificates:         _q.withCertificates.Clone(),
+		withNotificationSettings: _q.withNotificationSettings.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -365,6 +390,17 @@ func (_q *AccountQuery) WithCertificates(opts ...func(*CertificateQuery)) *Accou
 		opt(query)
 	}
 	_q.withCertificates = query
+	return _q
+}
+
+// WithNotificationSettings tells the query-builder to eager-load the nodes that are connected to
+// the "notification_settings" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithNotificationSettings(opts ...func(*NotificationSettingsQuery)) *AccountQuery {
+	query := (&NotificationSettingsClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withNotificationSettings = query
 	return _q
 }
 
@@ -446,10 +482,11 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 	var (
 		nodes       = []*Account{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withUsers != nil,
 			_q.withLedgerEntries != nil,
 			_q.withCertificates != nil,
+			_q.withNotificationSettings != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -491,6 +528,12 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		if err := _q.loadCertificates(ctx, query, nodes,
 			func(n *Account) { n.Edges.Certificates = []*Certificate{} },
 			func(n *Account, e *Certificate) { n.Edges.Certificates = append(n.Edges.Certificates, e) }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withNotificationSettings; query != nil {
+		if err := _q.loadNotificationSettings(ctx, query, nodes, nil,
+			func(n *Account, e *NotificationSettings) { n.Edges.NotificationSettings = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -575,6 +618,33 @@ func (_q *AccountQuery) loadCertificates(ctx context.Context, query *Certificate
 	}
 	query.Where(predicate.Certificate(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.CertificatesColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AccountID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AccountQuery) loadNotificationSettings(ctx context.Context, query *NotificationSettingsQuery, nodes []*Account, init func(*Account), assign func(*Account, *NotificationSettings)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int64]*Account)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(notificationsettings.FieldAccountID)
+	}
+	query.Where(predicate.NotificationSettings(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(account.NotificationSettingsColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {

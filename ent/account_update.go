@@ -6,6 +6,7 @@ import (
 	"certsvc/ent/account"
 	"certsvc/ent/certificate"
 	"certsvc/ent/ledgerentry"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/predicate"
 	"certsvc/ent/user"
 	"context"
@@ -118,6 +119,25 @@ func (_u *AccountUpdate) AddCertificates(v ...*Certificate) *AccountUpdate {
 	return _u.AddCertificateIDs(ids...)
 }
 
+// SetNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID.
+func (_u *AccountUpdate) SetNotificationSettingsID(id int64) *AccountUpdate {
+	_u.mutation.SetNotificationSettingsID(id)
+	return _u
+}
+
+// SetNillableNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID if the given value is not nil.
+func (_u *AccountUpdate) SetNillableNotificationSettingsID(id *int64) *AccountUpdate {
+	if id != nil {
+		_u = _u.SetNotificationSettingsID(*id)
+	}
+	return _u
+}
+
+// SetNotificationSettings sets the "notification_settings" edge to the NotificationSettings entity.
+func (_u *AccountUpdate) SetNotificationSettings(v *NotificationSettings) *AccountUpdate {
+	return _u.SetNotificationSettingsID(v.ID)
+}
+
 // Mutation returns the AccountMutation object of the builder.
 func (_u *AccountUpdate) Mutation() *AccountMutation {
 	return _u.mutation
@@ -184,6 +204,12 @@ func (_u *AccountUpdate) RemoveCertificates(v ...*Certificate) *AccountUpdate {
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCertificateIDs(ids...)
+}
+
+// ClearNotificationSettings clears the "notification_settings" edge to the NotificationSettings entity.
+func (_u *AccountUpdate) ClearNotificationSettings() *AccountUpdate {
+	_u.mutation.ClearNotificationSettings()
+	return _u
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -397,6 +423,35 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.NotificationSettingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   account.NotificationSettingsTable,
+			Columns: []string{account.NotificationSettingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationsettings.FieldID, field.TypeInt64),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NotificationSettingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   account.NotificationSettingsTable,
+			Columns: []string{account.NotificationSettingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationsettings.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -505,6 +560,25 @@ func (_u *AccountUpdateOne) AddCertificates(v ...*Certificate) *AccountUpdateOne
 	return _u.AddCertificateIDs(ids...)
 }
 
+// SetNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID.
+func (_u *AccountUpdateOne) SetNotificationSettingsID(id int64) *AccountUpdateOne {
+	_u.mutation.SetNotificationSettingsID(id)
+	return _u
+}
+
+// SetNillableNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by ID if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableNotificationSettingsID(id *int64) *AccountUpdateOne {
+	if id != nil {
+		_u = _u.SetNotificationSettingsID(*id)
+	}
+	return _u
+}
+
+// SetNotificationSettings sets the "notification_settings" edge to the NotificationSettings entity.
+func (_u *AccountUpdateOne) SetNotificationSettings(v *NotificationSettings) *AccountUpdateOne {
+	return _u.SetNotificationSettingsID(v.ID)
+}
+
 // Mutation returns the AccountMutation object of the builder.
 func (_u *AccountUpdateOne) Mutation() *AccountMutation {
 	return _u.mutation
@@ -571,6 +645,12 @@ func (_u *AccountUpdateOne) RemoveCertificates(v ...*Certificate) *AccountUpdate
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveCertificateIDs(ids...)
+}
+
+// ClearNotificationSettings clears the "notification_settings" edge to the NotificationSettings entity.
+func (_u *AccountUpdateOne) ClearNotificationSettings() *AccountUpdateOne {
+	_u.mutation.ClearNotificationSettings()
+	return _u
 }
 
 // Where appends a list predicates to the AccountUpdate builder.
@@ -807,6 +887,35 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(certificate.FieldID, field.TypeInt64),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.NotificationSettingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   account.NotificationSettingsTable,
+			Columns: []string{account.NotificationSettingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationsettings.FieldID, field.TypeInt64),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.NotificationSettingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: false,
+			Table:   account.NotificationSettingsTable,
+			Columns: []string{account.NotificationSettingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(notificationsettings.FieldID, field.TypeInt64),
 			},
 		}
 		for _, k := range nodes {

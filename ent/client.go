@@ -21,6 +21,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -61,6 +62,8 @@ type Client struct {
 	LoginKey *LoginKeyClient
 	// ModuleCall is the client for interacting with the ModuleCall builders.
 	ModuleCall *ModuleCallClient
+	// NotificationSettings is the client for interacting with the NotificationSettings builders.
+	NotificationSettings *NotificationSettingsClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -94,6 +97,7 @@ func (c *Client) init() {
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
 	c.LoginKey = NewLoginKeyClient(c.config)
 	c.ModuleCall = NewModuleCallClient(c.config)
+	c.NotificationSettings = NewNotificationSettingsClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanPrice = NewPlanPriceClient(c.config)
 	c.ProcessingModule = NewProcessingModuleClient(c.config)
@@ -190,24 +194,25 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		APIKey:           NewAPIKeyClient(cfg),
-		Account:          NewAccountClient(cfg),
-		AuditEntry:       NewAuditEntryClient(cfg),
-		Certificate:      NewCertificateClient(cfg),
-		CertificateEvent: NewCertificateEventClient(cfg),
-		CertificateName:  NewCertificateNameClient(cfg),
-		Job:              NewJobClient(cfg),
-		LedgerEntry:      NewLedgerEntryClient(cfg),
-		LoginKey:         NewLoginKeyClient(cfg),
-		ModuleCall:       NewModuleCallClient(cfg),
-		Plan:             NewPlanClient(cfg),
-		PlanPrice:        NewPlanPriceClient(cfg),
-		ProcessingModule: NewProcessingModuleClient(cfg),
-		SavedFilter:      NewSavedFilterClient(cfg),
-		Session:          NewSessionClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		APIKey:               NewAPIKeyClient(cfg),
+		Account:              NewAccountClient(cfg),
+		AuditEntry:           NewAuditEntryClient(cfg),
+		Certificate:          NewCertificateClient(cfg),
+		CertificateEvent:     NewCertificateEventClient(cfg),
+		CertificateName:      NewCertificateNameClient(cfg),
+		Job:                  NewJobClient(cfg),
+		LedgerEntry:          NewLedgerEntryClient(cfg),
+		LoginKey:             NewLoginKeyClient(cfg),
+		ModuleCall:           NewModuleCallClient(cfg),
+		NotificationSettings: NewNotificationSettingsClient(cfg),
+		Plan:                 NewPlanClient(cfg),
+		PlanPrice:            NewPlanPriceClient(cfg),
+		ProcessingModule:     NewProcessingModuleClient(cfg),
+		SavedFilter:          NewSavedFilterClient(cfg),
+		Session:              NewSessionClient(cfg),
+		User:                 NewUserClient(cfg),
 	}, nil
 }
 
@@ -225,24 +230,25 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:              ctx,
-		config:           cfg,
-		APIKey:           NewAPIKeyClient(cfg),
-		Account:          NewAccountClient(cfg),
-		AuditEntry:       NewAuditEntryClient(cfg),
-		Certificate:      NewCertificateClient(cfg),
-		CertificateEvent: NewCertificateEventClient(cfg),
-		CertificateName:  NewCertificateNameClient(cfg),
-		Job:              NewJobClient(cfg),
-		LedgerEntry:      NewLedgerEntryClient(cfg),
-		LoginKey:         NewLoginKeyClient(cfg),
-		ModuleCall:       NewModuleCallClient(cfg),
-		Plan:             NewPlanClient(cfg),
-		PlanPrice:        NewPlanPriceClient(cfg),
-		ProcessingModule: NewProcessingModuleClient(cfg),
-		SavedFilter:      NewSavedFilterClient(cfg),
-		Session:          NewSessionClient(cfg),
-		User:             NewUserClient(cfg),
+		ctx:                  ctx,
+		config:               cfg,
+		APIKey:               NewAPIKeyClient(cfg),
+		Account:              NewAccountClient(cfg),
+		AuditEntry:           NewAuditEntryClient(cfg),
+		Certificate:          NewCertificateClient(cfg),
+		CertificateEvent:     NewCertificateEventClient(cfg),
+		CertificateName:      NewCertificateNameClient(cfg),
+		Job:                  NewJobClient(cfg),
+		LedgerEntry:          NewLedgerEntryClient(cfg),
+		LoginKey:             NewLoginKeyClient(cfg),
+		ModuleCall:           NewModuleCallClient(cfg),
+		NotificationSettings: NewNotificationSettingsClient(cfg),
+		Plan:                 NewPlanClient(cfg),
+		PlanPrice:            NewPlanPriceClient(cfg),
+		ProcessingModule:     NewProcessingModuleClient(cfg),
+		SavedFilter:          NewSavedFilterClient(cfg),
+		Session:              NewSessionClient(cfg),
+		User:                 NewUserClient(cfg),
 	}, nil
 }
 
@@ -273,8 +279,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
-		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan,
-		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.User,
+		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
+		c.NotificationSettings, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
+		c.Session, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -285,8 +292,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
-		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall, c.Plan,
-		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.User,
+		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
+		c.NotificationSettings, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
+		c.Session, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -315,6 +323,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.LoginKey.mutate(ctx, m)
 	case *ModuleCallMutation:
 		return c.ModuleCall.mutate(ctx, m)
+	case *NotificationSettingsMutation:
+		return c.NotificationSettings.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanPriceMutation:
@@ -630,6 +640,22 @@ func (c *AccountClient) QueryCertificates(_m *Account) *CertificateQuery {
 			sqlgraph.From(account.Table, account.FieldID, id),
 			sqlgraph.To(certificate.Table, certificate.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, account.CertificatesTable, account.CertificatesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryNotificationSettings queries the notification_settings edge of a Account.
+func (c *AccountClient) QueryNotificationSettings(_m *Account) *NotificationSettingsQuery {
+	query := (&NotificationSettingsClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, id),
+			sqlgraph.To(notificationsettings.Table, notificationsettings.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, account.NotificationSettingsTable, account.NotificationSettingsColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1776,6 +1802,155 @@ func (c *ModuleCallClient) mutate(ctx context.Context, m *ModuleCallMutation) (V
 	}
 }
 
+// NotificationSettingsClient is a client for the NotificationSettings schema.
+type NotificationSettingsClient struct {
+	config
+}
+
+// NewNotificationSettingsClient returns a client for the NotificationSettings from the given config.
+func NewNotificationSettingsClient(c config) *NotificationSettingsClient {
+	return &NotificationSettingsClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notificationsettings.Hooks(f(g(h())))`.
+func (c *NotificationSettingsClient) Use(hooks ...Hook) {
+	c.hooks.NotificationSettings = append(c.hooks.NotificationSettings, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notificationsettings.Intercept(f(g(h())))`.
+func (c *NotificationSettingsClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NotificationSettings = append(c.inters.NotificationSettings, interceptors...)
+}
+
+// Create returns a builder for creating a NotificationSettings entity.
+func (c *NotificationSettingsClient) Create() *NotificationSettingsCreate {
+	mutation := newNotificationSettingsMutation(c.config, OpCreate)
+	return &NotificationSettingsCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NotificationSettings entities.
+func (c *NotificationSettingsClient) CreateBulk(builders ...*NotificationSettingsCreate) *NotificationSettingsCreateBulk {
+	return &NotificationSettingsCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationSettingsClient) MapCreateBulk(slice any, setFunc func(*NotificationSettingsCreate, int)) *NotificationSettingsCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationSettingsCreateBulk{err: fmt.Errorf("calling to NotificationSettingsClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationSettingsCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationSettingsCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NotificationSettings.
+func (c *NotificationSettingsClient) Update() *NotificationSettingsUpdate {
+	mutation := newNotificationSettingsMutation(c.config, OpUpdate)
+	return &NotificationSettingsUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationSettingsClient) UpdateOne(_m *NotificationSettings) *NotificationSettingsUpdateOne {
+	mutation := newNotificationSettingsMutation(c.config, OpUpdateOne, withNotificationSettings(_m))
+	return &NotificationSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationSettingsClient) UpdateOneID(id int64) *NotificationSettingsUpdateOne {
+	mutation := newNotificationSettingsMutation(c.config, OpUpdateOne, withNotificationSettingsID(id))
+	return &NotificationSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NotificationSettings.
+func (c *NotificationSettingsClient) Delete() *NotificationSettingsDelete {
+	mutation := newNotificationSettingsMutation(c.config, OpDelete)
+	return &NotificationSettingsDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationSettingsClient) DeleteOne(_m *NotificationSettings) *NotificationSettingsDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationSettingsClient) DeleteOneID(id int64) *NotificationSettingsDeleteOne {
+	builder := c.Delete().Where(notificationsettings.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationSettingsDeleteOne{builder}
+}
+
+// Query returns a query builder for NotificationSettings.
+func (c *NotificationSettingsClient) Query() *NotificationSettingsQuery {
+	return &NotificationSettingsQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotificationSettings},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NotificationSettings entity by its id.
+func (c *NotificationSettingsClient) Get(ctx context.Context, id int64) (*NotificationSettings, error) {
+	return c.Query().Where(notificationsettings.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationSettingsClient) GetX(ctx context.Context, id int64) *NotificationSettings {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a NotificationSettings.
+func (c *NotificationSettingsClient) QueryAccount(_m *NotificationSettings) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(notificationsettings.Table, notificationsettings.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, true, notificationsettings.AccountTable, notificationsettings.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationSettingsClient) Hooks() []Hook {
+	return c.hooks.NotificationSettings
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationSettingsClient) Interceptors() []Interceptor {
+	return c.inters.NotificationSettings
+}
+
+func (c *NotificationSettingsClient) mutate(ctx context.Context, m *NotificationSettingsMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationSettingsCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationSettingsUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationSettingsUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationSettingsDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NotificationSettings mutation op: %q", m.Op())
+	}
+}
+
 // PlanClient is a client for the Plan schema.
 type PlanClient struct {
 	config
@@ -2722,13 +2897,13 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 type (
 	hooks struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule,
-		SavedFilter, Session, User []ent.Hook
+		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, Plan, PlanPrice,
+		ProcessingModule, SavedFilter, Session, User []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice, ProcessingModule,
-		SavedFilter, Session, User []ent.Interceptor
+		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, Plan, PlanPrice,
+		ProcessingModule, SavedFilter, Session, User []ent.Interceptor
 	}
 )
 

@@ -13,6 +13,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -88,22 +89,23 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apikey.Table:           apikey.ValidColumn,
-			account.Table:          account.ValidColumn,
-			auditentry.Table:       auditentry.ValidColumn,
-			certificate.Table:      certificate.ValidColumn,
-			certificateevent.Table: certificateevent.ValidColumn,
-			certificatename.Table:  certificatename.ValidColumn,
-			job.Table:              job.ValidColumn,
-			ledgerentry.Table:      ledgerentry.ValidColumn,
-			loginkey.Table:         loginkey.ValidColumn,
-			modulecall.Table:       modulecall.ValidColumn,
-			plan.Table:             plan.ValidColumn,
-			planprice.Table:        planprice.ValidColumn,
-			processingmodule.Table: processingmodule.ValidColumn,
-			savedfilter.Table:      savedfilter.ValidColumn,
-			session.Table:          session.ValidColumn,
-			user.Table:             user.ValidColumn,
+			apikey.Table:               apikey.ValidColumn,
+			account.Table:              account.ValidColumn,
+			auditentry.Table:           auditentry.ValidColumn,
+			certificate.Table:          certificate.ValidColumn,
+			certificateevent.Table:     certificateevent.ValidColumn,
+			certificatename.Table:      certificatename.ValidColumn,
+			job.Table:                  job.ValidColumn,
+			ledgerentry.Table:          ledgerentry.ValidColumn,
+			loginkey.Table:             loginkey.ValidColumn,
+			modulecall.Table:           modulecall.ValidColumn,
+			notificationsettings.Table: notificationsettings.ValidColumn,
+			plan.Table:                 plan.ValidColumn,
+			planprice.Table:            planprice.ValidColumn,
+			processingmodule.Table:     processingmodule.ValidColumn,
+			savedfilter.Table:          savedfilter.ValidColumn,
+			session.Table:              session.ValidColumn,
+			user.Table:                 user.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

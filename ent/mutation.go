@@ -13,6 +13,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -40,22 +41,23 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeAPIKey           = "APIKey"
-	TypeAccount          = "Account"
-	TypeAuditEntry       = "AuditEntry"
-	TypeCertificate      = "Certificate"
-	TypeCertificateEvent = "CertificateEvent"
-	TypeCertificateName  = "CertificateName"
-	TypeJob              = "Job"
-	TypeLedgerEntry      = "LedgerEntry"
-	TypeLoginKey         = "LoginKey"
-	TypeModuleCall       = "ModuleCall"
-	TypePlan             = "Plan"
-	TypePlanPrice        = "PlanPrice"
-	TypeProcessingModule = "ProcessingModule"
-	TypeSavedFilter      = "SavedFilter"
-	TypeSession          = "Session"
-	TypeUser             = "User"
+	TypeAPIKey               = "APIKey"
+	TypeAccount              = "Account"
+	TypeAuditEntry           = "AuditEntry"
+	TypeCertificate          = "Certificate"
+	TypeCertificateEvent     = "CertificateEvent"
+	TypeCertificateName      = "CertificateName"
+	TypeJob                  = "Job"
+	TypeLedgerEntry          = "LedgerEntry"
+	TypeLoginKey             = "LoginKey"
+	TypeModuleCall           = "ModuleCall"
+	TypeNotificationSettings = "NotificationSettings"
+	TypePlan                 = "Plan"
+	TypePlanPrice            = "PlanPrice"
+	TypeProcessingModule     = "ProcessingModule"
+	TypeSavedFilter          = "SavedFilter"
+	TypeSession              = "Session"
+	TypeUser                 = "User"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -815,28 +817,30 @@ func (m *APIKeyMutation) ResetEdge(name string) error {
 // AccountMutation represents an operation that mutates the Account nodes in the graph.
 type AccountMutation struct {
 	config
-	op                    Op
-	typ                   string
-	id                    *int64
-	create_time           *time.Time
-	update_time           *time.Time
-	name                  *string
-	currency              *string
-	balance               *int64
-	addbalance            *int64
-	clearedFields         map[string]struct{}
-	users                 map[int64]struct{}
-	removedusers          map[int64]struct{}
-	clearedusers          bool
-	ledger_entries        map[int64]struct{}
-	removedledger_entries map[int64]struct{}
-	clearedledger_entries bool
-	certificates          map[int64]struct{}
-	removedcertificates   map[int64]struct{}
-	clearedcertificates   bool
-	done                  bool
-	oldValue              func(context.Context) (*Account, error)
-	predicates            []predicate.Account
+	op                           Op
+	typ                          string
+	id                           *int64
+	create_time                  *time.Time
+	update_time                  *time.Time
+	name                         *string
+	currency                     *string
+	balance                      *int64
+	addbalance                   *int64
+	clearedFields                map[string]struct{}
+	users                        map[int64]struct{}
+	removedusers                 map[int64]struct{}
+	clearedusers                 bool
+	ledger_entries               map[int64]struct{}
+	removedledger_entries        map[int64]struct{}
+	clearedledger_entries        bool
+	certificates                 map[int64]struct{}
+	removedcertificates          map[int64]struct{}
+	clearedcertificates          bool
+	notification_settings        *int64
+	clearednotification_settings bool
+	done                         bool
+	oldValue                     func(context.Context) (*Account, error)
+	predicates                   []predicate.Account
 }
 
 var _ ent.Mutation = (*AccountMutation)(nil)
@@ -1305,6 +1309,45 @@ func (m *AccountMutation) ResetCertificates() {
 	m.removedcertificates = nil
 }
 
+// SetNotificationSettingsID sets the "notification_settings" edge to the NotificationSettings entity by id.
+func (m *AccountMutation) SetNotificationSettingsID(id int64) {
+	m.notification_settings = &id
+}
+
+// ClearNotificationSettings clears the "notification_settings" edge to the NotificationSettings entity.
+func (m *AccountMutation) ClearNotificationSettings() {
+	m.clearednotification_settings = true
+}
+
+// NotificationSettingsCleared reports if the "notification_settings" edge to the NotificationSettings entity was cleared.
+func (m *AccountMutation) NotificationSettingsCleared() bool {
+	return m.clearednotification_settings
+}
+
+// NotificationSettingsID returns the "notification_settings" edge ID in the mutation.
+func (m *AccountMutation) NotificationSettingsID() (id int64, exists bool) {
+	if m.notification_settings != nil {
+		return *m.notification_settings, true
+	}
+	return
+}
+
+// NotificationSettingsIDs returns the "notification_settings" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// NotificationSettingsID instead. It exists only for internal usage by the builders.
+func (m *AccountMutation) NotificationSettingsIDs() (ids []int64) {
+	if id := m.notification_settings; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetNotificationSettings resets all changes to the "notification_settings" edge.
+func (m *AccountMutation) ResetNotificationSettings() {
+	m.notification_settings = nil
+	m.clearednotification_settings = false
+}
+
 // Where appends a list predicates to the AccountMutation builder.
 func (m *AccountMutation) Where(ps ...predicate.Account) {
 	m.predicates = append(m.predicates, ps...)
@@ -1521,7 +1564,7 @@ func (m *AccountMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AccountMutation) AddedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.users != nil {
 		edges = append(edges, account.EdgeUsers)
 	}
@@ -1530,6 +1573,9 @@ func (m *AccountMutation) AddedEdges() []string {
 	}
 	if m.certificates != nil {
 		edges = append(edges, account.EdgeCertificates)
+	}
+	if m.notification_settings != nil {
+		edges = append(edges, account.EdgeNotificationSettings)
 	}
 	return edges
 }
@@ -1556,13 +1602,17 @@ func (m *AccountMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case account.EdgeNotificationSettings:
+		if id := m.notification_settings; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AccountMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.removedusers != nil {
 		edges = append(edges, account.EdgeUsers)
 	}
@@ -1603,7 +1653,7 @@ func (m *AccountMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AccountMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 3)
+	edges := make([]string, 0, 4)
 	if m.clearedusers {
 		edges = append(edges, account.EdgeUsers)
 	}
@@ -1612,6 +1662,9 @@ func (m *AccountMutation) ClearedEdges() []string {
 	}
 	if m.clearedcertificates {
 		edges = append(edges, account.EdgeCertificates)
+	}
+	if m.clearednotification_settings {
+		edges = append(edges, account.EdgeNotificationSettings)
 	}
 	return edges
 }
@@ -1626,6 +1679,8 @@ func (m *AccountMutation) EdgeCleared(name string) bool {
 		return m.clearedledger_entries
 	case account.EdgeCertificates:
 		return m.clearedcertificates
+	case account.EdgeNotificationSettings:
+		return m.clearednotification_settings
 	}
 	return false
 }
@@ -1634,6 +1689,9 @@ func (m *AccountMutation) EdgeCleared(name string) bool {
 // if that edge is not defined in the schema.
 func (m *AccountMutation) ClearEdge(name string) error {
 	switch name {
+	case account.EdgeNotificationSettings:
+		m.ClearNotificationSettings()
+		return nil
 	}
 	return fmt.Errorf("unknown Account unique edge %s", name)
 }
@@ -1650,6 +1708,9 @@ func (m *AccountMutation) ResetEdge(name string) error {
 		return nil
 	case account.EdgeCertificates:
 		m.ResetCertificates()
+		return nil
+	case account.EdgeNotificationSettings:
+		m.ResetNotificationSettings()
 		return nil
 	}
 	return fmt.Errorf("unknown Account edge %s", name)
@@ -10353,6 +10414,740 @@ func (m *ModuleCallMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *ModuleCallMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ModuleCall edge %s", name)
+}
+
+// NotificationSettingsMutation represents an operation that mutates the NotificationSettings nodes in the graph.
+type NotificationSettingsMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int64
+	create_time       *time.Time
+	update_time       *time.Time
+	recipients        *[]string
+	appendrecipients  []string
+	event_types       *[]string
+	appendevent_types []string
+	language          *notificationsettings.Language
+	clearedFields     map[string]struct{}
+	account           *int64
+	clearedaccount    bool
+	done              bool
+	oldValue          func(context.Context) (*NotificationSettings, error)
+	predicates        []predicate.NotificationSettings
+}
+
+var _ ent.Mutation = (*NotificationSettingsMutation)(nil)
+
+// notificationsettingsOption allows management of the mutation configuration using functional options.
+type notificationsettingsOption func(*NotificationSettingsMutation)
+
+// newNotificationSettingsMutation creates new mutation for the NotificationSettings entity.
+func newNotificationSettingsMutation(c config, op Op, opts ...notificationsettingsOption) *NotificationSettingsMutation {
+	m := &NotificationSettingsMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeNotificationSettings,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withNotificationSettingsID sets the ID field of the mutation.
+func withNotificationSettingsID(id int64) notificationsettingsOption {
+	return func(m *NotificationSettingsMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *NotificationSettings
+		)
+		m.oldValue = func(ctx context.Context) (*NotificationSettings, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().NotificationSettings.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withNotificationSettings sets the old NotificationSettings of the mutation.
+func withNotificationSettings(node *NotificationSettings) notificationsettingsOption {
+	return func(m *NotificationSettingsMutation) {
+		m.oldValue = func(context.Context) (*NotificationSettings, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m NotificationSettingsMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m NotificationSettingsMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of NotificationSettings entities.
+func (m *NotificationSettingsMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *NotificationSettingsMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *NotificationSettingsMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().NotificationSettings.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *NotificationSettingsMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *NotificationSettingsMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *NotificationSettingsMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *NotificationSettingsMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *NotificationSettingsMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *NotificationSettingsMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *NotificationSettingsMutation) SetAccountID(i int64) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *NotificationSettingsMutation) AccountID() (r int64, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *NotificationSettingsMutation) ResetAccountID() {
+	m.account = nil
+}
+
+// SetRecipients sets the "recipients" field.
+func (m *NotificationSettingsMutation) SetRecipients(s []string) {
+	m.recipients = &s
+	m.appendrecipients = nil
+}
+
+// Recipients returns the value of the "recipients" field in the mutation.
+func (m *NotificationSettingsMutation) Recipients() (r []string, exists bool) {
+	v := m.recipients
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRecipients returns the old "recipients" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldRecipients(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRecipients is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRecipients requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRecipients: %w", err)
+	}
+	return oldValue.Recipients, nil
+}
+
+// AppendRecipients adds s to the "recipients" field.
+func (m *NotificationSettingsMutation) AppendRecipients(s []string) {
+	m.appendrecipients = append(m.appendrecipients, s...)
+}
+
+// AppendedRecipients returns the list of values that were appended to the "recipients" field in this mutation.
+func (m *NotificationSettingsMutation) AppendedRecipients() ([]string, bool) {
+	if len(m.appendrecipients) == 0 {
+		return nil, false
+	}
+	return m.appendrecipients, true
+}
+
+// ClearRecipients clears the value of the "recipients" field.
+func (m *NotificationSettingsMutation) ClearRecipients() {
+	m.recipients = nil
+	m.appendrecipients = nil
+	m.clearedFields[notificationsettings.FieldRecipients] = struct{}{}
+}
+
+// RecipientsCleared returns if the "recipients" field was cleared in this mutation.
+func (m *NotificationSettingsMutation) RecipientsCleared() bool {
+	_, ok := m.clearedFields[notificationsettings.FieldRecipients]
+	return ok
+}
+
+// ResetRecipients resets all changes to the "recipients" field.
+func (m *NotificationSettingsMutation) ResetRecipients() {
+	m.recipients = nil
+	m.appendrecipients = nil
+	delete(m.clearedFields, notificationsettings.FieldRecipients)
+}
+
+// SetEventTypes sets the "event_types" field.
+func (m *NotificationSettingsMutation) SetEventTypes(s []string) {
+	m.event_types = &s
+	m.appendevent_types = nil
+}
+
+// EventTypes returns the value of the "event_types" field in the mutation.
+func (m *NotificationSettingsMutation) EventTypes() (r []string, exists bool) {
+	v := m.event_types
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventTypes returns the old "event_types" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldEventTypes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventTypes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventTypes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventTypes: %w", err)
+	}
+	return oldValue.EventTypes, nil
+}
+
+// AppendEventTypes adds s to the "event_types" field.
+func (m *NotificationSettingsMutation) AppendEventTypes(s []string) {
+	m.appendevent_types = append(m.appendevent_types, s...)
+}
+
+// AppendedEventTypes returns the list of values that were appended to the "event_types" field in this mutation.
+func (m *NotificationSettingsMutation) AppendedEventTypes() ([]string, bool) {
+	if len(m.appendevent_types) == 0 {
+		return nil, false
+	}
+	return m.appendevent_types, true
+}
+
+// ClearEventTypes clears the value of the "event_types" field.
+func (m *NotificationSettingsMutation) ClearEventTypes() {
+	m.event_types = nil
+	m.appendevent_types = nil
+	m.clearedFields[notificationsettings.FieldEventTypes] = struct{}{}
+}
+
+// EventTypesCleared returns if the "event_types" field was cleared in this mutation.
+func (m *NotificationSettingsMutation) EventTypesCleared() bool {
+	_, ok := m.clearedFields[notificationsettings.FieldEventTypes]
+	return ok
+}
+
+// ResetEventTypes resets all changes to the "event_types" field.
+func (m *NotificationSettingsMutation) ResetEventTypes() {
+	m.event_types = nil
+	m.appendevent_types = nil
+	delete(m.clearedFields, notificationsettings.FieldEventTypes)
+}
+
+// SetLanguage sets the "language" field.
+func (m *NotificationSettingsMutation) SetLanguage(n notificationsettings.Language) {
+	m.language = &n
+}
+
+// Language returns the value of the "language" field in the mutation.
+func (m *NotificationSettingsMutation) Language() (r notificationsettings.Language, exists bool) {
+	v := m.language
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLanguage returns the old "language" field's value of the NotificationSettings entity.
+// If the NotificationSettings object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *NotificationSettingsMutation) OldLanguage(ctx context.Context) (v notificationsettings.Language, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLanguage is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLanguage requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLanguage: %w", err)
+	}
+	return oldValue.Language, nil
+}
+
+// ResetLanguage resets all changes to the "language" field.
+func (m *NotificationSettingsMutation) ResetLanguage() {
+	m.language = nil
+}
+
+// ClearAccount clears the "account" edge to the Account entity.
+func (m *NotificationSettingsMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[notificationsettings.FieldAccountID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the Account entity was cleared.
+func (m *NotificationSettingsMutation) AccountCleared() bool {
+	return m.clearedaccount
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *NotificationSettingsMutation) AccountIDs() (ids []int64) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *NotificationSettingsMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
+}
+
+// Where appends a list predicates to the NotificationSettingsMutation builder.
+func (m *NotificationSettingsMutation) Where(ps ...predicate.NotificationSettings) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the NotificationSettingsMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *NotificationSettingsMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.NotificationSettings, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *NotificationSettingsMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *NotificationSettingsMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (NotificationSettings).
+func (m *NotificationSettingsMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *NotificationSettingsMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.create_time != nil {
+		fields = append(fields, notificationsettings.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, notificationsettings.FieldUpdateTime)
+	}
+	if m.account != nil {
+		fields = append(fields, notificationsettings.FieldAccountID)
+	}
+	if m.recipients != nil {
+		fields = append(fields, notificationsettings.FieldRecipients)
+	}
+	if m.event_types != nil {
+		fields = append(fields, notificationsettings.FieldEventTypes)
+	}
+	if m.language != nil {
+		fields = append(fields, notificationsettings.FieldLanguage)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *NotificationSettingsMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case notificationsettings.FieldCreateTime:
+		return m.CreateTime()
+	case notificationsettings.FieldUpdateTime:
+		return m.UpdateTime()
+	case notificationsettings.FieldAccountID:
+		return m.AccountID()
+	case notificationsettings.FieldRecipients:
+		return m.Recipients()
+	case notificationsettings.FieldEventTypes:
+		return m.EventTypes()
+	case notificationsettings.FieldLanguage:
+		return m.Language()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *NotificationSettingsMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case notificationsettings.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case notificationsettings.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case notificationsettings.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case notificationsettings.FieldRecipients:
+		return m.OldRecipients(ctx)
+	case notificationsettings.FieldEventTypes:
+		return m.OldEventTypes(ctx)
+	case notificationsettings.FieldLanguage:
+		return m.OldLanguage(ctx)
+	}
+	return nil, fmt.Errorf("unknown NotificationSettings field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationSettingsMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case notificationsettings.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case notificationsettings.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case notificationsettings.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case notificationsettings.FieldRecipients:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRecipients(v)
+		return nil
+	case notificationsettings.FieldEventTypes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventTypes(v)
+		return nil
+	case notificationsettings.FieldLanguage:
+		v, ok := value.(notificationsettings.Language)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLanguage(v)
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationSettings field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *NotificationSettingsMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *NotificationSettingsMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *NotificationSettingsMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown NotificationSettings numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *NotificationSettingsMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(notificationsettings.FieldRecipients) {
+		fields = append(fields, notificationsettings.FieldRecipients)
+	}
+	if m.FieldCleared(notificationsettings.FieldEventTypes) {
+		fields = append(fields, notificationsettings.FieldEventTypes)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *NotificationSettingsMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *NotificationSettingsMutation) ClearField(name string) error {
+	switch name {
+	case notificationsettings.FieldRecipients:
+		m.ClearRecipients()
+		return nil
+	case notificationsettings.FieldEventTypes:
+		m.ClearEventTypes()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationSettings nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *NotificationSettingsMutation) ResetField(name string) error {
+	switch name {
+	case notificationsettings.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case notificationsettings.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case notificationsettings.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case notificationsettings.FieldRecipients:
+		m.ResetRecipients()
+		return nil
+	case notificationsettings.FieldEventTypes:
+		m.ResetEventTypes()
+		return nil
+	case notificationsettings.FieldLanguage:
+		m.ResetLanguage()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationSettings field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *NotificationSettingsMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.account != nil {
+		edges = append(edges, notificationsettings.EdgeAccount)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *NotificationSettingsMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case notificationsettings.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *NotificationSettingsMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *NotificationSettingsMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *NotificationSettingsMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedaccount {
+		edges = append(edges, notificationsettings.EdgeAccount)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *NotificationSettingsMutation) EdgeCleared(name string) bool {
+	switch name {
+	case notificationsettings.EdgeAccount:
+		return m.clearedaccount
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *NotificationSettingsMutation) ClearEdge(name string) error {
+	switch name {
+	case notificationsettings.EdgeAccount:
+		m.ClearAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationSettings unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *NotificationSettingsMutation) ResetEdge(name string) error {
+	switch name {
+	case notificationsettings.EdgeAccount:
+		m.ResetAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown NotificationSettings edge %s", name)
 }
 
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.

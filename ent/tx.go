@@ -34,6 +34,8 @@ type Tx struct {
 	LoginKey *LoginKeyClient
 	// ModuleCall is the client for interacting with the ModuleCall builders.
 	ModuleCall *ModuleCallClient
+	// NotificationSettings is the client for interacting with the NotificationSettings builders.
+	NotificationSettings *NotificationSettingsClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -187,6 +189,7 @@ func (tx *Tx) init() {
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
 	tx.LoginKey = NewLoginKeyClient(tx.config)
 	tx.ModuleCall = NewModuleCallClient(tx.config)
+	tx.NotificationSettings = NewNotificationSettingsClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanPrice = NewPlanPriceClient(tx.config)
 	tx.ProcessingModule = NewProcessingModuleClient(tx.config)

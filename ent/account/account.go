@@ -30,6 +30,8 @@ const (
 	EdgeLedgerEntries = "ledger_entries"
 	// EdgeCertificates holds the string denoting the certificates edge name in mutations.
 	EdgeCertificates = "certificates"
+	// EdgeNotificationSettings holds the string denoting the notification_settings edge name in mutations.
+	EdgeNotificationSettings = "notification_settings"
 	// Table holds the table name of the account in the database.
 	Table = "accounts"
 	// UsersTable is the table that holds the users relation/edge.
@@ -53,6 +55,13 @@ const (
 	CertificatesInverseTable = "certificates"
 	// CertificatesColumn is the table column denoting the certificates relation/edge.
 	CertificatesColumn = "account_id"
+	// NotificationSettingsTable is the table that holds the notification_settings relation/edge.
+	NotificationSettingsTable = "notification_settings"
+	// NotificationSettingsInverseTable is the table name for the NotificationSettings entity.
+	// It exists in this package in order to avoid circular dependency with the "notificationsettings" package.
+	NotificationSettingsInverseTable = "notification_settings"
+	// NotificationSettingsColumn is the table column denoting the notification_settings relation/edge.
+	NotificationSettingsColumn = "account_id"
 )
 
 // Columns holds all SQL columns for account fields.
@@ -164,6 +173,13 @@ func ByCertificates(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newCertificatesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByNotificationSettingsField orders the results by notification_settings field.
+func ByNotificationSettingsField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newNotificationSettingsStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newUsersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -183,5 +199,12 @@ func newCertificatesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(CertificatesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, CertificatesTable, CertificatesColumn),
+	)
+}
+func newNotificationSettingsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(NotificationSettingsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2O, false, NotificationSettingsTable, NotificationSettingsColumn),
 	)
 }

@@ -399,6 +399,29 @@ func HasCertificatesWith(preds ...predicate.Certificate) predicate.Account {
 	})
 }
 
+// HasNotificationSettings applies the HasEdge predicate on the "notification_settings" edge.
+func HasNotificationSettings() predicate.Account {
+	return predicate.Account(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2O, false, NotificationSettingsTable, NotificationSettingsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasNotificationSettingsWith applies the HasEdge predicate on the "notification_settings" edge with a given conditions (other predicates).
+func HasNotificationSettingsWith(preds ...predicate.NotificationSettings) predicate.Account {
+	return predicate.Account(func(s *sql.Selector) {
+		step := newNotificationSettingsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.Account) predicate.Account {
 	return predicate.Account(sql.AndPredicates(predicates...))

@@ -128,6 +128,18 @@ func (f ModuleCallFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, 
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ModuleCallMutation", m)
 }
 
+// The NotificationSettingsFunc type is an adapter to allow the use of ordinary
+// function as NotificationSettings mutator.
+type NotificationSettingsFunc func(context.Context, *ent.NotificationSettingsMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f NotificationSettingsFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.NotificationSettingsMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.NotificationSettingsMutation", m)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary
 // function as Plan mutator.
 type PlanFunc func(context.Context, *ent.PlanMutation) (ent.Value, error)

@@ -17,6 +17,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -354,6 +355,33 @@ func (f TraverseModuleCall) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ModuleCallQuery", q)
 }
 
+// The NotificationSettingsFunc type is an adapter to allow the use of ordinary function as a Querier.
+type NotificationSettingsFunc func(context.Context, *ent.NotificationSettingsQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f NotificationSettingsFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.NotificationSettingsQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.NotificationSettingsQuery", q)
+}
+
+// The TraverseNotificationSettings type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseNotificationSettings func(context.Context, *ent.NotificationSettingsQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseNotificationSettings) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseNotificationSettings) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationSettingsQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationSettingsQuery", q)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PlanFunc func(context.Context, *ent.PlanQuery) (ent.Value, error)
 
@@ -539,6 +567,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.LoginKeyQuery, predicate.LoginKey, loginkey.OrderOption]{typ: ent.TypeLoginKey, tq: q}, nil
 	case *ent.ModuleCallQuery:
 		return &query[*ent.ModuleCallQuery, predicate.ModuleCall, modulecall.OrderOption]{typ: ent.TypeModuleCall, tq: q}, nil
+	case *ent.NotificationSettingsQuery:
+		return &query[*ent.NotificationSettingsQuery, predicate.NotificationSettings, notificationsettings.OrderOption]{typ: ent.TypeNotificationSettings, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanPriceQuery:

@@ -353,6 +353,30 @@ var (
 			},
 		},
 	}
+	// NotificationSettingsColumns holds the columns for the "notification_settings" table.
+	NotificationSettingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "update_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "recipients", Type: field.TypeJSON, Nullable: true},
+		{Name: "event_types", Type: field.TypeJSON, Nullable: true},
+		{Name: "language", Type: field.TypeEnum, Enums: []string{"en", "ru"}, Default: "en"},
+		{Name: "account_id", Type: field.TypeInt64, Unique: true},
+	}
+	// NotificationSettingsTable holds the schema information for the "notification_settings" table.
+	NotificationSettingsTable = &schema.Table{
+		Name:       "notification_settings",
+		Columns:    NotificationSettingsColumns,
+		PrimaryKey: []*schema.Column{NotificationSettingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "notification_settings_accounts_notification_settings",
+				Columns:    []*schema.Column{NotificationSettingsColumns[6]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -535,6 +559,7 @@ var (
 		LedgerEntriesTable,
 		LoginKeysTable,
 		ModuleCallsTable,
+		NotificationSettingsTable,
 		PlansTable,
 		PlanPricesTable,
 		ProcessingModulesTable,
@@ -549,6 +574,7 @@ func init() {
 	CertificatesTable.ForeignKeys[0].RefTable = AccountsTable
 	LedgerEntriesTable.ForeignKeys[0].RefTable = AccountsTable
 	LoginKeysTable.ForeignKeys[0].RefTable = UsersTable
+	NotificationSettingsTable.ForeignKeys[0].RefTable = AccountsTable
 	PlanPricesTable.ForeignKeys[0].RefTable = PlansTable
 	SavedFiltersTable.ForeignKeys[0].RefTable = UsersTable
 	SessionsTable.ForeignKeys[0].RefTable = UsersTable

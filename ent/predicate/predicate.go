@@ -36,6 +36,9 @@ type LoginKey func(*sql.Selector)
 // ModuleCall is the predicate function for modulecall builders.
 type ModuleCall func(*sql.Selector)
 
+// NotificationSettings is the predicate function for notificationsettings builders.
+type NotificationSettings func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 

@@ -13,6 +13,7 @@ import (
 	"certsvc/ent/ledgerentry"
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
+	"certsvc/ent/notificationsettings"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -384,6 +385,21 @@ func init() {
 	modulecall.DefaultError = modulecallDescError.Default.(string)
 	// modulecall.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
 	modulecall.ErrorValidator = modulecallDescError.Validators[0].(func(string) error)
+	notificationsettingsMixin := schema.NotificationSettings{}.Mixin()
+	notificationsettingsMixinFields1 := notificationsettingsMixin[1].Fields()
+	_ = notificationsettingsMixinFields1
+	notificationsettingsFields := schema.NotificationSettings{}.Fields()
+	_ = notificationsettingsFields
+	// notificationsettingsDescCreateTime is the schema descriptor for create_time field.
+	notificationsettingsDescCreateTime := notificationsettingsMixinFields1[0].Descriptor()
+	// notificationsettings.DefaultCreateTime holds the default value on creation for the create_time field.
+	notificationsettings.DefaultCreateTime = notificationsettingsDescCreateTime.Default.(func() time.Time)
+	// notificationsettingsDescUpdateTime is the schema descriptor for update_time field.
+	notificationsettingsDescUpdateTime := notificationsettingsMixinFields1[1].Descriptor()
+	// notificationsettings.DefaultUpdateTime holds the default value on creation for the update_time field.
+	notificationsettings.DefaultUpdateTime = notificationsettingsDescUpdateTime.Default.(func() time.Time)
+	// notificationsettings.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	notificationsettings.UpdateDefaultUpdateTime = notificationsettingsDescUpdateTime.UpdateDefault.(func() time.Time)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0

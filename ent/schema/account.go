@@ -30,5 +30,6 @@ func (Account) Edges() []ent.Edge {
 		edge.To("users", User.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
 		edge.To("ledger_entries", LedgerEntry.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
 		edge.To("certificates", Certificate.Type).Annotations(entsql.OnDelete(entsql.Restrict)),
+		edge.To("notification_settings", NotificationSettings.Type).Unique().Annotations(entsql.OnDelete(entsql.Cascade)),
 	}
 }
