@@ -36,6 +36,12 @@ type LoginKey func(*sql.Selector)
 // ModuleCall is the predicate function for modulecall builders.
 type ModuleCall func(*sql.Selector)
 
+// OutboxDelivery is the predicate function for outboxdelivery builders.
+type OutboxDelivery func(*sql.Selector)
+
+// OutboxNotice is the predicate function for outboxnotice builders.
+type OutboxNotice func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 
@@ -53,3 +59,6 @@ type Session func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)
