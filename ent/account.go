@@ -28,6 +28,8 @@ type Account struct {
 	Currency string `json:"currency,omitempty"`
 	// Balance holds the value of the "balance" field.
 	Balance int64 `json:"balance,omitempty"`
+	// LowBalanceMinor holds the value of the "low_balance_minor" field.
+	LowBalanceMinor int64 `json:"low_balance_minor,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AccountQuery when eager-loading is set.
 	Edges        AccountEdges `json:"edges"`
@@ -92,7 +94,7 @@ func (*Account) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case account.FieldID, account.FieldBalance:
+		case account.FieldID, account.FieldBalance, account.FieldLowBalanceMinor:
 			values[i] = new(sql.NullInt64)
 		case account.FieldName, account.FieldCurrency:
 			values[i] = new(sql.NullString)
@@ -148,6 +150,12 @@ func (_m *Account) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field balance", values[i])
 			} else if value.Valid {
 				_m.Balance = value.Int64
+			}
+		case account.FieldLowBalanceMinor:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field low_balance_minor", values[i])
+			} else if value.Valid {
+				_m.LowBalanceMinor = value.Int64
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -219,6 +227,9 @@ func (_m *Account) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("balance=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Balance))
+	builder.WriteString(", ")
+	builder.WriteString("low_balance_minor=")
+	builder.WriteString(fmt.Sprintf("%v", _m.LowBalanceMinor))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -80,6 +80,20 @@ func (_c *AccountCreate) SetNillableBalance(v *int64) *AccountCreate {
 	return _c
 }
 
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (_c *AccountCreate) SetLowBalanceMinor(v int64) *AccountCreate {
+	_c.mutation.SetLowBalanceMinor(v)
+	return _c
+}
+
+// SetNillableLowBalanceMinor sets the "low_balance_minor" field if the given value is not nil.
+func (_c *AccountCreate) SetNillableLowBalanceMinor(v *int64) *AccountCreate {
+	if v != nil {
+		_c.SetLowBalanceMinor(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *AccountCreate) SetID(v int64) *AccountCreate {
 	_c.mutation.SetID(v)
@@ -197,6 +211,10 @@ func (_c *AccountCreate) defaults() {
 		v := account.DefaultBalance
 		_c.mutation.SetBalance(v)
 	}
+	if _, ok := _c.mutation.LowBalanceMinor(); !ok {
+		v := account.DefaultLowBalanceMinor
+		_c.mutation.SetLowBalanceMinor(v)
+	}
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -225,6 +243,14 @@ func (_c *AccountCreate) check() error {
 	}
 	if _, ok := _c.mutation.Balance(); !ok {
 		return &ValidationError{Name: "balance", err: errors.New(`ent: missing required field "Account.balance"`)}
+	}
+	if _, ok := _c.mutation.LowBalanceMinor(); !ok {
+		return &ValidationError{Name: "low_balance_minor", err: errors.New(`ent: missing required field "Account.low_balance_minor"`)}
+	}
+	if v, ok := _c.mutation.LowBalanceMinor(); ok {
+		if err := account.LowBalanceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "low_balance_minor", err: fmt.Errorf(`ent: validator failed for field "Account.low_balance_minor": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -278,6 +304,10 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Balance(); ok {
 		_spec.SetField(account.FieldBalance, field.TypeInt64, value)
 		_node.Balance = value
+	}
+	if value, ok := _c.mutation.LowBalanceMinor(); ok {
+		_spec.SetField(account.FieldLowBalanceMinor, field.TypeInt64, value)
+		_node.LowBalanceMinor = value
 	}
 	if nodes := _c.mutation.UsersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -437,6 +467,24 @@ func (u *AccountUpsert) AddBalance(v int64) *AccountUpsert {
 	return u
 }
 
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (u *AccountUpsert) SetLowBalanceMinor(v int64) *AccountUpsert {
+	u.Set(account.FieldLowBalanceMinor, v)
+	return u
+}
+
+// UpdateLowBalanceMinor sets the "low_balance_minor" field to the value that was provided on create.
+func (u *AccountUpsert) UpdateLowBalanceMinor() *AccountUpsert {
+	u.SetExcluded(account.FieldLowBalanceMinor)
+	return u
+}
+
+// AddLowBalanceMinor adds v to the "low_balance_minor" field.
+func (u *AccountUpsert) AddLowBalanceMinor(v int64) *AccountUpsert {
+	u.Add(account.FieldLowBalanceMinor, v)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
 //
@@ -537,6 +585,27 @@ func (u *AccountUpsertOne) AddBalance(v int64) *AccountUpsertOne {
 func (u *AccountUpsertOne) UpdateBalance() *AccountUpsertOne {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateBalance()
+	})
+}
+
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (u *AccountUpsertOne) SetLowBalanceMinor(v int64) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetLowBalanceMinor(v)
+	})
+}
+
+// AddLowBalanceMinor adds v to the "low_balance_minor" field.
+func (u *AccountUpsertOne) AddLowBalanceMinor(v int64) *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.AddLowBalanceMinor(v)
+	})
+}
+
+// UpdateLowBalanceMinor sets the "low_balance_minor" field to the value that was provided on create.
+func (u *AccountUpsertOne) UpdateLowBalanceMinor() *AccountUpsertOne {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateLowBalanceMinor()
 	})
 }
 
@@ -806,6 +875,27 @@ func (u *AccountUpsertBulk) AddBalance(v int64) *AccountUpsertBulk {
 func (u *AccountUpsertBulk) UpdateBalance() *AccountUpsertBulk {
 	return u.Update(func(s *AccountUpsert) {
 		s.UpdateBalance()
+	})
+}
+
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (u *AccountUpsertBulk) SetLowBalanceMinor(v int64) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.SetLowBalanceMinor(v)
+	})
+}
+
+// AddLowBalanceMinor adds v to the "low_balance_minor" field.
+func (u *AccountUpsertBulk) AddLowBalanceMinor(v int64) *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.AddLowBalanceMinor(v)
+	})
+}
+
+// UpdateLowBalanceMinor sets the "low_balance_minor" field to the value that was provided on create.
+func (u *AccountUpsertBulk) UpdateLowBalanceMinor() *AccountUpsertBulk {
+	return u.Update(func(s *AccountUpsert) {
+		s.UpdateLowBalanceMinor()
 	})
 }
 

@@ -74,6 +74,27 @@ func (_u *AccountUpdate) AddBalance(v int64) *AccountUpdate {
 	return _u
 }
 
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (_u *AccountUpdate) SetLowBalanceMinor(v int64) *AccountUpdate {
+	_u.mutation.ResetLowBalanceMinor()
+	_u.mutation.SetLowBalanceMinor(v)
+	return _u
+}
+
+// SetNillableLowBalanceMinor sets the "low_balance_minor" field if the given value is not nil.
+func (_u *AccountUpdate) SetNillableLowBalanceMinor(v *int64) *AccountUpdate {
+	if v != nil {
+		_u.SetLowBalanceMinor(*v)
+	}
+	return _u
+}
+
+// AddLowBalanceMinor adds value to the "low_balance_minor" field.
+func (_u *AccountUpdate) AddLowBalanceMinor(v int64) *AccountUpdate {
+	_u.mutation.AddLowBalanceMinor(v)
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *AccountUpdate) AddUserIDs(ids ...int64) *AccountUpdate {
 	_u.mutation.AddUserIDs(ids...)
@@ -255,6 +276,11 @@ func (_u *AccountUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Account.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LowBalanceMinor(); ok {
+		if err := account.LowBalanceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "low_balance_minor", err: fmt.Errorf(`ent: validator failed for field "Account.low_balance_minor": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -287,6 +313,12 @@ func (_u *AccountUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.AddedBalance(); ok {
 		_spec.AddField(account.FieldBalance, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LowBalanceMinor(); ok {
+		_spec.SetField(account.FieldLowBalanceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLowBalanceMinor(); ok {
+		_spec.AddField(account.FieldLowBalanceMinor, field.TypeInt64, value)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -515,6 +547,27 @@ func (_u *AccountUpdateOne) AddBalance(v int64) *AccountUpdateOne {
 	return _u
 }
 
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (_u *AccountUpdateOne) SetLowBalanceMinor(v int64) *AccountUpdateOne {
+	_u.mutation.ResetLowBalanceMinor()
+	_u.mutation.SetLowBalanceMinor(v)
+	return _u
+}
+
+// SetNillableLowBalanceMinor sets the "low_balance_minor" field if the given value is not nil.
+func (_u *AccountUpdateOne) SetNillableLowBalanceMinor(v *int64) *AccountUpdateOne {
+	if v != nil {
+		_u.SetLowBalanceMinor(*v)
+	}
+	return _u
+}
+
+// AddLowBalanceMinor adds value to the "low_balance_minor" field.
+func (_u *AccountUpdateOne) AddLowBalanceMinor(v int64) *AccountUpdateOne {
+	_u.mutation.AddLowBalanceMinor(v)
+	return _u
+}
+
 // AddUserIDs adds the "users" edge to the User entity by IDs.
 func (_u *AccountUpdateOne) AddUserIDs(ids ...int64) *AccountUpdateOne {
 	_u.mutation.AddUserIDs(ids...)
@@ -709,6 +762,11 @@ func (_u *AccountUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "Account.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.LowBalanceMinor(); ok {
+		if err := account.LowBalanceMinorValidator(v); err != nil {
+			return &ValidationError{Name: "low_balance_minor", err: fmt.Errorf(`ent: validator failed for field "Account.low_balance_minor": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -758,6 +816,12 @@ func (_u *AccountUpdateOne) sqlSave(ctx context.Context) (_node *Account, err er
 	}
 	if value, ok := _u.mutation.AddedBalance(); ok {
 		_spec.AddField(account.FieldBalance, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.LowBalanceMinor(); ok {
+		_spec.SetField(account.FieldLowBalanceMinor, field.TypeInt64, value)
+	}
+	if value, ok := _u.mutation.AddedLowBalanceMinor(); ok {
+		_spec.AddField(account.FieldLowBalanceMinor, field.TypeInt64, value)
 	}
 	if _u.mutation.UsersCleared() {
 		edge := &sqlgraph.EdgeSpec{

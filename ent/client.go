@@ -22,12 +22,15 @@ import (
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
 	"certsvc/ent/notificationsettings"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/ent/webhookendpoint"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect"
@@ -64,6 +67,10 @@ type Client struct {
 	ModuleCall *ModuleCallClient
 	// NotificationSettings is the client for interacting with the NotificationSettings builders.
 	NotificationSettings *NotificationSettingsClient
+	// OutboxDelivery is the client for interacting with the OutboxDelivery builders.
+	OutboxDelivery *OutboxDeliveryClient
+	// OutboxNotice is the client for interacting with the OutboxNotice builders.
+	OutboxNotice *OutboxNoticeClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -76,6 +83,8 @@ type Client struct {
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -98,12 +107,15 @@ func (c *Client) init() {
 	c.LoginKey = NewLoginKeyClient(c.config)
 	c.ModuleCall = NewModuleCallClient(c.config)
 	c.NotificationSettings = NewNotificationSettingsClient(c.config)
+	c.OutboxDelivery = NewOutboxDeliveryClient(c.config)
+	c.OutboxNotice = NewOutboxNoticeClient(c.config)
 	c.Plan = NewPlanClient(c.config)
 	c.PlanPrice = NewPlanPriceClient(c.config)
 	c.ProcessingModule = NewProcessingModuleClient(c.config)
 	c.SavedFilter = NewSavedFilterClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.User = NewUserClient(c.config)
+	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
 }
 
 type (
@@ -207,12 +219,15 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		LoginKey:             NewLoginKeyClient(cfg),
 		ModuleCall:           NewModuleCallClient(cfg),
 		NotificationSettings: NewNotificationSettingsClient(cfg),
+		OutboxDelivery:       NewOutboxDeliveryClient(cfg),
+		OutboxNotice:         NewOutboxNoticeClient(cfg),
 		Plan:                 NewPlanClient(cfg),
 		PlanPrice:            NewPlanPriceClient(cfg),
 		ProcessingModule:     NewProcessingModuleClient(cfg),
 		SavedFilter:          NewSavedFilterClient(cfg),
 		Session:              NewSessionClient(cfg),
 		User:                 NewUserClient(cfg),
+		WebhookEndpoint:      NewWebhookEndpointClient(cfg),
 	}, nil
 }
 
@@ -243,12 +258,15 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		LoginKey:             NewLoginKeyClient(cfg),
 		ModuleCall:           NewModuleCallClient(cfg),
 		NotificationSettings: NewNotificationSettingsClient(cfg),
+		OutboxDelivery:       NewOutboxDeliveryClient(cfg),
+		OutboxNotice:         NewOutboxNoticeClient(cfg),
 		Plan:                 NewPlanClient(cfg),
 		PlanPrice:            NewPlanPriceClient(cfg),
 		ProcessingModule:     NewProcessingModuleClient(cfg),
 		SavedFilter:          NewSavedFilterClient(cfg),
 		Session:              NewSessionClient(cfg),
 		User:                 NewUserClient(cfg),
+		WebhookEndpoint:      NewWebhookEndpointClient(cfg),
 	}, nil
 }
 
@@ -280,8 +298,8 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
 		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
-		c.NotificationSettings, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
-		c.Session, c.User,
+		c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan, c.PlanPrice,
+		c.ProcessingModule, c.SavedFilter, c.Session, c.User, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -293,8 +311,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
 		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
-		c.NotificationSettings, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
-		c.Session, c.User,
+		c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan, c.PlanPrice,
+		c.ProcessingModule, c.SavedFilter, c.Session, c.User, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -325,6 +343,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ModuleCall.mutate(ctx, m)
 	case *NotificationSettingsMutation:
 		return c.NotificationSettings.mutate(ctx, m)
+	case *OutboxDeliveryMutation:
+		return c.OutboxDelivery.mutate(ctx, m)
+	case *OutboxNoticeMutation:
+		return c.OutboxNotice.mutate(ctx, m)
 	case *PlanMutation:
 		return c.Plan.mutate(ctx, m)
 	case *PlanPriceMutation:
@@ -337,6 +359,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Session.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
+	case *WebhookEndpointMutation:
+		return c.WebhookEndpoint.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -1951,6 +1975,272 @@ func (c *NotificationSettingsClient) mutate(ctx context.Context, m *Notification
 	}
 }
 
+// OutboxDeliveryClient is a client for the OutboxDelivery schema.
+type OutboxDeliveryClient struct {
+	config
+}
+
+// NewOutboxDeliveryClient returns a client for the OutboxDelivery from the given config.
+func NewOutboxDeliveryClient(c config) *OutboxDeliveryClient {
+	return &OutboxDeliveryClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outboxdelivery.Hooks(f(g(h())))`.
+func (c *OutboxDeliveryClient) Use(hooks ...Hook) {
+	c.hooks.OutboxDelivery = append(c.hooks.OutboxDelivery, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outboxdelivery.Intercept(f(g(h())))`.
+func (c *OutboxDeliveryClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OutboxDelivery = append(c.inters.OutboxDelivery, interceptors...)
+}
+
+// Create returns a builder for creating a OutboxDelivery entity.
+func (c *OutboxDeliveryClient) Create() *OutboxDeliveryCreate {
+	mutation := newOutboxDeliveryMutation(c.config, OpCreate)
+	return &OutboxDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OutboxDelivery entities.
+func (c *OutboxDeliveryClient) CreateBulk(builders ...*OutboxDeliveryCreate) *OutboxDeliveryCreateBulk {
+	return &OutboxDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutboxDeliveryClient) MapCreateBulk(slice any, setFunc func(*OutboxDeliveryCreate, int)) *OutboxDeliveryCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutboxDeliveryCreateBulk{err: fmt.Errorf("calling to OutboxDeliveryClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutboxDeliveryCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutboxDeliveryCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OutboxDelivery.
+func (c *OutboxDeliveryClient) Update() *OutboxDeliveryUpdate {
+	mutation := newOutboxDeliveryMutation(c.config, OpUpdate)
+	return &OutboxDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutboxDeliveryClient) UpdateOne(_m *OutboxDelivery) *OutboxDeliveryUpdateOne {
+	mutation := newOutboxDeliveryMutation(c.config, OpUpdateOne, withOutboxDelivery(_m))
+	return &OutboxDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutboxDeliveryClient) UpdateOneID(id int64) *OutboxDeliveryUpdateOne {
+	mutation := newOutboxDeliveryMutation(c.config, OpUpdateOne, withOutboxDeliveryID(id))
+	return &OutboxDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OutboxDelivery.
+func (c *OutboxDeliveryClient) Delete() *OutboxDeliveryDelete {
+	mutation := newOutboxDeliveryMutation(c.config, OpDelete)
+	return &OutboxDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutboxDeliveryClient) DeleteOne(_m *OutboxDelivery) *OutboxDeliveryDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutboxDeliveryClient) DeleteOneID(id int64) *OutboxDeliveryDeleteOne {
+	builder := c.Delete().Where(outboxdelivery.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutboxDeliveryDeleteOne{builder}
+}
+
+// Query returns a query builder for OutboxDelivery.
+func (c *OutboxDeliveryClient) Query() *OutboxDeliveryQuery {
+	return &OutboxDeliveryQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutboxDelivery},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OutboxDelivery entity by its id.
+func (c *OutboxDeliveryClient) Get(ctx context.Context, id int64) (*OutboxDelivery, error) {
+	return c.Query().Where(outboxdelivery.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutboxDeliveryClient) GetX(ctx context.Context, id int64) *OutboxDelivery {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OutboxDeliveryClient) Hooks() []Hook {
+	return c.hooks.OutboxDelivery
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutboxDeliveryClient) Interceptors() []Interceptor {
+	return c.inters.OutboxDelivery
+}
+
+func (c *OutboxDeliveryClient) mutate(ctx context.Context, m *OutboxDeliveryMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutboxDeliveryCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutboxDeliveryUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutboxDeliveryUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutboxDeliveryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OutboxDelivery mutation op: %q", m.Op())
+	}
+}
+
+// OutboxNoticeClient is a client for the OutboxNotice schema.
+type OutboxNoticeClient struct {
+	config
+}
+
+// NewOutboxNoticeClient returns a client for the OutboxNotice from the given config.
+func NewOutboxNoticeClient(c config) *OutboxNoticeClient {
+	return &OutboxNoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outboxnotice.Hooks(f(g(h())))`.
+func (c *OutboxNoticeClient) Use(hooks ...Hook) {
+	c.hooks.OutboxNotice = append(c.hooks.OutboxNotice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outboxnotice.Intercept(f(g(h())))`.
+func (c *OutboxNoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OutboxNotice = append(c.inters.OutboxNotice, interceptors...)
+}
+
+// Create returns a builder for creating a OutboxNotice entity.
+func (c *OutboxNoticeClient) Create() *OutboxNoticeCreate {
+	mutation := newOutboxNoticeMutation(c.config, OpCreate)
+	return &OutboxNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OutboxNotice entities.
+func (c *OutboxNoticeClient) CreateBulk(builders ...*OutboxNoticeCreate) *OutboxNoticeCreateBulk {
+	return &OutboxNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutboxNoticeClient) MapCreateBulk(slice any, setFunc func(*OutboxNoticeCreate, int)) *OutboxNoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutboxNoticeCreateBulk{err: fmt.Errorf("calling to OutboxNoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutboxNoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutboxNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OutboxNotice.
+func (c *OutboxNoticeClient) Update() *OutboxNoticeUpdate {
+	mutation := newOutboxNoticeMutation(c.config, OpUpdate)
+	return &OutboxNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutboxNoticeClient) UpdateOne(_m *OutboxNotice) *OutboxNoticeUpdateOne {
+	mutation := newOutboxNoticeMutation(c.config, OpUpdateOne, withOutboxNotice(_m))
+	return &OutboxNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutboxNoticeClient) UpdateOneID(id int64) *OutboxNoticeUpdateOne {
+	mutation := newOutboxNoticeMutation(c.config, OpUpdateOne, withOutboxNoticeID(id))
+	return &OutboxNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OutboxNotice.
+func (c *OutboxNoticeClient) Delete() *OutboxNoticeDelete {
+	mutation := newOutboxNoticeMutation(c.config, OpDelete)
+	return &OutboxNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutboxNoticeClient) DeleteOne(_m *OutboxNotice) *OutboxNoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutboxNoticeClient) DeleteOneID(id int64) *OutboxNoticeDeleteOne {
+	builder := c.Delete().Where(outboxnotice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutboxNoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for OutboxNotice.
+func (c *OutboxNoticeClient) Query() *OutboxNoticeQuery {
+	return &OutboxNoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutboxNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OutboxNotice entity by its id.
+func (c *OutboxNoticeClient) Get(ctx context.Context, id int64) (*OutboxNotice, error) {
+	return c.Query().Where(outboxnotice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutboxNoticeClient) GetX(ctx context.Context, id int64) *OutboxNotice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OutboxNoticeClient) Hooks() []Hook {
+	return c.hooks.OutboxNotice
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutboxNoticeClient) Interceptors() []Interceptor {
+	return c.inters.OutboxNotice
+}
+
+func (c *OutboxNoticeClient) mutate(ctx context.Context, m *OutboxNoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutboxNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutboxNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutboxNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutboxNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OutboxNotice mutation op: %q", m.Op())
+	}
+}
+
 // PlanClient is a client for the Plan schema.
 type PlanClient struct {
 	config
@@ -2893,17 +3183,152 @@ func (c *UserClient) mutate(ctx context.Context, m *UserMutation) (Value, error)
 	}
 }
 
+// WebhookEndpointClient is a client for the WebhookEndpoint schema.
+type WebhookEndpointClient struct {
+	config
+}
+
+// NewWebhookEndpointClient returns a client for the WebhookEndpoint from the given config.
+func NewWebhookEndpointClient(c config) *WebhookEndpointClient {
+	return &WebhookEndpointClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `webhookendpoint.Hooks(f(g(h())))`.
+func (c *WebhookEndpointClient) Use(hooks ...Hook) {
+	c.hooks.WebhookEndpoint = append(c.hooks.WebhookEndpoint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `webhookendpoint.Intercept(f(g(h())))`.
+func (c *WebhookEndpointClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WebhookEndpoint = append(c.inters.WebhookEndpoint, interceptors...)
+}
+
+// Create returns a builder for creating a WebhookEndpoint entity.
+func (c *WebhookEndpointClient) Create() *WebhookEndpointCreate {
+	mutation := newWebhookEndpointMutation(c.config, OpCreate)
+	return &WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WebhookEndpoint entities.
+func (c *WebhookEndpointClient) CreateBulk(builders ...*WebhookEndpointCreate) *WebhookEndpointCreateBulk {
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WebhookEndpointClient) MapCreateBulk(slice any, setFunc func(*WebhookEndpointCreate, int)) *WebhookEndpointCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WebhookEndpointCreateBulk{err: fmt.Errorf("calling to WebhookEndpointClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WebhookEndpointCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WebhookEndpointCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Update() *WebhookEndpointUpdate {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdate)
+	return &WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WebhookEndpointClient) UpdateOne(_m *WebhookEndpoint) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpoint(_m))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WebhookEndpointClient) UpdateOneID(id int64) *WebhookEndpointUpdateOne {
+	mutation := newWebhookEndpointMutation(c.config, OpUpdateOne, withWebhookEndpointID(id))
+	return &WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Delete() *WebhookEndpointDelete {
+	mutation := newWebhookEndpointMutation(c.config, OpDelete)
+	return &WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WebhookEndpointClient) DeleteOne(_m *WebhookEndpoint) *WebhookEndpointDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WebhookEndpointClient) DeleteOneID(id int64) *WebhookEndpointDeleteOne {
+	builder := c.Delete().Where(webhookendpoint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WebhookEndpointDeleteOne{builder}
+}
+
+// Query returns a query builder for WebhookEndpoint.
+func (c *WebhookEndpointClient) Query() *WebhookEndpointQuery {
+	return &WebhookEndpointQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWebhookEndpoint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WebhookEndpoint entity by its id.
+func (c *WebhookEndpointClient) Get(ctx context.Context, id int64) (*WebhookEndpoint, error) {
+	return c.Query().Where(webhookendpoint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WebhookEndpointClient) GetX(ctx context.Context, id int64) *WebhookEndpoint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *WebhookEndpointClient) Hooks() []Hook {
+	return c.hooks.WebhookEndpoint
+}
+
+// Interceptors returns the client interceptors.
+func (c *WebhookEndpointClient) Interceptors() []Interceptor {
+	return c.inters.WebhookEndpoint
+}
+
+func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WebhookEndpointCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WebhookEndpointUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WebhookEndpointUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WebhookEndpointDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WebhookEndpoint mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, Plan, PlanPrice,
-		ProcessingModule, SavedFilter, Session, User []ent.Hook
+		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, OutboxDelivery,
+		OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter, Session, User,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, Plan, PlanPrice,
-		ProcessingModule, SavedFilter, Session, User []ent.Interceptor
+		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, OutboxDelivery,
+		OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter, Session, User,
+		WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -14,12 +14,15 @@ import (
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
 	"certsvc/ent/notificationsettings"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/ent/webhookendpoint"
 	"context"
 	"errors"
 	"fmt"
@@ -100,12 +103,15 @@ func checkColumn(t, c string) error {
 			loginkey.Table:             loginkey.ValidColumn,
 			modulecall.Table:           modulecall.ValidColumn,
 			notificationsettings.Table: notificationsettings.ValidColumn,
+			outboxdelivery.Table:       outboxdelivery.ValidColumn,
+			outboxnotice.Table:         outboxnotice.ValidColumn,
 			plan.Table:                 plan.ValidColumn,
 			planprice.Table:            planprice.ValidColumn,
 			processingmodule.Table:     processingmodule.ValidColumn,
 			savedfilter.Table:          savedfilter.ValidColumn,
 			session.Table:              session.ValidColumn,
 			user.Table:                 user.ValidColumn,
+			webhookendpoint.Table:      webhookendpoint.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -14,6 +14,8 @@ import (
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
 	"certsvc/ent/notificationsettings"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -21,8 +23,10 @@ import (
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/ent/webhookendpoint"
 	"certsvc/internal/certdata"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -52,12 +56,15 @@ const (
 	TypeLoginKey             = "LoginKey"
 	TypeModuleCall           = "ModuleCall"
 	TypeNotificationSettings = "NotificationSettings"
+	TypeOutboxDelivery       = "OutboxDelivery"
+	TypeOutboxNotice         = "OutboxNotice"
 	TypePlan                 = "Plan"
 	TypePlanPrice            = "PlanPrice"
 	TypeProcessingModule     = "ProcessingModule"
 	TypeSavedFilter          = "SavedFilter"
 	TypeSession              = "Session"
 	TypeUser                 = "User"
+	TypeWebhookEndpoint      = "WebhookEndpoint"
 )
 
 // APIKeyMutation represents an operation that mutates the APIKey nodes in the graph.
@@ -826,6 +833,8 @@ type AccountMutation struct {
 	currency                     *string
 	balance                      *int64
 	addbalance                   *int64
+	low_balance_minor            *int64
+	addlow_balance_minor         *int64
 	clearedFields                map[string]struct{}
 	users                        map[int64]struct{}
 	removedusers                 map[int64]struct{}
@@ -1147,6 +1156,62 @@ func (m *AccountMutation) ResetBalance() {
 	m.addbalance = nil
 }
 
+// SetLowBalanceMinor sets the "low_balance_minor" field.
+func (m *AccountMutation) SetLowBalanceMinor(i int64) {
+	m.low_balance_minor = &i
+	m.addlow_balance_minor = nil
+}
+
+// LowBalanceMinor returns the value of the "low_balance_minor" field in the mutation.
+func (m *AccountMutation) LowBalanceMinor() (r int64, exists bool) {
+	v := m.low_balance_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLowBalanceMinor returns the old "low_balance_minor" field's value of the Account entity.
+// If the Account object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AccountMutation) OldLowBalanceMinor(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLowBalanceMinor is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLowBalanceMinor requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLowBalanceMinor: %w", err)
+	}
+	return oldValue.LowBalanceMinor, nil
+}
+
+// AddLowBalanceMinor adds i to the "low_balance_minor" field.
+func (m *AccountMutation) AddLowBalanceMinor(i int64) {
+	if m.addlow_balance_minor != nil {
+		*m.addlow_balance_minor += i
+	} else {
+		m.addlow_balance_minor = &i
+	}
+}
+
+// AddedLowBalanceMinor returns the value that was added to the "low_balance_minor" field in this mutation.
+func (m *AccountMutation) AddedLowBalanceMinor() (r int64, exists bool) {
+	v := m.addlow_balance_minor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLowBalanceMinor resets all changes to the "low_balance_minor" field.
+func (m *AccountMutation) ResetLowBalanceMinor() {
+	m.low_balance_minor = nil
+	m.addlow_balance_minor = nil
+}
+
 // AddUserIDs adds the "users" edge to the User entity by ids.
 func (m *AccountMutation) AddUserIDs(ids ...int64) {
 	if m.users == nil {
@@ -1382,7 +1447,7 @@ func (m *AccountMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AccountMutation) Fields() []string {
-	fields := make([]string, 0, 5)
+	fields := make([]string, 0, 6)
 	if m.create_time != nil {
 		fields = append(fields, account.FieldCreateTime)
 	}
@@ -1397,6 +1462,9 @@ func (m *AccountMutation) Fields() []string {
 	}
 	if m.balance != nil {
 		fields = append(fields, account.FieldBalance)
+	}
+	if m.low_balance_minor != nil {
+		fields = append(fields, account.FieldLowBalanceMinor)
 	}
 	return fields
 }
@@ -1416,6 +1484,8 @@ func (m *AccountMutation) Field(name string) (ent.Value, bool) {
 		return m.Currency()
 	case account.FieldBalance:
 		return m.Balance()
+	case account.FieldLowBalanceMinor:
+		return m.LowBalanceMinor()
 	}
 	return nil, false
 }
@@ -1435,6 +1505,8 @@ func (m *AccountMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldCurrency(ctx)
 	case account.FieldBalance:
 		return m.OldBalance(ctx)
+	case account.FieldLowBalanceMinor:
+		return m.OldLowBalanceMinor(ctx)
 	}
 	return nil, fmt.Errorf("unknown Account field %s", name)
 }
@@ -1479,6 +1551,13 @@ func (m *AccountMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetBalance(v)
 		return nil
+	case account.FieldLowBalanceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLowBalanceMinor(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)
 }
@@ -1490,6 +1569,9 @@ func (m *AccountMutation) AddedFields() []string {
 	if m.addbalance != nil {
 		fields = append(fields, account.FieldBalance)
 	}
+	if m.addlow_balance_minor != nil {
+		fields = append(fields, account.FieldLowBalanceMinor)
+	}
 	return fields
 }
 
@@ -1500,6 +1582,8 @@ func (m *AccountMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case account.FieldBalance:
 		return m.AddedBalance()
+	case account.FieldLowBalanceMinor:
+		return m.AddedLowBalanceMinor()
 	}
 	return nil, false
 }
@@ -1515,6 +1599,13 @@ func (m *AccountMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddBalance(v)
+		return nil
+	case account.FieldLowBalanceMinor:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLowBalanceMinor(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Account numeric field %s", name)
@@ -1557,6 +1648,9 @@ func (m *AccountMutation) ResetField(name string) error {
 		return nil
 	case account.FieldBalance:
 		m.ResetBalance()
+		return nil
+	case account.FieldLowBalanceMinor:
+		m.ResetLowBalanceMinor()
 		return nil
 	}
 	return fmt.Errorf("unknown Account field %s", name)
@@ -11150,6 +11244,2117 @@ func (m *NotificationSettingsMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown NotificationSettings edge %s", name)
 }
 
+// OutboxDeliveryMutation represents an operation that mutates the OutboxDelivery nodes in the graph.
+type OutboxDeliveryMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int64
+	create_time       *time.Time
+	update_time       *time.Time
+	notice_id         *int64
+	addnotice_id      *int64
+	account_id        *int64
+	addaccount_id     *int64
+	channel           *string
+	target            *string
+	state             *outboxdelivery.State
+	run_time          *time.Time
+	attempts          *int32
+	addattempts       *int32
+	lease_owner       *string
+	lease_time        *time.Time
+	last_error        *string
+	last_status       *int32
+	addlast_status    *int32
+	last_attempt_time *time.Time
+	sent_time         *time.Time
+	latency_ms        *int64
+	addlatency_ms     *int64
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*OutboxDelivery, error)
+	predicates        []predicate.OutboxDelivery
+}
+
+var _ ent.Mutation = (*OutboxDeliveryMutation)(nil)
+
+// outboxdeliveryOption allows management of the mutation configuration using functional options.
+type outboxdeliveryOption func(*OutboxDeliveryMutation)
+
+// newOutboxDeliveryMutation creates new mutation for the OutboxDelivery entity.
+func newOutboxDeliveryMutation(c config, op Op, opts ...outboxdeliveryOption) *OutboxDeliveryMutation {
+	m := &OutboxDeliveryMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOutboxDelivery,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOutboxDeliveryID sets the ID field of the mutation.
+func withOutboxDeliveryID(id int64) outboxdeliveryOption {
+	return func(m *OutboxDeliveryMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OutboxDelivery
+		)
+		m.oldValue = func(ctx context.Context) (*OutboxDelivery, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OutboxDelivery.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOutboxDelivery sets the old OutboxDelivery of the mutation.
+func withOutboxDelivery(node *OutboxDelivery) outboxdeliveryOption {
+	return func(m *OutboxDeliveryMutation) {
+		m.oldValue = func(context.Context) (*OutboxDelivery, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OutboxDeliveryMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OutboxDeliveryMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OutboxDelivery entities.
+func (m *OutboxDeliveryMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OutboxDeliveryMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OutboxDeliveryMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OutboxDelivery.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *OutboxDeliveryMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *OutboxDeliveryMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *OutboxDeliveryMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *OutboxDeliveryMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *OutboxDeliveryMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *OutboxDeliveryMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetNoticeID sets the "notice_id" field.
+func (m *OutboxDeliveryMutation) SetNoticeID(i int64) {
+	m.notice_id = &i
+	m.addnotice_id = nil
+}
+
+// NoticeID returns the value of the "notice_id" field in the mutation.
+func (m *OutboxDeliveryMutation) NoticeID() (r int64, exists bool) {
+	v := m.notice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNoticeID returns the old "notice_id" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldNoticeID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNoticeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNoticeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNoticeID: %w", err)
+	}
+	return oldValue.NoticeID, nil
+}
+
+// AddNoticeID adds i to the "notice_id" field.
+func (m *OutboxDeliveryMutation) AddNoticeID(i int64) {
+	if m.addnotice_id != nil {
+		*m.addnotice_id += i
+	} else {
+		m.addnotice_id = &i
+	}
+}
+
+// AddedNoticeID returns the value that was added to the "notice_id" field in this mutation.
+func (m *OutboxDeliveryMutation) AddedNoticeID() (r int64, exists bool) {
+	v := m.addnotice_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNoticeID resets all changes to the "notice_id" field.
+func (m *OutboxDeliveryMutation) ResetNoticeID() {
+	m.notice_id = nil
+	m.addnotice_id = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OutboxDeliveryMutation) SetAccountID(i int64) {
+	m.account_id = &i
+	m.addaccount_id = nil
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OutboxDeliveryMutation) AccountID() (r int64, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// AddAccountID adds i to the "account_id" field.
+func (m *OutboxDeliveryMutation) AddAccountID(i int64) {
+	if m.addaccount_id != nil {
+		*m.addaccount_id += i
+	} else {
+		m.addaccount_id = &i
+	}
+}
+
+// AddedAccountID returns the value that was added to the "account_id" field in this mutation.
+func (m *OutboxDeliveryMutation) AddedAccountID() (r int64, exists bool) {
+	v := m.addaccount_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OutboxDeliveryMutation) ResetAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+}
+
+// SetChannel sets the "channel" field.
+func (m *OutboxDeliveryMutation) SetChannel(s string) {
+	m.channel = &s
+}
+
+// Channel returns the value of the "channel" field in the mutation.
+func (m *OutboxDeliveryMutation) Channel() (r string, exists bool) {
+	v := m.channel
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldChannel returns the old "channel" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldChannel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldChannel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldChannel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldChannel: %w", err)
+	}
+	return oldValue.Channel, nil
+}
+
+// ResetChannel resets all changes to the "channel" field.
+func (m *OutboxDeliveryMutation) ResetChannel() {
+	m.channel = nil
+}
+
+// SetTarget sets the "target" field.
+func (m *OutboxDeliveryMutation) SetTarget(s string) {
+	m.target = &s
+}
+
+// Target returns the value of the "target" field in the mutation.
+func (m *OutboxDeliveryMutation) Target() (r string, exists bool) {
+	v := m.target
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTarget returns the old "target" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldTarget(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTarget is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTarget requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTarget: %w", err)
+	}
+	return oldValue.Target, nil
+}
+
+// ResetTarget resets all changes to the "target" field.
+func (m *OutboxDeliveryMutation) ResetTarget() {
+	m.target = nil
+}
+
+// SetState sets the "state" field.
+func (m *OutboxDeliveryMutation) SetState(o outboxdelivery.State) {
+	m.state = &o
+}
+
+// State returns the value of the "state" field in the mutation.
+func (m *OutboxDeliveryMutation) State() (r outboxdelivery.State, exists bool) {
+	v := m.state
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldState returns the old "state" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldState(ctx context.Context) (v outboxdelivery.State, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldState is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldState requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldState: %w", err)
+	}
+	return oldValue.State, nil
+}
+
+// ResetState resets all changes to the "state" field.
+func (m *OutboxDeliveryMutation) ResetState() {
+	m.state = nil
+}
+
+// SetRunTime sets the "run_time" field.
+func (m *OutboxDeliveryMutation) SetRunTime(t time.Time) {
+	m.run_time = &t
+}
+
+// RunTime returns the value of the "run_time" field in the mutation.
+func (m *OutboxDeliveryMutation) RunTime() (r time.Time, exists bool) {
+	v := m.run_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRunTime returns the old "run_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldRunTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRunTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRunTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRunTime: %w", err)
+	}
+	return oldValue.RunTime, nil
+}
+
+// ResetRunTime resets all changes to the "run_time" field.
+func (m *OutboxDeliveryMutation) ResetRunTime() {
+	m.run_time = nil
+}
+
+// SetAttempts sets the "attempts" field.
+func (m *OutboxDeliveryMutation) SetAttempts(i int32) {
+	m.attempts = &i
+	m.addattempts = nil
+}
+
+// Attempts returns the value of the "attempts" field in the mutation.
+func (m *OutboxDeliveryMutation) Attempts() (r int32, exists bool) {
+	v := m.attempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAttempts returns the old "attempts" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldAttempts(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAttempts is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAttempts requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAttempts: %w", err)
+	}
+	return oldValue.Attempts, nil
+}
+
+// AddAttempts adds i to the "attempts" field.
+func (m *OutboxDeliveryMutation) AddAttempts(i int32) {
+	if m.addattempts != nil {
+		*m.addattempts += i
+	} else {
+		m.addattempts = &i
+	}
+}
+
+// AddedAttempts returns the value that was added to the "attempts" field in this mutation.
+func (m *OutboxDeliveryMutation) AddedAttempts() (r int32, exists bool) {
+	v := m.addattempts
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAttempts resets all changes to the "attempts" field.
+func (m *OutboxDeliveryMutation) ResetAttempts() {
+	m.attempts = nil
+	m.addattempts = nil
+}
+
+// SetLeaseOwner sets the "lease_owner" field.
+func (m *OutboxDeliveryMutation) SetLeaseOwner(s string) {
+	m.lease_owner = &s
+}
+
+// LeaseOwner returns the value of the "lease_owner" field in the mutation.
+func (m *OutboxDeliveryMutation) LeaseOwner() (r string, exists bool) {
+	v := m.lease_owner
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseOwner returns the old "lease_owner" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLeaseOwner(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseOwner is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseOwner requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseOwner: %w", err)
+	}
+	return oldValue.LeaseOwner, nil
+}
+
+// ResetLeaseOwner resets all changes to the "lease_owner" field.
+func (m *OutboxDeliveryMutation) ResetLeaseOwner() {
+	m.lease_owner = nil
+}
+
+// SetLeaseTime sets the "lease_time" field.
+func (m *OutboxDeliveryMutation) SetLeaseTime(t time.Time) {
+	m.lease_time = &t
+}
+
+// LeaseTime returns the value of the "lease_time" field in the mutation.
+func (m *OutboxDeliveryMutation) LeaseTime() (r time.Time, exists bool) {
+	v := m.lease_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLeaseTime returns the old "lease_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLeaseTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLeaseTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLeaseTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLeaseTime: %w", err)
+	}
+	return oldValue.LeaseTime, nil
+}
+
+// ClearLeaseTime clears the value of the "lease_time" field.
+func (m *OutboxDeliveryMutation) ClearLeaseTime() {
+	m.lease_time = nil
+	m.clearedFields[outboxdelivery.FieldLeaseTime] = struct{}{}
+}
+
+// LeaseTimeCleared returns if the "lease_time" field was cleared in this mutation.
+func (m *OutboxDeliveryMutation) LeaseTimeCleared() bool {
+	_, ok := m.clearedFields[outboxdelivery.FieldLeaseTime]
+	return ok
+}
+
+// ResetLeaseTime resets all changes to the "lease_time" field.
+func (m *OutboxDeliveryMutation) ResetLeaseTime() {
+	m.lease_time = nil
+	delete(m.clearedFields, outboxdelivery.FieldLeaseTime)
+}
+
+// SetLastError sets the "last_error" field.
+func (m *OutboxDeliveryMutation) SetLastError(s string) {
+	m.last_error = &s
+}
+
+// LastError returns the value of the "last_error" field in the mutation.
+func (m *OutboxDeliveryMutation) LastError() (r string, exists bool) {
+	v := m.last_error
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastError returns the old "last_error" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLastError(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastError is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastError requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastError: %w", err)
+	}
+	return oldValue.LastError, nil
+}
+
+// ResetLastError resets all changes to the "last_error" field.
+func (m *OutboxDeliveryMutation) ResetLastError() {
+	m.last_error = nil
+}
+
+// SetLastStatus sets the "last_status" field.
+func (m *OutboxDeliveryMutation) SetLastStatus(i int32) {
+	m.last_status = &i
+	m.addlast_status = nil
+}
+
+// LastStatus returns the value of the "last_status" field in the mutation.
+func (m *OutboxDeliveryMutation) LastStatus() (r int32, exists bool) {
+	v := m.last_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastStatus returns the old "last_status" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLastStatus(ctx context.Context) (v int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastStatus: %w", err)
+	}
+	return oldValue.LastStatus, nil
+}
+
+// AddLastStatus adds i to the "last_status" field.
+func (m *OutboxDeliveryMutation) AddLastStatus(i int32) {
+	if m.addlast_status != nil {
+		*m.addlast_status += i
+	} else {
+		m.addlast_status = &i
+	}
+}
+
+// AddedLastStatus returns the value that was added to the "last_status" field in this mutation.
+func (m *OutboxDeliveryMutation) AddedLastStatus() (r int32, exists bool) {
+	v := m.addlast_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLastStatus resets all changes to the "last_status" field.
+func (m *OutboxDeliveryMutation) ResetLastStatus() {
+	m.last_status = nil
+	m.addlast_status = nil
+}
+
+// SetLastAttemptTime sets the "last_attempt_time" field.
+func (m *OutboxDeliveryMutation) SetLastAttemptTime(t time.Time) {
+	m.last_attempt_time = &t
+}
+
+// LastAttemptTime returns the value of the "last_attempt_time" field in the mutation.
+func (m *OutboxDeliveryMutation) LastAttemptTime() (r time.Time, exists bool) {
+	v := m.last_attempt_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastAttemptTime returns the old "last_attempt_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLastAttemptTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastAttemptTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastAttemptTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastAttemptTime: %w", err)
+	}
+	return oldValue.LastAttemptTime, nil
+}
+
+// ClearLastAttemptTime clears the value of the "last_attempt_time" field.
+func (m *OutboxDeliveryMutation) ClearLastAttemptTime() {
+	m.last_attempt_time = nil
+	m.clearedFields[outboxdelivery.FieldLastAttemptTime] = struct{}{}
+}
+
+// LastAttemptTimeCleared returns if the "last_attempt_time" field was cleared in this mutation.
+func (m *OutboxDeliveryMutation) LastAttemptTimeCleared() bool {
+	_, ok := m.clearedFields[outboxdelivery.FieldLastAttemptTime]
+	return ok
+}
+
+// ResetLastAttemptTime resets all changes to the "last_attempt_time" field.
+func (m *OutboxDeliveryMutation) ResetLastAttemptTime() {
+	m.last_attempt_time = nil
+	delete(m.clearedFields, outboxdelivery.FieldLastAttemptTime)
+}
+
+// SetSentTime sets the "sent_time" field.
+func (m *OutboxDeliveryMutation) SetSentTime(t time.Time) {
+	m.sent_time = &t
+}
+
+// SentTime returns the value of the "sent_time" field in the mutation.
+func (m *OutboxDeliveryMutation) SentTime() (r time.Time, exists bool) {
+	v := m.sent_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSentTime returns the old "sent_time" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldSentTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSentTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSentTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSentTime: %w", err)
+	}
+	return oldValue.SentTime, nil
+}
+
+// ClearSentTime clears the value of the "sent_time" field.
+func (m *OutboxDeliveryMutation) ClearSentTime() {
+	m.sent_time = nil
+	m.clearedFields[outboxdelivery.FieldSentTime] = struct{}{}
+}
+
+// SentTimeCleared returns if the "sent_time" field was cleared in this mutation.
+func (m *OutboxDeliveryMutation) SentTimeCleared() bool {
+	_, ok := m.clearedFields[outboxdelivery.FieldSentTime]
+	return ok
+}
+
+// ResetSentTime resets all changes to the "sent_time" field.
+func (m *OutboxDeliveryMutation) ResetSentTime() {
+	m.sent_time = nil
+	delete(m.clearedFields, outboxdelivery.FieldSentTime)
+}
+
+// SetLatencyMs sets the "latency_ms" field.
+func (m *OutboxDeliveryMutation) SetLatencyMs(i int64) {
+	m.latency_ms = &i
+	m.addlatency_ms = nil
+}
+
+// LatencyMs returns the value of the "latency_ms" field in the mutation.
+func (m *OutboxDeliveryMutation) LatencyMs() (r int64, exists bool) {
+	v := m.latency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLatencyMs returns the old "latency_ms" field's value of the OutboxDelivery entity.
+// If the OutboxDelivery object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxDeliveryMutation) OldLatencyMs(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLatencyMs is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLatencyMs requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLatencyMs: %w", err)
+	}
+	return oldValue.LatencyMs, nil
+}
+
+// AddLatencyMs adds i to the "latency_ms" field.
+func (m *OutboxDeliveryMutation) AddLatencyMs(i int64) {
+	if m.addlatency_ms != nil {
+		*m.addlatency_ms += i
+	} else {
+		m.addlatency_ms = &i
+	}
+}
+
+// AddedLatencyMs returns the value that was added to the "latency_ms" field in this mutation.
+func (m *OutboxDeliveryMutation) AddedLatencyMs() (r int64, exists bool) {
+	v := m.addlatency_ms
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLatencyMs resets all changes to the "latency_ms" field.
+func (m *OutboxDeliveryMutation) ResetLatencyMs() {
+	m.latency_ms = nil
+	m.addlatency_ms = nil
+}
+
+// Where appends a list predicates to the OutboxDeliveryMutation builder.
+func (m *OutboxDeliveryMutation) Where(ps ...predicate.OutboxDelivery) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OutboxDeliveryMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OutboxDeliveryMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OutboxDelivery, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OutboxDeliveryMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OutboxDeliveryMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OutboxDelivery).
+func (m *OutboxDeliveryMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OutboxDeliveryMutation) Fields() []string {
+	fields := make([]string, 0, 16)
+	if m.create_time != nil {
+		fields = append(fields, outboxdelivery.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, outboxdelivery.FieldUpdateTime)
+	}
+	if m.notice_id != nil {
+		fields = append(fields, outboxdelivery.FieldNoticeID)
+	}
+	if m.account_id != nil {
+		fields = append(fields, outboxdelivery.FieldAccountID)
+	}
+	if m.channel != nil {
+		fields = append(fields, outboxdelivery.FieldChannel)
+	}
+	if m.target != nil {
+		fields = append(fields, outboxdelivery.FieldTarget)
+	}
+	if m.state != nil {
+		fields = append(fields, outboxdelivery.FieldState)
+	}
+	if m.run_time != nil {
+		fields = append(fields, outboxdelivery.FieldRunTime)
+	}
+	if m.attempts != nil {
+		fields = append(fields, outboxdelivery.FieldAttempts)
+	}
+	if m.lease_owner != nil {
+		fields = append(fields, outboxdelivery.FieldLeaseOwner)
+	}
+	if m.lease_time != nil {
+		fields = append(fields, outboxdelivery.FieldLeaseTime)
+	}
+	if m.last_error != nil {
+		fields = append(fields, outboxdelivery.FieldLastError)
+	}
+	if m.last_status != nil {
+		fields = append(fields, outboxdelivery.FieldLastStatus)
+	}
+	if m.last_attempt_time != nil {
+		fields = append(fields, outboxdelivery.FieldLastAttemptTime)
+	}
+	if m.sent_time != nil {
+		fields = append(fields, outboxdelivery.FieldSentTime)
+	}
+	if m.latency_ms != nil {
+		fields = append(fields, outboxdelivery.FieldLatencyMs)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OutboxDeliveryMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case outboxdelivery.FieldCreateTime:
+		return m.CreateTime()
+	case outboxdelivery.FieldUpdateTime:
+		return m.UpdateTime()
+	case outboxdelivery.FieldNoticeID:
+		return m.NoticeID()
+	case outboxdelivery.FieldAccountID:
+		return m.AccountID()
+	case outboxdelivery.FieldChannel:
+		return m.Channel()
+	case outboxdelivery.FieldTarget:
+		return m.Target()
+	case outboxdelivery.FieldState:
+		return m.State()
+	case outboxdelivery.FieldRunTime:
+		return m.RunTime()
+	case outboxdelivery.FieldAttempts:
+		return m.Attempts()
+	case outboxdelivery.FieldLeaseOwner:
+		return m.LeaseOwner()
+	case outboxdelivery.FieldLeaseTime:
+		return m.LeaseTime()
+	case outboxdelivery.FieldLastError:
+		return m.LastError()
+	case outboxdelivery.FieldLastStatus:
+		return m.LastStatus()
+	case outboxdelivery.FieldLastAttemptTime:
+		return m.LastAttemptTime()
+	case outboxdelivery.FieldSentTime:
+		return m.SentTime()
+	case outboxdelivery.FieldLatencyMs:
+		return m.LatencyMs()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OutboxDeliveryMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case outboxdelivery.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case outboxdelivery.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case outboxdelivery.FieldNoticeID:
+		return m.OldNoticeID(ctx)
+	case outboxdelivery.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case outboxdelivery.FieldChannel:
+		return m.OldChannel(ctx)
+	case outboxdelivery.FieldTarget:
+		return m.OldTarget(ctx)
+	case outboxdelivery.FieldState:
+		return m.OldState(ctx)
+	case outboxdelivery.FieldRunTime:
+		return m.OldRunTime(ctx)
+	case outboxdelivery.FieldAttempts:
+		return m.OldAttempts(ctx)
+	case outboxdelivery.FieldLeaseOwner:
+		return m.OldLeaseOwner(ctx)
+	case outboxdelivery.FieldLeaseTime:
+		return m.OldLeaseTime(ctx)
+	case outboxdelivery.FieldLastError:
+		return m.OldLastError(ctx)
+	case outboxdelivery.FieldLastStatus:
+		return m.OldLastStatus(ctx)
+	case outboxdelivery.FieldLastAttemptTime:
+		return m.OldLastAttemptTime(ctx)
+	case outboxdelivery.FieldSentTime:
+		return m.OldSentTime(ctx)
+	case outboxdelivery.FieldLatencyMs:
+		return m.OldLatencyMs(ctx)
+	}
+	return nil, fmt.Errorf("unknown OutboxDelivery field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxDeliveryMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case outboxdelivery.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case outboxdelivery.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case outboxdelivery.FieldNoticeID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNoticeID(v)
+		return nil
+	case outboxdelivery.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case outboxdelivery.FieldChannel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetChannel(v)
+		return nil
+	case outboxdelivery.FieldTarget:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTarget(v)
+		return nil
+	case outboxdelivery.FieldState:
+		v, ok := value.(outboxdelivery.State)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetState(v)
+		return nil
+	case outboxdelivery.FieldRunTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRunTime(v)
+		return nil
+	case outboxdelivery.FieldAttempts:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAttempts(v)
+		return nil
+	case outboxdelivery.FieldLeaseOwner:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseOwner(v)
+		return nil
+	case outboxdelivery.FieldLeaseTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLeaseTime(v)
+		return nil
+	case outboxdelivery.FieldLastError:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastError(v)
+		return nil
+	case outboxdelivery.FieldLastStatus:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastStatus(v)
+		return nil
+	case outboxdelivery.FieldLastAttemptTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastAttemptTime(v)
+		return nil
+	case outboxdelivery.FieldSentTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSentTime(v)
+		return nil
+	case outboxdelivery.FieldLatencyMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLatencyMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxDelivery field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OutboxDeliveryMutation) AddedFields() []string {
+	var fields []string
+	if m.addnotice_id != nil {
+		fields = append(fields, outboxdelivery.FieldNoticeID)
+	}
+	if m.addaccount_id != nil {
+		fields = append(fields, outboxdelivery.FieldAccountID)
+	}
+	if m.addattempts != nil {
+		fields = append(fields, outboxdelivery.FieldAttempts)
+	}
+	if m.addlast_status != nil {
+		fields = append(fields, outboxdelivery.FieldLastStatus)
+	}
+	if m.addlatency_ms != nil {
+		fields = append(fields, outboxdelivery.FieldLatencyMs)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OutboxDeliveryMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case outboxdelivery.FieldNoticeID:
+		return m.AddedNoticeID()
+	case outboxdelivery.FieldAccountID:
+		return m.AddedAccountID()
+	case outboxdelivery.FieldAttempts:
+		return m.AddedAttempts()
+	case outboxdelivery.FieldLastStatus:
+		return m.AddedLastStatus()
+	case outboxdelivery.FieldLatencyMs:
+		return m.AddedLatencyMs()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxDeliveryMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case outboxdelivery.FieldNoticeID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNoticeID(v)
+		return nil
+	case outboxdelivery.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccountID(v)
+		return nil
+	case outboxdelivery.FieldAttempts:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAttempts(v)
+		return nil
+	case outboxdelivery.FieldLastStatus:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastStatus(v)
+		return nil
+	case outboxdelivery.FieldLatencyMs:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLatencyMs(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxDelivery numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OutboxDeliveryMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(outboxdelivery.FieldLeaseTime) {
+		fields = append(fields, outboxdelivery.FieldLeaseTime)
+	}
+	if m.FieldCleared(outboxdelivery.FieldLastAttemptTime) {
+		fields = append(fields, outboxdelivery.FieldLastAttemptTime)
+	}
+	if m.FieldCleared(outboxdelivery.FieldSentTime) {
+		fields = append(fields, outboxdelivery.FieldSentTime)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OutboxDeliveryMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OutboxDeliveryMutation) ClearField(name string) error {
+	switch name {
+	case outboxdelivery.FieldLeaseTime:
+		m.ClearLeaseTime()
+		return nil
+	case outboxdelivery.FieldLastAttemptTime:
+		m.ClearLastAttemptTime()
+		return nil
+	case outboxdelivery.FieldSentTime:
+		m.ClearSentTime()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxDelivery nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OutboxDeliveryMutation) ResetField(name string) error {
+	switch name {
+	case outboxdelivery.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case outboxdelivery.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case outboxdelivery.FieldNoticeID:
+		m.ResetNoticeID()
+		return nil
+	case outboxdelivery.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case outboxdelivery.FieldChannel:
+		m.ResetChannel()
+		return nil
+	case outboxdelivery.FieldTarget:
+		m.ResetTarget()
+		return nil
+	case outboxdelivery.FieldState:
+		m.ResetState()
+		return nil
+	case outboxdelivery.FieldRunTime:
+		m.ResetRunTime()
+		return nil
+	case outboxdelivery.FieldAttempts:
+		m.ResetAttempts()
+		return nil
+	case outboxdelivery.FieldLeaseOwner:
+		m.ResetLeaseOwner()
+		return nil
+	case outboxdelivery.FieldLeaseTime:
+		m.ResetLeaseTime()
+		return nil
+	case outboxdelivery.FieldLastError:
+		m.ResetLastError()
+		return nil
+	case outboxdelivery.FieldLastStatus:
+		m.ResetLastStatus()
+		return nil
+	case outboxdelivery.FieldLastAttemptTime:
+		m.ResetLastAttemptTime()
+		return nil
+	case outboxdelivery.FieldSentTime:
+		m.ResetSentTime()
+		return nil
+	case outboxdelivery.FieldLatencyMs:
+		m.ResetLatencyMs()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxDelivery field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OutboxDeliveryMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OutboxDeliveryMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OutboxDeliveryMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OutboxDeliveryMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OutboxDeliveryMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OutboxDeliveryMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OutboxDeliveryMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OutboxDelivery unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OutboxDeliveryMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OutboxDelivery edge %s", name)
+}
+
+// OutboxNoticeMutation represents an operation that mutates the OutboxNotice nodes in the graph.
+type OutboxNoticeMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int64
+	create_time       *time.Time
+	_type             *string
+	account_id        *int64
+	addaccount_id     *int64
+	certificate_id    *int64
+	addcertificate_id *int64
+	dedupe_key        *string
+	data              *json.RawMessage
+	appenddata        json.RawMessage
+	fanned_out        *bool
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*OutboxNotice, error)
+	predicates        []predicate.OutboxNotice
+}
+
+var _ ent.Mutation = (*OutboxNoticeMutation)(nil)
+
+// outboxnoticeOption allows management of the mutation configuration using functional options.
+type outboxnoticeOption func(*OutboxNoticeMutation)
+
+// newOutboxNoticeMutation creates new mutation for the OutboxNotice entity.
+func newOutboxNoticeMutation(c config, op Op, opts ...outboxnoticeOption) *OutboxNoticeMutation {
+	m := &OutboxNoticeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeOutboxNotice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withOutboxNoticeID sets the ID field of the mutation.
+func withOutboxNoticeID(id int64) outboxnoticeOption {
+	return func(m *OutboxNoticeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *OutboxNotice
+		)
+		m.oldValue = func(ctx context.Context) (*OutboxNotice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().OutboxNotice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withOutboxNotice sets the old OutboxNotice of the mutation.
+func withOutboxNotice(node *OutboxNotice) outboxnoticeOption {
+	return func(m *OutboxNoticeMutation) {
+		m.oldValue = func(context.Context) (*OutboxNotice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m OutboxNoticeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m OutboxNoticeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of OutboxNotice entities.
+func (m *OutboxNoticeMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *OutboxNoticeMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *OutboxNoticeMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().OutboxNotice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *OutboxNoticeMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *OutboxNoticeMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *OutboxNoticeMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetType sets the "type" field.
+func (m *OutboxNoticeMutation) SetType(s string) {
+	m._type = &s
+}
+
+// GetType returns the value of the "type" field in the mutation.
+func (m *OutboxNoticeMutation) GetType() (r string, exists bool) {
+	v := m._type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldType returns the old "type" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldType: %w", err)
+	}
+	return oldValue.Type, nil
+}
+
+// ResetType resets all changes to the "type" field.
+func (m *OutboxNoticeMutation) ResetType() {
+	m._type = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *OutboxNoticeMutation) SetAccountID(i int64) {
+	m.account_id = &i
+	m.addaccount_id = nil
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *OutboxNoticeMutation) AccountID() (r int64, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// AddAccountID adds i to the "account_id" field.
+func (m *OutboxNoticeMutation) AddAccountID(i int64) {
+	if m.addaccount_id != nil {
+		*m.addaccount_id += i
+	} else {
+		m.addaccount_id = &i
+	}
+}
+
+// AddedAccountID returns the value that was added to the "account_id" field in this mutation.
+func (m *OutboxNoticeMutation) AddedAccountID() (r int64, exists bool) {
+	v := m.addaccount_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *OutboxNoticeMutation) ResetAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+}
+
+// SetCertificateID sets the "certificate_id" field.
+func (m *OutboxNoticeMutation) SetCertificateID(i int64) {
+	m.certificate_id = &i
+	m.addcertificate_id = nil
+}
+
+// CertificateID returns the value of the "certificate_id" field in the mutation.
+func (m *OutboxNoticeMutation) CertificateID() (r int64, exists bool) {
+	v := m.certificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCertificateID returns the old "certificate_id" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldCertificateID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCertificateID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCertificateID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCertificateID: %w", err)
+	}
+	return oldValue.CertificateID, nil
+}
+
+// AddCertificateID adds i to the "certificate_id" field.
+func (m *OutboxNoticeMutation) AddCertificateID(i int64) {
+	if m.addcertificate_id != nil {
+		*m.addcertificate_id += i
+	} else {
+		m.addcertificate_id = &i
+	}
+}
+
+// AddedCertificateID returns the value that was added to the "certificate_id" field in this mutation.
+func (m *OutboxNoticeMutation) AddedCertificateID() (r int64, exists bool) {
+	v := m.addcertificate_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCertificateID resets all changes to the "certificate_id" field.
+func (m *OutboxNoticeMutation) ResetCertificateID() {
+	m.certificate_id = nil
+	m.addcertificate_id = nil
+}
+
+// SetDedupeKey sets the "dedupe_key" field.
+func (m *OutboxNoticeMutation) SetDedupeKey(s string) {
+	m.dedupe_key = &s
+}
+
+// DedupeKey returns the value of the "dedupe_key" field in the mutation.
+func (m *OutboxNoticeMutation) DedupeKey() (r string, exists bool) {
+	v := m.dedupe_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDedupeKey returns the old "dedupe_key" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldDedupeKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDedupeKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDedupeKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDedupeKey: %w", err)
+	}
+	return oldValue.DedupeKey, nil
+}
+
+// ResetDedupeKey resets all changes to the "dedupe_key" field.
+func (m *OutboxNoticeMutation) ResetDedupeKey() {
+	m.dedupe_key = nil
+}
+
+// SetData sets the "data" field.
+func (m *OutboxNoticeMutation) SetData(jm json.RawMessage) {
+	m.data = &jm
+	m.appenddata = nil
+}
+
+// Data returns the value of the "data" field in the mutation.
+func (m *OutboxNoticeMutation) Data() (r json.RawMessage, exists bool) {
+	v := m.data
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldData returns the old "data" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldData(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldData is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldData requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldData: %w", err)
+	}
+	return oldValue.Data, nil
+}
+
+// AppendData adds jm to the "data" field.
+func (m *OutboxNoticeMutation) AppendData(jm json.RawMessage) {
+	m.appenddata = append(m.appenddata, jm...)
+}
+
+// AppendedData returns the list of values that were appended to the "data" field in this mutation.
+func (m *OutboxNoticeMutation) AppendedData() (json.RawMessage, bool) {
+	if len(m.appenddata) == 0 {
+		return nil, false
+	}
+	return m.appenddata, true
+}
+
+// ResetData resets all changes to the "data" field.
+func (m *OutboxNoticeMutation) ResetData() {
+	m.data = nil
+	m.appenddata = nil
+}
+
+// SetFannedOut sets the "fanned_out" field.
+func (m *OutboxNoticeMutation) SetFannedOut(b bool) {
+	m.fanned_out = &b
+}
+
+// FannedOut returns the value of the "fanned_out" field in the mutation.
+func (m *OutboxNoticeMutation) FannedOut() (r bool, exists bool) {
+	v := m.fanned_out
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFannedOut returns the old "fanned_out" field's value of the OutboxNotice entity.
+// If the OutboxNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *OutboxNoticeMutation) OldFannedOut(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFannedOut is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFannedOut requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFannedOut: %w", err)
+	}
+	return oldValue.FannedOut, nil
+}
+
+// ResetFannedOut resets all changes to the "fanned_out" field.
+func (m *OutboxNoticeMutation) ResetFannedOut() {
+	m.fanned_out = nil
+}
+
+// Where appends a list predicates to the OutboxNoticeMutation builder.
+func (m *OutboxNoticeMutation) Where(ps ...predicate.OutboxNotice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the OutboxNoticeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *OutboxNoticeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.OutboxNotice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *OutboxNoticeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *OutboxNoticeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (OutboxNotice).
+func (m *OutboxNoticeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *OutboxNoticeMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.create_time != nil {
+		fields = append(fields, outboxnotice.FieldCreateTime)
+	}
+	if m._type != nil {
+		fields = append(fields, outboxnotice.FieldType)
+	}
+	if m.account_id != nil {
+		fields = append(fields, outboxnotice.FieldAccountID)
+	}
+	if m.certificate_id != nil {
+		fields = append(fields, outboxnotice.FieldCertificateID)
+	}
+	if m.dedupe_key != nil {
+		fields = append(fields, outboxnotice.FieldDedupeKey)
+	}
+	if m.data != nil {
+		fields = append(fields, outboxnotice.FieldData)
+	}
+	if m.fanned_out != nil {
+		fields = append(fields, outboxnotice.FieldFannedOut)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *OutboxNoticeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case outboxnotice.FieldCreateTime:
+		return m.CreateTime()
+	case outboxnotice.FieldType:
+		return m.GetType()
+	case outboxnotice.FieldAccountID:
+		return m.AccountID()
+	case outboxnotice.FieldCertificateID:
+		return m.CertificateID()
+	case outboxnotice.FieldDedupeKey:
+		return m.DedupeKey()
+	case outboxnotice.FieldData:
+		return m.Data()
+	case outboxnotice.FieldFannedOut:
+		return m.FannedOut()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *OutboxNoticeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case outboxnotice.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case outboxnotice.FieldType:
+		return m.OldType(ctx)
+	case outboxnotice.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case outboxnotice.FieldCertificateID:
+		return m.OldCertificateID(ctx)
+	case outboxnotice.FieldDedupeKey:
+		return m.OldDedupeKey(ctx)
+	case outboxnotice.FieldData:
+		return m.OldData(ctx)
+	case outboxnotice.FieldFannedOut:
+		return m.OldFannedOut(ctx)
+	}
+	return nil, fmt.Errorf("unknown OutboxNotice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxNoticeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case outboxnotice.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case outboxnotice.FieldType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetType(v)
+		return nil
+	case outboxnotice.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case outboxnotice.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCertificateID(v)
+		return nil
+	case outboxnotice.FieldDedupeKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDedupeKey(v)
+		return nil
+	case outboxnotice.FieldData:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetData(v)
+		return nil
+	case outboxnotice.FieldFannedOut:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFannedOut(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxNotice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *OutboxNoticeMutation) AddedFields() []string {
+	var fields []string
+	if m.addaccount_id != nil {
+		fields = append(fields, outboxnotice.FieldAccountID)
+	}
+	if m.addcertificate_id != nil {
+		fields = append(fields, outboxnotice.FieldCertificateID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *OutboxNoticeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case outboxnotice.FieldAccountID:
+		return m.AddedAccountID()
+	case outboxnotice.FieldCertificateID:
+		return m.AddedCertificateID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *OutboxNoticeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case outboxnotice.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccountID(v)
+		return nil
+	case outboxnotice.FieldCertificateID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCertificateID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxNotice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *OutboxNoticeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *OutboxNoticeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *OutboxNoticeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown OutboxNotice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *OutboxNoticeMutation) ResetField(name string) error {
+	switch name {
+	case outboxnotice.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case outboxnotice.FieldType:
+		m.ResetType()
+		return nil
+	case outboxnotice.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case outboxnotice.FieldCertificateID:
+		m.ResetCertificateID()
+		return nil
+	case outboxnotice.FieldDedupeKey:
+		m.ResetDedupeKey()
+		return nil
+	case outboxnotice.FieldData:
+		m.ResetData()
+		return nil
+	case outboxnotice.FieldFannedOut:
+		m.ResetFannedOut()
+		return nil
+	}
+	return fmt.Errorf("unknown OutboxNotice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *OutboxNoticeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *OutboxNoticeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *OutboxNoticeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *OutboxNoticeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *OutboxNoticeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *OutboxNoticeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *OutboxNoticeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown OutboxNotice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *OutboxNoticeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown OutboxNotice edge %s", name)
+}
+
 // PlanMutation represents an operation that mutates the Plan nodes in the graph.
 type PlanMutation struct {
 	config
@@ -17186,4 +19391,916 @@ func (m *UserMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown User edge %s", name)
+}
+
+// WebhookEndpointMutation represents an operation that mutates the WebhookEndpoint nodes in the graph.
+type WebhookEndpointMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int64
+	create_time           *time.Time
+	update_time           *time.Time
+	account_id            *int64
+	addaccount_id         *int64
+	url                   *string
+	description           *string
+	event_types           *[]string
+	appendevent_types     []string
+	enabled               *bool
+	secret                *string
+	previous_secret       *string
+	previous_secret_until *time.Time
+	clearedFields         map[string]struct{}
+	done                  bool
+	oldValue              func(context.Context) (*WebhookEndpoint, error)
+	predicates            []predicate.WebhookEndpoint
+}
+
+var _ ent.Mutation = (*WebhookEndpointMutation)(nil)
+
+// webhookendpointOption allows management of the mutation configuration using functional options.
+type webhookendpointOption func(*WebhookEndpointMutation)
+
+// newWebhookEndpointMutation creates new mutation for the WebhookEndpoint entity.
+func newWebhookEndpointMutation(c config, op Op, opts ...webhookendpointOption) *WebhookEndpointMutation {
+	m := &WebhookEndpointMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWebhookEndpoint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWebhookEndpointID sets the ID field of the mutation.
+func withWebhookEndpointID(id int64) webhookendpointOption {
+	return func(m *WebhookEndpointMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WebhookEndpoint
+		)
+		m.oldValue = func(ctx context.Context) (*WebhookEndpoint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WebhookEndpoint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWebhookEndpoint sets the old WebhookEndpoint of the mutation.
+func withWebhookEndpoint(node *WebhookEndpoint) webhookendpointOption {
+	return func(m *WebhookEndpointMutation) {
+		m.oldValue = func(context.Context) (*WebhookEndpoint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WebhookEndpointMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WebhookEndpointMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of WebhookEndpoint entities.
+func (m *WebhookEndpointMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WebhookEndpointMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WebhookEndpointMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WebhookEndpoint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *WebhookEndpointMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *WebhookEndpointMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *WebhookEndpointMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetUpdateTime sets the "update_time" field.
+func (m *WebhookEndpointMutation) SetUpdateTime(t time.Time) {
+	m.update_time = &t
+}
+
+// UpdateTime returns the value of the "update_time" field in the mutation.
+func (m *WebhookEndpointMutation) UpdateTime() (r time.Time, exists bool) {
+	v := m.update_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdateTime returns the old "update_time" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldUpdateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdateTime: %w", err)
+	}
+	return oldValue.UpdateTime, nil
+}
+
+// ResetUpdateTime resets all changes to the "update_time" field.
+func (m *WebhookEndpointMutation) ResetUpdateTime() {
+	m.update_time = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *WebhookEndpointMutation) SetAccountID(i int64) {
+	m.account_id = &i
+	m.addaccount_id = nil
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *WebhookEndpointMutation) AccountID() (r int64, exists bool) {
+	v := m.account_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldAccountID(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// AddAccountID adds i to the "account_id" field.
+func (m *WebhookEndpointMutation) AddAccountID(i int64) {
+	if m.addaccount_id != nil {
+		*m.addaccount_id += i
+	} else {
+		m.addaccount_id = &i
+	}
+}
+
+// AddedAccountID returns the value that was added to the "account_id" field in this mutation.
+func (m *WebhookEndpointMutation) AddedAccountID() (r int64, exists bool) {
+	v := m.addaccount_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *WebhookEndpointMutation) ResetAccountID() {
+	m.account_id = nil
+	m.addaccount_id = nil
+}
+
+// SetURL sets the "url" field.
+func (m *WebhookEndpointMutation) SetURL(s string) {
+	m.url = &s
+}
+
+// URL returns the value of the "url" field in the mutation.
+func (m *WebhookEndpointMutation) URL() (r string, exists bool) {
+	v := m.url
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldURL returns the old "url" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldURL(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldURL is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldURL requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldURL: %w", err)
+	}
+	return oldValue.URL, nil
+}
+
+// ResetURL resets all changes to the "url" field.
+func (m *WebhookEndpointMutation) ResetURL() {
+	m.url = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *WebhookEndpointMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *WebhookEndpointMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *WebhookEndpointMutation) ResetDescription() {
+	m.description = nil
+}
+
+// SetEventTypes sets the "event_types" field.
+func (m *WebhookEndpointMutation) SetEventTypes(s []string) {
+	m.event_types = &s
+	m.appendevent_types = nil
+}
+
+// EventTypes returns the value of the "event_types" field in the mutation.
+func (m *WebhookEndpointMutation) EventTypes() (r []string, exists bool) {
+	v := m.event_types
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventTypes returns the old "event_types" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldEventTypes(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventTypes is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventTypes requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventTypes: %w", err)
+	}
+	return oldValue.EventTypes, nil
+}
+
+// AppendEventTypes adds s to the "event_types" field.
+func (m *WebhookEndpointMutation) AppendEventTypes(s []string) {
+	m.appendevent_types = append(m.appendevent_types, s...)
+}
+
+// AppendedEventTypes returns the list of values that were appended to the "event_types" field in this mutation.
+func (m *WebhookEndpointMutation) AppendedEventTypes() ([]string, bool) {
+	if len(m.appendevent_types) == 0 {
+		return nil, false
+	}
+	return m.appendevent_types, true
+}
+
+// ClearEventTypes clears the value of the "event_types" field.
+func (m *WebhookEndpointMutation) ClearEventTypes() {
+	m.event_types = nil
+	m.appendevent_types = nil
+	m.clearedFields[webhookendpoint.FieldEventTypes] = struct{}{}
+}
+
+// EventTypesCleared returns if the "event_types" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) EventTypesCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldEventTypes]
+	return ok
+}
+
+// ResetEventTypes resets all changes to the "event_types" field.
+func (m *WebhookEndpointMutation) ResetEventTypes() {
+	m.event_types = nil
+	m.appendevent_types = nil
+	delete(m.clearedFields, webhookendpoint.FieldEventTypes)
+}
+
+// SetEnabled sets the "enabled" field.
+func (m *WebhookEndpointMutation) SetEnabled(b bool) {
+	m.enabled = &b
+}
+
+// Enabled returns the value of the "enabled" field in the mutation.
+func (m *WebhookEndpointMutation) Enabled() (r bool, exists bool) {
+	v := m.enabled
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEnabled returns the old "enabled" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldEnabled(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEnabled is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEnabled requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEnabled: %w", err)
+	}
+	return oldValue.Enabled, nil
+}
+
+// ResetEnabled resets all changes to the "enabled" field.
+func (m *WebhookEndpointMutation) ResetEnabled() {
+	m.enabled = nil
+}
+
+// SetSecret sets the "secret" field.
+func (m *WebhookEndpointMutation) SetSecret(s string) {
+	m.secret = &s
+}
+
+// Secret returns the value of the "secret" field in the mutation.
+func (m *WebhookEndpointMutation) Secret() (r string, exists bool) {
+	v := m.secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSecret returns the old "secret" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSecret: %w", err)
+	}
+	return oldValue.Secret, nil
+}
+
+// ResetSecret resets all changes to the "secret" field.
+func (m *WebhookEndpointMutation) ResetSecret() {
+	m.secret = nil
+}
+
+// SetPreviousSecret sets the "previous_secret" field.
+func (m *WebhookEndpointMutation) SetPreviousSecret(s string) {
+	m.previous_secret = &s
+}
+
+// PreviousSecret returns the value of the "previous_secret" field in the mutation.
+func (m *WebhookEndpointMutation) PreviousSecret() (r string, exists bool) {
+	v := m.previous_secret
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecret returns the old "previous_secret" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldPreviousSecret(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecret is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecret requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecret: %w", err)
+	}
+	return oldValue.PreviousSecret, nil
+}
+
+// ResetPreviousSecret resets all changes to the "previous_secret" field.
+func (m *WebhookEndpointMutation) ResetPreviousSecret() {
+	m.previous_secret = nil
+}
+
+// SetPreviousSecretUntil sets the "previous_secret_until" field.
+func (m *WebhookEndpointMutation) SetPreviousSecretUntil(t time.Time) {
+	m.previous_secret_until = &t
+}
+
+// PreviousSecretUntil returns the value of the "previous_secret_until" field in the mutation.
+func (m *WebhookEndpointMutation) PreviousSecretUntil() (r time.Time, exists bool) {
+	v := m.previous_secret_until
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPreviousSecretUntil returns the old "previous_secret_until" field's value of the WebhookEndpoint entity.
+// If the WebhookEndpoint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WebhookEndpointMutation) OldPreviousSecretUntil(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPreviousSecretUntil is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPreviousSecretUntil requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPreviousSecretUntil: %w", err)
+	}
+	return oldValue.PreviousSecretUntil, nil
+}
+
+// ClearPreviousSecretUntil clears the value of the "previous_secret_until" field.
+func (m *WebhookEndpointMutation) ClearPreviousSecretUntil() {
+	m.previous_secret_until = nil
+	m.clearedFields[webhookendpoint.FieldPreviousSecretUntil] = struct{}{}
+}
+
+// PreviousSecretUntilCleared returns if the "previous_secret_until" field was cleared in this mutation.
+func (m *WebhookEndpointMutation) PreviousSecretUntilCleared() bool {
+	_, ok := m.clearedFields[webhookendpoint.FieldPreviousSecretUntil]
+	return ok
+}
+
+// ResetPreviousSecretUntil resets all changes to the "previous_secret_until" field.
+func (m *WebhookEndpointMutation) ResetPreviousSecretUntil() {
+	m.previous_secret_until = nil
+	delete(m.clearedFields, webhookendpoint.FieldPreviousSecretUntil)
+}
+
+// Where appends a list predicates to the WebhookEndpointMutation builder.
+func (m *WebhookEndpointMutation) Where(ps ...predicate.WebhookEndpoint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WebhookEndpointMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WebhookEndpointMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WebhookEndpoint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WebhookEndpointMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WebhookEndpointMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WebhookEndpoint).
+func (m *WebhookEndpointMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WebhookEndpointMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.create_time != nil {
+		fields = append(fields, webhookendpoint.FieldCreateTime)
+	}
+	if m.update_time != nil {
+		fields = append(fields, webhookendpoint.FieldUpdateTime)
+	}
+	if m.account_id != nil {
+		fields = append(fields, webhookendpoint.FieldAccountID)
+	}
+	if m.url != nil {
+		fields = append(fields, webhookendpoint.FieldURL)
+	}
+	if m.description != nil {
+		fields = append(fields, webhookendpoint.FieldDescription)
+	}
+	if m.event_types != nil {
+		fields = append(fields, webhookendpoint.FieldEventTypes)
+	}
+	if m.enabled != nil {
+		fields = append(fields, webhookendpoint.FieldEnabled)
+	}
+	if m.secret != nil {
+		fields = append(fields, webhookendpoint.FieldSecret)
+	}
+	if m.previous_secret != nil {
+		fields = append(fields, webhookendpoint.FieldPreviousSecret)
+	}
+	if m.previous_secret_until != nil {
+		fields = append(fields, webhookendpoint.FieldPreviousSecretUntil)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WebhookEndpointMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case webhookendpoint.FieldCreateTime:
+		return m.CreateTime()
+	case webhookendpoint.FieldUpdateTime:
+		return m.UpdateTime()
+	case webhookendpoint.FieldAccountID:
+		return m.AccountID()
+	case webhookendpoint.FieldURL:
+		return m.URL()
+	case webhookendpoint.FieldDescription:
+		return m.Description()
+	case webhookendpoint.FieldEventTypes:
+		return m.EventTypes()
+	case webhookendpoint.FieldEnabled:
+		return m.Enabled()
+	case webhookendpoint.FieldSecret:
+		return m.Secret()
+	case webhookendpoint.FieldPreviousSecret:
+		return m.PreviousSecret()
+	case webhookendpoint.FieldPreviousSecretUntil:
+		return m.PreviousSecretUntil()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WebhookEndpointMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case webhookendpoint.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case webhookendpoint.FieldUpdateTime:
+		return m.OldUpdateTime(ctx)
+	case webhookendpoint.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case webhookendpoint.FieldURL:
+		return m.OldURL(ctx)
+	case webhookendpoint.FieldDescription:
+		return m.OldDescription(ctx)
+	case webhookendpoint.FieldEventTypes:
+		return m.OldEventTypes(ctx)
+	case webhookendpoint.FieldEnabled:
+		return m.OldEnabled(ctx)
+	case webhookendpoint.FieldSecret:
+		return m.OldSecret(ctx)
+	case webhookendpoint.FieldPreviousSecret:
+		return m.OldPreviousSecret(ctx)
+	case webhookendpoint.FieldPreviousSecretUntil:
+		return m.OldPreviousSecretUntil(ctx)
+	}
+	return nil, fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEndpointMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case webhookendpoint.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case webhookendpoint.FieldUpdateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdateTime(v)
+		return nil
+	case webhookendpoint.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case webhookendpoint.FieldURL:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetURL(v)
+		return nil
+	case webhookendpoint.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	case webhookendpoint.FieldEventTypes:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventTypes(v)
+		return nil
+	case webhookendpoint.FieldEnabled:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEnabled(v)
+		return nil
+	case webhookendpoint.FieldSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSecret(v)
+		return nil
+	case webhookendpoint.FieldPreviousSecret:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecret(v)
+		return nil
+	case webhookendpoint.FieldPreviousSecretUntil:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPreviousSecretUntil(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WebhookEndpointMutation) AddedFields() []string {
+	var fields []string
+	if m.addaccount_id != nil {
+		fields = append(fields, webhookendpoint.FieldAccountID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WebhookEndpointMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case webhookendpoint.FieldAccountID:
+		return m.AddedAccountID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WebhookEndpointMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case webhookendpoint.FieldAccountID:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAccountID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WebhookEndpointMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(webhookendpoint.FieldEventTypes) {
+		fields = append(fields, webhookendpoint.FieldEventTypes)
+	}
+	if m.FieldCleared(webhookendpoint.FieldPreviousSecretUntil) {
+		fields = append(fields, webhookendpoint.FieldPreviousSecretUntil)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WebhookEndpointMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WebhookEndpointMutation) ClearField(name string) error {
+	switch name {
+	case webhookendpoint.FieldEventTypes:
+		m.ClearEventTypes()
+		return nil
+	case webhookendpoint.FieldPreviousSecretUntil:
+		m.ClearPreviousSecretUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WebhookEndpointMutation) ResetField(name string) error {
+	switch name {
+	case webhookendpoint.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case webhookendpoint.FieldUpdateTime:
+		m.ResetUpdateTime()
+		return nil
+	case webhookendpoint.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case webhookendpoint.FieldURL:
+		m.ResetURL()
+		return nil
+	case webhookendpoint.FieldDescription:
+		m.ResetDescription()
+		return nil
+	case webhookendpoint.FieldEventTypes:
+		m.ResetEventTypes()
+		return nil
+	case webhookendpoint.FieldEnabled:
+		m.ResetEnabled()
+		return nil
+	case webhookendpoint.FieldSecret:
+		m.ResetSecret()
+		return nil
+	case webhookendpoint.FieldPreviousSecret:
+		m.ResetPreviousSecret()
+		return nil
+	case webhookendpoint.FieldPreviousSecretUntil:
+		m.ResetPreviousSecretUntil()
+		return nil
+	}
+	return fmt.Errorf("unknown WebhookEndpoint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WebhookEndpointMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WebhookEndpointMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WebhookEndpointMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WebhookEndpointMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WebhookEndpointMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WebhookEndpointMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WebhookEndpointMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown WebhookEndpoint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WebhookEndpointMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown WebhookEndpoint edge %s", name)
 }

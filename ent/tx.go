@@ -36,6 +36,10 @@ type Tx struct {
 	ModuleCall *ModuleCallClient
 	// NotificationSettings is the client for interacting with the NotificationSettings builders.
 	NotificationSettings *NotificationSettingsClient
+	// OutboxDelivery is the client for interacting with the OutboxDelivery builders.
+	OutboxDelivery *OutboxDeliveryClient
+	// OutboxNotice is the client for interacting with the OutboxNotice builders.
+	OutboxNotice *OutboxNoticeClient
 	// Plan is the client for interacting with the Plan builders.
 	Plan *PlanClient
 	// PlanPrice is the client for interacting with the PlanPrice builders.
@@ -48,6 +52,8 @@ type Tx struct {
 	Session *SessionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
+	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
+	WebhookEndpoint *WebhookEndpointClient
 
 	// lazily loaded.
 	client     *Client
@@ -190,12 +196,15 @@ func (tx *Tx) init() {
 	tx.LoginKey = NewLoginKeyClient(tx.config)
 	tx.ModuleCall = NewModuleCallClient(tx.config)
 	tx.NotificationSettings = NewNotificationSettingsClient(tx.config)
+	tx.OutboxDelivery = NewOutboxDeliveryClient(tx.config)
+	tx.OutboxNotice = NewOutboxNoticeClient(tx.config)
 	tx.Plan = NewPlanClient(tx.config)
 	tx.PlanPrice = NewPlanPriceClient(tx.config)
 	tx.ProcessingModule = NewProcessingModuleClient(tx.config)
 	tx.SavedFilter = NewSavedFilterClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
+	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

@@ -24,6 +24,8 @@ const (
 	FieldCurrency = "currency"
 	// FieldBalance holds the string denoting the balance field in the database.
 	FieldBalance = "balance"
+	// FieldLowBalanceMinor holds the string denoting the low_balance_minor field in the database.
+	FieldLowBalanceMinor = "low_balance_minor"
 	// EdgeUsers holds the string denoting the users edge name in mutations.
 	EdgeUsers = "users"
 	// EdgeLedgerEntries holds the string denoting the ledger_entries edge name in mutations.
@@ -72,6 +74,7 @@ var Columns = []string{
 	FieldName,
 	FieldCurrency,
 	FieldBalance,
+	FieldLowBalanceMinor,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -97,6 +100,10 @@ var (
 	CurrencyValidator func(string) error
 	// DefaultBalance holds the default value on creation for the "balance" field.
 	DefaultBalance int64
+	// DefaultLowBalanceMinor holds the default value on creation for the "low_balance_minor" field.
+	DefaultLowBalanceMinor int64
+	// LowBalanceMinorValidator is a validator for the "low_balance_minor" field. It is called by the builders before save.
+	LowBalanceMinorValidator func(int64) error
 )
 
 // OrderOption defines the ordering options for the Account queries.
@@ -130,6 +137,11 @@ func ByCurrency(opts ...sql.OrderTermOption) OrderOption {
 // ByBalance orders the results by the balance field.
 func ByBalance(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBalance, opts...).ToFunc()
+}
+
+// ByLowBalanceMinor orders the results by the low_balance_minor field.
+func ByLowBalanceMinor(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLowBalanceMinor, opts...).ToFunc()
 }
 
 // ByUsersCount orders the results by users count.

@@ -80,6 +80,11 @@ func Balance(v int64) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldBalance, v))
 }
 
+// LowBalanceMinor applies equality check predicate on the "low_balance_minor" field. It's identical to LowBalanceMinorEQ.
+func LowBalanceMinor(v int64) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldLowBalanceMinor, v))
+}
+
 // CreateTimeEQ applies the EQ predicate on the "create_time" field.
 func CreateTimeEQ(v time.Time) predicate.Account {
 	return predicate.Account(sql.FieldEQ(FieldCreateTime, v))
@@ -328,6 +333,46 @@ func BalanceLT(v int64) predicate.Account {
 // BalanceLTE applies the LTE predicate on the "balance" field.
 func BalanceLTE(v int64) predicate.Account {
 	return predicate.Account(sql.FieldLTE(FieldBalance, v))
+}
+
+// LowBalanceMinorEQ applies the EQ predicate on the "low_balance_minor" field.
+func LowBalanceMinorEQ(v int64) predicate.Account {
+	return predicate.Account(sql.FieldEQ(FieldLowBalanceMinor, v))
+}
+
+// LowBalanceMinorNEQ applies the NEQ predicate on the "low_balance_minor" field.
+func LowBalanceMinorNEQ(v int64) predicate.Account {
+	return predicate.Account(sql.FieldNEQ(FieldLowBalanceMinor, v))
+}
+
+// LowBalanceMinorIn applies the In predicate on the "low_balance_minor" field.
+func LowBalanceMinorIn(vs ...int64) predicate.Account {
+	return predicate.Account(sql.FieldIn(FieldLowBalanceMinor, vs...))
+}
+
+// LowBalanceMinorNotIn applies the NotIn predicate on the "low_balance_minor" field.
+func LowBalanceMinorNotIn(vs ...int64) predicate.Account {
+	return predicate.Account(sql.FieldNotIn(FieldLowBalanceMinor, vs...))
+}
+
+// LowBalanceMinorGT applies the GT predicate on the "low_balance_minor" field.
+func LowBalanceMinorGT(v int64) predicate.Account {
+	return predicate.Account(sql.FieldGT(FieldLowBalanceMinor, v))
+}
+
+// LowBalanceMinorGTE applies the GTE predicate on the "low_balance_minor" field.
+func LowBalanceMinorGTE(v int64) predicate.Account {
+	return predicate.Account(sql.FieldGTE(FieldLowBalanceMinor, v))
+}
+
+// LowBalanceMinorLT applies the LT predicate on the "low_balance_minor" field.
+func LowBalanceMinorLT(v int64) predicate.Account {
+	return predicate.Account(sql.FieldLT(FieldLowBalanceMinor, v))
+}
+
+// LowBalanceMinorLTE applies the LTE predicate on the "low_balance_minor" field.
+func LowBalanceMinorLTE(v int64) predicate.Account {
+	return predicate.Account(sql.FieldLTE(FieldLowBalanceMinor, v))
 }
 
 // HasUsers applies the HasEdge predicate on the "users" edge.

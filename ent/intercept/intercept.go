@@ -18,6 +18,8 @@ import (
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
 	"certsvc/ent/notificationsettings"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/predicate"
@@ -25,6 +27,7 @@ import (
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/ent/webhookendpoint"
 
 	"entgo.io/ent/dialect/sql"
 )
@@ -382,6 +385,60 @@ func (f TraverseNotificationSettings) Traverse(ctx context.Context, q ent.Query)
 	return fmt.Errorf("unexpected query type %T. expect *ent.NotificationSettingsQuery", q)
 }
 
+// The OutboxDeliveryFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OutboxDeliveryFunc func(context.Context, *ent.OutboxDeliveryQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OutboxDeliveryFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OutboxDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OutboxDeliveryQuery", q)
+}
+
+// The TraverseOutboxDelivery type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOutboxDelivery func(context.Context, *ent.OutboxDeliveryQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOutboxDelivery) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOutboxDelivery) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxDeliveryQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OutboxDeliveryQuery", q)
+}
+
+// The OutboxNoticeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type OutboxNoticeFunc func(context.Context, *ent.OutboxNoticeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f OutboxNoticeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.OutboxNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.OutboxNoticeQuery", q)
+}
+
+// The TraverseOutboxNotice type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseOutboxNotice func(context.Context, *ent.OutboxNoticeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseOutboxNotice) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseOutboxNotice) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.OutboxNoticeQuery", q)
+}
+
 // The PlanFunc type is an adapter to allow the use of ordinary function as a Querier.
 type PlanFunc func(context.Context, *ent.PlanQuery) (ent.Value, error)
 
@@ -544,6 +601,33 @@ func (f TraverseUser) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.UserQuery", q)
 }
 
+// The WebhookEndpointFunc type is an adapter to allow the use of ordinary function as a Querier.
+type WebhookEndpointFunc func(context.Context, *ent.WebhookEndpointQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f WebhookEndpointFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.WebhookEndpointQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.WebhookEndpointQuery", q)
+}
+
+// The TraverseWebhookEndpoint type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseWebhookEndpoint func(context.Context, *ent.WebhookEndpointQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseWebhookEndpoint) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseWebhookEndpoint) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WebhookEndpointQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.WebhookEndpointQuery", q)
+}
+
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
@@ -569,6 +653,10 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.ModuleCallQuery, predicate.ModuleCall, modulecall.OrderOption]{typ: ent.TypeModuleCall, tq: q}, nil
 	case *ent.NotificationSettingsQuery:
 		return &query[*ent.NotificationSettingsQuery, predicate.NotificationSettings, notificationsettings.OrderOption]{typ: ent.TypeNotificationSettings, tq: q}, nil
+	case *ent.OutboxDeliveryQuery:
+		return &query[*ent.OutboxDeliveryQuery, predicate.OutboxDelivery, outboxdelivery.OrderOption]{typ: ent.TypeOutboxDelivery, tq: q}, nil
+	case *ent.OutboxNoticeQuery:
+		return &query[*ent.OutboxNoticeQuery, predicate.OutboxNotice, outboxnotice.OrderOption]{typ: ent.TypeOutboxNotice, tq: q}, nil
 	case *ent.PlanQuery:
 		return &query[*ent.PlanQuery, predicate.Plan, plan.OrderOption]{typ: ent.TypePlan, tq: q}, nil
 	case *ent.PlanPriceQuery:
@@ -581,6 +669,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
+	case *ent.WebhookEndpointQuery:
+		return &query[*ent.WebhookEndpointQuery, predicate.WebhookEndpoint, webhookendpoint.OrderOption]{typ: ent.TypeWebhookEndpoint, tq: q}, nil
 	default:
 		return nil, fmt.Errorf("unknown query type %T", q)
 	}

@@ -41,6 +41,7 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 128},
 		{Name: "currency", Type: field.TypeString, Size: 3},
 		{Name: "balance", Type: field.TypeInt64, Default: 0},
+		{Name: "low_balance_minor", Type: field.TypeInt64, Default: 0},
 	}
 	// AccountsTable holds the schema information for the "accounts" table.
 	AccountsTable = &schema.Table{
@@ -377,6 +378,88 @@ var (
 			},
 		},
 	}
+	// OutboxDeliveriesColumns holds the columns for the "outbox_deliveries" table.
+	OutboxDeliveriesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "update_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "notice_id", Type: field.TypeInt64},
+		{Name: "account_id", Type: field.TypeInt64, Default: 0},
+		{Name: "channel", Type: field.TypeString, Size: 16},
+		{Name: "target", Type: field.TypeString, Size: 191},
+		{Name: "state", Type: field.TypeEnum, Enums: []string{"pending", "sent", "dead"}, Default: "pending"},
+		{Name: "run_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "attempts", Type: field.TypeInt32, Default: 0},
+		{Name: "lease_owner", Type: field.TypeString, Size: 64, Default: ""},
+		{Name: "lease_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "last_error", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "last_status", Type: field.TypeInt32, Default: 0},
+		{Name: "last_attempt_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "sent_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "latency_ms", Type: field.TypeInt64, Default: 0},
+	}
+	// OutboxDeliveriesTable holds the schema information for the "outbox_deliveries" table.
+	OutboxDeliveriesTable = &schema.Table{
+		Name:       "outbox_deliveries",
+		Columns:    OutboxDeliveriesColumns,
+		PrimaryKey: []*schema.Column{OutboxDeliveriesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxdelivery_notice_id_channel_target",
+				Unique:  true,
+				Columns: []*schema.Column{OutboxDeliveriesColumns[3], OutboxDeliveriesColumns[5], OutboxDeliveriesColumns[6]},
+			},
+			{
+				Name:    "outboxdelivery_state_run_time",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxDeliveriesColumns[7], OutboxDeliveriesColumns[8]},
+			},
+			{
+				Name:    "outboxdelivery_channel_target_id",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxDeliveriesColumns[5], OutboxDeliveriesColumns[6], OutboxDeliveriesColumns[0]},
+			},
+			{
+				Name:    "outboxdelivery_account_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxDeliveriesColumns[4], OutboxDeliveriesColumns[0]},
+			},
+		},
+	}
+	// OutboxNoticesColumns holds the columns for the "outbox_notices" table.
+	OutboxNoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "type", Type: field.TypeString, Size: 64},
+		{Name: "account_id", Type: field.TypeInt64, Default: 0},
+		{Name: "certificate_id", Type: field.TypeInt64, Default: 0},
+		{Name: "dedupe_key", Type: field.TypeString, Size: 191},
+		{Name: "data", Type: field.TypeJSON},
+		{Name: "fanned_out", Type: field.TypeBool, Default: false},
+	}
+	// OutboxNoticesTable holds the schema information for the "outbox_notices" table.
+	OutboxNoticesTable = &schema.Table{
+		Name:       "outbox_notices",
+		Columns:    OutboxNoticesColumns,
+		PrimaryKey: []*schema.Column{OutboxNoticesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxnotice_dedupe_key",
+				Unique:  true,
+				Columns: []*schema.Column{OutboxNoticesColumns[5]},
+			},
+			{
+				Name:    "outboxnotice_fanned_out_id",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxNoticesColumns[7], OutboxNoticesColumns[0]},
+			},
+			{
+				Name:    "outboxnotice_account_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxNoticesColumns[3], OutboxNoticesColumns[0]},
+			},
+		},
+	}
 	// PlansColumns holds the columns for the "plans" table.
 	PlansColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -547,6 +630,33 @@ var (
 			},
 		},
 	}
+	// WebhookEndpointsColumns holds the columns for the "webhook_endpoints" table.
+	WebhookEndpointsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "update_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "account_id", Type: field.TypeInt64},
+		{Name: "url", Type: field.TypeString, Size: 2048},
+		{Name: "description", Type: field.TypeString, Size: 256, Default: ""},
+		{Name: "event_types", Type: field.TypeJSON, Nullable: true},
+		{Name: "enabled", Type: field.TypeBool, Default: true},
+		{Name: "secret", Type: field.TypeString, Size: 512},
+		{Name: "previous_secret", Type: field.TypeString, Size: 512, Default: ""},
+		{Name: "previous_secret_until", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+	}
+	// WebhookEndpointsTable holds the schema information for the "webhook_endpoints" table.
+	WebhookEndpointsTable = &schema.Table{
+		Name:       "webhook_endpoints",
+		Columns:    WebhookEndpointsColumns,
+		PrimaryKey: []*schema.Column{WebhookEndpointsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "webhookendpoint_account_id_id",
+				Unique:  false,
+				Columns: []*schema.Column{WebhookEndpointsColumns[3], WebhookEndpointsColumns[0]},
+			},
+		},
+	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		APIKeysTable,
@@ -560,12 +670,15 @@ var (
 		LoginKeysTable,
 		ModuleCallsTable,
 		NotificationSettingsTable,
+		OutboxDeliveriesTable,
+		OutboxNoticesTable,
 		PlansTable,
 		PlanPricesTable,
 		ProcessingModulesTable,
 		SavedFiltersTable,
 		SessionsTable,
 		UsersTable,
+		WebhookEndpointsTable,
 	}
 )
 

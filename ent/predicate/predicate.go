@@ -39,6 +39,12 @@ type ModuleCall func(*sql.Selector)
 // NotificationSettings is the predicate function for notificationsettings builders.
 type NotificationSettings func(*sql.Selector)
 
+// OutboxDelivery is the predicate function for outboxdelivery builders.
+type OutboxDelivery func(*sql.Selector)
+
+// OutboxNotice is the predicate function for outboxnotice builders.
+type OutboxNotice func(*sql.Selector)
+
 // Plan is the predicate function for plan builders.
 type Plan func(*sql.Selector)
 
@@ -56,3 +62,6 @@ type Session func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)
+
+// WebhookEndpoint is the predicate function for webhookendpoint builders.
+type WebhookEndpoint func(*sql.Selector)

@@ -14,6 +14,8 @@ import (
 	"certsvc/ent/loginkey"
 	"certsvc/ent/modulecall"
 	"certsvc/ent/notificationsettings"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 	"certsvc/ent/plan"
 	"certsvc/ent/planprice"
 	"certsvc/ent/processingmodule"
@@ -21,6 +23,7 @@ import (
 	"certsvc/ent/schema"
 	"certsvc/ent/session"
 	"certsvc/ent/user"
+	"certsvc/ent/webhookendpoint"
 	"time"
 )
 
@@ -118,6 +121,12 @@ func init() {
 	accountDescBalance := accountFields[2].Descriptor()
 	// account.DefaultBalance holds the default value on creation for the balance field.
 	account.DefaultBalance = accountDescBalance.Default.(int64)
+	// accountDescLowBalanceMinor is the schema descriptor for low_balance_minor field.
+	accountDescLowBalanceMinor := accountFields[3].Descriptor()
+	// account.DefaultLowBalanceMinor holds the default value on creation for the low_balance_minor field.
+	account.DefaultLowBalanceMinor = accountDescLowBalanceMinor.Default.(int64)
+	// account.LowBalanceMinorValidator is a validator for the "low_balance_minor" field. It is called by the builders before save.
+	account.LowBalanceMinorValidator = accountDescLowBalanceMinor.Validators[0].(func(int64) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentryMixinFields1 := auditentryMixin[1].Fields()
 	_ = auditentryMixinFields1
@@ -400,6 +409,86 @@ func init() {
 	notificationsettings.DefaultUpdateTime = notificationsettingsDescUpdateTime.Default.(func() time.Time)
 	// notificationsettings.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
 	notificationsettings.UpdateDefaultUpdateTime = notificationsettingsDescUpdateTime.UpdateDefault.(func() time.Time)
+	outboxdeliveryMixin := schema.OutboxDelivery{}.Mixin()
+	outboxdeliveryMixinFields1 := outboxdeliveryMixin[1].Fields()
+	_ = outboxdeliveryMixinFields1
+	outboxdeliveryFields := schema.OutboxDelivery{}.Fields()
+	_ = outboxdeliveryFields
+	// outboxdeliveryDescCreateTime is the schema descriptor for create_time field.
+	outboxdeliveryDescCreateTime := outboxdeliveryMixinFields1[0].Descriptor()
+	// outboxdelivery.DefaultCreateTime holds the default value on creation for the create_time field.
+	outboxdelivery.DefaultCreateTime = outboxdeliveryDescCreateTime.Default.(func() time.Time)
+	// outboxdeliveryDescUpdateTime is the schema descriptor for update_time field.
+	outboxdeliveryDescUpdateTime := outboxdeliveryMixinFields1[1].Descriptor()
+	// outboxdelivery.DefaultUpdateTime holds the default value on creation for the update_time field.
+	outboxdelivery.DefaultUpdateTime = outboxdeliveryDescUpdateTime.Default.(func() time.Time)
+	// outboxdelivery.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	outboxdelivery.UpdateDefaultUpdateTime = outboxdeliveryDescUpdateTime.UpdateDefault.(func() time.Time)
+	// outboxdeliveryDescAccountID is the schema descriptor for account_id field.
+	outboxdeliveryDescAccountID := outboxdeliveryFields[1].Descriptor()
+	// outboxdelivery.DefaultAccountID holds the default value on creation for the account_id field.
+	outboxdelivery.DefaultAccountID = outboxdeliveryDescAccountID.Default.(int64)
+	// outboxdeliveryDescChannel is the schema descriptor for channel field.
+	outboxdeliveryDescChannel := outboxdeliveryFields[2].Descriptor()
+	// outboxdelivery.ChannelValidator is a validator for the "channel" field. It is called by the builders before save.
+	outboxdelivery.ChannelValidator = outboxdeliveryDescChannel.Validators[0].(func(string) error)
+	// outboxdeliveryDescTarget is the schema descriptor for target field.
+	outboxdeliveryDescTarget := outboxdeliveryFields[3].Descriptor()
+	// outboxdelivery.TargetValidator is a validator for the "target" field. It is called by the builders before save.
+	outboxdelivery.TargetValidator = outboxdeliveryDescTarget.Validators[0].(func(string) error)
+	// outboxdeliveryDescAttempts is the schema descriptor for attempts field.
+	outboxdeliveryDescAttempts := outboxdeliveryFields[6].Descriptor()
+	// outboxdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	outboxdelivery.DefaultAttempts = outboxdeliveryDescAttempts.Default.(int32)
+	// outboxdeliveryDescLeaseOwner is the schema descriptor for lease_owner field.
+	outboxdeliveryDescLeaseOwner := outboxdeliveryFields[7].Descriptor()
+	// outboxdelivery.DefaultLeaseOwner holds the default value on creation for the lease_owner field.
+	outboxdelivery.DefaultLeaseOwner = outboxdeliveryDescLeaseOwner.Default.(string)
+	// outboxdelivery.LeaseOwnerValidator is a validator for the "lease_owner" field. It is called by the builders before save.
+	outboxdelivery.LeaseOwnerValidator = outboxdeliveryDescLeaseOwner.Validators[0].(func(string) error)
+	// outboxdeliveryDescLastError is the schema descriptor for last_error field.
+	outboxdeliveryDescLastError := outboxdeliveryFields[9].Descriptor()
+	// outboxdelivery.DefaultLastError holds the default value on creation for the last_error field.
+	outboxdelivery.DefaultLastError = outboxdeliveryDescLastError.Default.(string)
+	// outboxdelivery.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	outboxdelivery.LastErrorValidator = outboxdeliveryDescLastError.Validators[0].(func(string) error)
+	// outboxdeliveryDescLastStatus is the schema descriptor for last_status field.
+	outboxdeliveryDescLastStatus := outboxdeliveryFields[10].Descriptor()
+	// outboxdelivery.DefaultLastStatus holds the default value on creation for the last_status field.
+	outboxdelivery.DefaultLastStatus = outboxdeliveryDescLastStatus.Default.(int32)
+	// outboxdeliveryDescLatencyMs is the schema descriptor for latency_ms field.
+	outboxdeliveryDescLatencyMs := outboxdeliveryFields[13].Descriptor()
+	// outboxdelivery.DefaultLatencyMs holds the default value on creation for the latency_ms field.
+	outboxdelivery.DefaultLatencyMs = outboxdeliveryDescLatencyMs.Default.(int64)
+	outboxnoticeMixin := schema.OutboxNotice{}.Mixin()
+	outboxnoticeMixinFields1 := outboxnoticeMixin[1].Fields()
+	_ = outboxnoticeMixinFields1
+	outboxnoticeFields := schema.OutboxNotice{}.Fields()
+	_ = outboxnoticeFields
+	// outboxnoticeDescCreateTime is the schema descriptor for create_time field.
+	outboxnoticeDescCreateTime := outboxnoticeMixinFields1[0].Descriptor()
+	// outboxnotice.DefaultCreateTime holds the default value on creation for the create_time field.
+	outboxnotice.DefaultCreateTime = outboxnoticeDescCreateTime.Default.(func() time.Time)
+	// outboxnoticeDescType is the schema descriptor for type field.
+	outboxnoticeDescType := outboxnoticeFields[0].Descriptor()
+	// outboxnotice.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	outboxnotice.TypeValidator = outboxnoticeDescType.Validators[0].(func(string) error)
+	// outboxnoticeDescAccountID is the schema descriptor for account_id field.
+	outboxnoticeDescAccountID := outboxnoticeFields[1].Descriptor()
+	// outboxnotice.DefaultAccountID holds the default value on creation for the account_id field.
+	outboxnotice.DefaultAccountID = outboxnoticeDescAccountID.Default.(int64)
+	// outboxnoticeDescCertificateID is the schema descriptor for certificate_id field.
+	outboxnoticeDescCertificateID := outboxnoticeFields[2].Descriptor()
+	// outboxnotice.DefaultCertificateID holds the default value on creation for the certificate_id field.
+	outboxnotice.DefaultCertificateID = outboxnoticeDescCertificateID.Default.(int64)
+	// outboxnoticeDescDedupeKey is the schema descriptor for dedupe_key field.
+	outboxnoticeDescDedupeKey := outboxnoticeFields[3].Descriptor()
+	// outboxnotice.DedupeKeyValidator is a validator for the "dedupe_key" field. It is called by the builders before save.
+	outboxnotice.DedupeKeyValidator = outboxnoticeDescDedupeKey.Validators[0].(func(string) error)
+	// outboxnoticeDescFannedOut is the schema descriptor for fanned_out field.
+	outboxnoticeDescFannedOut := outboxnoticeFields[5].Descriptor()
+	// outboxnotice.DefaultFannedOut holds the default value on creation for the fanned_out field.
+	outboxnotice.DefaultFannedOut = outboxnoticeDescFannedOut.Default.(bool)
 	planMixin := schema.Plan{}.Mixin()
 	planMixinFields0 := planMixin[0].Fields()
 	_ = planMixinFields0
@@ -685,6 +774,59 @@ func init() {
 	userDescDisabled := userFields[5].Descriptor()
 	// user.DefaultDisabled holds the default value on creation for the disabled field.
 	user.DefaultDisabled = userDescDisabled.Default.(bool)
+	webhookendpointMixin := schema.WebhookEndpoint{}.Mixin()
+	webhookendpointMixinFields1 := webhookendpointMixin[1].Fields()
+	_ = webhookendpointMixinFields1
+	webhookendpointFields := schema.WebhookEndpoint{}.Fields()
+	_ = webhookendpointFields
+	// webhookendpointDescCreateTime is the schema descriptor for create_time field.
+	webhookendpointDescCreateTime := webhookendpointMixinFields1[0].Descriptor()
+	// webhookendpoint.DefaultCreateTime holds the default value on creation for the create_time field.
+	webhookendpoint.DefaultCreateTime = webhookendpointDescCreateTime.Default.(func() time.Time)
+	// webhookendpointDescUpdateTime is the schema descriptor for update_time field.
+	webhookendpointDescUpdateTime := webhookendpointMixinFields1[1].Descriptor()
+	// webhookendpoint.DefaultUpdateTime holds the default value on creation for the update_time field.
+	webhookendpoint.DefaultUpdateTime = webhookendpointDescUpdateTime.Default.(func() time.Time)
+	// webhookendpoint.UpdateDefaultUpdateTime holds the default value on update for the update_time field.
+	webhookendpoint.UpdateDefaultUpdateTime = webhookendpointDescUpdateTime.UpdateDefault.(func() time.Time)
+	// webhookendpointDescURL is the schema descriptor for url field.
+	webhookendpointDescURL := webhookendpointFields[1].Descriptor()
+	// webhookendpoint.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhookendpoint.URLValidator = func() func(string) error {
+		validators := webhookendpointDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescDescription is the schema descriptor for description field.
+	webhookendpointDescDescription := webhookendpointFields[2].Descriptor()
+	// webhookendpoint.DefaultDescription holds the default value on creation for the description field.
+	webhookendpoint.DefaultDescription = webhookendpointDescDescription.Default.(string)
+	// webhookendpoint.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	webhookendpoint.DescriptionValidator = webhookendpointDescDescription.Validators[0].(func(string) error)
+	// webhookendpointDescEnabled is the schema descriptor for enabled field.
+	webhookendpointDescEnabled := webhookendpointFields[4].Descriptor()
+	// webhookendpoint.DefaultEnabled holds the default value on creation for the enabled field.
+	webhookendpoint.DefaultEnabled = webhookendpointDescEnabled.Default.(bool)
+	// webhookendpointDescSecret is the schema descriptor for secret field.
+	webhookendpointDescSecret := webhookendpointFields[5].Descriptor()
+	// webhookendpoint.SecretValidator is a validator for the "secret" field. It is called by the builders before save.
+	webhookendpoint.SecretValidator = webhookendpointDescSecret.Validators[0].(func(string) error)
+	// webhookendpointDescPreviousSecret is the schema descriptor for previous_secret field.
+	webhookendpointDescPreviousSecret := webhookendpointFields[6].Descriptor()
+	// webhookendpoint.DefaultPreviousSecret holds the default value on creation for the previous_secret field.
+	webhookendpoint.DefaultPreviousSecret = webhookendpointDescPreviousSecret.Default.(string)
+	// webhookendpoint.PreviousSecretValidator is a validator for the "previous_secret" field. It is called by the builders before save.
+	webhookendpoint.PreviousSecretValidator = webhookendpointDescPreviousSecret.Validators[0].(func(string) error)
 }
 
 const (

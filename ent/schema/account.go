@@ -20,6 +20,9 @@ func (Account) Fields() []ent.Field {
 		field.String("currency").NotEmpty().MaxLen(3).Immutable(),
 		// balance is in minor units and always equals the sum of the ledger.
 		field.Int64("balance").Default(0),
+		// low_balance_minor: a charge that leaves the balance below it
+		// notifies the account (account.balance_low); 0 is off.
+		field.Int64("low_balance_minor").Default(0).NonNegative(),
 	}
 }
 
