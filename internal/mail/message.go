@@ -37,6 +37,12 @@ func DeliveryMessageID(deliveryID int64) string {
 	return fmt.Sprintf("certsvc.delivery.%d", deliveryID)
 }
 
+// MessageIDFor is the Message-ID header of a message with Message.ID id
+// sent from the address from: <id@domain of from>.
+func MessageIDFor(id, from string) string {
+	return "<" + id + "@" + from[strings.LastIndexByte(from, '@')+1:] + ">"
+}
+
 // errNoRecipients is a Message without To.
 var errNoRecipients = errors.New("message has no recipients")
 
@@ -49,7 +55,6 @@ func build(m *Message, from *mail.Address) ([]byte, error) {
 	if m.ID == "" {
 		return nil, errors.New("message has no ID")
 	}
-	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	date := m.Date
 	if date.IsZero() {
 		date = time.Now()
@@ -72,7 +77,7 @@ func build(m *Message, from *mail.Address) ([]byte, error) {
 	}
 	header("To", strings.Join(to, ",\r\n "))
 	header("Subject", encodeHeader(m.Subject))
-	header("Message-ID", "<"+m.ID+"@"+domain+">")
+	header("Message-ID", MessageIDFor(m.ID, from.Address))
 	header("MIME-Version", "1.0")
 	header("Auto-Submitted", "auto-generated")
 	if m.Language != "" {

@@ -24,9 +24,10 @@ import (
 // Name is the channel's name in the outbox.
 const Name = "email"
 
-// Sender sends one message; *mail.Sender is one.
+// Sender sends one message from its From address; *mail.Sender is one.
 type Sender interface {
 	Send(ctx context.Context, m mail.Message) error
+	From() string
 }
 
 // Channel implements outbox.Channel for e-mail.
@@ -54,6 +55,15 @@ func (c *Channel) Name() string { return Name }
 
 // Enabled reports whether e-mail is on (an SMTP relay is set up).
 func (c *Channel) Enabled() bool { return c.sender != nil }
+
+// MessageID is the Message-ID header the e-mail of delivery id carries on
+// every attempt; "" when e-mail is off.
+func (c *Channel) MessageID(deliveryID int64) string {
+	if c.sender == nil {
+		return ""
+	}
+	return mail.MessageIDFor(mail.DeliveryMessageID(deliveryID), c.sender.From())
+}
 
 // CustomerTypes are the notice types an account may want by e-mail: all
 // but the operator's and the test message (which is always sent).
