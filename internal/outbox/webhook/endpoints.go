@@ -200,3 +200,12 @@ func (w *Webhooks) Redeliver(ctx context.Context, id int64) (*ent.OutboxDelivery
 	}
 	return w.db.OutboxDelivery.Get(ctx, id)
 }
+
+// NoticeType is the type of a notice.
+func (w *Webhooks) NoticeType(ctx context.Context, id int64) (string, error) {
+	n, err := w.db.OutboxNotice.Get(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("read notice %d: %w", id, err)
+	}
+	return n.Type, nil
+}
