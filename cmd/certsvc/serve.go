@@ -18,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"certsvc/internal/config"
+	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/registry"
 	"certsvc/internal/server"
@@ -108,7 +110,9 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
-		Keyring: keyring, Kinds: kinds})
+		Keyring: keyring, Kinds: kinds,
+		Outbox:   outbox.Options{ExpiryDays: cfg.ExpiryReminders, PublicURL: cfg.PublicURL},
+		Webhooks: webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, AllowHTTP: cfg.WebhookAllowHTTP}})
 	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg, kinds: kinds}, nil
 }
 
@@ -188,6 +192,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 			defer close(workerDone)
 			_ = e.svc.Worker.RunWorker(janitorCtx)
 		}()
+		go func() { _ = e.svc.Outbox.Run(janitorCtx) }()
 	} else {
 		close(workerDone)
 	}

@@ -20,6 +20,8 @@ import (
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
 	"certsvc/internal/core"
+	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/registry"
 	"certsvc/internal/secretbox"
@@ -56,6 +58,12 @@ type Options struct {
 	// until the test calls Env.StartWorker. Benchmarks use it to measure the
 	// API's own writes.
 	NoWorker bool
+	// Outbox tunes the sender of notifications, which runs beside the
+	// worker (polling every 20ms unless set); Webhooks configures its webhook
+	// channel: a test reaching an httptest receiver sets AllowPrivate and a
+	// TLSConfig that trusts it.
+	Outbox   outbox.Options
+	Webhooks webhook.Options
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -73,6 +81,9 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 			t.Fatal(err)
 		}
 		o.Kinds = kinds
+	}
+	if o.Outbox.Poll == 0 {
+		o.Outbox.Poll = 20 * time.Millisecond
 	}
 	reg := prometheus.NewRegistry()
 	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -93,6 +104,8 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Kinds:           o.Kinds,
 		ModuleTransport: o.ModuleTransport,
 		Worker:          worker.Options{Poll: 20 * time.Millisecond},
+		Outbox:          o.Outbox,
+		Webhooks:        o.Webhooks,
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
@@ -118,6 +131,19 @@ func (e *Env) StartWorker(t testing.TB) {
 	go func() {
 		defer close(done)
 		_ = e.Worker.RunWorker(ctx)
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	e.startOutbox(t)
+}
+
+// startOutbox runs the service's outbox (fan-out, sender, expiry scan)
+// until the test ends; StartWorker starts it with the worker.
+func (e *Env) startOutbox(t testing.TB) {
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = e.Svc.Outbox.Run(ctx)
 	}()
 	t.Cleanup(func() { stop(); <-done })
 }

@@ -59,6 +59,14 @@ type Config struct {
 	// OperatorEmails get the operator notices (module balance low, breaker
 	// open).
 	OperatorEmails []string
+	// PublicURL is the console's public address, for the links notifications carry.
+	PublicURL string
+	// ExpiryReminders are the days before a certificate's end at which
+	// certificate.expiring is sent.
+	ExpiryReminders []int
+	// WebhookAllowPrivate lets webhook endpoints reach loopback, private and
+	// link-local addresses; WebhookAllowHTTP lets them use plain http.
+	WebhookAllowPrivate, WebhookAllowHTTP bool
 }
 
 // Flags names the groups of flags a command takes.
@@ -119,6 +127,13 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 	worker := srvFS.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
 	shutdown := srvFS.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	finishSMTP := registerSMTP(srvFS, getenv, c)
+	srvFS.StringVar(&c.PublicURL, "public-url", env("CERTSVC_PUBLIC_URL", ""), "the console's public `url`, for links in notifications (CERTSVC_PUBLIC_URL)")
+	reminders := srvFS.String("expiry-reminders", env("CERTSVC_EXPIRY_REMINDERS", "30,14,7,1"),
+		"comma-separated `days` before a certificate's end to notify it is expiring; \"\" for none (CERTSVC_EXPIRY_REMINDERS)")
+	allowPrivate := srvFS.String("webhook-allow-private", env("CERTSVC_WEBHOOK_ALLOW_PRIVATE", "false"),
+		"let webhook endpoints reach loopback, private and link-local addresses: true or false (CERTSVC_WEBHOOK_ALLOW_PRIVATE)")
+	allowHTTP := srvFS.String("webhook-allow-http", env("CERTSVC_WEBHOOK_ALLOW_HTTP", "false"),
+		"let webhook endpoints use plain http: true or false (CERTSVC_WEBHOOK_ALLOW_HTTP)")
 	return c, func() error {
 		// Each error goes to its group; a group not asked for is not checked
 		// and keeps the default where its value does not parse.
@@ -179,6 +194,29 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 			c.Worker = true
 		}
 		srvErrs = append(srvErrs, finishSMTP()...)
+		c.ExpiryReminders = []int{}
+		for _, d := range strings.Split(*reminders, ",") {
+			if d = strings.TrimSpace(d); d == "" {
+				continue
+			}
+			n, err := strconv.Atoi(d)
+			if err != nil || n <= 0 || n > 365 {
+				srvErrs = append(srvErrs, fmt.Errorf("--expiry-reminders: %q is not a number of days from 1 to 365", d))
+				continue
+			}
+			c.ExpiryReminders = append(c.ExpiryReminders, n)
+		}
+		for name, b := range map[string]struct {
+			v   string
+			out *bool
+		}{"--webhook-allow-private": {*allowPrivate, &c.WebhookAllowPrivate}, "--webhook-allow-http": {*allowHTTP, &c.WebhookAllowHTTP}} {
+			switch b.v {
+			case "true", "false":
+				*b.out = b.v == "true"
+			default:
+				srvErrs = append(srvErrs, fmt.Errorf("%s: %q is not true or false", name, b.v))
+			}
+		}
 		var errs []error
 		if set&DatabaseFlags != 0 {
 			errs = append(errs, dbErrs...)

@@ -68,6 +68,7 @@ type Core struct {
 	callTimeout   time.Duration
 	reissueBefore time.Duration
 	renewBefore   time.Duration
+	noticeKick    chan struct{}
 }
 
 // New returns a Core over an open, migrated database.
@@ -114,7 +115,20 @@ func New(o Options) *Core {
 	// Real time: a test clock may stand still.
 	s.catalog = newCatalogCache(o.DB, time.Now)
 	s.events = newBroker(s)
+	s.noticeKick = make(chan struct{}, 1)
 	return s
+}
+
+// NoticesWritten fires after a transaction committed outbox notices, for
+// the outbox's sender (internal/outbox).
+func (s *Core) NoticesWritten() <-chan struct{} { return s.noticeKick }
+
+// PokeNotices says outbox notices were committed.
+func (s *Core) PokeNotices() {
+	select {
+	case s.noticeKick <- struct{}{}:
+	default:
+	}
 }
 
 // Clock returns the current time in UTC at the microsecond precision the

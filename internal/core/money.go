@@ -131,6 +131,9 @@ func (tx *Tx) moveMoney(ctx context.Context, m Movement, moved *bool) (*ent.Ledg
 	if err != nil {
 		return nil, nil, fmt.Errorf("append ledger entry: %w", store.Translate(err))
 	}
+	if err := tx.noticeLowBalance(ctx, a, e, balance-m.Amount); err != nil {
+		return nil, nil, err
+	}
 	*moved = true
 	return e, a, nil
 }

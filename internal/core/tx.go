@@ -11,6 +11,7 @@ import (
 	"certsvc/ent/job"
 	"certsvc/internal/errkind"
 	"certsvc/internal/lifecycle"
+	"certsvc/internal/outbox"
 	"certsvc/internal/rpc"
 	"certsvc/internal/store"
 )
@@ -89,7 +90,7 @@ func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from
 	if st.Amount != 0 {
 		cr.SetCurrency(c.Currency)
 	}
-	tx.queueEvent(cr)
+	tx.queueEvent(cr, noticeOf(c, event, from, st))
 	if st.RunAt != nil {
 		if err := tx.Schedule(ctx, c.ID, *st.RunAt); err != nil {
 			return err
@@ -102,20 +103,28 @@ func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from
 // statement just before tx commits (a failure fails the commit), and then
 // the worker and the watchers are woken. So the events of a transaction
 // are not visible inside it: nothing reads a history it is still writing.
-func (tx *Tx) queueEvent(cr *ent.CertificateEventCreate) {
+//
+// n is the outbox notice the event tells, or nil; it is written with the
+// event (see writeEvents).
+func (tx *Tx) queueEvent(cr *ent.CertificateEventCreate, n *outbox.Notice) {
 	tx.events = append(tx.events, cr) // a transaction is used by one goroutine
+	tx.notices = append(tx.notices, n)
 	if len(tx.events) > 1 {
 		return // the hook is registered and writes the whole batch
 	}
 	tx.OnCommit(func(next ent.Committer) ent.Committer {
 		return ent.CommitFunc(func(ctx context.Context, etx *ent.Tx) error {
-			if err := etx.CertificateEvent.CreateBulk(tx.events...).Exec(ctx); err != nil {
-				return fmt.Errorf("record %d certificate events: %w", len(tx.events), err)
+			notices, err := writeEvents(ctx, etx, tx.events, tx.notices)
+			if err != nil {
+				return err
 			}
 			if err := next.Commit(ctx, etx); err != nil {
 				return err
 			}
 			tx.core.events.poke()
+			if notices > 0 {
+				tx.core.PokeNotices()
+			}
 			return nil
 		})
 	})
@@ -156,6 +165,8 @@ type Tx struct {
 	*ent.Tx
 	core   *Core
 	events []*ent.CertificateEventCreate
+	// notices are the outbox notices of events, nil where an event tells none.
+	notices []*outbox.Notice
 }
 
 // InTx runs fn in a transaction and commits when fn returns no error: see

@@ -86,4 +86,15 @@ var policy = map[string]access{
 	certsvcv1connect.ProcessingModuleServiceRefreshModuleBalanceProcedure:   accessAdmin,
 	certsvcv1connect.ProcessingModuleServiceListModuleProductsProcedure:     accessAdmin,
 	certsvcv1connect.ProcessingModuleServiceListModuleCallsProcedure:        accessAdmin,
+
+	// Webhooks: customers manage their own account's endpoints (checked in
+	// the handler), administrators any account's.
+	certsvcv1connect.WebhookServiceCreateWebhookEndpointProcedure: accessUser,
+	certsvcv1connect.WebhookServiceListWebhookEndpointsProcedure:  accessUser,
+	certsvcv1connect.WebhookServiceUpdateWebhookEndpointProcedure: accessUser,
+	certsvcv1connect.WebhookServiceDeleteWebhookEndpointProcedure: accessUser,
+	certsvcv1connect.WebhookServiceRotateWebhookSecretProcedure:   accessUser,
+	certsvcv1connect.WebhookServiceSendTestWebhookProcedure:       accessUser,
+	certsvcv1connect.WebhookServiceListWebhookDeliveriesProcedure: accessUser,
+	certsvcv1connect.WebhookServiceRedeliverWebhookProcedure:      accessUser,
 }

@@ -31,6 +31,7 @@ var Services = []string{
 	certsvcv1connect.CatalogServiceName,
 	certsvcv1connect.CertificateServiceName,
 	certsvcv1connect.ProcessingModuleServiceName,
+	certsvcv1connect.WebhookServiceName,
 }
 
 // MaxRequestBytes bounds the size of one request message.
@@ -64,6 +65,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	certPath, certHandler := certsvcv1connect.NewCertificateServiceHandler(svc.Certificates, opts...)
 	mux.Handle(certPath, streamable(certHandler, certsvcv1connect.CertificateServiceWatchCertificatesProcedure))
 	mux.Handle(certsvcv1connect.NewProcessingModuleServiceHandler(svc.Modules, opts...))
+	mux.Handle(certsvcv1connect.NewWebhookServiceHandler(svc.Webhooks, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
 	reflector := grpcreflect.NewStaticReflector(Services...)

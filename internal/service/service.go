@@ -18,8 +18,11 @@ import (
 	"certsvc/internal/api/catalog"
 	"certsvc/internal/api/certificates"
 	"certsvc/internal/api/modules"
+	"certsvc/internal/api/webhooks"
 	authn "certsvc/internal/auth"
 	"certsvc/internal/core"
+	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
 	"certsvc/internal/rpc"
@@ -61,6 +64,11 @@ type Options struct {
 	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
 	// nil. Tests pass one that trusts their test CAs.
 	ModuleTransport http.RoundTripper
+	// Outbox tunes the sender of notifications; its clock, metrics and
+	// wake-up come from these options when unset.
+	Outbox outbox.Options
+	// Webhooks configures the webhook channel (SSRF allowances, TLS).
+	Webhooks webhook.Options
 }
 
 // Service assembles certsvc: the order core, the handler of each API
@@ -77,6 +85,12 @@ type Service struct {
 	Catalog      *catalog.Handler
 	Certificates *certificates.Handler
 	Modules      *modules.Handler
+	Webhooks     *webhooks.Handler
+	// Outbox sends the notifications (run it with Outbox.Run beside the
+	// worker); Hooks is its webhook channel. Further channels (e-mail) are
+	// added with Outbox.Register before it runs.
+	Outbox *outbox.Outbox
+	Hooks  *webhook.Webhooks
 
 	db       *ent.Client
 	gate     *rpc.Gate
@@ -112,8 +126,28 @@ func New(o Options) *Service {
 		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
 		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL}
+	oo := o.Outbox
+	if oo.Now == nil {
+		oo.Now = o.Now
+	}
+	if oo.Registerer == nil {
+		oo.Registerer = o.Registerer
+	}
+	if oo.Wake == nil {
+		oo.Wake = c.NoticesWritten()
+	}
+	ob := outbox.New(o.DB, o.Logger, oo)
+	hookOpts := o.Webhooks
+	if hookOpts.Now == nil {
+		hookOpts.Now = o.Now
+	}
+	hooks := webhook.New(o.DB.Ent, c, hookOpts)
+	ob.Register(hooks)
 	return &Service{
 		Core:         c,
+		Outbox:       ob,
+		Hooks:        hooks,
+		Webhooks:     webhooks.New(hooks, ob.Poke),
 		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
 		Auth:         auth.New(c, d),
 		Accounts:     accounts.New(c, d),

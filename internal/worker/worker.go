@@ -568,7 +568,7 @@ func (s *Worker) maintain(ctx context.Context, j core.Job, c *ent.Certificate) e
 			}
 			// Not enough money (failed_precondition) or the period is no
 			// longer sold (invalid_argument): say so, try again tomorrow.
-			if err := tx.Record(ctx, cur, "auto_renew_failed", lifecycle.State(cur.State),
+			if err := tx.Record(ctx, cur, core.EventAutoRenewFailed, lifecycle.State(cur.State),
 				core.Step{Message: "auto-renewal failed: " + errMessage(err)}); err != nil {
 				return err
 			}
