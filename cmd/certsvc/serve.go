@@ -18,7 +18,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"certsvc/internal/config"
+	"certsvc/internal/mail"
 	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/email"
 	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/registry"
@@ -109,7 +111,19 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	// E-mail is on when a relay is set; its settings were checked with the flags.
+	var sender email.Sender
+	if cfg.SMTP.Enabled() {
+		s, err := mail.NewSender(cfg.SMTP)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		sender = s
+		log.Info("e-mail notifications on", "smtp", cfg.SMTP.String(), "operators", len(cfg.OperatorEmails))
+	}
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
+		Mail: sender, OperatorEmails: cfg.OperatorEmails,
 		Keyring: keyring, Kinds: kinds,
 		Outbox:   outbox.Options{ExpiryDays: cfg.ExpiryReminders, PublicURL: cfg.PublicURL},
 		Webhooks: webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, AllowHTTP: cfg.WebhookAllowHTTP}})

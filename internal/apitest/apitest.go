@@ -21,6 +21,7 @@ import (
 	"certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/email"
 	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/registry"
@@ -64,6 +65,10 @@ type Options struct {
 	// TLSConfig that trusts it.
 	Outbox   outbox.Options
 	Webhooks webhook.Options
+	// Mail sends the e-mail notifications (a *mail.Sender to a mailtest
+	// server); nil: e-mail off. OperatorEmails get the operator notices.
+	Mail           email.Sender
+	OperatorEmails []string
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -106,6 +111,8 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Worker:          worker.Options{Poll: 20 * time.Millisecond},
 		Outbox:          o.Outbox,
 		Webhooks:        o.Webhooks,
+		Mail:            o.Mail,
+		OperatorEmails:  o.OperatorEmails,
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)

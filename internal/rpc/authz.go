@@ -87,6 +87,13 @@ var policy = map[string]access{
 	certsvcv1connect.ProcessingModuleServiceListModuleProductsProcedure:     accessAdmin,
 	certsvcv1connect.ProcessingModuleServiceListModuleCallsProcedure:        accessAdmin,
 
+	// Notifications: customers reach their own account's settings and
+	// e-mail log (checked in the handler), admins any account's.
+	certsvcv1connect.NotificationServiceGetNotificationSettingsProcedure:    accessUser,
+	certsvcv1connect.NotificationServiceUpdateNotificationSettingsProcedure: accessUser,
+	certsvcv1connect.NotificationServiceListEmailDeliveriesProcedure:        accessUser,
+	certsvcv1connect.NotificationServiceSendTestEmailProcedure:              accessUser,
+
 	// Webhooks: customers manage their own account's endpoints (checked in
 	// the handler), administrators any account's.
 	certsvcv1connect.WebhookServiceCreateWebhookEndpointProcedure: accessUser,

@@ -32,6 +32,7 @@ var Services = []string{
 	certsvcv1connect.CertificateServiceName,
 	certsvcv1connect.ProcessingModuleServiceName,
 	certsvcv1connect.WebhookServiceName,
+	certsvcv1connect.NotificationServiceName,
 }
 
 // MaxRequestBytes bounds the size of one request message.
@@ -66,6 +67,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	mux.Handle(certPath, streamable(certHandler, certsvcv1connect.CertificateServiceWatchCertificatesProcedure))
 	mux.Handle(certsvcv1connect.NewProcessingModuleServiceHandler(svc.Modules, opts...))
 	mux.Handle(certsvcv1connect.NewWebhookServiceHandler(svc.Webhooks, opts...))
+	mux.Handle(certsvcv1connect.NewNotificationServiceHandler(svc.Notifications, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
 	reflector := grpcreflect.NewStaticReflector(Services...)

@@ -18,10 +18,12 @@ import (
 	"certsvc/internal/api/catalog"
 	"certsvc/internal/api/certificates"
 	"certsvc/internal/api/modules"
+	"certsvc/internal/api/notifications"
 	"certsvc/internal/api/webhooks"
 	authn "certsvc/internal/auth"
 	"certsvc/internal/core"
 	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/email"
 	"certsvc/internal/outbox/webhook"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
@@ -69,6 +71,10 @@ type Options struct {
 	Outbox outbox.Options
 	// Webhooks configures the webhook channel (SSRF allowances, TLS).
 	Webhooks webhook.Options
+	// Mail sends the e-mail notifications (a *mail.Sender); nil turns e-mail
+	// off. OperatorEmails get the operator notices.
+	Mail           email.Sender
+	OperatorEmails []string
 }
 
 // Service assembles certsvc: the order core, the handler of each API
@@ -86,6 +92,10 @@ type Service struct {
 	Certificates *certificates.Handler
 	Modules      *modules.Handler
 	Webhooks     *webhooks.Handler
+	// Notifications is the NotificationService; Email the outbox's e-mail
+	// channel behind it.
+	Notifications *notifications.Handler
+	Email         *email.Channel
 	// Outbox sends the notifications (run it with Outbox.Run beside the
 	// worker); Hooks is its webhook channel. Further channels (e-mail) are
 	// added with Outbox.Register before it runs.
@@ -143,21 +153,28 @@ func New(o Options) *Service {
 	}
 	hooks := webhook.New(o.DB.Ent, c, hookOpts)
 	ob.Register(hooks)
+	mailCh, err := email.New(o.DB.Ent, o.Mail, o.OperatorEmails)
+	if err != nil {
+		panic(err) // the templates are embedded: a test catches this
+	}
+	ob.Register(mailCh)
 	return &Service{
-		Core:         c,
-		Outbox:       ob,
-		Hooks:        hooks,
-		Webhooks:     webhooks.New(hooks, ob.Poke),
-		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
-		Auth:         auth.New(c, d),
-		Accounts:     accounts.New(c, d),
-		Catalog:      catalog.New(c, d),
-		Certificates: certificates.New(c, d),
-		Modules:      modules.New(c, d),
-		db:           o.DB.Ent,
-		gate:         gate,
-		pwParams:     o.PasswordParams,
-		keyring:      o.Keyring,
+		Core:          c,
+		Outbox:        ob,
+		Hooks:         hooks,
+		Webhooks:      webhooks.New(hooks, ob.Poke),
+		Email:         mailCh,
+		Notifications: notifications.New(c, d, mailCh),
+		Worker:        worker.New(c, o.DB.Ent, o.Logger, wo),
+		Auth:          auth.New(c, d),
+		Accounts:      accounts.New(c, d),
+		Catalog:       catalog.New(c, d),
+		Certificates:  certificates.New(c, d),
+		Modules:       modules.New(c, d),
+		db:            o.DB.Ent,
+		gate:          gate,
+		pwParams:      o.PasswordParams,
+		keyring:       o.Keyring,
 	}
 }
 

@@ -43,6 +43,9 @@ var _ outbox.Channel = (*Channel)(nil)
 // New returns the channel over db sending with sender; operators get the
 // operator notices. A nil sender means e-mail is off: nobody is a target.
 func New(db *ent.Client, sender Sender, operators []string) (*Channel, error) {
+	if s, ok := sender.(*mail.Sender); ok && s == nil {
+		sender = nil // a nil *mail.Sender is "off" too
+	}
 	tmpl, err := mail.LoadTemplates()
 	if err != nil {
 		return nil, err
