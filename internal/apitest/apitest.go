@@ -174,6 +174,7 @@ type Clients struct {
 	Catalog certsvcv1connect.CatalogServiceClient
 	Cert    certsvcv1connect.CertificateServiceClient
 	Module  certsvcv1connect.ProcessingModuleServiceClient
+	Notify  certsvcv1connect.NotificationServiceClient
 }
 
 // Clients returns clients that send authorization (an Authorization header
@@ -192,6 +193,7 @@ func (e *Env) Clients(protocol Protocol, authorization string) Clients {
 		Catalog: certsvcv1connect.NewCatalogServiceClient(e.HTTP, e.URL, opts...),
 		Cert:    certsvcv1connect.NewCertificateServiceClient(e.HTTP, e.URL, opts...),
 		Module:  certsvcv1connect.NewProcessingModuleServiceClient(e.HTTP, e.URL, opts...),
+		Notify:  certsvcv1connect.NewNotificationServiceClient(e.HTTP, e.URL, opts...),
 	}
 }
 
