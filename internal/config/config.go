@@ -77,7 +77,8 @@ const (
 	// --data-dir, --database-url, --migrate, --master-key-file, --log-level.
 	DatabaseFlags Flags = 1 << iota
 	// ServerFlags are the server's own: --addr, --tls-cert, --tls-key,
-	// --cors-origins, --session-ttl, --shutdown-timeout, --worker.
+	// --cors-origins, --session-ttl, --shutdown-timeout, --worker, and the
+	// e-mail ones, --smtp-* and --operator-email (smtp.go).
 	ServerFlags
 	// AllFlags are the flags of `certsvc serve`.
 	AllFlags = DatabaseFlags | ServerFlags
