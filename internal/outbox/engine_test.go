@@ -22,7 +22,9 @@ type recorder struct {
 
 func (r *recorder) Name() string { return "test" }
 
-func (r *recorder) Targets(context.Context, *Notice) ([]string, error) { return []string{"a", "b"}, nil }
+func (r *recorder) Targets(context.Context, *Notice) ([]string, error) {
+	return []string{"a", "b"}, nil
+}
 
 func (r *recorder) Deliver(_ context.Context, d *Delivery) error {
 	r.mu.Lock()
