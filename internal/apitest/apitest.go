@@ -167,6 +167,7 @@ type Clients struct {
 	Catalog certsvcv1connect.CatalogServiceClient
 	Cert    certsvcv1connect.CertificateServiceClient
 	Module  certsvcv1connect.ProcessingModuleServiceClient
+	Webhook certsvcv1connect.WebhookServiceClient
 }
 
 // Clients returns clients that send authorization (an Authorization header
@@ -185,6 +186,7 @@ func (e *Env) Clients(protocol Protocol, authorization string) Clients {
 		Catalog: certsvcv1connect.NewCatalogServiceClient(e.HTTP, e.URL, opts...),
 		Cert:    certsvcv1connect.NewCertificateServiceClient(e.HTTP, e.URL, opts...),
 		Module:  certsvcv1connect.NewProcessingModuleServiceClient(e.HTTP, e.URL, opts...),
+		Webhook: certsvcv1connect.NewWebhookServiceClient(e.HTTP, e.URL, opts...),
 	}
 }
 
