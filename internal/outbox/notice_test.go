@@ -101,3 +101,37 @@ func TestEventNoticeOnceAcrossRetry(t *testing.T) {
 		}
 	})
 }
+
+// A charge that takes the balance below the account's threshold writes one
+// account.balance_low notice; a further charge below it writes none.
+func TestBalanceLowOnCrossing(t *testing.T) {
+	dbtest.EachKind(t, func(t *testing.T, k dbtest.Kind) {
+		ctx := context.Background()
+		env := apitest.NewWith(t, k.Open(t), apitest.Options{NoWorker: true})
+		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+		cust := env.NewCustomer(t, "low", "RUB")
+		acct := cust.Account.GetId()
+		if _, err := admin.Account.Deposit(ctx, &certsvcv1.DepositRequest{AccountId: acct, AmountMinor: 10_000_000, Currency: "RUB"}); err != nil {
+			t.Fatal(err)
+		}
+		env.DB.Ent.Account.UpdateOneID(acct).SetLowBalanceMinor(9_999_999).ExecX(ctx)
+		cl := env.Clients(apitest.ConnectJSON, cust.Auth)
+		for _, name := range []string{"x.example.com", "y.example.com"} {
+			if _, err := cl.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{PlanId: 3033, PeriodMonths: 12,
+				KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256, Subject: &certsvcv1.Subject{CommonName: name}, Pay: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows := env.DB.Ent.OutboxNotice.Query().Where(outboxnotice.Type(string(outbox.BalanceLow))).AllX(ctx)
+		if len(rows) != 1 {
+			t.Fatalf("balance_low notices: %d, want 1", len(rows))
+		}
+		n, err := outbox.NoticeOf(rows[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.AccountID != acct || n.Data.ThresholdMinor != 9_999_999 || n.Data.BalanceMinor >= 9_999_999 || n.Data.AmountMinor <= 0 || n.Data.Currency != "RUB" {
+			t.Errorf("notice: %+v", n)
+		}
+	})
+}

@@ -210,6 +210,14 @@ func TestWebhookIssuedRetriedRotatedRedelivered(t *testing.T) {
 			t.Errorf("delivery log: %v", d)
 		}
 
+		// The metrics count the attempts by outcome.
+		if got := counter(t, env, "retry"); got != 3 {
+			t.Errorf("certsvc_outbox_deliveries_total{outcome=retry}: %v, want 3", got)
+		}
+		if got := counter(t, env, "sent"); got != 1 {
+			t.Errorf("certsvc_outbox_deliveries_total{outcome=sent}: %v, want 1", got)
+		}
+
 		// Rotation: the old and the new secret both sign for a while.
 		rot, err := cl.Webhook.RotateWebhookSecret(ctx, &certsvcv1.RotateWebhookSecretRequest{Id: epID})
 		if err != nil {
@@ -343,4 +351,28 @@ func TestWebhookURLRefused(t *testing.T) {
 	if connect.CodeOf(err) != connect.CodeInvalidArgument || !slices.Contains(fieldsOf(err), "event_types") {
 		t.Errorf("unknown event type: %v, want invalid_argument naming event_types", err)
 	}
+}
+
+// counter reads certsvc_outbox_deliveries_total{channel="webhook",outcome}.
+func counter(t *testing.T, env *apitest.Env, outcome string) float64 {
+	t.Helper()
+	mfs, err := env.Reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "certsvc_outbox_deliveries_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["channel"] == "webhook" && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
