@@ -135,3 +135,28 @@ func TestBalanceLowOnCrossing(t *testing.T) {
 		}
 	})
 }
+
+// A module whose balance at its CA is below its minimum gets one operator
+// notice a day, however often the balances are read.
+func TestModuleBalanceLowOperatorNotice(t *testing.T) {
+	dbtest.EachKind(t, func(t *testing.T, k dbtest.Kind) {
+		ctx := context.Background()
+		env := apitest.NewWith(t, k.Open(t), apitest.Options{NoWorker: true})
+		m := env.DB.Ent.ProcessingModule.Query().FirstX(ctx)
+		env.DB.Ent.ProcessingModule.UpdateOne(m).SetMinBalance(1000).SetBalanceMinor(10).SetBalanceCurrency("RUB").ExecX(ctx)
+		for range 3 {
+			env.Worker.NoticeModules(ctx)
+		}
+		rows := env.DB.Ent.OutboxNotice.Query().Where(outboxnotice.Type(string(outbox.ModuleBalanceLow))).AllX(ctx)
+		if len(rows) != 1 {
+			t.Fatalf("module_balance_low notices: %d, want 1", len(rows))
+		}
+		n, err := outbox.NoticeOf(rows[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.AccountID != 0 || n.Data.ModuleName != m.Name || n.Data.BalanceMinor != 10 || n.Data.ThresholdMinor != 1000 {
+			t.Errorf("notice: %+v", n)
+		}
+	})
+}
