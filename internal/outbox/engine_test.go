@@ -170,3 +170,33 @@ func TestRetryThenDead(t *testing.T) {
 		}
 	})
 }
+
+// Purge deletes what ended Retention ago and keeps what is pending.
+func TestPurge(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		b := newTestOutbox(t, db, &recorder{}, clk)
+		addNotice(t, db, "old", clk)
+		if _, err := b.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(time.Minute)
+		addNotice(t, db, "pending", clk)
+		if _, err := b.FanOut(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(Retention + time.Hour)
+		n, err := b.Purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 { // the two sent deliveries of "old" and the notice
+			t.Fatalf("purged %d rows, want 3", n)
+		}
+		left := db.Ent.OutboxNotice.Query().AllX(ctx)
+		if len(left) != 1 || left[0].DedupeKey != "pending" || db.Ent.OutboxDelivery.Query().CountX(ctx) != 2 {
+			t.Fatalf("left: %v", left)
+		}
+	})
+}
