@@ -408,7 +408,8 @@ func rotateKeys(*flag.FlagSet) func(context.Context, *adminEnv) error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.out, "private keys re-encrypted\t%d\nmodule credentials re-encrypted\t%d\n", res.PrivateKeys, res.Modules)
+		fmt.Fprintf(a.out, "private keys re-encrypted\t%d\nmodule credentials re-encrypted\t%d\nwebhook secrets re-encrypted\t%d\n",
+			res.PrivateKeys, res.Modules, res.Webhooks)
 		return nil
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"entgo.io/ent/dialect"
@@ -204,9 +205,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if cfg.Worker {
 		go func() {
 			defer close(workerDone)
+			var wg sync.WaitGroup
+			defer wg.Wait()
+			// The outbox sends the notifications beside the worker; a send
+			// cut short by the shutdown is sent again after its lease.
+			wg.Go(func() { _ = e.svc.Outbox.Run(janitorCtx) })
 			_ = e.svc.Worker.RunWorker(janitorCtx)
 		}()
-		go func() { _ = e.svc.Outbox.Run(janitorCtx) }()
 	} else {
 		close(workerDone)
 	}

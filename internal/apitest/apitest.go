@@ -174,6 +174,7 @@ type Clients struct {
 	Catalog certsvcv1connect.CatalogServiceClient
 	Cert    certsvcv1connect.CertificateServiceClient
 	Module  certsvcv1connect.ProcessingModuleServiceClient
+	Webhook certsvcv1connect.WebhookServiceClient
 	Notify  certsvcv1connect.NotificationServiceClient
 }
 
@@ -193,6 +194,7 @@ func (e *Env) Clients(protocol Protocol, authorization string) Clients {
 		Catalog: certsvcv1connect.NewCatalogServiceClient(e.HTTP, e.URL, opts...),
 		Cert:    certsvcv1connect.NewCertificateServiceClient(e.HTTP, e.URL, opts...),
 		Module:  certsvcv1connect.NewProcessingModuleServiceClient(e.HTTP, e.URL, opts...),
+		Webhook: certsvcv1connect.NewWebhookServiceClient(e.HTTP, e.URL, opts...),
 		Notify:  certsvcv1connect.NewNotificationServiceClient(e.HTTP, e.URL, opts...),
 	}
 }

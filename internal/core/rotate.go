@@ -6,6 +6,7 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/certificate"
+	"certsvc/ent/webhookendpoint"
 	"certsvc/internal/secretbox"
 )
 
@@ -13,7 +14,11 @@ import (
 type RewrapResult struct {
 	PrivateKeys int // private keys of certificates, pending reissue keys included
 	Modules     int // credential sets of processing modules
+	Webhooks    int // signing secrets of webhook endpoints, previous ones included
 }
+
+// WebhookSecretAD binds a webhook endpoint's sealed signing secret to its account.
+func WebhookSecretAD(accountID int64) []byte { return fmt.Appendf(nil, "webhook-secret/%d", accountID) }
 
 // RewrapSecrets re-seals every private key and module credential that is not
 // sealed under the keyring's primary master key (key rotation: configure the
@@ -100,6 +105,31 @@ func (s *Core) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 			}
 			res.Modules++
 		}
+	}
+	eps, err := s.db.WebhookEndpoint.Query().All(ctx)
+	if err != nil {
+		return res, fmt.Errorf("list webhook endpoints: %w", err)
+	}
+	for _, ep := range eps {
+		cur, k1, err := rewrap(ep.Secret, WebhookSecretAD(ep.AccountID))
+		if err != nil {
+			return res, fmt.Errorf("webhook endpoint %d: %w", ep.ID, err)
+		}
+		prev, k2, err := rewrap(ep.PreviousSecret, WebhookSecretAD(ep.AccountID))
+		if err != nil {
+			return res, fmt.Errorf("webhook endpoint %d: %w", ep.ID, err)
+		}
+		if !k1 && !k2 {
+			continue
+		}
+		// Only where the secrets are still the ones read: a rotation
+		// meanwhile wins.
+		n, err := s.db.WebhookEndpoint.Update().Where(webhookendpoint.ID(ep.ID), webhookendpoint.Secret(ep.Secret),
+			webhookendpoint.PreviousSecret(ep.PreviousSecret)).SetSecret(cur).SetPreviousSecret(prev).Save(ctx)
+		if err != nil {
+			return res, fmt.Errorf("webhook endpoint %d: %w", ep.ID, err)
+		}
+		res.Webhooks += n * (btoi(k1) + btoi(k2))
 	}
 	return res, nil
 }

@@ -169,7 +169,7 @@ func (b *Outbox) now() time.Time { return b.opts.Now().UTC().Truncate(time.Micro
 func (b *Outbox) canLock() bool { return b.dialect != dialect.SQLite }
 
 // Run fans out and sends until ctx ends, and writes the expiry reminders
-// every Options.ScanEvery.
+// and purges what ended Retention ago every Options.ScanEvery.
 func (b *Outbox) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -213,6 +213,9 @@ func (b *Outbox) scanLoop(ctx context.Context) {
 	for {
 		if _, err := b.ScanExpiring(ctx); err != nil && ctx.Err() == nil {
 			b.log.ErrorContext(ctx, "outbox: scan expiring certificates", "error", err)
+		}
+		if _, err := b.Purge(ctx); err != nil && ctx.Err() == nil {
+			b.log.ErrorContext(ctx, "outbox: purge", "error", err)
 		}
 		select {
 		case <-ctx.Done():

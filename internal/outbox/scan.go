@@ -6,8 +6,12 @@ import (
 	"slices"
 	"time"
 
+	"entgo.io/ent/dialect/sql"
+
 	"certsvc/ent"
 	"certsvc/ent/certificate"
+	"certsvc/ent/outboxdelivery"
+	"certsvc/ent/outboxnotice"
 )
 
 // ScanExpiring writes a certificate.expiring notice for every issued
@@ -58,4 +62,30 @@ func (b *Outbox) ScanExpiring(ctx context.Context) (int, error) {
 		}
 		after = cs[len(cs)-1].ID
 	}
+}
+
+// Retention is how long sent and dead deliveries, and notices with no
+// delivery left, are kept.
+const Retention = 30 * 24 * time.Hour
+
+// Purge deletes the deliveries that ended (sent or dead) longer than
+// Retention ago and the notices older than that with no delivery left. It
+// returns how many rows it deleted.
+func (b *Outbox) Purge(ctx context.Context) (int, error) {
+	cutoff := b.now().Add(-Retention)
+	nd, err := b.db.OutboxDelivery.Delete().Where(outboxdelivery.StateNEQ(outboxdelivery.StatePending),
+		outboxdelivery.UpdateTimeLT(cutoff)).Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("purge deliveries: %w", err)
+	}
+	nn, err := b.db.OutboxNotice.Delete().Where(outboxnotice.FannedOut(true), outboxnotice.CreateTimeLT(cutoff),
+		func(s *sql.Selector) {
+			d := sql.Table(outboxdelivery.Table)
+			s.Where(sql.NotExists(sql.Select(d.C(outboxdelivery.FieldID)).From(d).
+				Where(sql.ColumnsEQ(d.C(outboxdelivery.FieldNoticeID), s.C(outboxnotice.FieldID)))))
+		}).Exec(ctx)
+	if err != nil {
+		return nd, fmt.Errorf("purge notices: %w", err)
+	}
+	return nd + nn, nil
 }

@@ -41,7 +41,7 @@ func (s *Worker) refreshBalances(ctx context.Context) {
 			s.log.WarnContext(ctx, "refresh module balance", "module", m.ID, "error", err)
 		}
 	}
-	s.noticeModules(ctx)
+	s.NoticeModules(ctx)
 }
 
 // monitorModules refreshes the modules' balances every interval until ctx ends.

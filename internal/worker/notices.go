@@ -9,10 +9,11 @@ import (
 	"certsvc/internal/outbox"
 )
 
-// noticeModules writes the operator's notices about the enabled modules: a
+// NoticeModules writes the operator's notices about the enabled modules (the
+// worker does after each reading of their balances): a
 // balance below its minimum (once a day while it lasts) and an open circuit
 // breaker (once per open period).
-func (s *Worker) noticeModules(ctx context.Context) {
+func (s *Worker) NoticeModules(ctx context.Context) {
 	mods, err := s.db.ProcessingModule.Query().Where(processingmodule.Enabled(true)).All(ctx)
 	if err != nil {
 		s.log.ErrorContext(ctx, "list modules for notices", "error", err)

@@ -38,10 +38,10 @@ func (w *Webhooks) now() time.Time { return w.opts.Now().UTC().Truncate(time.Mic
 // Create adds an endpoint to an account and returns it with its signing
 // secret, which is shown this once.
 func (w *Webhooks) Create(ctx context.Context, accountID int64, e Endpoint) (*ent.WebhookEndpoint, string, error) {
-	if err := w.CheckURL(ctx, e.URL); err != nil {
+	if err := checkTypes(e.EventTypes); err != nil {
 		return nil, "", err
 	}
-	if err := checkTypes(e.EventTypes); err != nil {
+	if err := w.CheckURL(ctx, e.URL); err != nil {
 		return nil, "", err
 	}
 	if _, err := w.db.Account.Get(ctx, accountID); ent.IsNotFound(err) {
@@ -91,10 +91,10 @@ func (w *Webhooks) List(ctx context.Context, accountID, after int64, limit int) 
 
 // Update sets e on the endpoint id.
 func (w *Webhooks) Update(ctx context.Context, id int64, e Endpoint) (*ent.WebhookEndpoint, error) {
-	if err := w.CheckURL(ctx, e.URL); err != nil {
+	if err := checkTypes(e.EventTypes); err != nil {
 		return nil, err
 	}
-	if err := checkTypes(e.EventTypes); err != nil {
+	if err := w.CheckURL(ctx, e.URL); err != nil {
 		return nil, err
 	}
 	ep, err := w.db.WebhookEndpoint.UpdateOneID(id).SetURL(e.URL).SetDescription(e.Description).

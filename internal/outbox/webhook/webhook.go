@@ -24,6 +24,7 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/webhookendpoint"
+	"certsvc/internal/core"
 	"certsvc/internal/outbox"
 )
 
@@ -200,8 +201,9 @@ func (w *Webhooks) signingSecrets(ep *ent.WebhookEndpoint) ([]string, error) {
 	return out, nil
 }
 
-// secretAD binds a sealed secret to its account.
-func secretAD(accountID int64) []byte { return fmt.Appendf(nil, "webhook-secret/%d", accountID) }
+// secretAD binds a sealed secret to its account (the key rotation of the
+// order core re-seals them).
+func secretAD(accountID int64) []byte { return core.WebhookSecretAD(accountID) }
 
 func (w *Webhooks) open(accountID int64, sealed string) (string, error) {
 	b, err := w.seal.Open(sealed, secretAD(accountID))

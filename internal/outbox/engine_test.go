@@ -1,0 +1,202 @@
+package outbox
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"certsvc/ent/outboxdelivery"
+	"certsvc/internal/dbtest"
+	"certsvc/internal/store"
+)
+
+// recorder is a channel that records what it is asked to deliver and fails
+// the first fail attempts.
+type recorder struct {
+	mu   sync.Mutex
+	got  []int64 // delivery ids, one per attempt
+	fail int
+}
+
+func (r *recorder) Name() string { return "test" }
+
+func (r *recorder) Targets(context.Context, *Notice) ([]string, error) {
+	return []string{"a", "b"}, nil
+}
+
+func (r *recorder) Deliver(_ context.Context, d *Delivery) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, d.ID)
+	if r.fail > 0 {
+		r.fail--
+		return &StatusError{Code: 500, Err: errors.New("answered 500")}
+	}
+	return nil
+}
+
+func (r *recorder) attempts() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.got)
+}
+
+// clock is a test clock that moves when told.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func newTestOutbox(t *testing.T, db *store.DB, ch Channel, clk *clock) *Outbox {
+	b := New(db, nil, Options{Now: clk.now, Timeout: time.Second, Lease: time.Minute,
+		BackoffBase: time.Second, BackoffMax: 4 * time.Second, MaxAttempts: 3})
+	b.Register(ch)
+	return b
+}
+
+func addNotice(t *testing.T, db *store.DB, key string, clk *clock) {
+	t.Helper()
+	err := Add(context.Background(), db.Ent.OutboxNotice, key, Notice{Type: Test, AccountID: 1}, clk.now())
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A notice written twice under one key is one notice; it fans out into one
+// delivery per target, once however often fan-out runs.
+func TestNoticeOnceFanOutOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		b := newTestOutbox(t, db, &recorder{}, clk)
+		addNotice(t, db, "k1", clk)
+		addNotice(t, db, "k1", clk)
+		if n := db.Ent.OutboxNotice.Query().CountX(ctx); n != 1 {
+			t.Fatalf("notices: %d, want 1", n)
+		}
+		for range 2 {
+			if _, err := b.FanOut(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := db.Ent.OutboxDelivery.Query().CountX(ctx); n != 2 {
+			t.Fatalf("deliveries: %d, want 2 (one per target)", n)
+		}
+	})
+}
+
+// A sender that dies after leasing (the lease committed, no outcome
+// written) leaves the delivery alone until the lease ends; then it is sent
+// exactly once more.
+func TestKilledSenderResentOnceAfterLease(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		rec := &recorder{}
+		dead := newTestOutbox(t, db, rec, clk)
+		addNotice(t, db, "k1", clk)
+		if _, err := dead.FanOut(ctx); err != nil {
+			t.Fatal(err)
+		}
+		ls, err := dead.claim(ctx, 10)
+		if err != nil || len(ls) != 2 {
+			t.Fatalf("claim: %d leases, %v", len(ls), err)
+		}
+		// The sender is gone: another one finds nothing to send while the
+		// leases run.
+		alive := newTestOutbox(t, db, rec, clk)
+		if n, err := alive.RunDue(ctx); err != nil || n != 0 {
+			t.Fatalf("during the lease: %d attempts, %v", n, err)
+		}
+		clk.add(time.Minute + time.Second)
+		if n, err := alive.RunDue(ctx); err != nil || n != 2 {
+			t.Fatalf("after the lease: %d attempts, %v; want 2", n, err)
+		}
+		if n, err := alive.RunDue(ctx); err != nil || n != 0 {
+			t.Fatalf("again: %d attempts, %v", n, err)
+		}
+		if rec.attempts() != 2 {
+			t.Fatalf("channel saw %d attempts, want 2", rec.attempts())
+		}
+		sent := db.Ent.OutboxDelivery.Query().Where(outboxdelivery.StateEQ(outboxdelivery.StateSent)).CountX(ctx)
+		if sent != 2 {
+			t.Fatalf("sent deliveries: %d, want 2", sent)
+		}
+		for _, d := range db.Ent.OutboxDelivery.Query().AllX(ctx) {
+			if d.Attempts != 2 {
+				t.Errorf("delivery %d: %d attempts, want 2 (the lost one and the resend)", d.ID, d.Attempts)
+			}
+		}
+	})
+}
+
+// Failures back off and retry; after MaxAttempts the delivery is dead.
+func TestRetryThenDead(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		rec := &recorder{fail: 100}
+		b := newTestOutbox(t, db, rec, clk)
+		addNotice(t, db, "k1", clk)
+		for i := range 3 {
+			if _, err := b.RunDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if i < 2 {
+				// Not due again before its backoff.
+				if n, _ := b.RunDue(ctx); n != 0 {
+					t.Fatalf("attempt %d: retried at once", i+1)
+				}
+			}
+			clk.add(5 * time.Second)
+		}
+		ds := db.Ent.OutboxDelivery.Query().AllX(ctx)
+		for _, d := range ds {
+			if d.State != outboxdelivery.StateDead || d.Attempts != 3 || d.LastStatus != 500 {
+				t.Errorf("delivery %d: %s after %d attempts (status %d), want dead after 3 (500)", d.ID, d.State, d.Attempts, d.LastStatus)
+			}
+		}
+		if n, _ := b.RunDue(ctx); n != 0 {
+			t.Fatalf("a dead delivery was tried again")
+		}
+	})
+}
+
+// Purge deletes what ended Retention ago and keeps what is pending.
+func TestPurge(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		b := newTestOutbox(t, db, &recorder{}, clk)
+		addNotice(t, db, "old", clk)
+		if _, err := b.RunDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(time.Minute)
+		addNotice(t, db, "pending", clk)
+		if _, err := b.FanOut(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clk.add(Retention + time.Hour)
+		n, err := b.Purge(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 { // the two sent deliveries of "old" and the notice
+			t.Fatalf("purged %d rows, want 3", n)
+		}
+		left := db.Ent.OutboxNotice.Query().AllX(ctx)
+		if len(left) != 1 || left[0].DedupeKey != "pending" || db.Ent.OutboxDelivery.Query().CountX(ctx) != 2 {
+			t.Fatalf("left: %v", left)
+		}
+	})
+}
