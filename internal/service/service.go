@@ -158,24 +158,24 @@ func New(o Options) *Service {
 		panic(err) // the templates are embedded: a test catches this
 	}
 	ob.Register(mailCh)
-	return &Service{
-		Core:          c,
-		Outbox:        ob,
-		Hooks:         hooks,
-		Webhooks:      webhooks.New(hooks, ob.Poke),
-		Email:         mailCh,
-		Notifications: notifications.New(c, d, mailCh),
-		Worker:        worker.New(c, o.DB.Ent, o.Logger, wo),
-		Auth:          auth.New(c, d),
-		Accounts:      accounts.New(c, d),
-		Catalog:       catalog.New(c, d),
-		Certificates:  certificates.New(c, d),
-		Modules:       modules.New(c, d),
-		db:            o.DB.Ent,
-		gate:          gate,
-		pwParams:      o.PasswordParams,
-		keyring:       o.Keyring,
+	s := &Service{
+		Core:         c,
+		Outbox:       ob,
+		Hooks:        hooks,
+		Webhooks:     webhooks.New(hooks, ob.Poke),
+		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
+		Auth:         auth.New(c, d),
+		Accounts:     accounts.New(c, d),
+		Catalog:      catalog.New(c, d),
+		Certificates: certificates.New(c, d),
+		Modules:      modules.New(c, d),
+		db:           o.DB.Ent,
+		gate:         gate,
+		pwParams:     o.PasswordParams,
+		keyring:      o.Keyring,
 	}
+	s.Email, s.Notifications = mailCh, notifications.New(c, d, mailCh)
+	return s
 }
 
 // Interceptors returns the interceptors every handler is mounted with,
