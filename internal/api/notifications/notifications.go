@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"time"
 
 	"certsvc/ent"
 	"certsvc/ent/notificationsettings"
@@ -319,7 +318,7 @@ func (s *Handler) SendTestEmail(ctx context.Context, req *certsvcv1.SendTestEmai
 	if len(recipients) == 0 {
 		return nil, errkind.Field(errkind.FailedPrecondition, "recipients", "the account has no recipients; give some or set them first")
 	}
-	id := fmt.Sprintf("certsvc.test.%d.%d", a.ID, time.Now().UnixNano())
+	id := fmt.Sprintf("certsvc.test.%d.%d", a.ID, s.Clock().UnixNano())
 	if err := s.mailer.SendTest(ctx, a.ID, id, lang, recipients); err != nil {
 		return nil, relayError(err)
 	}

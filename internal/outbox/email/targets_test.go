@@ -1,0 +1,87 @@
+package email_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"certsvc/internal/dbtest"
+	"certsvc/internal/mail"
+	"certsvc/internal/mail/mailtest"
+	"certsvc/internal/outbox"
+	"certsvc/internal/outbox/email"
+	"certsvc/internal/store"
+)
+
+// TestTargets: an account's recipients for the types it wants (all customer
+// types when it names none, the test message always), the operators for an
+// operator notice, nobody when e-mail is off; a recipient removed after the
+// fan-out is given up, not sent to.
+func TestTargets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		srv := mailtest.Start(t, mailtest.Options{})
+		sender, err := mail.NewSender(srv.Config())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sender.Close()
+		acc := db.Ent.Account.Create().SetName("A").SetCurrency("RUB").SaveX(ctx)
+		all := db.Ent.Account.Create().SetName("B").SetCurrency("RUB").SaveX(ctx)
+		none := db.Ent.Account.Create().SetName("C").SetCurrency("RUB").SaveX(ctx)
+		db.Ent.NotificationSettings.Create().SetAccountID(acc.ID).SetRecipients([]string{"a@example.com", "b@example.com"}).
+			SetEventTypes([]string{string(outbox.Issued)}).SaveX(ctx)
+		db.Ent.NotificationSettings.Create().SetAccountID(all.ID).SetRecipients([]string{"c@example.com"}).SaveX(ctx)
+
+		ch, err := email.New(db.Ent, sender, []string{"ops@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		off, err := email.New(db.Ent, nil, []string{"ops@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			ch      *email.Channel
+			account int64
+			typ     outbox.Type
+			want    string
+		}{
+			{ch, acc.ID, outbox.Issued, "a@example.com,b@example.com"},
+			{ch, acc.ID, outbox.Expiring, ""},
+			{ch, acc.ID, outbox.Test, "a@example.com,b@example.com"},
+			{ch, all.ID, outbox.Expiring, "c@example.com"},
+			{ch, all.ID, outbox.BalanceLow, "c@example.com"},
+			{ch, none.ID, outbox.Issued, ""},
+			{ch, 0, outbox.BreakerOpen, "ops@example.com"},
+			{off, acc.ID, outbox.Issued, ""},
+			{off, 0, outbox.BreakerOpen, ""},
+		} {
+			got, err := tc.ch.Targets(ctx, &outbox.Notice{AccountID: tc.account, Type: tc.typ})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got, ",") != tc.want {
+				t.Errorf("account %d, %s, enabled %v: targets %v, want %q", tc.account, tc.typ, tc.ch.Enabled(), got, tc.want)
+			}
+		}
+		if !slices.Contains(email.CustomerTypes(), outbox.Revoked) || slices.Contains(email.CustomerTypes(), outbox.BreakerOpen) {
+			t.Errorf("customer types %v", email.CustomerTypes())
+		}
+
+		n := sampleNotice(outbox.Issued)
+		n.AccountID = acc.ID
+		err = ch.Deliver(ctx, &outbox.Delivery{ID: 1, Notice: n, Channel: email.Name, Target: "gone@example.com", Attempt: 1})
+		if !outbox.IsPermanent(err) || srv.Count() != 0 {
+			t.Fatalf("delivery to a recipient no longer in the settings: %v, %d sent", err, srv.Count())
+		}
+		if err := ch.Deliver(ctx, &outbox.Delivery{ID: 2, Notice: n, Channel: email.Name, Target: "b@example.com", Attempt: 1}); err != nil {
+			t.Fatal(err)
+		}
+		m := srv.Messages()[0]
+		if m.Subject != "Your certificate for <script>x</script>www.example.com is issued" || strings.Join(m.To, ",") != "b@example.com" ||
+			m.Header.Get("Message-ID") != ch.MessageID(2) {
+			t.Errorf("message %q to %v, Message-ID %q", m.Subject, m.To, m.Header.Get("Message-ID"))
+		}
+	})
+}
