@@ -1,12 +1,14 @@
 package config_test
 
 import (
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"certsvc/internal/config"
 	"certsvc/internal/mail"
 )
 
@@ -68,5 +70,24 @@ func TestSMTPErrorsNameTheFlag(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("error %q holds the password", err)
 		}
+	}
+}
+
+func TestHelpShowsNoSMTPPassword(t *testing.T) {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	var out strings.Builder
+	fs.SetOutput(&out)
+	env := map[string]string{"CERTSVC_SMTP_PASSWORD": "relay-hunter2", "CERTSVC_SMTP_HOST": "smtp.example.com",
+		"CERTSVC_SMTP_USERNAME": "u", "CERTSVC_SMTP_FROM": "a@example.com"}
+	config.Register(fs, func(k string) string { return env[k] })
+	if err := fs.Parse([]string{"--help"}); err != flag.ErrHelp {
+		t.Fatalf("got %v, want flag.ErrHelp", err)
+	}
+	if strings.Contains(out.String(), "relay-hunter2") || !strings.Contains(out.String(), "-smtp-host") {
+		t.Fatalf("--help:\n%s", out.String())
+	}
+	cfg, err := load(t, env)
+	if err != nil || cfg.SMTP.Password != "relay-hunter2" {
+		t.Fatalf("password from the environment: %v %v", cfg, err)
 	}
 }
