@@ -139,44 +139,40 @@ func (s *Handler) UpdateNotificationSettings(ctx context.Context, req *certsvcv1
 	now := s.Clock()
 	var row *ent.NotificationSettings
 	err = s.InTx(ctx, func(tx *core.Tx) error {
+		// The account's row lock orders concurrent updates, the first one
+		// that creates the settings included.
+		if a, err = tx.LockAccount(ctx, a.ID); err != nil {
+			return err
+		}
 		if slices.Contains(paths, "balance_threshold_minor") {
-			a, err = tx.Account.UpdateOneID(a.ID).SetLowBalanceMinor(in.GetBalanceThresholdMinor()).SetUpdateTime(now).Save(ctx)
-			if err != nil {
-				return fmt.Errorf("set balance threshold of account %d: %w", a.ID, store.Translate(err))
+			if a, err = a.Update().SetLowBalanceMinor(in.GetBalanceThresholdMinor()).SetUpdateTime(now).Save(ctx); err != nil {
+				return fmt.Errorf("set balance threshold: %w", store.Translate(err))
 			}
 		}
 		old, err := settings(ctx, tx.Client(), a.ID)
 		if err != nil {
 			return err
 		}
+		var m *ent.NotificationSettingsMutation
+		var save func(context.Context) (*ent.NotificationSettings, error)
 		if old == nil {
 			c := tx.NotificationSettings.Create().SetAccountID(a.ID).SetCreateTime(now).SetUpdateTime(now)
-			for _, p := range paths {
-				switch p {
-				case "recipients":
-					c.SetRecipients(recipients)
-				case "event_types":
-					c.SetEventTypes(events)
-				case "language":
-					c.SetLanguage(lang)
-				}
-			}
-			row, err = c.Save(ctx)
+			m, save = c.Mutation(), c.Save
 		} else {
 			u := old.Update().SetUpdateTime(now)
-			for _, p := range paths {
-				switch p {
-				case "recipients":
-					u.SetRecipients(recipients)
-				case "event_types":
-					u.SetEventTypes(events)
-				case "language":
-					u.SetLanguage(lang)
-				}
-			}
-			row, err = u.Save(ctx)
+			m, save = u.Mutation(), u.Save
 		}
-		if err != nil {
+		for _, p := range paths {
+			switch p {
+			case "recipients":
+				m.SetRecipients(recipients)
+			case "event_types":
+				m.SetEventTypes(events)
+			case "language":
+				m.SetLanguage(lang)
+			}
+		}
+		if row, err = save(ctx); err != nil {
 			return fmt.Errorf("save notification settings of account %d: %w", a.ID, store.Translate(err))
 		}
 		return nil
