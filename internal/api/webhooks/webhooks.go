@@ -6,6 +6,7 @@ package webhooks
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"certsvc/ent"
@@ -37,14 +38,19 @@ func (s *Handler) wake() {
 	}
 }
 
-// endpoint reads an endpoint the caller may touch; another account's is not found.
-func (s *Handler) endpoint(ctx context.Context, id int64) (*ent.WebhookEndpoint, error) {
+// endpoint reads an endpoint the caller may touch, whose id is the request's
+// field; another account's is not found.
+func (s *Handler) endpoint(ctx context.Context, field string, id int64) (*ent.WebhookEndpoint, error) {
 	ep, err := s.hooks.Get(ctx, id)
-	if err != nil {
-		return nil, err
+	if err == nil && !rpc.PrincipalFrom(ctx).OwnsAccount(ep.AccountID) {
+		err = errkind.Field(errkind.NotFound, "id", "webhook endpoint %d not found", id)
 	}
-	if !rpc.PrincipalFrom(ctx).OwnsAccount(ep.AccountID) {
-		return nil, errkind.Field(errkind.NotFound, "id", "webhook endpoint %d not found", id)
+	if err != nil {
+		var ke *errkind.Error
+		if errors.As(err, &ke) && ke.Field == "id" {
+			ke.Field = field
+		}
+		return nil, err
 	}
 	return ep, nil
 }
@@ -131,9 +137,9 @@ func (s *Handler) UpdateWebhookEndpoint(ctx context.Context, req *certsvcv1.Upda
 		return nil, err
 	}
 	in := req.GetEndpoint()
-	ep, err := s.endpoint(ctx, in.GetId())
+	ep, err := s.endpoint(ctx, "endpoint.id", in.GetId())
 	if err != nil {
-		return nil, rpc.FieldErr("endpoint.id", err)
+		return nil, err
 	}
 	e := webhook.Endpoint{URL: ep.URL, Description: ep.Description, EventTypes: ep.EventTypes, Enabled: ep.Enabled}
 	if slices.Contains(paths, "url") {
@@ -156,7 +162,7 @@ func (s *Handler) UpdateWebhookEndpoint(ctx context.Context, req *certsvcv1.Upda
 
 // DeleteWebhookEndpoint implements WebhookService.DeleteWebhookEndpoint.
 func (s *Handler) DeleteWebhookEndpoint(ctx context.Context, req *certsvcv1.DeleteWebhookEndpointRequest) (*certsvcv1.DeleteWebhookEndpointResponse, error) {
-	ep, err := s.endpoint(ctx, req.GetId())
+	ep, err := s.endpoint(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +174,7 @@ func (s *Handler) DeleteWebhookEndpoint(ctx context.Context, req *certsvcv1.Dele
 
 // RotateWebhookSecret implements WebhookService.RotateWebhookSecret.
 func (s *Handler) RotateWebhookSecret(ctx context.Context, req *certsvcv1.RotateWebhookSecretRequest) (*certsvcv1.RotateWebhookSecretResponse, error) {
-	ep, err := s.endpoint(ctx, req.GetId())
+	ep, err := s.endpoint(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +187,7 @@ func (s *Handler) RotateWebhookSecret(ctx context.Context, req *certsvcv1.Rotate
 
 // SendTestWebhook implements WebhookService.SendTestWebhook.
 func (s *Handler) SendTestWebhook(ctx context.Context, req *certsvcv1.SendTestWebhookRequest) (*certsvcv1.SendTestWebhookResponse, error) {
-	ep, err := s.endpoint(ctx, req.GetId())
+	ep, err := s.endpoint(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +205,7 @@ func (s *Handler) ListWebhookDeliveries(ctx context.Context, req *certsvcv1.List
 	if err != nil {
 		return nil, err
 	}
-	ep, err := s.endpoint(ctx, req.GetId())
+	ep, err := s.endpoint(ctx, "id", req.GetId())
 	if err != nil {
 		return nil, err
 	}
