@@ -20,6 +20,7 @@ import (
 	"certsvc/internal/api/modules"
 	authn "certsvc/internal/auth"
 	"certsvc/internal/core"
+	"certsvc/internal/crl"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
 	"certsvc/internal/rpc"
@@ -71,6 +72,8 @@ type Service struct {
 	*core.Core
 	// Worker is the background worker over the same core.
 	Worker *worker.Worker
+	// CRL publishes the CRLs of the built-in CA modules.
+	CRL *crl.Publisher
 	// The handlers of the API services.
 	Auth         *auth.Handler
 	Accounts     *accounts.Handler
@@ -115,6 +118,7 @@ func New(o Options) *Service {
 	return &Service{
 		Core:         c,
 		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
+		CRL:          crl.New(c, o.Logger),
 		Auth:         auth.New(c, d),
 		Accounts:     accounts.New(c, d),
 		Catalog:      catalog.New(c, d),

@@ -5,8 +5,8 @@
 // "/rest/": health/status, health/validate, product/query,
 // order/approverlist, order/neworder, order/status, order/download,
 // order/reissue, order/changeapproveremail, order/resend,
-// digicert/checkdcv, order/refundrequest, order/refundstatus and
-// user/accountdetail. Every POST must carry the configured partner code and
+// digicert/checkdcv, order/refundrequest, order/refundstatus,
+// order/certificaterevokerequest and user/accountdetail. Every POST must carry the configured partner code and
 // token in AuthRequest (flat for health/validate); otherwise the reply is
 // isError, and on purpose its message echoes the credentials sent, so tests
 // can check that clients mask them.
@@ -223,6 +223,10 @@ type Order struct {
 	// ApproverResends counts order/resend calls, DCVChecks
 	// digicert/checkdcv calls, Reissues order/reissue calls.
 	ApproverResends, DCVChecks, Reissues int
+	// RevokeReason is what order/certificaterevokerequest sent; Revokes
+	// counts the revocations it carried out.
+	RevokeReason string
+	Revokes      int
 }
 
 // DomainValidation is the validation of one domain of an order.
