@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -247,5 +248,20 @@ func testRevokeManualModule(t *testing.T, k dbtest.Kind) {
 	if last := evs.GetEvents()[len(evs.GetEvents())-1]; last.GetEvent() != "revoke" || last.GetToState() != stRevoked ||
 		!strings.Contains(last.GetMessage(), "cessationOfOperation") {
 		t.Errorf("newest event %q → %v %q, want revoke → revoked with the reason", last.GetEvent(), last.GetToState(), last.GetMessage())
+	}
+}
+
+// waitEvent polls until the certificate's history has the event.
+func waitEvent(t *testing.T, cl apitest.Clients, id int64, event string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if slices.Contains(eventNames(t, cl, id), event) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("certificate %d: events %v, want %q", id, eventNames(t, cl, id), event)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
