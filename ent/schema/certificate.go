@@ -59,7 +59,7 @@ func (Certificate) Fields() []ent.Field {
 		// remote_state is the module's private state of the order (ACME URLs).
 		field.Bytes("remote_state").Optional().MaxLen(1 << 20),
 		// op is the operation at the CA the worker is carrying out: order,
-		// reissue or renew; "" when none. op_sent_time is set, and committed,
+		// reissue, renew, cancel or revoke; "" when none. op_sent_time is set, and committed,
 		// just before the call to the CA: the intent that makes a crash
 		// mid-call visible, so the outcome is reconciled instead of repeated.
 		field.String("op").Default("").MaxLen(16),
