@@ -37,6 +37,10 @@
 //     would most likely ignore them).
 //   - A second reissue while one is pending is refused with isError "A
 //     reissue of this order is already pending."
+//   - order/certificaterevokerequest answers a bare AuthResponse; its
+//     RevokeReason is free text (the client sends RFC 5280 names such as
+//     "keyCompromise"), SerialNumber is hex; the order's MajorStatus becomes
+//     "Revoked", and a second request is isError "... already revoked.".
 //
 // Faults are injected per endpoint with Inject: isError replies, HTTP
 // errors, slow replies, dropped connections and malformed bodies, each
