@@ -88,8 +88,14 @@ func testRevokeBuiltinCA(t *testing.T, k dbtest.Kind) {
 		t.Fatalf("RevokeCertificate answered state %v, want issued (queued) or revoked", s)
 	}
 	revoked := waitState(t, e.c, bad.GetId(), stRevoked)
-	if revoked.GetAutoRenew() {
-		t.Error("a revoked certificate still renews automatically")
+	if revoked.GetAutoRenew() || revoked.GetRevokeTime() == nil ||
+		revoked.GetRevocationReason() != certsvcv1.RevocationReason_REVOCATION_REASON_KEY_COMPROMISE {
+		t.Errorf("revoked certificate: auto-renew %v, revoke time %v, reason %v; want off, set, key compromise",
+			revoked.GetAutoRenew(), revoked.GetRevokeTime(), revoked.GetRevocationReason())
+	}
+	if slices.Contains(revoked.GetAllowedActions(), "revoke") || !slices.Contains(good.GetAllowedActions(), "revoke") {
+		t.Errorf("allowed actions: revoked %v, issued %v; want revoke offered for the issued one only",
+			revoked.GetAllowedActions(), good.GetAllowedActions())
 	}
 	// Asked again: nothing changes, nothing is sent again.
 	again, err := e.c.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: bad.GetId(),

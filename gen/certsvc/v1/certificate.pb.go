@@ -972,8 +972,13 @@ type Certificate struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,30,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// allowed_actions are the events the current state accepts, e.g. "reissue".
 	AllowedActions []string `protobuf:"bytes,31,rep,name=allowed_actions,json=allowedActions,proto3" json:"allowed_actions,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// revocation_reason is the reason of the revocation asked for or done
+	// (RevokeCertificate); unspecified when none was asked for.
+	RevocationReason RevocationReason `protobuf:"varint,32,opt,name=revocation_reason,json=revocationReason,proto3,enum=certsvc.v1.RevocationReason" json:"revocation_reason,omitempty"`
+	// revoke_time is when the CA revoked the certificate; unset until then.
+	RevokeTime    *timestamppb.Timestamp `protobuf:"bytes,33,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Certificate) Reset() {
@@ -1219,6 +1224,20 @@ func (x *Certificate) GetUpdateTime() *timestamppb.Timestamp {
 func (x *Certificate) GetAllowedActions() []string {
 	if x != nil {
 		return x.AllowedActions
+	}
+	return nil
+}
+
+func (x *Certificate) GetRevocationReason() RevocationReason {
+	if x != nil {
+		return x.RevocationReason
+	}
+	return RevocationReason_REVOCATION_REASON_UNSPECIFIED
+}
+
+func (x *Certificate) GetRevokeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RevokeTime
 	}
 	return nil
 }
@@ -4327,8 +4346,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"itemStatus\x12(\n" +
 	"\x10item_status_name\x18\x02 \x01(\tR\x0eitemStatusName\x12%\n" +
 	"\x0eservice_status\x18\x03 \x01(\x05R\rserviceStatus\x12.\n" +
-	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\xf8\n" +
-	"\n" +
+	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\x80\f\n" +
 	"\vCertificate\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -4370,7 +4388,10 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x1e \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12'\n" +
-	"\x0fallowed_actions\x18\x1f \x03(\tR\x0eallowedActions\"\xb6\x01\n" +
+	"\x0fallowed_actions\x18\x1f \x03(\tR\x0eallowedActions\x12I\n" +
+	"\x11revocation_reason\x18  \x01(\x0e2\x1c.certsvc.v1.RevocationReasonR\x10revocationReason\x12;\n" +
+	"\vrevoke_time\x18! \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"revokeTime\"\xb6\x01\n" +
 	"\x10CreateCsrRequest\x128\n" +
 	"\bkey_type\x18\x01 \x01(\x0e2\x13.certsvc.v1.KeyTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\akeyType\x125\n" +
 	"\asubject\x18\x02 \x01(\v2\x13.certsvc.v1.SubjectB\x06\xbaH\x03\xc8\x01\x01R\asubject\x121\n" +
@@ -4771,108 +4792,110 @@ var file_certsvc_v1_certificate_proto_depIdxs = []int32{
 	64, // 11: certsvc.v1.Certificate.paid_until:type_name -> google.protobuf.Timestamp
 	64, // 12: certsvc.v1.Certificate.create_time:type_name -> google.protobuf.Timestamp
 	64, // 13: certsvc.v1.Certificate.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 14: certsvc.v1.CreateCsrRequest.key_type:type_name -> certsvc.v1.KeyType
-	6,  // 15: certsvc.v1.CreateCsrRequest.subject:type_name -> certsvc.v1.Subject
-	6,  // 16: certsvc.v1.DecodeCsrResponse.subject:type_name -> certsvc.v1.Subject
-	1,  // 17: certsvc.v1.CreateCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
-	6,  // 18: certsvc.v1.CreateCertificateRequest.subject:type_name -> certsvc.v1.Subject
-	7,  // 19: certsvc.v1.CreateCertificateRequest.admin_contact:type_name -> certsvc.v1.Contact
-	7,  // 20: certsvc.v1.CreateCertificateRequest.tech_contact:type_name -> certsvc.v1.Contact
-	8,  // 21: certsvc.v1.CreateCertificateRequest.organization:type_name -> certsvc.v1.Organization
-	9,  // 22: certsvc.v1.CreateCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
-	11, // 23: certsvc.v1.CreateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 24: certsvc.v1.PayCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 25: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	0,  // 26: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
-	64, // 27: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
-	64, // 28: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
-	64, // 29: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
-	22, // 30: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	3,  // 31: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
-	11, // 32: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
-	11, // 33: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
-	65, // 34: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
-	11, // 35: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 36: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 37: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 38: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
-	1,  // 39: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
-	9,  // 40: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
-	11, // 41: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 42: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	4,  // 43: certsvc.v1.RevokeCertificateRequest.reason:type_name -> certsvc.v1.RevocationReason
-	11, // 44: certsvc.v1.RevokeCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 45: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
-	39, // 46: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 47: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 48: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 49: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 50: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	5,  // 51: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
-	0,  // 52: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
-	0,  // 53: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
-	64, // 54: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
-	52, // 55: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
-	52, // 56: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
-	11, // 57: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
-	22, // 58: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
-	64, // 59: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
-	22, // 60: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	57, // 61: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
-	57, // 62: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
-	12, // 63: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
-	14, // 64: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
-	16, // 65: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
-	18, // 66: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
-	20, // 67: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
-	23, // 68: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
-	25, // 69: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
-	27, // 70: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
-	29, // 71: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
-	31, // 72: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
-	33, // 73: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
-	35, // 74: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
-	37, // 75: certsvc.v1.CertificateService.RevokeCertificate:input_type -> certsvc.v1.RevokeCertificateRequest
-	40, // 76: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
-	42, // 77: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
-	44, // 78: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
-	46, // 79: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
-	48, // 80: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
-	50, // 81: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
-	53, // 82: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
-	55, // 83: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
-	58, // 84: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
-	60, // 85: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
-	62, // 86: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
-	13, // 87: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
-	15, // 88: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
-	17, // 89: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
-	19, // 90: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
-	21, // 91: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
-	24, // 92: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
-	26, // 93: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
-	28, // 94: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
-	30, // 95: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
-	32, // 96: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
-	34, // 97: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
-	36, // 98: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
-	38, // 99: certsvc.v1.CertificateService.RevokeCertificate:output_type -> certsvc.v1.RevokeCertificateResponse
-	41, // 100: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
-	43, // 101: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
-	45, // 102: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
-	47, // 103: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
-	49, // 104: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
-	51, // 105: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
-	54, // 106: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
-	56, // 107: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
-	59, // 108: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
-	61, // 109: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
-	63, // 110: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
-	87, // [87:111] is the sub-list for method output_type
-	63, // [63:87] is the sub-list for method input_type
-	63, // [63:63] is the sub-list for extension type_name
-	63, // [63:63] is the sub-list for extension extendee
-	0,  // [0:63] is the sub-list for field type_name
+	4,  // 14: certsvc.v1.Certificate.revocation_reason:type_name -> certsvc.v1.RevocationReason
+	64, // 15: certsvc.v1.Certificate.revoke_time:type_name -> google.protobuf.Timestamp
+	1,  // 16: certsvc.v1.CreateCsrRequest.key_type:type_name -> certsvc.v1.KeyType
+	6,  // 17: certsvc.v1.CreateCsrRequest.subject:type_name -> certsvc.v1.Subject
+	6,  // 18: certsvc.v1.DecodeCsrResponse.subject:type_name -> certsvc.v1.Subject
+	1,  // 19: certsvc.v1.CreateCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
+	6,  // 20: certsvc.v1.CreateCertificateRequest.subject:type_name -> certsvc.v1.Subject
+	7,  // 21: certsvc.v1.CreateCertificateRequest.admin_contact:type_name -> certsvc.v1.Contact
+	7,  // 22: certsvc.v1.CreateCertificateRequest.tech_contact:type_name -> certsvc.v1.Contact
+	8,  // 23: certsvc.v1.CreateCertificateRequest.organization:type_name -> certsvc.v1.Organization
+	9,  // 24: certsvc.v1.CreateCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
+	11, // 25: certsvc.v1.CreateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 26: certsvc.v1.PayCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 27: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	0,  // 28: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
+	64, // 29: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
+	64, // 30: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
+	64, // 31: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
+	22, // 32: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	3,  // 33: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
+	11, // 34: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
+	11, // 35: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
+	65, // 36: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
+	11, // 37: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 38: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 39: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 40: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
+	1,  // 41: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
+	9,  // 42: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
+	11, // 43: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 44: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	4,  // 45: certsvc.v1.RevokeCertificateRequest.reason:type_name -> certsvc.v1.RevocationReason
+	11, // 46: certsvc.v1.RevokeCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 47: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
+	39, // 48: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 49: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 50: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 51: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 52: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	5,  // 53: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
+	0,  // 54: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
+	0,  // 55: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
+	64, // 56: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
+	52, // 57: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
+	52, // 58: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
+	11, // 59: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
+	22, // 60: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
+	64, // 61: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
+	22, // 62: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	57, // 63: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
+	57, // 64: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
+	12, // 65: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
+	14, // 66: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
+	16, // 67: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
+	18, // 68: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
+	20, // 69: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
+	23, // 70: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
+	25, // 71: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
+	27, // 72: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
+	29, // 73: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
+	31, // 74: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
+	33, // 75: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
+	35, // 76: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
+	37, // 77: certsvc.v1.CertificateService.RevokeCertificate:input_type -> certsvc.v1.RevokeCertificateRequest
+	40, // 78: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
+	42, // 79: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
+	44, // 80: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
+	46, // 81: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
+	48, // 82: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
+	50, // 83: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
+	53, // 84: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
+	55, // 85: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
+	58, // 86: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
+	60, // 87: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
+	62, // 88: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
+	13, // 89: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
+	15, // 90: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
+	17, // 91: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
+	19, // 92: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
+	21, // 93: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
+	24, // 94: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
+	26, // 95: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
+	28, // 96: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
+	30, // 97: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
+	32, // 98: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
+	34, // 99: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
+	36, // 100: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
+	38, // 101: certsvc.v1.CertificateService.RevokeCertificate:output_type -> certsvc.v1.RevokeCertificateResponse
+	41, // 102: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
+	43, // 103: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
+	45, // 104: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
+	47, // 105: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
+	49, // 106: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
+	51, // 107: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
+	54, // 108: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
+	56, // 109: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
+	59, // 110: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
+	61, // 111: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
+	63, // 112: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
+	89, // [89:113] is the sub-list for method output_type
+	65, // [65:89] is the sub-list for method input_type
+	65, // [65:65] is the sub-list for extension type_name
+	65, // [65:65] is the sub-list for extension extendee
+	0,  // [0:65] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_certificate_proto_init() }
