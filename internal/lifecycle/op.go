@@ -68,7 +68,8 @@ func ParseOp(s string) (Op, error) {
 // AllowedIn reports whether an order in state s may carry operation o:
 // OpNone in every state; OpOrder while submitting, awaiting validation or
 // processing; OpReissue while reissuing; OpRenew while renewing; OpCancel
-// once deleted; OpRevoke while issued or suspended. It is false for an unknown state or operation.
+// once deleted; OpRevoke while issued or suspended. It is false for an
+// unknown state or operation.
 func (o Op) AllowedIn(s State) bool {
 	if !s.Valid() {
 		return false
@@ -93,7 +94,8 @@ type OpError struct {
 	Event Event
 }
 
-// Error returns, for example, `cannot renew a certificate while its revocation is pending`.
+// Error returns, for example, `cannot renew a certificate while its
+// revocation at the CA is pending`.
 func (e *OpError) Error() string {
 	verb, ok := verbs[e.Event]
 	if !ok {
@@ -105,7 +107,9 @@ func (e *OpError) Error() string {
 // Unwrap returns ErrIllegalTransition.
 func (e *OpError) Unwrap() error { return ErrIllegalTransition }
 
-var opNouns = map[Op]string{OpOrder: "order", OpReissue: "reissue", OpRenew: "renewal", OpCancel: "cancellation", OpRevoke: "revocation"}
+var opNouns = map[Op]string{
+	OpOrder: "order", OpReissue: "reissue", OpRenew: "renewal", OpCancel: "cancellation", OpRevoke: "revocation",
+}
 
 // CheckOp says whether an order carrying operation op accepts event ev as
 // far as the operation goes (Next decides the rest): nil, or an *OpError

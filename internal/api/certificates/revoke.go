@@ -43,14 +43,19 @@ func (s *Handler) RevokeCertificate(ctx context.Context, req *certsvcv1.RevokeCe
 	if err != nil {
 		return nil, err
 	}
+	if pending(cur) {
+		return &certsvcv1.RevokeCertificateResponse{Certificate: certToProto(cur)}, nil
+	}
+	if _, err := lifecycle.Next(lifecycle.State(cur.State), lifecycle.Revoke); err != nil {
+		return nil, err
+	}
 	mod, _, err := s.ProviderFor(ctx, cur.ProcessingModuleID)
 	if err != nil {
 		return nil, err
 	}
 	kind := s.KindOf(mod)
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		// Asked before, or revoked already: nothing more to do.
-		if core.OpOf(c) == lifecycle.OpRevoke || c.State == certificate.StateRevoked {
+		if pending(c) {
 			return c, nil
 		}
 		if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Revoke); err != nil {
@@ -79,4 +84,10 @@ func (s *Handler) RevokeCertificate(ctx context.Context, req *certsvcv1.RevokeCe
 		return nil, err
 	}
 	return &certsvcv1.RevokeCertificateResponse{Certificate: certToProto(c)}, nil
+}
+
+// pending reports whether c's revocation was asked for already, or done:
+// a request again changes nothing.
+func pending(c *ent.Certificate) bool {
+	return core.OpOf(c) == lifecycle.OpRevoke || c.State == certificate.StateRevoked
 }
