@@ -115,9 +115,19 @@ func testTheSSLStoreModule(t *testing.T, db *store.DB) {
 	if got := waitState(t, cl, c2.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED); !strings.Contains(got.GetStatusMessage(), "not allowed for this product") {
 		t.Errorf("status after a refused revocation: %q, want the CA's reason", got.GetStatusMessage())
 	}
+	// The first call meets a 503: the worker sends again later. Meanwhile
+	// the revocation waits, and reissue and renewal are refused.
+	fake.Inject("order/certificaterevokerequest", sslstoretest.Fault{Kind: sslstoretest.Status, Status: 503})
 	for range 2 {
 		mustCert(t)(cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c1.GetId(),
 			Reason: certsvcv1.RevocationReason_REVOCATION_REASON_SUPERSEDED}))
+	}
+	if _, err := cl.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: c1.GetId()}); codeOf(err) != connect.CodeFailedPrecondition ||
+		!strings.Contains(err.Error(), "revocation at the CA is pending") {
+		t.Errorf("reissue while the revocation waits: %v, want failed_precondition", err)
+	}
+	if _, err := cl.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c1.GetId()}); codeOf(err) != connect.CodeFailedPrecondition {
+		t.Errorf("renew while the revocation waits: %v, want failed_precondition", err)
 	}
 	waitState(t, cl, c1.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_REVOKED)
 	mustCert(t)(cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c1.GetId()}))
