@@ -102,6 +102,10 @@ type Certificate struct {
 	PaidUntil *time.Time `json:"paid_until,omitempty"`
 	// IssueTime holds the value of the "issue_time" field.
 	IssueTime *time.Time `json:"issue_time,omitempty"`
+	// RevokeReason holds the value of the "revoke_reason" field.
+	RevokeReason *int32 `json:"revoke_reason,omitempty"`
+	// RevokeTime holds the value of the "revoke_time" field.
+	RevokeTime *time.Time `json:"revoke_time,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CertificateQuery when eager-loading is set.
 	Edges        CertificateEdges `json:"edges"`
@@ -137,11 +141,11 @@ func (*Certificate) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case certificate.FieldAutoRenew, certificate.FieldHasPrivateKey:
 			values[i] = new(sql.NullBool)
-		case certificate.FieldID, certificate.FieldAccountID, certificate.FieldPlanID, certificate.FieldPeriodMonths, certificate.FieldExtraNameSlots, certificate.FieldProcessingModuleID, certificate.FieldCostMinor:
+		case certificate.FieldID, certificate.FieldAccountID, certificate.FieldPlanID, certificate.FieldPeriodMonths, certificate.FieldExtraNameSlots, certificate.FieldProcessingModuleID, certificate.FieldCostMinor, certificate.FieldRevokeReason:
 			values[i] = new(sql.NullInt64)
 		case certificate.FieldState, certificate.FieldStatusMessage, certificate.FieldCommonName, certificate.FieldClientReference, certificate.FieldIdempotencyKey, certificate.FieldCaOrderID, certificate.FieldOp, certificate.FieldOpRef, certificate.FieldCurrency, certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldKeyAlgorithm, certificate.FieldNextCsrPem, certificate.FieldNextPrivateKey, certificate.FieldCertPem, certificate.FieldChainPem, certificate.FieldSerialNumber:
 			values[i] = new(sql.NullString)
-		case certificate.FieldCreateTime, certificate.FieldUpdateTime, certificate.FieldOpSentTime, certificate.FieldOpAnswerTime, certificate.FieldNotBefore, certificate.FieldNotAfter, certificate.FieldPaidUntil, certificate.FieldIssueTime:
+		case certificate.FieldCreateTime, certificate.FieldUpdateTime, certificate.FieldOpSentTime, certificate.FieldOpAnswerTime, certificate.FieldNotBefore, certificate.FieldNotAfter, certificate.FieldPaidUntil, certificate.FieldIssueTime, certificate.FieldRevokeTime:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -432,6 +436,20 @@ func (_m *Certificate) assignValues(columns []string, values []any) error {
 				_m.IssueTime = new(time.Time)
 				*_m.IssueTime = value.Time
 			}
+		case certificate.FieldRevokeReason:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field revoke_reason", values[i])
+			} else if value.Valid {
+				_m.RevokeReason = new(int32)
+				*_m.RevokeReason = int32(value.Int64)
+			}
+		case certificate.FieldRevokeTime:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field revoke_time", values[i])
+			} else if value.Valid {
+				_m.RevokeTime = new(time.Time)
+				*_m.RevokeTime = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -607,6 +625,16 @@ func (_m *Certificate) String() string {
 	builder.WriteString(", ")
 	if v := _m.IssueTime; v != nil {
 		builder.WriteString("issue_time=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.RevokeReason; v != nil {
+		builder.WriteString("revoke_reason=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.RevokeTime; v != nil {
+		builder.WriteString("revoke_time=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')

@@ -510,6 +510,34 @@ func (_c *CertificateCreate) SetNillableIssueTime(v *time.Time) *CertificateCrea
 	return _c
 }
 
+// SetRevokeReason sets the "revoke_reason" field.
+func (_c *CertificateCreate) SetRevokeReason(v int32) *CertificateCreate {
+	_c.mutation.SetRevokeReason(v)
+	return _c
+}
+
+// SetNillableRevokeReason sets the "revoke_reason" field if the given value is not nil.
+func (_c *CertificateCreate) SetNillableRevokeReason(v *int32) *CertificateCreate {
+	if v != nil {
+		_c.SetRevokeReason(*v)
+	}
+	return _c
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (_c *CertificateCreate) SetRevokeTime(v time.Time) *CertificateCreate {
+	_c.mutation.SetRevokeTime(v)
+	return _c
+}
+
+// SetNillableRevokeTime sets the "revoke_time" field if the given value is not nil.
+func (_c *CertificateCreate) SetNillableRevokeTime(v *time.Time) *CertificateCreate {
+	if v != nil {
+		_c.SetRevokeTime(*v)
+	}
+	return _c
+}
+
 // SetID sets the "id" field.
 func (_c *CertificateCreate) SetID(v int64) *CertificateCreate {
 	_c.mutation.SetID(v)
@@ -756,6 +784,11 @@ func (_c *CertificateCreate) check() error {
 			return &ValidationError{Name: "serial_number", err: fmt.Errorf(`ent: validator failed for field "Certificate.serial_number": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.RevokeReason(); ok {
+		if err := certificate.RevokeReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revoke_reason", err: fmt.Errorf(`ent: validator failed for field "Certificate.revoke_reason": %w`, err)}
+		}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "Certificate.account"`)}
 	}
@@ -951,6 +984,14 @@ func (_c *CertificateCreate) createSpec() (*Certificate, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.IssueTime(); ok {
 		_spec.SetField(certificate.FieldIssueTime, field.TypeTime, value)
 		_node.IssueTime = &value
+	}
+	if value, ok := _c.mutation.RevokeReason(); ok {
+		_spec.SetField(certificate.FieldRevokeReason, field.TypeInt32, value)
+		_node.RevokeReason = &value
+	}
+	if value, ok := _c.mutation.RevokeTime(); ok {
+		_spec.SetField(certificate.FieldRevokeTime, field.TypeTime, value)
+		_node.RevokeTime = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1606,6 +1647,48 @@ func (u *CertificateUpsert) UpdateIssueTime() *CertificateUpsert {
 // ClearIssueTime clears the value of the "issue_time" field.
 func (u *CertificateUpsert) ClearIssueTime() *CertificateUpsert {
 	u.SetNull(certificate.FieldIssueTime)
+	return u
+}
+
+// SetRevokeReason sets the "revoke_reason" field.
+func (u *CertificateUpsert) SetRevokeReason(v int32) *CertificateUpsert {
+	u.Set(certificate.FieldRevokeReason, v)
+	return u
+}
+
+// UpdateRevokeReason sets the "revoke_reason" field to the value that was provided on create.
+func (u *CertificateUpsert) UpdateRevokeReason() *CertificateUpsert {
+	u.SetExcluded(certificate.FieldRevokeReason)
+	return u
+}
+
+// AddRevokeReason adds v to the "revoke_reason" field.
+func (u *CertificateUpsert) AddRevokeReason(v int32) *CertificateUpsert {
+	u.Add(certificate.FieldRevokeReason, v)
+	return u
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (u *CertificateUpsert) ClearRevokeReason() *CertificateUpsert {
+	u.SetNull(certificate.FieldRevokeReason)
+	return u
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (u *CertificateUpsert) SetRevokeTime(v time.Time) *CertificateUpsert {
+	u.Set(certificate.FieldRevokeTime, v)
+	return u
+}
+
+// UpdateRevokeTime sets the "revoke_time" field to the value that was provided on create.
+func (u *CertificateUpsert) UpdateRevokeTime() *CertificateUpsert {
+	u.SetExcluded(certificate.FieldRevokeTime)
+	return u
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (u *CertificateUpsert) ClearRevokeTime() *CertificateUpsert {
+	u.SetNull(certificate.FieldRevokeTime)
 	return u
 }
 
@@ -2352,6 +2435,55 @@ func (u *CertificateUpsertOne) UpdateIssueTime() *CertificateUpsertOne {
 func (u *CertificateUpsertOne) ClearIssueTime() *CertificateUpsertOne {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearIssueTime()
+	})
+}
+
+// SetRevokeReason sets the "revoke_reason" field.
+func (u *CertificateUpsertOne) SetRevokeReason(v int32) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetRevokeReason(v)
+	})
+}
+
+// AddRevokeReason adds v to the "revoke_reason" field.
+func (u *CertificateUpsertOne) AddRevokeReason(v int32) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.AddRevokeReason(v)
+	})
+}
+
+// UpdateRevokeReason sets the "revoke_reason" field to the value that was provided on create.
+func (u *CertificateUpsertOne) UpdateRevokeReason() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateRevokeReason()
+	})
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (u *CertificateUpsertOne) ClearRevokeReason() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearRevokeReason()
+	})
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (u *CertificateUpsertOne) SetRevokeTime(v time.Time) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetRevokeTime(v)
+	})
+}
+
+// UpdateRevokeTime sets the "revoke_time" field to the value that was provided on create.
+func (u *CertificateUpsertOne) UpdateRevokeTime() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateRevokeTime()
+	})
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (u *CertificateUpsertOne) ClearRevokeTime() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearRevokeTime()
 	})
 }
 
@@ -3264,6 +3396,55 @@ func (u *CertificateUpsertBulk) UpdateIssueTime() *CertificateUpsertBulk {
 func (u *CertificateUpsertBulk) ClearIssueTime() *CertificateUpsertBulk {
 	return u.Update(func(s *CertificateUpsert) {
 		s.ClearIssueTime()
+	})
+}
+
+// SetRevokeReason sets the "revoke_reason" field.
+func (u *CertificateUpsertBulk) SetRevokeReason(v int32) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetRevokeReason(v)
+	})
+}
+
+// AddRevokeReason adds v to the "revoke_reason" field.
+func (u *CertificateUpsertBulk) AddRevokeReason(v int32) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.AddRevokeReason(v)
+	})
+}
+
+// UpdateRevokeReason sets the "revoke_reason" field to the value that was provided on create.
+func (u *CertificateUpsertBulk) UpdateRevokeReason() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateRevokeReason()
+	})
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (u *CertificateUpsertBulk) ClearRevokeReason() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearRevokeReason()
+	})
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (u *CertificateUpsertBulk) SetRevokeTime(v time.Time) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetRevokeTime(v)
+	})
+}
+
+// UpdateRevokeTime sets the "revoke_time" field to the value that was provided on create.
+func (u *CertificateUpsertBulk) UpdateRevokeTime() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateRevokeTime()
+	})
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (u *CertificateUpsertBulk) ClearRevokeTime() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearRevokeTime()
 	})
 }
 

@@ -670,6 +670,53 @@ func (_u *CertificateUpdate) ClearIssueTime() *CertificateUpdate {
 	return _u
 }
 
+// SetRevokeReason sets the "revoke_reason" field.
+func (_u *CertificateUpdate) SetRevokeReason(v int32) *CertificateUpdate {
+	_u.mutation.ResetRevokeReason()
+	_u.mutation.SetRevokeReason(v)
+	return _u
+}
+
+// SetNillableRevokeReason sets the "revoke_reason" field if the given value is not nil.
+func (_u *CertificateUpdate) SetNillableRevokeReason(v *int32) *CertificateUpdate {
+	if v != nil {
+		_u.SetRevokeReason(*v)
+	}
+	return _u
+}
+
+// AddRevokeReason adds value to the "revoke_reason" field.
+func (_u *CertificateUpdate) AddRevokeReason(v int32) *CertificateUpdate {
+	_u.mutation.AddRevokeReason(v)
+	return _u
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (_u *CertificateUpdate) ClearRevokeReason() *CertificateUpdate {
+	_u.mutation.ClearRevokeReason()
+	return _u
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (_u *CertificateUpdate) SetRevokeTime(v time.Time) *CertificateUpdate {
+	_u.mutation.SetRevokeTime(v)
+	return _u
+}
+
+// SetNillableRevokeTime sets the "revoke_time" field if the given value is not nil.
+func (_u *CertificateUpdate) SetNillableRevokeTime(v *time.Time) *CertificateUpdate {
+	if v != nil {
+		_u.SetRevokeTime(*v)
+	}
+	return _u
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (_u *CertificateUpdate) ClearRevokeTime() *CertificateUpdate {
+	_u.mutation.ClearRevokeTime()
+	return _u
+}
+
 // Mutation returns the CertificateMutation object of the builder.
 func (_u *CertificateUpdate) Mutation() *CertificateMutation {
 	return _u.mutation
@@ -782,6 +829,11 @@ func (_u *CertificateUpdate) check() error {
 	if v, ok := _u.mutation.SerialNumber(); ok {
 		if err := certificate.SerialNumberValidator(v); err != nil {
 			return &ValidationError{Name: "serial_number", err: fmt.Errorf(`ent: validator failed for field "Certificate.serial_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevokeReason(); ok {
+		if err := certificate.RevokeReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revoke_reason", err: fmt.Errorf(`ent: validator failed for field "Certificate.revoke_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
@@ -1006,6 +1058,21 @@ func (_u *CertificateUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if _u.mutation.IssueTimeCleared() {
 		_spec.ClearField(certificate.FieldIssueTime, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RevokeReason(); ok {
+		_spec.SetField(certificate.FieldRevokeReason, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedRevokeReason(); ok {
+		_spec.AddField(certificate.FieldRevokeReason, field.TypeInt32, value)
+	}
+	if _u.mutation.RevokeReasonCleared() {
+		_spec.ClearField(certificate.FieldRevokeReason, field.TypeInt32)
+	}
+	if value, ok := _u.mutation.RevokeTime(); ok {
+		_spec.SetField(certificate.FieldRevokeTime, field.TypeTime, value)
+	}
+	if _u.mutation.RevokeTimeCleared() {
+		_spec.ClearField(certificate.FieldRevokeTime, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -1668,6 +1735,53 @@ func (_u *CertificateUpdateOne) ClearIssueTime() *CertificateUpdateOne {
 	return _u
 }
 
+// SetRevokeReason sets the "revoke_reason" field.
+func (_u *CertificateUpdateOne) SetRevokeReason(v int32) *CertificateUpdateOne {
+	_u.mutation.ResetRevokeReason()
+	_u.mutation.SetRevokeReason(v)
+	return _u
+}
+
+// SetNillableRevokeReason sets the "revoke_reason" field if the given value is not nil.
+func (_u *CertificateUpdateOne) SetNillableRevokeReason(v *int32) *CertificateUpdateOne {
+	if v != nil {
+		_u.SetRevokeReason(*v)
+	}
+	return _u
+}
+
+// AddRevokeReason adds value to the "revoke_reason" field.
+func (_u *CertificateUpdateOne) AddRevokeReason(v int32) *CertificateUpdateOne {
+	_u.mutation.AddRevokeReason(v)
+	return _u
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (_u *CertificateUpdateOne) ClearRevokeReason() *CertificateUpdateOne {
+	_u.mutation.ClearRevokeReason()
+	return _u
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (_u *CertificateUpdateOne) SetRevokeTime(v time.Time) *CertificateUpdateOne {
+	_u.mutation.SetRevokeTime(v)
+	return _u
+}
+
+// SetNillableRevokeTime sets the "revoke_time" field if the given value is not nil.
+func (_u *CertificateUpdateOne) SetNillableRevokeTime(v *time.Time) *CertificateUpdateOne {
+	if v != nil {
+		_u.SetRevokeTime(*v)
+	}
+	return _u
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (_u *CertificateUpdateOne) ClearRevokeTime() *CertificateUpdateOne {
+	_u.mutation.ClearRevokeTime()
+	return _u
+}
+
 // Mutation returns the CertificateMutation object of the builder.
 func (_u *CertificateUpdateOne) Mutation() *CertificateMutation {
 	return _u.mutation
@@ -1793,6 +1907,11 @@ func (_u *CertificateUpdateOne) check() error {
 	if v, ok := _u.mutation.SerialNumber(); ok {
 		if err := certificate.SerialNumberValidator(v); err != nil {
 			return &ValidationError{Name: "serial_number", err: fmt.Errorf(`ent: validator failed for field "Certificate.serial_number": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.RevokeReason(); ok {
+		if err := certificate.RevokeReasonValidator(v); err != nil {
+			return &ValidationError{Name: "revoke_reason", err: fmt.Errorf(`ent: validator failed for field "Certificate.revoke_reason": %w`, err)}
 		}
 	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
@@ -2034,6 +2153,21 @@ func (_u *CertificateUpdateOne) sqlSave(ctx context.Context) (_node *Certificate
 	}
 	if _u.mutation.IssueTimeCleared() {
 		_spec.ClearField(certificate.FieldIssueTime, field.TypeTime)
+	}
+	if value, ok := _u.mutation.RevokeReason(); ok {
+		_spec.SetField(certificate.FieldRevokeReason, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedRevokeReason(); ok {
+		_spec.AddField(certificate.FieldRevokeReason, field.TypeInt32, value)
+	}
+	if _u.mutation.RevokeReasonCleared() {
+		_spec.ClearField(certificate.FieldRevokeReason, field.TypeInt32)
+	}
+	if value, ok := _u.mutation.RevokeTime(); ok {
+		_spec.SetField(certificate.FieldRevokeTime, field.TypeTime, value)
+	}
+	if _u.mutation.RevokeTimeCleared() {
+		_spec.ClearField(certificate.FieldRevokeTime, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Certificate{config: _u.config}

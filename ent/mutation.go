@@ -2578,6 +2578,9 @@ type CertificateMutation struct {
 	not_after               *time.Time
 	paid_until              *time.Time
 	issue_time              *time.Time
+	revoke_reason           *int32
+	addrevoke_reason        *int32
+	revoke_time             *time.Time
 	clearedFields           map[string]struct{}
 	account                 *int64
 	clearedaccount          bool
@@ -4571,6 +4574,125 @@ func (m *CertificateMutation) ResetIssueTime() {
 	delete(m.clearedFields, certificate.FieldIssueTime)
 }
 
+// SetRevokeReason sets the "revoke_reason" field.
+func (m *CertificateMutation) SetRevokeReason(i int32) {
+	m.revoke_reason = &i
+	m.addrevoke_reason = nil
+}
+
+// RevokeReason returns the value of the "revoke_reason" field in the mutation.
+func (m *CertificateMutation) RevokeReason() (r int32, exists bool) {
+	v := m.revoke_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokeReason returns the old "revoke_reason" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRevokeReason(ctx context.Context) (v *int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokeReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokeReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokeReason: %w", err)
+	}
+	return oldValue.RevokeReason, nil
+}
+
+// AddRevokeReason adds i to the "revoke_reason" field.
+func (m *CertificateMutation) AddRevokeReason(i int32) {
+	if m.addrevoke_reason != nil {
+		*m.addrevoke_reason += i
+	} else {
+		m.addrevoke_reason = &i
+	}
+}
+
+// AddedRevokeReason returns the value that was added to the "revoke_reason" field in this mutation.
+func (m *CertificateMutation) AddedRevokeReason() (r int32, exists bool) {
+	v := m.addrevoke_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearRevokeReason clears the value of the "revoke_reason" field.
+func (m *CertificateMutation) ClearRevokeReason() {
+	m.revoke_reason = nil
+	m.addrevoke_reason = nil
+	m.clearedFields[certificate.FieldRevokeReason] = struct{}{}
+}
+
+// RevokeReasonCleared returns if the "revoke_reason" field was cleared in this mutation.
+func (m *CertificateMutation) RevokeReasonCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldRevokeReason]
+	return ok
+}
+
+// ResetRevokeReason resets all changes to the "revoke_reason" field.
+func (m *CertificateMutation) ResetRevokeReason() {
+	m.revoke_reason = nil
+	m.addrevoke_reason = nil
+	delete(m.clearedFields, certificate.FieldRevokeReason)
+}
+
+// SetRevokeTime sets the "revoke_time" field.
+func (m *CertificateMutation) SetRevokeTime(t time.Time) {
+	m.revoke_time = &t
+}
+
+// RevokeTime returns the value of the "revoke_time" field in the mutation.
+func (m *CertificateMutation) RevokeTime() (r time.Time, exists bool) {
+	v := m.revoke_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRevokeTime returns the old "revoke_time" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldRevokeTime(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRevokeTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRevokeTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRevokeTime: %w", err)
+	}
+	return oldValue.RevokeTime, nil
+}
+
+// ClearRevokeTime clears the value of the "revoke_time" field.
+func (m *CertificateMutation) ClearRevokeTime() {
+	m.revoke_time = nil
+	m.clearedFields[certificate.FieldRevokeTime] = struct{}{}
+}
+
+// RevokeTimeCleared returns if the "revoke_time" field was cleared in this mutation.
+func (m *CertificateMutation) RevokeTimeCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldRevokeTime]
+	return ok
+}
+
+// ResetRevokeTime resets all changes to the "revoke_time" field.
+func (m *CertificateMutation) ResetRevokeTime() {
+	m.revoke_time = nil
+	delete(m.clearedFields, certificate.FieldRevokeTime)
+}
+
 // ClearAccount clears the "account" edge to the Account entity.
 func (m *CertificateMutation) ClearAccount() {
 	m.clearedaccount = true
@@ -4632,7 +4754,7 @@ func (m *CertificateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateMutation) Fields() []string {
-	fields := make([]string, 0, 41)
+	fields := make([]string, 0, 43)
 	if m.create_time != nil {
 		fields = append(fields, certificate.FieldCreateTime)
 	}
@@ -4756,6 +4878,12 @@ func (m *CertificateMutation) Fields() []string {
 	if m.issue_time != nil {
 		fields = append(fields, certificate.FieldIssueTime)
 	}
+	if m.revoke_reason != nil {
+		fields = append(fields, certificate.FieldRevokeReason)
+	}
+	if m.revoke_time != nil {
+		fields = append(fields, certificate.FieldRevokeTime)
+	}
 	return fields
 }
 
@@ -4846,6 +4974,10 @@ func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
 		return m.PaidUntil()
 	case certificate.FieldIssueTime:
 		return m.IssueTime()
+	case certificate.FieldRevokeReason:
+		return m.RevokeReason()
+	case certificate.FieldRevokeTime:
+		return m.RevokeTime()
 	}
 	return nil, false
 }
@@ -4937,6 +5069,10 @@ func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldPaidUntil(ctx)
 	case certificate.FieldIssueTime:
 		return m.OldIssueTime(ctx)
+	case certificate.FieldRevokeReason:
+		return m.OldRevokeReason(ctx)
+	case certificate.FieldRevokeTime:
+		return m.OldRevokeTime(ctx)
 	}
 	return nil, fmt.Errorf("unknown Certificate field %s", name)
 }
@@ -5233,6 +5369,20 @@ func (m *CertificateMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetIssueTime(v)
 		return nil
+	case certificate.FieldRevokeReason:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokeReason(v)
+		return nil
+	case certificate.FieldRevokeTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRevokeTime(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Certificate field %s", name)
 }
@@ -5256,6 +5406,9 @@ func (m *CertificateMutation) AddedFields() []string {
 	if m.addcost_minor != nil {
 		fields = append(fields, certificate.FieldCostMinor)
 	}
+	if m.addrevoke_reason != nil {
+		fields = append(fields, certificate.FieldRevokeReason)
+	}
 	return fields
 }
 
@@ -5274,6 +5427,8 @@ func (m *CertificateMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedProcessingModuleID()
 	case certificate.FieldCostMinor:
 		return m.AddedCostMinor()
+	case certificate.FieldRevokeReason:
+		return m.AddedRevokeReason()
 	}
 	return nil, false
 }
@@ -5317,6 +5472,13 @@ func (m *CertificateMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddCostMinor(v)
+		return nil
+	case certificate.FieldRevokeReason:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRevokeReason(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Certificate numeric field %s", name)
@@ -5388,6 +5550,12 @@ func (m *CertificateMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(certificate.FieldIssueTime) {
 		fields = append(fields, certificate.FieldIssueTime)
+	}
+	if m.FieldCleared(certificate.FieldRevokeReason) {
+		fields = append(fields, certificate.FieldRevokeReason)
+	}
+	if m.FieldCleared(certificate.FieldRevokeTime) {
+		fields = append(fields, certificate.FieldRevokeTime)
 	}
 	return fields
 }
@@ -5465,6 +5633,12 @@ func (m *CertificateMutation) ClearField(name string) error {
 		return nil
 	case certificate.FieldIssueTime:
 		m.ClearIssueTime()
+		return nil
+	case certificate.FieldRevokeReason:
+		m.ClearRevokeReason()
+		return nil
+	case certificate.FieldRevokeTime:
+		m.ClearRevokeTime()
 		return nil
 	}
 	return fmt.Errorf("unknown Certificate nullable field %s", name)
@@ -5596,6 +5770,12 @@ func (m *CertificateMutation) ResetField(name string) error {
 		return nil
 	case certificate.FieldIssueTime:
 		m.ResetIssueTime()
+		return nil
+	case certificate.FieldRevokeReason:
+		m.ResetRevokeReason()
+		return nil
+	case certificate.FieldRevokeTime:
+		m.ResetRevokeTime()
 		return nil
 	}
 	return fmt.Errorf("unknown Certificate field %s", name)

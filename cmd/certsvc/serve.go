@@ -201,6 +201,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	defer stopJanitor()
 	go e.svc.Worker.RunJanitor(janitorCtx, time.Hour)
+	go e.svc.CRL.Run(janitorCtx, time.Hour) // CRLs signed again before their nextUpdate
 	workerDone := make(chan struct{})
 	if cfg.Worker {
 		go func() {

@@ -98,6 +98,10 @@ const (
 	FieldPaidUntil = "paid_until"
 	// FieldIssueTime holds the string denoting the issue_time field in the database.
 	FieldIssueTime = "issue_time"
+	// FieldRevokeReason holds the string denoting the revoke_reason field in the database.
+	FieldRevokeReason = "revoke_reason"
+	// FieldRevokeTime holds the string denoting the revoke_time field in the database.
+	FieldRevokeTime = "revoke_time"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// Table holds the table name of the certificate in the database.
@@ -155,6 +159,8 @@ var Columns = []string{
 	FieldNotAfter,
 	FieldPaidUntil,
 	FieldIssueTime,
+	FieldRevokeReason,
+	FieldRevokeTime,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -230,6 +236,8 @@ var (
 	DefaultSerialNumber string
 	// SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
 	SerialNumberValidator func(string) error
+	// RevokeReasonValidator is a validator for the "revoke_reason" field. It is called by the builders before save.
+	RevokeReasonValidator func(int32) error
 )
 
 // State defines the type for the "state" enum field.
@@ -437,6 +445,16 @@ func ByPaidUntil(opts ...sql.OrderTermOption) OrderOption {
 // ByIssueTime orders the results by the issue_time field.
 func ByIssueTime(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldIssueTime, opts...).ToFunc()
+}
+
+// ByRevokeReason orders the results by the revoke_reason field.
+func ByRevokeReason(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevokeReason, opts...).ToFunc()
+}
+
+// ByRevokeTime orders the results by the revoke_time field.
+func ByRevokeTime(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRevokeTime, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

@@ -220,6 +220,16 @@ func IssueTime(v time.Time) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldIssueTime, v))
 }
 
+// RevokeReason applies equality check predicate on the "revoke_reason" field. It's identical to RevokeReasonEQ.
+func RevokeReason(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldRevokeReason, v))
+}
+
+// RevokeTime applies equality check predicate on the "revoke_time" field. It's identical to RevokeTimeEQ.
+func RevokeTime(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldRevokeTime, v))
+}
+
 // CreateTimeEQ applies the EQ predicate on the "create_time" field.
 func CreateTimeEQ(v time.Time) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldCreateTime, v))
@@ -2088,6 +2098,106 @@ func IssueTimeIsNil() predicate.Certificate {
 // IssueTimeNotNil applies the NotNil predicate on the "issue_time" field.
 func IssueTimeNotNil() predicate.Certificate {
 	return predicate.Certificate(sql.FieldNotNull(FieldIssueTime))
+}
+
+// RevokeReasonEQ applies the EQ predicate on the "revoke_reason" field.
+func RevokeReasonEQ(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldRevokeReason, v))
+}
+
+// RevokeReasonNEQ applies the NEQ predicate on the "revoke_reason" field.
+func RevokeReasonNEQ(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNEQ(FieldRevokeReason, v))
+}
+
+// RevokeReasonIn applies the In predicate on the "revoke_reason" field.
+func RevokeReasonIn(vs ...int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldIn(FieldRevokeReason, vs...))
+}
+
+// RevokeReasonNotIn applies the NotIn predicate on the "revoke_reason" field.
+func RevokeReasonNotIn(vs ...int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotIn(FieldRevokeReason, vs...))
+}
+
+// RevokeReasonGT applies the GT predicate on the "revoke_reason" field.
+func RevokeReasonGT(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGT(FieldRevokeReason, v))
+}
+
+// RevokeReasonGTE applies the GTE predicate on the "revoke_reason" field.
+func RevokeReasonGTE(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGTE(FieldRevokeReason, v))
+}
+
+// RevokeReasonLT applies the LT predicate on the "revoke_reason" field.
+func RevokeReasonLT(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLT(FieldRevokeReason, v))
+}
+
+// RevokeReasonLTE applies the LTE predicate on the "revoke_reason" field.
+func RevokeReasonLTE(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLTE(FieldRevokeReason, v))
+}
+
+// RevokeReasonIsNil applies the IsNil predicate on the "revoke_reason" field.
+func RevokeReasonIsNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldIsNull(FieldRevokeReason))
+}
+
+// RevokeReasonNotNil applies the NotNil predicate on the "revoke_reason" field.
+func RevokeReasonNotNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotNull(FieldRevokeReason))
+}
+
+// RevokeTimeEQ applies the EQ predicate on the "revoke_time" field.
+func RevokeTimeEQ(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldRevokeTime, v))
+}
+
+// RevokeTimeNEQ applies the NEQ predicate on the "revoke_time" field.
+func RevokeTimeNEQ(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNEQ(FieldRevokeTime, v))
+}
+
+// RevokeTimeIn applies the In predicate on the "revoke_time" field.
+func RevokeTimeIn(vs ...time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldIn(FieldRevokeTime, vs...))
+}
+
+// RevokeTimeNotIn applies the NotIn predicate on the "revoke_time" field.
+func RevokeTimeNotIn(vs ...time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotIn(FieldRevokeTime, vs...))
+}
+
+// RevokeTimeGT applies the GT predicate on the "revoke_time" field.
+func RevokeTimeGT(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGT(FieldRevokeTime, v))
+}
+
+// RevokeTimeGTE applies the GTE predicate on the "revoke_time" field.
+func RevokeTimeGTE(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGTE(FieldRevokeTime, v))
+}
+
+// RevokeTimeLT applies the LT predicate on the "revoke_time" field.
+func RevokeTimeLT(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLT(FieldRevokeTime, v))
+}
+
+// RevokeTimeLTE applies the LTE predicate on the "revoke_time" field.
+func RevokeTimeLTE(v time.Time) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLTE(FieldRevokeTime, v))
+}
+
+// RevokeTimeIsNil applies the IsNil predicate on the "revoke_time" field.
+func RevokeTimeIsNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldIsNull(FieldRevokeTime))
+}
+
+// RevokeTimeNotNil applies the NotNil predicate on the "revoke_time" field.
+func RevokeTimeNotNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotNull(FieldRevokeTime))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

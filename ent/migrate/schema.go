@@ -121,6 +121,8 @@ var (
 		{Name: "not_after", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "paid_until", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "issue_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "revoke_reason", Type: field.TypeInt32, Nullable: true},
+		{Name: "revoke_time", Type: field.TypeTime, Nullable: true, SchemaType: map[string]string{"mysql": "datetime(6)"}},
 		{Name: "account_id", Type: field.TypeInt64},
 	}
 	// CertificatesTable holds the schema information for the "certificates" table.
@@ -131,7 +133,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certificates_accounts_certificates",
-				Columns:    []*schema.Column{CertificatesColumns[41]},
+				Columns:    []*schema.Column{CertificatesColumns[43]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -140,17 +142,17 @@ var (
 			{
 				Name:    "certificate_account_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[18]},
+				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[18]},
 			},
 			{
 				Name:    "certificate_account_id_client_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[17]},
+				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[17]},
 			},
 			{
 				Name:    "certificate_account_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[41], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_state_id",
@@ -176,6 +178,11 @@ var (
 				Name:    "certificate_processing_module_id_id",
 				Unique:  false,
 				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[0]},
+			},
+			{
+				Name:    "certificate_processing_module_id_revoke_time",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[42]},
 			},
 		},
 	}

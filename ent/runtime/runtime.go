@@ -265,6 +265,10 @@ func init() {
 	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
 	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
 	certificate.SerialNumberValidator = certificateDescSerialNumber.Validators[0].(func(string) error)
+	// certificateDescRevokeReason is the schema descriptor for revoke_reason field.
+	certificateDescRevokeReason := certificateFields[39].Descriptor()
+	// certificate.RevokeReasonValidator is a validator for the "revoke_reason" field. It is called by the builders before save.
+	certificate.RevokeReasonValidator = certificateDescRevokeReason.Validators[0].(func(int32) error)
 	certificateeventMixin := schema.CertificateEvent{}.Mixin()
 	certificateeventMixinFields1 := certificateeventMixin[1].Fields()
 	_ = certificateeventMixinFields1

@@ -59,7 +59,7 @@ func (Certificate) Fields() []ent.Field {
 		// remote_state is the module's private state of the order (ACME URLs).
 		field.Bytes("remote_state").Optional().MaxLen(1 << 20),
 		// op is the operation at the CA the worker is carrying out: order,
-		// reissue or renew; "" when none. op_sent_time is set, and committed,
+		// reissue, renew, cancel or revoke; "" when none. op_sent_time is set, and committed,
 		// just before the call to the CA: the intent that makes a crash
 		// mid-call visible, so the outcome is reconciled instead of repeated.
 		field.String("op").Default("").MaxLen(16),
@@ -95,6 +95,12 @@ func (Certificate) Fields() []ent.Field {
 		// issue_time is when a certificate was first issued for the order:
 		// the refund policy refunds orders never issued.
 		field.Time("issue_time").Optional().Nillable().SchemaType(datetime),
+		// revoke_reason is the RFC 5280 CRLReason code of a revocation asked
+		// for (op "revoke") or done; unset when none was asked for.
+		field.Int32("revoke_reason").Optional().Nillable().NonNegative(),
+		// revoke_time is when the CA revoked the certificate (serial_number):
+		// set, the built-in CA lists it in its CRL, also after deletion.
+		field.Time("revoke_time").Optional().Nillable().SchemaType(datetime),
 	}
 }
 
@@ -136,6 +142,8 @@ func (Certificate) Indexes() []ent.Index {
 		index.Fields("common_name", "id"),
 		index.Fields("plan_id", "id"),
 		index.Fields("processing_module_id", "id"),
+		// The CRL of a built-in CA module: its revoked certificates.
+		index.Fields("processing_module_id", "revoke_time"),
 	}
 }
 

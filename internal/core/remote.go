@@ -177,6 +177,17 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 				AbandonOp(u)
 			}
 		}
+		if ev == lifecycle.Revoke {
+			prev := m
+			m = func(u *ent.CertificateUpdateOne) {
+				if prev != nil {
+					prev(u)
+				} else {
+					bookkeeping(u)
+				}
+				Revoked(u, c, now)
+			}
+		}
 		var err error
 		if c, err = tx.Apply(ctx, c, Step{Event: ev, Message: text}, m); err != nil {
 			return nil, "", err

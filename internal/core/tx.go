@@ -62,6 +62,9 @@ func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*
 	if err != nil {
 		return nil, err
 	}
+	if err := lifecycle.CheckOp(OpOf(c), st.Event); err != nil {
+		return nil, err
+	}
 	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(tx.core.Clock())
 	if st.Message != "" {
 		u.SetStatusMessage(Truncate(st.Message, 512))

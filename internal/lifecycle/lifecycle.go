@@ -47,6 +47,12 @@
 // which the caller feeds to Next in turn.
 //
 // Every state is reachable from unpaid.
+//
+// Revocation is an operation at the CA like an order or a reissue: a request
+// makes OpRevoke the order's operation without a state change (issued or
+// suspended), the worker sends it (ActRevoke), and the CA's answer
+// (ReportRevoked) applies Revoke through React. While it waits, events that
+// begin another operation are refused (CheckOp).
 package lifecycle
 
 import (

@@ -24,9 +24,12 @@ const (
 	// OpCancel cancels a deleted order at the CA (after Delete, when the
 	// order may be at the CA).
 	OpCancel Op = "cancel"
+	// OpRevoke revokes the issued certificate at the CA (a revocation
+	// request). The CA's answer (ReportRevoked) applies Revoke.
+	OpRevoke Op = "revoke"
 )
 
-var allOps = []Op{OpNone, OpOrder, OpReissue, OpRenew, OpCancel}
+var allOps = []Op{OpNone, OpOrder, OpReissue, OpRenew, OpCancel, OpRevoke}
 
 // opStates are the states an order may be in while it carries an operation.
 // An operation in any other state was left behind by a change that did not
@@ -36,6 +39,9 @@ var opStates = map[Op][]State{
 	OpReissue: {Reissuing},
 	OpRenew:   {Renewing},
 	OpCancel:  {Deleted},
+	// A suspended certificate is still valid at the CA, so it is revoked
+	// like an issued one; suspending or resuming keeps the request.
+	OpRevoke: {Issued, Suspended},
 }
 
 // AllOps returns every operation, OpNone first. The slice is a fresh copy.
@@ -62,7 +68,8 @@ func ParseOp(s string) (Op, error) {
 // AllowedIn reports whether an order in state s may carry operation o:
 // OpNone in every state; OpOrder while submitting, awaiting validation or
 // processing; OpReissue while reissuing; OpRenew while renewing; OpCancel
-// once deleted. It is false for an unknown state or operation.
+// once deleted; OpRevoke while issued or suspended. It is false for an
+// unknown state or operation.
 func (o Op) AllowedIn(s State) bool {
 	if !s.Valid() {
 		return false
@@ -76,6 +83,47 @@ func (o Op) AllowedIn(s State) bool {
 		}
 	}
 	return false
+}
+
+// OpError reports an event refused because the order carries an operation
+// that the event would disturb: a pending revocation refuses every event
+// that begins another operation at the CA (reissue, renew). It wraps
+// ErrIllegalTransition (so errkind.FailedPrecondition).
+type OpError struct {
+	Op    Op
+	Event Event
+}
+
+// Error returns, for example, `cannot renew a certificate while its
+// revocation at the CA is pending`.
+func (e *OpError) Error() string {
+	verb, ok := verbs[e.Event]
+	if !ok {
+		verb = fmt.Sprintf("apply event %q to", string(e.Event))
+	}
+	return fmt.Sprintf("cannot %s a certificate while its %s at the CA is pending", verb, opNouns[e.Op])
+}
+
+// Unwrap returns ErrIllegalTransition.
+func (e *OpError) Unwrap() error { return ErrIllegalTransition }
+
+var opNouns = map[Op]string{
+	OpOrder: "order", OpReissue: "reissue", OpRenew: "renewal", OpCancel: "cancellation", OpRevoke: "revocation",
+}
+
+// CheckOp says whether an order carrying operation op accepts event ev as
+// far as the operation goes (Next decides the rest): nil, or an *OpError
+// when op is OpRevoke and ev begins another operation (OpBegun). Other
+// operations live in states whose events never begin one, so they refuse
+// nothing here. Delete stays possible: it ends the revocation request.
+func CheckOp(op Op, ev Event) error {
+	if op != OpRevoke {
+		return nil
+	}
+	if _, begins := OpBegun(ev); begins {
+		return &OpError{Op: op, Event: ev}
+	}
+	return nil
 }
 
 // OpBegun returns the operation an event starts at the CA: OpOrder for Pay
@@ -151,6 +199,11 @@ const (
 	// ActMaintain: the deadlines of an issued certificate (auto-renewal,
 	// subscription reissue, end of the paid term).
 	ActMaintain Action = "maintain"
+	// ActRevoke: revoke the certificate at the CA, whatever the phase:
+	// revoking is idempotent at every CA that can revoke (an "already
+	// revoked" answer counts as done), so an interrupted call is sent again
+	// rather than reconciled.
+	ActRevoke Action = "revoke"
 	// ActDropOp: the order carries an operation its state does not allow
 	// (see Op.AllowedIn): end the operation without calling the CA, then
 	// decide again.
@@ -162,6 +215,7 @@ const (
 //
 //	op not allowed in s (or unknown s/op)  drop_op
 //	cancel (deleted)                       cancel, whatever the phase
+//	revoke (issued/suspended)              revoke, whatever the phase
 //	order/reissue/renew, pending           send
 //	order/reissue/renew, sent              reconcile
 //	order/reissue/renew, answered          poll
@@ -184,6 +238,8 @@ func Decide(s State, op Op, ph Phase) Action {
 		return ActDone
 	case OpCancel:
 		return ActCancel
+	case OpRevoke:
+		return ActRevoke
 	}
 	switch ph {
 	case PhaseSent:

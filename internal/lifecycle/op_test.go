@@ -11,7 +11,7 @@ import (
 
 func TestOpStableValues(t *testing.T) {
 	// The stored forms are the certificate's op column.
-	want := []string{"", "order", "reissue", "renew", "cancel"}
+	want := []string{"", "order", "reissue", "renew", "cancel", "revoke"}
 	var got []string
 	for _, o := range lifecycle.AllOps() {
 		got = append(got, o.String())
@@ -42,6 +42,8 @@ func TestPhaseOf(t *testing.T) {
 		{lifecycle.OpRenew, true, false, lifecycle.PhaseSent},
 		{lifecycle.OpReissue, true, true, lifecycle.PhaseAnswered},
 		{lifecycle.OpCancel, true, true, lifecycle.PhaseAnswered},
+		{lifecycle.OpRevoke, false, false, lifecycle.PhasePending},
+		{lifecycle.OpRevoke, true, false, lifecycle.PhaseSent},
 	}
 	for _, tc := range tests {
 		if got := lifecycle.PhaseOf(tc.op, tc.sent, tc.answered); got != tc.want {
@@ -58,6 +60,7 @@ var wantOpStates = map[lifecycle.Op][]lifecycle.State{
 	lifecycle.OpReissue: {lifecycle.Reissuing},
 	lifecycle.OpRenew:   {lifecycle.Renewing},
 	lifecycle.OpCancel:  {lifecycle.Deleted},
+	lifecycle.OpRevoke:  {lifecycle.Issued, lifecycle.Suspended},
 }
 
 func TestOpAllowedIn(t *testing.T) {
@@ -128,6 +131,8 @@ func TestDecideExhaustive(t *testing.T) {
 					want = lifecycle.ActDone
 				case o == lifecycle.OpCancel:
 					want = lifecycle.ActCancel
+				case o == lifecycle.OpRevoke:
+					want = lifecycle.ActRevoke
 				case ph == lifecycle.PhaseSent:
 					want = lifecycle.ActReconcile
 				case ph == lifecycle.PhaseAnswered:
@@ -156,6 +161,8 @@ func TestDecideMatchesOldStep(t *testing.T) {
 		switch {
 		case op == lifecycle.OpCancel:
 			return lifecycle.ActCancel
+		case op == lifecycle.OpRevoke: // new with revocation; no old step
+			return lifecycle.ActRevoke
 		case op != "" && !sent:
 			return lifecycle.ActSend
 		case op != "" && !answered:
@@ -178,6 +185,35 @@ func TestDecideMatchesOldStep(t *testing.T) {
 					t.Errorf("Decide(%q, %q, sent %v, answered %v) = %q, the old step chose %q", s, o, sa[0], sa[1], got, want)
 				}
 			}
+		}
+	}
+}
+
+// TestCheckOpExhaustive checks, for every operation and event, which events
+// an operation refuses: a pending revocation refuses exactly the events
+// that begin another operation; no other operation refuses any.
+func TestCheckOpExhaustive(t *testing.T) {
+	for _, o := range lifecycle.AllOps() {
+		for _, ev := range lifecycle.AllEvents() {
+			_, begins := lifecycle.OpBegun(ev)
+			wantRefused := o == lifecycle.OpRevoke && begins
+			err := lifecycle.CheckOp(o, ev)
+			if (err != nil) != wantRefused {
+				t.Errorf("CheckOp(%q, %q) = %v, want refused %v", o, ev, err, wantRefused)
+			}
+			if err != nil && (!errors.Is(err, lifecycle.ErrIllegalTransition) || !errors.Is(err, errkind.FailedPrecondition)) {
+				t.Errorf("CheckOp(%q, %q) = %v, want failed_precondition", o, ev, err)
+			}
+		}
+	}
+	err := lifecycle.CheckOp(lifecycle.OpRevoke, lifecycle.Renew)
+	if want := "cannot renew a certificate while its revocation at the CA is pending"; err == nil || err.Error() != want {
+		t.Errorf("CheckOp(revoke, renew) = %v, want %q", err, want)
+	}
+	// Revoke itself, Delete, Suspend and Resume go on while a revocation waits.
+	for _, ev := range []lifecycle.Event{lifecycle.Revoke, lifecycle.Delete, lifecycle.Suspend, lifecycle.Resume, lifecycle.Sync} {
+		if err := lifecycle.CheckOp(lifecycle.OpRevoke, ev); err != nil {
+			t.Errorf("CheckOp(revoke, %q) = %v, want nil", ev, err)
 		}
 	}
 }

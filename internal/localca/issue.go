@@ -64,6 +64,10 @@ type IssueRequest struct {
 	// certificate, Organization and Country are required. Every other field,
 	// including CommonName, is ignored. For DV the whole Subject is ignored.
 	Subject pkix.Name
+	// CRLDistributionPoints are the URLs where the CRLs of CA.CRL are
+	// published; the certificate names them (RFC 5280 section 4.2.1.13).
+	// None when empty.
+	CRLDistributionPoints []string
 }
 
 // Issue signs a TLS server certificate for req with the intermediate and
@@ -144,6 +148,8 @@ func (ca *CA) Issue(req IssueRequest) (*x509.Certificate, error) {
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		DNSNames:    append([]string(nil), req.Names...),
 		Policies:    []x509.OID{policy},
+
+		CRLDistributionPoints: append([]string(nil), req.CRLDistributionPoints...),
 	}
 	cert, err := sign(tmpl, ca.inter, req.CSR.PublicKey, ca.interKey)
 	if err != nil {

@@ -36,6 +36,7 @@ const (
 	AuditReadPrivateKey = "read_private_key"
 	AuditAdminUpdate    = "admin_update_certificate"
 	AuditActivate       = "activate_certificate"
+	AuditRevoke         = "revoke_certificate"
 	AuditReplaceFiles   = "replace_certificate_files"
 	AuditCreateUser     = "create_user"
 	AuditUpdateUser     = "update_user"

@@ -66,6 +66,7 @@ var policy = map[string]access{
 	certsvcv1connect.CertificateServiceConfirmValidationProcedure:       accessAdmin,
 	certsvcv1connect.CertificateServiceReissueCertificateProcedure:      accessUser,
 	certsvcv1connect.CertificateServiceRenewCertificateProcedure:        accessUser,
+	certsvcv1connect.CertificateServiceRevokeCertificateProcedure:       accessUser,
 	certsvcv1connect.CertificateServiceRetryCertificatesProcedure:       accessAdmin,
 	certsvcv1connect.CertificateServiceSuspendCertificatesProcedure:     accessAdmin,
 	certsvcv1connect.CertificateServiceResumeCertificatesProcedure:      accessAdmin,

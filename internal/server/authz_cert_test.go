@@ -917,6 +917,27 @@ func authzCertCases() []authzCase {
 			},
 		},
 		{
+			procedure: certsvcv1connect.CertificateServiceRevokeCertificateProcedure,
+			want:      own,
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				cert := f.issuedCertOfA(t)
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: cert.GetId(),
+							Reason: certsvcv1.RevocationReason_REVOCATION_REASON_CESSATION_OF_OPERATION})
+					},
+					check: authzCheck(func(t *testing.T, res *certsvcv1.RevokeCertificateResponse) {
+						// The worker revokes it soon after; the answer is the request.
+						if got := res.GetCertificate(); got.GetId() != cert.GetId() ||
+							(got.GetState() != authzIssued && got.GetState() != certsvcv1.CertificateState_CERTIFICATE_STATE_REVOKED) {
+							t.Errorf("RevokeCertificate: got %d in state %v, want %d issued or revoked", got.GetId(), got.GetState(), cert.GetId())
+						}
+					}),
+				}
+			},
+		},
+		{
 			procedure: certsvcv1connect.CertificateServiceRenewCertificateProcedure,
 			want:      own,
 			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {

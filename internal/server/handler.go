@@ -19,6 +19,7 @@ import (
 
 	"certsvc/compat/billmgrhttp"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	"certsvc/internal/crl"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/acme"
 	"certsvc/internal/service"
@@ -76,6 +77,8 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 
 	// HTTP-01 answers of the modules publishing through certsvc.
 	mux.Handle("GET "+acme.ChallengePath, kinds.HTTP01Handler())
+	// The CRLs of the built-in CA modules, where their certificates point.
+	mux.Handle(crl.Pattern, svc.CRL)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

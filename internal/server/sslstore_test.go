@@ -103,7 +103,42 @@ func testTheSSLStoreModule(t *testing.T, db *store.DB) {
 	// The connection drops after The SSL Store took the order: the worker
 	// finds it by our reference instead of ordering again.
 	fake.Inject("order/neworder", sslstoretest.Fault{Kind: sslstoretest.Drop, After: true})
-	issue(order("dropped.example.com"))
+	c2 := order("dropped.example.com")
+	issue(c2)
+
+	// Revocation (order/certificaterevokerequest): the CA refuses one, the
+	// certificate stays issued with a revoke_failed event; the other is
+	// revoked once, however often it is asked.
+	fake.Inject("order/certificaterevokerequest", sslstoretest.Fault{Kind: sslstoretest.Reject, Message: "Revocation is not allowed for this product."})
+	mustCert(t)(cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c2.GetId()}))
+	waitEvent(t, cl, c2.GetId(), "revoke_failed")
+	if got := waitState(t, cl, c2.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED); !strings.Contains(got.GetStatusMessage(), "not allowed for this product") {
+		t.Errorf("status after a refused revocation: %q, want the CA's reason", got.GetStatusMessage())
+	}
+	// The first call meets a 503: the worker sends again later. Meanwhile
+	// the revocation waits, and reissue and renewal are refused.
+	fake.Inject("order/certificaterevokerequest", sslstoretest.Fault{Kind: sslstoretest.Status, Status: 503})
+	for range 2 {
+		mustCert(t)(cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c1.GetId(),
+			Reason: certsvcv1.RevocationReason_REVOCATION_REASON_SUPERSEDED}))
+	}
+	if _, err := cl.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: c1.GetId()}); codeOf(err) != connect.CodeFailedPrecondition ||
+		!strings.Contains(err.Error(), "revocation at the CA is pending") {
+		t.Errorf("reissue while the revocation waits: %v, want failed_precondition", err)
+	}
+	if _, err := cl.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c1.GetId()}); codeOf(err) != connect.CodeFailedPrecondition {
+		t.Errorf("renew while the revocation waits: %v, want failed_precondition", err)
+	}
+	waitState(t, cl, c1.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_REVOKED)
+	mustCert(t)(cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c1.GetId()}))
+	if o, _ := fake.Order(fmt.Sprint(c1.GetId())); o.Revokes != 1 || o.RevokeReason != "superseded" || o.MajorStatus != "Revoked" {
+		t.Errorf("at The SSL Store: %d revocations, reason %q, status %q; want 1, superseded, Revoked", o.Revokes, o.RevokeReason, o.MajorStatus)
+	}
+	// The CA's status agrees with the revocation.
+	if _, err := admin.Cert.SyncCertificates(ctx, &certsvcv1.SyncCertificatesRequest{Ids: []int64{c1.GetId()}}); err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, cl, c1.GetId(), certsvcv1.CertificateState_CERTIFICATE_STATE_REVOKED)
 
 	calls, err := admin.Module.ListModuleCalls(ctx, &certsvcv1.ListModuleCallsRequest{Id: modID, PageSize: 1000})
 	if err != nil || len(calls.GetCalls()) < 5 {

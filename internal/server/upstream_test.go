@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
@@ -106,6 +107,11 @@ func testUpstreamBILLmanager(t *testing.T, k dbtest.Kind) {
 		t.Fatalf("ordered at module %d, want the upstream module %d", c1.GetProcessingModuleId(), modID)
 	}
 	c, leaf := issued(c1.GetId(), "shop.example.com")
+	// BILLmanager's API has no revocation: refused naming the module, nothing sent.
+	if _, err := cl.Cert.RevokeCertificate(ctx, &certsvcv1.RevokeCertificateRequest{Id: c1.GetId()}); codeOf(err) != connect.CodeFailedPrecondition ||
+		!strings.Contains(err.Error(), `processing module "Upstream" (billmanager) cannot revoke`) {
+		t.Errorf("revoke at the upstream BILLmanager: %v, want failed_precondition naming the module", err)
+	}
 	if n := charges(); n != 1 {
 		t.Errorf("%d charges upstream after one order, want 1", n)
 	}

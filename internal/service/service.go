@@ -22,6 +22,7 @@ import (
 	"certsvc/internal/api/webhooks"
 	authn "certsvc/internal/auth"
 	"certsvc/internal/core"
+	"certsvc/internal/crl"
 	"certsvc/internal/outbox"
 	"certsvc/internal/outbox/email"
 	"certsvc/internal/outbox/webhook"
@@ -85,6 +86,8 @@ type Service struct {
 	*core.Core
 	// Worker is the background worker over the same core.
 	Worker *worker.Worker
+	// CRL publishes the CRLs of the built-in CA modules.
+	CRL *crl.Publisher
 	// The handlers of the API services.
 	Auth         *auth.Handler
 	Accounts     *accounts.Handler
@@ -164,6 +167,7 @@ func New(o Options) *Service {
 		Hooks:        hooks,
 		Webhooks:     webhooks.New(hooks, ob.Poke),
 		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
+		CRL:          crl.New(c, o.Logger),
 		Auth:         auth.New(c, d),
 		Accounts:     accounts.New(c, d),
 		Catalog:      catalog.New(c, d),

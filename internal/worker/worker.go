@@ -219,6 +219,8 @@ func (s *Worker) stepJob(ctx context.Context, j core.Job) error {
 	switch lifecycle.Decide(lifecycle.State(c.State), op, lifecycle.PhaseOf(op, c.OpSentTime != nil, c.OpAnswerTime != nil)) {
 	case lifecycle.ActCancel:
 		return s.cancelAtCA(ctx, j, c)
+	case lifecycle.ActRevoke:
+		return s.revoke(ctx, j, c)
 	case lifecycle.ActSend:
 		return s.send(ctx, j, c, false)
 	case lifecycle.ActReconcile:

@@ -299,6 +299,92 @@ func (CertificateOrder) EnumDescriptor() ([]byte, []int) {
 	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{3}
 }
 
+// RevocationReason is the reason of a revocation: the CRLReason codes of
+// RFC 5280 section 5.3.1, with the same numbers. A subscriber may give
+// unspecified, key_compromise, affiliation_changed, superseded,
+// cessation_of_operation and privilege_withdrawn; the others are the CA's
+// own (ca_compromise, aa_compromise) or are not revocations
+// (certificate_hold, remove_from_crl) and are refused naming the field.
+type RevocationReason int32
+
+const (
+	// unspecified (0): no reason given.
+	RevocationReason_REVOCATION_REASON_UNSPECIFIED RevocationReason = 0
+	// keyCompromise (1): the certificate's private key was compromised.
+	RevocationReason_REVOCATION_REASON_KEY_COMPROMISE RevocationReason = 1
+	// cACompromise (2): refused, a CA's own reason.
+	RevocationReason_REVOCATION_REASON_CA_COMPROMISE RevocationReason = 2
+	// affiliationChanged (3): the subject's name or other information changed.
+	RevocationReason_REVOCATION_REASON_AFFILIATION_CHANGED RevocationReason = 3
+	// superseded (4): the certificate was replaced.
+	RevocationReason_REVOCATION_REASON_SUPERSEDED RevocationReason = 4
+	// cessationOfOperation (5): the certificate is no longer needed.
+	RevocationReason_REVOCATION_REASON_CESSATION_OF_OPERATION RevocationReason = 5
+	// certificateHold (6): refused, a hold is not a revocation.
+	RevocationReason_REVOCATION_REASON_CERTIFICATE_HOLD RevocationReason = 6
+	// removeFromCRL (8): refused, it lifts a hold.
+	RevocationReason_REVOCATION_REASON_REMOVE_FROM_CRL RevocationReason = 8
+	// privilegeWithdrawn (9): a privilege the certificate asserts was withdrawn.
+	RevocationReason_REVOCATION_REASON_PRIVILEGE_WITHDRAWN RevocationReason = 9
+	// aACompromise (10): refused, an attribute authority's own reason.
+	RevocationReason_REVOCATION_REASON_AA_COMPROMISE RevocationReason = 10
+)
+
+// Enum value maps for RevocationReason.
+var (
+	RevocationReason_name = map[int32]string{
+		0:  "REVOCATION_REASON_UNSPECIFIED",
+		1:  "REVOCATION_REASON_KEY_COMPROMISE",
+		2:  "REVOCATION_REASON_CA_COMPROMISE",
+		3:  "REVOCATION_REASON_AFFILIATION_CHANGED",
+		4:  "REVOCATION_REASON_SUPERSEDED",
+		5:  "REVOCATION_REASON_CESSATION_OF_OPERATION",
+		6:  "REVOCATION_REASON_CERTIFICATE_HOLD",
+		8:  "REVOCATION_REASON_REMOVE_FROM_CRL",
+		9:  "REVOCATION_REASON_PRIVILEGE_WITHDRAWN",
+		10: "REVOCATION_REASON_AA_COMPROMISE",
+	}
+	RevocationReason_value = map[string]int32{
+		"REVOCATION_REASON_UNSPECIFIED":            0,
+		"REVOCATION_REASON_KEY_COMPROMISE":         1,
+		"REVOCATION_REASON_CA_COMPROMISE":          2,
+		"REVOCATION_REASON_AFFILIATION_CHANGED":    3,
+		"REVOCATION_REASON_SUPERSEDED":             4,
+		"REVOCATION_REASON_CESSATION_OF_OPERATION": 5,
+		"REVOCATION_REASON_CERTIFICATE_HOLD":       6,
+		"REVOCATION_REASON_REMOVE_FROM_CRL":        8,
+		"REVOCATION_REASON_PRIVILEGE_WITHDRAWN":    9,
+		"REVOCATION_REASON_AA_COMPROMISE":          10,
+	}
+)
+
+func (x RevocationReason) Enum() *RevocationReason {
+	p := new(RevocationReason)
+	*p = x
+	return p
+}
+
+func (x RevocationReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (RevocationReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_certsvc_v1_certificate_proto_enumTypes[4].Descriptor()
+}
+
+func (RevocationReason) Type() protoreflect.EnumType {
+	return &file_certsvc_v1_certificate_proto_enumTypes[4]
+}
+
+func (x RevocationReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use RevocationReason.Descriptor instead.
+func (RevocationReason) EnumDescriptor() ([]byte, []int) {
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{4}
+}
+
 // FileType is which file GetCertificateFile returns.
 type FileType int32
 
@@ -359,11 +445,11 @@ func (x FileType) String() string {
 }
 
 func (FileType) Descriptor() protoreflect.EnumDescriptor {
-	return file_certsvc_v1_certificate_proto_enumTypes[4].Descriptor()
+	return file_certsvc_v1_certificate_proto_enumTypes[5].Descriptor()
 }
 
 func (FileType) Type() protoreflect.EnumType {
-	return &file_certsvc_v1_certificate_proto_enumTypes[4]
+	return &file_certsvc_v1_certificate_proto_enumTypes[5]
 }
 
 func (x FileType) Number() protoreflect.EnumNumber {
@@ -372,7 +458,7 @@ func (x FileType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FileType.Descriptor instead.
 func (FileType) EnumDescriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{4}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{5}
 }
 
 // Subject is the distinguished name a certificate is requested for.
@@ -886,8 +972,13 @@ type Certificate struct {
 	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,30,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
 	// allowed_actions are the events the current state accepts, e.g. "reissue".
 	AllowedActions []string `protobuf:"bytes,31,rep,name=allowed_actions,json=allowedActions,proto3" json:"allowed_actions,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// revocation_reason is the reason of the revocation asked for or done
+	// (RevokeCertificate); unspecified when none was asked for.
+	RevocationReason RevocationReason `protobuf:"varint,32,opt,name=revocation_reason,json=revocationReason,proto3,enum=certsvc.v1.RevocationReason" json:"revocation_reason,omitempty"`
+	// revoke_time is when the CA revoked the certificate; unset until then.
+	RevokeTime    *timestamppb.Timestamp `protobuf:"bytes,33,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Certificate) Reset() {
@@ -1133,6 +1224,20 @@ func (x *Certificate) GetUpdateTime() *timestamppb.Timestamp {
 func (x *Certificate) GetAllowedActions() []string {
 	if x != nil {
 		return x.AllowedActions
+	}
+	return nil
+}
+
+func (x *Certificate) GetRevocationReason() RevocationReason {
+	if x != nil {
+		return x.RevocationReason
+	}
+	return RevocationReason_REVOCATION_REASON_UNSPECIFIED
+}
+
+func (x *Certificate) GetRevokeTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RevokeTime
 	}
 	return nil
 }
@@ -2749,6 +2854,114 @@ func (x *RenewCertificateResponse) GetCertificate() *Certificate {
 	return nil
 }
 
+type RevokeCertificateRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Id    int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	// reason is sent to the CA and listed in the CRL; unspecified when unset.
+	Reason RevocationReason `protobuf:"varint,2,opt,name=reason,proto3,enum=certsvc.v1.RevocationReason" json:"reason,omitempty"`
+	// comment is kept in the certificate's history, not sent to the CA.
+	Comment       string `protobuf:"bytes,3,opt,name=comment,proto3" json:"comment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeCertificateRequest) Reset() {
+	*x = RevokeCertificateRequest{}
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeCertificateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeCertificateRequest) ProtoMessage() {}
+
+func (x *RevokeCertificateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeCertificateRequest.ProtoReflect.Descriptor instead.
+func (*RevokeCertificateRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *RevokeCertificateRequest) GetId() int64 {
+	if x != nil {
+		return x.Id
+	}
+	return 0
+}
+
+func (x *RevokeCertificateRequest) GetReason() RevocationReason {
+	if x != nil {
+		return x.Reason
+	}
+	return RevocationReason_REVOCATION_REASON_UNSPECIFIED
+}
+
+func (x *RevokeCertificateRequest) GetComment() string {
+	if x != nil {
+		return x.Comment
+	}
+	return ""
+}
+
+type RevokeCertificateResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// certificate as it stands: still issued (or suspended) with the
+	// revocation on its way to the CA, or revoked.
+	Certificate   *Certificate `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeCertificateResponse) Reset() {
+	*x = RevokeCertificateResponse{}
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeCertificateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeCertificateResponse) ProtoMessage() {}
+
+func (x *RevokeCertificateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeCertificateResponse.ProtoReflect.Descriptor instead.
+func (*RevokeCertificateResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *RevokeCertificateResponse) GetCertificate() *Certificate {
+	if x != nil {
+		return x.Certificate
+	}
+	return nil
+}
+
 // BatchResult is the outcome of a batch operation for one id.
 type BatchResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2765,7 +2978,7 @@ type BatchResult struct {
 
 func (x *BatchResult) Reset() {
 	*x = BatchResult{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2777,7 +2990,7 @@ func (x *BatchResult) String() string {
 func (*BatchResult) ProtoMessage() {}
 
 func (x *BatchResult) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2790,7 +3003,7 @@ func (x *BatchResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchResult.ProtoReflect.Descriptor instead.
 func (*BatchResult) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{31}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *BatchResult) GetId() int64 {
@@ -2837,7 +3050,7 @@ type RetryCertificatesRequest struct {
 
 func (x *RetryCertificatesRequest) Reset() {
 	*x = RetryCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2849,7 +3062,7 @@ func (x *RetryCertificatesRequest) String() string {
 func (*RetryCertificatesRequest) ProtoMessage() {}
 
 func (x *RetryCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2862,7 +3075,7 @@ func (x *RetryCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*RetryCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{32}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RetryCertificatesRequest) GetIds() []int64 {
@@ -2881,7 +3094,7 @@ type RetryCertificatesResponse struct {
 
 func (x *RetryCertificatesResponse) Reset() {
 	*x = RetryCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2893,7 +3106,7 @@ func (x *RetryCertificatesResponse) String() string {
 func (*RetryCertificatesResponse) ProtoMessage() {}
 
 func (x *RetryCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2906,7 +3119,7 @@ func (x *RetryCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*RetryCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{33}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *RetryCertificatesResponse) GetResults() []*BatchResult {
@@ -2925,7 +3138,7 @@ type SuspendCertificatesRequest struct {
 
 func (x *SuspendCertificatesRequest) Reset() {
 	*x = SuspendCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2937,7 +3150,7 @@ func (x *SuspendCertificatesRequest) String() string {
 func (*SuspendCertificatesRequest) ProtoMessage() {}
 
 func (x *SuspendCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2950,7 +3163,7 @@ func (x *SuspendCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*SuspendCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{34}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SuspendCertificatesRequest) GetIds() []int64 {
@@ -2969,7 +3182,7 @@ type SuspendCertificatesResponse struct {
 
 func (x *SuspendCertificatesResponse) Reset() {
 	*x = SuspendCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2981,7 +3194,7 @@ func (x *SuspendCertificatesResponse) String() string {
 func (*SuspendCertificatesResponse) ProtoMessage() {}
 
 func (x *SuspendCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2994,7 +3207,7 @@ func (x *SuspendCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*SuspendCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{35}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SuspendCertificatesResponse) GetResults() []*BatchResult {
@@ -3013,7 +3226,7 @@ type ResumeCertificatesRequest struct {
 
 func (x *ResumeCertificatesRequest) Reset() {
 	*x = ResumeCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3025,7 +3238,7 @@ func (x *ResumeCertificatesRequest) String() string {
 func (*ResumeCertificatesRequest) ProtoMessage() {}
 
 func (x *ResumeCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3038,7 +3251,7 @@ func (x *ResumeCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ResumeCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{36}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ResumeCertificatesRequest) GetIds() []int64 {
@@ -3057,7 +3270,7 @@ type ResumeCertificatesResponse struct {
 
 func (x *ResumeCertificatesResponse) Reset() {
 	*x = ResumeCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3069,7 +3282,7 @@ func (x *ResumeCertificatesResponse) String() string {
 func (*ResumeCertificatesResponse) ProtoMessage() {}
 
 func (x *ResumeCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3082,7 +3295,7 @@ func (x *ResumeCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ResumeCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{37}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ResumeCertificatesResponse) GetResults() []*BatchResult {
@@ -3101,7 +3314,7 @@ type SyncCertificatesRequest struct {
 
 func (x *SyncCertificatesRequest) Reset() {
 	*x = SyncCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3113,7 +3326,7 @@ func (x *SyncCertificatesRequest) String() string {
 func (*SyncCertificatesRequest) ProtoMessage() {}
 
 func (x *SyncCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3126,7 +3339,7 @@ func (x *SyncCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*SyncCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{38}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *SyncCertificatesRequest) GetIds() []int64 {
@@ -3145,7 +3358,7 @@ type SyncCertificatesResponse struct {
 
 func (x *SyncCertificatesResponse) Reset() {
 	*x = SyncCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3157,7 +3370,7 @@ func (x *SyncCertificatesResponse) String() string {
 func (*SyncCertificatesResponse) ProtoMessage() {}
 
 func (x *SyncCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3170,7 +3383,7 @@ func (x *SyncCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*SyncCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{39}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SyncCertificatesResponse) GetResults() []*BatchResult {
@@ -3191,7 +3404,7 @@ type DeleteCertificatesRequest struct {
 
 func (x *DeleteCertificatesRequest) Reset() {
 	*x = DeleteCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3203,7 +3416,7 @@ func (x *DeleteCertificatesRequest) String() string {
 func (*DeleteCertificatesRequest) ProtoMessage() {}
 
 func (x *DeleteCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3216,7 +3429,7 @@ func (x *DeleteCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{40}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *DeleteCertificatesRequest) GetIds() []int64 {
@@ -3242,7 +3455,7 @@ type DeleteCertificatesResponse struct {
 
 func (x *DeleteCertificatesResponse) Reset() {
 	*x = DeleteCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3254,7 +3467,7 @@ func (x *DeleteCertificatesResponse) String() string {
 func (*DeleteCertificatesResponse) ProtoMessage() {}
 
 func (x *DeleteCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3267,7 +3480,7 @@ func (x *DeleteCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{41}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *DeleteCertificatesResponse) GetResults() []*BatchResult {
@@ -3289,7 +3502,7 @@ type GetCertificateFileRequest struct {
 
 func (x *GetCertificateFileRequest) Reset() {
 	*x = GetCertificateFileRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3301,7 +3514,7 @@ func (x *GetCertificateFileRequest) String() string {
 func (*GetCertificateFileRequest) ProtoMessage() {}
 
 func (x *GetCertificateFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3314,7 +3527,7 @@ func (x *GetCertificateFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateFileRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateFileRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{42}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *GetCertificateFileRequest) GetId() int64 {
@@ -3349,7 +3562,7 @@ type GetCertificateFileResponse struct {
 
 func (x *GetCertificateFileResponse) Reset() {
 	*x = GetCertificateFileResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3361,7 +3574,7 @@ func (x *GetCertificateFileResponse) String() string {
 func (*GetCertificateFileResponse) ProtoMessage() {}
 
 func (x *GetCertificateFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3374,7 +3587,7 @@ func (x *GetCertificateFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateFileResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateFileResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{43}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetCertificateFileResponse) GetFileName() string {
@@ -3425,7 +3638,7 @@ type CertificateEvent struct {
 
 func (x *CertificateEvent) Reset() {
 	*x = CertificateEvent{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3437,7 +3650,7 @@ func (x *CertificateEvent) String() string {
 func (*CertificateEvent) ProtoMessage() {}
 
 func (x *CertificateEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3450,7 +3663,7 @@ func (x *CertificateEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateEvent.ProtoReflect.Descriptor instead.
 func (*CertificateEvent) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{44}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CertificateEvent) GetId() int64 {
@@ -3548,7 +3761,7 @@ type ListCertificateEventsRequest struct {
 
 func (x *ListCertificateEventsRequest) Reset() {
 	*x = ListCertificateEventsRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3560,7 +3773,7 @@ func (x *ListCertificateEventsRequest) String() string {
 func (*ListCertificateEventsRequest) ProtoMessage() {}
 
 func (x *ListCertificateEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3573,7 +3786,7 @@ func (x *ListCertificateEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificateEventsRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{45}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ListCertificateEventsRequest) GetId() int64 {
@@ -3607,7 +3820,7 @@ type ListCertificateEventsResponse struct {
 
 func (x *ListCertificateEventsResponse) Reset() {
 	*x = ListCertificateEventsResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3619,7 +3832,7 @@ func (x *ListCertificateEventsResponse) String() string {
 func (*ListCertificateEventsResponse) ProtoMessage() {}
 
 func (x *ListCertificateEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3632,7 +3845,7 @@ func (x *ListCertificateEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificateEventsResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{46}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *ListCertificateEventsResponse) GetEvents() []*CertificateEvent {
@@ -3662,7 +3875,7 @@ type WatchCertificatesRequest struct {
 
 func (x *WatchCertificatesRequest) Reset() {
 	*x = WatchCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3674,7 +3887,7 @@ func (x *WatchCertificatesRequest) String() string {
 func (*WatchCertificatesRequest) ProtoMessage() {}
 
 func (x *WatchCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3687,7 +3900,7 @@ func (x *WatchCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*WatchCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{47}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *WatchCertificatesRequest) GetCertificateIds() []int64 {
@@ -3715,7 +3928,7 @@ type WatchCertificatesResponse struct {
 
 func (x *WatchCertificatesResponse) Reset() {
 	*x = WatchCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3727,7 +3940,7 @@ func (x *WatchCertificatesResponse) String() string {
 func (*WatchCertificatesResponse) ProtoMessage() {}
 
 func (x *WatchCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3740,7 +3953,7 @@ func (x *WatchCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*WatchCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{48}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *WatchCertificatesResponse) GetEvent() *CertificateEvent {
@@ -3770,7 +3983,7 @@ type CertificateFilterPreset struct {
 
 func (x *CertificateFilterPreset) Reset() {
 	*x = CertificateFilterPreset{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3782,7 +3995,7 @@ func (x *CertificateFilterPreset) String() string {
 func (*CertificateFilterPreset) ProtoMessage() {}
 
 func (x *CertificateFilterPreset) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3795,7 +4008,7 @@ func (x *CertificateFilterPreset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateFilterPreset.ProtoReflect.Descriptor instead.
 func (*CertificateFilterPreset) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{49}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *CertificateFilterPreset) GetId() int64 {
@@ -3836,7 +4049,7 @@ type CreateCertificateFilterRequest struct {
 
 func (x *CreateCertificateFilterRequest) Reset() {
 	*x = CreateCertificateFilterRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3848,7 +4061,7 @@ func (x *CreateCertificateFilterRequest) String() string {
 func (*CreateCertificateFilterRequest) ProtoMessage() {}
 
 func (x *CreateCertificateFilterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3861,7 +4074,7 @@ func (x *CreateCertificateFilterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCertificateFilterRequest.ProtoReflect.Descriptor instead.
 func (*CreateCertificateFilterRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{50}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *CreateCertificateFilterRequest) GetName() string {
@@ -3887,7 +4100,7 @@ type CreateCertificateFilterResponse struct {
 
 func (x *CreateCertificateFilterResponse) Reset() {
 	*x = CreateCertificateFilterResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3899,7 +4112,7 @@ func (x *CreateCertificateFilterResponse) String() string {
 func (*CreateCertificateFilterResponse) ProtoMessage() {}
 
 func (x *CreateCertificateFilterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3912,7 +4125,7 @@ func (x *CreateCertificateFilterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCertificateFilterResponse.ProtoReflect.Descriptor instead.
 func (*CreateCertificateFilterResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{51}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CreateCertificateFilterResponse) GetPreset() *CertificateFilterPreset {
@@ -3930,7 +4143,7 @@ type ListCertificateFiltersRequest struct {
 
 func (x *ListCertificateFiltersRequest) Reset() {
 	*x = ListCertificateFiltersRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3942,7 +4155,7 @@ func (x *ListCertificateFiltersRequest) String() string {
 func (*ListCertificateFiltersRequest) ProtoMessage() {}
 
 func (x *ListCertificateFiltersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3955,7 +4168,7 @@ func (x *ListCertificateFiltersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateFiltersRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificateFiltersRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{52}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{54}
 }
 
 type ListCertificateFiltersResponse struct {
@@ -3967,7 +4180,7 @@ type ListCertificateFiltersResponse struct {
 
 func (x *ListCertificateFiltersResponse) Reset() {
 	*x = ListCertificateFiltersResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3979,7 +4192,7 @@ func (x *ListCertificateFiltersResponse) String() string {
 func (*ListCertificateFiltersResponse) ProtoMessage() {}
 
 func (x *ListCertificateFiltersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3992,7 +4205,7 @@ func (x *ListCertificateFiltersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateFiltersResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificateFiltersResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{53}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *ListCertificateFiltersResponse) GetPresets() []*CertificateFilterPreset {
@@ -4011,7 +4224,7 @@ type DeleteCertificateFilterRequest struct {
 
 func (x *DeleteCertificateFilterRequest) Reset() {
 	*x = DeleteCertificateFilterRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4023,7 +4236,7 @@ func (x *DeleteCertificateFilterRequest) String() string {
 func (*DeleteCertificateFilterRequest) ProtoMessage() {}
 
 func (x *DeleteCertificateFilterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4036,7 +4249,7 @@ func (x *DeleteCertificateFilterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificateFilterRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCertificateFilterRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{54}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *DeleteCertificateFilterRequest) GetId() int64 {
@@ -4054,7 +4267,7 @@ type DeleteCertificateFilterResponse struct {
 
 func (x *DeleteCertificateFilterResponse) Reset() {
 	*x = DeleteCertificateFilterResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4066,7 +4279,7 @@ func (x *DeleteCertificateFilterResponse) String() string {
 func (*DeleteCertificateFilterResponse) ProtoMessage() {}
 
 func (x *DeleteCertificateFilterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4079,7 +4292,7 @@ func (x *DeleteCertificateFilterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificateFilterResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCertificateFilterResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{55}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{57}
 }
 
 var File_certsvc_v1_certificate_proto protoreflect.FileDescriptor
@@ -4133,8 +4346,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"itemStatus\x12(\n" +
 	"\x10item_status_name\x18\x02 \x01(\tR\x0eitemStatusName\x12%\n" +
 	"\x0eservice_status\x18\x03 \x01(\x05R\rserviceStatus\x12.\n" +
-	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\xf8\n" +
-	"\n" +
+	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\x80\f\n" +
 	"\vCertificate\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -4176,7 +4388,10 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x1e \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12'\n" +
-	"\x0fallowed_actions\x18\x1f \x03(\tR\x0eallowedActions\"\xb6\x01\n" +
+	"\x0fallowed_actions\x18\x1f \x03(\tR\x0eallowedActions\x12I\n" +
+	"\x11revocation_reason\x18  \x01(\x0e2\x1c.certsvc.v1.RevocationReasonR\x10revocationReason\x12;\n" +
+	"\vrevoke_time\x18! \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"revokeTime\"\xb6\x01\n" +
 	"\x10CreateCsrRequest\x128\n" +
 	"\bkey_type\x18\x01 \x01(\x0e2\x13.certsvc.v1.KeyTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\akeyType\x125\n" +
 	"\asubject\x18\x02 \x01(\v2\x13.certsvc.v1.SubjectB\x06\xbaH\x03\xc8\x01\x01R\asubject\x121\n" +
@@ -4299,6 +4514,14 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\rperiod_months\x18\x02 \x01(\x05B\t\xbaH\x06\x1a\x04\x18x(\x00R\fperiodMonths\x120\n" +
 	"\x0fidempotency_key\x18\x03 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"U\n" +
 	"\x18RenewCertificateResponse\x129\n" +
+	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\x9f\x01\n" +
+	"\x18RevokeCertificateRequest\x12\x17\n" +
+	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12F\n" +
+	"\x06reason\x18\x02 \x01(\x0e2\x1c.certsvc.v1.RevocationReasonB\x10\xbaH\r\x82\x01\n" +
+	"\x10\x01 \x02 \x06 \b \n" +
+	"R\x06reason\x12\"\n" +
+	"\acomment\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x90\x03R\acomment\"V\n" +
+	"\x19RevokeCertificateResponse\x129\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\x96\x01\n" +
 	"\vBatchResult\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x0e\n" +
@@ -4420,7 +4643,19 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x1eCERTIFICATE_ORDER_NEWEST_FIRST\x10\x01\x12\"\n" +
 	"\x1eCERTIFICATE_ORDER_OLDEST_FIRST\x10\x02\x12$\n" +
 	" CERTIFICATE_ORDER_EXPIRING_FIRST\x10\x03\x12\x1c\n" +
-	"\x18CERTIFICATE_ORDER_DOMAIN\x10\x04*\xd3\x01\n" +
+	"\x18CERTIFICATE_ORDER_DOMAIN\x10\x04*\x9a\x03\n" +
+	"\x10RevocationReason\x12!\n" +
+	"\x1dREVOCATION_REASON_UNSPECIFIED\x10\x00\x12$\n" +
+	" REVOCATION_REASON_KEY_COMPROMISE\x10\x01\x12#\n" +
+	"\x1fREVOCATION_REASON_CA_COMPROMISE\x10\x02\x12)\n" +
+	"%REVOCATION_REASON_AFFILIATION_CHANGED\x10\x03\x12 \n" +
+	"\x1cREVOCATION_REASON_SUPERSEDED\x10\x04\x12,\n" +
+	"(REVOCATION_REASON_CESSATION_OF_OPERATION\x10\x05\x12&\n" +
+	"\"REVOCATION_REASON_CERTIFICATE_HOLD\x10\x06\x12%\n" +
+	"!REVOCATION_REASON_REMOVE_FROM_CRL\x10\b\x12)\n" +
+	"%REVOCATION_REASON_PRIVILEGE_WITHDRAWN\x10\t\x12#\n" +
+	"\x1fREVOCATION_REASON_AA_COMPROMISE\x10\n" +
+	"*\xd3\x01\n" +
 	"\bFileType\x12\x19\n" +
 	"\x15FILE_TYPE_UNSPECIFIED\x10\x00\x12\x11\n" +
 	"\rFILE_TYPE_CRT\x10\x01\x12\x13\n" +
@@ -4430,7 +4665,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\rFILE_TYPE_KEY\x10\x05\x12\x18\n" +
 	"\x14FILE_TYPE_PEM_BUNDLE\x10\x06\x12\x14\n" +
 	"\x10FILE_TYPE_PKCS12\x10\a\x12\x15\n" +
-	"\x11FILE_TYPE_CRT_DER\x10\b2\xa0\x12\n" +
+	"\x11FILE_TYPE_CRT_DER\x10\b2\x82\x13\n" +
 	"\x12CertificateService\x12M\n" +
 	"\tCreateCsr\x12\x1c.certsvc.v1.CreateCsrRequest\x1a\x1d.certsvc.v1.CreateCsrResponse\"\x03\x90\x02\x01\x12M\n" +
 	"\tDecodeCsr\x12\x1c.certsvc.v1.DecodeCsrRequest\x1a\x1d.certsvc.v1.DecodeCsrResponse\"\x03\x90\x02\x01\x12`\n" +
@@ -4444,6 +4679,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x11ConfirmValidation\x12$.certsvc.v1.ConfirmValidationRequest\x1a%.certsvc.v1.ConfirmValidationResponse\x12c\n" +
 	"\x12ReissueCertificate\x12%.certsvc.v1.ReissueCertificateRequest\x1a&.certsvc.v1.ReissueCertificateResponse\x12]\n" +
 	"\x10RenewCertificate\x12#.certsvc.v1.RenewCertificateRequest\x1a$.certsvc.v1.RenewCertificateResponse\x12`\n" +
+	"\x11RevokeCertificate\x12$.certsvc.v1.RevokeCertificateRequest\x1a%.certsvc.v1.RevokeCertificateResponse\x12`\n" +
 	"\x11RetryCertificates\x12$.certsvc.v1.RetryCertificatesRequest\x1a%.certsvc.v1.RetryCertificatesResponse\x12f\n" +
 	"\x13SuspendCertificates\x12&.certsvc.v1.SuspendCertificatesRequest\x1a'.certsvc.v1.SuspendCertificatesResponse\x12c\n" +
 	"\x12ResumeCertificates\x12%.certsvc.v1.ResumeCertificatesRequest\x1a&.certsvc.v1.ResumeCertificatesResponse\x12]\n" +
@@ -4471,186 +4707,195 @@ func file_certsvc_v1_certificate_proto_rawDescGZIP() []byte {
 	return file_certsvc_v1_certificate_proto_rawDescData
 }
 
-var file_certsvc_v1_certificate_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_certsvc_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 56)
+var file_certsvc_v1_certificate_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_certsvc_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_certsvc_v1_certificate_proto_goTypes = []any{
 	(CertificateState)(0),                   // 0: certsvc.v1.CertificateState
 	(KeyType)(0),                            // 1: certsvc.v1.KeyType
 	(ValidationMethod)(0),                   // 2: certsvc.v1.ValidationMethod
 	(CertificateOrder)(0),                   // 3: certsvc.v1.CertificateOrder
-	(FileType)(0),                           // 4: certsvc.v1.FileType
-	(*Subject)(nil),                         // 5: certsvc.v1.Subject
-	(*Contact)(nil),                         // 6: certsvc.v1.Contact
-	(*Organization)(nil),                    // 7: certsvc.v1.Organization
-	(*DomainValidation)(nil),                // 8: certsvc.v1.DomainValidation
-	(*LegacyStatus)(nil),                    // 9: certsvc.v1.LegacyStatus
-	(*Certificate)(nil),                     // 10: certsvc.v1.Certificate
-	(*CreateCsrRequest)(nil),                // 11: certsvc.v1.CreateCsrRequest
-	(*CreateCsrResponse)(nil),               // 12: certsvc.v1.CreateCsrResponse
-	(*DecodeCsrRequest)(nil),                // 13: certsvc.v1.DecodeCsrRequest
-	(*DecodeCsrResponse)(nil),               // 14: certsvc.v1.DecodeCsrResponse
-	(*CreateCertificateRequest)(nil),        // 15: certsvc.v1.CreateCertificateRequest
-	(*CreateCertificateResponse)(nil),       // 16: certsvc.v1.CreateCertificateResponse
-	(*PayCertificateRequest)(nil),           // 17: certsvc.v1.PayCertificateRequest
-	(*PayCertificateResponse)(nil),          // 18: certsvc.v1.PayCertificateResponse
-	(*GetCertificateRequest)(nil),           // 19: certsvc.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),          // 20: certsvc.v1.GetCertificateResponse
-	(*CertificateFilter)(nil),               // 21: certsvc.v1.CertificateFilter
-	(*ListCertificatesRequest)(nil),         // 22: certsvc.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),        // 23: certsvc.v1.ListCertificatesResponse
-	(*UpdateCertificateRequest)(nil),        // 24: certsvc.v1.UpdateCertificateRequest
-	(*UpdateCertificateResponse)(nil),       // 25: certsvc.v1.UpdateCertificateResponse
-	(*ActivateCertificateRequest)(nil),      // 26: certsvc.v1.ActivateCertificateRequest
-	(*ActivateCertificateResponse)(nil),     // 27: certsvc.v1.ActivateCertificateResponse
-	(*ReplaceCertificateFilesRequest)(nil),  // 28: certsvc.v1.ReplaceCertificateFilesRequest
-	(*ReplaceCertificateFilesResponse)(nil), // 29: certsvc.v1.ReplaceCertificateFilesResponse
-	(*ConfirmValidationRequest)(nil),        // 30: certsvc.v1.ConfirmValidationRequest
-	(*ConfirmValidationResponse)(nil),       // 31: certsvc.v1.ConfirmValidationResponse
-	(*ReissueCertificateRequest)(nil),       // 32: certsvc.v1.ReissueCertificateRequest
-	(*ReissueCertificateResponse)(nil),      // 33: certsvc.v1.ReissueCertificateResponse
-	(*RenewCertificateRequest)(nil),         // 34: certsvc.v1.RenewCertificateRequest
-	(*RenewCertificateResponse)(nil),        // 35: certsvc.v1.RenewCertificateResponse
-	(*BatchResult)(nil),                     // 36: certsvc.v1.BatchResult
-	(*RetryCertificatesRequest)(nil),        // 37: certsvc.v1.RetryCertificatesRequest
-	(*RetryCertificatesResponse)(nil),       // 38: certsvc.v1.RetryCertificatesResponse
-	(*SuspendCertificatesRequest)(nil),      // 39: certsvc.v1.SuspendCertificatesRequest
-	(*SuspendCertificatesResponse)(nil),     // 40: certsvc.v1.SuspendCertificatesResponse
-	(*ResumeCertificatesRequest)(nil),       // 41: certsvc.v1.ResumeCertificatesRequest
-	(*ResumeCertificatesResponse)(nil),      // 42: certsvc.v1.ResumeCertificatesResponse
-	(*SyncCertificatesRequest)(nil),         // 43: certsvc.v1.SyncCertificatesRequest
-	(*SyncCertificatesResponse)(nil),        // 44: certsvc.v1.SyncCertificatesResponse
-	(*DeleteCertificatesRequest)(nil),       // 45: certsvc.v1.DeleteCertificatesRequest
-	(*DeleteCertificatesResponse)(nil),      // 46: certsvc.v1.DeleteCertificatesResponse
-	(*GetCertificateFileRequest)(nil),       // 47: certsvc.v1.GetCertificateFileRequest
-	(*GetCertificateFileResponse)(nil),      // 48: certsvc.v1.GetCertificateFileResponse
-	(*CertificateEvent)(nil),                // 49: certsvc.v1.CertificateEvent
-	(*ListCertificateEventsRequest)(nil),    // 50: certsvc.v1.ListCertificateEventsRequest
-	(*ListCertificateEventsResponse)(nil),   // 51: certsvc.v1.ListCertificateEventsResponse
-	(*WatchCertificatesRequest)(nil),        // 52: certsvc.v1.WatchCertificatesRequest
-	(*WatchCertificatesResponse)(nil),       // 53: certsvc.v1.WatchCertificatesResponse
-	(*CertificateFilterPreset)(nil),         // 54: certsvc.v1.CertificateFilterPreset
-	(*CreateCertificateFilterRequest)(nil),  // 55: certsvc.v1.CreateCertificateFilterRequest
-	(*CreateCertificateFilterResponse)(nil), // 56: certsvc.v1.CreateCertificateFilterResponse
-	(*ListCertificateFiltersRequest)(nil),   // 57: certsvc.v1.ListCertificateFiltersRequest
-	(*ListCertificateFiltersResponse)(nil),  // 58: certsvc.v1.ListCertificateFiltersResponse
-	(*DeleteCertificateFilterRequest)(nil),  // 59: certsvc.v1.DeleteCertificateFilterRequest
-	(*DeleteCertificateFilterResponse)(nil), // 60: certsvc.v1.DeleteCertificateFilterResponse
-	(*timestamppb.Timestamp)(nil),           // 61: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),           // 62: google.protobuf.FieldMask
+	(RevocationReason)(0),                   // 4: certsvc.v1.RevocationReason
+	(FileType)(0),                           // 5: certsvc.v1.FileType
+	(*Subject)(nil),                         // 6: certsvc.v1.Subject
+	(*Contact)(nil),                         // 7: certsvc.v1.Contact
+	(*Organization)(nil),                    // 8: certsvc.v1.Organization
+	(*DomainValidation)(nil),                // 9: certsvc.v1.DomainValidation
+	(*LegacyStatus)(nil),                    // 10: certsvc.v1.LegacyStatus
+	(*Certificate)(nil),                     // 11: certsvc.v1.Certificate
+	(*CreateCsrRequest)(nil),                // 12: certsvc.v1.CreateCsrRequest
+	(*CreateCsrResponse)(nil),               // 13: certsvc.v1.CreateCsrResponse
+	(*DecodeCsrRequest)(nil),                // 14: certsvc.v1.DecodeCsrRequest
+	(*DecodeCsrResponse)(nil),               // 15: certsvc.v1.DecodeCsrResponse
+	(*CreateCertificateRequest)(nil),        // 16: certsvc.v1.CreateCertificateRequest
+	(*CreateCertificateResponse)(nil),       // 17: certsvc.v1.CreateCertificateResponse
+	(*PayCertificateRequest)(nil),           // 18: certsvc.v1.PayCertificateRequest
+	(*PayCertificateResponse)(nil),          // 19: certsvc.v1.PayCertificateResponse
+	(*GetCertificateRequest)(nil),           // 20: certsvc.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),          // 21: certsvc.v1.GetCertificateResponse
+	(*CertificateFilter)(nil),               // 22: certsvc.v1.CertificateFilter
+	(*ListCertificatesRequest)(nil),         // 23: certsvc.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),        // 24: certsvc.v1.ListCertificatesResponse
+	(*UpdateCertificateRequest)(nil),        // 25: certsvc.v1.UpdateCertificateRequest
+	(*UpdateCertificateResponse)(nil),       // 26: certsvc.v1.UpdateCertificateResponse
+	(*ActivateCertificateRequest)(nil),      // 27: certsvc.v1.ActivateCertificateRequest
+	(*ActivateCertificateResponse)(nil),     // 28: certsvc.v1.ActivateCertificateResponse
+	(*ReplaceCertificateFilesRequest)(nil),  // 29: certsvc.v1.ReplaceCertificateFilesRequest
+	(*ReplaceCertificateFilesResponse)(nil), // 30: certsvc.v1.ReplaceCertificateFilesResponse
+	(*ConfirmValidationRequest)(nil),        // 31: certsvc.v1.ConfirmValidationRequest
+	(*ConfirmValidationResponse)(nil),       // 32: certsvc.v1.ConfirmValidationResponse
+	(*ReissueCertificateRequest)(nil),       // 33: certsvc.v1.ReissueCertificateRequest
+	(*ReissueCertificateResponse)(nil),      // 34: certsvc.v1.ReissueCertificateResponse
+	(*RenewCertificateRequest)(nil),         // 35: certsvc.v1.RenewCertificateRequest
+	(*RenewCertificateResponse)(nil),        // 36: certsvc.v1.RenewCertificateResponse
+	(*RevokeCertificateRequest)(nil),        // 37: certsvc.v1.RevokeCertificateRequest
+	(*RevokeCertificateResponse)(nil),       // 38: certsvc.v1.RevokeCertificateResponse
+	(*BatchResult)(nil),                     // 39: certsvc.v1.BatchResult
+	(*RetryCertificatesRequest)(nil),        // 40: certsvc.v1.RetryCertificatesRequest
+	(*RetryCertificatesResponse)(nil),       // 41: certsvc.v1.RetryCertificatesResponse
+	(*SuspendCertificatesRequest)(nil),      // 42: certsvc.v1.SuspendCertificatesRequest
+	(*SuspendCertificatesResponse)(nil),     // 43: certsvc.v1.SuspendCertificatesResponse
+	(*ResumeCertificatesRequest)(nil),       // 44: certsvc.v1.ResumeCertificatesRequest
+	(*ResumeCertificatesResponse)(nil),      // 45: certsvc.v1.ResumeCertificatesResponse
+	(*SyncCertificatesRequest)(nil),         // 46: certsvc.v1.SyncCertificatesRequest
+	(*SyncCertificatesResponse)(nil),        // 47: certsvc.v1.SyncCertificatesResponse
+	(*DeleteCertificatesRequest)(nil),       // 48: certsvc.v1.DeleteCertificatesRequest
+	(*DeleteCertificatesResponse)(nil),      // 49: certsvc.v1.DeleteCertificatesResponse
+	(*GetCertificateFileRequest)(nil),       // 50: certsvc.v1.GetCertificateFileRequest
+	(*GetCertificateFileResponse)(nil),      // 51: certsvc.v1.GetCertificateFileResponse
+	(*CertificateEvent)(nil),                // 52: certsvc.v1.CertificateEvent
+	(*ListCertificateEventsRequest)(nil),    // 53: certsvc.v1.ListCertificateEventsRequest
+	(*ListCertificateEventsResponse)(nil),   // 54: certsvc.v1.ListCertificateEventsResponse
+	(*WatchCertificatesRequest)(nil),        // 55: certsvc.v1.WatchCertificatesRequest
+	(*WatchCertificatesResponse)(nil),       // 56: certsvc.v1.WatchCertificatesResponse
+	(*CertificateFilterPreset)(nil),         // 57: certsvc.v1.CertificateFilterPreset
+	(*CreateCertificateFilterRequest)(nil),  // 58: certsvc.v1.CreateCertificateFilterRequest
+	(*CreateCertificateFilterResponse)(nil), // 59: certsvc.v1.CreateCertificateFilterResponse
+	(*ListCertificateFiltersRequest)(nil),   // 60: certsvc.v1.ListCertificateFiltersRequest
+	(*ListCertificateFiltersResponse)(nil),  // 61: certsvc.v1.ListCertificateFiltersResponse
+	(*DeleteCertificateFilterRequest)(nil),  // 62: certsvc.v1.DeleteCertificateFilterRequest
+	(*DeleteCertificateFilterResponse)(nil), // 63: certsvc.v1.DeleteCertificateFilterResponse
+	(*timestamppb.Timestamp)(nil),           // 64: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),           // 65: google.protobuf.FieldMask
 }
 var file_certsvc_v1_certificate_proto_depIdxs = []int32{
 	2,  // 0: certsvc.v1.DomainValidation.method:type_name -> certsvc.v1.ValidationMethod
 	0,  // 1: certsvc.v1.Certificate.state:type_name -> certsvc.v1.CertificateState
-	9,  // 2: certsvc.v1.Certificate.legacy_status:type_name -> certsvc.v1.LegacyStatus
-	5,  // 3: certsvc.v1.Certificate.subject:type_name -> certsvc.v1.Subject
-	5,  // 4: certsvc.v1.Certificate.pending_subject:type_name -> certsvc.v1.Subject
-	6,  // 5: certsvc.v1.Certificate.admin_contact:type_name -> certsvc.v1.Contact
-	6,  // 6: certsvc.v1.Certificate.tech_contact:type_name -> certsvc.v1.Contact
-	7,  // 7: certsvc.v1.Certificate.organization:type_name -> certsvc.v1.Organization
-	8,  // 8: certsvc.v1.Certificate.validations:type_name -> certsvc.v1.DomainValidation
-	61, // 9: certsvc.v1.Certificate.not_before:type_name -> google.protobuf.Timestamp
-	61, // 10: certsvc.v1.Certificate.not_after:type_name -> google.protobuf.Timestamp
-	61, // 11: certsvc.v1.Certificate.paid_until:type_name -> google.protobuf.Timestamp
-	61, // 12: certsvc.v1.Certificate.create_time:type_name -> google.protobuf.Timestamp
-	61, // 13: certsvc.v1.Certificate.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 14: certsvc.v1.CreateCsrRequest.key_type:type_name -> certsvc.v1.KeyType
-	5,  // 15: certsvc.v1.CreateCsrRequest.subject:type_name -> certsvc.v1.Subject
-	5,  // 16: certsvc.v1.DecodeCsrResponse.subject:type_name -> certsvc.v1.Subject
-	1,  // 17: certsvc.v1.CreateCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
-	5,  // 18: certsvc.v1.CreateCertificateRequest.subject:type_name -> certsvc.v1.Subject
-	6,  // 19: certsvc.v1.CreateCertificateRequest.admin_contact:type_name -> certsvc.v1.Contact
-	6,  // 20: certsvc.v1.CreateCertificateRequest.tech_contact:type_name -> certsvc.v1.Contact
-	7,  // 21: certsvc.v1.CreateCertificateRequest.organization:type_name -> certsvc.v1.Organization
-	8,  // 22: certsvc.v1.CreateCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
-	10, // 23: certsvc.v1.CreateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 24: certsvc.v1.PayCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 25: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	0,  // 26: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
-	61, // 27: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
-	61, // 28: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
-	61, // 29: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
-	21, // 30: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	3,  // 31: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
-	10, // 32: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
-	10, // 33: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
-	62, // 34: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
-	10, // 35: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 36: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 37: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 38: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
-	1,  // 39: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
-	8,  // 40: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
-	10, // 41: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 42: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	10, // 43: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
-	36, // 44: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	36, // 45: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	36, // 46: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	36, // 47: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	36, // 48: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	4,  // 49: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
-	0,  // 50: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
-	0,  // 51: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
-	61, // 52: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
-	49, // 53: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
-	49, // 54: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
-	10, // 55: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
-	21, // 56: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
-	61, // 57: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
-	21, // 58: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	54, // 59: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
-	54, // 60: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
-	11, // 61: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
-	13, // 62: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
-	15, // 63: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
-	17, // 64: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
-	19, // 65: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
-	22, // 66: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
-	24, // 67: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
-	26, // 68: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
-	28, // 69: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
-	30, // 70: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
-	32, // 71: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
-	34, // 72: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
-	37, // 73: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
-	39, // 74: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
-	41, // 75: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
-	43, // 76: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
-	45, // 77: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
-	47, // 78: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
-	50, // 79: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
-	52, // 80: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
-	55, // 81: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
-	57, // 82: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
-	59, // 83: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
-	12, // 84: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
-	14, // 85: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
-	16, // 86: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
-	18, // 87: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
-	20, // 88: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
-	23, // 89: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
-	25, // 90: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
-	27, // 91: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
-	29, // 92: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
-	31, // 93: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
-	33, // 94: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
-	35, // 95: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
-	38, // 96: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
-	40, // 97: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
-	42, // 98: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
-	44, // 99: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
-	46, // 100: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
-	48, // 101: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
-	51, // 102: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
-	53, // 103: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
-	56, // 104: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
-	58, // 105: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
-	60, // 106: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
-	84, // [84:107] is the sub-list for method output_type
-	61, // [61:84] is the sub-list for method input_type
-	61, // [61:61] is the sub-list for extension type_name
-	61, // [61:61] is the sub-list for extension extendee
-	0,  // [0:61] is the sub-list for field type_name
+	10, // 2: certsvc.v1.Certificate.legacy_status:type_name -> certsvc.v1.LegacyStatus
+	6,  // 3: certsvc.v1.Certificate.subject:type_name -> certsvc.v1.Subject
+	6,  // 4: certsvc.v1.Certificate.pending_subject:type_name -> certsvc.v1.Subject
+	7,  // 5: certsvc.v1.Certificate.admin_contact:type_name -> certsvc.v1.Contact
+	7,  // 6: certsvc.v1.Certificate.tech_contact:type_name -> certsvc.v1.Contact
+	8,  // 7: certsvc.v1.Certificate.organization:type_name -> certsvc.v1.Organization
+	9,  // 8: certsvc.v1.Certificate.validations:type_name -> certsvc.v1.DomainValidation
+	64, // 9: certsvc.v1.Certificate.not_before:type_name -> google.protobuf.Timestamp
+	64, // 10: certsvc.v1.Certificate.not_after:type_name -> google.protobuf.Timestamp
+	64, // 11: certsvc.v1.Certificate.paid_until:type_name -> google.protobuf.Timestamp
+	64, // 12: certsvc.v1.Certificate.create_time:type_name -> google.protobuf.Timestamp
+	64, // 13: certsvc.v1.Certificate.update_time:type_name -> google.protobuf.Timestamp
+	4,  // 14: certsvc.v1.Certificate.revocation_reason:type_name -> certsvc.v1.RevocationReason
+	64, // 15: certsvc.v1.Certificate.revoke_time:type_name -> google.protobuf.Timestamp
+	1,  // 16: certsvc.v1.CreateCsrRequest.key_type:type_name -> certsvc.v1.KeyType
+	6,  // 17: certsvc.v1.CreateCsrRequest.subject:type_name -> certsvc.v1.Subject
+	6,  // 18: certsvc.v1.DecodeCsrResponse.subject:type_name -> certsvc.v1.Subject
+	1,  // 19: certsvc.v1.CreateCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
+	6,  // 20: certsvc.v1.CreateCertificateRequest.subject:type_name -> certsvc.v1.Subject
+	7,  // 21: certsvc.v1.CreateCertificateRequest.admin_contact:type_name -> certsvc.v1.Contact
+	7,  // 22: certsvc.v1.CreateCertificateRequest.tech_contact:type_name -> certsvc.v1.Contact
+	8,  // 23: certsvc.v1.CreateCertificateRequest.organization:type_name -> certsvc.v1.Organization
+	9,  // 24: certsvc.v1.CreateCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
+	11, // 25: certsvc.v1.CreateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 26: certsvc.v1.PayCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 27: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	0,  // 28: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
+	64, // 29: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
+	64, // 30: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
+	64, // 31: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
+	22, // 32: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	3,  // 33: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
+	11, // 34: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
+	11, // 35: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
+	65, // 36: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
+	11, // 37: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 38: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 39: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 40: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
+	1,  // 41: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
+	9,  // 42: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
+	11, // 43: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 44: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	4,  // 45: certsvc.v1.RevokeCertificateRequest.reason:type_name -> certsvc.v1.RevocationReason
+	11, // 46: certsvc.v1.RevokeCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 47: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
+	39, // 48: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 49: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 50: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 51: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	39, // 52: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	5,  // 53: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
+	0,  // 54: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
+	0,  // 55: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
+	64, // 56: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
+	52, // 57: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
+	52, // 58: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
+	11, // 59: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
+	22, // 60: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
+	64, // 61: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
+	22, // 62: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	57, // 63: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
+	57, // 64: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
+	12, // 65: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
+	14, // 66: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
+	16, // 67: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
+	18, // 68: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
+	20, // 69: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
+	23, // 70: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
+	25, // 71: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
+	27, // 72: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
+	29, // 73: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
+	31, // 74: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
+	33, // 75: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
+	35, // 76: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
+	37, // 77: certsvc.v1.CertificateService.RevokeCertificate:input_type -> certsvc.v1.RevokeCertificateRequest
+	40, // 78: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
+	42, // 79: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
+	44, // 80: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
+	46, // 81: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
+	48, // 82: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
+	50, // 83: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
+	53, // 84: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
+	55, // 85: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
+	58, // 86: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
+	60, // 87: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
+	62, // 88: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
+	13, // 89: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
+	15, // 90: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
+	17, // 91: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
+	19, // 92: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
+	21, // 93: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
+	24, // 94: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
+	26, // 95: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
+	28, // 96: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
+	30, // 97: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
+	32, // 98: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
+	34, // 99: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
+	36, // 100: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
+	38, // 101: certsvc.v1.CertificateService.RevokeCertificate:output_type -> certsvc.v1.RevokeCertificateResponse
+	41, // 102: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
+	43, // 103: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
+	45, // 104: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
+	47, // 105: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
+	49, // 106: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
+	51, // 107: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
+	54, // 108: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
+	56, // 109: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
+	59, // 110: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
+	61, // 111: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
+	63, // 112: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
+	89, // [89:113] is the sub-list for method output_type
+	65, // [65:89] is the sub-list for method input_type
+	65, // [65:65] is the sub-list for extension type_name
+	65, // [65:65] is the sub-list for extension extendee
+	0,  // [0:65] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_certificate_proto_init() }
@@ -4663,8 +4908,8 @@ func file_certsvc_v1_certificate_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_certsvc_v1_certificate_proto_rawDesc), len(file_certsvc_v1_certificate_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   56,
+			NumEnums:      6,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

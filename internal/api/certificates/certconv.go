@@ -111,6 +111,10 @@ func certToProto(c *ent.Certificate) *certsvcv1.Certificate {
 			Method: methodsToProto[provider.DCVMethod(v.Method)], ApproverEmail: v.Email, Status: v.Status,
 			HttpUrl: v.HTTPURL, DnsName: v.DNSName, DnsType: v.DNSType, Value: v.Value})
 	}
+	if c.RevokeReason != nil {
+		out.RevocationReason = certsvcv1.RevocationReason(*c.RevokeReason)
+	}
+	out.RevokeTime = rpc.TSPtr(c.RevokeTime)
 	if acts := allowedActions[st]; len(acts) > 0 {
 		out.AllowedActions = slices.Clone(acts)
 	}
@@ -135,8 +139,8 @@ var allowedActions = func() map[lifecycle.State][]string {
 // rest are the CA's and the worker's, and are not offered as actions.
 var customerEvents = map[lifecycle.Event]bool{
 	lifecycle.Pay: true, lifecycle.ActivateManually: true, lifecycle.Reissue: true, lifecycle.Renew: true,
-	lifecycle.Retry: true, lifecycle.Resume: true, lifecycle.Suspend: true, lifecycle.Delete: true,
-	lifecycle.Sync: true,
+	lifecycle.Retry: true, lifecycle.Resume: true, lifecycle.Suspend: true, lifecycle.Revoke: true,
+	lifecycle.Delete: true, lifecycle.Sync: true,
 }
 
 func eventToProto(e *ent.CertificateEvent) *certsvcv1.CertificateEvent {

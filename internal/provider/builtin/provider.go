@@ -6,7 +6,9 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"fmt"
+	"math/big"
 	"strings"
+	"sync"
 	"time"
 
 	"certsvc/internal/localca"
@@ -38,6 +40,10 @@ type localCA struct {
 	ca          *localca.CA
 	autoApprove bool
 	now         func() time.Time
+	// crlURL is the CRL distribution point certificates name; "" for none.
+	crlURL string
+	// crlMu serialises SignCRL, which loads the revocations into ca.
+	crlMu sync.Mutex
 }
 
 var (
@@ -46,7 +52,56 @@ var (
 	_ provider.Reissuer      = (*localCA)(nil)
 	_ provider.Renewer       = (*localCA)(nil)
 	_ provider.RepeatSafe    = (*localCA)(nil)
+	_ provider.Revoker       = (*localCA)(nil)
+	_ CRLSigner              = (*localCA)(nil)
 )
+
+// CRLSigner signs the module's CRL. The module keeps no revocations of its
+// own: the caller lists them (the certificates the core recorded revoked)
+// and serves the CRL at the URL the certificates name.
+type CRLSigner interface {
+	SignCRL(now time.Time, revoked []localca.Revocation) ([]byte, error)
+}
+
+// SignCRL returns the DER CRL, signed by the intermediate, listing revoked.
+func (p *localCA) SignCRL(now time.Time, revoked []localca.Revocation) ([]byte, error) {
+	p.crlMu.Lock()
+	defer p.crlMu.Unlock()
+	if err := p.ca.SetRevoked(revoked); err != nil {
+		return nil, fmt.Errorf("local CA: %w", err)
+	}
+	return p.ca.CRL(now)
+}
+
+// Revoke accepts the revocation of the order's issued certificate: the
+// serial must be that of the certificate the order holds. The module keeps
+// nothing itself: the core records the revocation (the certificate's
+// revoke time and reason), from which the module's CRL is signed
+// (SignCRL). Revoking again is accepted alike.
+func (p *localCA) Revoke(ctx context.Context, ref provider.RemoteRef, serialHex string, reason int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if reason < localca.ReasonUnspecified || reason > localca.ReasonAACompromise || reason == 7 {
+		return rejectedf("revocation reason %d is not an RFC 5280 reason code", reason)
+	}
+	st, err := decodeState(ref)
+	if err != nil {
+		return err
+	}
+	if !st.issued() {
+		return rejectedf("the order has no issued certificate to revoke")
+	}
+	leaf, err := leafOf(st.ChainPEM)
+	if err != nil {
+		return fmt.Errorf("%w: local CA order state: %w", provider.ErrNotFound, err)
+	}
+	want, ok := new(big.Int).SetString(strings.TrimPrefix(strings.ToLower(serialHex), "0x"), 16)
+	if !ok || want.Cmp(leaf.SerialNumber) != 0 {
+		return rejectedf("serial %q is not the serial of the order's certificate", truncate(serialHex, 70))
+	}
+	return nil
+}
 
 // Kind returns "localca".
 func (p *localCA) Kind() string { return KindName }
@@ -400,6 +455,9 @@ func (p *localCA) issue(st *orderState, req *request) error {
 		NotBefore:  now,
 		NotAfter:   notAfter,
 		Validation: st.Validation,
+	}
+	if p.crlURL != "" {
+		ir.CRLDistributionPoints = []string{p.crlURL}
 	}
 	if st.Validation != localca.ValidationDV && st.Org != nil {
 		ir.Subject = pkix.Name{

@@ -173,6 +173,7 @@ func TestDeclaredSettings(t *testing.T) {
 		manual.KindName: nil,
 		builtin.KindName: {
 			{name: builtin.SettingCAName, def: builtin.DefaultCAName}, {name: builtin.SettingAutoApprove, def: "false"},
+			{name: builtin.SettingCRLBaseURL},
 			{name: builtin.SettingCACerts, generated: true}, {name: builtin.SecretCAKeys, secret: true, generated: true}},
 		billmanager.KindName: {
 			{name: billmanager.SettingURL, required: true}, {name: billmanager.SettingLogin, required: true},

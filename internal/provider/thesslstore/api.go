@@ -150,7 +150,8 @@ type reissueRequest struct {
 }
 
 // orderRequest is the shared body of the calls about one order: status,
-// download, refundrequest, resend, changeapproveremail.
+// download, refundrequest, certificaterevokerequest, resend,
+// changeapproveremail.
 type orderRequest struct {
 	authed
 	CustomOrderID      string `json:",omitempty"`
@@ -159,6 +160,8 @@ type orderRequest struct {
 	ResendEmail        string `json:",omitempty"`
 	RefundReason       string `json:",omitempty"`
 	RefundRequestID    string `json:",omitempty"`
+	SerialNumber       string `json:",omitempty"`
+	RevokeReason       string `json:",omitempty"`
 	ApproverMethod     string `json:",omitempty"`
 	DomainNames        string `json:",omitempty"`
 	ReturnPKCS7Cert    bool   `json:",omitempty"`

@@ -45,6 +45,7 @@ var (
 	epNewOrder    = endpoint{name: "order/neworder", path: "order/neworder/", once: true}
 	epReissue     = endpoint{name: "order/reissue", path: "order/reissue/", once: true, order: true}
 	epRefund      = endpoint{name: "order/refundrequest", path: "order/refundrequest/", once: true, order: true}
+	epRevoke      = endpoint{name: "order/certificaterevokerequest", path: "order/certificaterevokerequest/", once: true, order: true}
 	epStatus      = endpoint{name: "order/status", path: "order/status/", order: true}
 	epDownload    = endpoint{name: "order/download", path: "order/download/", order: true}
 	epResend      = endpoint{name: "order/resend", path: "order/resend/", order: true}

@@ -88,7 +88,7 @@ func Kind() provider.Kind {
 		Name: KindName,
 		API:  certsvcv1.ModuleKind_MODULE_KIND_THESSLSTORE,
 		Doc:  "The SSL Store's REST API (Sectigo, DigiCert and other brands).",
-		Caps: provider.Capabilities{RefLookup: true, Reissue: true, Renew: true, DCV: true, Catalog: true,
+		Caps: provider.Capabilities{RefLookup: true, Reissue: true, Renew: true, Revoke: true, DCV: true, Catalog: true,
 			Approvers: true, Balance: true},
 		Settings: Settings,
 		New:      New,

@@ -593,3 +593,49 @@ func TestPrepareFillsIn(t *testing.T) {
 		t.Error("Kind lacks New or Prepare")
 	}
 }
+
+func TestRevoke(t *testing.T) {
+	fake, p := newFake(t, sslstoretest.Options{})
+	ctx := t.Context()
+	_, csr := newCSR(t, "www.example.com", "example.com")
+	r, err := p.PlaceOrder(ctx, dvOrder("ord-1", csr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv := p.(provider.Revoker)
+	if err := rv.Revoke(ctx, r.RemoteRef, "01", 1); !errors.Is(err, provider.ErrRejected) {
+		t.Errorf("Revoke of an order not issued = %v, want ErrRejected", err)
+	}
+	fake.Issue("ord-1")
+	r, err = p.Sync(ctx, r.RemoteRef)
+	if err != nil || r.State != provider.StateIssued {
+		t.Fatalf("Sync = %q, %v", r.State, err)
+	}
+	leaf := parseChain(t, r.ChainPEM)[0]
+	if err := rv.Revoke(ctx, r.RemoteRef, "abcdef", 1); !errors.Is(err, provider.ErrRejected) {
+		t.Errorf("Revoke of another serial = %v, want ErrRejected", err)
+	}
+	if err := rv.Revoke(ctx, r.RemoteRef, leaf.SerialNumber.Text(16), 7); !errors.Is(err, provider.ErrRejected) {
+		t.Errorf("Revoke with reason 7 = %v, want ErrRejected", err)
+	}
+	before, _ := p.Balance(ctx)
+	if err := rv.Revoke(ctx, r.RemoteRef, leaf.SerialNumber.Text(16), 1); err != nil {
+		t.Fatalf("Revoke: %v", err)
+	}
+	sent, _ := fake.Order("ord-1")
+	if sent.MajorStatus != "Revoked" || sent.RevokeReason != "keyCompromise" || sent.Revokes != 1 {
+		t.Errorf("the fake's order = %s, reason %q, %d revocations", sent.MajorStatus, sent.RevokeReason, sent.Revokes)
+	}
+	if after, _ := p.Balance(ctx); after.AmountMinor != before.AmountMinor {
+		t.Errorf("balance %d → %d, want no refund", before.AmountMinor, after.AmountMinor)
+	}
+	if got, err := p.Sync(ctx, r.RemoteRef); err != nil || got.State != provider.StateRevoked {
+		t.Errorf("Sync after Revoke = %q, %v; want revoked", got.State, err)
+	}
+	if err := rv.Revoke(ctx, r.RemoteRef, leaf.SerialNumber.Text(16), 1); err != nil {
+		t.Errorf("second Revoke = %v, want nil (already revoked)", err)
+	}
+	if err := rv.Revoke(ctx, provider.RemoteRef{Ref: "x", RemoteID: "42"}, "01", 0); !errors.Is(err, provider.ErrNotFound) {
+		t.Errorf("Revoke of an unknown order = %v, want ErrNotFound", err)
+	}
+}

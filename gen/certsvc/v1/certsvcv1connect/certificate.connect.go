@@ -69,6 +69,9 @@ const (
 	// CertificateServiceRenewCertificateProcedure is the fully-qualified name of the
 	// CertificateService's RenewCertificate RPC.
 	CertificateServiceRenewCertificateProcedure = "/certsvc.v1.CertificateService/RenewCertificate"
+	// CertificateServiceRevokeCertificateProcedure is the fully-qualified name of the
+	// CertificateService's RevokeCertificate RPC.
+	CertificateServiceRevokeCertificateProcedure = "/certsvc.v1.CertificateService/RevokeCertificate"
 	// CertificateServiceRetryCertificatesProcedure is the fully-qualified name of the
 	// CertificateService's RetryCertificates RPC.
 	CertificateServiceRetryCertificatesProcedure = "/certsvc.v1.CertificateService/RetryCertificates"
@@ -145,6 +148,25 @@ type CertificateServiceClient interface {
 	// RenewCertificate pays for the next term, which starts when the current
 	// one ends.
 	RenewCertificate(context.Context, *v1.RenewCertificateRequest) (*v1.RenewCertificateResponse, error)
+	// RevokeCertificate revokes an issued (or suspended) certificate at its
+	// CA. The customer revokes the certificates of their own account, an
+	// admin any. The worker sends the request to the CA; the certificate
+	// moves to CERTIFICATE_STATE_REVOKED (event "revoke") when the CA
+	// confirms, and stays as it was (event "revoke_failed") when the CA
+	// refuses. Asking again while a revocation waits, or for a revoked
+	// certificate, changes nothing and does not call the CA again.
+	//
+	// Charges: no money moves. Nothing is refunded for the rest of the paid
+	// term (the certificate was delivered); the subscription ends with the
+	// revocation (auto-renew is switched off, no subscription reissue or
+	// renewal follows), and deleting the revoked certificate refunds nothing.
+	//
+	// A module that cannot revoke (an upstream BILLmanager, whose API has no
+	// revocation) answers failed_precondition naming the module. For the
+	// manual module an operator revokes at the CA by hand: an admin's request
+	// revokes the certificate here at once, a customer's is refused
+	// (failed_precondition) and goes to the operator.
+	RevokeCertificate(context.Context, *v1.RevokeCertificateRequest) (*v1.RevokeCertificateResponse, error)
 	// RetryCertificates orders again, free of charge, certificates the CA
 	// failed or cancelled. Admin only.
 	RetryCertificates(context.Context, *v1.RetryCertificatesRequest) (*v1.RetryCertificatesResponse, error)
@@ -264,6 +286,12 @@ func NewCertificateServiceClient(httpClient connect.HTTPClient, baseURL string, 
 			connect.WithSchema(certificateServiceMethods.ByName("RenewCertificate")),
 			connect.WithClientOptions(opts...),
 		),
+		revokeCertificate: connect.NewClient[v1.RevokeCertificateRequest, v1.RevokeCertificateResponse](
+			httpClient,
+			baseURL+CertificateServiceRevokeCertificateProcedure,
+			connect.WithSchema(certificateServiceMethods.ByName("RevokeCertificate")),
+			connect.WithClientOptions(opts...),
+		),
 		retryCertificates: connect.NewClient[v1.RetryCertificatesRequest, v1.RetryCertificatesResponse](
 			httpClient,
 			baseURL+CertificateServiceRetryCertificatesProcedure,
@@ -349,6 +377,7 @@ type certificateServiceClient struct {
 	confirmValidation       *connect.Client[v1.ConfirmValidationRequest, v1.ConfirmValidationResponse]
 	reissueCertificate      *connect.Client[v1.ReissueCertificateRequest, v1.ReissueCertificateResponse]
 	renewCertificate        *connect.Client[v1.RenewCertificateRequest, v1.RenewCertificateResponse]
+	revokeCertificate       *connect.Client[v1.RevokeCertificateRequest, v1.RevokeCertificateResponse]
 	retryCertificates       *connect.Client[v1.RetryCertificatesRequest, v1.RetryCertificatesResponse]
 	suspendCertificates     *connect.Client[v1.SuspendCertificatesRequest, v1.SuspendCertificatesResponse]
 	resumeCertificates      *connect.Client[v1.ResumeCertificatesRequest, v1.ResumeCertificatesResponse]
@@ -464,6 +493,15 @@ func (c *certificateServiceClient) ReissueCertificate(ctx context.Context, req *
 // RenewCertificate calls certsvc.v1.CertificateService.RenewCertificate.
 func (c *certificateServiceClient) RenewCertificate(ctx context.Context, req *v1.RenewCertificateRequest) (*v1.RenewCertificateResponse, error) {
 	response, err := c.renewCertificate.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// RevokeCertificate calls certsvc.v1.CertificateService.RevokeCertificate.
+func (c *certificateServiceClient) RevokeCertificate(ctx context.Context, req *v1.RevokeCertificateRequest) (*v1.RevokeCertificateResponse, error) {
+	response, err := c.revokeCertificate.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -606,6 +644,25 @@ type CertificateServiceHandler interface {
 	// RenewCertificate pays for the next term, which starts when the current
 	// one ends.
 	RenewCertificate(context.Context, *v1.RenewCertificateRequest) (*v1.RenewCertificateResponse, error)
+	// RevokeCertificate revokes an issued (or suspended) certificate at its
+	// CA. The customer revokes the certificates of their own account, an
+	// admin any. The worker sends the request to the CA; the certificate
+	// moves to CERTIFICATE_STATE_REVOKED (event "revoke") when the CA
+	// confirms, and stays as it was (event "revoke_failed") when the CA
+	// refuses. Asking again while a revocation waits, or for a revoked
+	// certificate, changes nothing and does not call the CA again.
+	//
+	// Charges: no money moves. Nothing is refunded for the rest of the paid
+	// term (the certificate was delivered); the subscription ends with the
+	// revocation (auto-renew is switched off, no subscription reissue or
+	// renewal follows), and deleting the revoked certificate refunds nothing.
+	//
+	// A module that cannot revoke (an upstream BILLmanager, whose API has no
+	// revocation) answers failed_precondition naming the module. For the
+	// manual module an operator revokes at the CA by hand: an admin's request
+	// revokes the certificate here at once, a customer's is refused
+	// (failed_precondition) and goes to the operator.
+	RevokeCertificate(context.Context, *v1.RevokeCertificateRequest) (*v1.RevokeCertificateResponse, error)
 	// RetryCertificates orders again, free of charge, certificates the CA
 	// failed or cancelled. Admin only.
 	RetryCertificates(context.Context, *v1.RetryCertificatesRequest) (*v1.RetryCertificatesResponse, error)
@@ -721,6 +778,12 @@ func NewCertificateServiceHandler(svc CertificateServiceHandler, opts ...connect
 		connect.WithSchema(certificateServiceMethods.ByName("RenewCertificate")),
 		connect.WithHandlerOptions(opts...),
 	)
+	certificateServiceRevokeCertificateHandler := connect.NewUnaryHandlerSimple(
+		CertificateServiceRevokeCertificateProcedure,
+		svc.RevokeCertificate,
+		connect.WithSchema(certificateServiceMethods.ByName("RevokeCertificate")),
+		connect.WithHandlerOptions(opts...),
+	)
 	certificateServiceRetryCertificatesHandler := connect.NewUnaryHandlerSimple(
 		CertificateServiceRetryCertificatesProcedure,
 		svc.RetryCertificates,
@@ -815,6 +878,8 @@ func NewCertificateServiceHandler(svc CertificateServiceHandler, opts ...connect
 			certificateServiceReissueCertificateHandler.ServeHTTP(w, r)
 		case CertificateServiceRenewCertificateProcedure:
 			certificateServiceRenewCertificateHandler.ServeHTTP(w, r)
+		case CertificateServiceRevokeCertificateProcedure:
+			certificateServiceRevokeCertificateHandler.ServeHTTP(w, r)
 		case CertificateServiceRetryCertificatesProcedure:
 			certificateServiceRetryCertificatesHandler.ServeHTTP(w, r)
 		case CertificateServiceSuspendCertificatesProcedure:
@@ -892,6 +957,10 @@ func (UnimplementedCertificateServiceHandler) ReissueCertificate(context.Context
 
 func (UnimplementedCertificateServiceHandler) RenewCertificate(context.Context, *v1.RenewCertificateRequest) (*v1.RenewCertificateResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.CertificateService.RenewCertificate is not implemented"))
+}
+
+func (UnimplementedCertificateServiceHandler) RevokeCertificate(context.Context, *v1.RevokeCertificateRequest) (*v1.RevokeCertificateResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.CertificateService.RevokeCertificate is not implemented"))
 }
 
 func (UnimplementedCertificateServiceHandler) RetryCertificates(context.Context, *v1.RetryCertificatesRequest) (*v1.RetryCertificatesResponse, error) {

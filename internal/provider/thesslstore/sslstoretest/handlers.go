@@ -19,19 +19,20 @@ import (
 type handler func(s *Server, body []byte, auth authRequest) any
 
 var handlers = map[string]handler{
-	"health/validate":           (*Server).validate,
-	"product/query":             (*Server).productQuery,
-	"order/approverlist":        (*Server).approverList,
-	"order/neworder":            (*Server).newOrder,
-	"order/status":              (*Server).status,
-	"order/download":            (*Server).download,
-	"order/reissue":             (*Server).reissue,
-	"order/changeapproveremail": (*Server).changeApprover,
-	"order/resend":              (*Server).resend,
-	"digicert/checkdcv":         (*Server).checkDCV,
-	"order/refundrequest":       (*Server).refund,
-	"order/refundstatus":        (*Server).refundStatus,
-	"user/accountdetail":        (*Server).account,
+	"health/validate":                (*Server).validate,
+	"product/query":                  (*Server).productQuery,
+	"order/approverlist":             (*Server).approverList,
+	"order/neworder":                 (*Server).newOrder,
+	"order/status":                   (*Server).status,
+	"order/download":                 (*Server).download,
+	"order/reissue":                  (*Server).reissue,
+	"order/changeapproveremail":      (*Server).changeApprover,
+	"order/resend":                   (*Server).resend,
+	"digicert/checkdcv":              (*Server).checkDCV,
+	"order/refundrequest":            (*Server).refund,
+	"order/refundstatus":             (*Server).refundStatus,
+	"order/certificaterevokerequest": (*Server).revoke,
+	"user/accountdetail":             (*Server).account,
 }
 
 // listEndpoints answer with an array, whose first element carries an error.
@@ -365,6 +366,7 @@ type orderRequest struct {
 	ApproverMethod     string
 	DomainNames        string
 	SerialNumber       string
+	RevokeReason       string
 	ReturnPKCS7Cert    bool
 	DateTimeCulture    string
 	PlatFormId         string
@@ -564,6 +566,31 @@ func (s *Server) refund(body []byte, auth authRequest) any {
 	o.refundReason, o.refundID = req.RefundReason, req.RefundRequestID
 	s.balance += o.priceCents
 	return s.orderReply(o, auth)
+}
+
+// revoke is order/certificaterevokerequest: revoke only, no refund. The
+// order must be active with a certificate; SerialNumber, when sent, must be
+// its serial (hex, any case). A second request answers isError "already
+// revoked". The order's MajorStatus becomes "Revoked" (the word the
+// white-label scheduler normalises), which its status then reports.
+func (s *Server) revoke(body []byte, auth authRequest) any {
+	const ep = "order/certificaterevokerequest"
+	o, req, fail := s.lookup(ep, body, auth)
+	if fail != nil {
+		return fail
+	}
+	switch {
+	case o.major == statusRevoked:
+		return s.errorReply(ep, auth, "The certificate of this order is already revoked.")
+	case o.cert == nil || o.major != statusActive:
+		return s.errorReply(ep, auth, "Only an issued certificate can be revoked.")
+	case req.SerialNumber != "" && !strings.EqualFold(strings.TrimLeft(req.SerialNumber, "0"), o.cert.SerialNumber.Text(16)):
+		return s.errorReply(ep, auth, "The SerialNumber does not match the certificate of this order.")
+	}
+	o.major, o.minor = statusRevoked, ""
+	o.revokeReason = req.RevokeReason
+	o.revokes++
+	return struct{ AuthResponse authResponse }{s.okReply(auth)}
 }
 
 func (s *Server) refundStatus(body []byte, auth authRequest) any {

@@ -16,6 +16,7 @@ const (
 	statusPending   = "Pending"
 	statusActive    = "Active"
 	statusCancelled = "Cancelled"
+	statusRevoked   = "Revoked"
 	minorReissue    = "PENDING_REISSUE"
 
 	dcvPending   = "Pending"
@@ -48,7 +49,9 @@ type order struct {
 	cert                         *x509.Certificate
 	purchased, expiry            time.Time
 	refundReason, refundID       string
+	revokeReason                 string
 	resends, dcvChecks, reissues int
+	revokes                      int
 }
 
 // names are the certificate's names: the common name, then the rest.
@@ -98,6 +101,7 @@ func (o *order) snapshot() Order {
 		MajorStatus: o.major, MinorStatus: o.minor,
 		RefundReason: o.refundReason, RefundRequestID: o.refundID,
 		ApproverResends: o.resends, DCVChecks: o.dcvChecks, Reissues: o.reissues,
+		RevokeReason: o.revokeReason, Revokes: o.revokes,
 	}
 	for _, d := range o.domains {
 		out.Domains = append(out.Domains, *d)

@@ -5,8 +5,8 @@
 // "/rest/": health/status, health/validate, product/query,
 // order/approverlist, order/neworder, order/status, order/download,
 // order/reissue, order/changeapproveremail, order/resend,
-// digicert/checkdcv, order/refundrequest, order/refundstatus and
-// user/accountdetail. Every POST must carry the configured partner code and
+// digicert/checkdcv, order/refundrequest, order/refundstatus,
+// order/certificaterevokerequest and user/accountdetail. Every POST must carry the configured partner code and
 // token in AuthRequest (flat for health/validate); otherwise the reply is
 // isError, and on purpose its message echoes the credentials sent, so tests
 // can check that clients mask them.
@@ -37,6 +37,10 @@
 //     would most likely ignore them).
 //   - A second reissue while one is pending is refused with isError "A
 //     reissue of this order is already pending."
+//   - order/certificaterevokerequest answers a bare AuthResponse; its
+//     RevokeReason is free text (the client sends RFC 5280 names such as
+//     "keyCompromise"), SerialNumber is hex; the order's MajorStatus becomes
+//     "Revoked", and a second request is isError "... already revoked.".
 //
 // Faults are injected per endpoint with Inject: isError replies, HTTP
 // errors, slow replies, dropped connections and malformed bodies, each
@@ -223,6 +227,10 @@ type Order struct {
 	// ApproverResends counts order/resend calls, DCVChecks
 	// digicert/checkdcv calls, Reissues order/reissue calls.
 	ApproverResends, DCVChecks, Reissues int
+	// RevokeReason is what order/certificaterevokerequest sent; Revokes
+	// counts the revocations it carried out.
+	RevokeReason string
+	Revokes      int
 }
 
 // DomainValidation is the validation of one domain of an order.
