@@ -56,6 +56,11 @@ type Options struct {
 	// until the test calls Env.StartWorker. Benchmarks use it to measure the
 	// API's own writes.
 	NoWorker bool
+	// Keyring seals the modules' secrets; a new one when nil. Replicas of
+	// one store share it (the same master key).
+	Keyring *secretbox.Keyring
+	// Logger logs the server; warnings to the test's output when nil.
+	Logger *slog.Logger
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -75,14 +80,13 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		o.Kinds = kinds
 	}
 	reg := prometheus.NewRegistry()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	key, _, err := secretbox.GenerateMasterKey("test")
-	if err != nil {
-		t.Fatal(err)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	keyring, err := secretbox.NewKeyring(key)
-	if err != nil {
-		t.Fatal(err)
+	keyring := o.Keyring
+	if keyring == nil {
+		keyring = NewKeyring(t)
 	}
 	svc := service.New(service.Options{
 		DB:              db,
@@ -106,6 +110,20 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		e.StartWorker(t)
 	}
 	return e
+}
+
+// NewKeyring returns a keyring with a new master key.
+func NewKeyring(t testing.TB) *secretbox.Keyring {
+	t.Helper()
+	key, _, err := secretbox.GenerateMasterKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyring, err := secretbox.NewKeyring(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyring
 }
 
 // StartWorker runs the service's worker until the test ends. NewWith starts
