@@ -22,9 +22,9 @@ type Broker struct {
 	// seen with the time they were first read. See loop.
 	floor int64
 	seen  map[int64]time.Time
-	run  bool
-	kick chan struct{} // pokes the poll loop
-	work chan struct{} // wakes the worker after a local change
+	run   bool
+	kick  chan struct{} // pokes the poll loop
+	work  chan struct{} // wakes the worker after a local change
 }
 
 // Watcher is one subscriber to certificate events: the events of the
