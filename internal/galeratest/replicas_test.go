@@ -1,0 +1,341 @@
+package galeratest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"connectrpc.com/connect"
+
+	"certsvc/ent"
+	"certsvc/ent/certificate"
+	"certsvc/ent/certificateevent"
+	"certsvc/ent/job"
+	"certsvc/ent/ledgerentry"
+	certsvcv1 "certsvc/gen/certsvc/v1"
+	"certsvc/internal/apitest"
+	"certsvc/internal/store"
+)
+
+// planDV is the seed's single-name DV plan, which the built-in CA issues.
+const planDV = 3033
+
+// replicas starts one certsvc replica (API server and worker) per node of
+// the cluster, all with the same master key.
+func replicas(t *testing.T, dbs []*store.DB) []*apitest.Env {
+	t.Helper()
+	keyring := apitest.NewKeyring(t)
+	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
+	var envs []*apitest.Env
+	for _, db := range dbs {
+		envs = append(envs, apitest.NewWith(t, db, apitest.Options{Keyring: keyring, Logger: log}))
+	}
+	return envs
+}
+
+// ordersWanted is how many orders the run places: CERTSVC_GALERA_ORDERS,
+// 1,000 in the chaos run, fewer by default to keep `make test` short.
+func ordersWanted(t *testing.T) int {
+	if v := os.Getenv("CERTSVC_GALERA_ORDERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 16 {
+			t.Fatalf("CERTSVC_GALERA_ORDERS=%q: want a number of at least 16", v)
+		}
+		return n
+	}
+	return 160
+}
+
+// watch collects the events a customer's watch stream on env receives.
+type watch struct {
+	mu   sync.Mutex
+	ids  map[int64]bool
+	seen chan struct{} // signalled on every event
+}
+
+func startWatch(t *testing.T, env *apitest.Env, auth string) *watch {
+	t.Helper()
+	ctx, stop := context.WithCancel(context.Background())
+	w := &watch{ids: map[int64]bool{}, seen: make(chan struct{}, 1)}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// The call returns when the server answers, with the first event.
+		stream, err := env.Clients(apitest.ConnectJSON, auth).Cert.WatchCertificates(ctx, &certsvcv1.WatchCertificatesRequest{})
+		if err != nil {
+			if ctx.Err() == nil {
+				t.Errorf("watch: %v", err)
+			}
+			return
+		}
+		for stream.Receive() {
+			w.mu.Lock()
+			w.ids[stream.Msg().GetEvent().GetId()] = true
+			w.mu.Unlock()
+			select {
+			case w.seen <- struct{}{}:
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done })
+	return w
+}
+
+func (w *watch) has(id int64) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ids[id]
+}
+
+// retryable reports whether a client moves on to another replica after err
+// (as behind a load balancer): the replica or its database node is down.
+func retryable(err error) bool {
+	switch connect.CodeOf(err) {
+	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeAborted, connect.CodeInternal, connect.CodeUnknown:
+		return true
+	}
+	return false
+}
+
+// Three replicas, one on each Galera node; 16 clients spread over them place
+// orders with idempotency keys, paid from four accounts, while the workers
+// of all replicas issue them through the built-in CA. With
+// CERTSVC_GALERA_CHAOS=1 node 2 is killed (kill -9) a third of the way in
+// and restarted two thirds in. Then the audit: every order once, every
+// certificate issued once, no job left leased, the ledger sums to every
+// balance, and every account's watcher (each on another replica than most
+// of the orders) saw every event of its account.
+func TestReplicasOrders(t *testing.T) {
+	dbs := Open(t)
+	envs := replicas(t, dbs)
+	ctx := context.Background()
+	admin := envs[0].Clients(apitest.ConnectJSON, apitest.AdminAuth)
+	const accounts, clients = 4, 16
+	var custs []apitest.Customer
+	var watches []*watch
+	for i := range accounts {
+		c := envs[0].NewCustomer(t, fmt.Sprintf("galera%d", i), "RUB")
+		if _, err := admin.Account.Deposit(ctx, &certsvcv1.DepositRequest{AccountId: c.Account.GetId(),
+			AmountMinor: 1 << 50, Currency: "RUB"}); err != nil {
+			t.Fatal(err)
+		}
+		custs = append(custs, c)
+		watches = append(watches, startWatch(t, envs[i%3], c.Auth))
+	}
+	// The watch streams subscribe when their first request arrives: an
+	// order on another replica that each watcher sees proves they listen.
+	for i, c := range custs {
+		res, err := envs[(i+1)%3].Clients(apitest.ConnectJSON, c.Auth).Cert.CreateCertificate(ctx, orderReq(fmt.Sprintf("probe-%d", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, err := dbs[0].Ent.CertificateEvent.Query().Where(certificateevent.CertificateID(res.GetCertificate().GetId())).
+			Order(ent.Asc(certificateevent.FieldID)).First(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for !watches[i].has(first.ID) {
+			select {
+			case <-watches[i].seen:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("account %d: the watcher on replica %d never saw event %d of replica %d", i, i%3+1, first.ID, (i+1)%3+1)
+			}
+		}
+	}
+
+	total := ordersWanted(t)
+	chaos := os.Getenv("CERTSVC_GALERA_CHAOS") == "1"
+	var mu sync.Mutex
+	acked := map[string]int64{} // idempotency key -> certificate id
+	var killedAt, restartedAt time.Time
+	var firstAfterKill time.Time
+	var done int
+	var wg sync.WaitGroup
+	start := time.Now()
+	for k := range clients {
+		cust := custs[k%accounts]
+		wg.Go(func() {
+			for n := k; n < total; n += clients {
+				key := fmt.Sprintf("o-%d", n)
+				for try := 0; ; try++ {
+					env := envs[(k+try)%3]
+					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+					res, err := env.Clients(apitest.ConnectJSON, cust.Auth).Cert.CreateCertificate(cctx, orderReq(key))
+					cancel()
+					if err == nil {
+						mu.Lock()
+						acked[key] = res.GetCertificate().GetId()
+						done++
+						if !killedAt.IsZero() && firstAfterKill.IsZero() && (k+try)%3 == 1 {
+							firstAfterKill = time.Now()
+						}
+						mu.Unlock()
+						break
+					}
+					if !retryable(err) || try > 100 {
+						t.Errorf("order %s: %v", key, err)
+						return
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+		})
+	}
+	if chaos {
+		waitDone := func(n int) {
+			for {
+				mu.Lock()
+				d := done
+				mu.Unlock()
+				if d >= n {
+					return
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		waitDone(total / 3)
+		Script(t, "kill", "2")
+		mu.Lock()
+		killedAt = time.Now()
+		ackedBefore := len(acked)
+		mu.Unlock()
+		waitDone(2 * total / 3)
+		Script(t, "restart", "2")
+		restartedAt = time.Now()
+		t.Logf("orders acknowledged before the kill: %d; node 2 down for %v", ackedBefore, restartedAt.Sub(killedAt).Round(time.Millisecond))
+	}
+	wg.Wait()
+	t.Logf("%d orders placed by %d clients over %d replicas in %v (%.1f orders/s)", len(acked), clients, len(envs),
+		time.Since(start).Round(time.Millisecond), float64(len(acked))/time.Since(start).Seconds())
+	if chaos && !firstAfterKill.IsZero() {
+		t.Logf("replica 2 served an order again %v after the kill", firstAfterKill.Sub(killedAt).Round(time.Millisecond))
+	}
+	if t.Failed() {
+		return
+	}
+	audit(t, dbs[0], acked, total+accounts, custs, watches)
+}
+
+func orderReq(key string) *certsvcv1.CreateCertificateRequest {
+	return &certsvcv1.CreateCertificateRequest{
+		PlanId: planDV, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+		Subject: &certsvcv1.Subject{CommonName: key + ".example.com"}, Pay: true, IdempotencyKey: key,
+	}
+}
+
+// audit checks the store after a run of orders: want certificates, all of
+// them issued once.
+func audit(t *testing.T, db *store.DB, acked map[string]int64, want int, custs []apitest.Customer, watches []*watch) {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		n, err := db.Ent.Certificate.Query().Where(certificate.StateEQ(certificate.StateIssued)).Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d certificates issued after 5 minutes", n, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	certs, err := db.Ent.Certificate.Query().All(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(certs) != want {
+		t.Errorf("%d certificates, want %d (one per order)", len(certs), want)
+	}
+	byKey := map[string]int64{}
+	serials := map[string]int64{}
+	for _, c := range certs {
+		if c.IdempotencyKey != nil {
+			byKey[*c.IdempotencyKey] = c.ID
+		}
+		if prev, ok := serials[c.SerialNumber]; ok {
+			t.Errorf("certificates %d and %d share serial %s", prev, c.ID, c.SerialNumber)
+		}
+		serials[c.SerialNumber] = c.ID
+	}
+	for key, id := range acked {
+		if byKey[key] != id {
+			t.Errorf("order %s acknowledged as certificate %d, stored as %d", key, id, byKey[key])
+		}
+	}
+	// Issued once: one ca_issued event per certificate.
+	type count struct {
+		CertificateID int64 `json:"certificate_id"`
+		Count         int   `json:"count"`
+	}
+	var issued []count
+	if err := db.Ent.CertificateEvent.Query().Where(certificateevent.Event("ca_issued")).
+		GroupBy(certificateevent.FieldCertificateID).Aggregate(ent.Count()).Scan(ctx, &issued); err != nil {
+		t.Fatal(err)
+	}
+	if len(issued) != want {
+		t.Errorf("%d certificates with an issuance event, want %d", len(issued), want)
+	}
+	for _, c := range issued {
+		if c.Count != 1 {
+			t.Errorf("certificate %d issued %d times", c.CertificateID, c.Count)
+		}
+	}
+	if n, err := db.Ent.Job.Query().Where(job.LeaseOwnerNEQ("")).Count(ctx); err != nil || n != 0 {
+		t.Errorf("%d jobs still leased (%v)", n, err)
+	}
+	for i, cu := range custs {
+		acc, err := db.Ent.Account.Get(ctx, cu.Account.GetId())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := db.Ent.LedgerEntry.Query().Where(ledgerentry.AccountID(acc.ID)).Aggregate(ent.Sum(ledgerentry.FieldAmount)).Int(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(sum) != acc.Balance {
+			t.Errorf("account %d: ledger sums to %d, balance %d", acc.ID, sum, acc.Balance)
+		}
+		evs, err := db.Ent.CertificateEvent.Query().Where(certificateevent.AccountID(acc.ID)).IDs(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		missing := func() (n int, first int64) {
+			for _, id := range evs {
+				if !watches[i].has(id) {
+					if n == 0 {
+						first = id
+					}
+					n++
+				}
+			}
+			return n, first
+		}
+		for {
+			n, first := missing()
+			if n == 0 {
+				break
+			}
+			select {
+			case <-watches[i].seen:
+			case <-time.After(15 * time.Second):
+				t.Errorf("account %d: the watcher missed %d of %d events (event %d first)", acc.ID, n, len(evs), first)
+			}
+			if t.Failed() {
+				break
+			}
+		}
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		t.Fatal(ctx.Err())
+	}
+}
