@@ -98,7 +98,7 @@ func (w *watch) has(id int64) bool {
 // (as behind a load balancer): the replica or its database node is down.
 func retryable(err error) bool {
 	switch connect.CodeOf(err) {
-	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeAborted, connect.CodeInternal, connect.CodeUnknown:
+	case connect.CodeUnavailable, connect.CodeDeadlineExceeded, connect.CodeAborted:
 		return true
 	}
 	return false

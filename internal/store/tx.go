@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"certsvc/ent"
+	"certsvc/internal/errkind"
 )
 
 // maxAttempts bounds how often InTx runs a function that hit a deadlock, a
 // lock wait timeout or a Galera certification failure (see isRetryable).
 // On a Galera cluster under load a hot row (an account's balance) can lose
 // certification a few times in a row.
-const maxAttempts = 6
+const maxAttempts = 8
 
 // InTx runs fn in a transaction and commits when fn returns no error. It rolls
 // back on error and on panic (and re-panics). A deadlock or lock-wait timeout
@@ -29,8 +30,13 @@ func InTx[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T
 		if err == nil {
 			return v, nil
 		}
-		if !isRetryable(err) || attempt == maxAttempts {
+		if !isRetryable(err) {
 			return zero, err
+		}
+		if attempt == maxAttempts {
+			// Still conflicting: the client may try again (Connect's
+			// Aborted), as it would after a lost race.
+			return zero, &errkind.Error{Kind: errkind.Aborted, Msg: "conflicting with concurrent changes; try again", Cause: err}
 		}
 		select {
 		case <-ctx.Done():
