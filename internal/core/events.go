@@ -35,10 +35,15 @@ type Watcher struct {
 	ch  chan *ent.CertificateEvent
 }
 
+// watchBuffer is how many events a watcher may fall behind by. A database
+// node that stalls for a few seconds (a Galera node leaving the cluster)
+// releases the events of those seconds at once, hundreds per account.
+const watchBuffer = 4096
+
 // NewWatcher returns a watcher of ids (every visible certificate when
 // empty) for p.
 func NewWatcher(p *rpc.Principal, ids []int64) *Watcher {
-	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, 256)}
+	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, watchBuffer)}
 }
 
 // C delivers the events; a watcher too slow to keep up loses events and

@@ -83,6 +83,9 @@ func startWatch(t *testing.T, env *apitest.Env, auth string) *watch {
 			default:
 			}
 		}
+		if err := stream.Err(); err != nil && ctx.Err() == nil {
+			t.Errorf("watch ended: %v", err)
+		}
 	}()
 	t.Cleanup(func() { stop(); <-done })
 	return w
