@@ -59,32 +59,44 @@ type watch struct {
 	seen chan struct{} // signalled on every event
 }
 
-func startWatch(t *testing.T, env *apitest.Env, auth string) *watch {
+func startWatch(t *testing.T, envs []*apitest.Env, first int, auth string) *watch {
 	t.Helper()
 	ctx, stop := context.WithCancel(context.Background())
 	w := &watch{ids: map[int64]bool{}, seen: make(chan struct{}, 1)}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		// The call returns when the server answers, with the first event.
-		stream, err := env.Clients(apitest.ConnectJSON, auth).Cert.WatchCertificates(ctx, &certsvcv1.WatchCertificatesRequest{})
-		if err != nil {
-			if ctx.Err() == nil {
-				t.Errorf("watch: %v", err)
+		var after int64 // resume: replay from the first event seen, deduplicated by id
+		for try := first; ctx.Err() == nil; try++ {
+			// The call returns when the server answers, with the first event.
+			stream, err := envs[try%len(envs)].Clients(apitest.ConnectJSON, auth).Cert.WatchCertificates(ctx,
+				&certsvcv1.WatchCertificatesRequest{AfterEventId: after})
+			if err == nil {
+				for stream.Receive() {
+					id := stream.Msg().GetEvent().GetId()
+					w.mu.Lock()
+					w.ids[id] = true
+					if after == 0 {
+						after = id - 1
+					}
+					w.mu.Unlock()
+					select {
+					case w.seen <- struct{}{}:
+					default:
+					}
+				}
+				err = stream.Err()
 			}
-			return
-		}
-		for stream.Receive() {
-			w.mu.Lock()
-			w.ids[stream.Msg().GetEvent().GetId()] = true
-			w.mu.Unlock()
-			select {
-			case w.seen <- struct{}{}:
-			default:
+			if ctx.Err() != nil {
+				return
 			}
-		}
-		if err := stream.Err(); err != nil && ctx.Err() == nil {
-			t.Errorf("watch ended: %v", err)
+			if connect.CodeOf(err) != connect.CodeUnavailable {
+				t.Errorf("watch ended: %v", err)
+				return
+			}
+			// The replica's database node died: resume on another replica.
+			t.Logf("watch ended (%v); resuming on replica %d after event %d", err, (try+1)%len(envs)+1, after)
+			time.Sleep(100 * time.Millisecond)
 		}
 	}()
 	t.Cleanup(func() { stop(); <-done })
@@ -130,7 +142,7 @@ func TestReplicasOrders(t *testing.T) {
 			t.Fatal(err)
 		}
 		custs = append(custs, c)
-		watches = append(watches, startWatch(t, envs[i%3], c.Auth))
+		watches = append(watches, startWatch(t, envs, i%3, c.Auth))
 	}
 	// The watch streams subscribe when their first request arrives: an
 	// order on another replica that each watcher sees proves they listen.
