@@ -4,6 +4,7 @@ package ent
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -90,6 +91,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:           apikey.ValidColumn,
 			account.Table:          account.ValidColumn,
+			acmechallenge.Table:    acmechallenge.ValidColumn,
 			auditentry.Table:       auditentry.ValidColumn,
 			certificate.Table:      certificate.ValidColumn,
 			certificateevent.Table: certificateevent.ValidColumn,

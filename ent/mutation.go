@@ -4,6 +4,7 @@ package ent
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -42,6 +43,7 @@ const (
 	// Node types.
 	TypeAPIKey           = "APIKey"
 	TypeAccount          = "Account"
+	TypeAcmeChallenge    = "AcmeChallenge"
 	TypeAuditEntry       = "AuditEntry"
 	TypeCertificate      = "Certificate"
 	TypeCertificateEvent = "CertificateEvent"
@@ -1653,6 +1655,500 @@ func (m *AccountMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Account edge %s", name)
+}
+
+// AcmeChallengeMutation represents an operation that mutates the AcmeChallenge nodes in the graph.
+type AcmeChallengeMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int64
+	create_time   *time.Time
+	token         *string
+	domain        *string
+	key_auth      *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AcmeChallenge, error)
+	predicates    []predicate.AcmeChallenge
+}
+
+var _ ent.Mutation = (*AcmeChallengeMutation)(nil)
+
+// acmechallengeOption allows management of the mutation configuration using functional options.
+type acmechallengeOption func(*AcmeChallengeMutation)
+
+// newAcmeChallengeMutation creates new mutation for the AcmeChallenge entity.
+func newAcmeChallengeMutation(c config, op Op, opts ...acmechallengeOption) *AcmeChallengeMutation {
+	m := &AcmeChallengeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAcmeChallenge,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAcmeChallengeID sets the ID field of the mutation.
+func withAcmeChallengeID(id int64) acmechallengeOption {
+	return func(m *AcmeChallengeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AcmeChallenge
+		)
+		m.oldValue = func(ctx context.Context) (*AcmeChallenge, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AcmeChallenge.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAcmeChallenge sets the old AcmeChallenge of the mutation.
+func withAcmeChallenge(node *AcmeChallenge) acmechallengeOption {
+	return func(m *AcmeChallengeMutation) {
+		m.oldValue = func(context.Context) (*AcmeChallenge, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AcmeChallengeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AcmeChallengeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// SetID sets the value of the id field. Note that this
+// operation is only accepted on creation of AcmeChallenge entities.
+func (m *AcmeChallengeMutation) SetID(id int64) {
+	m.id = &id
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AcmeChallengeMutation) ID() (id int64, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AcmeChallengeMutation) IDs(ctx context.Context) ([]int64, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int64{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AcmeChallenge.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreateTime sets the "create_time" field.
+func (m *AcmeChallengeMutation) SetCreateTime(t time.Time) {
+	m.create_time = &t
+}
+
+// CreateTime returns the value of the "create_time" field in the mutation.
+func (m *AcmeChallengeMutation) CreateTime() (r time.Time, exists bool) {
+	v := m.create_time
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreateTime returns the old "create_time" field's value of the AcmeChallenge entity.
+// If the AcmeChallenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AcmeChallengeMutation) OldCreateTime(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreateTime is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreateTime requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreateTime: %w", err)
+	}
+	return oldValue.CreateTime, nil
+}
+
+// ResetCreateTime resets all changes to the "create_time" field.
+func (m *AcmeChallengeMutation) ResetCreateTime() {
+	m.create_time = nil
+}
+
+// SetToken sets the "token" field.
+func (m *AcmeChallengeMutation) SetToken(s string) {
+	m.token = &s
+}
+
+// Token returns the value of the "token" field in the mutation.
+func (m *AcmeChallengeMutation) Token() (r string, exists bool) {
+	v := m.token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToken returns the old "token" field's value of the AcmeChallenge entity.
+// If the AcmeChallenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AcmeChallengeMutation) OldToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToken: %w", err)
+	}
+	return oldValue.Token, nil
+}
+
+// ResetToken resets all changes to the "token" field.
+func (m *AcmeChallengeMutation) ResetToken() {
+	m.token = nil
+}
+
+// SetDomain sets the "domain" field.
+func (m *AcmeChallengeMutation) SetDomain(s string) {
+	m.domain = &s
+}
+
+// Domain returns the value of the "domain" field in the mutation.
+func (m *AcmeChallengeMutation) Domain() (r string, exists bool) {
+	v := m.domain
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDomain returns the old "domain" field's value of the AcmeChallenge entity.
+// If the AcmeChallenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AcmeChallengeMutation) OldDomain(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDomain is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDomain requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDomain: %w", err)
+	}
+	return oldValue.Domain, nil
+}
+
+// ResetDomain resets all changes to the "domain" field.
+func (m *AcmeChallengeMutation) ResetDomain() {
+	m.domain = nil
+}
+
+// SetKeyAuth sets the "key_auth" field.
+func (m *AcmeChallengeMutation) SetKeyAuth(s string) {
+	m.key_auth = &s
+}
+
+// KeyAuth returns the value of the "key_auth" field in the mutation.
+func (m *AcmeChallengeMutation) KeyAuth() (r string, exists bool) {
+	v := m.key_auth
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKeyAuth returns the old "key_auth" field's value of the AcmeChallenge entity.
+// If the AcmeChallenge object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AcmeChallengeMutation) OldKeyAuth(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKeyAuth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKeyAuth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKeyAuth: %w", err)
+	}
+	return oldValue.KeyAuth, nil
+}
+
+// ResetKeyAuth resets all changes to the "key_auth" field.
+func (m *AcmeChallengeMutation) ResetKeyAuth() {
+	m.key_auth = nil
+}
+
+// Where appends a list predicates to the AcmeChallengeMutation builder.
+func (m *AcmeChallengeMutation) Where(ps ...predicate.AcmeChallenge) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AcmeChallengeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AcmeChallengeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AcmeChallenge, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AcmeChallengeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AcmeChallengeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AcmeChallenge).
+func (m *AcmeChallengeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AcmeChallengeMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.create_time != nil {
+		fields = append(fields, acmechallenge.FieldCreateTime)
+	}
+	if m.token != nil {
+		fields = append(fields, acmechallenge.FieldToken)
+	}
+	if m.domain != nil {
+		fields = append(fields, acmechallenge.FieldDomain)
+	}
+	if m.key_auth != nil {
+		fields = append(fields, acmechallenge.FieldKeyAuth)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AcmeChallengeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case acmechallenge.FieldCreateTime:
+		return m.CreateTime()
+	case acmechallenge.FieldToken:
+		return m.Token()
+	case acmechallenge.FieldDomain:
+		return m.Domain()
+	case acmechallenge.FieldKeyAuth:
+		return m.KeyAuth()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AcmeChallengeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case acmechallenge.FieldCreateTime:
+		return m.OldCreateTime(ctx)
+	case acmechallenge.FieldToken:
+		return m.OldToken(ctx)
+	case acmechallenge.FieldDomain:
+		return m.OldDomain(ctx)
+	case acmechallenge.FieldKeyAuth:
+		return m.OldKeyAuth(ctx)
+	}
+	return nil, fmt.Errorf("unknown AcmeChallenge field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AcmeChallengeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case acmechallenge.FieldCreateTime:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreateTime(v)
+		return nil
+	case acmechallenge.FieldToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToken(v)
+		return nil
+	case acmechallenge.FieldDomain:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDomain(v)
+		return nil
+	case acmechallenge.FieldKeyAuth:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKeyAuth(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AcmeChallenge field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AcmeChallengeMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AcmeChallengeMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AcmeChallengeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown AcmeChallenge numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AcmeChallengeMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AcmeChallengeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AcmeChallengeMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AcmeChallenge nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AcmeChallengeMutation) ResetField(name string) error {
+	switch name {
+	case acmechallenge.FieldCreateTime:
+		m.ResetCreateTime()
+		return nil
+	case acmechallenge.FieldToken:
+		m.ResetToken()
+		return nil
+	case acmechallenge.FieldDomain:
+		m.ResetDomain()
+		return nil
+	case acmechallenge.FieldKeyAuth:
+		m.ResetKeyAuth()
+		return nil
+	}
+	return fmt.Errorf("unknown AcmeChallenge field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AcmeChallengeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AcmeChallengeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AcmeChallengeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AcmeChallengeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AcmeChallengeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AcmeChallengeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AcmeChallengeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AcmeChallenge unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AcmeChallengeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AcmeChallenge edge %s", name)
 }
 
 // AuditEntryMutation represents an operation that mutates the AuditEntry nodes in the graph.

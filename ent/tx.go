@@ -18,6 +18,8 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AcmeChallenge is the client for interacting with the AcmeChallenge builders.
+	AcmeChallenge *AcmeChallengeClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Certificate is the client for interacting with the Certificate builders.
@@ -179,6 +181,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Account = NewAccountClient(tx.config)
+	tx.AcmeChallenge = NewAcmeChallengeClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
 	tx.CertificateEvent = NewCertificateEventClient(tx.config)

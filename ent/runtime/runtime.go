@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -117,6 +118,41 @@ func init() {
 	accountDescBalance := accountFields[2].Descriptor()
 	// account.DefaultBalance holds the default value on creation for the balance field.
 	account.DefaultBalance = accountDescBalance.Default.(int64)
+	acmechallengeMixin := schema.AcmeChallenge{}.Mixin()
+	acmechallengeMixinFields1 := acmechallengeMixin[1].Fields()
+	_ = acmechallengeMixinFields1
+	acmechallengeFields := schema.AcmeChallenge{}.Fields()
+	_ = acmechallengeFields
+	// acmechallengeDescCreateTime is the schema descriptor for create_time field.
+	acmechallengeDescCreateTime := acmechallengeMixinFields1[0].Descriptor()
+	// acmechallenge.DefaultCreateTime holds the default value on creation for the create_time field.
+	acmechallenge.DefaultCreateTime = acmechallengeDescCreateTime.Default.(func() time.Time)
+	// acmechallengeDescToken is the schema descriptor for token field.
+	acmechallengeDescToken := acmechallengeFields[0].Descriptor()
+	// acmechallenge.TokenValidator is a validator for the "token" field. It is called by the builders before save.
+	acmechallenge.TokenValidator = func() func(string) error {
+		validators := acmechallengeDescToken.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(token string) error {
+			for _, fn := range fns {
+				if err := fn(token); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// acmechallengeDescDomain is the schema descriptor for domain field.
+	acmechallengeDescDomain := acmechallengeFields[1].Descriptor()
+	// acmechallenge.DomainValidator is a validator for the "domain" field. It is called by the builders before save.
+	acmechallenge.DomainValidator = acmechallengeDescDomain.Validators[0].(func(string) error)
+	// acmechallengeDescKeyAuth is the schema descriptor for key_auth field.
+	acmechallengeDescKeyAuth := acmechallengeFields[2].Descriptor()
+	// acmechallenge.KeyAuthValidator is a validator for the "key_auth" field. It is called by the builders before save.
+	acmechallenge.KeyAuthValidator = acmechallengeDescKeyAuth.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentryMixinFields1 := auditentryMixin[1].Fields()
 	_ = auditentryMixinFields1

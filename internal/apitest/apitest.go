@@ -19,6 +19,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/challenge"
 	"certsvc/internal/core"
 	"certsvc/internal/provider"
 	"certsvc/internal/provider/registry"
@@ -47,7 +48,7 @@ type Env struct {
 // Options tune the server of NewWith.
 type Options struct {
 	// Kinds is the registry of the processing-module kinds;
-	// registry.Default() when nil.
+	// registry.DefaultWith an HTTP-01 publisher in db when nil.
 	Kinds *provider.Registry
 	// ModuleTransport sends the modules' calls to their CAs (one that
 	// trusts a test CA's certificate); http.DefaultTransport when nil.
@@ -73,7 +74,7 @@ func New(t testing.TB, db *store.DB) *Env {
 func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	t.Helper()
 	if o.Kinds == nil {
-		kinds, err := registry.Default()
+		kinds, err := registry.DefaultWith(challenge.New(db.Ent))
 		if err != nil {
 			t.Fatal(err)
 		}
