@@ -27,6 +27,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 
 	"entgo.io/ent"
@@ -74,6 +75,8 @@ type Client struct {
 	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StoreVersion is the client for interacting with the StoreVersion builders.
+	StoreVersion *StoreVersionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 }
@@ -103,6 +106,7 @@ func (c *Client) init() {
 	c.ProcessingModule = NewProcessingModuleClient(c.config)
 	c.SavedFilter = NewSavedFilterClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.StoreVersion = NewStoreVersionClient(c.config)
 	c.User = NewUserClient(c.config)
 }
 
@@ -212,6 +216,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProcessingModule: NewProcessingModuleClient(cfg),
 		SavedFilter:      NewSavedFilterClient(cfg),
 		Session:          NewSessionClient(cfg),
+		StoreVersion:     NewStoreVersionClient(cfg),
 		User:             NewUserClient(cfg),
 	}, nil
 }
@@ -248,6 +253,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProcessingModule: NewProcessingModuleClient(cfg),
 		SavedFilter:      NewSavedFilterClient(cfg),
 		Session:          NewSessionClient(cfg),
+		StoreVersion:     NewStoreVersionClient(cfg),
 		User:             NewUserClient(cfg),
 	}, nil
 }
@@ -281,7 +287,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
 		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
 		c.ModuleCall, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
-		c.Session, c.User,
+		c.Session, c.StoreVersion, c.User,
 	} {
 		n.Use(hooks...)
 	}
@@ -294,7 +300,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
 		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
 		c.ModuleCall, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
-		c.Session, c.User,
+		c.Session, c.StoreVersion, c.User,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -335,6 +341,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SavedFilter.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *StoreVersionMutation:
+		return c.StoreVersion.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	default:
@@ -2648,6 +2656,139 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// StoreVersionClient is a client for the StoreVersion schema.
+type StoreVersionClient struct {
+	config
+}
+
+// NewStoreVersionClient returns a client for the StoreVersion from the given config.
+func NewStoreVersionClient(c config) *StoreVersionClient {
+	return &StoreVersionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `storeversion.Hooks(f(g(h())))`.
+func (c *StoreVersionClient) Use(hooks ...Hook) {
+	c.hooks.StoreVersion = append(c.hooks.StoreVersion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `storeversion.Intercept(f(g(h())))`.
+func (c *StoreVersionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StoreVersion = append(c.inters.StoreVersion, interceptors...)
+}
+
+// Create returns a builder for creating a StoreVersion entity.
+func (c *StoreVersionClient) Create() *StoreVersionCreate {
+	mutation := newStoreVersionMutation(c.config, OpCreate)
+	return &StoreVersionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StoreVersion entities.
+func (c *StoreVersionClient) CreateBulk(builders ...*StoreVersionCreate) *StoreVersionCreateBulk {
+	return &StoreVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StoreVersionClient) MapCreateBulk(slice any, setFunc func(*StoreVersionCreate, int)) *StoreVersionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StoreVersionCreateBulk{err: fmt.Errorf("calling to StoreVersionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StoreVersionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StoreVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StoreVersion.
+func (c *StoreVersionClient) Update() *StoreVersionUpdate {
+	mutation := newStoreVersionMutation(c.config, OpUpdate)
+	return &StoreVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StoreVersionClient) UpdateOne(_m *StoreVersion) *StoreVersionUpdateOne {
+	mutation := newStoreVersionMutation(c.config, OpUpdateOne, withStoreVersion(_m))
+	return &StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StoreVersionClient) UpdateOneID(id int64) *StoreVersionUpdateOne {
+	mutation := newStoreVersionMutation(c.config, OpUpdateOne, withStoreVersionID(id))
+	return &StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StoreVersion.
+func (c *StoreVersionClient) Delete() *StoreVersionDelete {
+	mutation := newStoreVersionMutation(c.config, OpDelete)
+	return &StoreVersionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StoreVersionClient) DeleteOne(_m *StoreVersion) *StoreVersionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StoreVersionClient) DeleteOneID(id int64) *StoreVersionDeleteOne {
+	builder := c.Delete().Where(storeversion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StoreVersionDeleteOne{builder}
+}
+
+// Query returns a query builder for StoreVersion.
+func (c *StoreVersionClient) Query() *StoreVersionQuery {
+	return &StoreVersionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStoreVersion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StoreVersion entity by its id.
+func (c *StoreVersionClient) Get(ctx context.Context, id int64) (*StoreVersion, error) {
+	return c.Query().Where(storeversion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StoreVersionClient) GetX(ctx context.Context, id int64) *StoreVersion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StoreVersionClient) Hooks() []Hook {
+	return c.hooks.StoreVersion
+}
+
+// Interceptors returns the client interceptors.
+func (c *StoreVersionClient) Interceptors() []Interceptor {
+	return c.inters.StoreVersion
+}
+
+func (c *StoreVersionClient) mutate(ctx context.Context, m *StoreVersionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StoreVersionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StoreVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StoreVersionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StoreVersion mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -2866,12 +3007,12 @@ type (
 	hooks struct {
 		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
 		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice,
-		ProcessingModule, SavedFilter, Session, User []ent.Hook
+		ProcessingModule, SavedFilter, Session, StoreVersion, User []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
 		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, Plan, PlanPrice,
-		ProcessingModule, SavedFilter, Session, User []ent.Interceptor
+		ProcessingModule, SavedFilter, Session, StoreVersion, User []ent.Interceptor
 	}
 )
 

@@ -19,6 +19,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"context"
 	"errors"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			processingmodule.Table: processingmodule.ValidColumn,
 			savedfilter.Table:      savedfilter.ValidColumn,
 			session.Table:          session.ValidColumn,
+			storeversion.Table:     storeversion.ValidColumn,
 			user.Table:             user.ValidColumn,
 		})
 	})

@@ -46,6 +46,8 @@ type Tx struct {
 	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StoreVersion is the client for interacting with the StoreVersion builders.
+	StoreVersion *StoreVersionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 
@@ -195,6 +197,7 @@ func (tx *Tx) init() {
 	tx.ProcessingModule = NewProcessingModuleClient(tx.config)
 	tx.SavedFilter = NewSavedFilterClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.StoreVersion = NewStoreVersionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 }
 

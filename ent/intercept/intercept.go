@@ -24,6 +24,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 
 	"entgo.io/ent/dialect/sql"
@@ -517,6 +518,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The StoreVersionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StoreVersionFunc func(context.Context, *ent.StoreVersionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StoreVersionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StoreVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StoreVersionQuery", q)
+}
+
+// The TraverseStoreVersion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStoreVersion func(context.Context, *ent.StoreVersionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStoreVersion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStoreVersion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StoreVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StoreVersionQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -579,6 +607,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SavedFilterQuery, predicate.SavedFilter, savedfilter.OrderOption]{typ: ent.TypeSavedFilter, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.StoreVersionQuery:
+		return &query[*ent.StoreVersionQuery, predicate.StoreVersion, storeversion.OrderOption]{typ: ent.TypeStoreVersion, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	default:

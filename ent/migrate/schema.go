@@ -516,6 +516,18 @@ var (
 			},
 		},
 	}
+	// StoreVersionsColumns holds the columns for the "store_versions" table.
+	StoreVersionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// StoreVersionsTable holds the schema information for the "store_versions" table.
+	StoreVersionsTable = &schema.Table{
+		Name:       "store_versions",
+		Columns:    StoreVersionsColumns,
+		PrimaryKey: []*schema.Column{StoreVersionsColumns[0]},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -562,6 +574,7 @@ var (
 		ProcessingModulesTable,
 		SavedFiltersTable,
 		SessionsTable,
+		StoreVersionsTable,
 		UsersTable,
 	}
 )

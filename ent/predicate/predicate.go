@@ -54,5 +54,8 @@ type SavedFilter func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// StoreVersion is the predicate function for storeversion builders.
+type StoreVersion func(*sql.Selector)
+
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -20,6 +20,7 @@ import (
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/schema"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"time"
 )
@@ -652,6 +653,30 @@ func init() {
 	session.DefaultRemoteAddr = sessionDescRemoteAddr.Default.(string)
 	// session.RemoteAddrValidator is a validator for the "remote_addr" field. It is called by the builders before save.
 	session.RemoteAddrValidator = sessionDescRemoteAddr.Validators[0].(func(string) error)
+	storeversionFields := schema.StoreVersion{}.Fields()
+	_ = storeversionFields
+	// storeversionDescName is the schema descriptor for name field.
+	storeversionDescName := storeversionFields[0].Descriptor()
+	// storeversion.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	storeversion.NameValidator = func() func(string) error {
+		validators := storeversionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// storeversionDescValue is the schema descriptor for value field.
+	storeversionDescValue := storeversionFields[1].Descriptor()
+	// storeversion.DefaultValue holds the default value on creation for the value field.
+	storeversion.DefaultValue = storeversionDescValue.Default.(int64)
 	userMixin := schema.User{}.Mixin()
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1

@@ -27,3 +27,19 @@ func (AcmeChallenge) Fields() []ent.Field {
 func (AcmeChallenge) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("create_time")}
 }
+
+// StoreVersion is a counter replicas share: "catalog" moves with every
+// change to a plan, a price or a processing module, in the transaction of
+// the change, so that every replica's catalog cache sees it.
+type StoreVersion struct{ ent.Schema }
+
+// Mixin of the StoreVersion.
+func (StoreVersion) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}} }
+
+// Fields of the StoreVersion.
+func (StoreVersion) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("name").MaxLen(64).NotEmpty().Unique(),
+		field.Int64("value").Default(0),
+	}
+}
