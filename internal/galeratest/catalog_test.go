@@ -14,7 +14,7 @@ import (
 func TestCatalogChangeSeenByOtherReplica(t *testing.T) {
 	dbs := Open(t)
 	ctx := t.Context()
-	c1 := replicas(t, dbs[:1])[0].Core // bootstraps the seed plans
+	c1 := replicas(t, dbs[:1])[0].Core            // bootstraps the seed plans
 	before, err := c1.Catalog().Plan(ctx, planDV) // fills replica 1's cache
 	if err != nil {
 		t.Fatal(err)
