@@ -147,8 +147,8 @@ const eventPage = 1000
 // held.
 func (b *Broker) fanOut(evs []*ent.CertificateEvent, now time.Time) {
 	for _, e := range evs {
-		if _, done := b.seen[e.ID]; done {
-			continue
+		if _, done := b.seen[e.ID]; done || e.ID <= b.floor {
+			continue // sent already (the floor may have passed a page being read)
 		}
 		b.seen[e.ID] = now
 		for w := range b.subs {
