@@ -43,6 +43,9 @@ type Env struct {
 	Worker *worker.Worker
 	DB     *store.DB
 	Reg    *prometheus.Registry
+
+	srv        *httptest.Server
+	stopWorker func()
 }
 
 // Options tune the server of NewWith.
@@ -106,11 +109,22 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg}
+	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg, srv: srv}
 	if !o.NoWorker {
-		e.StartWorker(t)
+		e.stopWorker = e.StartWorker(t)
 	}
 	return e
+}
+
+// Kill stops the server abruptly, as a crash of its process would: open
+// connections are cut, requests in flight get no answer, and the worker
+// stops (the jobs it held keep their leases until they run out).
+func (e *Env) Kill() {
+	e.srv.CloseClientConnections()
+	e.srv.Close()
+	if e.stopWorker != nil {
+		e.stopWorker()
+	}
 }
 
 // NewKeyring returns a keyring with a new master key.
@@ -127,18 +141,21 @@ func NewKeyring(t testing.TB) *secretbox.Keyring {
 	return keyring
 }
 
-// StartWorker runs the service's worker until the test ends. NewWith starts
-// it unless Options.NoWorker; a test that needs orders to stay queued for a
-// while starts it itself later.
-func (e *Env) StartWorker(t testing.TB) {
+// StartWorker runs the service's worker until the test ends, or until the
+// function it returns is called. NewWith starts it unless
+// Options.NoWorker; a test that needs orders to stay queued for a while
+// starts it itself later.
+func (e *Env) StartWorker(t testing.TB) (stop func()) {
 	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = e.Worker.RunWorker(ctx)
 	}()
-	t.Cleanup(func() { stop(); <-done })
+	stop = func() { cancel(); <-done }
+	t.Cleanup(stop)
+	return stop
 }
 
 // Protocol is a wire protocol a client speaks.
