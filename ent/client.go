@@ -12,6 +12,7 @@ import (
 	"certsvc/ent/migrate"
 
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -29,6 +30,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"certsvc/ent/webhookendpoint"
 
@@ -49,6 +51,8 @@ type Client struct {
 	APIKey *APIKeyClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AcmeChallenge is the client for interacting with the AcmeChallenge builders.
+	AcmeChallenge *AcmeChallengeClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Certificate is the client for interacting with the Certificate builders.
@@ -81,6 +85,8 @@ type Client struct {
 	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StoreVersion is the client for interacting with the StoreVersion builders.
+	StoreVersion *StoreVersionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
@@ -98,6 +104,7 @@ func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.APIKey = NewAPIKeyClient(c.config)
 	c.Account = NewAccountClient(c.config)
+	c.AcmeChallenge = NewAcmeChallengeClient(c.config)
 	c.AuditEntry = NewAuditEntryClient(c.config)
 	c.Certificate = NewCertificateClient(c.config)
 	c.CertificateEvent = NewCertificateEventClient(c.config)
@@ -114,6 +121,7 @@ func (c *Client) init() {
 	c.ProcessingModule = NewProcessingModuleClient(c.config)
 	c.SavedFilter = NewSavedFilterClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.StoreVersion = NewStoreVersionClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.WebhookEndpoint = NewWebhookEndpointClient(c.config)
 }
@@ -210,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		config:               cfg,
 		APIKey:               NewAPIKeyClient(cfg),
 		Account:              NewAccountClient(cfg),
+		AcmeChallenge:        NewAcmeChallengeClient(cfg),
 		AuditEntry:           NewAuditEntryClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
 		CertificateEvent:     NewCertificateEventClient(cfg),
@@ -226,6 +235,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ProcessingModule:     NewProcessingModuleClient(cfg),
 		SavedFilter:          NewSavedFilterClient(cfg),
 		Session:              NewSessionClient(cfg),
+		StoreVersion:         NewStoreVersionClient(cfg),
 		User:                 NewUserClient(cfg),
 		WebhookEndpoint:      NewWebhookEndpointClient(cfg),
 	}, nil
@@ -249,6 +259,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		config:               cfg,
 		APIKey:               NewAPIKeyClient(cfg),
 		Account:              NewAccountClient(cfg),
+		AcmeChallenge:        NewAcmeChallengeClient(cfg),
 		AuditEntry:           NewAuditEntryClient(cfg),
 		Certificate:          NewCertificateClient(cfg),
 		CertificateEvent:     NewCertificateEventClient(cfg),
@@ -265,6 +276,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ProcessingModule:     NewProcessingModuleClient(cfg),
 		SavedFilter:          NewSavedFilterClient(cfg),
 		Session:              NewSessionClient(cfg),
+		StoreVersion:         NewStoreVersionClient(cfg),
 		User:                 NewUserClient(cfg),
 		WebhookEndpoint:      NewWebhookEndpointClient(cfg),
 	}, nil
@@ -296,10 +308,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
-		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
-		c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan, c.PlanPrice,
-		c.ProcessingModule, c.SavedFilter, c.Session, c.User, c.WebhookEndpoint,
+		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
+		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
+		c.ModuleCall, c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan,
+		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.StoreVersion,
+		c.User, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -309,10 +322,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.APIKey, c.Account, c.AuditEntry, c.Certificate, c.CertificateEvent,
-		c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey, c.ModuleCall,
-		c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan, c.PlanPrice,
-		c.ProcessingModule, c.SavedFilter, c.Session, c.User, c.WebhookEndpoint,
+		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
+		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
+		c.ModuleCall, c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan,
+		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.StoreVersion,
+		c.User, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -325,6 +339,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.APIKey.mutate(ctx, m)
 	case *AccountMutation:
 		return c.Account.mutate(ctx, m)
+	case *AcmeChallengeMutation:
+		return c.AcmeChallenge.mutate(ctx, m)
 	case *AuditEntryMutation:
 		return c.AuditEntry.mutate(ctx, m)
 	case *CertificateMutation:
@@ -357,6 +373,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.SavedFilter.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *StoreVersionMutation:
+		return c.StoreVersion.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	case *WebhookEndpointMutation:
@@ -709,6 +727,139 @@ func (c *AccountClient) mutate(ctx context.Context, m *AccountMutation) (Value, 
 		return (&AccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Account mutation op: %q", m.Op())
+	}
+}
+
+// AcmeChallengeClient is a client for the AcmeChallenge schema.
+type AcmeChallengeClient struct {
+	config
+}
+
+// NewAcmeChallengeClient returns a client for the AcmeChallenge from the given config.
+func NewAcmeChallengeClient(c config) *AcmeChallengeClient {
+	return &AcmeChallengeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `acmechallenge.Hooks(f(g(h())))`.
+func (c *AcmeChallengeClient) Use(hooks ...Hook) {
+	c.hooks.AcmeChallenge = append(c.hooks.AcmeChallenge, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `acmechallenge.Intercept(f(g(h())))`.
+func (c *AcmeChallengeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AcmeChallenge = append(c.inters.AcmeChallenge, interceptors...)
+}
+
+// Create returns a builder for creating a AcmeChallenge entity.
+func (c *AcmeChallengeClient) Create() *AcmeChallengeCreate {
+	mutation := newAcmeChallengeMutation(c.config, OpCreate)
+	return &AcmeChallengeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AcmeChallenge entities.
+func (c *AcmeChallengeClient) CreateBulk(builders ...*AcmeChallengeCreate) *AcmeChallengeCreateBulk {
+	return &AcmeChallengeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AcmeChallengeClient) MapCreateBulk(slice any, setFunc func(*AcmeChallengeCreate, int)) *AcmeChallengeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AcmeChallengeCreateBulk{err: fmt.Errorf("calling to AcmeChallengeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AcmeChallengeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AcmeChallengeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AcmeChallenge.
+func (c *AcmeChallengeClient) Update() *AcmeChallengeUpdate {
+	mutation := newAcmeChallengeMutation(c.config, OpUpdate)
+	return &AcmeChallengeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AcmeChallengeClient) UpdateOne(_m *AcmeChallenge) *AcmeChallengeUpdateOne {
+	mutation := newAcmeChallengeMutation(c.config, OpUpdateOne, withAcmeChallenge(_m))
+	return &AcmeChallengeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AcmeChallengeClient) UpdateOneID(id int64) *AcmeChallengeUpdateOne {
+	mutation := newAcmeChallengeMutation(c.config, OpUpdateOne, withAcmeChallengeID(id))
+	return &AcmeChallengeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AcmeChallenge.
+func (c *AcmeChallengeClient) Delete() *AcmeChallengeDelete {
+	mutation := newAcmeChallengeMutation(c.config, OpDelete)
+	return &AcmeChallengeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AcmeChallengeClient) DeleteOne(_m *AcmeChallenge) *AcmeChallengeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AcmeChallengeClient) DeleteOneID(id int64) *AcmeChallengeDeleteOne {
+	builder := c.Delete().Where(acmechallenge.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AcmeChallengeDeleteOne{builder}
+}
+
+// Query returns a query builder for AcmeChallenge.
+func (c *AcmeChallengeClient) Query() *AcmeChallengeQuery {
+	return &AcmeChallengeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAcmeChallenge},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AcmeChallenge entity by its id.
+func (c *AcmeChallengeClient) Get(ctx context.Context, id int64) (*AcmeChallenge, error) {
+	return c.Query().Where(acmechallenge.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AcmeChallengeClient) GetX(ctx context.Context, id int64) *AcmeChallenge {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AcmeChallengeClient) Hooks() []Hook {
+	return c.hooks.AcmeChallenge
+}
+
+// Interceptors returns the client interceptors.
+func (c *AcmeChallengeClient) Interceptors() []Interceptor {
+	return c.inters.AcmeChallenge
+}
+
+func (c *AcmeChallengeClient) mutate(ctx context.Context, m *AcmeChallengeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AcmeChallengeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AcmeChallengeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AcmeChallengeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AcmeChallengeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AcmeChallenge mutation op: %q", m.Op())
 	}
 }
 
@@ -2970,6 +3121,139 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// StoreVersionClient is a client for the StoreVersion schema.
+type StoreVersionClient struct {
+	config
+}
+
+// NewStoreVersionClient returns a client for the StoreVersion from the given config.
+func NewStoreVersionClient(c config) *StoreVersionClient {
+	return &StoreVersionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `storeversion.Hooks(f(g(h())))`.
+func (c *StoreVersionClient) Use(hooks ...Hook) {
+	c.hooks.StoreVersion = append(c.hooks.StoreVersion, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `storeversion.Intercept(f(g(h())))`.
+func (c *StoreVersionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StoreVersion = append(c.inters.StoreVersion, interceptors...)
+}
+
+// Create returns a builder for creating a StoreVersion entity.
+func (c *StoreVersionClient) Create() *StoreVersionCreate {
+	mutation := newStoreVersionMutation(c.config, OpCreate)
+	return &StoreVersionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StoreVersion entities.
+func (c *StoreVersionClient) CreateBulk(builders ...*StoreVersionCreate) *StoreVersionCreateBulk {
+	return &StoreVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StoreVersionClient) MapCreateBulk(slice any, setFunc func(*StoreVersionCreate, int)) *StoreVersionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StoreVersionCreateBulk{err: fmt.Errorf("calling to StoreVersionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StoreVersionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StoreVersionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StoreVersion.
+func (c *StoreVersionClient) Update() *StoreVersionUpdate {
+	mutation := newStoreVersionMutation(c.config, OpUpdate)
+	return &StoreVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StoreVersionClient) UpdateOne(_m *StoreVersion) *StoreVersionUpdateOne {
+	mutation := newStoreVersionMutation(c.config, OpUpdateOne, withStoreVersion(_m))
+	return &StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StoreVersionClient) UpdateOneID(id int64) *StoreVersionUpdateOne {
+	mutation := newStoreVersionMutation(c.config, OpUpdateOne, withStoreVersionID(id))
+	return &StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StoreVersion.
+func (c *StoreVersionClient) Delete() *StoreVersionDelete {
+	mutation := newStoreVersionMutation(c.config, OpDelete)
+	return &StoreVersionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StoreVersionClient) DeleteOne(_m *StoreVersion) *StoreVersionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StoreVersionClient) DeleteOneID(id int64) *StoreVersionDeleteOne {
+	builder := c.Delete().Where(storeversion.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StoreVersionDeleteOne{builder}
+}
+
+// Query returns a query builder for StoreVersion.
+func (c *StoreVersionClient) Query() *StoreVersionQuery {
+	return &StoreVersionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStoreVersion},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StoreVersion entity by its id.
+func (c *StoreVersionClient) Get(ctx context.Context, id int64) (*StoreVersion, error) {
+	return c.Query().Where(storeversion.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StoreVersionClient) GetX(ctx context.Context, id int64) *StoreVersion {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StoreVersionClient) Hooks() []Hook {
+	return c.hooks.StoreVersion
+}
+
+// Interceptors returns the client interceptors.
+func (c *StoreVersionClient) Interceptors() []Interceptor {
+	return c.inters.StoreVersion
+}
+
+func (c *StoreVersionClient) mutate(ctx context.Context, m *StoreVersionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StoreVersionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StoreVersionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StoreVersionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StoreVersionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StoreVersion mutation op: %q", m.Op())
+	}
+}
+
 // UserClient is a client for the User schema.
 type UserClient struct {
 	config
@@ -3319,16 +3603,16 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, OutboxDelivery,
-		OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter, Session, User,
-		WebhookEndpoint []ent.Hook
+		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
+		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings,
+		OutboxDelivery, OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter,
+		Session, StoreVersion, User, WebhookEndpoint []ent.Hook
 	}
 	inters struct {
-		APIKey, Account, AuditEntry, Certificate, CertificateEvent, CertificateName,
-		Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings, OutboxDelivery,
-		OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter, Session, User,
-		WebhookEndpoint []ent.Interceptor
+		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
+		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings,
+		OutboxDelivery, OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter,
+		Session, StoreVersion, User, WebhookEndpoint []ent.Interceptor
 	}
 )
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -21,6 +22,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"certsvc/ent/webhookendpoint"
 	"context"
@@ -94,6 +96,7 @@ func checkColumn(t, c string) error {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			apikey.Table:               apikey.ValidColumn,
 			account.Table:              account.ValidColumn,
+			acmechallenge.Table:        acmechallenge.ValidColumn,
 			auditentry.Table:           auditentry.ValidColumn,
 			certificate.Table:          certificate.ValidColumn,
 			certificateevent.Table:     certificateevent.ValidColumn,
@@ -110,6 +113,7 @@ func checkColumn(t, c string) error {
 			processingmodule.Table:     processingmodule.ValidColumn,
 			savedfilter.Table:          savedfilter.ValidColumn,
 			session.Table:              session.ValidColumn,
+			storeversion.Table:         storeversion.ValidColumn,
 			user.Table:                 user.ValidColumn,
 			webhookendpoint.Table:      webhookendpoint.ValidColumn,
 		})

@@ -18,6 +18,8 @@ type Tx struct {
 	APIKey *APIKeyClient
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AcmeChallenge is the client for interacting with the AcmeChallenge builders.
+	AcmeChallenge *AcmeChallengeClient
 	// AuditEntry is the client for interacting with the AuditEntry builders.
 	AuditEntry *AuditEntryClient
 	// Certificate is the client for interacting with the Certificate builders.
@@ -50,6 +52,8 @@ type Tx struct {
 	SavedFilter *SavedFilterClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StoreVersion is the client for interacting with the StoreVersion builders.
+	StoreVersion *StoreVersionClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// WebhookEndpoint is the client for interacting with the WebhookEndpoint builders.
@@ -187,6 +191,7 @@ func (tx *Tx) Client() *Client {
 func (tx *Tx) init() {
 	tx.APIKey = NewAPIKeyClient(tx.config)
 	tx.Account = NewAccountClient(tx.config)
+	tx.AcmeChallenge = NewAcmeChallengeClient(tx.config)
 	tx.AuditEntry = NewAuditEntryClient(tx.config)
 	tx.Certificate = NewCertificateClient(tx.config)
 	tx.CertificateEvent = NewCertificateEventClient(tx.config)
@@ -203,6 +208,7 @@ func (tx *Tx) init() {
 	tx.ProcessingModule = NewProcessingModuleClient(tx.config)
 	tx.SavedFilter = NewSavedFilterClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.StoreVersion = NewStoreVersionClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.WebhookEndpoint = NewWebhookEndpointClient(tx.config)
 }

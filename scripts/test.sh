@@ -11,6 +11,15 @@ CERTSVC_TEST_MYSQL_DSN=$(scripts/mariadb.sh)
 export CERTSVC_TEST_MYSQL_DSN
 echo "test.sh: MySQL for tests: ${CERTSVC_TEST_MYSQL_DSN%%@*}@${CERTSVC_TEST_MYSQL_DSN#*@}" >&2
 
+# The replica tests run on a 3-node Galera cluster on loopback (ports
+# 3311-3313), started here unless CERTSVC_TEST_GALERA_DSNS names one; it is
+# left running for the next run (scripts/galera.sh stop ends it).
+if [ -z "${CERTSVC_TEST_GALERA_DSNS:-}" ]; then
+  CERTSVC_TEST_GALERA_DSNS=$(scripts/galera.sh start)
+fi
+export CERTSVC_TEST_GALERA_DSNS
+echo "test.sh: Galera for tests: $CERTSVC_TEST_GALERA_DSNS" >&2
+
 go test -race -count=1 "$@" ./...
 
 scripts/web.sh test

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"certsvc/internal/challenge"
 	"certsvc/internal/config"
 	"certsvc/internal/mail"
 	"certsvc/internal/outbox"
@@ -104,8 +105,9 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 			return nil, fmt.Errorf("database %s is at schema version %d, this binary needs %d: run `certsvc migrate` first", db.Where, cur, latest)
 		}
 	}
-	// The one list of the CA modules this build offers.
-	kinds, err := registry.Default()
+	// The one list of the CA modules this build offers. HTTP-01 answers
+	// live in the store: any replica answers the CA.
+	kinds, err := registry.DefaultWith(challenge.New(db.Ent))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("module kinds: %w", err)

@@ -32,6 +32,18 @@ func (f AccountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AccountMutation", m)
 }
 
+// The AcmeChallengeFunc type is an adapter to allow the use of ordinary
+// function as AcmeChallenge mutator.
+type AcmeChallengeFunc func(context.Context, *ent.AcmeChallengeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f AcmeChallengeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.AcmeChallengeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AcmeChallengeMutation", m)
+}
+
 // The AuditEntryFunc type is an adapter to allow the use of ordinary
 // function as AuditEntry mutator.
 type AuditEntryFunc func(context.Context, *ent.AuditEntryMutation) (ent.Value, error)
@@ -222,6 +234,18 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
+}
+
+// The StoreVersionFunc type is an adapter to allow the use of ordinary
+// function as StoreVersion mutator.
+type StoreVersionFunc func(context.Context, *ent.StoreVersionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StoreVersionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StoreVersionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StoreVersionMutation", m)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary

@@ -8,6 +8,7 @@ import (
 
 	"certsvc/ent"
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -26,6 +27,7 @@ import (
 	"certsvc/ent/processingmodule"
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"certsvc/ent/webhookendpoint"
 
@@ -140,6 +142,33 @@ func (f TraverseAccount) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.AccountQuery", q)
+}
+
+// The AcmeChallengeFunc type is an adapter to allow the use of ordinary function as a Querier.
+type AcmeChallengeFunc func(context.Context, *ent.AcmeChallengeQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f AcmeChallengeFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.AcmeChallengeQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.AcmeChallengeQuery", q)
+}
+
+// The TraverseAcmeChallenge type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseAcmeChallenge func(context.Context, *ent.AcmeChallengeQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseAcmeChallenge) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseAcmeChallenge) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AcmeChallengeQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.AcmeChallengeQuery", q)
 }
 
 // The AuditEntryFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -574,6 +603,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The StoreVersionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StoreVersionFunc func(context.Context, *ent.StoreVersionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StoreVersionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StoreVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StoreVersionQuery", q)
+}
+
+// The TraverseStoreVersion type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStoreVersion func(context.Context, *ent.StoreVersionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStoreVersion) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStoreVersion) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StoreVersionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StoreVersionQuery", q)
+}
+
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
 type UserFunc func(context.Context, *ent.UserQuery) (ent.Value, error)
 
@@ -635,6 +691,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.APIKeyQuery, predicate.APIKey, apikey.OrderOption]{typ: ent.TypeAPIKey, tq: q}, nil
 	case *ent.AccountQuery:
 		return &query[*ent.AccountQuery, predicate.Account, account.OrderOption]{typ: ent.TypeAccount, tq: q}, nil
+	case *ent.AcmeChallengeQuery:
+		return &query[*ent.AcmeChallengeQuery, predicate.AcmeChallenge, acmechallenge.OrderOption]{typ: ent.TypeAcmeChallenge, tq: q}, nil
 	case *ent.AuditEntryQuery:
 		return &query[*ent.AuditEntryQuery, predicate.AuditEntry, auditentry.OrderOption]{typ: ent.TypeAuditEntry, tq: q}, nil
 	case *ent.CertificateQuery:
@@ -667,6 +725,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.SavedFilterQuery, predicate.SavedFilter, savedfilter.OrderOption]{typ: ent.TypeSavedFilter, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.StoreVersionQuery:
+		return &query[*ent.StoreVersionQuery, predicate.StoreVersion, storeversion.OrderOption]{typ: ent.TypeStoreVersion, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	case *ent.WebhookEndpointQuery:

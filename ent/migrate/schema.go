@@ -49,6 +49,27 @@ var (
 		Columns:    AccountsColumns,
 		PrimaryKey: []*schema.Column{AccountsColumns[0]},
 	}
+	// AcmeChallengesColumns holds the columns for the "acme_challenges" table.
+	AcmeChallengesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "create_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "token", Type: field.TypeString, Unique: true, Size: 128},
+		{Name: "domain", Type: field.TypeString, Size: 253},
+		{Name: "key_auth", Type: field.TypeString, Size: 512},
+	}
+	// AcmeChallengesTable holds the schema information for the "acme_challenges" table.
+	AcmeChallengesTable = &schema.Table{
+		Name:       "acme_challenges",
+		Columns:    AcmeChallengesColumns,
+		PrimaryKey: []*schema.Column{AcmeChallengesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "acmechallenge_create_time",
+				Unique:  false,
+				Columns: []*schema.Column{AcmeChallengesColumns[1]},
+			},
+		},
+	}
 	// AuditEntriesColumns holds the columns for the "audit_entries" table.
 	AuditEntriesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -609,6 +630,18 @@ var (
 			},
 		},
 	}
+	// StoreVersionsColumns holds the columns for the "store_versions" table.
+	StoreVersionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// StoreVersionsTable holds the schema information for the "store_versions" table.
+	StoreVersionsTable = &schema.Table{
+		Name:       "store_versions",
+		Columns:    StoreVersionsColumns,
+		PrimaryKey: []*schema.Column{StoreVersionsColumns[0]},
+	}
 	// UsersColumns holds the columns for the "users" table.
 	UsersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -668,6 +701,7 @@ var (
 	Tables = []*schema.Table{
 		APIKeysTable,
 		AccountsTable,
+		AcmeChallengesTable,
 		AuditEntriesTable,
 		CertificatesTable,
 		CertificateEventsTable,
@@ -684,6 +718,7 @@ var (
 		ProcessingModulesTable,
 		SavedFiltersTable,
 		SessionsTable,
+		StoreVersionsTable,
 		UsersTable,
 		WebhookEndpointsTable,
 	}

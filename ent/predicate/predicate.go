@@ -12,6 +12,9 @@ type APIKey func(*sql.Selector)
 // Account is the predicate function for account builders.
 type Account func(*sql.Selector)
 
+// AcmeChallenge is the predicate function for acmechallenge builders.
+type AcmeChallenge func(*sql.Selector)
+
 // AuditEntry is the predicate function for auditentry builders.
 type AuditEntry func(*sql.Selector)
 
@@ -59,6 +62,9 @@ type SavedFilter func(*sql.Selector)
 
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// StoreVersion is the predicate function for storeversion builders.
+type StoreVersion func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

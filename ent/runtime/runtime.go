@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"certsvc/ent/account"
+	"certsvc/ent/acmechallenge"
 	"certsvc/ent/apikey"
 	"certsvc/ent/auditentry"
 	"certsvc/ent/certificate"
@@ -22,6 +23,7 @@ import (
 	"certsvc/ent/savedfilter"
 	"certsvc/ent/schema"
 	"certsvc/ent/session"
+	"certsvc/ent/storeversion"
 	"certsvc/ent/user"
 	"certsvc/ent/webhookendpoint"
 	"time"
@@ -127,6 +129,41 @@ func init() {
 	account.DefaultLowBalanceMinor = accountDescLowBalanceMinor.Default.(int64)
 	// account.LowBalanceMinorValidator is a validator for the "low_balance_minor" field. It is called by the builders before save.
 	account.LowBalanceMinorValidator = accountDescLowBalanceMinor.Validators[0].(func(int64) error)
+	acmechallengeMixin := schema.AcmeChallenge{}.Mixin()
+	acmechallengeMixinFields1 := acmechallengeMixin[1].Fields()
+	_ = acmechallengeMixinFields1
+	acmechallengeFields := schema.AcmeChallenge{}.Fields()
+	_ = acmechallengeFields
+	// acmechallengeDescCreateTime is the schema descriptor for create_time field.
+	acmechallengeDescCreateTime := acmechallengeMixinFields1[0].Descriptor()
+	// acmechallenge.DefaultCreateTime holds the default value on creation for the create_time field.
+	acmechallenge.DefaultCreateTime = acmechallengeDescCreateTime.Default.(func() time.Time)
+	// acmechallengeDescToken is the schema descriptor for token field.
+	acmechallengeDescToken := acmechallengeFields[0].Descriptor()
+	// acmechallenge.TokenValidator is a validator for the "token" field. It is called by the builders before save.
+	acmechallenge.TokenValidator = func() func(string) error {
+		validators := acmechallengeDescToken.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(token string) error {
+			for _, fn := range fns {
+				if err := fn(token); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// acmechallengeDescDomain is the schema descriptor for domain field.
+	acmechallengeDescDomain := acmechallengeFields[1].Descriptor()
+	// acmechallenge.DomainValidator is a validator for the "domain" field. It is called by the builders before save.
+	acmechallenge.DomainValidator = acmechallengeDescDomain.Validators[0].(func(string) error)
+	// acmechallengeDescKeyAuth is the schema descriptor for key_auth field.
+	acmechallengeDescKeyAuth := acmechallengeFields[2].Descriptor()
+	// acmechallenge.KeyAuthValidator is a validator for the "key_auth" field. It is called by the builders before save.
+	acmechallenge.KeyAuthValidator = acmechallengeDescKeyAuth.Validators[0].(func(string) error)
 	auditentryMixin := schema.AuditEntry{}.Mixin()
 	auditentryMixinFields1 := auditentryMixin[1].Fields()
 	_ = auditentryMixinFields1
@@ -725,6 +762,30 @@ func init() {
 	session.DefaultRemoteAddr = sessionDescRemoteAddr.Default.(string)
 	// session.RemoteAddrValidator is a validator for the "remote_addr" field. It is called by the builders before save.
 	session.RemoteAddrValidator = sessionDescRemoteAddr.Validators[0].(func(string) error)
+	storeversionFields := schema.StoreVersion{}.Fields()
+	_ = storeversionFields
+	// storeversionDescName is the schema descriptor for name field.
+	storeversionDescName := storeversionFields[0].Descriptor()
+	// storeversion.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	storeversion.NameValidator = func() func(string) error {
+		validators := storeversionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// storeversionDescValue is the schema descriptor for value field.
+	storeversionDescValue := storeversionFields[1].Descriptor()
+	// storeversion.DefaultValue holds the default value on creation for the value field.
+	storeversion.DefaultValue = storeversionDescValue.Default.(int64)
 	userMixin := schema.User{}.Mixin()
 	userMixinFields1 := userMixin[1].Fields()
 	_ = userMixinFields1

@@ -19,6 +19,7 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
 	"certsvc/internal/auth"
+	"certsvc/internal/challenge"
 	"certsvc/internal/core"
 	"certsvc/internal/outbox"
 	"certsvc/internal/outbox/email"
@@ -45,12 +46,15 @@ type Env struct {
 	Worker *worker.Worker
 	DB     *store.DB
 	Reg    *prometheus.Registry
+
+	srv        *httptest.Server
+	stopWorker func()
 }
 
 // Options tune the server of NewWith.
 type Options struct {
 	// Kinds is the registry of the processing-module kinds;
-	// registry.Default() when nil.
+	// registry.DefaultWith an HTTP-01 publisher in db when nil.
 	Kinds *provider.Registry
 	// ModuleTransport sends the modules' calls to their CAs (one that
 	// trusts a test CA's certificate); http.DefaultTransport when nil.
@@ -69,6 +73,11 @@ type Options struct {
 	// server); nil: e-mail off. OperatorEmails get the operator notices.
 	Mail           email.Sender
 	OperatorEmails []string
+	// Keyring seals the modules' secrets; a new one when nil. Replicas of
+	// one store share it (the same master key).
+	Keyring *secretbox.Keyring
+	// Logger logs the server; warnings to the test's output when nil.
+	Logger *slog.Logger
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -81,7 +90,7 @@ func New(t testing.TB, db *store.DB) *Env {
 func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	t.Helper()
 	if o.Kinds == nil {
-		kinds, err := registry.Default()
+		kinds, err := registry.DefaultWith(challenge.New(db.Ent))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -91,14 +100,13 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		o.Outbox.Poll = 20 * time.Millisecond
 	}
 	reg := prometheus.NewRegistry()
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	key, _, err := secretbox.GenerateMasterKey("test")
-	if err != nil {
-		t.Fatal(err)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	keyring, err := secretbox.NewKeyring(key)
-	if err != nil {
-		t.Fatal(err)
+	keyring := o.Keyring
+	if keyring == nil {
+		keyring = NewKeyring(t)
 	}
 	svc := service.New(service.Options{
 		DB:              db,
@@ -121,38 +129,60 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 	srv.EnableHTTP2 = true
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
-	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg}
+	e := &Env{URL: srv.URL, HTTP: srv.Client(), Svc: svc, Core: svc.Core, Worker: svc.Worker, DB: db, Reg: reg, srv: srv}
 	if !o.NoWorker {
-		e.StartWorker(t)
+		e.stopWorker = e.StartWorker(t)
 	}
 	return e
 }
 
-// StartWorker runs the service's worker until the test ends. NewWith starts
-// it unless Options.NoWorker; a test that needs orders to stay queued for a
-// while starts it itself later.
-func (e *Env) StartWorker(t testing.TB) {
+// Kill stops the server abruptly, as a crash of its process would: open
+// connections are cut, requests in flight get no answer, and the worker
+// stops (the jobs it held keep their leases until they run out).
+func (e *Env) Kill() {
+	e.srv.CloseClientConnections()
+	e.srv.Close()
+	if e.stopWorker != nil {
+		e.stopWorker()
+	}
+}
+
+// NewKeyring returns a keyring with a new master key.
+func NewKeyring(t testing.TB) *secretbox.Keyring {
 	t.Helper()
-	ctx, stop := context.WithCancel(context.Background())
+	key, _, err := secretbox.GenerateMasterKey("test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyring, err := secretbox.NewKeyring(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keyring
+}
+
+// StartWorker runs the service's worker until the test ends, or until the
+// function it returns is called. NewWith starts it unless
+// Options.NoWorker; a test that needs orders to stay queued for a while
+// starts it itself later.
+func (e *Env) StartWorker(t testing.TB) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = e.Worker.RunWorker(ctx)
 	}()
-	t.Cleanup(func() { stop(); <-done })
-	e.startOutbox(t)
-}
-
-// startOutbox runs the service's outbox (fan-out, sender, expiry scan)
-// until the test ends; StartWorker starts it with the worker.
-func (e *Env) startOutbox(t testing.TB) {
-	ctx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	// The outbox (fan-out, sender, expiry scan) runs beside the worker and
+	// stops with it.
+	outboxDone := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(outboxDone)
 		_ = e.Svc.Outbox.Run(ctx)
 	}()
-	t.Cleanup(func() { stop(); <-done })
+	stop = func() { cancel(); <-done; <-outboxDone }
+	t.Cleanup(stop)
+	return stop
 }
 
 // Protocol is a wire protocol a client speaks.

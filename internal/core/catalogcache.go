@@ -14,10 +14,14 @@ import (
 	"certsvc/internal/store"
 )
 
-// catalogTTL is how long a catalog snapshot serves reads. Writes made by
-// this process drop the snapshot at once; writes by another replica are
-// seen within the TTL.
-const catalogTTL = time.Second
+// catalogTTL is how long a catalog snapshot serves reads at most. Writes
+// made by this process drop the snapshot at once; writes by another replica
+// move the shared version in the store (store_versions), which a snapshot
+// checks every catalogCheck, so they are seen within that.
+const (
+	catalogTTL   = time.Minute
+	catalogCheck = 250 * time.Millisecond
+)
 
 // CatalogCache serves what every order and every job reads and admins
 // rarely change: the plans with their prices and the processing modules.
@@ -29,7 +33,8 @@ const catalogTTL = time.Second
 // Snapshots are shared: callers must not modify what they return.
 type CatalogCache struct {
 	db      *ent.Client
-	version func() uint64 // the store's CatalogVersion
+	version func() uint64                        // the store's CatalogVersion
+	shared  func(context.Context) (int64, error) // the store's SharedCatalogVersion
 	now     func() time.Time
 
 	mu   sync.Mutex // serialises loads
@@ -39,6 +44,8 @@ type CatalogCache struct {
 // catalogSnapshot is the catalog as read at one time.
 type catalogSnapshot struct {
 	version uint64
+	shared  int64
+	checked atomic.Int64 // when shared was last found current, in Unix nanoseconds
 	expires time.Time
 	plans   map[int64]*ent.Plan // with Edges.Prices
 	foreign map[int64]*ent.Plan // the same plans by their foreign-client id
@@ -47,20 +54,24 @@ type catalogSnapshot struct {
 }
 
 func newCatalogCache(db *store.DB, now func() time.Time) *CatalogCache {
-	return &CatalogCache{db: db.Ent, version: db.CatalogVersion, now: now}
+	return &CatalogCache{db: db.Ent, version: db.CatalogVersion, shared: db.SharedCatalogVersion, now: now}
 }
 
 // get returns a current snapshot, loading one when needed.
 func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
-	if s := c.fresh(); s != nil {
-		return s, nil
+	if s, err := c.current(ctx); s != nil || err != nil {
+		return s, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s := c.fresh(); s != nil { // loaded while this call waited
-		return s, nil
+	if s, err := c.current(ctx); s != nil || err != nil { // loaded while this call waited
+		return s, err
 	}
 	version, start := c.version(), c.now()
+	shared, err := c.shared(ctx)
+	if err != nil {
+		return nil, err
+	}
 	plans, err := c.db.Plan.Query().WithPrices().All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load plans: %w", err)
@@ -70,7 +81,7 @@ func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load processing modules: %w", err)
 	}
-	s := &catalogSnapshot{version: version, expires: start.Add(catalogTTL),
+	s := &catalogSnapshot{version: version, shared: shared, expires: start.Add(catalogTTL),
 		plans: make(map[int64]*ent.Plan, len(plans)), foreign: make(map[int64]*ent.Plan, len(plans)),
 		modules: make(map[int64]*ent.ProcessingModule, len(mods))}
 	for _, p := range plans {
@@ -83,7 +94,30 @@ func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 		s.modules[m.ID] = m
 	}
 	s.enabled = slices.DeleteFunc(mods, func(m *ent.ProcessingModule) bool { return !m.Enabled })
+	s.checked.Store(start.UnixNano())
 	c.snap.Store(s)
+	return s, nil
+}
+
+// current is the stored snapshot when it is still good, checking the shared
+// version when it was last checked more than catalogCheck ago.
+func (c *CatalogCache) current(ctx context.Context) (*catalogSnapshot, error) {
+	s := c.fresh()
+	if s == nil {
+		return nil, nil
+	}
+	now := c.now()
+	if now.Sub(time.Unix(0, s.checked.Load())) < catalogCheck {
+		return s, nil
+	}
+	v, err := c.shared(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v != s.shared {
+		return nil, nil // another replica changed the catalog
+	}
+	s.checked.Store(now.UnixNano())
 	return s, nil
 }
 

@@ -18,10 +18,13 @@ type Broker struct {
 	s    *Core
 	mu   sync.Mutex
 	subs map[*Watcher]struct{}
-	last int64 // the newest event id already fanned out
-	run  bool
-	kick chan struct{} // pokes the poll loop
-	work chan struct{} // wakes the worker after a local change
+	// The events fanned out: every id up to floor, and the ids above it in
+	// seen with the time they were first read. See loop.
+	floor int64
+	seen  map[int64]time.Time
+	run   bool
+	kick  chan struct{} // pokes the poll loop
+	work  chan struct{} // wakes the worker after a local change
 }
 
 // Watcher is one subscriber to certificate events: the events of the
@@ -32,10 +35,15 @@ type Watcher struct {
 	ch  chan *ent.CertificateEvent
 }
 
+// watchBuffer is how many events a watcher may fall behind by. A database
+// node that stalls for a few seconds (a Galera node leaving the cluster)
+// releases the events of those seconds at once, hundreds per account.
+const watchBuffer = 4096
+
 // NewWatcher returns a watcher of ids (every visible certificate when
 // empty) for p.
 func NewWatcher(p *rpc.Principal, ids []int64) *Watcher {
-	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, 256)}
+	return &Watcher{p: p, ids: ids, ch: make(chan *ent.CertificateEvent, watchBuffer)}
 }
 
 // C delivers the events; a watcher too slow to keep up loses events and
@@ -70,7 +78,7 @@ func (b *Broker) Subscribe(ctx context.Context, w *Watcher, after int64) error {
 		if err != nil && !ent.IsNotFound(err) {
 			last = 0
 		}
-		b.last, b.run = int64(last), true
+		b.floor, b.seen, b.run = int64(last), map[int64]time.Time{}, true
 		go b.loop()
 	}
 	b.subs[w] = struct{}{}
@@ -83,6 +91,17 @@ func (b *Broker) Unsubscribe(w *Watcher) {
 	defer b.mu.Unlock()
 	delete(b.subs, w)
 }
+
+// eventSettle is how long after an event is read a lower id may still
+// commit. Ids come from auto_increment when the event is inserted, just
+// before its transaction commits, and transactions commit in another order:
+// on Galera each node hands out its own interleaved ids
+// (auto_increment_increment), and on any MySQL two concurrent transactions
+// may commit in the other order. So "id > the newest seen" would skip an
+// event that commits late with a lower id. The broker reads again from the
+// newest id read more than eventSettle ago (floor), and skips the ids
+// above it it has already fanned out (seen).
+const eventSettle = 5 * time.Second
 
 // loop polls for new events while anyone watches.
 func (b *Broker) loop() {
@@ -100,30 +119,56 @@ func (b *Broker) loop() {
 			b.mu.Unlock()
 			return
 		}
-		last := b.last
+		after := b.floor
 		b.mu.Unlock()
-		evs, err := b.s.db.CertificateEvent.Query().Where(certificateevent.IDGT(last)).
-			Order(ent.Asc(certificateevent.FieldID)).Limit(1000).All(ctx)
-		if err != nil {
-			b.s.log.Error("watch: read events", "error", err)
-			continue
+		for {
+			evs, err := b.s.db.CertificateEvent.Query().Where(certificateevent.IDGT(after)).
+				Order(ent.Asc(certificateevent.FieldID)).Limit(eventPage).All(ctx)
+			if err != nil {
+				b.s.log.Error("watch: read events", "error", err)
+				break
+			}
+			b.mu.Lock()
+			b.fanOut(evs, time.Now())
+			b.mu.Unlock()
+			if len(evs) < eventPage {
+				break
+			}
+			after = evs[len(evs)-1].ID
 		}
-		if len(evs) == 0 {
-			continue
+	}
+}
+
+// eventPage is how many events the broker reads in one query.
+const eventPage = 1000
+
+// fanOut sends the events of evs not sent yet to the watchers that want
+// them, and moves the floor up past the events that have settled. b.mu is
+// held.
+func (b *Broker) fanOut(evs []*ent.CertificateEvent, now time.Time) {
+	for _, e := range evs {
+		if _, done := b.seen[e.ID]; done || e.ID <= b.floor {
+			continue // sent already (the floor may have passed a page being read)
 		}
-		b.mu.Lock()
-		b.last = evs[len(evs)-1].ID
+		b.seen[e.ID] = now
 		for w := range b.subs {
-			for _, e := range evs {
-				if w.Wants(e) {
-					select {
-					case w.ch <- e:
-					default: // a watcher too slow to keep up loses events; it can resume by id
-					}
+			if w.Wants(e) {
+				select {
+				case w.ch <- e:
+				default: // a watcher too slow to keep up loses events; it can resume by id
 				}
 			}
 		}
-		b.mu.Unlock()
+	}
+	for id, at := range b.seen {
+		if now.Sub(at) >= eventSettle && id > b.floor {
+			b.floor = id
+		}
+	}
+	for id := range b.seen {
+		if id <= b.floor {
+			delete(b.seen, id)
+		}
 	}
 }
 

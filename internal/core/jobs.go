@@ -45,9 +45,20 @@ func (s *Core) ClaimJobs(ctx context.Context, owner string, n int, lease time.Du
 	out, err := (&Tx{Tx: etx, core: s}).claimJobs(ctx, owner, n, lease)
 	if err != nil {
 		_ = etx.Rollback()
+		if store.IsRetryable(err) {
+			return nil, nil // see below
+		}
 		return nil, err
 	}
 	if err := etx.Commit(); err != nil {
+		if store.IsRetryable(err) {
+			// Another worker claimed some of these jobs at the same time on
+			// another Galera node (SKIP LOCKED locks only on its own node)
+			// and certified first: this claim took nothing, and the caller
+			// runs none of them. It claims again on its next round.
+			s.log.DebugContext(ctx, "claim lost to another worker", "jobs", len(out), "error", err)
+			return nil, nil
+		}
 		return nil, fmt.Errorf("commit: %w", store.Translate(err))
 	}
 	return out, nil

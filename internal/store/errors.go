@@ -26,6 +26,9 @@ const (
 	mysqlDeadlock         = 1213
 	mysqlRowIsReferenced2 = 1217
 	mysqlNoReferencedRow2 = 1216
+	// ER_UNKNOWN_COM_ERROR, which Galera answers with "WSREP has not yet
+	// prepared node for application use" while the node is not synced.
+	mysqlUnknownCom = 1047
 )
 
 // Translate gives a database error its kind: a missing row is NotFound, a
@@ -88,11 +91,24 @@ func isForeignKey(err error) bool {
 	return false
 }
 
-// isRetryable reports whether the whole transaction may simply be run again.
+// IsRetryable reports whether the whole transaction may simply be run again:
+// a deadlock, a lock wait timeout, a Galera certification failure (which
+// MariaDB reports as a deadlock, at the commit or at the next statement of a
+// transaction another node's write aborted), or a Galera node that is not
+// ready for queries yet (it is joining or lost its quorum for a moment).
+// Nothing of such a transaction was committed.
+func IsRetryable(err error) bool { return isRetryable(err) }
+
 func isRetryable(err error) bool {
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
-		return me.Number == mysqlDeadlock || me.Number == mysqlLockWaitTimeout
+		switch me.Number {
+		case mysqlDeadlock, mysqlLockWaitTimeout:
+			return true
+		case mysqlUnknownCom:
+			return strings.Contains(me.Message, "WSREP")
+		}
+		return false
 	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {

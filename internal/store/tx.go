@@ -4,18 +4,25 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"certsvc/ent"
+	"certsvc/internal/errkind"
 )
 
-// maxAttempts bounds how often InTx runs a function that hit a deadlock or a
-// lock wait timeout.
-const maxAttempts = 4
+// maxAttempts bounds how often InTx runs a function that hit a deadlock, a
+// lock wait timeout or a Galera certification failure (see isRetryable).
+// On a Galera cluster under load a hot row (an account's balance) can lose
+// certification a few times in a row.
+const maxAttempts = 8
 
 // InTx runs fn in a transaction and commits when fn returns no error. It rolls
 // back on error and on panic (and re-panics). A deadlock or lock-wait timeout
 // re-runs fn from the start, so fn must have no effects outside the database.
+// So does a Galera certification failure: on a cluster, writes to the same
+// rows on two nodes are not serialised by locks but certified at commit, and
+// the loser gets a deadlock error (1213) at its commit or its next statement.
 func InTx[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T, error)) (T, error) {
 	var zero T
 	for attempt := 1; ; attempt++ {
@@ -23,15 +30,27 @@ func InTx[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T
 		if err == nil {
 			return v, nil
 		}
-		if !isRetryable(err) || attempt == maxAttempts {
+		if !isRetryable(err) {
 			return zero, err
+		}
+		if attempt == maxAttempts {
+			// Still conflicting: the client may try again (Connect's
+			// Aborted), as it would after a lost race.
+			return zero, &errkind.Error{Kind: errkind.Aborted, Msg: "conflicting with concurrent changes; try again", Cause: err}
 		}
 		select {
 		case <-ctx.Done():
 			return zero, err
-		case <-time.After(time.Duration(attempt*attempt) * 10 * time.Millisecond):
+		case <-time.After(retryWait(attempt)):
 		}
 	}
+}
+
+// retryWait is the wait before attempt n+1: growing, with jitter so that
+// the transactions that conflicted do not meet again in lockstep.
+func retryWait(n int) time.Duration {
+	base := time.Duration(n*n) * 10 * time.Millisecond
+	return base/2 + rand.N(base)
 }
 
 func inTxOnce[T any](ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) (T, error)) (v T, err error) {

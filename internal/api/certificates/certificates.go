@@ -380,8 +380,10 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	if req.GetProcessingModuleId() != 0 && !p.Admin {
 		return nil, errkind.Field(errkind.PermissionDenied, "processing_module_id", "only admins choose the processing module")
 	}
-	if c, err := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); c != nil || err != nil {
-		return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, err
+	if c, err := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); err != nil {
+		return nil, err // the database failed (a lost node): not a panic on a nil order
+	} else if c != nil {
+		return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, nil
 	}
 	if !p.OwnsAccount(accountID) {
 		return nil, errkind.Field(errkind.NotFound, "account_id", "account %d not found", accountID)
@@ -494,8 +496,10 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 	})
 	if store.IsDuplicate(err) {
 		// A concurrent retry of the same order won the race: answer with its order.
-		if c, ferr := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); c != nil || ferr != nil {
-			return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, ferr
+		if c, ferr := s.findRetried(ctx, accountID, req.GetIdempotencyKey(), req.GetClientReference()); ferr != nil {
+			return nil, ferr
+		} else if c != nil {
+			return &certsvcv1.CreateCertificateResponse{Certificate: certToProto(c)}, nil
 		}
 	}
 	if err != nil {

@@ -19,8 +19,12 @@ func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 		return err
 	}
 	defer s.Events().Unsubscribe(w)
-	sent := req.GetAfterEventId()
-	if sent > 0 {
+	// The broker sends every event once, but not in id order: an event
+	// may commit after one with a higher id (Galera nodes hand out
+	// interleaved ids). So only the replayed events are skipped, by id.
+	var replayed map[int64]bool
+	if sent := req.GetAfterEventId(); sent > 0 {
+		replayed = map[int64]bool{}
 		// Replay what the caller missed since after_event_id.
 		evs, err := s.db.CertificateEvent.Query().Where(certificateevent.IDGT(sent)).
 			Order(ent.Asc(certificateevent.FieldID)).Limit(10000).All(ctx)
@@ -33,7 +37,7 @@ func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 					return err
 				}
 			}
-			sent = e.ID
+			replayed[e.ID] = true
 		}
 	}
 	for {
@@ -41,13 +45,12 @@ func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 		case <-ctx.Done():
 			return nil
 		case e := <-w.C():
-			if e.ID <= sent {
+			if replayed[e.ID] {
 				continue
 			}
 			if err := s.sendEvent(ctx, stream, e); err != nil {
 				return err
 			}
-			sent = e.ID
 		}
 	}
 }

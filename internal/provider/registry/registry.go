@@ -19,13 +19,20 @@ import (
 // registry's HTTP01Handler serves (tokens are unique, so one publisher
 // serves every ACME module of the process).
 func Default() (*provider.Registry, error) {
+	return DefaultWith(acme.NewMemoryPublisher())
+}
+
+// DefaultWith is Default with the built-in HTTP-01 publisher http, which
+// must also be an http.Handler serving its answers: challenge.Store, in the
+// store, when several replicas serve one database.
+func DefaultWith(http acme.HTTPPublisher) (*provider.Registry, error) {
 	return provider.NewRegistry(
 		builtin.Kind(),
 		manual.Kind(),
 		billmanager.Kind(),
 		thesslstore.Kind(),
 		acme.KindWith(acme.Options{
-			HTTPPublishers: map[string]acme.HTTPPublisher{acme.BuiltinPublisher: acme.NewMemoryPublisher()},
+			HTTPPublishers: map[string]acme.HTTPPublisher{acme.BuiltinPublisher: http},
 		}),
 	)
 }
