@@ -341,10 +341,20 @@ func (b *Outbox) claim(ctx context.Context, n int) ([]*lease, error) {
 	out, err := b.claimTx(ctx, etx, n)
 	if err != nil {
 		_ = etx.Rollback()
+		if store.IsRetryable(err) {
+			return nil, nil // as below: claimed nothing this round
+		}
 		return nil, err
 	}
 	if err := etx.Commit(); err != nil {
 		b.release(out)
+		if store.IsRetryable(err) {
+			// Another sender on another Galera node leased some of these
+			// deliveries at the same time and certified first (SKIP LOCKED
+			// locks only on its own node): this claim took nothing, as
+			// core's claim of jobs does.
+			return nil, nil
+		}
 		return nil, fmt.Errorf("commit: %w", store.Translate(err))
 	}
 	return out, nil
