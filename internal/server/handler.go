@@ -47,6 +47,10 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
 	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
+	if tp := svc.TracerProvider(); tp != nil {
+		// Outermost, so that the RPC's span holds everything it does.
+		interceptors = append([]connect.Interceptor{tracing(tp)}, interceptors...)
+	}
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
 		svc.RecoverOption(),
@@ -73,6 +77,8 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	// HTTP-01 answers of the modules publishing through certsvc.
 	mux.Handle("GET "+acme.ChallengePath, kinds.HTTP01Handler())
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /livez", livez)
+	mux.HandleFunc("GET /readyz", readyz(svc.Ready))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -107,7 +113,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: connectcors.AllowedMethods(),
-		AllowedHeaders: append(connectcors.AllowedHeaders(), "Authorization"),
+		AllowedHeaders: append(connectcors.AllowedHeaders(), "Authorization", "Traceparent", "Tracestate"),
 		ExposedHeaders: connectcors.ExposedHeaders(),
 		MaxAge:         7200,
 	}).Handler(mux)

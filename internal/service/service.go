@@ -5,12 +5,16 @@
 package service
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"certsvc/ent"
 	"certsvc/internal/api/accounts"
@@ -61,6 +65,12 @@ type Options struct {
 	// ModuleTransport sends the calls to the CAs; http.DefaultTransport when
 	// nil. Tests pass one that trusts their test CAs.
 	ModuleTransport http.RoundTripper
+	// TracerProvider receives the spans of RPCs, transactions and calls to
+	// CAs; tracing is off when nil.
+	TracerProvider trace.TracerProvider
+	// WatchKeepAlive is how long a WatchCertificates stream stays silent
+	// before it sends a keep-alive message; 30s when 0.
+	WatchKeepAlive time.Duration
 }
 
 // Service assembles certsvc: the order core, the handler of each API
@@ -82,6 +92,8 @@ type Service struct {
 	gate     *rpc.Gate
 	pwParams authn.Params
 	keyring  *secretbox.Keyring
+	store    *store.DB
+	tp       trace.TracerProvider
 }
 
 // New returns a Service over an open, migrated database.
@@ -107,23 +119,27 @@ func New(o Options) *Service {
 	wo := o.Worker.WithDefaults()
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
-		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider})
 	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
 		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
 		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL}
+	certs := certificates.New(c, d)
+	certs.KeepAlive = o.WatchKeepAlive
 	return &Service{
 		Core:         c,
 		Worker:       worker.New(c, o.DB.Ent, o.Logger, wo),
 		Auth:         auth.New(c, d),
 		Accounts:     accounts.New(c, d),
 		Catalog:      catalog.New(c, d),
-		Certificates: certificates.New(c, d),
+		Certificates: certs,
 		Modules:      modules.New(c, d),
 		db:           o.DB.Ent,
 		gate:         gate,
 		pwParams:     o.PasswordParams,
 		keyring:      o.Keyring,
+		store:        o.DB,
+		tp:           o.TracerProvider,
 	}
 }
 
@@ -134,3 +150,25 @@ func (s *Service) Interceptors() []connect.Interceptor { return s.gate.Intercept
 
 // RecoverOption turns a panic in a handler into an internal error.
 func (s *Service) RecoverOption() connect.HandlerOption { return s.gate.RecoverOption() }
+
+// TracerProvider is the provider of the service's spans; nil when tracing
+// is off.
+func (s *Service) TracerProvider() trace.TracerProvider { return s.tp }
+
+// Ready reports whether the service can serve: its database answers and is
+// at the schema version this binary needs (a database migrated by a newer
+// binary is fine). Its errors say what is wrong without addresses or
+// driver messages: /readyz shows them to anyone.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.SQL.PingContext(ctx); err != nil {
+		return errors.New("database unreachable")
+	}
+	cur, latest, err := s.store.SchemaVersion(ctx)
+	if err != nil {
+		return errors.New("schema version unreadable")
+	}
+	if cur < latest {
+		return fmt.Errorf("database is at schema version %d, this binary needs %d", cur, latest)
+	}
+	return nil
+}
