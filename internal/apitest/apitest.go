@@ -15,6 +15,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
@@ -56,6 +57,10 @@ type Options struct {
 	// until the test calls Env.StartWorker. Benchmarks use it to measure the
 	// API's own writes.
 	NoWorker bool
+	// TracerProvider receives the service's spans; tracing is off when nil.
+	TracerProvider trace.TracerProvider
+	// WatchKeepAlive is the keep-alive interval of WatchCertificates.
+	WatchKeepAlive time.Duration
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -93,6 +98,8 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Kinds:           o.Kinds,
 		ModuleTransport: o.ModuleTransport,
 		Worker:          worker.Options{Poll: 20 * time.Millisecond},
+		TracerProvider:  o.TracerProvider,
+		WatchKeepAlive:  o.WatchKeepAlive,
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)
