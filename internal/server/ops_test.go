@@ -83,6 +83,11 @@ func testMetricsAfterAnOrder(t *testing.T, k dbtest.Kind) {
 		KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256, Subject: &certsvcv1.Subject{CommonName: "metrics.example.com"}, Pay: true}))
 	c = waitState(t, e.c, c.GetId(), stIssued)
 	mod := strconv.FormatInt(c.GetProcessingModuleId(), 10)
+	// The certificate ends in 3 days (set behind the core's back, as time
+	// would): it counts as expiring within 7 and within 30 days.
+	if err := e.env.DB.Ent.Certificate.UpdateOneID(c.GetId()).SetNotAfter(time.Now().Add(72 * time.Hour)).Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
 
 	mfs := scrape(t, e.env)
 	want := []struct {
@@ -92,8 +97,8 @@ func testMetricsAfterAnOrder(t *testing.T, k dbtest.Kind) {
 	}{
 		{"certsvc_certificates", []string{"state", "issued", "module", mod}, 1},
 		{"certsvc_certificates", []string{"state", "submitting", "module", mod}, 0},
-		{"certsvc_certificates_expiring", []string{"within", "7d"}, 0},
-		{"certsvc_certificates_expiring", []string{"within", "30d"}, 0},
+		{"certsvc_certificates_expiring", []string{"within", "7d"}, 1},
+		{"certsvc_certificates_expiring", []string{"within", "30d"}, 1},
 		{"certsvc_ledger_in_minor_total", []string{"currency", "RUB"}, 10_000_000},
 		{"certsvc_ledger_out_minor_total", []string{"currency", "RUB"}, float64(c.GetCostMinor())},
 		{"certsvc_ca_calls_total", []string{"module", mod, "kind", "localca", "operation", "order", "outcome", "ok"}, 1},
