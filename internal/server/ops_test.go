@@ -3,7 +3,9 @@ package server_test
 import (
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,6 +22,8 @@ import (
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/internal/apitest"
 	"certsvc/internal/dbtest"
+	"certsvc/internal/provider/registry"
+	"certsvc/internal/server"
 	"certsvc/internal/store"
 )
 
@@ -270,4 +274,24 @@ func TestWatchKeepAlive(t *testing.T) {
 		}
 	}
 	t.Fatalf("stream ended without an event: %v", stream.Err())
+}
+
+// TestCORSAllowsTraceContext: a browser may send traceparent and tracestate.
+func TestCORSAllowsTraceContext(t *testing.T) {
+	env := apitest.NewWith(t, dbtest.SQLite(t), apitest.Options{NoWorker: true})
+	kinds, err := registry.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := server.NewHandler(env.Svc, kinds, slog.New(slog.DiscardHandler), env.Reg, env.DB.SQL.PingContext, []string{"https://console.example"})
+	req := httptest.NewRequest(http.MethodOptions, "/certsvc.v1.CertificateService/CreateCertificate", nil)
+	req.Header.Set("Origin", "https://console.example")
+	req.Header.Set("Access-Control-Request-Method", http.MethodPost)
+	req.Header.Set("Access-Control-Request-Headers", "content-type,traceparent,tracestate")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	allowed := strings.ToLower(rec.Header().Get("Access-Control-Allow-Headers"))
+	if rec.Code/100 != 2 || !strings.Contains(allowed, "traceparent") || !strings.Contains(allowed, "tracestate") {
+		t.Fatalf("preflight: %d, allowed headers %q", rec.Code, allowed)
+	}
 }
