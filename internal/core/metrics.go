@@ -212,10 +212,13 @@ func (c *statsCollector) readLedger(ctx context.Context, now time.Time) (ledgerS
 	case err != nil:
 		return ledgerSums{}, fmt.Errorf("read the ledger: %w", err)
 	default:
-		if err := c.sumLedger(ctx, &c.settled, settle); err != nil {
+		// Summed into a copy: a read that fails half-way adds nothing.
+		next := ledgerSums{upTo: c.settled.upTo, in: maps.Clone(c.settled.in), out: maps.Clone(c.settled.out)}
+		if err := c.sumLedger(ctx, &next, settle); err != nil {
 			return ledgerSums{}, err
 		}
-		c.settled.upTo = settle
+		next.upTo = settle
+		c.settled = next
 	}
 	out := ledgerSums{upTo: c.settled.upTo, in: maps.Clone(c.settled.in), out: maps.Clone(c.settled.out)}
 	if err := c.sumLedger(ctx, &out, math.MaxInt64); err != nil {
