@@ -37,8 +37,10 @@ var Services = []string{
 const MaxRequestBytes = 4 << 20
 
 // NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
-// handlers of the API, gRPC health and reflection, /metrics and /healthz.
-// ping checks the database for /healthz; origins are the CORS origins. The
+// handlers of the API, gRPC health and reflection, /metrics, /healthz,
+// /livez and /readyz (svc.Ready). ping checks the database for /healthz;
+// origins are the CORS origins. RPCs are traced when svc has a
+// TracerProvider. The
 // legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /
 // (with func=); the web console on / and every other unrouted GET; the HTTP-01
 // answers of the module kinds in kinds (the registry the service was built
