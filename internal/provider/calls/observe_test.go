@@ -96,3 +96,39 @@ func TestObserverCountsAndTraces(t *testing.T) {
 		t.Fatalf("want an HTTP GET span inside ca.order; got %v, %v", op, httpSpan)
 	}
 }
+
+// discard is a span exporter that drops what it gets.
+type discard struct{}
+
+func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
+func (discard) Shutdown(context.Context) error                            { return nil }
+
+// BenchmarkObserve is the cost of one observed CA operation (a span with
+// its attributes, the counter and the histogram), with tracing off (no-op
+// tracer) and on (the SDK, batching to an exporter that drops the spans):
+// the per-span price tracing adds, for the order-throughput overhead.
+//
+//	go test -run - -bench Observe -benchmem ./internal/provider/calls/
+func BenchmarkObserve(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		tp   func() *sdktrace.TracerProvider
+	}{{"off", func() *sdktrace.TracerProvider { return nil }},
+		{"on", func() *sdktrace.TracerProvider { return sdktrace.NewTracerProvider(sdktrace.WithBatcher(discard{})) }}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var o *Observer
+			if tp := tc.tp(); tp != nil {
+				defer tp.Shutdown(context.Background())
+				o = NewObserver(tp, prometheus.NewRegistry())
+			} else {
+				o = NewObserver(nil, prometheus.NewRegistry())
+			}
+			ctx := context.Background()
+			b.ReportAllocs()
+			for b.Loop() {
+				_, end := o.Start(ctx, 1, "localca", "order")
+				end(nil)
+			}
+		})
+	}
+}
