@@ -101,7 +101,7 @@ func TestObserverCountsAndTraces(t *testing.T) {
 type discard struct{}
 
 func (discard) ExportSpans(context.Context, []sdktrace.ReadOnlySpan) error { return nil }
-func (discard) Shutdown(context.Context) error                            { return nil }
+func (discard) Shutdown(context.Context) error                             { return nil }
 
 // BenchmarkObserve is the cost of one observed CA operation (a span with
 // its attributes, the counter and the histogram), with tracing off (no-op
