@@ -17,6 +17,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.opentelemetry.io/otel/trace"
 
 	"certsvc/internal/challenge"
 	"certsvc/internal/config"
@@ -51,7 +52,8 @@ func parseFlags(name, summary string, args []string, getenv func(string) string,
 		fs.PrintDefaults()
 	}
 	cfg, finish := config.RegisterFlags(fs, getenv, set)
-	if err := fs.Parse(args); err != nil {
+	addConfigFlag(fs, getenv)
+	if err := parseArgs(fs, args, getenv); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
@@ -68,6 +70,12 @@ func parseFlags(name, summary string, args []string, getenv func(string) string,
 // error that names the command to run. requireKey refuses a MySQL store
 // without a master key before anything is migrated or written.
 func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate func(dia string) bool, requireKey bool) (*env, error) {
+	return openTraced(ctx, cfg, stderr, migrate, requireKey, nil)
+}
+
+// openTraced is open for the server: its service records spans to tp
+// (none when nil) and takes the server's settings.
+func openTraced(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate func(dia string) bool, requireKey bool, tp trace.TracerProvider) (*env, error) {
 	var level slog.LevelVar
 	level.Set(cfg.LogLevel)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: &level}))
@@ -127,7 +135,7 @@ func open(ctx context.Context, cfg *config.Config, stderr io.Writer, migrate fun
 	}
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
 		Mail: sender, OperatorEmails: cfg.OperatorEmails,
-		Keyring: keyring, Kinds: kinds,
+		Keyring: keyring, Kinds: kinds, TracerProvider: tp, WatchKeepAlive: cfg.WatchKeepAlive,
 		Outbox:   outbox.Options{ExpiryDays: cfg.ExpiryReminders, PublicURL: cfg.PublicURL},
 		Webhooks: webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, AllowHTTP: cfg.WebhookAllowHTTP}})
 	return &env{cfg: cfg, log: log, db: db, svc: svc, reg: reg, kinds: kinds}, nil
@@ -159,13 +167,31 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 		return err
 	}
 	defer unlock()
-	e, err := open(ctx, cfg, stderr, func(dia string) bool {
+	var tp trace.TracerProvider
+	if cfg.Tracing {
+		sdk, err := newTracerProvider(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		// Last, after the server and the worker stopped: what they traced
+		// is sent.
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = sdk.Shutdown(sctx)
+		}()
+		tp = sdk
+	}
+	e, err := openTraced(ctx, cfg, stderr, func(dia string) bool {
 		return cfg.Migrate == "always" || (cfg.Migrate == "auto" && dia == dialect.SQLite)
-	}, true)
+	}, true, tp)
 	if err != nil {
 		return err
 	}
 	defer e.db.Close()
+	if tp != nil {
+		logTraceErrors(e.log)
+	}
 	boot, err := e.svc.Bootstrap(ctx, cfg.AdminPassword)
 	if err != nil {
 		return err
@@ -218,7 +244,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	} else {
 		close(workerDone)
 	}
-	e.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "database", e.db.Where,
+	e.log.Info("serving", "addr", ln.Addr().String(), "scheme", scheme, "database", e.db.Where, "tracing", cfg.Tracing,
 		"startup_ms", time.Since(start).Milliseconds())
 
 	select {

@@ -15,6 +15,7 @@ import (
 
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	certsvcv1 "certsvc/gen/certsvc/v1"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
@@ -78,6 +79,10 @@ type Options struct {
 	Keyring *secretbox.Keyring
 	// Logger logs the server; warnings to the test's output when nil.
 	Logger *slog.Logger
+	// TracerProvider receives the service's spans; tracing is off when nil.
+	TracerProvider trace.TracerProvider
+	// WatchKeepAlive is the keep-alive interval of WatchCertificates.
+	WatchKeepAlive time.Duration
 }
 
 // New serves the API over db on a TLS HTTP/2 test server and bootstraps it.
@@ -121,6 +126,8 @@ func NewWith(t testing.TB, db *store.DB, o Options) *Env {
 		Webhooks:        o.Webhooks,
 		Mail:            o.Mail,
 		OperatorEmails:  o.OperatorEmails,
+		TracerProvider:  o.TracerProvider,
+		WatchKeepAlive:  o.WatchKeepAlive,
 	})
 	if _, err := svc.Bootstrap(context.Background(), AdminPassword); err != nil {
 		t.Fatalf("bootstrap: %v", err)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -67,6 +68,17 @@ type Config struct {
 	// WebhookAllowPrivate lets webhook endpoints reach loopback, private and
 	// link-local addresses; WebhookAllowHTTP lets them use plain http.
 	WebhookAllowPrivate, WebhookAllowHTTP bool
+	// OTLPEndpoint is the URL of the OTLP/HTTP collector traces go to
+	// (http://collector:4318); tracing is off when it and the standard
+	// OTEL_EXPORTER_OTLP_ENDPOINT / OTEL_EXPORTER_OTLP_TRACES_ENDPOINT are
+	// all empty.
+	OTLPEndpoint string
+	// Tracing says whether traces are exported: OTLPEndpoint or one of the
+	// standard variables is set.
+	Tracing bool
+	// WatchKeepAlive is how long a WatchCertificates stream stays silent
+	// before the server sends a keep-alive message.
+	WatchKeepAlive time.Duration
 }
 
 // Flags names the groups of flags a command takes.
@@ -126,6 +138,10 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 	dbFS.StringVar(&c.MasterKeyFile, "master-key-file", env("CERTSVC_MASTER_KEY_FILE", ""),
 		"`file` with the master key that encrypts private keys; default <data-dir>/master.key, created on the\nembedded database (CERTSVC_MASTER_KEY_FILE; CERTSVC_MASTER_KEY holds the key itself,\nCERTSVC_OLD_MASTER_KEYS retired keys)")
 	worker := srvFS.String("worker", env("CERTSVC_WORKER", "true"), "run the background worker in this process: true or false (CERTSVC_WORKER)")
+	srvFS.StringVar(&c.OTLPEndpoint, "otlp-endpoint", env("CERTSVC_OTLP_ENDPOINT", ""),
+		"OTLP/HTTP `url` to export traces to, e.g. http://localhost:4318; tracing is off unless this or the standard\nOTEL_EXPORTER_OTLP_ENDPOINT is set (CERTSVC_OTLP_ENDPOINT)")
+	keepAlive := srvFS.String("watch-keepalive", env("CERTSVC_WATCH_KEEPALIVE", "30s"),
+		"`interval` of silence after which WatchCertificates streams get a keep-alive message (CERTSVC_WATCH_KEEPALIVE)")
 	shutdown := srvFS.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	finishSMTP := registerSMTP(srvFS, getenv, c)
 	srvFS.StringVar(&c.PublicURL, "public-url", env("CERTSVC_PUBLIC_URL", ""), "the console's public `url`, for links in notifications (CERTSVC_PUBLIC_URL)")
@@ -180,6 +196,16 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 			srvErrs = append(srvErrs, fmt.Errorf("--shutdown-timeout: %q is not a positive duration such as 15s", *shutdown))
 			c.ShutdownTimeout = 15 * time.Second
 		}
+		if c.WatchKeepAlive, err = time.ParseDuration(*keepAlive); err != nil || c.WatchKeepAlive <= 0 {
+			srvErrs = append(srvErrs, fmt.Errorf("--watch-keepalive: %q is not a positive duration such as 30s", *keepAlive))
+			c.WatchKeepAlive = 30 * time.Second
+		}
+		if c.OTLPEndpoint != "" {
+			if u, err := url.Parse(c.OTLPEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				srvErrs = append(srvErrs, fmt.Errorf("--otlp-endpoint: %q is not an http or https URL such as http://localhost:4318", c.OTLPEndpoint))
+			}
+		}
+		c.Tracing = c.OTLPEndpoint != "" || getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 		c.AdminPassword = getenv("CERTSVC_ADMIN_PASSWORD")
 		c.MasterKey = getenv("CERTSVC_MASTER_KEY")
 		for _, k := range strings.Split(getenv("CERTSVC_OLD_MASTER_KEYS"), ",") {

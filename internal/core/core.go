@@ -13,10 +13,13 @@ import (
 
 	"entgo.io/ent/dialect"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"certsvc/ent"
 	"certsvc/internal/pki"
 	"certsvc/internal/provider"
+	"certsvc/internal/provider/calls"
 	"certsvc/internal/secretbox"
 	"certsvc/internal/store"
 )
@@ -48,6 +51,9 @@ type Options struct {
 	// RenewBefore is how long before the paid term ends auto-renewal
 	// charges; 14 days when 0.
 	RenewBefore time.Duration
+	// TracerProvider receives the spans of transactions and calls to CAs;
+	// none are recorded when nil.
+	TracerProvider trace.TracerProvider
 }
 
 // Core is the order core. It is safe for concurrent use.
@@ -69,6 +75,8 @@ type Core struct {
 	reissueBefore time.Duration
 	renewBefore   time.Duration
 	noticeKick    chan struct{}
+	tracer        trace.Tracer
+	callObserver  *calls.Observer
 }
 
 // New returns a Core over an open, migrated database.
@@ -90,8 +98,14 @@ func New(o Options) *Core {
 			Help: "Money left at a processing module's CA as last read, in minor units of its currency.",
 		}, []string{"module", "currency"}),
 	}
+	if o.TracerProvider == nil {
+		o.TracerProvider = noop.NewTracerProvider()
+	}
+	s.tracer = o.TracerProvider.Tracer(TracerName)
+	s.callObserver = calls.NewObserver(o.TracerProvider, o.Registerer)
 	if o.Registerer != nil {
 		o.Registerer.MustRegister(s.moduleBalance)
+		s.registerMetrics(o.Registerer, o.DB.SQL)
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)

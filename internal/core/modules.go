@@ -214,7 +214,7 @@ func (s *Core) UnavailableUntil(m *ent.ProcessingModule) time.Time {
 // moduleID 0 (a module being created) records nothing.
 func (s *Core) ModuleClient(moduleID int64, g *calls.Guard, debug bool, secrets map[string]string) *http.Client {
 	t := calls.NewTransport(calls.Options{ModuleID: moduleID, Guard: g, Base: s.transport, Debug: debug,
-		Record: s.RecordCall, Secrets: slices.Collect(maps.Values(secrets)), Now: s.now, Logger: s.log})
+		Record: s.RecordCall, Secrets: slices.Collect(maps.Values(secrets)), Now: s.now, Logger: s.log, Tracer: s.tracer})
 	return t.Client(2 * s.callTimeout)
 }
 
@@ -244,7 +244,9 @@ func (s *Core) RefreshBalance(ctx context.Context, m *ent.ProcessingModule, p pr
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.callTimeout)
 	defer cancel()
+	callCtx, endCall := s.CallCA(callCtx, m, "balance")
 	bal, err := br.Balance(callCtx)
+	endCall(err)
 	if err != nil {
 		return nil, fmt.Errorf("balance of module %d: %w", m.ID, err)
 	}

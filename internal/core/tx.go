@@ -177,8 +177,10 @@ type Tx struct {
 // on a fresh Tx (fn must have no effects outside the database). The events
 // fn records are written just before the commit, and the worker and the
 // watchers are woken after it.
-func (s *Core) InTx(ctx context.Context, fn func(tx *Tx) error) error {
-	_, err := store.InTx(ctx, s.db, func(etx *ent.Tx) (struct{}, error) {
+func (s *Core) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	ctx, end := s.span(ctx, "core.tx")
+	defer func() { end(err) }()
+	_, err = store.InTx(ctx, s.db, func(etx *ent.Tx) (struct{}, error) {
 		return struct{}{}, fn(&Tx{Tx: etx, core: s})
 	})
 	return err

@@ -40,8 +40,10 @@ var Services = []string{
 const MaxRequestBytes = 4 << 20
 
 // NewHandler mounts every door on one mux: the Connect, gRPC and gRPC-Web
-// handlers of the API, gRPC health and reflection, /metrics and /healthz.
-// ping checks the database for /healthz; origins are the CORS origins. The
+// handlers of the API, gRPC health and reflection, /metrics, /healthz,
+// /livez and /readyz (svc.Ready). ping checks the database for /healthz;
+// origins are the CORS origins. RPCs are traced when svc has a
+// TracerProvider. The
 // legacy func= gateway is served on /billmgr, /manager/billmgr, /manager and /
 // (with func=); the web console on / and every other unrouted GET; the HTTP-01
 // answers of the module kinds in kinds (the registry the service was built
@@ -50,6 +52,10 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	// Authentication and the access check run before syntactic validation, so
 	// an anonymous caller learns nothing about a request's shape.
 	interceptors := append(svc.Interceptors(), validate.NewInterceptor())
+	if tp := svc.TracerProvider(); tp != nil {
+		// Outermost, so that the RPC's span holds everything it does.
+		interceptors = append([]connect.Interceptor{tracing(tp)}, interceptors...)
+	}
 	opts := []connect.HandlerOption{
 		connect.WithInterceptors(interceptors...),
 		svc.RecoverOption(),
@@ -80,6 +86,8 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	// The CRLs of the built-in CA modules, where their certificates point.
 	mux.Handle(crl.Pattern, svc.CRL)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /livez", livez)
+	mux.HandleFunc("GET /readyz", readyz(svc.Ready))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
@@ -114,7 +122,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: connectcors.AllowedMethods(),
-		AllowedHeaders: append(connectcors.AllowedHeaders(), "Authorization"),
+		AllowedHeaders: append(connectcors.AllowedHeaders(), "Authorization", "Traceparent", "Tracestate"),
 		ExposedHeaders: connectcors.ExposedHeaders(),
 		MaxAge:         7200,
 	}).Handler(mux)

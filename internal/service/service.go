@@ -5,12 +5,16 @@
 package service
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"certsvc/ent"
 	"certsvc/internal/api/accounts"
@@ -76,6 +80,12 @@ type Options struct {
 	// off. OperatorEmails get the operator notices.
 	Mail           email.Sender
 	OperatorEmails []string
+	// TracerProvider receives the spans of RPCs, transactions and calls to
+	// CAs; tracing is off when nil.
+	TracerProvider trace.TracerProvider
+	// WatchKeepAlive is how long a WatchCertificates stream stays silent
+	// before it sends a keep-alive message; 30s when 0.
+	WatchKeepAlive time.Duration
 }
 
 // Service assembles certsvc: the order core, the handler of each API
@@ -109,6 +119,8 @@ type Service struct {
 	gate     *rpc.Gate
 	pwParams authn.Params
 	keyring  *secretbox.Keyring
+	store    *store.DB
+	tp       trace.TracerProvider
 }
 
 // New returns a Service over an open, migrated database.
@@ -134,7 +146,7 @@ func New(o Options) *Service {
 	wo := o.Worker.WithDefaults()
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
-		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore})
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider})
 	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
 		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
@@ -161,6 +173,8 @@ func New(o Options) *Service {
 		panic(err) // the templates are embedded: a test catches this
 	}
 	ob.Register(mailCh)
+	certs := certificates.New(c, d)
+	certs.KeepAlive = o.WatchKeepAlive
 	s := &Service{
 		Core:         c,
 		Outbox:       ob,
@@ -171,12 +185,14 @@ func New(o Options) *Service {
 		Auth:         auth.New(c, d),
 		Accounts:     accounts.New(c, d),
 		Catalog:      catalog.New(c, d),
-		Certificates: certificates.New(c, d),
+		Certificates: certs,
 		Modules:      modules.New(c, d),
 		db:           o.DB.Ent,
 		gate:         gate,
 		pwParams:     o.PasswordParams,
 		keyring:      o.Keyring,
+		store:        o.DB,
+		tp:           o.TracerProvider,
 	}
 	s.Email, s.Notifications = mailCh, notifications.New(c, d, mailCh)
 	return s
@@ -189,3 +205,25 @@ func (s *Service) Interceptors() []connect.Interceptor { return s.gate.Intercept
 
 // RecoverOption turns a panic in a handler into an internal error.
 func (s *Service) RecoverOption() connect.HandlerOption { return s.gate.RecoverOption() }
+
+// TracerProvider is the provider of the service's spans; nil when tracing
+// is off.
+func (s *Service) TracerProvider() trace.TracerProvider { return s.tp }
+
+// Ready reports whether the service can serve: its database answers and is
+// at the schema version this binary needs (a database migrated by a newer
+// binary is fine). Its errors say what is wrong without addresses or
+// driver messages: /readyz shows them to anyone.
+func (s *Service) Ready(ctx context.Context) error {
+	if err := s.store.SQL.PingContext(ctx); err != nil {
+		return errors.New("database unreachable")
+	}
+	cur, latest, err := s.store.SchemaVersion(ctx)
+	if err != nil {
+		return errors.New("schema version unreadable")
+	}
+	if cur < latest {
+		return fmt.Errorf("database is at schema version %d, this binary needs %d", cur, latest)
+	}
+	return nil
+}

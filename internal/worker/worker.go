@@ -9,6 +9,9 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/trace"
+
 	"certsvc/ent"
 	"certsvc/ent/certificate"
 	"certsvc/internal/core"
@@ -191,6 +194,11 @@ func backoff(attempts int32) time.Duration {
 // its retry time, or for its lease to end when even that could not be written.
 func (s *Worker) runJob(ctx context.Context, j core.Job) {
 	defer s.held.drop(j.ID)
+	// Each step is a trace of its own, linked to nothing: the RPC that
+	// queued the job ended long ago.
+	ctx, span := s.Tracer().Start(ctx, "worker.job", trace.WithNewRoot(),
+		trace.WithAttributes(attribute.Int64("certsvc.certificate.id", j.CertID), attribute.Int64("certsvc.job.id", j.ID)))
+	defer span.End()
 	err := s.stepJob(ctx, j)
 	if err == nil || errors.Is(err, core.ErrSuperseded) {
 		return
@@ -337,6 +345,10 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
+	endCall := func(error) {} // a reissue the module cannot do calls nobody
+	if _, ok := p.(provider.Reissuer); op != lifecycle.OpReissue || ok {
+		callCtx, endCall = s.CallCA(callCtx, mod, string(op))
+	}
 	var remote provider.Remote
 	switch op {
 	case lifecycle.OpOrder:
@@ -363,6 +375,7 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 		remote, err = r.Reissue(callCtx, core.RemoteRef(c), provider.ReissueRequest{CSRPEM: req.CSRPEM,
 			CommonName: c.CommonName, SANs: c.ExtraNames, DCV: req.DCV, NotAfter: req.NotAfter})
 	}
+	endCall(err)
 	if err != nil {
 		return s.callFailed(ctx, j, c, err)
 	}
@@ -465,7 +478,9 @@ func (s *Worker) reconcile(ctx context.Context, j core.Job, c *ent.Certificate) 
 	}
 	if rl, ok := p.(provider.RefLookup); ok {
 		callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
+		callCtx, endCall := s.CallCA(callCtx, mod, "find_by_ref")
 		remote, found, err := rl.FindByRef(callCtx, c.OpRef)
+		endCall(err)
 		cancel()
 		if err != nil {
 			return fmt.Errorf("look up order %s at the CA: %w", c.OpRef, err)
@@ -486,7 +501,9 @@ func (s *Worker) reconcile(ctx context.Context, j core.Job, c *ent.Certificate) 
 func (s *Worker) poll(ctx context.Context, j core.Job, c *ent.Certificate, mod *ent.ProcessingModule, p provider.Provider) error {
 	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
+	callCtx, endCall := s.CallCA(callCtx, mod, "sync")
 	remote, err := p.Sync(callCtx, core.RemoteRef(c))
+	endCall(err)
 	if err != nil {
 		return fmt.Errorf("sync with the CA: %w", err)
 	}
@@ -613,13 +630,16 @@ func errMessage(err error) string {
 
 // cancelAtCA cancels a deleted order at the CA, where that is possible.
 func (s *Worker) cancelAtCA(ctx context.Context, j core.Job, c *ent.Certificate) error {
-	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
+	mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return err
 	}
 	callCtx, cancel := context.WithTimeout(ctx, s.opts.CallTimeout)
 	defer cancel()
-	if err := p.Cancel(callCtx, core.RemoteRef(c), "deleted"); err != nil && !errors.Is(err, provider.ErrNotFound) {
+	callCtx, endCall := s.CallCA(callCtx, mod, "cancel")
+	err = p.Cancel(callCtx, core.RemoteRef(c), "deleted")
+	endCall(err)
+	if err != nil && !errors.Is(err, provider.ErrNotFound) {
 		if errors.Is(err, provider.ErrRejected) {
 			s.log.WarnContext(ctx, "the CA refused to cancel a deleted order", "certificate", c.ID, "error", err)
 		} else {

@@ -3921,7 +3921,12 @@ type WatchCertificatesResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Event *CertificateEvent      `protobuf:"bytes,1,opt,name=event,proto3" json:"event,omitempty"`
 	// certificate is the order as it is after the event.
-	Certificate   *Certificate `protobuf:"bytes,2,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	Certificate *Certificate `protobuf:"bytes,2,opt,name=certificate,proto3" json:"certificate,omitempty"`
+	// keep_alive is set on a message that carries no event (event and
+	// certificate unset): the server sends one when the stream has been idle
+	// for a while (30 seconds by default), so that proxies do not cut it.
+	// Clients ignore such messages.
+	KeepAlive     bool `protobuf:"varint,3,opt,name=keep_alive,json=keepAlive,proto3" json:"keep_alive,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3968,6 +3973,13 @@ func (x *WatchCertificatesResponse) GetCertificate() *Certificate {
 		return x.Certificate
 	}
 	return nil
+}
+
+func (x *WatchCertificatesResponse) GetKeepAlive() bool {
+	if x != nil {
+		return x.KeepAlive
+	}
+	return false
 }
 
 // CertificateFilterPreset is a saved filter.
@@ -4588,10 +4600,12 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x83\x01\n" +
 	"\x18WatchCertificatesRequest\x128\n" +
 	"\x0fcertificate_ids\x18\x01 \x03(\x03B\x0f\xbaH\f\x92\x01\t\x10\xe8\a\"\x04\"\x02 \x00R\x0ecertificateIds\x12-\n" +
-	"\x0eafter_event_id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\fafterEventId\"\x8a\x01\n" +
+	"\x0eafter_event_id\x18\x02 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\fafterEventId\"\xa9\x01\n" +
 	"\x19WatchCertificatesResponse\x122\n" +
 	"\x05event\x18\x01 \x01(\v2\x1c.certsvc.v1.CertificateEventR\x05event\x129\n" +
-	"\vcertificate\x18\x02 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\xb1\x01\n" +
+	"\vcertificate\x18\x02 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\x12\x1d\n" +
+	"\n" +
+	"keep_alive\x18\x03 \x01(\bR\tkeepAlive\"\xb1\x01\n" +
 	"\x17CertificateFilterPreset\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x125\n" +

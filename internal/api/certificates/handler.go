@@ -4,6 +4,7 @@ package certificates
 
 import (
 	"log/slog"
+	"time"
 
 	"certsvc/ent"
 	"certsvc/gen/certsvc/v1/certsvcv1connect"
@@ -24,6 +25,9 @@ type Handler struct {
 	log *slog.Logger
 	// broadDomains remembers domain filters that match many certificates.
 	broadDomains *domainPlans
+	// KeepAlive is how long a WatchCertificates stream stays silent before
+	// it sends a keep-alive message; DefaultKeepAlive when 0.
+	KeepAlive time.Duration
 }
 
 // New returns the handler of the CertificateService over c.

@@ -142,7 +142,7 @@ func (s *Handler) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 	if err != nil {
 		return nil, err
 	}
-	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
+	mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,9 @@ func (s *Handler) ConfirmValidation(ctx context.Context, req *certsvcv1.ConfirmV
 		return nil, errkind.Field(errkind.FailedPrecondition, "id",
 			"certificate %d in state %q has no request at the CA waiting for validation", c.ID, c.State)
 	}
-	remote, err := dcv.RetryDCV(ctx, core.RemoteRef(c), "")
+	callCtx, endCall := s.CallCA(ctx, mod, "retry_dcv")
+	remote, err := dcv.RetryDCV(callCtx, core.RemoteRef(c), "")
+	endCall(err)
 	if err != nil {
 		return nil, s.providerError(err)
 	}
@@ -365,11 +367,13 @@ func (s *Handler) syncNow(ctx context.Context, id int64) (*ent.Certificate, erro
 			return c, tx.Schedule(ctx, c.ID, s.Clock())
 		})
 	}
-	_, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
+	mod, p, err := s.ProviderFor(ctx, c.ProcessingModuleID)
 	if err != nil {
 		return nil, err
 	}
-	remote, err := p.Sync(ctx, core.RemoteRef(c))
+	callCtx, endCall := s.CallCA(ctx, mod, "sync")
+	remote, err := p.Sync(callCtx, core.RemoteRef(c))
+	endCall(err)
 	if err != nil {
 		return nil, s.providerError(err)
 	}

@@ -2,6 +2,7 @@ package certificates
 
 import (
 	"context"
+	"time"
 
 	"connectrpc.com/connect"
 
@@ -11,6 +12,10 @@ import (
 	"certsvc/internal/core"
 	"certsvc/internal/rpc"
 )
+
+// DefaultKeepAlive is how long a WatchCertificates stream stays silent
+// before a keep-alive message when Handler.KeepAlive is 0.
+const DefaultKeepAlive = 30 * time.Second
 
 // WatchCertificates implements CertificateService.WatchCertificates.
 func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCertificatesRequest, stream *connect.ServerStream[certsvcv1.WatchCertificatesResponse]) error {
@@ -40,10 +45,22 @@ func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 			replayed[e.ID] = true
 		}
 	}
+	// A stream silent for KeepAlive gets a keep-alive message, so proxies
+	// that cut idle connections leave it open.
+	keepAlive := s.KeepAlive
+	if keepAlive <= 0 {
+		keepAlive = DefaultKeepAlive
+	}
+	idle := time.NewTimer(keepAlive)
+	defer idle.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case <-idle.C:
+			if err := stream.Send(&certsvcv1.WatchCertificatesResponse{KeepAlive: true}); err != nil {
+				return err
+			}
 		case e := <-w.C():
 			if replayed[e.ID] {
 				continue
@@ -52,6 +69,7 @@ func (s *Handler) WatchCertificates(ctx context.Context, req *certsvcv1.WatchCer
 				return err
 			}
 		}
+		idle.Reset(keepAlive)
 	}
 }
 

@@ -24,6 +24,10 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
 	"certsvc/internal/provider"
 )
 
@@ -145,6 +149,9 @@ type Options struct {
 	Secrets []string
 	Now     func() time.Time
 	Logger  *slog.Logger
+	// Tracer, when set, makes each HTTP request a span (a child of the
+	// operation's span from Observer.Start).
+	Tracer trace.Tracer
 }
 
 // Transport is an http.RoundTripper for one module's calls.
@@ -203,7 +210,7 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			call.Request = t.body(b)
 		}
 	}
-	res, err := t.o.Base.RoundTrip(req)
+	res, err := t.roundTrip(req)
 	call.Duration = t.o.Now().Sub(call.Time)
 	if err != nil {
 		<-t.o.Guard.slots
@@ -215,6 +222,28 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	call.Status = res.StatusCode
 	t.o.Guard.done(t.o.Now(), trial, res.StatusCode >= 500)
 	res.Body = &trackedBody{ReadCloser: res.Body, t: t, ctx: ctx, call: call}
+	return res, nil
+}
+
+// roundTrip sends req through the base transport, in a span of its own when
+// a Tracer is set. The span ends with the response headers.
+func (t *Transport) roundTrip(req *http.Request) (*http.Response, error) {
+	if t.o.Tracer == nil {
+		return t.o.Base.RoundTrip(req)
+	}
+	ctx, span := t.o.Tracer.Start(req.Context(), "HTTP "+req.Method, trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.Int64("certsvc.module.id", t.o.ModuleID), attribute.String("http.request.method", req.Method),
+			attribute.String("server.address", req.URL.Hostname())))
+	defer span.End()
+	res, err := t.o.Base.RoundTrip(req.WithContext(ctx))
+	if err != nil {
+		span.SetStatus(codes.Error, "no answer")
+		return nil, err
+	}
+	span.SetAttributes(attribute.Int("http.response.status_code", res.StatusCode))
+	if res.StatusCode >= 500 {
+		span.SetStatus(codes.Error, res.Status)
+	}
 	return res, nil
 }
 
