@@ -378,6 +378,19 @@ export type Certificate = Message<"certsvc.v1.Certificate"> & {
      * @generated from field: repeated string allowed_actions = 31;
      */
     allowedActions: string[];
+    /**
+     * revocation_reason is the reason of the revocation asked for or done
+     * (RevokeCertificate); unspecified when none was asked for.
+     *
+     * @generated from field: certsvc.v1.RevocationReason revocation_reason = 32;
+     */
+    revocationReason: RevocationReason;
+    /**
+     * revoke_time is when the CA revoked the certificate; unset until then.
+     *
+     * @generated from field: google.protobuf.Timestamp revoke_time = 33;
+     */
+    revokeTime?: Timestamp | undefined;
 };
 /**
  * Describes the message certsvc.v1.Certificate.
@@ -1051,6 +1064,49 @@ export type RenewCertificateResponse = Message<"certsvc.v1.RenewCertificateRespo
  */
 export declare const RenewCertificateResponseSchema: GenMessage<RenewCertificateResponse>;
 /**
+ * @generated from message certsvc.v1.RevokeCertificateRequest
+ */
+export type RevokeCertificateRequest = Message<"certsvc.v1.RevokeCertificateRequest"> & {
+    /**
+     * @generated from field: int64 id = 1;
+     */
+    id: bigint;
+    /**
+     * reason is sent to the CA and listed in the CRL; unspecified when unset.
+     *
+     * @generated from field: certsvc.v1.RevocationReason reason = 2;
+     */
+    reason: RevocationReason;
+    /**
+     * comment is kept in the certificate's history, not sent to the CA.
+     *
+     * @generated from field: string comment = 3;
+     */
+    comment: string;
+};
+/**
+ * Describes the message certsvc.v1.RevokeCertificateRequest.
+ * Use `create(RevokeCertificateRequestSchema)` to create a new message.
+ */
+export declare const RevokeCertificateRequestSchema: GenMessage<RevokeCertificateRequest>;
+/**
+ * @generated from message certsvc.v1.RevokeCertificateResponse
+ */
+export type RevokeCertificateResponse = Message<"certsvc.v1.RevokeCertificateResponse"> & {
+    /**
+     * certificate as it stands: still issued (or suspended) with the
+     * revocation on its way to the CA, or revoked.
+     *
+     * @generated from field: certsvc.v1.Certificate certificate = 1;
+     */
+    certificate?: Certificate | undefined;
+};
+/**
+ * Describes the message certsvc.v1.RevokeCertificateResponse.
+ * Use `create(RevokeCertificateResponseSchema)` to create a new message.
+ */
+export declare const RevokeCertificateResponseSchema: GenMessage<RevokeCertificateResponse>;
+/**
  * BatchResult is the outcome of a batch operation for one id.
  *
  * @generated from message certsvc.v1.BatchResult
@@ -1424,6 +1480,15 @@ export type WatchCertificatesResponse = Message<"certsvc.v1.WatchCertificatesRes
      * @generated from field: certsvc.v1.Certificate certificate = 2;
      */
     certificate?: Certificate | undefined;
+    /**
+     * keep_alive is set on a message that carries no event (event and
+     * certificate unset): the server sends one when the stream has been idle
+     * for a while (30 seconds by default), so that proxies do not cut it.
+     * Clients ignore such messages.
+     *
+     * @generated from field: bool keep_alive = 3;
+     */
+    keepAlive: boolean;
 };
 /**
  * Describes the message certsvc.v1.WatchCertificatesResponse.
@@ -1741,6 +1806,82 @@ export declare enum CertificateOrder {
  */
 export declare const CertificateOrderSchema: GenEnum<CertificateOrder>;
 /**
+ * RevocationReason is the reason of a revocation: the CRLReason codes of
+ * RFC 5280 section 5.3.1, with the same numbers. A subscriber may give
+ * unspecified, key_compromise, affiliation_changed, superseded,
+ * cessation_of_operation and privilege_withdrawn; the others are the CA's
+ * own (ca_compromise, aa_compromise) or are not revocations
+ * (certificate_hold, remove_from_crl) and are refused naming the field.
+ *
+ * @generated from enum certsvc.v1.RevocationReason
+ */
+export declare enum RevocationReason {
+    /**
+     * unspecified (0): no reason given.
+     *
+     * @generated from enum value: REVOCATION_REASON_UNSPECIFIED = 0;
+     */
+    UNSPECIFIED = 0,
+    /**
+     * keyCompromise (1): the certificate's private key was compromised.
+     *
+     * @generated from enum value: REVOCATION_REASON_KEY_COMPROMISE = 1;
+     */
+    KEY_COMPROMISE = 1,
+    /**
+     * cACompromise (2): refused, a CA's own reason.
+     *
+     * @generated from enum value: REVOCATION_REASON_CA_COMPROMISE = 2;
+     */
+    CA_COMPROMISE = 2,
+    /**
+     * affiliationChanged (3): the subject's name or other information changed.
+     *
+     * @generated from enum value: REVOCATION_REASON_AFFILIATION_CHANGED = 3;
+     */
+    AFFILIATION_CHANGED = 3,
+    /**
+     * superseded (4): the certificate was replaced.
+     *
+     * @generated from enum value: REVOCATION_REASON_SUPERSEDED = 4;
+     */
+    SUPERSEDED = 4,
+    /**
+     * cessationOfOperation (5): the certificate is no longer needed.
+     *
+     * @generated from enum value: REVOCATION_REASON_CESSATION_OF_OPERATION = 5;
+     */
+    CESSATION_OF_OPERATION = 5,
+    /**
+     * certificateHold (6): refused, a hold is not a revocation.
+     *
+     * @generated from enum value: REVOCATION_REASON_CERTIFICATE_HOLD = 6;
+     */
+    CERTIFICATE_HOLD = 6,
+    /**
+     * removeFromCRL (8): refused, it lifts a hold.
+     *
+     * @generated from enum value: REVOCATION_REASON_REMOVE_FROM_CRL = 8;
+     */
+    REMOVE_FROM_CRL = 8,
+    /**
+     * privilegeWithdrawn (9): a privilege the certificate asserts was withdrawn.
+     *
+     * @generated from enum value: REVOCATION_REASON_PRIVILEGE_WITHDRAWN = 9;
+     */
+    PRIVILEGE_WITHDRAWN = 9,
+    /**
+     * aACompromise (10): refused, an attribute authority's own reason.
+     *
+     * @generated from enum value: REVOCATION_REASON_AA_COMPROMISE = 10;
+     */
+    AA_COMPROMISE = 10
+}
+/**
+ * Describes the enum certsvc.v1.RevocationReason.
+ */
+export declare const RevocationReasonSchema: GenEnum<RevocationReason>;
+/**
  * FileType is which file GetCertificateFile returns.
  *
  * @generated from enum certsvc.v1.FileType
@@ -1949,6 +2090,33 @@ export declare const CertificateService: GenService<{
         methodKind: "unary";
         input: typeof RenewCertificateRequestSchema;
         output: typeof RenewCertificateResponseSchema;
+    };
+    /**
+     * RevokeCertificate revokes an issued (or suspended) certificate at its
+     * CA. The customer revokes the certificates of their own account, an
+     * admin any. The worker sends the request to the CA; the certificate
+     * moves to CERTIFICATE_STATE_REVOKED (event "revoke") when the CA
+     * confirms, and stays as it was (event "revoke_failed") when the CA
+     * refuses. Asking again while a revocation waits, or for a revoked
+     * certificate, changes nothing and does not call the CA again.
+     *
+     * Charges: no money moves. Nothing is refunded for the rest of the paid
+     * term (the certificate was delivered); the subscription ends with the
+     * revocation (auto-renew is switched off, no subscription reissue or
+     * renewal follows), and deleting the revoked certificate refunds nothing.
+     *
+     * A module that cannot revoke (an upstream BILLmanager, whose API has no
+     * revocation) answers failed_precondition naming the module. For the
+     * manual module an operator revokes at the CA by hand: an admin's request
+     * revokes the certificate here at once, a customer's is refused
+     * (failed_precondition) and goes to the operator.
+     *
+     * @generated from rpc certsvc.v1.CertificateService.RevokeCertificate
+     */
+    revokeCertificate: {
+        methodKind: "unary";
+        input: typeof RevokeCertificateRequestSchema;
+        output: typeof RevokeCertificateResponseSchema;
     };
     /**
      * RetryCertificates orders again, free of charge, certificates the CA
