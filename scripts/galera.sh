@@ -77,10 +77,18 @@ EOF
   chown -R mysql:mysql "$d"
 }
 
+# alive PID: the process runs (a killed one that its parent has not reaped
+# yet is a zombie, not alive).
+alive() {
+  local st
+  st=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$st" ] && [ "${st#Z}" = "$st" ]
+}
+
 pid() {
   local f
   f="$(ndir "$1")/mariadbd.pid"
-  [ -s "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"
+  [ -s "$f" ] && alive "$(cat "$f")" && cat "$f"
 }
 
 q() { mariadb --protocol=tcp -h127.0.0.1 -P"$(port "$1")" -uroot -N -B --connect-timeout=2 -e "$2" 2>/dev/null; }
@@ -109,7 +117,7 @@ launch() {
 wait_node() {
   for _ in $(seq 1 600); do
     synced "$1" "$2" && return 0
-    kill -0 "$(cat "$(ndir "$1")/launcher.pid")" 2>/dev/null || die "node $1 died; see $(ndir "$1")/error.log"
+    alive "$(cat "$(ndir "$1")/launcher.pid")" || die "node $1 died; see $(ndir "$1")/error.log"
     sleep 0.2
   done
   die "node $1 not synced after 120 s; see $(ndir "$1")/error.log"
@@ -140,11 +148,28 @@ up_count() {
   echo $c
 }
 
+# safe_node: the node a clean stop left safe to bootstrap; else (after every
+# node was killed) the one whose recovered position is furthest, marked safe.
 safe_node() {
-  local n
+  local n seq best=1 bestseq=-2
   for n in "${nodes[@]}"; do
-    grep -q '^safe_to_bootstrap: 1' "$(ndir "$n")/data/grastate.dat" 2>/dev/null && echo "$n" && return
+    if grep -q '^safe_to_bootstrap: 1' "$(ndir "$n")/data/grastate.dat" 2>/dev/null; then
+      echo "$n"
+      return 0
+    fi
   done
+  for n in "${nodes[@]}"; do
+    [ -d "$(ndir "$n")/data/mysql" ] || continue
+    config "$n"
+    seq=$(recovered "$n")
+    seq=${seq##*:}
+    if [ -n "$seq" ] && [ "$seq" -gt "$bestseq" ]; then
+      best=$n
+      bestseq=$seq
+    fi
+  done
+  sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$(ndir "$best")/data/grastate.dat"
+  echo "$best"
 }
 
 start() {
@@ -154,8 +179,8 @@ start() {
   local n boot
   if [ "$(up_count)" = 0 ]; then
     # Bootstrap: a new cluster from node 1, or from the node a clean stop
-    # left safe to bootstrap. After all were killed none is: bootstrap from
-    # node 1 with its recovered position (the whole cluster went down at once).
+    # left safe to bootstrap, or, after every node was killed, from the one
+    # that had applied the most (safe_node).
     config 1
     if [ ! -d "$(ndir 1)/data/mysql" ]; then
       log "initialising node 1 in $(ndir 1)"
@@ -164,10 +189,6 @@ start() {
       boot=1
     else
       boot=$(safe_node)
-      if [ -z "$boot" ]; then
-        boot=1
-        sed -i 's/^safe_to_bootstrap: 0/safe_to_bootstrap: 1/' "$(ndir 1)/data/grastate.dat"
-      fi
     fi
     config "$boot"
     log "bootstrapping the cluster from node $boot"
@@ -186,7 +207,7 @@ stopnode() {
   p=$(pid "$n") || return 0
   kill -TERM "$p"
   for _ in $(seq 1 300); do
-    kill -0 "$p" 2>/dev/null || return 0
+    alive "$p" || return 0
     sleep 0.2
   done
   log "node $n did not stop in 60 s; killing it"

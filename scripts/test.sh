@@ -15,7 +15,9 @@ echo "test.sh: MySQL for tests: ${CERTSVC_TEST_MYSQL_DSN%%@*}@${CERTSVC_TEST_MYS
 # 3311-3313), started here unless CERTSVC_TEST_GALERA_DSNS names one; it is
 # left running for the next run (scripts/galera.sh stop ends it).
 if [ -z "${CERTSVC_TEST_GALERA_DSNS:-}" ]; then
-  CERTSVC_TEST_GALERA_DSNS=$(scripts/galera.sh start)
+  # Its data is the tests' own: a cluster that cannot come back is wiped.
+  CERTSVC_TEST_GALERA_DSNS=$(scripts/galera.sh start) ||
+    { scripts/galera.sh wipe && CERTSVC_TEST_GALERA_DSNS=$(scripts/galera.sh start); }
 fi
 export CERTSVC_TEST_GALERA_DSNS
 echo "test.sh: Galera for tests: $CERTSVC_TEST_GALERA_DSNS" >&2
