@@ -1,4 +1,4 @@
-module certsvc
+module github.com/certsvc/certsvc
 
 go 1.26.0
 

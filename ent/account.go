@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/notificationsettings"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
 )
 
 // Account is the model entity for the Account schema.

@@ -3,11 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/notificationsettings"
-	"certsvc/ent/user"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +11,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // AccountCreate is the builder for creating a Account entity.

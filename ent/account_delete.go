@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AccountDelete is the builder for deleting a Account entity.

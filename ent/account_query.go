@@ -3,12 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/notificationsettings"
-	"certsvc/ent/predicate"
-	"certsvc/ent/user"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -19,6 +13,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // AccountQuery is the builder for querying Account entities.

@@ -3,12 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/notificationsettings"
-	"certsvc/ent/predicate"
-	"certsvc/ent/user"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +11,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // AccountUpdate is the builder for updating Account entities.

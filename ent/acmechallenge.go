@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/acmechallenge"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
 )
 
 // AcmeChallenge is the model entity for the AcmeChallenge schema.

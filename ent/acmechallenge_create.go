@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/acmechallenge"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
 )
 
 // AcmeChallengeCreate is the builder for creating a AcmeChallenge entity.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/acmechallenge"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AcmeChallengeDelete is the builder for deleting a AcmeChallenge entity.

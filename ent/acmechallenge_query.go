@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/acmechallenge"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AcmeChallengeQuery is the builder for querying AcmeChallenge entities.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/acmechallenge"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AcmeChallengeUpdate is the builder for updating AcmeChallenge entities.

@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/apikey"
-	"certsvc/ent/user"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // APIKey is the model entity for the APIKey schema.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/apikey"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // APIKeyDelete is the builder for deleting a APIKey entity.

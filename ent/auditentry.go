@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/auditentry"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/auditentry"
 )
 
 // AuditEntry is the model entity for the AuditEntry schema.

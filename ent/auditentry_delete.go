@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/auditentry"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/auditentry"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AuditEntryDelete is the builder for deleting a AuditEntry entity.

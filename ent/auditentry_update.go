@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/auditentry"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/auditentry"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // AuditEntryUpdate is the builder for updating AuditEntry entities.

@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/internal/certdata"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -13,6 +10,9 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // Certificate is the model entity for the Certificate schema.

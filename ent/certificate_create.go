@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/internal/certdata"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +11,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // CertificateCreate is the builder for creating a Certificate entity.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/certificate"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateDelete is the builder for deleting a Certificate entity.

@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/certificate"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateQuery is the builder for querying Certificate entities.

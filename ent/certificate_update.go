@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/certificate"
-	"certsvc/ent/predicate"
-	"certsvc/internal/certdata"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // CertificateUpdate is the builder for updating Certificate entities.

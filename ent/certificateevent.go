@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/certificateevent"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/certificateevent"
 )
 
 // CertificateEvent is the model entity for the CertificateEvent schema.

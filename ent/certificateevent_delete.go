@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateEventDelete is the builder for deleting a CertificateEvent entity.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateEventUpdate is the builder for updating CertificateEvent entities.

@@ -3,12 +3,12 @@
 package ent
 
 import (
-	"certsvc/ent/certificatename"
 	"fmt"
 	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/certificatename"
 )
 
 // CertificateName is the model entity for the CertificateName schema.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/certificatename"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificatename"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateNameDelete is the builder for deleting a CertificateName entity.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/certificatename"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/certificatename"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // CertificateNameQuery is the builder for querying CertificateName entities.

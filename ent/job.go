@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/job"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/job"
 )
 
 // Job is the model entity for the Job schema.

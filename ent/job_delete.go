@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // JobDelete is the builder for deleting a Job entity.

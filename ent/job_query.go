@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // JobQuery is the builder for querying Job entities.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // JobUpdate is the builder for updating Job entities.

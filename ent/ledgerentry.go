@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/ledgerentry"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
 )
 
 // LedgerEntry is the model entity for the LedgerEntry schema.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // LedgerEntryDelete is the builder for deleting a LedgerEntry entity.

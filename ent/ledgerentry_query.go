@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // LedgerEntryQuery is the builder for querying LedgerEntry entities.

@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/loginkey"
-	"certsvc/ent/user"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // LoginKey is the model entity for the LoginKey schema.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/loginkey"
-	"certsvc/ent/user"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // LoginKeyCreate is the builder for creating a LoginKey entity.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/loginkey"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // LoginKeyDelete is the builder for deleting a LoginKey entity.

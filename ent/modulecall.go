@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/modulecall"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/modulecall"
 )
 
 // ModuleCall is the model entity for the ModuleCall schema.

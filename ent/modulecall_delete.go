@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/modulecall"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/modulecall"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // ModuleCallDelete is the builder for deleting a ModuleCall entity.

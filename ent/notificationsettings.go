@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/notificationsettings"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -12,6 +10,8 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
 )
 
 // NotificationSettings is the model entity for the NotificationSettings schema.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/notificationsettings"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // NotificationSettingsDelete is the builder for deleting a NotificationSettings entity.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/notificationsettings"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // NotificationSettingsUpdate is the builder for updating NotificationSettings entities.

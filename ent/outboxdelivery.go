@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/outboxdelivery"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
 )
 
 // OutboxDelivery is the model entity for the OutboxDelivery schema.

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/outboxdelivery"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
 )
 
 // OutboxDeliveryCreate is the builder for creating a OutboxDelivery entity.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // OutboxDeliveryDelete is the builder for deleting a OutboxDelivery entity.

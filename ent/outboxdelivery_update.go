@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // OutboxDeliveryUpdate is the builder for updating OutboxDelivery entities.

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/outboxnotice"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
 )
 
 // OutboxNoticeCreate is the builder for creating a OutboxNotice entity.

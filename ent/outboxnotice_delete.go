@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/outboxnotice"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // OutboxNoticeDelete is the builder for deleting a OutboxNotice entity.

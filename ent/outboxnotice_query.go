@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/outboxnotice"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // OutboxNoticeQuery is the builder for querying OutboxNotice entities.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/plan"
 )
 
 // Plan is the model entity for the Plan schema.

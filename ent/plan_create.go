@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
 )
 
 // PlanCreate is the builder for creating a Plan entity.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // PlanDelete is the builder for deleting a Plan entity.

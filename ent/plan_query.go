@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
-	"certsvc/ent/predicate"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -16,6 +13,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // PlanQuery is the builder for querying Plan entities.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
 	"fmt"
 	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
 )
 
 // PlanPrice is the model entity for the PlanPrice schema.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
 )
 
 // PlanPriceCreate is the builder for creating a PlanPrice entity.

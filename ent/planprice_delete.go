@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/planprice"
-	"certsvc/ent/predicate"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/planprice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // PlanPriceDelete is the builder for deleting a PlanPrice entity.

@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
-	"certsvc/ent/predicate"
 	"context"
 	"fmt"
 	"math"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // PlanPriceQuery is the builder for querying PlanPrice entities.

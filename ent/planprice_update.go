@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
-	"certsvc/ent/predicate"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +10,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // PlanPriceUpdate is the builder for updating PlanPrice entities.

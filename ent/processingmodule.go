@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/certdata"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -12,6 +10,8 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // ProcessingModule is the model entity for the ProcessingModule schema.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/certdata"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +11,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // ProcessingModuleCreate is the builder for creating a ProcessingModule entity.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/processingmodule"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/processingmodule"
 )
 
 // ProcessingModuleQuery is the builder for querying ProcessingModule entities.

@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/certdata"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/certdata"
 )
 
 // ProcessingModuleUpdate is the builder for updating ProcessingModule entities.

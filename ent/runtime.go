@@ -2,4 +2,4 @@
 
 package ent
 
-// The schema-stitching logic is generated in certsvc/ent/runtime/runtime.go
+// The schema-stitching logic is generated in github.com/certsvc/certsvc/ent/runtime/runtime.go

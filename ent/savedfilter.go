@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/savedfilter"
-	"certsvc/ent/user"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/savedfilter"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // SavedFilter is the model entity for the SavedFilter schema.

@@ -3,14 +3,14 @@
 package ent
 
 import (
-	"certsvc/ent/session"
-	"certsvc/ent/user"
 	"fmt"
 	"strings"
 	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // Session is the model entity for the Session schema.

@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/session"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/session"
 )
 
 // SessionDelete is the builder for deleting a Session entity.

@@ -3,9 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/session"
-	"certsvc/ent/user"
 	"context"
 	"fmt"
 	"math"
@@ -15,6 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // SessionQuery is the builder for querying Session entities.

@@ -3,12 +3,12 @@
 package ent
 
 import (
-	"certsvc/ent/storeversion"
 	"fmt"
 	"strings"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/storeversion"
 )
 
 // StoreVersion is the model entity for the StoreVersion schema.

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/storeversion"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +10,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/storeversion"
 )
 
 // StoreVersionCreate is the builder for creating a StoreVersion entity.

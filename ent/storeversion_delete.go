@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/storeversion"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/storeversion"
 )
 
 // StoreVersionDelete is the builder for deleting a StoreVersion entity.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/storeversion"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +10,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/storeversion"
 )
 
 // StoreVersionUpdate is the builder for updating StoreVersion entities.

@@ -3,12 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/apikey"
-	"certsvc/ent/loginkey"
-	"certsvc/ent/savedfilter"
-	"certsvc/ent/session"
-	"certsvc/ent/user"
 	"context"
 	"errors"
 	"fmt"
@@ -17,6 +11,12 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/savedfilter"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // UserCreate is the builder for creating a User entity.

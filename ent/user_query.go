@@ -3,13 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/account"
-	"certsvc/ent/apikey"
-	"certsvc/ent/loginkey"
-	"certsvc/ent/predicate"
-	"certsvc/ent/savedfilter"
-	"certsvc/ent/session"
-	"certsvc/ent/user"
 	"context"
 	"database/sql/driver"
 	"fmt"
@@ -20,6 +13,13 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/savedfilter"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
 )
 
 // UserQuery is the builder for querying User entities.

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/webhookendpoint"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
 )
 
 // WebhookEndpoint is the model entity for the WebhookEndpoint schema.

@@ -3,7 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/webhookendpoint"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
 )
 
 // WebhookEndpointCreate is the builder for creating a WebhookEndpoint entity.

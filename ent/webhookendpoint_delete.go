@@ -3,13 +3,13 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/webhookendpoint"
 	"context"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
 )
 
 // WebhookEndpointDelete is the builder for deleting a WebhookEndpoint entity.

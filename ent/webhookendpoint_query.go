@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/webhookendpoint"
 	"context"
 	"fmt"
 	"math"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
 )
 
 // WebhookEndpointQuery is the builder for querying WebhookEndpoint entities.

@@ -3,8 +3,6 @@
 package ent
 
 import (
-	"certsvc/ent/predicate"
-	"certsvc/ent/webhookendpoint"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +12,8 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
 )
 
 // WebhookEndpointUpdate is the builder for updating WebhookEndpoint entities.

@@ -1,4 +1,4 @@
-module certsvc/tools
+module github.com/certsvc/certsvc/tools
 
 go 1.26.8
 

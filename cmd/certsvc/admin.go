@@ -15,13 +15,13 @@ import (
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/auth"
-	"certsvc/internal/config"
-	"certsvc/internal/money"
-	"certsvc/internal/rpc"
-	"certsvc/internal/secretbox"
-	"certsvc/internal/service"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/service"
 )
 
 // storeUse says what an admin command does with the store.

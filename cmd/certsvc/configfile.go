@@ -8,7 +8,7 @@ import (
 
 	"github.com/peterbourgon/ff/v3"
 
-	"certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/config"
 )
 
 // Settings come from three places; the first that has one wins:

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/config"
 )
 
 func writeConfig(t *testing.T, text string) string {

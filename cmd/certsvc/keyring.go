@@ -10,8 +10,8 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"certsvc/internal/config"
-	"certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/secretbox"
 )
 
 // loadKeyring builds the master keyring from CERTSVC_MASTER_KEY or the key

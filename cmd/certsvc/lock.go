@@ -9,7 +9,7 @@ import (
 	"strings"
 	"syscall"
 
-	"certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/config"
 )
 
 // lockName is the file in the data directory whose flock marks the embedded

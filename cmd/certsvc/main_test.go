@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/dbtest"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // envOf returns a getenv over a fixed map.

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/secretbox"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 func newKey(t *testing.T, id string) string {

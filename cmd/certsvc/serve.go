@@ -19,17 +19,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.opentelemetry.io/otel/trace"
 
-	"certsvc/internal/challenge"
-	"certsvc/internal/config"
-	"certsvc/internal/mail"
-	"certsvc/internal/outbox"
-	"certsvc/internal/outbox/email"
-	"certsvc/internal/outbox/webhook"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/registry"
-	"certsvc/internal/server"
-	"certsvc/internal/service"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/challenge"
+	"github.com/certsvc/certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/outbox/email"
+	"github.com/certsvc/certsvc/internal/outbox/webhook"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/server"
+	"github.com/certsvc/certsvc/internal/service"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // env is what a command has set up: configuration, logger, database, service.

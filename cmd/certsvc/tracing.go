@@ -11,7 +11,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/config"
 )
 
 // newTracerProvider exports spans over OTLP/HTTP to cfg.OTLPEndpoint or,

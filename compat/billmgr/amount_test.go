@@ -4,8 +4,8 @@ import (
 	"math"
 	"testing"
 
-	"certsvc/compat/billmgr"
-	"certsvc/internal/money"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/internal/money"
 )
 
 // TestFormatAmount: every currency the service accepts is shown as the

@@ -3,7 +3,7 @@ package billmgr_test
 import (
 	"testing"
 
-	"certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr"
 )
 
 // TestParseXMLRoundTrip: what the encoder writes, the reader reads back,

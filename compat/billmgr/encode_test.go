@@ -2,11 +2,11 @@ package billmgr_test
 
 import (
 	"bytes"
-	"certsvc/compat/billmgr"
-	"certsvc/compat/billmgr/billmgrtest"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr/billmgrtest"
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr"
 )
 
 func TestRedact(t *testing.T) {

@@ -1,12 +1,12 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"strconv"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // funcSubaccount lists the caller's accounts with their balances (an

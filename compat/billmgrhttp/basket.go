@@ -1,15 +1,15 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"errors"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"strconv"
 	"strings"
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // The cart (func=basket), as BILLmanager 6's old cart: an order sent

@@ -8,8 +8,8 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"certsvc/compat/billmgr"
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // This file holds the binding tables: each legacy form is one table of

@@ -12,7 +12,7 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // TestCatalogueComplete fails when a message of the catalogue lacks its

@@ -1,11 +1,11 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"net/url"
 	"slices"
 	"strconv"
@@ -18,7 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // echoParams adds <tparams> to h's answers, as BILLmanager echoes the

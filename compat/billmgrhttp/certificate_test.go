@@ -1,8 +1,6 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
-	"certsvc/compat/billmgr/billmgrtest"
 	"context"
 	"crypto/x509"
 	"encoding/base64"
@@ -10,6 +8,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr/billmgrtest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,9 +27,9 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/errkind"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // fakeService answers like certsvc for one caller, an admin or a user of

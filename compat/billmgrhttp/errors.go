@@ -1,8 +1,8 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"errors"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"net"
 	"regexp"
 	"strconv"

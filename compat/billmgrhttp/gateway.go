@@ -1,11 +1,11 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"log/slog"
 	"net"
 	"net/http"
@@ -13,8 +13,8 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
 // API is everything the gateway may call: the typed RPC clients, and nothing

@@ -16,8 +16,8 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
 // fakeAPI answers the calls it implements with err; the gateway's own logic
@@ -178,7 +178,7 @@ func TestImportsNoInternals(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, imp := range pkg.Imports {
-			if strings.HasPrefix(imp, "certsvc/internal/") || imp == "certsvc/ent" || strings.HasPrefix(imp, "certsvc/ent/") {
+			if strings.HasPrefix(imp, "github.com/certsvc/certsvc/internal/") || imp == "github.com/certsvc/certsvc/ent" || strings.HasPrefix(imp, "github.com/certsvc/certsvc/ent/") {
 				t.Errorf("%s imports %s", pkg.ImportPath, imp)
 			}
 		}

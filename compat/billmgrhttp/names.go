@@ -1,11 +1,11 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"sync"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // namesTTL is how long the gateway keeps what it shows beside ids.

@@ -1,9 +1,9 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"maps"
 	"slices"
 	"strconv"
@@ -11,7 +11,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // namedError carries the legacy names of a request's indexed fields

@@ -1,7 +1,6 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -11,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"io"
 	"log/slog"
 	"net/http"
@@ -30,8 +30,8 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
 // orderFake stands in for the catalogue and certificate clients. It

@@ -1,15 +1,15 @@
 package billmgrhttp
 
 import (
-	"certsvc/compat/billmgr"
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"slices"
 	"strconv"
 	"strings"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // funcPricelistExport exports the certificate plans for a reselling

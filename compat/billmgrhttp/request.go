@@ -2,10 +2,10 @@ package billmgrhttp
 
 import (
 	"bytes"
-	"certsvc/compat/billmgr"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"io"
 	"mime"
 	"mime/multipart"

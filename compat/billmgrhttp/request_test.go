@@ -3,8 +3,8 @@ package billmgrhttp
 import (
 	"bufio"
 	"bytes"
-	"certsvc/compat/billmgr"
 	"errors"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"io"
 	"mime/multipart"
 	"net"

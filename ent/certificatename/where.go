@@ -3,9 +3,8 @@
 package certificatename
 
 import (
-	"certsvc/ent/predicate"
-
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // ID filters vertices based on their ID field.

@@ -5,13 +5,12 @@ package enttest
 import (
 	"context"
 
-	"certsvc/ent"
+	"github.com/certsvc/certsvc/ent"
 	// required by schema hooks.
-	_ "certsvc/ent/runtime"
-
-	"certsvc/ent/migrate"
+	_ "github.com/certsvc/certsvc/ent/runtime"
 
 	"entgo.io/ent/dialect/sql/schema"
+	"github.com/certsvc/certsvc/ent/migrate"
 )
 
 type (

@@ -3,9 +3,10 @@
 package hook
 
 import (
-	"certsvc/ent"
 	"context"
 	"fmt"
+
+	"github.com/certsvc/certsvc/ent"
 )
 
 // The APIKeyFunc type is an adapter to allow the use of ordinary

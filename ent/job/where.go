@@ -3,10 +3,10 @@
 package job
 
 import (
-	"certsvc/ent/predicate"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // ID filters vertices based on their ID field.

@@ -75,7 +75,7 @@ func ValidColumn(column string) bool {
 // package on the initialization of the application. Therefore,
 // it should be imported in the main as follows:
 //
-//	import _ "certsvc/ent/runtime"
+//	import _ "github.com/certsvc/certsvc/ent/runtime"
 var (
 	Hooks [1]ent.Hook
 	// DefaultCreateTime holds the default value on creation for the "create_time" field.

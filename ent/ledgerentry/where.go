@@ -3,11 +3,11 @@
 package ledgerentry
 
 import (
-	"certsvc/ent/predicate"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // ID filters vertices based on their ID field.

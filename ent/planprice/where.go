@@ -3,10 +3,9 @@
 package planprice
 
 import (
-	"certsvc/ent/predicate"
-
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // ID filters vertices based on their ID field.

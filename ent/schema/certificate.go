@@ -10,8 +10,8 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
-	"certsvc/internal/certdata"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/certdata"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 // text is a column for PEM and other long text: TEXT holds 64 KiB on MySQL.

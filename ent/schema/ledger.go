@@ -1,7 +1,7 @@
 package schema
 
 import (
-	"certsvc/ent/hook"
+	"github.com/certsvc/certsvc/ent/hook"
 
 	"entgo.io/ent"
 	"entgo.io/ent/schema/edge"

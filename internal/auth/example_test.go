@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/auth"
 )
 
 func Example() {

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/acmechallenge"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/acmechallenge"
 )
 
 // Path is the path prefix of HTTP-01 answers (RFC 8555 §8.3); the same as

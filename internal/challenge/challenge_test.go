@@ -7,9 +7,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"certsvc/internal/challenge"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/challenge"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // An answer presented through one replica's publisher is served by another

@@ -15,7 +15,7 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail"
 )
 
 // Config is the configuration of the certsvc server and its commands.

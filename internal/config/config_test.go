@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/config"
 )
 
 func load(t *testing.T, env map[string]string, args ...string) (*config.Config, error) {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail"
 )
 
 // registerSMTP defines the e-mail flags on fs (CERTSVC_SMTP_* and

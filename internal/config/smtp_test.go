@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/config"
-	"certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/config"
+	"github.com/certsvc/certsvc/internal/mail"
 )
 
 func TestSMTPFromEnvironmentAndFlags(t *testing.T) {

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // VisibleAccount loads an account the caller may see; others are NotFound,

@@ -8,10 +8,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/plan"
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // catalogTTL is how long a catalog snapshot serves reads at most. Writes

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
 )
 
 // certFields maps a certificate column to the index of its field in

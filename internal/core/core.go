@@ -16,12 +16,12 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
-	"certsvc/ent"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/calls"
-	"certsvc/internal/secretbox"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/calls"
+	"github.com/certsvc/certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // Options configure a Core. Zero values take the documented defaults.

@@ -6,9 +6,9 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/certificateevent"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // Broker fans certificate events out to watchers. It reads the event table,

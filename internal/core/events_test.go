@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // TestBrokerLateLowerID: an event that commits after one with a higher id

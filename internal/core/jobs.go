@@ -9,12 +9,12 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/job"
-	"certsvc/ent/predicate"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // Job is a job a worker leased: the certificate to look at, as of the run

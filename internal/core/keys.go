@@ -4,10 +4,10 @@ import (
 	"crypto"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
-	"certsvc/internal/pki"
-	"certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/secretbox"
 )
 
 // SealKey seals a private key PEM for an account; nil seals to "".

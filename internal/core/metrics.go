@@ -12,12 +12,12 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/job"
-	"certsvc/ent/ledgerentry"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/provider/calls"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/provider/calls"
 )
 
 // The metrics of the business, read from the database by a collector so

@@ -11,11 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/calls"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/calls"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // CredentialsAD binds sealed module credentials to their purpose.

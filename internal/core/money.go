@@ -6,15 +6,15 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/account"
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/ledgerentry"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/money"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // LockAccount reads an account for update inside tx, so balance changes on

@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"certsvc/ent"
-	"certsvc/ent/certificatename"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificatename"
 )
 
 // NameSuffixes are the rows of certificate_names for a certificate's names:

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 
-	"certsvc/ent"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // EventAutoRenewFailed is the history event of an auto-renewal the worker

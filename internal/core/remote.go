@@ -8,13 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/internal/catalog"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/catalog"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // NewOpRef is a fresh reference for an operation at the CA: the order id

@@ -6,9 +6,9 @@ import (
 	"math/big"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 // History events of revocation that change no state; the state change

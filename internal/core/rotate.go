@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/webhookendpoint"
-	"certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
+	"github.com/certsvc/certsvc/internal/secretbox"
 )
 
 // RewrapResult counts what RewrapSecrets re-sealed.

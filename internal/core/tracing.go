@@ -6,12 +6,12 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // TracerName is the instrumentation name of the order core's spans.
-const TracerName = "certsvc/internal/core"
+const TracerName = "github.com/certsvc/certsvc/internal/core"
 
 // Tracer returns the tracer of the order core's spans (a no-op one when
 // tracing is off), for the worker's and the handlers' own spans.

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/job"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/outbox"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // OpOf is the operation at the CA that c carries (its op column). A value

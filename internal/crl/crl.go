@@ -24,10 +24,10 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/localca"
-	"certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 // Publisher signs and caches the CRLs of the built-in CA modules.

@@ -11,15 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/auth"
-	"certsvc/internal/crl"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/localca"
-	"certsvc/internal/provider/builtin"
-	"certsvc/internal/provider/registry"
-	"certsvc/internal/secretbox"
-	"certsvc/internal/service"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/crl"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/service"
 )
 
 // TestCachedUntilHalfValidity: a CRL is served from memory until half of its

@@ -16,7 +16,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // DSNVar names the variable with the MySQL server for tests, e.g.

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // BenchmarkOrders measures paid orders per second placed by 16 clients

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/planprice"
+	"github.com/certsvc/certsvc/ent/planprice"
 )
 
 // A price changed through replica 2 (node 2) is what replica 1's catalog

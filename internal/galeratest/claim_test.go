@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/internal/core"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/core"
 )
 
 // Two workers on each of two nodes claim the same due jobs at once. SKIP

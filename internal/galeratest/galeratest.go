@@ -19,7 +19,7 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // DSNsVar names the variable with the DSNs of the cluster's nodes,

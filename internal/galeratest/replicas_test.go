@@ -14,14 +14,14 @@ import (
 
 	"connectrpc.com/connect"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/job"
-	"certsvc/ent/ledgerentry"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/job"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // planDV is the seed's single-name DV plan, which the built-in CA issues.

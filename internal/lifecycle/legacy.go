@@ -1,6 +1,6 @@
 package lifecycle
 
-import "certsvc/compat/billmgr"
+import "github.com/certsvc/certsvc/compat/billmgr"
 
 // The legacy item_status and SSL service_status codes are the BILLmanager
 // protocol's (compat/billmgr, where both ends of the protocol read them);

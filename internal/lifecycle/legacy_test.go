@@ -4,8 +4,8 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/compat/billmgr"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 func legacy(item int, itemName string, service int, serviceName string) lifecycle.LegacyStatus {

@@ -58,7 +58,7 @@ package lifecycle
 import (
 	"fmt"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // State is where a certificate order is in its life. The values are stable

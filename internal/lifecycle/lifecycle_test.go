@@ -6,8 +6,8 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 type pair struct {

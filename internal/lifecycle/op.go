@@ -3,7 +3,7 @@ package lifecycle
 import (
 	"fmt"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // Op is the operation at the CA that the worker carries out for an order

@@ -3,7 +3,7 @@ package lifecycle
 import (
 	"fmt"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // overrideEvents are the events an administrator's override of the state

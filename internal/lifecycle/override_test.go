@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 // overrideAllowed is the set of events an override may use, written out

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 type reportPair struct {

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 func TestNew(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 func TestCRL(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 // caCreated is when the test CAs are created; their intermediates expire

@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/pki"
 )
 
 // Validation levels accepted in IssueRequest.Validation.

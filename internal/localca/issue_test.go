@@ -18,7 +18,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 var (

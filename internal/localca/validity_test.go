@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 const day = 24 * time.Hour

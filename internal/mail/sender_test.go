@@ -9,8 +9,8 @@ import (
 
 	"github.com/emersion/go-smtp"
 
-	"certsvc/internal/mail"
-	"certsvc/internal/mail/mailtest"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail/mailtest"
 )
 
 func testMessage(id string) mail.Message {

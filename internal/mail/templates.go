@@ -13,7 +13,7 @@ import (
 	texttemplate "text/template"
 	"time"
 
-	"certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/money"
 )
 
 // Languages are the languages of the templates; the first is the default.

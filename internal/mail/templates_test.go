@@ -4,7 +4,7 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail"
 )
 
 // TestTemplatesSameInEveryLanguage: a message has a template in every

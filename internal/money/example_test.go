@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/money"
 )
 
 func Example() {

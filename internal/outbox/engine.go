@@ -15,11 +15,11 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"certsvc/ent"
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/outboxnotice"
-	"certsvc/ent/predicate"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // Options tune the outbox. Zero values take the documented defaults.

@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/outboxdelivery"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // recorder is a channel that records what it is asked to deliver and fails

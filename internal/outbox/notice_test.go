@@ -8,15 +8,15 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/outboxnotice"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/core"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/outbox"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // A certificate event's notice is written with the event, in its

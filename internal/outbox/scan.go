@@ -8,10 +8,10 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
 )
 
 // ScanExpiring writes a certificate.expiring notice for every issued

@@ -5,11 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/outboxnotice"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // The expiry scan writes each reminder once however often it runs, the

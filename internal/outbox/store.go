@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
 )
 
 // Add writes n under the dedupe key key with the client of the transaction

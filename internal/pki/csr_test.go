@@ -19,7 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 func fullSubject() Subject {

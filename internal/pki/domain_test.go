@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 func TestNormalizeDomain(t *testing.T) {

@@ -1,6 +1,6 @@
 package pki
 
-import "certsvc/internal/errkind"
+import "github.com/certsvc/certsvc/internal/errkind"
 
 // kindError is a sentinel error of this package: its own text, and the
 // errkind kind it belongs to, so that errors.Is matches both.

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/pki"
 )
 
 func ExampleNormalizeDomain() {

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // privateKey is what the standard library's private keys implement.

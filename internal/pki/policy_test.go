@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 func TestNamePolicyCheck(t *testing.T) {

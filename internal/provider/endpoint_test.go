@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 func TestEndpointURL(t *testing.T) {

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // Capabilities are what the providers of a kind can do. Most mirror the

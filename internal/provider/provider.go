@@ -19,8 +19,8 @@ import (
 	"net/http"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/lifecycle"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 // Config is a module's configuration as the core stores it.

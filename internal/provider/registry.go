@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"slices"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // Registry is the set of module kinds a build of certsvc offers, looked up

@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 func newNothing(provider.Config) (provider.Provider, error) {

@@ -8,7 +8,7 @@ import (
 
 	"connectrpc.com/connect"
 
-	"certsvc/ent"
+	"github.com/certsvc/certsvc/ent"
 )
 
 // Audit appends an entry to the audit log at now, in tx when it is not nil

@@ -16,13 +16,13 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/apikey"
-	"certsvc/ent/session"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/auth"
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // Token prefixes tell the kinds of bearer token apart at a glance, in logs

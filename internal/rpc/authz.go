@@ -1,7 +1,7 @@
 package rpc
 
 import (
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
 // access is who may call an RPC at all. Which objects a caller may touch is

@@ -5,9 +5,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"certsvc/ent"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // TS converts a time to a timestamp; nil for the zero time.

@@ -7,8 +7,8 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // codes is the one table from error kind to RPC code.

@@ -10,8 +10,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"certsvc/ent"
-	"certsvc/internal/auth"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/auth"
 )
 
 // GateOptions configure a Gate. Zero values take the documented defaults.

@@ -12,7 +12,7 @@ import (
 	"connectrpc.com/connect"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // Interceptors returns the service's interceptors, outermost first: the

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 const (

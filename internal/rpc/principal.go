@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/ent"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
 // Principal is the caller of an RPC, established by the auth interceptor.

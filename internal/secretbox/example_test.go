@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	"certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/secretbox"
 )
 
 func Example() {

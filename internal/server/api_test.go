@@ -21,11 +21,11 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/server"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/server"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // TestEveryRPC walks every RPC of the API once with each protocol, in the

@@ -16,13 +16,13 @@ import (
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	"certsvc/ent/session"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/apitest"
-	"certsvc/internal/auth"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent/session"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // authzCaller is who calls an RPC in the authorisation matrix.

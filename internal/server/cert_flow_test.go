@@ -21,10 +21,10 @@ import (
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"software.sslmate.com/src/go-pkcs12"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/localca"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/localca"
 )
 
 const (

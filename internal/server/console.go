@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/compat/billmgrhttp"
-	"certsvc/web"
+	"github.com/certsvc/certsvc/compat/billmgrhttp"
+	"github.com/certsvc/certsvc/web"
 )
 
 // consoleHandler serves the web console at / and every path the mux has no

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // TestGatewayBasket: BILLmanager's cart through the gateway. Orders sent

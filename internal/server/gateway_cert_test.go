@@ -19,15 +19,15 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/auth"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/localca"
-	"certsvc/internal/provider/registry"
-	"certsvc/internal/secretbox"
-	"certsvc/internal/server"
-	"certsvc/internal/service"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/secretbox"
+	"github.com/certsvc/certsvc/internal/server"
+	"github.com/certsvc/certsvc/internal/service"
 )
 
 // gwcDoc is a bjson answer of the legacy gateway.

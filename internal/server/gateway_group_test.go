@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/dbtest"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // TestGatewayGroupActionAllOrNone: a group action with one elid that does

@@ -4,8 +4,8 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // TestGatewayLoginLimiter is issue 13's scenario through the gateway: a

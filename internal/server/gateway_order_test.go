@@ -18,9 +18,9 @@ import (
 	"strings"
 	"testing"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // legacyClient calls the legacy gateway as resellers do: plain net/http,

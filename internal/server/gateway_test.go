@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // TestLegacyGatewayAuth drives the legacy func= door end to end: password

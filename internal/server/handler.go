@@ -17,12 +17,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
 
-	"certsvc/compat/billmgrhttp"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/crl"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
-	"certsvc/internal/service"
+	"github.com/certsvc/certsvc/compat/billmgrhttp"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/crl"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/service"
 )
 
 // Services are the API services, for health and reflection.

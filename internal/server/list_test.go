@@ -7,10 +7,10 @@ import (
 
 	"google.golang.org/protobuf/proto"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // A listing reads fewer columns than a get (no PEM texts, no sealed keys);

@@ -10,7 +10,7 @@ import (
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
-	"certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/apitest"
 )
 
 // BenchmarkOrderTracing is BenchmarkOrderThroughput with tracing off and

@@ -19,12 +19,12 @@ import (
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/provider/registry"
-	"certsvc/internal/server"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/server"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // scrape reads /metrics over HTTP and parses it.

@@ -10,9 +10,9 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
 )
 
 // TestAdminStateOverride: an administrator's override of the state goes

@@ -16,12 +16,12 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider/builtin"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 const stRevoked = certsvcv1.CertificateState_CERTIFICATE_STATE_REVOKED

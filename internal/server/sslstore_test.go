@@ -10,11 +10,11 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/provider/thesslstore/sslstoretest"
-	"certsvc/internal/store"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore/sslstoretest"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // A module of The SSL Store, against a fake that follows its documented API:

@@ -19,11 +19,11 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/provider/billmanager"
-	"certsvc/internal/provider/builtin"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/provider/billmanager"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 // TestUpstreamBILLmanager resells through a second certsvc: a reseller

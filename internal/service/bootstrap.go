@@ -5,16 +5,16 @@ import (
 	"errors"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/ent/plan"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	catalogapi "certsvc/internal/api/catalog"
-	"certsvc/internal/auth"
-	"certsvc/internal/catalog"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider/builtin"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	catalogapi "github.com/certsvc/certsvc/internal/api/catalog"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/catalog"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // BootstrapResult says what Bootstrap did.

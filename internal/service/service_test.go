@@ -4,11 +4,11 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/internal/auth"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/service"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/service"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 func TestPurgeExpired(t *testing.T) {

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"certsvc/ent"
-	"certsvc/ent/storeversion"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/storeversion"
 )
 
 // catalogVersion counts changes to the catalog (plans, their prices,

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"syscall"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
 
 	"github.com/go-sql-driver/mysql"
 	"modernc.org/sqlite"

@@ -16,9 +16,9 @@ import (
 
 	entsql "entgo.io/ent/dialect/sql"
 
-	"certsvc/ent"
+	"github.com/certsvc/certsvc/ent"
 	// The runtime registers the schema hooks (the append-only ledger).
-	_ "certsvc/ent/runtime"
+	_ "github.com/certsvc/certsvc/ent/runtime"
 
 	"entgo.io/ent/dialect"
 	"github.com/go-sql-driver/mysql"

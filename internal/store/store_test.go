@@ -9,10 +9,10 @@ import (
 
 	"entgo.io/ent/dialect"
 
-	"certsvc/ent"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/errkind"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // TestMigrationsCurrent fails when ent/schema changed without a migration:

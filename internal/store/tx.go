@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // maxAttempts bounds how often InTx runs a function that hit a deadlock, a

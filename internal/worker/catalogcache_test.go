@@ -6,9 +6,9 @@ import (
 
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/worker"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/worker"
 )
 
 // Orders read the catalog from a cache; a change of prices is charged from

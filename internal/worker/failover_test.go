@@ -7,13 +7,13 @@ import (
 
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
-	"certsvc/ent/certificate"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
-	"certsvc/internal/service"
-	"certsvc/internal/worker"
+	"github.com/certsvc/certsvc/ent/certificate"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/service"
+	"github.com/certsvc/certsvc/internal/worker"
 )
 
 // primaryModule adds a built-in CA module selling planDV ahead of the

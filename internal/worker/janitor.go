@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/ent/loginkey"
-	"certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/loginkey"
+	"github.com/certsvc/certsvc/ent/session"
 )
 
 // purgeGrace is how long ended sessions and login keys are kept, for audit.

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/core"
 )
 
 // Leases: a claimed job is this worker's until its lease ends, and the

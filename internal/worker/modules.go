@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/modulecall"
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/core"
-	"certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/modulecall"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 )
 
 // moduleCallRetention is how long the call log of a module is kept.

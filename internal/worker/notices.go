@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent/processingmodule"
-	"certsvc/internal/core"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/ent/processingmodule"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // NoticeModules writes the operator's notices about the enabled modules (the

@@ -7,14 +7,14 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/certificate"
-	"certsvc/ent/job"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/core"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/provider"
-	"certsvc/internal/worker"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/job"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/worker"
 )
 
 // reports scripts what a CA reports about its orders: the state of its

@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/internal/core"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // revoke sends the order's revocation to the CA (provider.Revoker) and

@@ -12,13 +12,13 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/localca"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // Options tune the background worker.

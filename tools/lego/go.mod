@@ -7,7 +7,7 @@
 // the benchmark uses HTTP-01 only, and some of the providers' SDK modules are
 // not served by the module proxy used here, so a build without the tag (and
 // `go mod tidy` here, which looks at every build tag) fails.
-module certsvc/tools/lego
+module github.com/certsvc/certsvc/tools/lego
 
 go 1.26.0
 

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr"
 )
 
 // Render encodes d through a recorder and returns a golden-file text

@@ -2124,8 +2124,8 @@ const file_certsvc_v1_account_proto_rawDesc = "" +
 	"DeleteUser\x12\x1d.certsvc.v1.DeleteUserRequest\x1a\x1e.certsvc.v1.DeleteUserResponse\x12B\n" +
 	"\aDeposit\x12\x1a.certsvc.v1.DepositRequest\x1a\x1b.certsvc.v1.DepositResponse\x12T\n" +
 	"\rAdjustBalance\x12 .certsvc.v1.AdjustBalanceRequest\x1a!.certsvc.v1.AdjustBalanceResponse\x12e\n" +
-	"\x11ListLedgerEntries\x12$.certsvc.v1.ListLedgerEntriesRequest\x1a%.certsvc.v1.ListLedgerEntriesResponse\"\x03\x90\x02\x01B\x89\x01\n" +
-	"\x0ecom.certsvc.v1B\fAccountProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\x11ListLedgerEntries\x12$.certsvc.v1.ListLedgerEntriesRequest\x1a%.certsvc.v1.ListLedgerEntriesResponse\"\x03\x90\x02\x01B\x9c\x01\n" +
+	"\x0ecom.certsvc.v1B\fAccountProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

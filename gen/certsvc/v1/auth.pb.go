@@ -1427,8 +1427,8 @@ const file_certsvc_v1_auth_proto_rawDesc = "" +
 	"\vListApiKeys\x12\x1e.certsvc.v1.ListApiKeysRequest\x1a\x1f.certsvc.v1.ListApiKeysResponse\"\x03\x90\x02\x01\x12Q\n" +
 	"\fDeleteApiKey\x12\x1f.certsvc.v1.DeleteApiKeyRequest\x1a .certsvc.v1.DeleteApiKeyResponse\x12N\n" +
 	"\vImpersonate\x12\x1e.certsvc.v1.ImpersonateRequest\x1a\x1f.certsvc.v1.ImpersonateResponse\x12b\n" +
-	"\x10ListAuditEntries\x12#.certsvc.v1.ListAuditEntriesRequest\x1a$.certsvc.v1.ListAuditEntriesResponse\"\x03\x90\x02\x01B\x86\x01\n" +
-	"\x0ecom.certsvc.v1B\tAuthProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\x10ListAuditEntries\x12#.certsvc.v1.ListAuditEntriesRequest\x1a$.certsvc.v1.ListAuditEntriesResponse\"\x03\x90\x02\x01B\x99\x01\n" +
+	"\x0ecom.certsvc.v1B\tAuthProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

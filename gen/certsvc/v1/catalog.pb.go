@@ -1050,8 +1050,8 @@ const file_certsvc_v1_catalog_proto_rawDesc = "" +
 	"UpdatePlan\x12\x1d.certsvc.v1.UpdatePlanRequest\x1a\x1e.certsvc.v1.UpdatePlanResponse\x12K\n" +
 	"\n" +
 	"DeletePlan\x12\x1d.certsvc.v1.DeletePlanRequest\x1a\x1e.certsvc.v1.DeletePlanResponse\x12Y\n" +
-	"\rListCountries\x12 .certsvc.v1.ListCountriesRequest\x1a!.certsvc.v1.ListCountriesResponse\"\x03\x90\x02\x01B\x89\x01\n" +
-	"\x0ecom.certsvc.v1B\fCatalogProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\rListCountries\x12 .certsvc.v1.ListCountriesRequest\x1a!.certsvc.v1.ListCountriesResponse\"\x03\x90\x02\x01B\x9c\x01\n" +
+	"\x0ecom.certsvc.v1B\fCatalogProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

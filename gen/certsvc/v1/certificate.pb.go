@@ -4704,8 +4704,8 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x11WatchCertificates\x12$.certsvc.v1.WatchCertificatesRequest\x1a%.certsvc.v1.WatchCertificatesResponse0\x01\x12r\n" +
 	"\x17CreateCertificateFilter\x12*.certsvc.v1.CreateCertificateFilterRequest\x1a+.certsvc.v1.CreateCertificateFilterResponse\x12t\n" +
 	"\x16ListCertificateFilters\x12).certsvc.v1.ListCertificateFiltersRequest\x1a*.certsvc.v1.ListCertificateFiltersResponse\"\x03\x90\x02\x01\x12r\n" +
-	"\x17DeleteCertificateFilter\x12*.certsvc.v1.DeleteCertificateFilterRequest\x1a+.certsvc.v1.DeleteCertificateFilterResponseB\x8d\x01\n" +
-	"\x0ecom.certsvc.v1B\x10CertificateProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\x17DeleteCertificateFilter\x12*.certsvc.v1.DeleteCertificateFilterRequest\x1a+.certsvc.v1.DeleteCertificateFilterResponseB\xa0\x01\n" +
+	"\x0ecom.certsvc.v1B\x10CertificateProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

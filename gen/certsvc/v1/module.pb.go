@@ -1457,8 +1457,8 @@ const file_certsvc_v1_module_proto_rawDesc = "" +
 	"\x16DeleteProcessingModule\x12).certsvc.v1.DeleteProcessingModuleRequest\x1a*.certsvc.v1.DeleteProcessingModuleResponse\x12i\n" +
 	"\x14RefreshModuleBalance\x12'.certsvc.v1.RefreshModuleBalanceRequest\x1a(.certsvc.v1.RefreshModuleBalanceResponse\x12h\n" +
 	"\x12ListModuleProducts\x12%.certsvc.v1.ListModuleProductsRequest\x1a&.certsvc.v1.ListModuleProductsResponse\"\x03\x90\x02\x01\x12_\n" +
-	"\x0fListModuleCalls\x12\".certsvc.v1.ListModuleCallsRequest\x1a#.certsvc.v1.ListModuleCallsResponse\"\x03\x90\x02\x01B\x88\x01\n" +
-	"\x0ecom.certsvc.v1B\vModuleProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\x0fListModuleCalls\x12\".certsvc.v1.ListModuleCallsRequest\x1a#.certsvc.v1.ListModuleCallsResponse\"\x03\x90\x02\x01B\x9b\x01\n" +
+	"\x0ecom.certsvc.v1B\vModuleProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

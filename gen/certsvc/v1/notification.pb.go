@@ -821,8 +821,8 @@ const file_certsvc_v1_notification_proto_rawDesc = "" +
 	"\x17GetNotificationSettings\x12*.certsvc.v1.GetNotificationSettingsRequest\x1a+.certsvc.v1.GetNotificationSettingsResponse\"\x03\x90\x02\x01\x12{\n" +
 	"\x1aUpdateNotificationSettings\x12-.certsvc.v1.UpdateNotificationSettingsRequest\x1a..certsvc.v1.UpdateNotificationSettingsResponse\x12k\n" +
 	"\x13ListEmailDeliveries\x12&.certsvc.v1.ListEmailDeliveriesRequest\x1a'.certsvc.v1.ListEmailDeliveriesResponse\"\x03\x90\x02\x01\x12T\n" +
-	"\rSendTestEmail\x12 .certsvc.v1.SendTestEmailRequest\x1a!.certsvc.v1.SendTestEmailResponseB\x8e\x01\n" +
-	"\x0ecom.certsvc.v1B\x11NotificationProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\rSendTestEmail\x12 .certsvc.v1.SendTestEmailRequest\x1a!.certsvc.v1.SendTestEmailResponseB\xa1\x01\n" +
+	"\x0ecom.certsvc.v1B\x11NotificationProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

@@ -1137,8 +1137,8 @@ const file_certsvc_v1_webhook_proto_rawDesc = "" +
 	"\x13RotateWebhookSecret\x12&.certsvc.v1.RotateWebhookSecretRequest\x1a'.certsvc.v1.RotateWebhookSecretResponse\x12Z\n" +
 	"\x0fSendTestWebhook\x12\".certsvc.v1.SendTestWebhookRequest\x1a#.certsvc.v1.SendTestWebhookResponse\x12q\n" +
 	"\x15ListWebhookDeliveries\x12(.certsvc.v1.ListWebhookDeliveriesRequest\x1a).certsvc.v1.ListWebhookDeliveriesResponse\"\x03\x90\x02\x01\x12]\n" +
-	"\x10RedeliverWebhook\x12#.certsvc.v1.RedeliverWebhookRequest\x1a$.certsvc.v1.RedeliverWebhookResponseB\x89\x01\n" +
-	"\x0ecom.certsvc.v1B\fWebhookProtoP\x01Z certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
+	"\x10RedeliverWebhook\x12#.certsvc.v1.RedeliverWebhookRequest\x1a$.certsvc.v1.RedeliverWebhookResponseB\x9c\x01\n" +
+	"\x0ecom.certsvc.v1B\fWebhookProtoP\x01Z3github.com/certsvc/certsvc/gen/certsvc/v1;certsvcv1\xa2\x02\x03CXX\xaa\x02\n" +
 	"Certsvc.V1\xca\x02\n" +
 	"Certsvc\\V1\xe2\x02\x16Certsvc\\V1\\GPBMetadata\xea\x02\vCertsvc::V1b\x06proto3"
 

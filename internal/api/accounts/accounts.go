@@ -4,16 +4,16 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/ent/account"
-	"certsvc/ent/ledgerentry"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/money"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/account"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // CreateAccount implements AccountService.CreateAccount.

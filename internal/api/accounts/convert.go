@@ -1,10 +1,10 @@
 package accounts
 
 import (
-	"certsvc/ent"
-	"certsvc/ent/ledgerentry"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 var ledgerKindToProto = map[ledgerentry.Kind]certsvcv1.LedgerEntryKind{

@@ -5,11 +5,11 @@ package accounts
 import (
 	"log/slog"
 
-	"certsvc/ent"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/auth"
-	"certsvc/internal/core"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // A new RPC fails the build until it is implemented.

@@ -8,16 +8,16 @@ import (
 
 	"connectrpc.com/connect"
 
-	"certsvc/ent"
-	"certsvc/ent/apikey"
-	"certsvc/ent/session"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/auth"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/apikey"
+	"github.com/certsvc/certsvc/ent/session"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // CreateUser implements AccountService.CreateUser.

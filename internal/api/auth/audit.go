@@ -4,14 +4,14 @@ import (
 	"context"
 	"fmt"
 
-	"certsvc/ent"
-	"certsvc/ent/auditentry"
-	"certsvc/ent/user"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/auth"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/auditentry"
+	"github.com/certsvc/certsvc/ent/user"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // Impersonate implements AuthService.Impersonate.

@@ -1,9 +1,9 @@
 package auth
 
 import (
-	"certsvc/ent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 func apiKeyToProto(k *ent.APIKey) *certsvcv1.ApiKey {

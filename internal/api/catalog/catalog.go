@@ -6,15 +6,15 @@ import (
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
-	"certsvc/ent"
-	"certsvc/ent/plan"
-	"certsvc/ent/planprice"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/catalog"
-	"certsvc/internal/errkind"
-	"certsvc/internal/money"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/plan"
+	"github.com/certsvc/certsvc/ent/planprice"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/catalog"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // planQuery selects plans with their prices in a stable order.

@@ -1,10 +1,10 @@
 package catalog
 
 import (
-	"certsvc/ent"
-	"certsvc/ent/plan"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/plan"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 var validationToProto = map[plan.Validation]certsvcv1.ValidationLevel{

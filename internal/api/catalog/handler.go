@@ -3,10 +3,10 @@
 package catalog
 
 import (
-	"certsvc/ent"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/core"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // A new RPC fails the build until it is implemented.

@@ -3,13 +3,13 @@ package certificates
 import (
 	"slices"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/certdata"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/provider"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/certdata"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 var statesToProto = map[lifecycle.State]certsvcv1.CertificateState{

@@ -11,18 +11,18 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/plan"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/certdata"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/plan"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/certdata"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // approverLocalParts are the mailboxes a CA accepts as approvers of a domain.

@@ -11,10 +11,10 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"golang.org/x/net/idna"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/certificatename"
-	"certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/certificatename"
+	"github.com/certsvc/certsvc/ent/predicate"
 )
 
 // The domain filter of ListCertificates reads certificate_names, which the

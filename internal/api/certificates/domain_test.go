@@ -5,13 +5,13 @@ import (
 	"slices"
 	"testing"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/internal/certdata"
-	"certsvc/internal/core"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/internal/certdata"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 func TestNameSuffixes(t *testing.T) {

@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"strings"
 
-	"certsvc/ent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/errkind"
-	"certsvc/internal/pki"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // fileName is the download name of a certificate's files: the domain, with

@@ -6,10 +6,10 @@ import (
 	"log/slog"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/core"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // A new RPC fails the build until it is implemented.

@@ -11,15 +11,15 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/certificateevent"
-	"certsvc/ent/predicate"
-	"certsvc/ent/savedfilter"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/errkind"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	"github.com/certsvc/certsvc/ent/predicate"
+	"github.com/certsvc/certsvc/ent/savedfilter"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // certCursor is the keyset position of a certificate listing: the sort key

@@ -6,17 +6,17 @@ import (
 	"fmt"
 	"slices"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	"certsvc/ent/ledgerentry"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/certdata"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/ledgerentry"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/certdata"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // uploadedChain parses an uploaded certificate (PEM with its chain, or DER)

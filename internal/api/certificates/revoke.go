@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"strings"
 
-	"certsvc/ent"
-	"certsvc/ent/certificate"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificate"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // revocationReasons are the RFC 5280 CRLReason codes a subscriber may give,

@@ -6,11 +6,11 @@ import (
 
 	"connectrpc.com/connect"
 
-	"certsvc/ent"
-	"certsvc/ent/certificateevent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/core"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/certificateevent"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // DefaultKeepAlive is how long a WatchCertificates stream stays silent

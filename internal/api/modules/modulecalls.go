@@ -7,14 +7,14 @@ import (
 
 	"google.golang.org/protobuf/types/known/durationpb"
 
-	"certsvc/ent"
-	"certsvc/ent/modulecall"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/core"
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
-	"certsvc/internal/rpc"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/modulecall"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // ListModuleCalls implements ProcessingModuleService.ListModuleCalls.

@@ -9,12 +9,12 @@ import (
 	"errors"
 	"slices"
 
-	"certsvc/ent"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
-	"certsvc/internal/errkind"
-	"certsvc/internal/outbox/webhook"
-	"certsvc/internal/rpc"
+	"github.com/certsvc/certsvc/ent"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/outbox/webhook"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // A new RPC fails the build until it is implemented.

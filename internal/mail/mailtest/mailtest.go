@@ -33,7 +33,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail"
 )
 
 // Options shape a Server.

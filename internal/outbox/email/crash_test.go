@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/ent/outboxdelivery"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/mail"
-	"certsvc/internal/mail/mailtest"
-	"certsvc/internal/outbox"
-	"certsvc/internal/outbox/email"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail/mailtest"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/outbox/email"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // dying is the e-mail channel of a sender process that is killed during a

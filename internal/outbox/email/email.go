@@ -15,10 +15,10 @@ import (
 	"fmt"
 	"slices"
 
-	"certsvc/ent"
-	"certsvc/ent/notificationsettings"
-	"certsvc/internal/mail"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/notificationsettings"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // Name is the channel's name in the outbox.

@@ -5,12 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/dbtest"
-	"certsvc/internal/mail"
-	"certsvc/internal/mail/mailtest"
-	"certsvc/internal/outbox"
-	"certsvc/internal/outbox/email"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/mail/mailtest"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/outbox/email"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // TestTargets: an account's recipients for the types it wants (all customer

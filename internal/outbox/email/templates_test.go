@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/mail"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/mail"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // sampleNotice is a notice of type t with every field of Data set, a common

@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/core"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/outbox"
-	"certsvc/internal/outbox/webhook"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/outbox/webhook"
 )
 
 // benchReceiver answers 200 and notes when each notice (by its

@@ -6,13 +6,13 @@ import (
 	"strconv"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/outboxdelivery"
-	"certsvc/ent/outboxnotice"
-	"certsvc/ent/webhookendpoint"
-	"certsvc/internal/errkind"
-	"certsvc/internal/outbox"
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // Endpoint is what a caller sets on an endpoint.

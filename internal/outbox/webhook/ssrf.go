@@ -10,7 +10,7 @@ import (
 	"syscall"
 	"time"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // publicAddr reports whether ip is an address a webhook may reach without

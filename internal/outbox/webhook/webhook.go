@@ -22,10 +22,10 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/ent"
-	"certsvc/ent/webhookendpoint"
-	"certsvc/internal/core"
-	"certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/webhookendpoint"
+	"github.com/certsvc/certsvc/internal/core"
+	"github.com/certsvc/certsvc/internal/outbox"
 )
 
 // ChannelName is the name of the webhook channel in the outbox.

@@ -19,12 +19,12 @@ import (
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
-	"certsvc/ent/outboxnotice"
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/outbox"
-	"certsvc/internal/outbox/webhook"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/outbox/webhook"
 )
 
 // planDV is a seeded single-name DV plan the built-in CA issues.

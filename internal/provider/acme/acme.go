@@ -72,10 +72,10 @@ import (
 
 	xacme "golang.org/x/crypto/acme"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/errkind"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // KindName is the kind of the module, returned by the provider's Kind method.

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
 )
 
 func TestPrepare(t *testing.T) {

@@ -21,9 +21,9 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
 )
 
 // TestPebbleBinary runs the real Pebble program, built from the module

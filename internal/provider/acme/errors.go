@@ -11,7 +11,7 @@ import (
 
 	xacme "golang.org/x/crypto/acme"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // acmeErrPrefix starts the problem types RFC 8555 defines.

@@ -11,7 +11,7 @@ import (
 
 	xacme "golang.org/x/crypto/acme"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 func TestClassify(t *testing.T) {

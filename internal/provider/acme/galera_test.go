@@ -4,10 +4,10 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/challenge"
-	"certsvc/internal/galeratest"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/challenge"
+	"github.com/certsvc/certsvc/internal/galeratest"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
 )
 
 // An ACME issuance whose HTTP-01 answers are presented by the replica that

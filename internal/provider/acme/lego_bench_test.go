@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider/acme"
 )
 
 // legoEnv names the lego binary for BenchmarkIssueVsLego;
@@ -162,7 +162,7 @@ func BenchmarkIssueVsLego(b *testing.B) {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) / float64(n) }
 	b.ReportMetric(ms(certsvcD), "certsvc-ms")
 	b.ReportMetric(ms(legoD), "lego-ms")
-	b.ReportMetric(float64(certsvcD)/float64(legoD), "certsvc/lego")
+	b.ReportMetric(float64(certsvcD)/float64(legoD), "github.com/certsvc/certsvc/lego")
 	b.ReportMetric(float64(certsvcReqs)/float64(n), "certsvc-reqs")
 	b.ReportMetric(float64(legoReqs)/float64(n), "lego-reqs")
 	b.ReportMetric(ms(legoBackoff), "lego-backoff-ms")

@@ -12,8 +12,8 @@ import (
 
 	xacme "golang.org/x/crypto/acme"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // Messages of the module's answers.

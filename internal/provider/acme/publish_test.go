@@ -5,7 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/provider/acme"
 )
 
 func TestMemoryPublisher(t *testing.T) {

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/apitest"
-	"certsvc/internal/dbtest"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
-	"certsvc/internal/provider/builtin"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 // TestRevokeThroughTheAPI revokes a certificate Pebble issued through the

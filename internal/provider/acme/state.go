@@ -9,8 +9,8 @@ import (
 
 	xacme "golang.org/x/crypto/acme"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // stateVersion is the version of the JSON in RemoteRef.State.

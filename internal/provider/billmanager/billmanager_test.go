@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/compat/billmgr"
-	"certsvc/internal/errkind"
-	"certsvc/internal/lifecycle"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/billmanager"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/lifecycle"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/billmanager"
 )
 
 func isKind(err, kind error) bool { return errors.Is(err, kind) }

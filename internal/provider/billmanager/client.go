@@ -14,8 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"certsvc/compat/billmgr"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // userAgent is sent with every call.

@@ -17,11 +17,11 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/compat/billmgr"
-	"certsvc/compat/billmgrhttp"
-	"certsvc/internal/localca"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/billmanager"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgrhttp"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/billmanager"
 )
 
 const (

@@ -15,9 +15,9 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/compat/billmgr"
-	"certsvc/internal/money"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/internal/money"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 type billmanager struct {

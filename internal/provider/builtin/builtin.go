@@ -36,11 +36,11 @@ import (
 	"strings"
 	"time"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/errkind"
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // KindName is the kind of the module, returned by the provider's Kind method.

@@ -18,10 +18,10 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 var ctx = context.Background()

@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 var (

@@ -11,9 +11,9 @@ import (
 	"sync"
 	"time"
 
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // RemoteIDPrefix starts the remote id of every order: "LCA-" + the order's Ref.

@@ -6,11 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
 )
 
 func parseChain(t *testing.T, chainPEM string) []*x509.Certificate {

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"certsvc/internal/localca"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // stateVersion is the version of the JSON in RemoteRef.State.

@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // TestReissueKeepsChain checks that a pending reissue keeps the issued chain

@@ -28,7 +28,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // Call is one request to a CA as the call log keeps it.

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 type clock struct {

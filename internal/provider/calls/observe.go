@@ -12,11 +12,11 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // TracerName is the instrumentation name of the spans of calls to CAs.
-const TracerName = "certsvc/internal/provider/calls"
+const TracerName = "github.com/certsvc/certsvc/internal/provider/calls"
 
 // Observer measures the operations certsvc asks of its CAs (place an order,
 // sync, reissue, ...), whatever a provider does to carry them out: an HTTP

@@ -7,8 +7,8 @@ package manual
 import (
 	"context"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/provider"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // KindName is the kind of the module, returned by the provider's Kind method.

@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"testing"
 
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/manual"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/manual"
 )
 
 func newProvider(t *testing.T) provider.Provider {

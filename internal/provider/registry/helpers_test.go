@@ -4,7 +4,7 @@ import (
 	"errors"
 	"testing"
 
-	"certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/errkind"
 )
 
 // checkFieldErr asserts that err is an invalid-argument error about field.

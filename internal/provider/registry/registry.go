@@ -5,12 +5,12 @@
 package registry
 
 import (
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
-	"certsvc/internal/provider/billmanager"
-	"certsvc/internal/provider/builtin"
-	"certsvc/internal/provider/manual"
-	"certsvc/internal/provider/thesslstore"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/provider/billmanager"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/provider/manual"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore"
 )
 
 // Default returns the registry of the kinds built into certsvc. Each call

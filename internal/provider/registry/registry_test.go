@@ -7,15 +7,15 @@ import (
 	"slices"
 	"testing"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/acme"
-	"certsvc/internal/provider/billmanager"
-	"certsvc/internal/provider/builtin"
-	"certsvc/internal/provider/manual"
-	"certsvc/internal/provider/registry"
-	"certsvc/internal/provider/thesslstore"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/acme"
+	"github.com/certsvc/certsvc/internal/provider/billmanager"
+	"github.com/certsvc/certsvc/internal/provider/builtin"
+	"github.com/certsvc/certsvc/internal/provider/manual"
+	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore"
 )
 
 func defaultRegistry(t *testing.T) *provider.Registry {

@@ -16,7 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // userAgent is sent in AuthRequest.UserAgent and the User-Agent header.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/thesslstore/sslstoretest"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore/sslstoretest"
 )
 
 // callTimeout bounds the calls that a fault holds until the client gives

@@ -14,9 +14,9 @@ import (
 	"sync"
 	"testing"
 
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/thesslstore"
-	"certsvc/internal/provider/thesslstore/sslstoretest"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore/sslstoretest"
 )
 
 // testProvider is the provider with every capability it has.

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 func TestStateOf(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // Fixed values of new orders and reissues. The SSL Store wants a server

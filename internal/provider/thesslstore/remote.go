@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"certsvc/internal/pki"
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/pki"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // toRemote converts an order object. The chain is added by the caller

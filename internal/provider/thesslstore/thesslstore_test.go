@@ -8,10 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/errkind"
-	"certsvc/internal/provider"
-	"certsvc/internal/provider/thesslstore"
-	"certsvc/internal/provider/thesslstore/sslstoretest"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore/sslstoretest"
 )
 
 func TestOrderToIssued(t *testing.T) {

@@ -20,8 +20,8 @@ import (
 
 	"connectrpc.com/connect"
 
-	certsvcv1 "certsvc/gen/certsvc/v1"
-	"certsvc/gen/certsvc/v1/certsvcv1connect"
+	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
+	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
 
 func main() {

@@ -21,7 +21,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/go-sql-driver/mysql"
 
-	"certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 func main() {

@@ -5,10 +5,10 @@
 package certsvcv1connect
 
 import (
-	v1 "certsvc/gen/certsvc/v1"
 	connect "connectrpc.com/connect"
 	context "context"
 	errors "errors"
+	v1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	http "net/http"
 	strings "strings"
 )

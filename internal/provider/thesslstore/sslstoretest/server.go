@@ -58,7 +58,7 @@ import (
 	"testing"
 	"time"
 
-	"certsvc/internal/provider"
+	"github.com/certsvc/certsvc/internal/provider"
 )
 
 // Default credentials of a fake.

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"certsvc/internal/provider/thesslstore/sslstoretest"
+	"github.com/certsvc/certsvc/internal/provider/thesslstore/sslstoretest"
 )
 
 // post sends body to the fake's endpoint and returns the status and body.
