@@ -9,6 +9,7 @@ import {
   CertificateService,
   CertificateState,
   NotificationService,
+  NotificationSettingsSchema,
   RevocationReason,
   WebhookService,
   type NotificationSettings,
@@ -105,14 +106,14 @@ describe("Revoke", () => {
 });
 
 describe("Notifications", () => {
-  function setup(update: (req: UpdateNotificationSettingsRequest) => { settings: NotificationSettings } | never, settings: Partial<NotificationSettings> = {}) {
+  function setup(update: (req: UpdateNotificationSettingsRequest) => { settings: NotificationSettings } | never, settings: { eventTypes?: string[]; emailEnabled?: boolean } = {}) {
     const reqs: { get: bigint[]; list: bigint[] } = { get: [], list: [] };
     renderWith(
       (r) =>
         r.service(NotificationService, {
           getNotificationSettings: (req) => {
             reqs.get.push(req.accountId);
-            return { settings: { accountId: 5n, recipients: ["ops@example.com"], eventTypes: [], language: "en", emailEnabled: true, ...settings } };
+            return { settings: create(NotificationSettingsSchema, { accountId: 5n, recipients: ["ops@example.com"], eventTypes: [], language: "en", emailEnabled: true, ...settings }) };
           },
           updateNotificationSettings: update as never,
           listEmailDeliveries: (req) => {
@@ -245,7 +246,7 @@ describe("Webhooks", () => {
             return { endpoints: eps };
           },
           updateWebhookEndpoint: (req) => {
-            calls.push(`update ${req.updateMask!.paths.join(",")} ${req.endpoint!.enabled}`);
+            calls.push(`update ${req.updateMask!.paths.join(",")} ${req.endpoint!.enabled} ${req.endpoint!.url}`);
             eps[0] = { ...eps[0], enabled: req.endpoint!.enabled };
             return { endpoint: eps[0] };
           },
@@ -265,7 +266,7 @@ describe("Webhooks", () => {
     );
     const toggle = await screen.findByRole("checkbox", { name: "Enabled: https://hooks.example/in" });
     fireEvent.click(toggle);
-    await waitFor(() => expect(calls).toContain("update enabled false"));
+    await waitFor(() => expect(calls).toContain("update enabled false https://hooks.example/in"));
     fireEvent.click(screen.getByRole("button", { name: "Send test" }));
     const log = await screen.findByRole("table", { name: "Delivery log of https://hooks.example/in" });
     expect(within(log).getByRole("cell", { name: "Sent" })).toBeTruthy();

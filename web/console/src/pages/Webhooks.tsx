@@ -192,7 +192,8 @@ function EndpointRow({ e, accountId, onSecret }: { e: WebhookEndpoint; accountId
             className="toggle"
             checked={e.enabled}
             disabled={toggle.isPending}
-            onChange={(ev) => toggle.mutate({ endpoint: { id: e.id, enabled: ev.target.checked }, updateMask: { paths: ["enabled"] } })}
+            // The whole endpoint goes along: the request is validated as a whole (url must not be empty).
+            onChange={(ev) => toggle.mutate({ endpoint: { ...e, enabled: ev.target.checked }, updateMask: { paths: ["enabled"] } })}
           />
         </td>
         <td className="actions">
