@@ -24,7 +24,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = mkdtempSync(join(tmpdir(), "certsvc-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = spawn(bin, ["--addr", `127.0.0.1:${port}`, "--data-dir", join(dir, "data"), "--log-level", "warn"], {
+  // Webhooks may reach the tests' own plain-HTTP listeners on 127.0.0.1.
+  const args = ["--addr", `127.0.0.1:${port}`, "--data-dir", join(dir, "data"), "--log-level", "warn", "--webhook-allow-private=true", "--webhook-allow-http=true"];
+  const proc = spawn(bin, args, {
     env: { ...process.env, CERTSVC_ADMIN_PASSWORD: adminPassword },
     stdio: ["ignore", "inherit", "inherit"],
   });

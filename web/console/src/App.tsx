@@ -22,6 +22,8 @@ const AccountPage = lazy(() => import("./pages/admin/Account"));
 const Plans = lazy(() => import("./pages/admin/Plans"));
 const Modules = lazy(() => import("./pages/admin/Modules"));
 const Audit = lazy(() => import("./pages/admin/Audit"));
+const Notifications = lazy(() => import("./pages/Notifications"));
+const Webhooks = lazy(() => import("./pages/Webhooks"));
 
 /** Fallback keeps a page that failed to draw from going blank: a message and a way back, never a stack. */
 class Fallback extends Component<{ message: string; action: string; children: ReactNode }, { failed: boolean }> {
@@ -78,6 +80,7 @@ function Shell({ path }: { path: string }) {
     ["/certificates", t("nav.certificates")],
     ...(admin ? [] : ([["/order", t("nav.order")], ["/balance", t("nav.balance")]] as [string, string][])),
     ["/api-keys", t("nav.apiKeys")],
+    ...(admin ? [] : ([["/notifications", t("nav.notifications")], ["/webhooks", t("nav.webhooks")]] as [string, string][])),
     ...(admin
       ? ([
           ["/admin/accounts", t("nav.accounts")],
@@ -164,8 +167,12 @@ function Route({ path, admin }: { path: string; admin: boolean }): ReactNode {
   if (path === "/order") return <Order />;
   if (path === "/balance") return <Balance />;
   if (path === "/api-keys") return <ApiKeys />;
+  if (!admin && path === "/notifications") return <Notifications />;
+  if (!admin && path === "/webhooks") return <Webhooks />;
   if (admin) {
     if (path === "/admin/accounts") return <Accounts />;
+    if ((m = match("/admin/accounts/:id/notifications", path))) return <Notifications key={m.id} accountId={m.id} />;
+    if ((m = match("/admin/accounts/:id/webhooks", path))) return <Webhooks key={m.id} accountId={m.id} />;
     if ((m = match("/admin/accounts/:id", path))) return <AccountPage id={m.id} />;
     if (path === "/admin/plans") return <Plans />;
     if (path === "/admin/modules") return <Modules />;

@@ -8,6 +8,7 @@ import { idempotencyKey } from "../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
 import { resumeAfter, useLiveCertificates } from "../lib/watch";
 import { stateKey } from "./Certificates";
+import { Revoke } from "./Revoke";
 
 const downloads: [FileType, string][] = [
   [FileType.CRT, "crt"],
@@ -305,6 +306,8 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
           </Form>
         </section>
       )}
+
+      <Revoke key={`rv-${c.id}`} c={c} />
 
       {admin && (
         <section aria-labelledby="ac-h">

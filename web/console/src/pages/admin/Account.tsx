@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { AccessLevel, AccountService, AuthService, type User } from "@certsvc/client";
 import { useI18n, type MessageKey } from "../../lib/i18n";
 import { parseMoney } from "../../lib/money";
-import { navigate } from "../../lib/router";
+import { Link, navigate } from "../../lib/router";
 import { idempotencyKey, session } from "../../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, type FormState } from "../../lib/ui";
 import { Ledger } from "../Balance";
@@ -134,6 +134,14 @@ export default function AccountPage({ id }: { id: string }) {
     <>
       <h1>{t("account.title", { name: a.name })}</h1>
       <p className="balance">{t("balance.current", { amount: money(a.balanceMinor, a.currency) })}</p>
+      <ul className="row links">
+        <li>
+          <Link href={`/admin/accounts/${a.id}/notifications`}>{t("nav.notifications")}</Link>
+        </li>
+        <li>
+          <Link href={`/admin/accounts/${a.id}/webhooks`}>{t("nav.webhooks")}</Link>
+        </li>
+      </ul>
       <section aria-labelledby="users-h">
         <h2 id="users-h">{t("account.users")}</h2>
         {users.error && <Problem error={users.error} retry={() => users.refetch()} />}
