@@ -50,12 +50,13 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
-	// Limiter counts failed logins per login; a default limiter when nil.
-	Limiter *authn.Limiter
+	// Limiter counts failed logins per login; a default memory limiter
+	// when nil. Replicas share a store's (store.DB.LoginLimiter).
+	Limiter authn.LimiterStore
 	// AddrLimiter counts failed logins per client address; when nil, a
-	// limiter that allows 100 failures (a reseller's billing logs all its
-	// customers in from one address).
-	AddrLimiter *authn.Limiter
+	// memory limiter that allows 100 failures (rpc.AddrLimiterConfig: a
+	// reseller's billing logs all its customers in from one address).
+	AddrLimiter authn.LimiterStore
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
