@@ -1,20 +1,21 @@
 package galeratest
 
 import (
+	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/internal/auth"
+	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/store"
 )
 
 // Failed logins recorded on node 1 are what node 2 answers: the replica on
 // node 2 refuses the login that was guessed through node 1, and a success
-// on node 3 forgets it for all. Failures of one key on all three nodes at
-// once (certification conflicts on the key's row, retried) are counted
-// exactly.
+// on node 3 forgets it for all.
 func TestLoginLimitAcrossNodes(t *testing.T) {
 	dbs := Open(t)
 	ctx := t.Context()
@@ -43,16 +44,34 @@ func TestLoginLimitAcrossNodes(t *testing.T) {
 			t.Fatalf("node %d after a success on node 3: Allow = %v, %v; want allowed", i+1, ok, err)
 		}
 	}
+}
 
+// Failures of one key on all three nodes at once (certification conflicts
+// on the key's row, retried) are counted exactly: every failure recorded
+// without error is in the row. Seen failing now and then on MariaDB 10.11
+// Galera (REPEATABLE READ, innodb_snapshot_isolation OFF): one failure of a
+// few hundred missing although every Failure returned nil.
+func TestLoginFailuresCountedAcrossNodes(t *testing.T) {
+	dbs := Open(t)
+	ctx := t.Context()
 	const perNode, goroutines = 20, 4
 	hot := auth.LimiterConfig{Free: 1 << 20, Window: time.Hour}
+	// A failure still conflicting after InTx's attempts is answered
+	// Aborted (the client may try again): not counted, and not lost either.
+	var recorded, aborted atomic.Int64
 	var wg sync.WaitGroup
 	for i, db := range dbs {
 		l := db.LoginLimiter(hot)
 		for range goroutines {
 			wg.Go(func() {
 				for range perNode {
-					if err := l.Failure(ctx, "login:hot"); err != nil {
+					err := l.Failure(ctx, "login:hot")
+					switch {
+					case err == nil:
+						recorded.Add(1)
+					case errors.Is(err, errkind.Aborted):
+						aborted.Add(1)
+					default:
 						t.Errorf("node %d: Failure: %v", i+1, err)
 						return
 					}
@@ -61,14 +80,14 @@ func TestLoginLimitAcrossNodes(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	want := len(dbs) * goroutines * perNode
+	t.Logf("%d failures recorded, %d aborted after %d conflicts in a row", recorded.Load(), aborted.Load(), 8)
 	for i, db := range dbs {
-		r, err := db.Ent.LoginFailure.Query().Where(loginfailure.FailuresGT(0)).Order(loginfailure.ByFailures()).All(ctx)
+		r, err := db.Ent.LoginFailure.Query().Where(loginfailure.FailuresGT(0)).All(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r) != 1 || int(r[0].Failures) != want {
-			t.Fatalf("node %d: %d rows with failures (first %v), want one with %d", i+1, len(r), r, want)
+		if len(r) != 1 || int64(r[0].Failures) != recorded.Load() {
+			t.Fatalf("node %d: %d rows with failures (first %v), want one with the %d recorded", i+1, len(r), r, recorded.Load())
 		}
 	}
 }
