@@ -24,6 +24,7 @@ import (
 	"github.com/certsvc/certsvc/ent/certificatename"
 	"github.com/certsvc/certsvc/ent/job"
 	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/ent/loginkey"
 	"github.com/certsvc/certsvc/ent/modulecall"
 	"github.com/certsvc/certsvc/ent/notificationsettings"
@@ -64,6 +65,8 @@ type Client struct {
 	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
+	// LoginFailure is the client for interacting with the LoginFailure builders.
+	LoginFailure *LoginFailureClient
 	// LoginKey is the client for interacting with the LoginKey builders.
 	LoginKey *LoginKeyClient
 	// ModuleCall is the client for interacting with the ModuleCall builders.
@@ -110,6 +113,7 @@ func (c *Client) init() {
 	c.CertificateName = NewCertificateNameClient(c.config)
 	c.Job = NewJobClient(c.config)
 	c.LedgerEntry = NewLedgerEntryClient(c.config)
+	c.LoginFailure = NewLoginFailureClient(c.config)
 	c.LoginKey = NewLoginKeyClient(c.config)
 	c.ModuleCall = NewModuleCallClient(c.config)
 	c.NotificationSettings = NewNotificationSettingsClient(c.config)
@@ -224,6 +228,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CertificateName:      NewCertificateNameClient(cfg),
 		Job:                  NewJobClient(cfg),
 		LedgerEntry:          NewLedgerEntryClient(cfg),
+		LoginFailure:         NewLoginFailureClient(cfg),
 		LoginKey:             NewLoginKeyClient(cfg),
 		ModuleCall:           NewModuleCallClient(cfg),
 		NotificationSettings: NewNotificationSettingsClient(cfg),
@@ -265,6 +270,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CertificateName:      NewCertificateNameClient(cfg),
 		Job:                  NewJobClient(cfg),
 		LedgerEntry:          NewLedgerEntryClient(cfg),
+		LoginFailure:         NewLoginFailureClient(cfg),
 		LoginKey:             NewLoginKeyClient(cfg),
 		ModuleCall:           NewModuleCallClient(cfg),
 		NotificationSettings: NewNotificationSettingsClient(cfg),
@@ -308,10 +314,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
-		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
-		c.ModuleCall, c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan,
-		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.StoreVersion,
-		c.User, c.WebhookEndpoint,
+		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginFailure,
+		c.LoginKey, c.ModuleCall, c.NotificationSettings, c.OutboxDelivery,
+		c.OutboxNotice, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
+		c.Session, c.StoreVersion, c.User, c.WebhookEndpoint,
 	} {
 		n.Use(hooks...)
 	}
@@ -322,10 +328,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.APIKey, c.Account, c.AcmeChallenge, c.AuditEntry, c.Certificate,
-		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginKey,
-		c.ModuleCall, c.NotificationSettings, c.OutboxDelivery, c.OutboxNotice, c.Plan,
-		c.PlanPrice, c.ProcessingModule, c.SavedFilter, c.Session, c.StoreVersion,
-		c.User, c.WebhookEndpoint,
+		c.CertificateEvent, c.CertificateName, c.Job, c.LedgerEntry, c.LoginFailure,
+		c.LoginKey, c.ModuleCall, c.NotificationSettings, c.OutboxDelivery,
+		c.OutboxNotice, c.Plan, c.PlanPrice, c.ProcessingModule, c.SavedFilter,
+		c.Session, c.StoreVersion, c.User, c.WebhookEndpoint,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -352,6 +358,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Job.mutate(ctx, m)
 	case *LedgerEntryMutation:
 		return c.LedgerEntry.mutate(ctx, m)
+	case *LoginFailureMutation:
+		return c.LoginFailure.mutate(ctx, m)
 	case *LoginKeyMutation:
 		return c.LoginKey.mutate(ctx, m)
 	case *ModuleCallMutation:
@@ -1691,6 +1699,139 @@ func (c *LedgerEntryClient) mutate(ctx context.Context, m *LedgerEntryMutation) 
 		return (&LedgerEntryDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown LedgerEntry mutation op: %q", m.Op())
+	}
+}
+
+// LoginFailureClient is a client for the LoginFailure schema.
+type LoginFailureClient struct {
+	config
+}
+
+// NewLoginFailureClient returns a client for the LoginFailure from the given config.
+func NewLoginFailureClient(c config) *LoginFailureClient {
+	return &LoginFailureClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginfailure.Hooks(f(g(h())))`.
+func (c *LoginFailureClient) Use(hooks ...Hook) {
+	c.hooks.LoginFailure = append(c.hooks.LoginFailure, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginfailure.Intercept(f(g(h())))`.
+func (c *LoginFailureClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginFailure = append(c.inters.LoginFailure, interceptors...)
+}
+
+// Create returns a builder for creating a LoginFailure entity.
+func (c *LoginFailureClient) Create() *LoginFailureCreate {
+	mutation := newLoginFailureMutation(c.config, OpCreate)
+	return &LoginFailureCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginFailure entities.
+func (c *LoginFailureClient) CreateBulk(builders ...*LoginFailureCreate) *LoginFailureCreateBulk {
+	return &LoginFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginFailureClient) MapCreateBulk(slice any, setFunc func(*LoginFailureCreate, int)) *LoginFailureCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginFailureCreateBulk{err: fmt.Errorf("calling to LoginFailureClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginFailureCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginFailureCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginFailure.
+func (c *LoginFailureClient) Update() *LoginFailureUpdate {
+	mutation := newLoginFailureMutation(c.config, OpUpdate)
+	return &LoginFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginFailureClient) UpdateOne(_m *LoginFailure) *LoginFailureUpdateOne {
+	mutation := newLoginFailureMutation(c.config, OpUpdateOne, withLoginFailure(_m))
+	return &LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginFailureClient) UpdateOneID(id int64) *LoginFailureUpdateOne {
+	mutation := newLoginFailureMutation(c.config, OpUpdateOne, withLoginFailureID(id))
+	return &LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginFailure.
+func (c *LoginFailureClient) Delete() *LoginFailureDelete {
+	mutation := newLoginFailureMutation(c.config, OpDelete)
+	return &LoginFailureDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginFailureClient) DeleteOne(_m *LoginFailure) *LoginFailureDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginFailureClient) DeleteOneID(id int64) *LoginFailureDeleteOne {
+	builder := c.Delete().Where(loginfailure.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginFailureDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginFailure.
+func (c *LoginFailureClient) Query() *LoginFailureQuery {
+	return &LoginFailureQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginFailure},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginFailure entity by its id.
+func (c *LoginFailureClient) Get(ctx context.Context, id int64) (*LoginFailure, error) {
+	return c.Query().Where(loginfailure.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginFailureClient) GetX(ctx context.Context, id int64) *LoginFailure {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginFailureClient) Hooks() []Hook {
+	return c.hooks.LoginFailure
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginFailureClient) Interceptors() []Interceptor {
+	return c.inters.LoginFailure
+}
+
+func (c *LoginFailureClient) mutate(ctx context.Context, m *LoginFailureMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginFailureCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginFailureUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginFailureUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginFailureDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginFailure mutation op: %q", m.Op())
 	}
 }
 
@@ -3603,15 +3744,17 @@ func (c *WebhookEndpointClient) mutate(ctx context.Context, m *WebhookEndpointMu
 type (
 	hooks struct {
 		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
-		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings,
-		OutboxDelivery, OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter,
-		Session, StoreVersion, User, WebhookEndpoint []ent.Hook
+		CertificateName, Job, LedgerEntry, LoginFailure, LoginKey, ModuleCall,
+		NotificationSettings, OutboxDelivery, OutboxNotice, Plan, PlanPrice,
+		ProcessingModule, SavedFilter, Session, StoreVersion, User,
+		WebhookEndpoint []ent.Hook
 	}
 	inters struct {
 		APIKey, Account, AcmeChallenge, AuditEntry, Certificate, CertificateEvent,
-		CertificateName, Job, LedgerEntry, LoginKey, ModuleCall, NotificationSettings,
-		OutboxDelivery, OutboxNotice, Plan, PlanPrice, ProcessingModule, SavedFilter,
-		Session, StoreVersion, User, WebhookEndpoint []ent.Interceptor
+		CertificateName, Job, LedgerEntry, LoginFailure, LoginKey, ModuleCall,
+		NotificationSettings, OutboxDelivery, OutboxNotice, Plan, PlanPrice,
+		ProcessingModule, SavedFilter, Session, StoreVersion, User,
+		WebhookEndpoint []ent.Interceptor
 	}
 )
 

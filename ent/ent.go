@@ -21,6 +21,7 @@ import (
 	"github.com/certsvc/certsvc/ent/certificatename"
 	"github.com/certsvc/certsvc/ent/job"
 	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/ent/loginkey"
 	"github.com/certsvc/certsvc/ent/modulecall"
 	"github.com/certsvc/certsvc/ent/notificationsettings"
@@ -103,6 +104,7 @@ func checkColumn(t, c string) error {
 			certificatename.Table:      certificatename.ValidColumn,
 			job.Table:                  job.ValidColumn,
 			ledgerentry.Table:          ledgerentry.ValidColumn,
+			loginfailure.Table:         loginfailure.ValidColumn,
 			loginkey.Table:             loginkey.ValidColumn,
 			modulecall.Table:           modulecall.ValidColumn,
 			notificationsettings.Table: notificationsettings.ValidColumn,

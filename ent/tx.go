@@ -32,6 +32,8 @@ type Tx struct {
 	Job *JobClient
 	// LedgerEntry is the client for interacting with the LedgerEntry builders.
 	LedgerEntry *LedgerEntryClient
+	// LoginFailure is the client for interacting with the LoginFailure builders.
+	LoginFailure *LoginFailureClient
 	// LoginKey is the client for interacting with the LoginKey builders.
 	LoginKey *LoginKeyClient
 	// ModuleCall is the client for interacting with the ModuleCall builders.
@@ -198,6 +200,7 @@ func (tx *Tx) init() {
 	tx.CertificateName = NewCertificateNameClient(tx.config)
 	tx.Job = NewJobClient(tx.config)
 	tx.LedgerEntry = NewLedgerEntryClient(tx.config)
+	tx.LoginFailure = NewLoginFailureClient(tx.config)
 	tx.LoginKey = NewLoginKeyClient(tx.config)
 	tx.ModuleCall = NewModuleCallClient(tx.config)
 	tx.NotificationSettings = NewNotificationSettingsClient(tx.config)

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/certsvc/certsvc/internal/auth"
 	"github.com/certsvc/certsvc/internal/challenge"
 	"github.com/certsvc/certsvc/internal/config"
 	"github.com/certsvc/certsvc/internal/mail"
@@ -27,6 +28,7 @@ import (
 	"github.com/certsvc/certsvc/internal/outbox/webhook"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/registry"
+	"github.com/certsvc/certsvc/internal/rpc"
 	"github.com/certsvc/certsvc/internal/server"
 	"github.com/certsvc/certsvc/internal/service"
 	"github.com/certsvc/certsvc/internal/store"
@@ -133,7 +135,10 @@ func openTraced(ctx context.Context, cfg *config.Config, stderr io.Writer, migra
 		sender = s
 		log.Info("e-mail notifications on", "smtp", cfg.SMTP.String(), "operators", len(cfg.OperatorEmails))
 	}
+	// Failed logins are counted in the store, so every replica refuses the
+	// same guesses.
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
+		Limiter: db.LoginLimiter(auth.LimiterConfig{}), AddrLimiter: db.LoginLimiter(rpc.AddrLimiterConfig),
 		Mail: sender, OperatorEmails: cfg.OperatorEmails,
 		Keyring: keyring, Kinds: kinds, TracerProvider: tp, WatchKeepAlive: cfg.WatchKeepAlive,
 		Outbox:   outbox.Options{ExpiryDays: cfg.ExpiryReminders, PublicURL: cfg.PublicURL},

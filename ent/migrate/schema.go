@@ -327,6 +327,30 @@ var (
 			},
 		},
 	}
+	// LoginFailuresColumns holds the columns for the "login_failures" table.
+	LoginFailuresColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt64, Increment: true},
+		{Name: "key_hash", Type: field.TypeString, Unique: true, Size: 64},
+		{Name: "failures", Type: field.TypeInt32, Default: 0},
+		{Name: "window_start", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "last_failure", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "lockout_us", Type: field.TypeInt64, Default: 0},
+		{Name: "locked_until", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+		{Name: "expire_time", Type: field.TypeTime, SchemaType: map[string]string{"mysql": "datetime(6)"}},
+	}
+	// LoginFailuresTable holds the schema information for the "login_failures" table.
+	LoginFailuresTable = &schema.Table{
+		Name:       "login_failures",
+		Columns:    LoginFailuresColumns,
+		PrimaryKey: []*schema.Column{LoginFailuresColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "loginfailure_expire_time",
+				Unique:  false,
+				Columns: []*schema.Column{LoginFailuresColumns[7]},
+			},
+		},
+	}
 	// LoginKeysColumns holds the columns for the "login_keys" table.
 	LoginKeysColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt64, Increment: true},
@@ -708,6 +732,7 @@ var (
 		CertificateNamesTable,
 		JobsTable,
 		LedgerEntriesTable,
+		LoginFailuresTable,
 		LoginKeysTable,
 		ModuleCallsTable,
 		NotificationSettingsTable,

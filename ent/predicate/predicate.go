@@ -33,6 +33,9 @@ type Job func(*sql.Selector)
 // LedgerEntry is the predicate function for ledgerentry builders.
 type LedgerEntry func(*sql.Selector)
 
+// LoginFailure is the predicate function for loginfailure builders.
+type LoginFailure func(*sql.Selector)
+
 // LoginKey is the predicate function for loginkey builders.
 type LoginKey func(*sql.Selector)
 

@@ -14,6 +14,7 @@ import (
 	"github.com/certsvc/certsvc/ent/certificatename"
 	"github.com/certsvc/certsvc/ent/job"
 	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/ent/loginkey"
 	"github.com/certsvc/certsvc/ent/modulecall"
 	"github.com/certsvc/certsvc/ent/notificationsettings"
@@ -392,6 +393,34 @@ func init() {
 	ledgerentryDescIdempotencyKey := ledgerentryFields[7].Descriptor()
 	// ledgerentry.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	ledgerentry.IdempotencyKeyValidator = ledgerentryDescIdempotencyKey.Validators[0].(func(string) error)
+	loginfailureFields := schema.LoginFailure{}.Fields()
+	_ = loginfailureFields
+	// loginfailureDescKeyHash is the schema descriptor for key_hash field.
+	loginfailureDescKeyHash := loginfailureFields[0].Descriptor()
+	// loginfailure.KeyHashValidator is a validator for the "key_hash" field. It is called by the builders before save.
+	loginfailure.KeyHashValidator = func() func(string) error {
+		validators := loginfailureDescKeyHash.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key_hash string) error {
+			for _, fn := range fns {
+				if err := fn(key_hash); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loginfailureDescFailures is the schema descriptor for failures field.
+	loginfailureDescFailures := loginfailureFields[1].Descriptor()
+	// loginfailure.DefaultFailures holds the default value on creation for the failures field.
+	loginfailure.DefaultFailures = loginfailureDescFailures.Default.(int32)
+	// loginfailureDescLockoutUs is the schema descriptor for lockout_us field.
+	loginfailureDescLockoutUs := loginfailureFields[4].Descriptor()
+	// loginfailure.DefaultLockoutUs holds the default value on creation for the lockout_us field.
+	loginfailure.DefaultLockoutUs = loginfailureDescLockoutUs.Default.(int64)
 	loginkeyMixin := schema.LoginKey{}.Mixin()
 	loginkeyMixinFields1 := loginkeyMixin[1].Fields()
 	_ = loginkeyMixinFields1

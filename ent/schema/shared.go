@@ -43,3 +43,35 @@ func (StoreVersion) Fields() []ent.Field {
 		field.Int64("value").Default(0),
 	}
 }
+
+// LoginFailure is the failed-login state of one limiter key ("login:<login>"
+// or "addr:<address>", internal/rpc.LimiterKeys), shared by every replica
+// (internal/store.LoginLimiter, with the policy of auth.LimiterConfig).
+// key_hash is the SHA-256 (hex) of the key, so rows have a bounded key and
+// keep no login or address in the clear. expire_time is when the state
+// becomes idle: a row past it counts as absent and is deleted by the next
+// cleaning.
+type LoginFailure struct{ ent.Schema }
+
+// Mixin of the LoginFailure.
+func (LoginFailure) Mixin() []ent.Mixin { return []ent.Mixin{IDMixin{}} }
+
+// Fields of the LoginFailure.
+func (LoginFailure) Fields() []ent.Field {
+	return []ent.Field{
+		field.String("key_hash").MaxLen(64).NotEmpty().Unique().Immutable(),
+		field.Int32("failures").Default(0),
+		field.Time("window_start").SchemaType(datetime),
+		field.Time("last_failure").SchemaType(datetime),
+		// lockout_us is the current lock-out in microseconds; 0 while under
+		// the limit.
+		field.Int64("lockout_us").Default(0),
+		field.Time("locked_until").SchemaType(datetime),
+		field.Time("expire_time").SchemaType(datetime),
+	}
+}
+
+// Indexes of the LoginFailure: expired rows are cleaned by expire_time.
+func (LoginFailure) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("expire_time")}
+}

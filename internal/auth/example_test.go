@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -31,19 +32,20 @@ func Example() {
 func ExampleLimiter() {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := auth.NewLimiter(auth.LimiterConfig{Now: func() time.Time { return now }})
+	ctx := context.Background()
 	for range 5 {
-		l.Failure("login:alice")
+		l.Failure(ctx, "login:alice")
 	}
-	fmt.Println(l.Allow("login:alice"))
+	fmt.Println(l.Allow(ctx, "login:alice"))
 	now = now.Add(time.Second)
-	fmt.Println(l.Allow("login:alice"))
-	l.Failure("login:alice")
-	fmt.Println(l.Allow("login:alice"))
-	l.Success("login:alice")
-	fmt.Println(l.Allow("login:alice"))
+	fmt.Println(l.Allow(ctx, "login:alice"))
+	l.Failure(ctx, "login:alice")
+	fmt.Println(l.Allow(ctx, "login:alice"))
+	l.Success(ctx, "login:alice")
+	fmt.Println(l.Allow(ctx, "login:alice"))
 	// Output:
-	// false 1s
-	// true 0s
-	// false 2s
-	// true 0s
+	// false 1s <nil>
+	// true 0s <nil>
+	// false 2s <nil>
+	// true 0s <nil>
 }

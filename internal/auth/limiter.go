@@ -2,12 +2,88 @@ package auth
 
 import (
 	"container/list"
+	"context"
 	"sync"
 	"time"
 )
 
+// LimiterStore keeps the failed-login state of keys and applies the policy of
+// [LimiterConfig] to it. [Limiter] keeps it in memory, for one process;
+// internal/store's LoginLimiter keeps it in the database, so that every
+// replica of certsvc shares the limits. Implementations are safe for
+// concurrent use. An error means the state could not be read or written (the
+// database is unavailable, say).
+type LimiterStore interface {
+	// Allow reports whether an attempt for key may proceed now. When it may
+	// not, retryAfter is how long until it may.
+	Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error)
+	// Failure records a failed attempt for key.
+	Failure(ctx context.Context, key string) error
+	// Success forgets key, as after a successful login.
+	Success(ctx context.Context, key string) error
+}
+
+// LimiterState is the state of one key: what a [LimiterStore] keeps. The zero
+// state is a key that never failed.
+type LimiterState struct {
+	Failures    int           // failures since WindowStart
+	WindowStart time.Time     // first failure of the current window
+	LastFailure time.Time     // most recent failure
+	Lockout     time.Duration // current lock-out; zero while under the limit
+	LockedUntil time.Time     // attempts are refused before this
+}
+
+// Idle reports whether s can be forgotten at now: it has gone Window without
+// a failure and its lock-out has ended. c must have its defaults
+// ([LimiterConfig.WithDefaults]).
+func (c LimiterConfig) Idle(s LimiterState, now time.Time) bool {
+	return now.Sub(s.LastFailure) >= c.Window && !now.Before(s.LockedUntil)
+}
+
+// ExpireTime is when s becomes idle, if no failure comes first.
+func (c LimiterConfig) ExpireTime(s LimiterState) time.Time {
+	t := s.LastFailure.Add(c.Window)
+	if s.LockedUntil.After(t) {
+		return s.LockedUntil
+	}
+	return t
+}
+
+// Allowed is Allow of a key in state s at now.
+func (c LimiterConfig) Allowed(s LimiterState, now time.Time) (ok bool, retryAfter time.Duration) {
+	if c.Idle(s, now) || !now.Before(s.LockedUntil) {
+		return true, 0
+	}
+	return false, s.LockedUntil.Sub(now)
+}
+
+// Fail returns s after a failure at now. An idle s counts as a new key.
+func (c LimiterConfig) Fail(s LimiterState, now time.Time) LimiterState {
+	if c.Idle(s, now) {
+		s = LimiterState{WindowStart: now}
+	}
+	if s.Lockout == 0 && now.Sub(s.WindowStart) >= c.Window {
+		s.Failures, s.WindowStart = 0, now
+	}
+	s.Failures++
+	s.LastFailure = now
+	if s.Failures < c.Free {
+		return s
+	}
+	switch {
+	case s.Lockout == 0:
+		s.Lockout = c.Base
+	case s.Lockout > c.Max/2:
+		s.Lockout = c.Max
+	default:
+		s.Lockout *= 2
+	}
+	s.LockedUntil = now.Add(s.Lockout)
+	return s
+}
+
 // Limiter slows down repeated failed logins per key: the client address, and
-// separately the login.
+// separately the login. It is the [LimiterStore] of one process, in memory.
 //
 // After Free failures within Window, every further attempt for that key is
 // refused until a lock-out ends. The lock-out starts at Base with the Free-th
@@ -30,17 +106,8 @@ type Limiter struct {
 
 // limiterEntry is the state of one key.
 type limiterEntry struct {
-	key         string
-	failures    int           // failures since windowStart
-	windowStart time.Time     // first failure of the current window
-	lastFailure time.Time     // most recent failure
-	lockout     time.Duration // current lock-out; zero while under the limit
-	lockedUntil time.Time     // attempts are refused before this
-}
-
-// idle reports whether e can be forgotten at now.
-func (e *limiterEntry) idle(now time.Time, window time.Duration) bool {
-	return now.Sub(e.lastFailure) >= window && !now.Before(e.lockedUntil)
+	key string
+	LimiterState
 }
 
 // LimiterConfig configures a [Limiter]. Zero (or negative) fields take the
@@ -62,8 +129,15 @@ type LimiterConfig struct {
 }
 
 // NewLimiter returns a Limiter configured by c. Zero fields take the defaults
-// Free=5, Window=15m, Base=1s, Max=5m, MaxKeys=100000, Now=time.Now.
+// of [LimiterConfig.WithDefaults].
 func NewLimiter(c LimiterConfig) *Limiter {
+	return &Limiter{cfg: c.WithDefaults(), keys: make(map[string]*list.Element)}
+}
+
+// WithDefaults returns c with its zero fields set to the defaults Free=5,
+// Window=15m, Base=1s, Max=5m, MaxKeys=100000, Now=time.Now, and Max raised
+// to Base when below it.
+func (c LimiterConfig) WithDefaults() LimiterConfig {
 	if c.Free <= 0 {
 		c.Free = 5
 	}
@@ -83,24 +157,28 @@ func NewLimiter(c LimiterConfig) *Limiter {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
-	return &Limiter{cfg: c, keys: make(map[string]*list.Element)}
+	return c
 }
 
+// Config returns the configuration of l, with its defaults.
+func (l *Limiter) Config() LimiterConfig { return l.cfg }
+
 // Allow reports whether an attempt for key may proceed now. When it may not,
-// retryAfter is how long until it may.
-func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
+// retryAfter is how long until it may. The error is always nil.
+func (l *Limiter) Allow(_ context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
 	now := l.cfg.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e := l.lookup(key, now)
-	if e == nil || !now.Before(e.lockedUntil) {
-		return true, 0
+	if e == nil {
+		return true, 0, nil
 	}
-	return false, e.lockedUntil.Sub(now)
+	ok, retryAfter = l.cfg.Allowed(e.LimiterState, now)
+	return ok, retryAfter, nil
 }
 
-// Failure records a failed attempt for key.
-func (l *Limiter) Failure(key string) {
+// Failure records a failed attempt for key. The error is always nil.
+func (l *Limiter) Failure(_ context.Context, key string) error {
 	now := l.cfg.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -110,37 +188,23 @@ func (l *Limiter) Failure(key string) {
 		if len(l.keys) >= l.cfg.MaxKeys {
 			l.remove(l.order.Front())
 		}
-		e = &limiterEntry{key: key, windowStart: now}
+		e = &limiterEntry{key: key}
 		l.keys[key] = l.order.PushBack(e)
 	} else {
 		l.order.MoveToBack(l.keys[key])
 	}
-	if e.lockout == 0 && now.Sub(e.windowStart) >= l.cfg.Window {
-		e.failures, e.windowStart = 0, now
-	}
-	e.failures++
-	e.lastFailure = now
-	if e.failures < l.cfg.Free {
-		return
-	}
-	switch {
-	case e.lockout == 0:
-		e.lockout = l.cfg.Base
-	case e.lockout > l.cfg.Max/2:
-		e.lockout = l.cfg.Max
-	default:
-		e.lockout *= 2
-	}
-	e.lockedUntil = now.Add(e.lockout)
+	e.LimiterState = l.cfg.Fail(e.LimiterState, now)
+	return nil
 }
 
-// Success forgets key, as after a successful login.
-func (l *Limiter) Success(key string) {
+// Success forgets key, as after a successful login. The error is always nil.
+func (l *Limiter) Success(_ context.Context, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if el, ok := l.keys[key]; ok {
 		l.remove(el)
 	}
+	return nil
 }
 
 // lookup returns the entry of key, or nil if there is none or it is idle (and
@@ -151,7 +215,7 @@ func (l *Limiter) lookup(key string, now time.Time) *limiterEntry {
 		return nil
 	}
 	e := el.Value.(*limiterEntry)
-	if e.idle(now, l.cfg.Window) {
+	if l.cfg.Idle(e.LimiterState, now) {
 		l.remove(el)
 		return nil
 	}
@@ -163,7 +227,7 @@ func (l *Limiter) lookup(key string, now time.Time) *limiterEntry {
 // constant. l.mu must be held.
 func (l *Limiter) prune(now time.Time) {
 	for el := l.order.Front(); el != nil; el = l.order.Front() {
-		if !el.Value.(*limiterEntry).idle(now, l.cfg.Window) {
+		if !l.cfg.Idle(el.Value.(*limiterEntry).LimiterState, now) {
 			return
 		}
 		l.remove(el)

@@ -1,6 +1,7 @@
 package galeratest
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -9,7 +10,9 @@ import (
 
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/auth"
 	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/store"
 )
 
@@ -75,4 +78,51 @@ func benchOrders(b *testing.B, dbs []*store.DB) {
 	wg.Wait()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "orders/s")
 	b.ReportMetric(float64(retries.Load())/float64(b.N), "client-retries/order")
+}
+
+// BenchmarkLoginFailures measures failed logins recorded per second in the
+// shared limiter (store.LoginLimiter) by 16 goroutines spread over the
+// nodes of the cluster, and on a single MariaDB: each on its own login
+// ("distinct keys"), or all on one login ("one key": every failure
+// conflicts with the others, by lock on one node and by certification
+// across nodes, and is retried; aborted/op is the share still conflicting
+// after InTx's 8 attempts, answered Aborted).
+//
+//	go test ./internal/galeratest -run '^$' -bench LoginFailures -benchtime 2000x
+func BenchmarkLoginFailures(b *testing.B) {
+	cfg := auth.LimiterConfig{Free: 1 << 30, Window: time.Hour}
+	for _, keys := range []string{"distinct keys", "one key"} {
+		b.Run("galera/nodes=3/"+keys, func(b *testing.B) { benchLoginFailures(b, Open(b), cfg, keys == "one key") })
+		b.Run("mariadb/"+keys, func(b *testing.B) { benchLoginFailures(b, []*store.DB{dbtest.MySQL(b)}, cfg, keys == "one key") })
+	}
+}
+
+func benchLoginFailures(b *testing.B, dbs []*store.DB, cfg auth.LimiterConfig, oneKey bool) {
+	const workers = 16
+	var next, aborted atomic.Int64
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	for w := range workers {
+		l := dbs[w%len(dbs)].LoginLimiter(cfg)
+		key := fmt.Sprintf("login:bench-%d", w)
+		if oneKey {
+			key = "login:bench"
+		}
+		wg.Go(func() {
+			for next.Add(1) <= int64(b.N) {
+				err := l.Failure(b.Context(), key)
+				switch {
+				case errors.Is(err, errkind.Aborted):
+					aborted.Add(1) // still conflicting after InTx's attempts
+				case err != nil:
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "failures/s")
+	b.ReportMetric(float64(aborted.Load())/float64(b.N), "aborted/op")
 }

@@ -129,8 +129,10 @@ func retryable(err error) bool {
 // and restarted two thirds in, and halfway through replica 3 is killed
 // (its server and worker stop abruptly; clients go to the others). Then the audit: every order once, every
 // certificate issued once, no job left leased, the ledger sums to every
-// balance, and every account's watcher (each on another replica than most
-// of the orders) saw every event of its account.
+// balance, every account's watcher (each on another replica than most
+// of the orders) saw every event of its account, and the fake upstream CA
+// (The SSL Store, a quarter of the orders) received exactly one order per
+// certificate.
 func TestReplicasOrders(t *testing.T) {
 	dbs := Open(t)
 	envs := replicas(t, dbs)
@@ -169,6 +171,12 @@ func TestReplicasOrders(t *testing.T) {
 		}
 	}
 
+	// The upstream: a fake of The SSL Store that counts the orders placed
+	// under each certificate's reference, selling planUpstream. Every
+	// fourth order goes there; its CA issues what is pending, as an
+	// operator would, and the replicas are told to sync.
+	up := newUpstream(t, envs, dbs[0])
+
 	total := ordersWanted(t)
 	chaos := os.Getenv("CERTSVC_GALERA_CHAOS") == "1"
 	var mu sync.Mutex
@@ -191,7 +199,11 @@ func TestReplicasOrders(t *testing.T) {
 					}
 					env := envs[r]
 					cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-					res, err := env.Clients(apitest.ConnectJSON, cust.Auth).Cert.CreateCertificate(cctx, orderReq(key))
+					req := orderReq(key)
+					if n%4 == 3 {
+						req = upstreamOrderReq(key)
+					}
+					res, err := env.Clients(apitest.ConnectJSON, cust.Auth).Cert.CreateCertificate(cctx, req)
 					cancel()
 					if err == nil {
 						mu.Lock()
@@ -260,6 +272,7 @@ func TestReplicasOrders(t *testing.T) {
 		return
 	}
 	audit(t, dbs[0], acked, total+accounts, custs, watches)
+	up.audit(t, dbs[0], total/4)
 }
 
 func orderReq(key string) *certsvcv1.CreateCertificateRequest {

@@ -153,24 +153,39 @@ func tooManyFailures(wait time.Duration) error {
 // guessing one login never locks out another or the owner, but attempts of
 // that login or address are serialised and a wrong credential is answered
 // ResourceExhausted and extends the lock-out. A success forgets the login's
-// failures; the address's failures age out.
-func (s *Gate) Guard(login, remote string, check func() error) error {
+// failures; the address's failures age out. The limits are those of the
+// Gate's LimiterStores: a replica's own, or the store's that every replica
+// shares. When the limits cannot be read the attempt is refused (the store is
+// unavailable); failing to record an outcome is logged.
+func (s *Gate) Guard(ctx context.Context, login, remote string, check func() error) error {
 	addrKey, loginKey := LimiterKeys(login, remote)
-	okL, waitL := s.limiter.Allow(loginKey)
-	okA, waitA := s.addrLimiter.Allow(addrKey)
+	okL, waitL, err := s.limiter.Allow(ctx, loginKey)
+	if err != nil {
+		return fmt.Errorf("read the failed-login limits of the login: %w", err)
+	}
+	okA, waitA, err := s.addrLimiter.Allow(ctx, addrKey)
+	if err != nil {
+		return fmt.Errorf("read the failed-login limits of the address: %w", err)
+	}
 	if !okL || !okA {
 		defer s.loginGate.lock(loginKey, addrKey)()
 	}
-	err := check()
+	err = check()
 	if err == nil {
-		s.limiter.Success(loginKey)
+		if err := s.limiter.Success(ctx, loginKey); err != nil {
+			s.log.ErrorContext(ctx, "forget failed logins", "login", login, "err", err)
+		}
 		return nil
 	}
 	if !errors.Is(err, errkind.Unauthenticated) {
 		return err // not a wrong credential: the database, say
 	}
-	s.limiter.Failure(loginKey)
-	s.addrLimiter.Failure(addrKey)
+	if ferr := s.limiter.Failure(ctx, loginKey); ferr != nil {
+		s.log.ErrorContext(ctx, "record a failed login", "login", login, "err", ferr)
+	}
+	if ferr := s.addrLimiter.Failure(ctx, addrKey); ferr != nil {
+		s.log.ErrorContext(ctx, "record a failed login", "remote", remote, "err", ferr)
+	}
 	if !okL || !okA {
 		return tooManyFailures(max(waitL, waitA))
 	}
@@ -180,7 +195,7 @@ func (s *Gate) Guard(login, remote string, check func() error) error {
 // CheckPassword verifies a login and password under the failed-login limits.
 func (s *Gate) CheckPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
 	var u *ent.User
-	err := s.Guard(login, remote, func() (err error) {
+	err := s.Guard(ctx, login, remote, func() (err error) {
 		u, err = s.VerifyPassword(ctx, login, password)
 		return err
 	})

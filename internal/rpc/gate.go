@@ -20,12 +20,13 @@ type GateOptions struct {
 	Logger *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// Limiter counts failed logins per login; a default limiter when nil.
-	Limiter *auth.Limiter
+	// Limiter counts failed logins per login; a default memory limiter
+	// (auth.NewLimiter) when nil. Replicas share a store's (store.LoginLimiter).
+	Limiter auth.LimiterStore
 	// AddrLimiter counts failed logins per client address; when nil, a
-	// limiter that allows 100 failures (a reseller's billing logs all its
-	// customers in from one address).
-	AddrLimiter *auth.Limiter
+	// memory limiter that allows 100 failures (AddrLimiterConfig: a
+	// reseller's billing logs all its customers in from one address).
+	AddrLimiter auth.LimiterStore
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 }
@@ -36,8 +37,8 @@ type Gate struct {
 	db          *ent.Client
 	log         *slog.Logger
 	now         func() time.Time
-	limiter     *auth.Limiter
-	addrLimiter *auth.Limiter
+	limiter     auth.LimiterStore
+	addrLimiter auth.LimiterStore
 	loginGate   loginGate
 	basicCache  *credentialCache
 	metrics     *metrics
@@ -57,13 +58,17 @@ func NewGate(o GateOptions) *Gate {
 		s.limiter = auth.NewLimiter(auth.LimiterConfig{})
 	}
 	if s.addrLimiter == nil {
-		s.addrLimiter = auth.NewLimiter(auth.LimiterConfig{Free: 100})
+		s.addrLimiter = auth.NewLimiter(AddrLimiterConfig)
 	}
 	return s
 }
 
-// Limiter returns the limiter of failed logins.
-func (s *Gate) Limiter() *auth.Limiter { return s.limiter }
+// AddrLimiterConfig is the policy of failed logins per client address: the
+// login's policy (auth.LimiterConfig's defaults) with 100 free failures.
+var AddrLimiterConfig = auth.LimiterConfig{Free: 100}
+
+// Limiter returns the limiter of failed logins per login.
+func (s *Gate) Limiter() auth.LimiterStore { return s.limiter }
 
 // clock returns the current time in UTC at the database's precision.
 func (s *Gate) clock() time.Time { return s.now().UTC().Truncate(time.Microsecond) }

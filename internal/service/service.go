@@ -50,12 +50,15 @@ type Options struct {
 	SessionTTL time.Duration
 	// LoginKeyTTL is how long a one-time login key stays usable; 15 minutes when zero.
 	LoginKeyTTL time.Duration
-	// Limiter counts failed logins per login; a default limiter when nil.
-	Limiter *authn.Limiter
-	// AddrLimiter counts failed logins per client address; when nil, a
-	// limiter that allows 100 failures (a reseller's billing logs all its
-	// customers in from one address).
-	AddrLimiter *authn.Limiter
+	// Limiter counts failed logins per login; when nil, the store's
+	// (DB.LoginLimiter with authn.LimiterConfig's defaults), which every
+	// replica on the same database shares. An authn.Limiter keeps them in
+	// this process only.
+	Limiter authn.LimiterStore
+	// AddrLimiter counts failed logins per client address; when nil, the
+	// store's with rpc.AddrLimiterConfig, which allows 100 failures (a
+	// reseller's billing logs all its customers in from one address).
+	AddrLimiter authn.LimiterStore
 	// Registerer receives the RPC metrics; none are registered when nil.
 	Registerer prometheus.Registerer
 	// Keyring seals private keys and module credentials. Required for
@@ -132,7 +135,12 @@ func New(o Options) *Service {
 		o.Now = time.Now
 	}
 	if o.Limiter == nil {
-		o.Limiter = authn.NewLimiter(authn.LimiterConfig{})
+		o.Limiter = o.DB.LoginLimiter(authn.LimiterConfig{Now: o.Now})
+	}
+	if o.AddrLimiter == nil {
+		cfg := rpc.AddrLimiterConfig
+		cfg.Now = o.Now
+		o.AddrLimiter = o.DB.LoginLimiter(cfg)
 	}
 	if o.PasswordParams == (authn.Params{}) {
 		o.PasswordParams = authn.DefaultParams

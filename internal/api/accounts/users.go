@@ -194,7 +194,7 @@ func (s *Handler) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 		if ci, ok := connect.CallInfoForHandlerContext(ctx); ok {
 			remote = rpc.ClientAddr(ci.RequestHeader(), ci.Peer().Addr)
 		}
-		err := s.gate.Guard(target.Login, remote, func() error {
+		err := s.gate.Guard(ctx, target.Login, remote, func() error {
 			ok, err := auth.VerifyPassword(target.PasswordHash, req.GetCurrentPassword())
 			if err != nil {
 				return fmt.Errorf("verify password of user %d: %w", target.ID, err)

@@ -63,7 +63,7 @@ func (s *Handler) useLoginKey(ctx context.Context, login, key, remote string) (*
 	// Keys are single-use and unguessable, and their check is cheap: the
 	// limits (per login and address) only serialise a guesser.
 	now := s.Clock()
-	err := s.gate.Guard(login, remote, func() error {
+	err := s.gate.Guard(ctx, login, remote, func() error {
 		n, err := s.db.LoginKey.Update().
 			Where(loginkey.KeyHash(auth.HashToken(key)), loginkey.UseTimeIsNil(), loginkey.ExpireTimeGT(now),
 				loginkey.HasUserWith(user.Login(login), user.Disabled(false))).
