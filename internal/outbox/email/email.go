@@ -34,7 +34,7 @@ type Sender interface {
 type Channel struct {
 	db        *ent.Client
 	sender    Sender
-	tmpl      *mail.Templates
+	tmpl      *mail.Templates // nil when sender is
 	operators []string
 }
 
@@ -46,11 +46,18 @@ func New(db *ent.Client, sender Sender, operators []string) (*Channel, error) {
 	if s, ok := sender.(*mail.Sender); ok && s == nil {
 		sender = nil // a nil *mail.Sender is "off" too
 	}
+	c := &Channel{db: db, sender: sender, operators: operators}
+	if sender == nil {
+		// Nothing is rendered with e-mail off: a server without a relay
+		// does not keep the parsed templates (0.6 MB of heap).
+		return c, nil
+	}
 	tmpl, err := mail.LoadTemplates()
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{db: db, sender: sender, tmpl: tmpl, operators: operators}, nil
+	c.tmpl = tmpl
+	return c, nil
 }
 
 // Name implements outbox.Channel.

@@ -22,6 +22,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/certsvc/certsvc/internal/store"
+	"github.com/certsvc/certsvc/internal/store/schemadiff"
 )
 
 func main() {
@@ -43,13 +44,17 @@ func run() error {
 	if dsn == "" {
 		dsn = "root@tcp(127.0.0.1:3306)/"
 	}
+	tables, err := schemadiff.Tables("./ent/schema")
+	if err != nil {
+		return err
+	}
 	for _, dia := range []string{dialect.MySQL, dialect.SQLite} {
 		dev, cleanup, err := openDev(ctx, dia, dsn)
 		if err != nil {
 			return err
 		}
 		dir := filepath.Join(*root, store.MigrationsDir(dia))
-		wrote, err := store.DiffMigrations(ctx, dev, dir, *name)
+		wrote, err := schemadiff.Write(ctx, dev, tables, dir, *name)
 		dev.Close()
 		cleanup()
 		if err != nil {
