@@ -30,6 +30,7 @@ import (
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // fakeService answers like certsvc for one caller, an admin or a user of
@@ -53,7 +54,7 @@ type fakeService struct {
 	batches  []string // "Retry [4711]"
 	deleteNE []bool
 	balance  int64   // account 7's balance (WhoAmI)
-	paid     []int64 // PayCertificate ids
+	paid     []int64 // PayCertificate(s) ids
 }
 
 func (f *fakeService) WhoAmI(context.Context, *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
@@ -71,6 +72,30 @@ func (f *fakeService) PayCertificate(_ context.Context, in *certsvcv1.PayCertifi
 	}
 	f.paid = append(f.paid, in.GetId())
 	return &certsvcv1.PayCertificateResponse{Certificate: c}, nil
+}
+
+// PayCertificates pays the orders of ids like the service: all or nothing,
+// with the service's own not-enough-money error (through rpc's error
+// mapping, so the ErrorInfo metadata is the one the service sends).
+func (f *fakeService) PayCertificates(_ context.Context, in *certsvcv1.PayCertificatesRequest) (*certsvcv1.PayCertificatesResponse, error) {
+	out := &certsvcv1.PayCertificatesResponse{Currency: "RUB"}
+	for _, id := range in.GetIds() {
+		c, err := f.visible(id)
+		if err != nil {
+			return nil, err
+		}
+		out.ChargedMinor += c.GetCostMinor()
+		out.Certificates = append(out.Certificates, c)
+	}
+	if out.ChargedMinor > f.balance {
+		ce, _ := rpc.ToConnectError(errkind.NotEnoughMoney(out.ChargedMinor, f.balance, "RUB",
+			fmt.Sprintf("not enough money: the balance of account %d is %d.%02d RUB, the %d orders cost %d.%02d RUB", callerAccount,
+				f.balance/100, f.balance%100, len(in.GetIds()), out.ChargedMinor/100, out.ChargedMinor%100)))
+		return nil, ce
+	}
+	f.paid = append(f.paid, in.GetIds()...)
+	f.balance -= out.ChargedMinor
+	return out, nil
 }
 
 // withCart puts two unpaid orders of account 7 in the cart (2430.00 RUB).

@@ -118,6 +118,7 @@ var (
 		{Name: "organization", Type: field.TypeJSON, Nullable: true},
 		{Name: "validations", Type: field.TypeJSON, Nullable: true},
 		{Name: "auto_renew", Type: field.TypeBool, Default: false},
+		{Name: "auto_renew_period_months", Type: field.TypeInt32, Nullable: true},
 		{Name: "client_reference", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "idempotency_key", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "processing_module_id", Type: field.TypeInt64, Default: 0},
@@ -154,7 +155,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "certificates_accounts_certificates",
-				Columns:    []*schema.Column{CertificatesColumns[43]},
+				Columns:    []*schema.Column{CertificatesColumns[44]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.Restrict,
 			},
@@ -163,17 +164,17 @@ var (
 			{
 				Name:    "certificate_account_id_idempotency_key",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[18]},
+				Columns: []*schema.Column{CertificatesColumns[44], CertificatesColumns[19]},
 			},
 			{
 				Name:    "certificate_account_id_client_reference",
 				Unique:  true,
-				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[17]},
+				Columns: []*schema.Column{CertificatesColumns[44], CertificatesColumns[18]},
 			},
 			{
 				Name:    "certificate_account_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[43], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[44], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_state_id",
@@ -183,7 +184,7 @@ var (
 			{
 				Name:    "certificate_not_after_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[38], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[39], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_common_name_id",
@@ -198,12 +199,12 @@ var (
 			{
 				Name:    "certificate_processing_module_id_id",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[0]},
+				Columns: []*schema.Column{CertificatesColumns[20], CertificatesColumns[0]},
 			},
 			{
 				Name:    "certificate_processing_module_id_revoke_time",
 				Unique:  false,
-				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[42]},
+				Columns: []*schema.Column{CertificatesColumns[20], CertificatesColumns[43]},
 			},
 		},
 	}

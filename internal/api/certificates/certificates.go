@@ -549,6 +549,25 @@ func (s *Handler) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 	return &certsvcv1.PayCertificateResponse{Certificate: certToProto(c)}, nil
 }
 
+// PayCertificates implements CertificateService.PayCertificates: the
+// basket, paid all at once or not at all (core.PayMany).
+func (s *Handler) PayCertificates(ctx context.Context, req *certsvcv1.PayCertificatesRequest) (*certsvcv1.PayCertificatesResponse, error) {
+	res, err := s.PayMany(ctx, req.GetIds(), req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	out := &certsvcv1.PayCertificatesResponse{ChargedMinor: res.Charged, Currency: res.Currency,
+		Certificates: make([]*certsvcv1.Certificate, len(res.Certificates))}
+	for i, c := range res.Certificates {
+		out.Certificates[i] = certToProto(c)
+	}
+	if res.Charged > 0 {
+		s.log.InfoContext(ctx, "certificates paid together", "certificate_ids", req.GetIds(),
+			"charged_minor", res.Charged, "currency", res.Currency, "idempotency_key", req.GetIdempotencyKey())
+	}
+	return out, nil
+}
+
 // visibleCert reads a certificate the caller may see.
 func (s *Handler) visibleCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	c, err := s.db.Certificate.Get(ctx, id)
