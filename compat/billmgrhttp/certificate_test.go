@@ -262,7 +262,7 @@ func (f *fakeService) UpdateCertificate(_ context.Context, in *certsvcv1.UpdateC
 		return nil, err
 	}
 	for _, p := range in.GetUpdateMask().GetPaths() {
-		if !f.admin && !slices.Contains([]string{"auto_renew", "admin_contact", "tech_contact", "organization", "subject"}, p) {
+		if !f.admin && !slices.Contains([]string{"auto_renew", "auto_renew_period_months", "admin_contact", "tech_contact", "organization", "subject"}, p) {
 			return nil, connect.NewError(connect.CodePermissionDenied, errors.New("update_mask: only admins change not_before, not_after, paid_until, ca_order_id, processing_module_id, state, status_message"))
 		}
 		if p == "subject" && in.GetCertificate().GetSubject().GetCommonName() != c.GetCommonName() {
@@ -672,13 +672,47 @@ func TestCertificateRequests(t *testing.T) {
 			t.Fatalf("got %s, %d updates", got, len(f.updates))
 		}
 		u := f.updates[0]
-		if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "subject", "admin_contact"}) {
+		if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "auto_renew_period_months", "subject", "admin_contact"}) {
 			t.Fatalf("mask %v", m)
 		}
 		c := u.GetCertificate()
 		if c.GetAutoRenew() || c.GetSubject().GetOrganization() != "New Org" || c.GetSubject().GetState() != "Moscow" ||
 			c.GetAdminContact().GetPhone() != "+7 (222) 222-22-22" || c.GetAdminContact().GetEmail() != "ivan@example.org" {
 			t.Fatalf("sent %v", c)
+		}
+	})
+	t.Run("autoprolong keeps its period", func(t *testing.T) {
+		for _, tc := range []struct {
+			value, echo string
+			on          bool
+			period      int32 // 0: none
+		}{
+			{"12", "12", true, 12}, {"24", "24", true, 24}, {"on", "on", true, 0},
+			{"off", "off", false, 0}, {"", "off", false, 0}, {"null", "off", false, 0},
+		} {
+			f := newFake(false)
+			f.certs[0].AutoRenewPeriodMonths = proto.Int32(36) // differs from every case
+			got := serve(gateway(f), "func=certificate.edit&elid=4711&sok=ok&autoprolong="+tc.value)
+			if !strings.Contains(got, "<ok/>") || len(f.updates) != 1 {
+				t.Fatalf("autoprolong=%s: got %s, %d updates", tc.value, got, len(f.updates))
+			}
+			u := f.updates[0]
+			c := u.GetCertificate()
+			if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "auto_renew_period_months"}) {
+				t.Errorf("autoprolong=%s: mask %v", tc.value, m)
+			}
+			if c.GetAutoRenew() != tc.on || c.GetAutoRenewPeriodMonths() != tc.period || (tc.period == 0) != (c.AutoRenewPeriodMonths == nil) {
+				t.Errorf("autoprolong=%s: sent auto_renew %v, period %v; want %v, %d", tc.value, c.GetAutoRenew(), c.AutoRenewPeriodMonths, tc.on, tc.period)
+			}
+			// The service stores what was sent; the form shows it back.
+			f.certs[0].AutoRenew, f.certs[0].AutoRenewPeriodMonths = c.GetAutoRenew(), c.AutoRenewPeriodMonths
+			if view := serve(gateway(f), "func=certificate.edit&elid=4711&out=xml"); !strings.Contains(view, "<autoprolong>"+tc.echo+"</autoprolong>") {
+				t.Errorf("autoprolong=%s: the form shows\n%s\nwant <autoprolong>%s</autoprolong>", tc.value, view, tc.echo)
+			}
+		}
+		f := newFake(false)
+		if got := serve(gateway(f), "func=certificate.edit&elid=4711&sok=ok&autoprolong=monthly&out=xml"); !strings.Contains(got, `object="autoprolong"`) || len(f.updates) != 0 {
+			t.Errorf("autoprolong=monthly: %s, %d updates; want a value error naming autoprolong", got, len(f.updates))
 		}
 	})
 	t.Run("edit with nothing changed calls nothing", func(t *testing.T) {
