@@ -269,7 +269,9 @@ var orderFields = []field[*certsvcv1.CreateCertificateRequest]{
 			r.ClientReference, r.IdempotencyKey = v, v
 			return nil
 		}},
-	autoprolongField(func(r *certsvcv1.CreateCertificateRequest) (*bool, **int32) { return &r.AutoRenew, &r.AutoRenewPeriodMonths }),
+	autoprolongField(func(r *certsvcv1.CreateCertificateRequest) (*bool, **int32) {
+		return &r.AutoRenew, &r.AutoRenewPeriodMonths
+	}),
 }
 
 // orderNames names, for errors, the order's fields that are not bound
