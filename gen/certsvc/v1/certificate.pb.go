@@ -1835,8 +1835,9 @@ type PayCertificatesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// ids are the orders to pay, all of one account.
 	Ids []int64 `protobuf:"varint,1,rep,packed,name=ids,proto3" json:"ids,omitempty"`
-	// idempotency_key names the payment: a retry with the same key charges
-	// nothing more and must name the same orders.
+	// idempotency_key names the payment in the description of each charge
+	// it makes, so that the ledger shows which charges were one payment. A
+	// retry charges nothing already paid, with this key or without one.
 	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache

@@ -132,8 +132,8 @@ type CertificateServiceClient interface {
 	// the answer is failed_precondition with a google.rpc.ErrorInfo of reason
 	// NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
 	// and currency. Orders paid already are returned as they are and charged
-	// nothing, so paying twice charges once; a retry with the same
-	// idempotency_key must name the same orders.
+	// nothing: each order is charged once under its own key, so paying twice
+	// (or a retry whose answer was lost) charges once.
 	PayCertificates(context.Context, *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error)
 	// GetCertificate returns one certificate order.
 	GetCertificate(context.Context, *v1.GetCertificateRequest) (*v1.GetCertificateResponse, error)
@@ -653,8 +653,8 @@ type CertificateServiceHandler interface {
 	// the answer is failed_precondition with a google.rpc.ErrorInfo of reason
 	// NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
 	// and currency. Orders paid already are returned as they are and charged
-	// nothing, so paying twice charges once; a retry with the same
-	// idempotency_key must name the same orders.
+	// nothing: each order is charged once under its own key, so paying twice
+	// (or a retry whose answer was lost) charges once.
 	PayCertificates(context.Context, *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error)
 	// GetCertificate returns one certificate order.
 	GetCertificate(context.Context, *v1.GetCertificateRequest) (*v1.GetCertificateResponse, error)

@@ -802,8 +802,9 @@ export type PayCertificatesRequest = Message<"certsvc.v1.PayCertificatesRequest"
   ids: bigint[];
 
   /**
-   * idempotency_key names the payment: a retry with the same key charges
-   * nothing more and must name the same orders.
+   * idempotency_key names the payment in the description of each charge
+   * it makes, so that the ledger shows which charges were one payment. A
+   * retry charges nothing already paid, with this key or without one.
    *
    * @generated from field: string idempotency_key = 2;
    */
@@ -2482,8 +2483,8 @@ export const CertificateService: GenService<{
    * the answer is failed_precondition with a google.rpc.ErrorInfo of reason
    * NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
    * and currency. Orders paid already are returned as they are and charged
-   * nothing, so paying twice charges once; a retry with the same
-   * idempotency_key must name the same orders.
+   * nothing: each order is charged once under its own key, so paying twice
+   * (or a retry whose answer was lost) charges once.
    *
    * @generated from rpc certsvc.v1.CertificateService.PayCertificates
    */
