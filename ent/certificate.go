@@ -54,6 +54,8 @@ type Certificate struct {
 	Validations []certdata.Validation `json:"validations,omitempty"`
 	// AutoRenew holds the value of the "auto_renew" field.
 	AutoRenew bool `json:"auto_renew,omitempty"`
+	// AutoRenewPeriodMonths holds the value of the "auto_renew_period_months" field.
+	AutoRenewPeriodMonths *int32 `json:"auto_renew_period_months,omitempty"`
 	// ClientReference holds the value of the "client_reference" field.
 	ClientReference *string `json:"client_reference,omitempty"`
 	// IdempotencyKey holds the value of the "idempotency_key" field.
@@ -141,7 +143,7 @@ func (*Certificate) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case certificate.FieldAutoRenew, certificate.FieldHasPrivateKey:
 			values[i] = new(sql.NullBool)
-		case certificate.FieldID, certificate.FieldAccountID, certificate.FieldPlanID, certificate.FieldPeriodMonths, certificate.FieldExtraNameSlots, certificate.FieldProcessingModuleID, certificate.FieldCostMinor, certificate.FieldRevokeReason:
+		case certificate.FieldID, certificate.FieldAccountID, certificate.FieldPlanID, certificate.FieldPeriodMonths, certificate.FieldExtraNameSlots, certificate.FieldAutoRenewPeriodMonths, certificate.FieldProcessingModuleID, certificate.FieldCostMinor, certificate.FieldRevokeReason:
 			values[i] = new(sql.NullInt64)
 		case certificate.FieldState, certificate.FieldStatusMessage, certificate.FieldCommonName, certificate.FieldClientReference, certificate.FieldIdempotencyKey, certificate.FieldCaOrderID, certificate.FieldOp, certificate.FieldOpRef, certificate.FieldCurrency, certificate.FieldCsrPem, certificate.FieldPrivateKey, certificate.FieldKeyAlgorithm, certificate.FieldNextCsrPem, certificate.FieldNextPrivateKey, certificate.FieldCertPem, certificate.FieldChainPem, certificate.FieldSerialNumber:
 			values[i] = new(sql.NullString)
@@ -283,6 +285,13 @@ func (_m *Certificate) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field auto_renew", values[i])
 			} else if value.Valid {
 				_m.AutoRenew = value.Bool
+			}
+		case certificate.FieldAutoRenewPeriodMonths:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field auto_renew_period_months", values[i])
+			} else if value.Valid {
+				_m.AutoRenewPeriodMonths = new(int32)
+				*_m.AutoRenewPeriodMonths = int32(value.Int64)
 			}
 		case certificate.FieldClientReference:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -541,6 +550,11 @@ func (_m *Certificate) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("auto_renew=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AutoRenew))
+	builder.WriteString(", ")
+	if v := _m.AutoRenewPeriodMonths; v != nil {
+		builder.WriteString("auto_renew_period_months=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	if v := _m.ClientReference; v != nil {
 		builder.WriteString("client_reference=")

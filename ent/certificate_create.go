@@ -190,6 +190,20 @@ func (_c *CertificateCreate) SetNillableAutoRenew(v *bool) *CertificateCreate {
 	return _c
 }
 
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (_c *CertificateCreate) SetAutoRenewPeriodMonths(v int32) *CertificateCreate {
+	_c.mutation.SetAutoRenewPeriodMonths(v)
+	return _c
+}
+
+// SetNillableAutoRenewPeriodMonths sets the "auto_renew_period_months" field if the given value is not nil.
+func (_c *CertificateCreate) SetNillableAutoRenewPeriodMonths(v *int32) *CertificateCreate {
+	if v != nil {
+		_c.SetAutoRenewPeriodMonths(*v)
+	}
+	return _c
+}
+
 // SetClientReference sets the "client_reference" field.
 func (_c *CertificateCreate) SetClientReference(v string) *CertificateCreate {
 	_c.mutation.SetClientReference(v)
@@ -707,6 +721,11 @@ func (_c *CertificateCreate) check() error {
 	if _, ok := _c.mutation.AutoRenew(); !ok {
 		return &ValidationError{Name: "auto_renew", err: errors.New(`ent: missing required field "Certificate.auto_renew"`)}
 	}
+	if v, ok := _c.mutation.AutoRenewPeriodMonths(); ok {
+		if err := certificate.AutoRenewPeriodMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "auto_renew_period_months", err: fmt.Errorf(`ent: validator failed for field "Certificate.auto_renew_period_months": %w`, err)}
+		}
+	}
 	if v, ok := _c.mutation.ClientReference(); ok {
 		if err := certificate.ClientReferenceValidator(v); err != nil {
 			return &ValidationError{Name: "client_reference", err: fmt.Errorf(`ent: validator failed for field "Certificate.client_reference": %w`, err)}
@@ -888,6 +907,10 @@ func (_c *CertificateCreate) createSpec() (*Certificate, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.AutoRenew(); ok {
 		_spec.SetField(certificate.FieldAutoRenew, field.TypeBool, value)
 		_node.AutoRenew = value
+	}
+	if value, ok := _c.mutation.AutoRenewPeriodMonths(); ok {
+		_spec.SetField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32, value)
+		_node.AutoRenewPeriodMonths = &value
 	}
 	if value, ok := _c.mutation.ClientReference(); ok {
 		_spec.SetField(certificate.FieldClientReference, field.TypeString, value)
@@ -1293,6 +1316,30 @@ func (u *CertificateUpsert) SetAutoRenew(v bool) *CertificateUpsert {
 // UpdateAutoRenew sets the "auto_renew" field to the value that was provided on create.
 func (u *CertificateUpsert) UpdateAutoRenew() *CertificateUpsert {
 	u.SetExcluded(certificate.FieldAutoRenew)
+	return u
+}
+
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (u *CertificateUpsert) SetAutoRenewPeriodMonths(v int32) *CertificateUpsert {
+	u.Set(certificate.FieldAutoRenewPeriodMonths, v)
+	return u
+}
+
+// UpdateAutoRenewPeriodMonths sets the "auto_renew_period_months" field to the value that was provided on create.
+func (u *CertificateUpsert) UpdateAutoRenewPeriodMonths() *CertificateUpsert {
+	u.SetExcluded(certificate.FieldAutoRenewPeriodMonths)
+	return u
+}
+
+// AddAutoRenewPeriodMonths adds v to the "auto_renew_period_months" field.
+func (u *CertificateUpsert) AddAutoRenewPeriodMonths(v int32) *CertificateUpsert {
+	u.Add(certificate.FieldAutoRenewPeriodMonths, v)
+	return u
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (u *CertificateUpsert) ClearAutoRenewPeriodMonths() *CertificateUpsert {
+	u.SetNull(certificate.FieldAutoRenewPeriodMonths)
 	return u
 }
 
@@ -2022,6 +2069,34 @@ func (u *CertificateUpsertOne) SetAutoRenew(v bool) *CertificateUpsertOne {
 func (u *CertificateUpsertOne) UpdateAutoRenew() *CertificateUpsertOne {
 	return u.Update(func(s *CertificateUpsert) {
 		s.UpdateAutoRenew()
+	})
+}
+
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (u *CertificateUpsertOne) SetAutoRenewPeriodMonths(v int32) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetAutoRenewPeriodMonths(v)
+	})
+}
+
+// AddAutoRenewPeriodMonths adds v to the "auto_renew_period_months" field.
+func (u *CertificateUpsertOne) AddAutoRenewPeriodMonths(v int32) *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.AddAutoRenewPeriodMonths(v)
+	})
+}
+
+// UpdateAutoRenewPeriodMonths sets the "auto_renew_period_months" field to the value that was provided on create.
+func (u *CertificateUpsertOne) UpdateAutoRenewPeriodMonths() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateAutoRenewPeriodMonths()
+	})
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (u *CertificateUpsertOne) ClearAutoRenewPeriodMonths() *CertificateUpsertOne {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearAutoRenewPeriodMonths()
 	})
 }
 
@@ -2983,6 +3058,34 @@ func (u *CertificateUpsertBulk) SetAutoRenew(v bool) *CertificateUpsertBulk {
 func (u *CertificateUpsertBulk) UpdateAutoRenew() *CertificateUpsertBulk {
 	return u.Update(func(s *CertificateUpsert) {
 		s.UpdateAutoRenew()
+	})
+}
+
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (u *CertificateUpsertBulk) SetAutoRenewPeriodMonths(v int32) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.SetAutoRenewPeriodMonths(v)
+	})
+}
+
+// AddAutoRenewPeriodMonths adds v to the "auto_renew_period_months" field.
+func (u *CertificateUpsertBulk) AddAutoRenewPeriodMonths(v int32) *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.AddAutoRenewPeriodMonths(v)
+	})
+}
+
+// UpdateAutoRenewPeriodMonths sets the "auto_renew_period_months" field to the value that was provided on create.
+func (u *CertificateUpsertBulk) UpdateAutoRenewPeriodMonths() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.UpdateAutoRenewPeriodMonths()
+	})
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (u *CertificateUpsertBulk) ClearAutoRenewPeriodMonths() *CertificateUpsertBulk {
+	return u.Update(func(s *CertificateUpsert) {
+		s.ClearAutoRenewPeriodMonths()
 	})
 }
 

@@ -278,6 +278,33 @@ func (_u *CertificateUpdate) SetNillableAutoRenew(v *bool) *CertificateUpdate {
 	return _u
 }
 
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (_u *CertificateUpdate) SetAutoRenewPeriodMonths(v int32) *CertificateUpdate {
+	_u.mutation.ResetAutoRenewPeriodMonths()
+	_u.mutation.SetAutoRenewPeriodMonths(v)
+	return _u
+}
+
+// SetNillableAutoRenewPeriodMonths sets the "auto_renew_period_months" field if the given value is not nil.
+func (_u *CertificateUpdate) SetNillableAutoRenewPeriodMonths(v *int32) *CertificateUpdate {
+	if v != nil {
+		_u.SetAutoRenewPeriodMonths(*v)
+	}
+	return _u
+}
+
+// AddAutoRenewPeriodMonths adds value to the "auto_renew_period_months" field.
+func (_u *CertificateUpdate) AddAutoRenewPeriodMonths(v int32) *CertificateUpdate {
+	_u.mutation.AddAutoRenewPeriodMonths(v)
+	return _u
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (_u *CertificateUpdate) ClearAutoRenewPeriodMonths() *CertificateUpdate {
+	_u.mutation.ClearAutoRenewPeriodMonths()
+	return _u
+}
+
 // SetProcessingModuleID sets the "processing_module_id" field.
 func (_u *CertificateUpdate) SetProcessingModuleID(v int64) *CertificateUpdate {
 	_u.mutation.ResetProcessingModuleID()
@@ -791,6 +818,11 @@ func (_u *CertificateUpdate) check() error {
 			return &ValidationError{Name: "extra_name_slots", err: fmt.Errorf(`ent: validator failed for field "Certificate.extra_name_slots": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AutoRenewPeriodMonths(); ok {
+		if err := certificate.AutoRenewPeriodMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "auto_renew_period_months", err: fmt.Errorf(`ent: validator failed for field "Certificate.auto_renew_period_months": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CaOrderID(); ok {
 		if err := certificate.CaOrderIDValidator(v); err != nil {
 			return &ValidationError{Name: "ca_order_id", err: fmt.Errorf(`ent: validator failed for field "Certificate.ca_order_id": %w`, err)}
@@ -941,6 +973,15 @@ func (_u *CertificateUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	}
 	if value, ok := _u.mutation.AutoRenew(); ok {
 		_spec.SetField(certificate.FieldAutoRenew, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AutoRenewPeriodMonths(); ok {
+		_spec.SetField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedAutoRenewPeriodMonths(); ok {
+		_spec.AddField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32, value)
+	}
+	if _u.mutation.AutoRenewPeriodMonthsCleared() {
+		_spec.ClearField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32)
 	}
 	if _u.mutation.ClientReferenceCleared() {
 		_spec.ClearField(certificate.FieldClientReference, field.TypeString)
@@ -1340,6 +1381,33 @@ func (_u *CertificateUpdateOne) SetNillableAutoRenew(v *bool) *CertificateUpdate
 	if v != nil {
 		_u.SetAutoRenew(*v)
 	}
+	return _u
+}
+
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (_u *CertificateUpdateOne) SetAutoRenewPeriodMonths(v int32) *CertificateUpdateOne {
+	_u.mutation.ResetAutoRenewPeriodMonths()
+	_u.mutation.SetAutoRenewPeriodMonths(v)
+	return _u
+}
+
+// SetNillableAutoRenewPeriodMonths sets the "auto_renew_period_months" field if the given value is not nil.
+func (_u *CertificateUpdateOne) SetNillableAutoRenewPeriodMonths(v *int32) *CertificateUpdateOne {
+	if v != nil {
+		_u.SetAutoRenewPeriodMonths(*v)
+	}
+	return _u
+}
+
+// AddAutoRenewPeriodMonths adds value to the "auto_renew_period_months" field.
+func (_u *CertificateUpdateOne) AddAutoRenewPeriodMonths(v int32) *CertificateUpdateOne {
+	_u.mutation.AddAutoRenewPeriodMonths(v)
+	return _u
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (_u *CertificateUpdateOne) ClearAutoRenewPeriodMonths() *CertificateUpdateOne {
+	_u.mutation.ClearAutoRenewPeriodMonths()
 	return _u
 }
 
@@ -1869,6 +1937,11 @@ func (_u *CertificateUpdateOne) check() error {
 			return &ValidationError{Name: "extra_name_slots", err: fmt.Errorf(`ent: validator failed for field "Certificate.extra_name_slots": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AutoRenewPeriodMonths(); ok {
+		if err := certificate.AutoRenewPeriodMonthsValidator(v); err != nil {
+			return &ValidationError{Name: "auto_renew_period_months", err: fmt.Errorf(`ent: validator failed for field "Certificate.auto_renew_period_months": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.CaOrderID(); ok {
 		if err := certificate.CaOrderIDValidator(v); err != nil {
 			return &ValidationError{Name: "ca_order_id", err: fmt.Errorf(`ent: validator failed for field "Certificate.ca_order_id": %w`, err)}
@@ -2036,6 +2109,15 @@ func (_u *CertificateUpdateOne) sqlSave(ctx context.Context) (_node *Certificate
 	}
 	if value, ok := _u.mutation.AutoRenew(); ok {
 		_spec.SetField(certificate.FieldAutoRenew, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.AutoRenewPeriodMonths(); ok {
+		_spec.SetField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32, value)
+	}
+	if value, ok := _u.mutation.AddedAutoRenewPeriodMonths(); ok {
+		_spec.AddField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32, value)
+	}
+	if _u.mutation.AutoRenewPeriodMonthsCleared() {
+		_spec.ClearField(certificate.FieldAutoRenewPeriodMonths, field.TypeInt32)
 	}
 	if _u.mutation.ClientReferenceCleared() {
 		_spec.ClearField(certificate.FieldClientReference, field.TypeString)

@@ -3028,65 +3028,67 @@ func (m *AuditEntryMutation) ResetEdge(name string) error {
 // CertificateMutation represents an operation that mutates the Certificate nodes in the graph.
 type CertificateMutation struct {
 	config
-	op                      Op
-	typ                     string
-	id                      *int64
-	create_time             *time.Time
-	update_time             *time.Time
-	plan_id                 *int64
-	addplan_id              *int64
-	period_months           *int32
-	addperiod_months        *int32
-	state                   *certificate.State
-	status_message          *string
-	common_name             *string
-	extra_names             *[]string
-	appendextra_names       []string
-	extra_name_slots        *int32
-	addextra_name_slots     *int32
-	subject                 *certdata.Subject
-	pending_subject         **certdata.Subject
-	admin_contact           *certdata.Contact
-	tech_contact            *certdata.Contact
-	organization            *certdata.Organization
-	validations             *[]certdata.Validation
-	appendvalidations       []certdata.Validation
-	auto_renew              *bool
-	client_reference        *string
-	idempotency_key         *string
-	processing_module_id    *int64
-	addprocessing_module_id *int64
-	ca_order_id             *string
-	remote_state            *[]byte
-	_op                     *string
-	op_ref                  *string
-	op_sent_time            *time.Time
-	op_answer_time          *time.Time
-	cost_minor              *int64
-	addcost_minor           *int64
-	currency                *string
-	csr_pem                 *string
-	private_key             *string
-	has_private_key         *bool
-	key_algorithm           *string
-	next_csr_pem            *string
-	next_private_key        *string
-	cert_pem                *string
-	chain_pem               *string
-	serial_number           *string
-	not_before              *time.Time
-	not_after               *time.Time
-	paid_until              *time.Time
-	issue_time              *time.Time
-	revoke_reason           *int32
-	addrevoke_reason        *int32
-	revoke_time             *time.Time
-	clearedFields           map[string]struct{}
-	account                 *int64
-	clearedaccount          bool
-	done                    bool
-	oldValue                func(context.Context) (*Certificate, error)
-	predicates              []predicate.Certificate
+	op                          Op
+	typ                         string
+	id                          *int64
+	create_time                 *time.Time
+	update_time                 *time.Time
+	plan_id                     *int64
+	addplan_id                  *int64
+	period_months               *int32
+	addperiod_months            *int32
+	state                       *certificate.State
+	status_message              *string
+	common_name                 *string
+	extra_names                 *[]string
+	appendextra_names           []string
+	extra_name_slots            *int32
+	addextra_name_slots         *int32
+	subject                     *certdata.Subject
+	pending_subject             **certdata.Subject
+	admin_contact               *certdata.Contact
+	tech_contact                *certdata.Contact
+	organization                *certdata.Organization
+	validations                 *[]certdata.Validation
+	appendvalidations           []certdata.Validation
+	auto_renew                  *bool
+	auto_renew_period_months    *int32
+	addauto_renew_period_months *int32
+	client_reference            *string
+	idempotency_key             *string
+	processing_module_id        *int64
+	addprocessing_module_id     *int64
+	ca_order_id                 *string
+	remote_state                *[]byte
+	_op                         *string
+	op_ref                      *string
+	op_sent_time                *time.Time
+	op_answer_time              *time.Time
+	cost_minor                  *int64
+	addcost_minor               *int64
+	currency                    *string
+	csr_pem                     *string
+	private_key                 *string
+	has_private_key             *bool
+	key_algorithm               *string
+	next_csr_pem                *string
+	next_private_key            *string
+	cert_pem                    *string
+	chain_pem                   *string
+	serial_number               *string
+	not_before                  *time.Time
+	not_after                   *time.Time
+	paid_until                  *time.Time
+	issue_time                  *time.Time
+	revoke_reason               *int32
+	addrevoke_reason            *int32
+	revoke_time                 *time.Time
+	clearedFields               map[string]struct{}
+	account                     *int64
+	clearedaccount              bool
+	done                        bool
+	oldValue                    func(context.Context) (*Certificate, error)
+	predicates                  []predicate.Certificate
 }
 
 var _ ent.Mutation = (*CertificateMutation)(nil)
@@ -3973,6 +3975,76 @@ func (m *CertificateMutation) OldAutoRenew(ctx context.Context) (v bool, err err
 // ResetAutoRenew resets all changes to the "auto_renew" field.
 func (m *CertificateMutation) ResetAutoRenew() {
 	m.auto_renew = nil
+}
+
+// SetAutoRenewPeriodMonths sets the "auto_renew_period_months" field.
+func (m *CertificateMutation) SetAutoRenewPeriodMonths(i int32) {
+	m.auto_renew_period_months = &i
+	m.addauto_renew_period_months = nil
+}
+
+// AutoRenewPeriodMonths returns the value of the "auto_renew_period_months" field in the mutation.
+func (m *CertificateMutation) AutoRenewPeriodMonths() (r int32, exists bool) {
+	v := m.auto_renew_period_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAutoRenewPeriodMonths returns the old "auto_renew_period_months" field's value of the Certificate entity.
+// If the Certificate object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateMutation) OldAutoRenewPeriodMonths(ctx context.Context) (v *int32, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAutoRenewPeriodMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAutoRenewPeriodMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAutoRenewPeriodMonths: %w", err)
+	}
+	return oldValue.AutoRenewPeriodMonths, nil
+}
+
+// AddAutoRenewPeriodMonths adds i to the "auto_renew_period_months" field.
+func (m *CertificateMutation) AddAutoRenewPeriodMonths(i int32) {
+	if m.addauto_renew_period_months != nil {
+		*m.addauto_renew_period_months += i
+	} else {
+		m.addauto_renew_period_months = &i
+	}
+}
+
+// AddedAutoRenewPeriodMonths returns the value that was added to the "auto_renew_period_months" field in this mutation.
+func (m *CertificateMutation) AddedAutoRenewPeriodMonths() (r int32, exists bool) {
+	v := m.addauto_renew_period_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearAutoRenewPeriodMonths clears the value of the "auto_renew_period_months" field.
+func (m *CertificateMutation) ClearAutoRenewPeriodMonths() {
+	m.auto_renew_period_months = nil
+	m.addauto_renew_period_months = nil
+	m.clearedFields[certificate.FieldAutoRenewPeriodMonths] = struct{}{}
+}
+
+// AutoRenewPeriodMonthsCleared returns if the "auto_renew_period_months" field was cleared in this mutation.
+func (m *CertificateMutation) AutoRenewPeriodMonthsCleared() bool {
+	_, ok := m.clearedFields[certificate.FieldAutoRenewPeriodMonths]
+	return ok
+}
+
+// ResetAutoRenewPeriodMonths resets all changes to the "auto_renew_period_months" field.
+func (m *CertificateMutation) ResetAutoRenewPeriodMonths() {
+	m.auto_renew_period_months = nil
+	m.addauto_renew_period_months = nil
+	delete(m.clearedFields, certificate.FieldAutoRenewPeriodMonths)
 }
 
 // SetClientReference sets the "client_reference" field.
@@ -5254,7 +5326,7 @@ func (m *CertificateMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateMutation) Fields() []string {
-	fields := make([]string, 0, 43)
+	fields := make([]string, 0, 44)
 	if m.create_time != nil {
 		fields = append(fields, certificate.FieldCreateTime)
 	}
@@ -5305,6 +5377,9 @@ func (m *CertificateMutation) Fields() []string {
 	}
 	if m.auto_renew != nil {
 		fields = append(fields, certificate.FieldAutoRenew)
+	}
+	if m.auto_renew_period_months != nil {
+		fields = append(fields, certificate.FieldAutoRenewPeriodMonths)
 	}
 	if m.client_reference != nil {
 		fields = append(fields, certificate.FieldClientReference)
@@ -5426,6 +5501,8 @@ func (m *CertificateMutation) Field(name string) (ent.Value, bool) {
 		return m.Validations()
 	case certificate.FieldAutoRenew:
 		return m.AutoRenew()
+	case certificate.FieldAutoRenewPeriodMonths:
+		return m.AutoRenewPeriodMonths()
 	case certificate.FieldClientReference:
 		return m.ClientReference()
 	case certificate.FieldIdempotencyKey:
@@ -5521,6 +5598,8 @@ func (m *CertificateMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldValidations(ctx)
 	case certificate.FieldAutoRenew:
 		return m.OldAutoRenew(ctx)
+	case certificate.FieldAutoRenewPeriodMonths:
+		return m.OldAutoRenewPeriodMonths(ctx)
 	case certificate.FieldClientReference:
 		return m.OldClientReference(ctx)
 	case certificate.FieldIdempotencyKey:
@@ -5700,6 +5779,13 @@ func (m *CertificateMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAutoRenew(v)
+		return nil
+	case certificate.FieldAutoRenewPeriodMonths:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAutoRenewPeriodMonths(v)
 		return nil
 	case certificate.FieldClientReference:
 		v, ok := value.(string)
@@ -5900,6 +5986,9 @@ func (m *CertificateMutation) AddedFields() []string {
 	if m.addextra_name_slots != nil {
 		fields = append(fields, certificate.FieldExtraNameSlots)
 	}
+	if m.addauto_renew_period_months != nil {
+		fields = append(fields, certificate.FieldAutoRenewPeriodMonths)
+	}
 	if m.addprocessing_module_id != nil {
 		fields = append(fields, certificate.FieldProcessingModuleID)
 	}
@@ -5923,6 +6012,8 @@ func (m *CertificateMutation) AddedField(name string) (ent.Value, bool) {
 		return m.AddedPeriodMonths()
 	case certificate.FieldExtraNameSlots:
 		return m.AddedExtraNameSlots()
+	case certificate.FieldAutoRenewPeriodMonths:
+		return m.AddedAutoRenewPeriodMonths()
 	case certificate.FieldProcessingModuleID:
 		return m.AddedProcessingModuleID()
 	case certificate.FieldCostMinor:
@@ -5958,6 +6049,13 @@ func (m *CertificateMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddExtraNameSlots(v)
+		return nil
+	case certificate.FieldAutoRenewPeriodMonths:
+		v, ok := value.(int32)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAutoRenewPeriodMonths(v)
 		return nil
 	case certificate.FieldProcessingModuleID:
 		v, ok := value.(int64)
@@ -6005,6 +6103,9 @@ func (m *CertificateMutation) ClearedFields() []string {
 	}
 	if m.FieldCleared(certificate.FieldValidations) {
 		fields = append(fields, certificate.FieldValidations)
+	}
+	if m.FieldCleared(certificate.FieldAutoRenewPeriodMonths) {
+		fields = append(fields, certificate.FieldAutoRenewPeriodMonths)
 	}
 	if m.FieldCleared(certificate.FieldClientReference) {
 		fields = append(fields, certificate.FieldClientReference)
@@ -6088,6 +6189,9 @@ func (m *CertificateMutation) ClearField(name string) error {
 		return nil
 	case certificate.FieldValidations:
 		m.ClearValidations()
+		return nil
+	case certificate.FieldAutoRenewPeriodMonths:
+		m.ClearAutoRenewPeriodMonths()
 		return nil
 	case certificate.FieldClientReference:
 		m.ClearClientReference()
@@ -6198,6 +6302,9 @@ func (m *CertificateMutation) ResetField(name string) error {
 		return nil
 	case certificate.FieldAutoRenew:
 		m.ResetAutoRenew()
+		return nil
+	case certificate.FieldAutoRenewPeriodMonths:
+		m.ResetAutoRenewPeriodMonths()
 		return nil
 	case certificate.FieldClientReference:
 		m.ResetClientReference()

@@ -20,10 +20,11 @@ import (
 //   - func=basket&clicked_button=delete&id=ID&sok=ok removes one order from
 //     the cart (elid= is read as well);
 //   - func=basket&clicked_button=pay&sok=ok (or sok alone: the form's main
-//     button) pays the whole cart from the account balance. The total is
-//     checked against the balance first: when it does not cover it, the
-//     answer is not_enough_money with the amounts and nothing is charged.
-//     An empty cart (paid already) answers ok: paying twice charges once.
+//     button) pays the whole cart from the account balance in one
+//     transaction (PayCertificates): when the balance does not cover the
+//     total, the answer is not_enough_money with the amounts and nothing is
+//     charged. An empty cart (paid already) answers ok, and an order paid
+//     meanwhile is charged nothing: paying twice charges once.
 //
 // Admins have no cart (no account of their own).
 
@@ -81,28 +82,27 @@ func (g *Gateway) basket(ctx context.Context) (*certsvcv1.Account, []*certsvcv1.
 	return acc, res.GetCertificates(), nil
 }
 
-// basketPay pays the cart from the balance: all of it, or nothing when the
-// balance does not cover the total.
+// basketPay pays the cart from the balance with one PayCertificates: all
+// of it, or nothing when the balance does not cover the total (the
+// service's not-enough-money error, with the amounts, becomes BILLmanager's
+// not_enough_money). An empty cart answers ok.
 func (g *Gateway) basketPay(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	acc, items, err := g.basket(ctx)
+	_, items, err := g.basket(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var total int64
-	for _, c := range items {
-		total += c.GetCostMinor()
+	if len(items) == 0 {
+		return billmgr.NewOK(req.Func, req.Lang, ""), nil
 	}
-	if total > acc.GetBalanceMinor() {
-		return moneyDoc(req, total, acc.GetBalanceMinor(), acc.GetCurrency()), nil
+	ids := make([]int64, len(items))
+	for i, c := range items {
+		ids[i] = c.GetId()
 	}
-	paid := make([]string, 0, len(items))
-	for _, c := range items {
-		if _, err := g.api.Cert.PayCertificate(ctx, &certsvcv1.PayCertificateRequest{Id: c.GetId()}); err != nil {
-			return nil, err
-		}
-		paid = append(paid, idText(c.GetId()))
+	res, err := g.api.Cert.PayCertificates(ctx, &certsvcv1.PayCertificatesRequest{Ids: ids, IdempotencyKey: req.Param("idempotency_key")})
+	if err != nil {
+		return nil, err
 	}
-	g.log.InfoContext(ctx, "legacy cart paid", "certificate_ids", strings.Join(paid, ","), "total_minor", total)
+	g.log.InfoContext(ctx, "legacy cart paid", "certificate_ids", ids, "charged_minor", res.GetChargedMinor(), "currency", res.GetCurrency())
 	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 

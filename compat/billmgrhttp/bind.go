@@ -77,6 +77,47 @@ func flagField[M any](name, path string, p func(M) *bool) field[M] {
 		}}
 }
 
+// autoprolongField is BILLmanager's autoprolong: a select of renewal
+// periods, in months (seed 000: "Select a period to automatically renew the
+// service"). A period switches auto-renewal on for that period and is shown
+// back as sent; on/yes/true switches it on for the current period (shown as
+// on); off, null, 0 and an empty value switch it off. The field is bound to
+// auto_renew; auto_renew_period_months goes with it (see autoprolongMask).
+func autoprolongField[M any](p func(M) (*bool, **int32)) field[M] {
+	return field[M]{"autoprolong", "auto_renew",
+		func(m M) string {
+			on, period := p(m)
+			switch {
+			case !*on:
+				return "off"
+			case *period != nil:
+				return strconv.Itoa(int(**period))
+			}
+			return "on"
+		},
+		func(m M, v string) error {
+			on, period := p(m)
+			v = strings.ToLower(strings.TrimSpace(v))
+			n, err := strconv.ParseInt(v, 10, 32)
+			switch {
+			case v == "" || v == "off" || v == "no" || v == "false" || v == "null" || err == nil && n == 0:
+				*on, *period = false, nil
+			case v == "on" || v == "yes" || v == "true":
+				*on, *period = true, nil
+			case err == nil && n > 0:
+				months := int32(n)
+				*on, *period = true, &months
+			default:
+				return errBadValue
+			}
+			return nil
+		}}
+}
+
+// autoprolongMask is the mask path that goes with auto_renew: autoprolong
+// sets the period with the switch.
+const autoprolongMask = "auto_renew_period_months"
+
 // dateField is a date, YYYY-MM-DD, stored as midnight UTC. With end set it
 // is an inclusive end: the next midnight is stored, and shown as the day
 // before it.
@@ -228,6 +269,9 @@ var orderFields = []field[*certsvcv1.CreateCertificateRequest]{
 			r.ClientReference, r.IdempotencyKey = v, v
 			return nil
 		}},
+	autoprolongField(func(r *certsvcv1.CreateCertificateRequest) (*bool, **int32) {
+		return &r.AutoRenew, &r.AutoRenewPeriodMonths
+	}),
 }
 
 // orderNames names, for errors, the order's fields that are not bound
@@ -240,7 +284,7 @@ var orderNames = fieldNames{"csr_pem": "csr", "private_key_pem": "key", "subject
 // names, from every form's table, so that an error about
 // "certificate.subject.common_name" or "subject.common_name" names CN.
 var legacyNames = func() fieldNames {
-	m := fieldNames{"ids": "elid"}
+	m := fieldNames{"ids": "elid", autoprolongMask: "autoprolong"}
 	add := func(name, path string) { m[path] = name }
 	for _, f := range certFields {
 		add(f.name, f.path)

@@ -112,6 +112,19 @@ func TestAuthSetsSessionCookie(t *testing.T) {
 	if len(c) != 1 || c[0].Name != "billmgrses5" || c[0].Value != "cs_s_tok" || !c[0].HttpOnly {
 		t.Fatalf("cookies %v, want billmgrses5=cs_s_tok, HttpOnly", c)
 	}
+	// Without out= (a browser following the key login link) the answer
+	// sends it to the web console with the session in the fragment; with
+	// out= a script gets the document.
+	if res := rec.Result(); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/#session=cs_s_tok" {
+		t.Fatalf("key login by a browser: %d to %q, want 303 to /#session=cs_s_tok", res.StatusCode, res.Header.Get("Location"))
+	}
+	for _, q := range []string{"func=auth&username=u&key=k1234567890123456&out=xml", "func=auth&username=u&password=p"} {
+		rec = httptest.NewRecorder()
+		g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?"+q, nil))
+		if res := rec.Result(); res.StatusCode != http.StatusOK || !strings.Contains(rec.Body.String(), "cs_s_tok") || len(res.Cookies()) != 1 {
+			t.Fatalf("%s: %d %q, want the auth document with the cookie", q, res.StatusCode, rec.Body.String())
+		}
+	}
 	rec = httptest.NewRecorder()
 	g.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/billmgr?func=nope", nil))
 	if c := rec.Result().Cookies(); len(c) != 0 {

@@ -221,7 +221,7 @@ var serviceStatusField = field[*certsvcv1.Certificate]{"service_status", "state"
 // path. Which of them the caller may change is the service's decision.
 var certFields = slices.Concat(
 	[]field[*certsvcv1.Certificate]{
-		flagField("autoprolong", "auto_renew", func(c *certsvcv1.Certificate) *bool { return &c.AutoRenew }),
+		autoprolongField(func(c *certsvcv1.Certificate) (*bool, **int32) { return &c.AutoRenew, &c.AutoRenewPeriodMonths }),
 		dateField("expiredate", "paid_until", false, func(c *certsvcv1.Certificate) **timestamppb.Timestamp { return &c.PaidUntil }),
 		serviceStatusField,
 		textField("custom_order_id", "ca_order_id", func(c *certsvcv1.Certificate) *string { return &c.CaOrderId }),
@@ -660,6 +660,9 @@ func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsv
 		m, _, _ := strings.Cut(f.path, ".")
 		if !slices.Contains(mask, m) {
 			mask = append(mask, m)
+		}
+		if m == "auto_renew" {
+			mask = append(mask, autoprolongMask)
 		}
 	}
 	if len(mask) > 0 {

@@ -30,6 +30,7 @@ import (
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/rpc"
 )
 
 // fakeService answers like certsvc for one caller, an admin or a user of
@@ -53,7 +54,7 @@ type fakeService struct {
 	batches  []string // "Retry [4711]"
 	deleteNE []bool
 	balance  int64   // account 7's balance (WhoAmI)
-	paid     []int64 // PayCertificate ids
+	paid     []int64 // PayCertificate(s) ids
 }
 
 func (f *fakeService) WhoAmI(context.Context, *certsvcv1.WhoAmIRequest) (*certsvcv1.WhoAmIResponse, error) {
@@ -71,6 +72,30 @@ func (f *fakeService) PayCertificate(_ context.Context, in *certsvcv1.PayCertifi
 	}
 	f.paid = append(f.paid, in.GetId())
 	return &certsvcv1.PayCertificateResponse{Certificate: c}, nil
+}
+
+// PayCertificates pays the orders of ids like the service: all or nothing,
+// with the service's own not-enough-money error (through rpc's error
+// mapping, so the ErrorInfo metadata is the one the service sends).
+func (f *fakeService) PayCertificates(_ context.Context, in *certsvcv1.PayCertificatesRequest) (*certsvcv1.PayCertificatesResponse, error) {
+	out := &certsvcv1.PayCertificatesResponse{Currency: "RUB"}
+	for _, id := range in.GetIds() {
+		c, err := f.visible(id)
+		if err != nil {
+			return nil, err
+		}
+		out.ChargedMinor += c.GetCostMinor()
+		out.Certificates = append(out.Certificates, c)
+	}
+	if out.ChargedMinor > f.balance {
+		ce, _ := rpc.ToConnectError(errkind.NotEnoughMoney(out.ChargedMinor, f.balance, "RUB",
+			fmt.Sprintf("not enough money: the balance of account %d is %d.%02d RUB, the %d orders cost %d.%02d RUB", callerAccount,
+				f.balance/100, f.balance%100, len(in.GetIds()), out.ChargedMinor/100, out.ChargedMinor%100)))
+		return nil, ce
+	}
+	f.paid = append(f.paid, in.GetIds()...)
+	f.balance -= out.ChargedMinor
+	return out, nil
 }
 
 // withCart puts two unpaid orders of account 7 in the cart (2430.00 RUB).
@@ -237,7 +262,7 @@ func (f *fakeService) UpdateCertificate(_ context.Context, in *certsvcv1.UpdateC
 		return nil, err
 	}
 	for _, p := range in.GetUpdateMask().GetPaths() {
-		if !f.admin && !slices.Contains([]string{"auto_renew", "admin_contact", "tech_contact", "organization", "subject"}, p) {
+		if !f.admin && !slices.Contains([]string{"auto_renew", "auto_renew_period_months", "admin_contact", "tech_contact", "organization", "subject"}, p) {
 			return nil, connect.NewError(connect.CodePermissionDenied, errors.New("update_mask: only admins change not_before, not_after, paid_until, ca_order_id, processing_module_id, state, status_message"))
 		}
 		if p == "subject" && in.GetCertificate().GetSubject().GetCommonName() != c.GetCommonName() {
@@ -647,13 +672,47 @@ func TestCertificateRequests(t *testing.T) {
 			t.Fatalf("got %s, %d updates", got, len(f.updates))
 		}
 		u := f.updates[0]
-		if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "subject", "admin_contact"}) {
+		if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "auto_renew_period_months", "subject", "admin_contact"}) {
 			t.Fatalf("mask %v", m)
 		}
 		c := u.GetCertificate()
 		if c.GetAutoRenew() || c.GetSubject().GetOrganization() != "New Org" || c.GetSubject().GetState() != "Moscow" ||
 			c.GetAdminContact().GetPhone() != "+7 (222) 222-22-22" || c.GetAdminContact().GetEmail() != "ivan@example.org" {
 			t.Fatalf("sent %v", c)
+		}
+	})
+	t.Run("autoprolong keeps its period", func(t *testing.T) {
+		for _, tc := range []struct {
+			value, echo string
+			on          bool
+			period      int32 // 0: none
+		}{
+			{"12", "12", true, 12}, {"24", "24", true, 24}, {"on", "on", true, 0},
+			{"off", "off", false, 0}, {"", "off", false, 0}, {"null", "off", false, 0},
+		} {
+			f := newFake(false)
+			f.certs[0].AutoRenewPeriodMonths = proto.Int32(36) // differs from every case
+			got := serve(gateway(f), "func=certificate.edit&elid=4711&sok=ok&autoprolong="+tc.value)
+			if !strings.Contains(got, "<ok/>") || len(f.updates) != 1 {
+				t.Fatalf("autoprolong=%s: got %s, %d updates", tc.value, got, len(f.updates))
+			}
+			u := f.updates[0]
+			c := u.GetCertificate()
+			if m := u.GetUpdateMask().GetPaths(); !slices.Equal(m, []string{"auto_renew", "auto_renew_period_months"}) {
+				t.Errorf("autoprolong=%s: mask %v", tc.value, m)
+			}
+			if c.GetAutoRenew() != tc.on || c.GetAutoRenewPeriodMonths() != tc.period || (tc.period == 0) != (c.AutoRenewPeriodMonths == nil) {
+				t.Errorf("autoprolong=%s: sent auto_renew %v, period %v; want %v, %d", tc.value, c.GetAutoRenew(), c.AutoRenewPeriodMonths, tc.on, tc.period)
+			}
+			// The service stores what was sent; the form shows it back.
+			f.certs[0].AutoRenew, f.certs[0].AutoRenewPeriodMonths = c.GetAutoRenew(), c.AutoRenewPeriodMonths
+			if view := serve(gateway(f), "func=certificate.edit&elid=4711&out=xml"); !strings.Contains(view, "<autoprolong>"+tc.echo+"</autoprolong>") {
+				t.Errorf("autoprolong=%s: the form shows\n%s\nwant <autoprolong>%s</autoprolong>", tc.value, view, tc.echo)
+			}
+		}
+		f := newFake(false)
+		if got := serve(gateway(f), "func=certificate.edit&elid=4711&sok=ok&autoprolong=monthly&out=xml"); !strings.Contains(got, `object="autoprolong"`) || len(f.updates) != 0 {
+			t.Errorf("autoprolong=monthly: %s, %d updates; want a value error naming autoprolong", got, len(f.updates))
 		}
 	})
 	t.Run("edit with nothing changed calls nothing", func(t *testing.T) {

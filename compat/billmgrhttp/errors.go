@@ -185,12 +185,6 @@ func notEnoughMoneyDoc(req *Request, ce *connect.Error, desc string) *billmgr.Do
 	return moneyError(req, amount, have, currency, desc)
 }
 
-// moneyDoc is the not_enough_money error of a charge of amount against a
-// balance of have (minor units of currency) that the gateway checked itself.
-func moneyDoc(req *Request, amount, have int64, currency string) *billmgr.Doc {
-	return moneyError(req, &amount, &have, currency, "")
-}
-
 func moneyError(req *Request, amount, have *int64, currency, desc string) *billmgr.Doc {
 	vars := []string{"amount", "", "have", "", "currency", currency}
 	params := []billmgr.Attr{}

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 
 	"connectrpc.com/connect"
@@ -132,9 +133,22 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// key login from session.newkey).
 		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
 			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		if req.Auth.Key != "" && req.OutRaw == "" {
+			// A browser sent by a key login link (session.newkey, then
+			// func=auth&username=&key= without out=) lands in the web
+			// console, signed in: the session goes in the fragment, which
+			// the console takes and removes (it never reaches a server).
+			http.Redirect(w, r, ConsoleHandoff+url.QueryEscape(tok), http.StatusSeeOther)
+			return
+		}
 	}
 	billmgr.Encode(w, req.Out, doc)
 }
+
+// ConsoleHandoff is where a key login by a browser is sent, the session
+// appended; the console's adoptHandoff (web/console/src/lib/session.ts)
+// reads the same fragment.
+const ConsoleHandoff = "/#session="
 
 // badRequestDoc answers a request that could not be read; its format and
 // language are unknown, so it is xml in English.

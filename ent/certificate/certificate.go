@@ -50,6 +50,8 @@ const (
 	FieldValidations = "validations"
 	// FieldAutoRenew holds the string denoting the auto_renew field in the database.
 	FieldAutoRenew = "auto_renew"
+	// FieldAutoRenewPeriodMonths holds the string denoting the auto_renew_period_months field in the database.
+	FieldAutoRenewPeriodMonths = "auto_renew_period_months"
 	// FieldClientReference holds the string denoting the client_reference field in the database.
 	FieldClientReference = "client_reference"
 	// FieldIdempotencyKey holds the string denoting the idempotency_key field in the database.
@@ -135,6 +137,7 @@ var Columns = []string{
 	FieldOrganization,
 	FieldValidations,
 	FieldAutoRenew,
+	FieldAutoRenewPeriodMonths,
 	FieldClientReference,
 	FieldIdempotencyKey,
 	FieldProcessingModuleID,
@@ -200,6 +203,8 @@ var (
 	ExtraNameSlotsValidator func(int32) error
 	// DefaultAutoRenew holds the default value on creation for the "auto_renew" field.
 	DefaultAutoRenew bool
+	// AutoRenewPeriodMonthsValidator is a validator for the "auto_renew_period_months" field. It is called by the builders before save.
+	AutoRenewPeriodMonthsValidator func(int32) error
 	// ClientReferenceValidator is a validator for the "client_reference" field. It is called by the builders before save.
 	ClientReferenceValidator func(string) error
 	// IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
@@ -330,6 +335,11 @@ func ByExtraNameSlots(opts ...sql.OrderTermOption) OrderOption {
 // ByAutoRenew orders the results by the auto_renew field.
 func ByAutoRenew(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAutoRenew, opts...).ToFunc()
+}
+
+// ByAutoRenewPeriodMonths orders the results by the auto_renew_period_months field.
+func ByAutoRenewPeriodMonths(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAutoRenewPeriodMonths, opts...).ToFunc()
 }
 
 // ByClientReference orders the results by the client_reference field.

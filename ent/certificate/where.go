@@ -100,6 +100,11 @@ func AutoRenew(v bool) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldAutoRenew, v))
 }
 
+// AutoRenewPeriodMonths applies equality check predicate on the "auto_renew_period_months" field. It's identical to AutoRenewPeriodMonthsEQ.
+func AutoRenewPeriodMonths(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldAutoRenewPeriodMonths, v))
+}
+
 // ClientReference applies equality check predicate on the "client_reference" field. It's identical to ClientReferenceEQ.
 func ClientReference(v string) predicate.Certificate {
 	return predicate.Certificate(sql.FieldEQ(FieldClientReference, v))
@@ -668,6 +673,56 @@ func AutoRenewEQ(v bool) predicate.Certificate {
 // AutoRenewNEQ applies the NEQ predicate on the "auto_renew" field.
 func AutoRenewNEQ(v bool) predicate.Certificate {
 	return predicate.Certificate(sql.FieldNEQ(FieldAutoRenew, v))
+}
+
+// AutoRenewPeriodMonthsEQ applies the EQ predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsEQ(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldEQ(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsNEQ applies the NEQ predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsNEQ(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNEQ(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsIn applies the In predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsIn(vs ...int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldIn(FieldAutoRenewPeriodMonths, vs...))
+}
+
+// AutoRenewPeriodMonthsNotIn applies the NotIn predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsNotIn(vs ...int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotIn(FieldAutoRenewPeriodMonths, vs...))
+}
+
+// AutoRenewPeriodMonthsGT applies the GT predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsGT(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGT(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsGTE applies the GTE predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsGTE(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldGTE(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsLT applies the LT predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsLT(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLT(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsLTE applies the LTE predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsLTE(v int32) predicate.Certificate {
+	return predicate.Certificate(sql.FieldLTE(FieldAutoRenewPeriodMonths, v))
+}
+
+// AutoRenewPeriodMonthsIsNil applies the IsNil predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsIsNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldIsNull(FieldAutoRenewPeriodMonths))
+}
+
+// AutoRenewPeriodMonthsNotNil applies the NotNil predicate on the "auto_renew_period_months" field.
+func AutoRenewPeriodMonthsNotNil() predicate.Certificate {
+	return predicate.Certificate(sql.FieldNotNull(FieldAutoRenewPeriodMonths))
 }
 
 // ClientReferenceEQ applies the EQ predicate on the "client_reference" field.

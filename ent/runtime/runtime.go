@@ -244,68 +244,72 @@ func init() {
 	certificateDescAutoRenew := certificateFields[14].Descriptor()
 	// certificate.DefaultAutoRenew holds the default value on creation for the auto_renew field.
 	certificate.DefaultAutoRenew = certificateDescAutoRenew.Default.(bool)
+	// certificateDescAutoRenewPeriodMonths is the schema descriptor for auto_renew_period_months field.
+	certificateDescAutoRenewPeriodMonths := certificateFields[15].Descriptor()
+	// certificate.AutoRenewPeriodMonthsValidator is a validator for the "auto_renew_period_months" field. It is called by the builders before save.
+	certificate.AutoRenewPeriodMonthsValidator = certificateDescAutoRenewPeriodMonths.Validators[0].(func(int32) error)
 	// certificateDescClientReference is the schema descriptor for client_reference field.
-	certificateDescClientReference := certificateFields[15].Descriptor()
+	certificateDescClientReference := certificateFields[16].Descriptor()
 	// certificate.ClientReferenceValidator is a validator for the "client_reference" field. It is called by the builders before save.
 	certificate.ClientReferenceValidator = certificateDescClientReference.Validators[0].(func(string) error)
 	// certificateDescIdempotencyKey is the schema descriptor for idempotency_key field.
-	certificateDescIdempotencyKey := certificateFields[16].Descriptor()
+	certificateDescIdempotencyKey := certificateFields[17].Descriptor()
 	// certificate.IdempotencyKeyValidator is a validator for the "idempotency_key" field. It is called by the builders before save.
 	certificate.IdempotencyKeyValidator = certificateDescIdempotencyKey.Validators[0].(func(string) error)
 	// certificateDescProcessingModuleID is the schema descriptor for processing_module_id field.
-	certificateDescProcessingModuleID := certificateFields[17].Descriptor()
+	certificateDescProcessingModuleID := certificateFields[18].Descriptor()
 	// certificate.DefaultProcessingModuleID holds the default value on creation for the processing_module_id field.
 	certificate.DefaultProcessingModuleID = certificateDescProcessingModuleID.Default.(int64)
 	// certificateDescCaOrderID is the schema descriptor for ca_order_id field.
-	certificateDescCaOrderID := certificateFields[18].Descriptor()
+	certificateDescCaOrderID := certificateFields[19].Descriptor()
 	// certificate.DefaultCaOrderID holds the default value on creation for the ca_order_id field.
 	certificate.DefaultCaOrderID = certificateDescCaOrderID.Default.(string)
 	// certificate.CaOrderIDValidator is a validator for the "ca_order_id" field. It is called by the builders before save.
 	certificate.CaOrderIDValidator = certificateDescCaOrderID.Validators[0].(func(string) error)
 	// certificateDescRemoteState is the schema descriptor for remote_state field.
-	certificateDescRemoteState := certificateFields[19].Descriptor()
+	certificateDescRemoteState := certificateFields[20].Descriptor()
 	// certificate.RemoteStateValidator is a validator for the "remote_state" field. It is called by the builders before save.
 	certificate.RemoteStateValidator = certificateDescRemoteState.Validators[0].(func([]byte) error)
 	// certificateDescOp is the schema descriptor for op field.
-	certificateDescOp := certificateFields[20].Descriptor()
+	certificateDescOp := certificateFields[21].Descriptor()
 	// certificate.DefaultOp holds the default value on creation for the op field.
 	certificate.DefaultOp = certificateDescOp.Default.(string)
 	// certificate.OpValidator is a validator for the "op" field. It is called by the builders before save.
 	certificate.OpValidator = certificateDescOp.Validators[0].(func(string) error)
 	// certificateDescOpRef is the schema descriptor for op_ref field.
-	certificateDescOpRef := certificateFields[21].Descriptor()
+	certificateDescOpRef := certificateFields[22].Descriptor()
 	// certificate.DefaultOpRef holds the default value on creation for the op_ref field.
 	certificate.DefaultOpRef = certificateDescOpRef.Default.(string)
 	// certificate.OpRefValidator is a validator for the "op_ref" field. It is called by the builders before save.
 	certificate.OpRefValidator = certificateDescOpRef.Validators[0].(func(string) error)
 	// certificateDescCostMinor is the schema descriptor for cost_minor field.
-	certificateDescCostMinor := certificateFields[24].Descriptor()
+	certificateDescCostMinor := certificateFields[25].Descriptor()
 	// certificate.DefaultCostMinor holds the default value on creation for the cost_minor field.
 	certificate.DefaultCostMinor = certificateDescCostMinor.Default.(int64)
 	// certificate.CostMinorValidator is a validator for the "cost_minor" field. It is called by the builders before save.
 	certificate.CostMinorValidator = certificateDescCostMinor.Validators[0].(func(int64) error)
 	// certificateDescCurrency is the schema descriptor for currency field.
-	certificateDescCurrency := certificateFields[25].Descriptor()
+	certificateDescCurrency := certificateFields[26].Descriptor()
 	// certificate.CurrencyValidator is a validator for the "currency" field. It is called by the builders before save.
 	certificate.CurrencyValidator = certificateDescCurrency.Validators[0].(func(string) error)
 	// certificateDescHasPrivateKey is the schema descriptor for has_private_key field.
-	certificateDescHasPrivateKey := certificateFields[28].Descriptor()
+	certificateDescHasPrivateKey := certificateFields[29].Descriptor()
 	// certificate.DefaultHasPrivateKey holds the default value on creation for the has_private_key field.
 	certificate.DefaultHasPrivateKey = certificateDescHasPrivateKey.Default.(bool)
 	// certificateDescKeyAlgorithm is the schema descriptor for key_algorithm field.
-	certificateDescKeyAlgorithm := certificateFields[29].Descriptor()
+	certificateDescKeyAlgorithm := certificateFields[30].Descriptor()
 	// certificate.DefaultKeyAlgorithm holds the default value on creation for the key_algorithm field.
 	certificate.DefaultKeyAlgorithm = certificateDescKeyAlgorithm.Default.(string)
 	// certificate.KeyAlgorithmValidator is a validator for the "key_algorithm" field. It is called by the builders before save.
 	certificate.KeyAlgorithmValidator = certificateDescKeyAlgorithm.Validators[0].(func(string) error)
 	// certificateDescSerialNumber is the schema descriptor for serial_number field.
-	certificateDescSerialNumber := certificateFields[34].Descriptor()
+	certificateDescSerialNumber := certificateFields[35].Descriptor()
 	// certificate.DefaultSerialNumber holds the default value on creation for the serial_number field.
 	certificate.DefaultSerialNumber = certificateDescSerialNumber.Default.(string)
 	// certificate.SerialNumberValidator is a validator for the "serial_number" field. It is called by the builders before save.
 	certificate.SerialNumberValidator = certificateDescSerialNumber.Validators[0].(func(string) error)
 	// certificateDescRevokeReason is the schema descriptor for revoke_reason field.
-	certificateDescRevokeReason := certificateFields[39].Descriptor()
+	certificateDescRevokeReason := certificateFields[40].Descriptor()
 	// certificate.RevokeReasonValidator is a validator for the "revoke_reason" field. It is called by the builders before save.
 	certificate.RevokeReasonValidator = certificateDescRevokeReason.Validators[0].(func(int32) error)
 	certificateeventMixin := schema.CertificateEvent{}.Mixin()

@@ -52,6 +52,9 @@ func (Certificate) Fields() []ent.Field {
 		field.JSON("organization", certdata.Organization{}).Optional(),
 		field.JSON("validations", []certdata.Validation{}).Optional(),
 		field.Bool("auto_renew").Default(false),
+		// auto_renew_period_months is the term an auto-renewal buys; nil
+		// renews for period_months (legacy autoprolong=<period>).
+		field.Int32("auto_renew_period_months").Optional().Nillable().Positive(),
 		field.String("client_reference").Optional().Nillable().MaxRuneLen(64).Immutable(),
 		field.String("idempotency_key").Optional().Nillable().MaxRuneLen(64).Immutable(),
 		field.Int64("processing_module_id").Default(0),

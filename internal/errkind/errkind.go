@@ -10,6 +10,7 @@ package errkind
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // The kinds. Each maps to one RPC code.
@@ -35,6 +36,9 @@ type Error struct {
 	// Reason is a machine-readable cause within the kind (ReasonNotEnoughMoney),
 	// sent as google.rpc.ErrorInfo so clients need not parse messages.
 	Reason string
+	// Metadata goes with Reason in the google.rpc.ErrorInfo (the amounts of
+	// a NotEnoughMoney error).
+	Metadata map[string]string
 }
 
 // Reasons carried by Error.Reason.
@@ -42,6 +46,16 @@ const (
 	// ReasonNotEnoughMoney: the account's balance does not cover a charge.
 	ReasonNotEnoughMoney = "NOT_ENOUGH_MONEY"
 )
+
+// NotEnoughMoney is the failed_precondition error of a charge of amount
+// against a balance that does not cover it (minor units of currency). Its
+// ErrorInfo carries reason NOT_ENOUGH_MONEY and the metadata amount_minor,
+// balance_minor and currency, so clients need not parse msg.
+func NotEnoughMoney(amount, balance int64, currency, msg string) *Error {
+	return &Error{Kind: FailedPrecondition, Reason: ReasonNotEnoughMoney, Msg: msg,
+		Metadata: map[string]string{"amount_minor": strconv.FormatInt(amount, 10),
+			"balance_minor": strconv.FormatInt(balance, 10), "currency": currency}}
+}
 
 // Error returns the public message followed by the cause, for logs.
 func (e *Error) Error() string {

@@ -58,6 +58,7 @@ var policy = map[string]access{
 	certsvcv1connect.CertificateServiceDecodeCsrProcedure:               accessUser,
 	certsvcv1connect.CertificateServiceCreateCertificateProcedure:       accessUser,
 	certsvcv1connect.CertificateServicePayCertificateProcedure:          accessUser,
+	certsvcv1connect.CertificateServicePayCertificatesProcedure:         accessUser,
 	certsvcv1connect.CertificateServiceGetCertificateProcedure:          accessUser,
 	certsvcv1connect.CertificateServiceListCertificatesProcedure:        accessUser,
 	certsvcv1connect.CertificateServiceUpdateCertificateProcedure:       accessUser,

@@ -65,7 +65,7 @@ func ToConnectError(err error) (*connect.Error, bool) {
 			}
 		}
 		if ke.Reason != "" {
-			if d, derr := connect.NewErrorDetail(&errdetails.ErrorInfo{Reason: ke.Reason, Domain: "certsvc"}); derr == nil {
+			if d, derr := connect.NewErrorDetail(&errdetails.ErrorInfo{Reason: ke.Reason, Domain: "certsvc", Metadata: ke.Metadata}); derr == nil {
 				out.AddDetail(d)
 			}
 		}

@@ -680,6 +680,25 @@ func authzCertCases() []authzCase {
 			},
 		},
 		{
+			procedure: certsvcv1connect.CertificateServicePayCertificatesProcedure,
+			want:      own,
+			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {
+				f.certFixture(t) // funds account A
+				cert := f.unpaidCertOfA(t, nil)
+				return authzCall{
+					auth: f.authOf(c),
+					do: func(ctx context.Context, cl apitest.Clients) (any, error) {
+						return cl.Cert.PayCertificates(ctx, &certsvcv1.PayCertificatesRequest{Ids: []int64{cert.GetId()}})
+					},
+					check: authzCheck(func(t *testing.T, res *certsvcv1.PayCertificatesResponse) {
+						if got := res.GetCertificates(); len(got) != 1 || got[0].GetId() != cert.GetId() || got[0].GetState() != authzSubmitting {
+							t.Errorf("PayCertificates: got %v, want certificate %d in state %v", got, cert.GetId(), authzSubmitting)
+						}
+					}),
+				}
+			},
+		},
+		{
 			procedure: certsvcv1connect.CertificateServiceGetCertificateProcedure,
 			want:      own,
 			prepare: func(t *testing.T, f *authzFixture, c authzCaller) authzCall {

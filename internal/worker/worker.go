@@ -578,7 +578,11 @@ func (s *Worker) maintain(ctx context.Context, j core.Job, c *ent.Certificate) e
 		case paid == nil || core.OpOf(cur) != lifecycle.OpNone:
 			return tx.FinishJob(ctx, j, nil, "")
 		case cur.AutoRenew && cur.State == certificate.StateIssued && !now.Before(paid.Add(-s.opts.RenewBefore)):
-			_, err := tx.Renew(ctx, cur, 0, fmt.Sprint(paid.Unix()))
+			var months int32 // the current period, unless autoprolong chose one
+			if cur.AutoRenewPeriodMonths != nil {
+				months = *cur.AutoRenewPeriodMonths
+			}
+			_, err := tx.Renew(ctx, cur, months, fmt.Sprint(paid.Unix()))
 			if err == nil {
 				return nil // renew scheduled the job anew
 			}

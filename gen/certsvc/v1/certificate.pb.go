@@ -976,9 +976,13 @@ type Certificate struct {
 	// (RevokeCertificate); unspecified when none was asked for.
 	RevocationReason RevocationReason `protobuf:"varint,32,opt,name=revocation_reason,json=revocationReason,proto3,enum=certsvc.v1.RevocationReason" json:"revocation_reason,omitempty"`
 	// revoke_time is when the CA revoked the certificate; unset until then.
-	RevokeTime    *timestamppb.Timestamp `protobuf:"bytes,33,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	RevokeTime *timestamppb.Timestamp `protobuf:"bytes,33,opt,name=revoke_time,json=revokeTime,proto3" json:"revoke_time,omitempty"`
+	// auto_renew_period_months is the term an auto-renewal buys (legacy
+	// autoprolong=<period>); unset renews for period_months. It must be a
+	// period the plan sells in the certificate's currency.
+	AutoRenewPeriodMonths *int32 `protobuf:"varint,34,opt,name=auto_renew_period_months,json=autoRenewPeriodMonths,proto3,oneof" json:"auto_renew_period_months,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Certificate) Reset() {
@@ -1240,6 +1244,13 @@ func (x *Certificate) GetRevokeTime() *timestamppb.Timestamp {
 		return x.RevokeTime
 	}
 	return nil
+}
+
+func (x *Certificate) GetAutoRenewPeriodMonths() int32 {
+	if x != nil && x.AutoRenewPeriodMonths != nil {
+		return *x.AutoRenewPeriodMonths
+	}
+	return 0
 }
 
 type CreateCsrRequest struct {
@@ -1518,8 +1529,11 @@ type CreateCertificateRequest struct {
 	// processing_module_id picks the module; admins only. 0 picks the
 	// enabled module of the plan with the lowest priority.
 	ProcessingModuleId int64 `protobuf:"varint,18,opt,name=processing_module_id,json=processingModuleId,proto3" json:"processing_module_id,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// auto_renew_period_months is the term an auto-renewal buys; unset
+	// renews for period_months.
+	AutoRenewPeriodMonths *int32 `protobuf:"varint,19,opt,name=auto_renew_period_months,json=autoRenewPeriodMonths,proto3,oneof" json:"auto_renew_period_months,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *CreateCertificateRequest) Reset() {
@@ -1678,6 +1692,13 @@ func (x *CreateCertificateRequest) GetProcessingModuleId() int64 {
 	return 0
 }
 
+func (x *CreateCertificateRequest) GetAutoRenewPeriodMonths() int32 {
+	if x != nil && x.AutoRenewPeriodMonths != nil {
+		return *x.AutoRenewPeriodMonths
+	}
+	return 0
+}
+
 type CreateCertificateResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Certificate   *Certificate           `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`
@@ -1810,6 +1831,125 @@ func (x *PayCertificateResponse) GetCertificate() *Certificate {
 	return nil
 }
 
+type PayCertificatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// ids are the orders to pay, all of one account.
+	Ids []int64 `protobuf:"varint,1,rep,packed,name=ids,proto3" json:"ids,omitempty"`
+	// idempotency_key names the payment in the description of each charge
+	// it makes, so that the ledger shows which charges were one payment. A
+	// retry charges nothing already paid, with this key or without one.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *PayCertificatesRequest) Reset() {
+	*x = PayCertificatesRequest{}
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayCertificatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayCertificatesRequest) ProtoMessage() {}
+
+func (x *PayCertificatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayCertificatesRequest.ProtoReflect.Descriptor instead.
+func (*PayCertificatesRequest) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *PayCertificatesRequest) GetIds() []int64 {
+	if x != nil {
+		return x.Ids
+	}
+	return nil
+}
+
+func (x *PayCertificatesRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
+}
+
+type PayCertificatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// certificates are the orders of ids, in the order of ids, as they are
+	// after the payment.
+	Certificates []*Certificate `protobuf:"bytes,1,rep,name=certificates,proto3" json:"certificates,omitempty"`
+	// charged_minor is what this call took from the balance (0 on a retry).
+	ChargedMinor  int64  `protobuf:"varint,2,opt,name=charged_minor,json=chargedMinor,proto3" json:"charged_minor,omitempty"`
+	Currency      string `protobuf:"bytes,3,opt,name=currency,proto3" json:"currency,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PayCertificatesResponse) Reset() {
+	*x = PayCertificatesResponse{}
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PayCertificatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PayCertificatesResponse) ProtoMessage() {}
+
+func (x *PayCertificatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PayCertificatesResponse.ProtoReflect.Descriptor instead.
+func (*PayCertificatesResponse) Descriptor() ([]byte, []int) {
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *PayCertificatesResponse) GetCertificates() []*Certificate {
+	if x != nil {
+		return x.Certificates
+	}
+	return nil
+}
+
+func (x *PayCertificatesResponse) GetChargedMinor() int64 {
+	if x != nil {
+		return x.ChargedMinor
+	}
+	return 0
+}
+
+func (x *PayCertificatesResponse) GetCurrency() string {
+	if x != nil {
+		return x.Currency
+	}
+	return ""
+}
+
 type GetCertificateRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Id            int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
@@ -1819,7 +1959,7 @@ type GetCertificateRequest struct {
 
 func (x *GetCertificateRequest) Reset() {
 	*x = GetCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[14]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1831,7 +1971,7 @@ func (x *GetCertificateRequest) String() string {
 func (*GetCertificateRequest) ProtoMessage() {}
 
 func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[14]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1844,7 +1984,7 @@ func (x *GetCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{14}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetCertificateRequest) GetId() int64 {
@@ -1863,7 +2003,7 @@ type GetCertificateResponse struct {
 
 func (x *GetCertificateResponse) Reset() {
 	*x = GetCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[15]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1875,7 +2015,7 @@ func (x *GetCertificateResponse) String() string {
 func (*GetCertificateResponse) ProtoMessage() {}
 
 func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[15]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1888,7 +2028,7 @@ func (x *GetCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{15}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetCertificateResponse) GetCertificate() *Certificate {
@@ -1926,7 +2066,7 @@ type CertificateFilter struct {
 
 func (x *CertificateFilter) Reset() {
 	*x = CertificateFilter{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[16]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1938,7 +2078,7 @@ func (x *CertificateFilter) String() string {
 func (*CertificateFilter) ProtoMessage() {}
 
 func (x *CertificateFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[16]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1951,7 +2091,7 @@ func (x *CertificateFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateFilter.ProtoReflect.Descriptor instead.
 func (*CertificateFilter) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{16}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *CertificateFilter) GetAccountId() int64 {
@@ -2051,7 +2191,7 @@ type ListCertificatesRequest struct {
 
 func (x *ListCertificatesRequest) Reset() {
 	*x = ListCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[17]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2063,7 +2203,7 @@ func (x *ListCertificatesRequest) String() string {
 func (*ListCertificatesRequest) ProtoMessage() {}
 
 func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[17]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2076,7 +2216,7 @@ func (x *ListCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{17}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListCertificatesRequest) GetPageSize() int32 {
@@ -2155,7 +2295,7 @@ type ListCertificatesResponse struct {
 
 func (x *ListCertificatesResponse) Reset() {
 	*x = ListCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[18]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2167,7 +2307,7 @@ func (x *ListCertificatesResponse) String() string {
 func (*ListCertificatesResponse) ProtoMessage() {}
 
 func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[18]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2180,7 +2320,7 @@ func (x *ListCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{18}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListCertificatesResponse) GetCertificates() []*Certificate {
@@ -2208,7 +2348,8 @@ type UpdateCertificateRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// certificate carries the id and the new values.
 	Certificate *Certificate `protobuf:"bytes,1,opt,name=certificate,proto3" json:"certificate,omitempty"`
-	// update_mask names the fields: "auto_renew", "admin_contact",
+	// update_mask names the fields: "auto_renew", "auto_renew_period_months"
+	// (cleared when unset), "admin_contact",
 	// "tech_contact", "organization", "subject" (stored as pending_subject
 	// until the next renewal); admins also "not_before", "not_after",
 	// "paid_until", "ca_order_id", "processing_module_id", "state",
@@ -2220,7 +2361,7 @@ type UpdateCertificateRequest struct {
 
 func (x *UpdateCertificateRequest) Reset() {
 	*x = UpdateCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[19]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2232,7 +2373,7 @@ func (x *UpdateCertificateRequest) String() string {
 func (*UpdateCertificateRequest) ProtoMessage() {}
 
 func (x *UpdateCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[19]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2245,7 +2386,7 @@ func (x *UpdateCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCertificateRequest.ProtoReflect.Descriptor instead.
 func (*UpdateCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{19}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateCertificateRequest) GetCertificate() *Certificate {
@@ -2271,7 +2412,7 @@ type UpdateCertificateResponse struct {
 
 func (x *UpdateCertificateResponse) Reset() {
 	*x = UpdateCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[20]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2283,7 +2424,7 @@ func (x *UpdateCertificateResponse) String() string {
 func (*UpdateCertificateResponse) ProtoMessage() {}
 
 func (x *UpdateCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[20]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2296,7 +2437,7 @@ func (x *UpdateCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateCertificateResponse.ProtoReflect.Descriptor instead.
 func (*UpdateCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{20}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *UpdateCertificateResponse) GetCertificate() *Certificate {
@@ -2318,7 +2459,7 @@ type ActivateCertificateRequest struct {
 
 func (x *ActivateCertificateRequest) Reset() {
 	*x = ActivateCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[21]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2330,7 +2471,7 @@ func (x *ActivateCertificateRequest) String() string {
 func (*ActivateCertificateRequest) ProtoMessage() {}
 
 func (x *ActivateCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[21]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2343,7 +2484,7 @@ func (x *ActivateCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivateCertificateRequest.ProtoReflect.Descriptor instead.
 func (*ActivateCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{21}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ActivateCertificateRequest) GetId() int64 {
@@ -2369,7 +2510,7 @@ type ActivateCertificateResponse struct {
 
 func (x *ActivateCertificateResponse) Reset() {
 	*x = ActivateCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[22]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2381,7 +2522,7 @@ func (x *ActivateCertificateResponse) String() string {
 func (*ActivateCertificateResponse) ProtoMessage() {}
 
 func (x *ActivateCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[22]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2394,7 +2535,7 @@ func (x *ActivateCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ActivateCertificateResponse.ProtoReflect.Descriptor instead.
 func (*ActivateCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{22}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ActivateCertificateResponse) GetCertificate() *Certificate {
@@ -2420,7 +2561,7 @@ type ReplaceCertificateFilesRequest struct {
 
 func (x *ReplaceCertificateFilesRequest) Reset() {
 	*x = ReplaceCertificateFilesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[23]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2432,7 +2573,7 @@ func (x *ReplaceCertificateFilesRequest) String() string {
 func (*ReplaceCertificateFilesRequest) ProtoMessage() {}
 
 func (x *ReplaceCertificateFilesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[23]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2445,7 +2586,7 @@ func (x *ReplaceCertificateFilesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReplaceCertificateFilesRequest.ProtoReflect.Descriptor instead.
 func (*ReplaceCertificateFilesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{23}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ReplaceCertificateFilesRequest) GetId() int64 {
@@ -2485,7 +2626,7 @@ type ReplaceCertificateFilesResponse struct {
 
 func (x *ReplaceCertificateFilesResponse) Reset() {
 	*x = ReplaceCertificateFilesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[24]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2497,7 +2638,7 @@ func (x *ReplaceCertificateFilesResponse) String() string {
 func (*ReplaceCertificateFilesResponse) ProtoMessage() {}
 
 func (x *ReplaceCertificateFilesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[24]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2510,7 +2651,7 @@ func (x *ReplaceCertificateFilesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReplaceCertificateFilesResponse.ProtoReflect.Descriptor instead.
 func (*ReplaceCertificateFilesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{24}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ReplaceCertificateFilesResponse) GetCertificate() *Certificate {
@@ -2529,7 +2670,7 @@ type ConfirmValidationRequest struct {
 
 func (x *ConfirmValidationRequest) Reset() {
 	*x = ConfirmValidationRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[25]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2541,7 +2682,7 @@ func (x *ConfirmValidationRequest) String() string {
 func (*ConfirmValidationRequest) ProtoMessage() {}
 
 func (x *ConfirmValidationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[25]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2554,7 +2695,7 @@ func (x *ConfirmValidationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmValidationRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmValidationRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{25}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ConfirmValidationRequest) GetId() int64 {
@@ -2573,7 +2714,7 @@ type ConfirmValidationResponse struct {
 
 func (x *ConfirmValidationResponse) Reset() {
 	*x = ConfirmValidationResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[26]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2585,7 +2726,7 @@ func (x *ConfirmValidationResponse) String() string {
 func (*ConfirmValidationResponse) ProtoMessage() {}
 
 func (x *ConfirmValidationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[26]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2598,7 +2739,7 @@ func (x *ConfirmValidationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmValidationResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmValidationResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{26}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ConfirmValidationResponse) GetCertificate() *Certificate {
@@ -2628,7 +2769,7 @@ type ReissueCertificateRequest struct {
 
 func (x *ReissueCertificateRequest) Reset() {
 	*x = ReissueCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[27]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2640,7 +2781,7 @@ func (x *ReissueCertificateRequest) String() string {
 func (*ReissueCertificateRequest) ProtoMessage() {}
 
 func (x *ReissueCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[27]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2653,7 +2794,7 @@ func (x *ReissueCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReissueCertificateRequest.ProtoReflect.Descriptor instead.
 func (*ReissueCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{27}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *ReissueCertificateRequest) GetId() int64 {
@@ -2714,7 +2855,7 @@ type ReissueCertificateResponse struct {
 
 func (x *ReissueCertificateResponse) Reset() {
 	*x = ReissueCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[28]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2726,7 +2867,7 @@ func (x *ReissueCertificateResponse) String() string {
 func (*ReissueCertificateResponse) ProtoMessage() {}
 
 func (x *ReissueCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[28]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2739,7 +2880,7 @@ func (x *ReissueCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReissueCertificateResponse.ProtoReflect.Descriptor instead.
 func (*ReissueCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{28}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ReissueCertificateResponse) GetCertificate() *Certificate {
@@ -2761,7 +2902,7 @@ type RenewCertificateRequest struct {
 
 func (x *RenewCertificateRequest) Reset() {
 	*x = RenewCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[29]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2773,7 +2914,7 @@ func (x *RenewCertificateRequest) String() string {
 func (*RenewCertificateRequest) ProtoMessage() {}
 
 func (x *RenewCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[29]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2786,7 +2927,7 @@ func (x *RenewCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenewCertificateRequest.ProtoReflect.Descriptor instead.
 func (*RenewCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{29}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RenewCertificateRequest) GetId() int64 {
@@ -2819,7 +2960,7 @@ type RenewCertificateResponse struct {
 
 func (x *RenewCertificateResponse) Reset() {
 	*x = RenewCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[30]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2831,7 +2972,7 @@ func (x *RenewCertificateResponse) String() string {
 func (*RenewCertificateResponse) ProtoMessage() {}
 
 func (x *RenewCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[30]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2844,7 +2985,7 @@ func (x *RenewCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenewCertificateResponse.ProtoReflect.Descriptor instead.
 func (*RenewCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{30}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RenewCertificateResponse) GetCertificate() *Certificate {
@@ -2867,7 +3008,7 @@ type RevokeCertificateRequest struct {
 
 func (x *RevokeCertificateRequest) Reset() {
 	*x = RevokeCertificateRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2879,7 +3020,7 @@ func (x *RevokeCertificateRequest) String() string {
 func (*RevokeCertificateRequest) ProtoMessage() {}
 
 func (x *RevokeCertificateRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[31]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2892,7 +3033,7 @@ func (x *RevokeCertificateRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCertificateRequest.ProtoReflect.Descriptor instead.
 func (*RevokeCertificateRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{31}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RevokeCertificateRequest) GetId() int64 {
@@ -2927,7 +3068,7 @@ type RevokeCertificateResponse struct {
 
 func (x *RevokeCertificateResponse) Reset() {
 	*x = RevokeCertificateResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2939,7 +3080,7 @@ func (x *RevokeCertificateResponse) String() string {
 func (*RevokeCertificateResponse) ProtoMessage() {}
 
 func (x *RevokeCertificateResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[32]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2952,7 +3093,7 @@ func (x *RevokeCertificateResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevokeCertificateResponse.ProtoReflect.Descriptor instead.
 func (*RevokeCertificateResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{32}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RevokeCertificateResponse) GetCertificate() *Certificate {
@@ -2978,7 +3119,7 @@ type BatchResult struct {
 
 func (x *BatchResult) Reset() {
 	*x = BatchResult{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2990,7 +3131,7 @@ func (x *BatchResult) String() string {
 func (*BatchResult) ProtoMessage() {}
 
 func (x *BatchResult) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[33]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3003,7 +3144,7 @@ func (x *BatchResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BatchResult.ProtoReflect.Descriptor instead.
 func (*BatchResult) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{33}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *BatchResult) GetId() int64 {
@@ -3050,7 +3191,7 @@ type RetryCertificatesRequest struct {
 
 func (x *RetryCertificatesRequest) Reset() {
 	*x = RetryCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3062,7 +3203,7 @@ func (x *RetryCertificatesRequest) String() string {
 func (*RetryCertificatesRequest) ProtoMessage() {}
 
 func (x *RetryCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[34]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3075,7 +3216,7 @@ func (x *RetryCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*RetryCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{34}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *RetryCertificatesRequest) GetIds() []int64 {
@@ -3094,7 +3235,7 @@ type RetryCertificatesResponse struct {
 
 func (x *RetryCertificatesResponse) Reset() {
 	*x = RetryCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3106,7 +3247,7 @@ func (x *RetryCertificatesResponse) String() string {
 func (*RetryCertificatesResponse) ProtoMessage() {}
 
 func (x *RetryCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[35]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3119,7 +3260,7 @@ func (x *RetryCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetryCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*RetryCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{35}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *RetryCertificatesResponse) GetResults() []*BatchResult {
@@ -3138,7 +3279,7 @@ type SuspendCertificatesRequest struct {
 
 func (x *SuspendCertificatesRequest) Reset() {
 	*x = SuspendCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3150,7 +3291,7 @@ func (x *SuspendCertificatesRequest) String() string {
 func (*SuspendCertificatesRequest) ProtoMessage() {}
 
 func (x *SuspendCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[36]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3163,7 +3304,7 @@ func (x *SuspendCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*SuspendCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{36}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SuspendCertificatesRequest) GetIds() []int64 {
@@ -3182,7 +3323,7 @@ type SuspendCertificatesResponse struct {
 
 func (x *SuspendCertificatesResponse) Reset() {
 	*x = SuspendCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3194,7 +3335,7 @@ func (x *SuspendCertificatesResponse) String() string {
 func (*SuspendCertificatesResponse) ProtoMessage() {}
 
 func (x *SuspendCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[37]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3207,7 +3348,7 @@ func (x *SuspendCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SuspendCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*SuspendCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{37}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *SuspendCertificatesResponse) GetResults() []*BatchResult {
@@ -3226,7 +3367,7 @@ type ResumeCertificatesRequest struct {
 
 func (x *ResumeCertificatesRequest) Reset() {
 	*x = ResumeCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3238,7 +3379,7 @@ func (x *ResumeCertificatesRequest) String() string {
 func (*ResumeCertificatesRequest) ProtoMessage() {}
 
 func (x *ResumeCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[38]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3251,7 +3392,7 @@ func (x *ResumeCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*ResumeCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{38}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ResumeCertificatesRequest) GetIds() []int64 {
@@ -3270,7 +3411,7 @@ type ResumeCertificatesResponse struct {
 
 func (x *ResumeCertificatesResponse) Reset() {
 	*x = ResumeCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3282,7 +3423,7 @@ func (x *ResumeCertificatesResponse) String() string {
 func (*ResumeCertificatesResponse) ProtoMessage() {}
 
 func (x *ResumeCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[39]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3295,7 +3436,7 @@ func (x *ResumeCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ResumeCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*ResumeCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{39}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ResumeCertificatesResponse) GetResults() []*BatchResult {
@@ -3314,7 +3455,7 @@ type SyncCertificatesRequest struct {
 
 func (x *SyncCertificatesRequest) Reset() {
 	*x = SyncCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3326,7 +3467,7 @@ func (x *SyncCertificatesRequest) String() string {
 func (*SyncCertificatesRequest) ProtoMessage() {}
 
 func (x *SyncCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[40]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3339,7 +3480,7 @@ func (x *SyncCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*SyncCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{40}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SyncCertificatesRequest) GetIds() []int64 {
@@ -3358,7 +3499,7 @@ type SyncCertificatesResponse struct {
 
 func (x *SyncCertificatesResponse) Reset() {
 	*x = SyncCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3370,7 +3511,7 @@ func (x *SyncCertificatesResponse) String() string {
 func (*SyncCertificatesResponse) ProtoMessage() {}
 
 func (x *SyncCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[41]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3383,7 +3524,7 @@ func (x *SyncCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SyncCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*SyncCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{41}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SyncCertificatesResponse) GetResults() []*BatchResult {
@@ -3404,7 +3545,7 @@ type DeleteCertificatesRequest struct {
 
 func (x *DeleteCertificatesRequest) Reset() {
 	*x = DeleteCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3416,7 +3557,7 @@ func (x *DeleteCertificatesRequest) String() string {
 func (*DeleteCertificatesRequest) ProtoMessage() {}
 
 func (x *DeleteCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[42]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3429,7 +3570,7 @@ func (x *DeleteCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{42}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *DeleteCertificatesRequest) GetIds() []int64 {
@@ -3455,7 +3596,7 @@ type DeleteCertificatesResponse struct {
 
 func (x *DeleteCertificatesResponse) Reset() {
 	*x = DeleteCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3467,7 +3608,7 @@ func (x *DeleteCertificatesResponse) String() string {
 func (*DeleteCertificatesResponse) ProtoMessage() {}
 
 func (x *DeleteCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[43]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3480,7 +3621,7 @@ func (x *DeleteCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{43}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *DeleteCertificatesResponse) GetResults() []*BatchResult {
@@ -3502,7 +3643,7 @@ type GetCertificateFileRequest struct {
 
 func (x *GetCertificateFileRequest) Reset() {
 	*x = GetCertificateFileRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3514,7 +3655,7 @@ func (x *GetCertificateFileRequest) String() string {
 func (*GetCertificateFileRequest) ProtoMessage() {}
 
 func (x *GetCertificateFileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[44]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3527,7 +3668,7 @@ func (x *GetCertificateFileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateFileRequest.ProtoReflect.Descriptor instead.
 func (*GetCertificateFileRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{44}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GetCertificateFileRequest) GetId() int64 {
@@ -3562,7 +3703,7 @@ type GetCertificateFileResponse struct {
 
 func (x *GetCertificateFileResponse) Reset() {
 	*x = GetCertificateFileResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3574,7 +3715,7 @@ func (x *GetCertificateFileResponse) String() string {
 func (*GetCertificateFileResponse) ProtoMessage() {}
 
 func (x *GetCertificateFileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[45]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3587,7 +3728,7 @@ func (x *GetCertificateFileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetCertificateFileResponse.ProtoReflect.Descriptor instead.
 func (*GetCertificateFileResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{45}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *GetCertificateFileResponse) GetFileName() string {
@@ -3638,7 +3779,7 @@ type CertificateEvent struct {
 
 func (x *CertificateEvent) Reset() {
 	*x = CertificateEvent{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3650,7 +3791,7 @@ func (x *CertificateEvent) String() string {
 func (*CertificateEvent) ProtoMessage() {}
 
 func (x *CertificateEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[46]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3663,7 +3804,7 @@ func (x *CertificateEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateEvent.ProtoReflect.Descriptor instead.
 func (*CertificateEvent) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{46}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *CertificateEvent) GetId() int64 {
@@ -3761,7 +3902,7 @@ type ListCertificateEventsRequest struct {
 
 func (x *ListCertificateEventsRequest) Reset() {
 	*x = ListCertificateEventsRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3773,7 +3914,7 @@ func (x *ListCertificateEventsRequest) String() string {
 func (*ListCertificateEventsRequest) ProtoMessage() {}
 
 func (x *ListCertificateEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[47]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3786,7 +3927,7 @@ func (x *ListCertificateEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateEventsRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificateEventsRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{47}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *ListCertificateEventsRequest) GetId() int64 {
@@ -3820,7 +3961,7 @@ type ListCertificateEventsResponse struct {
 
 func (x *ListCertificateEventsResponse) Reset() {
 	*x = ListCertificateEventsResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3832,7 +3973,7 @@ func (x *ListCertificateEventsResponse) String() string {
 func (*ListCertificateEventsResponse) ProtoMessage() {}
 
 func (x *ListCertificateEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[48]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3845,7 +3986,7 @@ func (x *ListCertificateEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateEventsResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificateEventsResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{48}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *ListCertificateEventsResponse) GetEvents() []*CertificateEvent {
@@ -3875,7 +4016,7 @@ type WatchCertificatesRequest struct {
 
 func (x *WatchCertificatesRequest) Reset() {
 	*x = WatchCertificatesRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3887,7 +4028,7 @@ func (x *WatchCertificatesRequest) String() string {
 func (*WatchCertificatesRequest) ProtoMessage() {}
 
 func (x *WatchCertificatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[49]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3900,7 +4041,7 @@ func (x *WatchCertificatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchCertificatesRequest.ProtoReflect.Descriptor instead.
 func (*WatchCertificatesRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{49}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *WatchCertificatesRequest) GetCertificateIds() []int64 {
@@ -3933,7 +4074,7 @@ type WatchCertificatesResponse struct {
 
 func (x *WatchCertificatesResponse) Reset() {
 	*x = WatchCertificatesResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3945,7 +4086,7 @@ func (x *WatchCertificatesResponse) String() string {
 func (*WatchCertificatesResponse) ProtoMessage() {}
 
 func (x *WatchCertificatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[50]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3958,7 +4099,7 @@ func (x *WatchCertificatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchCertificatesResponse.ProtoReflect.Descriptor instead.
 func (*WatchCertificatesResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{50}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *WatchCertificatesResponse) GetEvent() *CertificateEvent {
@@ -3995,7 +4136,7 @@ type CertificateFilterPreset struct {
 
 func (x *CertificateFilterPreset) Reset() {
 	*x = CertificateFilterPreset{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4007,7 +4148,7 @@ func (x *CertificateFilterPreset) String() string {
 func (*CertificateFilterPreset) ProtoMessage() {}
 
 func (x *CertificateFilterPreset) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[51]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4020,7 +4161,7 @@ func (x *CertificateFilterPreset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CertificateFilterPreset.ProtoReflect.Descriptor instead.
 func (*CertificateFilterPreset) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{51}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *CertificateFilterPreset) GetId() int64 {
@@ -4061,7 +4202,7 @@ type CreateCertificateFilterRequest struct {
 
 func (x *CreateCertificateFilterRequest) Reset() {
 	*x = CreateCertificateFilterRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4073,7 +4214,7 @@ func (x *CreateCertificateFilterRequest) String() string {
 func (*CreateCertificateFilterRequest) ProtoMessage() {}
 
 func (x *CreateCertificateFilterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[52]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4086,7 +4227,7 @@ func (x *CreateCertificateFilterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCertificateFilterRequest.ProtoReflect.Descriptor instead.
 func (*CreateCertificateFilterRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{52}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *CreateCertificateFilterRequest) GetName() string {
@@ -4112,7 +4253,7 @@ type CreateCertificateFilterResponse struct {
 
 func (x *CreateCertificateFilterResponse) Reset() {
 	*x = CreateCertificateFilterResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4124,7 +4265,7 @@ func (x *CreateCertificateFilterResponse) String() string {
 func (*CreateCertificateFilterResponse) ProtoMessage() {}
 
 func (x *CreateCertificateFilterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[53]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4137,7 +4278,7 @@ func (x *CreateCertificateFilterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateCertificateFilterResponse.ProtoReflect.Descriptor instead.
 func (*CreateCertificateFilterResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{53}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *CreateCertificateFilterResponse) GetPreset() *CertificateFilterPreset {
@@ -4155,7 +4296,7 @@ type ListCertificateFiltersRequest struct {
 
 func (x *ListCertificateFiltersRequest) Reset() {
 	*x = ListCertificateFiltersRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4167,7 +4308,7 @@ func (x *ListCertificateFiltersRequest) String() string {
 func (*ListCertificateFiltersRequest) ProtoMessage() {}
 
 func (x *ListCertificateFiltersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[54]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4180,7 +4321,7 @@ func (x *ListCertificateFiltersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateFiltersRequest.ProtoReflect.Descriptor instead.
 func (*ListCertificateFiltersRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{54}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{56}
 }
 
 type ListCertificateFiltersResponse struct {
@@ -4192,7 +4333,7 @@ type ListCertificateFiltersResponse struct {
 
 func (x *ListCertificateFiltersResponse) Reset() {
 	*x = ListCertificateFiltersResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4204,7 +4345,7 @@ func (x *ListCertificateFiltersResponse) String() string {
 func (*ListCertificateFiltersResponse) ProtoMessage() {}
 
 func (x *ListCertificateFiltersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[55]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4217,7 +4358,7 @@ func (x *ListCertificateFiltersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCertificateFiltersResponse.ProtoReflect.Descriptor instead.
 func (*ListCertificateFiltersResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{55}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ListCertificateFiltersResponse) GetPresets() []*CertificateFilterPreset {
@@ -4236,7 +4377,7 @@ type DeleteCertificateFilterRequest struct {
 
 func (x *DeleteCertificateFilterRequest) Reset() {
 	*x = DeleteCertificateFilterRequest{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4248,7 +4389,7 @@ func (x *DeleteCertificateFilterRequest) String() string {
 func (*DeleteCertificateFilterRequest) ProtoMessage() {}
 
 func (x *DeleteCertificateFilterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[56]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4261,7 +4402,7 @@ func (x *DeleteCertificateFilterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificateFilterRequest.ProtoReflect.Descriptor instead.
 func (*DeleteCertificateFilterRequest) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{56}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *DeleteCertificateFilterRequest) GetId() int64 {
@@ -4279,7 +4420,7 @@ type DeleteCertificateFilterResponse struct {
 
 func (x *DeleteCertificateFilterResponse) Reset() {
 	*x = DeleteCertificateFilterResponse{}
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4291,7 +4432,7 @@ func (x *DeleteCertificateFilterResponse) String() string {
 func (*DeleteCertificateFilterResponse) ProtoMessage() {}
 
 func (x *DeleteCertificateFilterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_certsvc_v1_certificate_proto_msgTypes[57]
+	mi := &file_certsvc_v1_certificate_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4304,7 +4445,7 @@ func (x *DeleteCertificateFilterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeleteCertificateFilterResponse.ProtoReflect.Descriptor instead.
 func (*DeleteCertificateFilterResponse) Descriptor() ([]byte, []int) {
-	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{57}
+	return file_certsvc_v1_certificate_proto_rawDescGZIP(), []int{59}
 }
 
 var File_certsvc_v1_certificate_proto protoreflect.FileDescriptor
@@ -4358,7 +4499,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"itemStatus\x12(\n" +
 	"\x10item_status_name\x18\x02 \x01(\tR\x0eitemStatusName\x12%\n" +
 	"\x0eservice_status\x18\x03 \x01(\x05R\rserviceStatus\x12.\n" +
-	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\x80\f\n" +
+	"\x13service_status_name\x18\x04 \x01(\tR\x11serviceStatusName\"\xe6\f\n" +
 	"\vCertificate\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
@@ -4403,7 +4544,9 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x0fallowed_actions\x18\x1f \x03(\tR\x0eallowedActions\x12I\n" +
 	"\x11revocation_reason\x18  \x01(\x0e2\x1c.certsvc.v1.RevocationReasonR\x10revocationReason\x12;\n" +
 	"\vrevoke_time\x18! \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"revokeTime\"\xb6\x01\n" +
+	"revokeTime\x12G\n" +
+	"\x18auto_renew_period_months\x18\" \x01(\x05B\t\xbaH\x06\x1a\x04\x18x \x00H\x00R\x15autoRenewPeriodMonths\x88\x01\x01B\x1b\n" +
+	"\x19_auto_renew_period_months\"\xb6\x01\n" +
 	"\x10CreateCsrRequest\x128\n" +
 	"\bkey_type\x18\x01 \x01(\x0e2\x13.certsvc.v1.KeyTypeB\b\xbaH\x05\x82\x01\x02\x10\x01R\akeyType\x125\n" +
 	"\asubject\x18\x02 \x01(\v2\x13.certsvc.v1.SubjectB\x06\xbaH\x03\xc8\x01\x01R\asubject\x121\n" +
@@ -4421,7 +4564,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\asubject\x18\x01 \x01(\v2\x13.certsvc.v1.SubjectR\asubject\x12\x14\n" +
 	"\x05names\x18\x02 \x03(\tR\x05names\x12#\n" +
 	"\rkey_algorithm\x18\x03 \x01(\tR\fkeyAlgorithm\x12\x19\n" +
-	"\bkey_bits\x18\x04 \x01(\x05R\akeyBits\"\x8a\a\n" +
+	"\bkey_bits\x18\x04 \x01(\x05R\akeyBits\"\xf0\a\n" +
 	"\x18CreateCertificateRequest\x12&\n" +
 	"\n" +
 	"account_id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\taccountId\x12 \n" +
@@ -4446,13 +4589,22 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x03pay\x18\x0f \x01(\bR\x03pay\x122\n" +
 	"\x10client_reference\x18\x10 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0fclientReference\x120\n" +
 	"\x0fidempotency_key\x18\x11 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\x129\n" +
-	"\x14processing_module_id\x18\x12 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x12processingModuleId\"V\n" +
+	"\x14processing_module_id\x18\x12 \x01(\x03B\a\xbaH\x04\"\x02(\x00R\x12processingModuleId\x12G\n" +
+	"\x18auto_renew_period_months\x18\x13 \x01(\x05B\t\xbaH\x06\x1a\x04\x18x \x00H\x00R\x15autoRenewPeriodMonths\x88\x01\x01B\x1b\n" +
+	"\x19_auto_renew_period_months\"V\n" +
 	"\x19CreateCertificateResponse\x129\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"0\n" +
 	"\x15PayCertificateRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"S\n" +
 	"\x16PayCertificateResponse\x129\n" +
-	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"0\n" +
+	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"q\n" +
+	"\x16PayCertificatesRequest\x12%\n" +
+	"\x03ids\x18\x01 \x03(\x03B\x13\xbaH\x10\x92\x01\r\b\x01\x10\xe8\a\x18\x01\"\x04\"\x02 \x00R\x03ids\x120\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"\x97\x01\n" +
+	"\x17PayCertificatesResponse\x12;\n" +
+	"\fcertificates\x18\x01 \x03(\v2\x17.certsvc.v1.CertificateR\fcertificates\x12#\n" +
+	"\rcharged_minor\x18\x02 \x01(\x03R\fchargedMinor\x12\x1a\n" +
+	"\bcurrency\x18\x03 \x01(\tR\bcurrency\"0\n" +
 	"\x15GetCertificateRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"S\n" +
 	"\x16GetCertificateResponse\x129\n" +
@@ -4679,12 +4831,13 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\rFILE_TYPE_KEY\x10\x05\x12\x18\n" +
 	"\x14FILE_TYPE_PEM_BUNDLE\x10\x06\x12\x14\n" +
 	"\x10FILE_TYPE_PKCS12\x10\a\x12\x15\n" +
-	"\x11FILE_TYPE_CRT_DER\x10\b2\x82\x13\n" +
+	"\x11FILE_TYPE_CRT_DER\x10\b2\xde\x13\n" +
 	"\x12CertificateService\x12M\n" +
 	"\tCreateCsr\x12\x1c.certsvc.v1.CreateCsrRequest\x1a\x1d.certsvc.v1.CreateCsrResponse\"\x03\x90\x02\x01\x12M\n" +
 	"\tDecodeCsr\x12\x1c.certsvc.v1.DecodeCsrRequest\x1a\x1d.certsvc.v1.DecodeCsrResponse\"\x03\x90\x02\x01\x12`\n" +
 	"\x11CreateCertificate\x12$.certsvc.v1.CreateCertificateRequest\x1a%.certsvc.v1.CreateCertificateResponse\x12W\n" +
-	"\x0ePayCertificate\x12!.certsvc.v1.PayCertificateRequest\x1a\".certsvc.v1.PayCertificateResponse\x12\\\n" +
+	"\x0ePayCertificate\x12!.certsvc.v1.PayCertificateRequest\x1a\".certsvc.v1.PayCertificateResponse\x12Z\n" +
+	"\x0fPayCertificates\x12\".certsvc.v1.PayCertificatesRequest\x1a#.certsvc.v1.PayCertificatesResponse\x12\\\n" +
 	"\x0eGetCertificate\x12!.certsvc.v1.GetCertificateRequest\x1a\".certsvc.v1.GetCertificateResponse\"\x03\x90\x02\x01\x12b\n" +
 	"\x10ListCertificates\x12#.certsvc.v1.ListCertificatesRequest\x1a$.certsvc.v1.ListCertificatesResponse\"\x03\x90\x02\x01\x12`\n" +
 	"\x11UpdateCertificate\x12$.certsvc.v1.UpdateCertificateRequest\x1a%.certsvc.v1.UpdateCertificateResponse\x12f\n" +
@@ -4722,7 +4875,7 @@ func file_certsvc_v1_certificate_proto_rawDescGZIP() []byte {
 }
 
 var file_certsvc_v1_certificate_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_certsvc_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
+var file_certsvc_v1_certificate_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
 var file_certsvc_v1_certificate_proto_goTypes = []any{
 	(CertificateState)(0),                   // 0: certsvc.v1.CertificateState
 	(KeyType)(0),                            // 1: certsvc.v1.KeyType
@@ -4744,52 +4897,54 @@ var file_certsvc_v1_certificate_proto_goTypes = []any{
 	(*CreateCertificateResponse)(nil),       // 17: certsvc.v1.CreateCertificateResponse
 	(*PayCertificateRequest)(nil),           // 18: certsvc.v1.PayCertificateRequest
 	(*PayCertificateResponse)(nil),          // 19: certsvc.v1.PayCertificateResponse
-	(*GetCertificateRequest)(nil),           // 20: certsvc.v1.GetCertificateRequest
-	(*GetCertificateResponse)(nil),          // 21: certsvc.v1.GetCertificateResponse
-	(*CertificateFilter)(nil),               // 22: certsvc.v1.CertificateFilter
-	(*ListCertificatesRequest)(nil),         // 23: certsvc.v1.ListCertificatesRequest
-	(*ListCertificatesResponse)(nil),        // 24: certsvc.v1.ListCertificatesResponse
-	(*UpdateCertificateRequest)(nil),        // 25: certsvc.v1.UpdateCertificateRequest
-	(*UpdateCertificateResponse)(nil),       // 26: certsvc.v1.UpdateCertificateResponse
-	(*ActivateCertificateRequest)(nil),      // 27: certsvc.v1.ActivateCertificateRequest
-	(*ActivateCertificateResponse)(nil),     // 28: certsvc.v1.ActivateCertificateResponse
-	(*ReplaceCertificateFilesRequest)(nil),  // 29: certsvc.v1.ReplaceCertificateFilesRequest
-	(*ReplaceCertificateFilesResponse)(nil), // 30: certsvc.v1.ReplaceCertificateFilesResponse
-	(*ConfirmValidationRequest)(nil),        // 31: certsvc.v1.ConfirmValidationRequest
-	(*ConfirmValidationResponse)(nil),       // 32: certsvc.v1.ConfirmValidationResponse
-	(*ReissueCertificateRequest)(nil),       // 33: certsvc.v1.ReissueCertificateRequest
-	(*ReissueCertificateResponse)(nil),      // 34: certsvc.v1.ReissueCertificateResponse
-	(*RenewCertificateRequest)(nil),         // 35: certsvc.v1.RenewCertificateRequest
-	(*RenewCertificateResponse)(nil),        // 36: certsvc.v1.RenewCertificateResponse
-	(*RevokeCertificateRequest)(nil),        // 37: certsvc.v1.RevokeCertificateRequest
-	(*RevokeCertificateResponse)(nil),       // 38: certsvc.v1.RevokeCertificateResponse
-	(*BatchResult)(nil),                     // 39: certsvc.v1.BatchResult
-	(*RetryCertificatesRequest)(nil),        // 40: certsvc.v1.RetryCertificatesRequest
-	(*RetryCertificatesResponse)(nil),       // 41: certsvc.v1.RetryCertificatesResponse
-	(*SuspendCertificatesRequest)(nil),      // 42: certsvc.v1.SuspendCertificatesRequest
-	(*SuspendCertificatesResponse)(nil),     // 43: certsvc.v1.SuspendCertificatesResponse
-	(*ResumeCertificatesRequest)(nil),       // 44: certsvc.v1.ResumeCertificatesRequest
-	(*ResumeCertificatesResponse)(nil),      // 45: certsvc.v1.ResumeCertificatesResponse
-	(*SyncCertificatesRequest)(nil),         // 46: certsvc.v1.SyncCertificatesRequest
-	(*SyncCertificatesResponse)(nil),        // 47: certsvc.v1.SyncCertificatesResponse
-	(*DeleteCertificatesRequest)(nil),       // 48: certsvc.v1.DeleteCertificatesRequest
-	(*DeleteCertificatesResponse)(nil),      // 49: certsvc.v1.DeleteCertificatesResponse
-	(*GetCertificateFileRequest)(nil),       // 50: certsvc.v1.GetCertificateFileRequest
-	(*GetCertificateFileResponse)(nil),      // 51: certsvc.v1.GetCertificateFileResponse
-	(*CertificateEvent)(nil),                // 52: certsvc.v1.CertificateEvent
-	(*ListCertificateEventsRequest)(nil),    // 53: certsvc.v1.ListCertificateEventsRequest
-	(*ListCertificateEventsResponse)(nil),   // 54: certsvc.v1.ListCertificateEventsResponse
-	(*WatchCertificatesRequest)(nil),        // 55: certsvc.v1.WatchCertificatesRequest
-	(*WatchCertificatesResponse)(nil),       // 56: certsvc.v1.WatchCertificatesResponse
-	(*CertificateFilterPreset)(nil),         // 57: certsvc.v1.CertificateFilterPreset
-	(*CreateCertificateFilterRequest)(nil),  // 58: certsvc.v1.CreateCertificateFilterRequest
-	(*CreateCertificateFilterResponse)(nil), // 59: certsvc.v1.CreateCertificateFilterResponse
-	(*ListCertificateFiltersRequest)(nil),   // 60: certsvc.v1.ListCertificateFiltersRequest
-	(*ListCertificateFiltersResponse)(nil),  // 61: certsvc.v1.ListCertificateFiltersResponse
-	(*DeleteCertificateFilterRequest)(nil),  // 62: certsvc.v1.DeleteCertificateFilterRequest
-	(*DeleteCertificateFilterResponse)(nil), // 63: certsvc.v1.DeleteCertificateFilterResponse
-	(*timestamppb.Timestamp)(nil),           // 64: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),           // 65: google.protobuf.FieldMask
+	(*PayCertificatesRequest)(nil),          // 20: certsvc.v1.PayCertificatesRequest
+	(*PayCertificatesResponse)(nil),         // 21: certsvc.v1.PayCertificatesResponse
+	(*GetCertificateRequest)(nil),           // 22: certsvc.v1.GetCertificateRequest
+	(*GetCertificateResponse)(nil),          // 23: certsvc.v1.GetCertificateResponse
+	(*CertificateFilter)(nil),               // 24: certsvc.v1.CertificateFilter
+	(*ListCertificatesRequest)(nil),         // 25: certsvc.v1.ListCertificatesRequest
+	(*ListCertificatesResponse)(nil),        // 26: certsvc.v1.ListCertificatesResponse
+	(*UpdateCertificateRequest)(nil),        // 27: certsvc.v1.UpdateCertificateRequest
+	(*UpdateCertificateResponse)(nil),       // 28: certsvc.v1.UpdateCertificateResponse
+	(*ActivateCertificateRequest)(nil),      // 29: certsvc.v1.ActivateCertificateRequest
+	(*ActivateCertificateResponse)(nil),     // 30: certsvc.v1.ActivateCertificateResponse
+	(*ReplaceCertificateFilesRequest)(nil),  // 31: certsvc.v1.ReplaceCertificateFilesRequest
+	(*ReplaceCertificateFilesResponse)(nil), // 32: certsvc.v1.ReplaceCertificateFilesResponse
+	(*ConfirmValidationRequest)(nil),        // 33: certsvc.v1.ConfirmValidationRequest
+	(*ConfirmValidationResponse)(nil),       // 34: certsvc.v1.ConfirmValidationResponse
+	(*ReissueCertificateRequest)(nil),       // 35: certsvc.v1.ReissueCertificateRequest
+	(*ReissueCertificateResponse)(nil),      // 36: certsvc.v1.ReissueCertificateResponse
+	(*RenewCertificateRequest)(nil),         // 37: certsvc.v1.RenewCertificateRequest
+	(*RenewCertificateResponse)(nil),        // 38: certsvc.v1.RenewCertificateResponse
+	(*RevokeCertificateRequest)(nil),        // 39: certsvc.v1.RevokeCertificateRequest
+	(*RevokeCertificateResponse)(nil),       // 40: certsvc.v1.RevokeCertificateResponse
+	(*BatchResult)(nil),                     // 41: certsvc.v1.BatchResult
+	(*RetryCertificatesRequest)(nil),        // 42: certsvc.v1.RetryCertificatesRequest
+	(*RetryCertificatesResponse)(nil),       // 43: certsvc.v1.RetryCertificatesResponse
+	(*SuspendCertificatesRequest)(nil),      // 44: certsvc.v1.SuspendCertificatesRequest
+	(*SuspendCertificatesResponse)(nil),     // 45: certsvc.v1.SuspendCertificatesResponse
+	(*ResumeCertificatesRequest)(nil),       // 46: certsvc.v1.ResumeCertificatesRequest
+	(*ResumeCertificatesResponse)(nil),      // 47: certsvc.v1.ResumeCertificatesResponse
+	(*SyncCertificatesRequest)(nil),         // 48: certsvc.v1.SyncCertificatesRequest
+	(*SyncCertificatesResponse)(nil),        // 49: certsvc.v1.SyncCertificatesResponse
+	(*DeleteCertificatesRequest)(nil),       // 50: certsvc.v1.DeleteCertificatesRequest
+	(*DeleteCertificatesResponse)(nil),      // 51: certsvc.v1.DeleteCertificatesResponse
+	(*GetCertificateFileRequest)(nil),       // 52: certsvc.v1.GetCertificateFileRequest
+	(*GetCertificateFileResponse)(nil),      // 53: certsvc.v1.GetCertificateFileResponse
+	(*CertificateEvent)(nil),                // 54: certsvc.v1.CertificateEvent
+	(*ListCertificateEventsRequest)(nil),    // 55: certsvc.v1.ListCertificateEventsRequest
+	(*ListCertificateEventsResponse)(nil),   // 56: certsvc.v1.ListCertificateEventsResponse
+	(*WatchCertificatesRequest)(nil),        // 57: certsvc.v1.WatchCertificatesRequest
+	(*WatchCertificatesResponse)(nil),       // 58: certsvc.v1.WatchCertificatesResponse
+	(*CertificateFilterPreset)(nil),         // 59: certsvc.v1.CertificateFilterPreset
+	(*CreateCertificateFilterRequest)(nil),  // 60: certsvc.v1.CreateCertificateFilterRequest
+	(*CreateCertificateFilterResponse)(nil), // 61: certsvc.v1.CreateCertificateFilterResponse
+	(*ListCertificateFiltersRequest)(nil),   // 62: certsvc.v1.ListCertificateFiltersRequest
+	(*ListCertificateFiltersResponse)(nil),  // 63: certsvc.v1.ListCertificateFiltersResponse
+	(*DeleteCertificateFilterRequest)(nil),  // 64: certsvc.v1.DeleteCertificateFilterRequest
+	(*DeleteCertificateFilterResponse)(nil), // 65: certsvc.v1.DeleteCertificateFilterResponse
+	(*timestamppb.Timestamp)(nil),           // 66: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),           // 67: google.protobuf.FieldMask
 }
 var file_certsvc_v1_certificate_proto_depIdxs = []int32{
 	2,  // 0: certsvc.v1.DomainValidation.method:type_name -> certsvc.v1.ValidationMethod
@@ -4801,13 +4956,13 @@ var file_certsvc_v1_certificate_proto_depIdxs = []int32{
 	7,  // 6: certsvc.v1.Certificate.tech_contact:type_name -> certsvc.v1.Contact
 	8,  // 7: certsvc.v1.Certificate.organization:type_name -> certsvc.v1.Organization
 	9,  // 8: certsvc.v1.Certificate.validations:type_name -> certsvc.v1.DomainValidation
-	64, // 9: certsvc.v1.Certificate.not_before:type_name -> google.protobuf.Timestamp
-	64, // 10: certsvc.v1.Certificate.not_after:type_name -> google.protobuf.Timestamp
-	64, // 11: certsvc.v1.Certificate.paid_until:type_name -> google.protobuf.Timestamp
-	64, // 12: certsvc.v1.Certificate.create_time:type_name -> google.protobuf.Timestamp
-	64, // 13: certsvc.v1.Certificate.update_time:type_name -> google.protobuf.Timestamp
+	66, // 9: certsvc.v1.Certificate.not_before:type_name -> google.protobuf.Timestamp
+	66, // 10: certsvc.v1.Certificate.not_after:type_name -> google.protobuf.Timestamp
+	66, // 11: certsvc.v1.Certificate.paid_until:type_name -> google.protobuf.Timestamp
+	66, // 12: certsvc.v1.Certificate.create_time:type_name -> google.protobuf.Timestamp
+	66, // 13: certsvc.v1.Certificate.update_time:type_name -> google.protobuf.Timestamp
 	4,  // 14: certsvc.v1.Certificate.revocation_reason:type_name -> certsvc.v1.RevocationReason
-	64, // 15: certsvc.v1.Certificate.revoke_time:type_name -> google.protobuf.Timestamp
+	66, // 15: certsvc.v1.Certificate.revoke_time:type_name -> google.protobuf.Timestamp
 	1,  // 16: certsvc.v1.CreateCsrRequest.key_type:type_name -> certsvc.v1.KeyType
 	6,  // 17: certsvc.v1.CreateCsrRequest.subject:type_name -> certsvc.v1.Subject
 	6,  // 18: certsvc.v1.DecodeCsrResponse.subject:type_name -> certsvc.v1.Subject
@@ -4819,97 +4974,100 @@ var file_certsvc_v1_certificate_proto_depIdxs = []int32{
 	9,  // 24: certsvc.v1.CreateCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
 	11, // 25: certsvc.v1.CreateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
 	11, // 26: certsvc.v1.PayCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 27: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	0,  // 28: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
-	64, // 29: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
-	64, // 30: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
-	64, // 31: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
-	22, // 32: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	3,  // 33: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
-	11, // 34: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
-	11, // 35: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
-	65, // 36: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
-	11, // 37: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 38: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 39: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 40: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
-	1,  // 41: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
-	9,  // 42: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
-	11, // 43: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 44: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	4,  // 45: certsvc.v1.RevokeCertificateRequest.reason:type_name -> certsvc.v1.RevocationReason
-	11, // 46: certsvc.v1.RevokeCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
-	11, // 47: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
-	39, // 48: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 49: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 50: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 51: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	39, // 52: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
-	5,  // 53: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
-	0,  // 54: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
-	0,  // 55: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
-	64, // 56: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
-	52, // 57: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
-	52, // 58: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
-	11, // 59: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
-	22, // 60: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
-	64, // 61: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
-	22, // 62: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
-	57, // 63: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
-	57, // 64: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
-	12, // 65: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
-	14, // 66: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
-	16, // 67: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
-	18, // 68: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
-	20, // 69: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
-	23, // 70: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
-	25, // 71: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
-	27, // 72: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
-	29, // 73: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
-	31, // 74: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
-	33, // 75: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
-	35, // 76: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
-	37, // 77: certsvc.v1.CertificateService.RevokeCertificate:input_type -> certsvc.v1.RevokeCertificateRequest
-	40, // 78: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
-	42, // 79: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
-	44, // 80: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
-	46, // 81: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
-	48, // 82: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
-	50, // 83: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
-	53, // 84: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
-	55, // 85: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
-	58, // 86: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
-	60, // 87: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
-	62, // 88: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
-	13, // 89: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
-	15, // 90: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
-	17, // 91: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
-	19, // 92: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
-	21, // 93: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
-	24, // 94: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
-	26, // 95: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
-	28, // 96: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
-	30, // 97: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
-	32, // 98: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
-	34, // 99: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
-	36, // 100: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
-	38, // 101: certsvc.v1.CertificateService.RevokeCertificate:output_type -> certsvc.v1.RevokeCertificateResponse
-	41, // 102: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
-	43, // 103: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
-	45, // 104: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
-	47, // 105: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
-	49, // 106: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
-	51, // 107: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
-	54, // 108: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
-	56, // 109: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
-	59, // 110: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
-	61, // 111: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
-	63, // 112: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
-	89, // [89:113] is the sub-list for method output_type
-	65, // [65:89] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	11, // 27: certsvc.v1.PayCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
+	11, // 28: certsvc.v1.GetCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	0,  // 29: certsvc.v1.CertificateFilter.states:type_name -> certsvc.v1.CertificateState
+	66, // 30: certsvc.v1.CertificateFilter.expires_before:type_name -> google.protobuf.Timestamp
+	66, // 31: certsvc.v1.CertificateFilter.created_after:type_name -> google.protobuf.Timestamp
+	66, // 32: certsvc.v1.CertificateFilter.created_before:type_name -> google.protobuf.Timestamp
+	24, // 33: certsvc.v1.ListCertificatesRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	3,  // 34: certsvc.v1.ListCertificatesRequest.order_by:type_name -> certsvc.v1.CertificateOrder
+	11, // 35: certsvc.v1.ListCertificatesResponse.certificates:type_name -> certsvc.v1.Certificate
+	11, // 36: certsvc.v1.UpdateCertificateRequest.certificate:type_name -> certsvc.v1.Certificate
+	67, // 37: certsvc.v1.UpdateCertificateRequest.update_mask:type_name -> google.protobuf.FieldMask
+	11, // 38: certsvc.v1.UpdateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 39: certsvc.v1.ActivateCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 40: certsvc.v1.ReplaceCertificateFilesResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 41: certsvc.v1.ConfirmValidationResponse.certificate:type_name -> certsvc.v1.Certificate
+	1,  // 42: certsvc.v1.ReissueCertificateRequest.key_type:type_name -> certsvc.v1.KeyType
+	9,  // 43: certsvc.v1.ReissueCertificateRequest.validations:type_name -> certsvc.v1.DomainValidation
+	11, // 44: certsvc.v1.ReissueCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 45: certsvc.v1.RenewCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	4,  // 46: certsvc.v1.RevokeCertificateRequest.reason:type_name -> certsvc.v1.RevocationReason
+	11, // 47: certsvc.v1.RevokeCertificateResponse.certificate:type_name -> certsvc.v1.Certificate
+	11, // 48: certsvc.v1.BatchResult.certificate:type_name -> certsvc.v1.Certificate
+	41, // 49: certsvc.v1.RetryCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	41, // 50: certsvc.v1.SuspendCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	41, // 51: certsvc.v1.ResumeCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	41, // 52: certsvc.v1.SyncCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	41, // 53: certsvc.v1.DeleteCertificatesResponse.results:type_name -> certsvc.v1.BatchResult
+	5,  // 54: certsvc.v1.GetCertificateFileRequest.type:type_name -> certsvc.v1.FileType
+	0,  // 55: certsvc.v1.CertificateEvent.from_state:type_name -> certsvc.v1.CertificateState
+	0,  // 56: certsvc.v1.CertificateEvent.to_state:type_name -> certsvc.v1.CertificateState
+	66, // 57: certsvc.v1.CertificateEvent.create_time:type_name -> google.protobuf.Timestamp
+	54, // 58: certsvc.v1.ListCertificateEventsResponse.events:type_name -> certsvc.v1.CertificateEvent
+	54, // 59: certsvc.v1.WatchCertificatesResponse.event:type_name -> certsvc.v1.CertificateEvent
+	11, // 60: certsvc.v1.WatchCertificatesResponse.certificate:type_name -> certsvc.v1.Certificate
+	24, // 61: certsvc.v1.CertificateFilterPreset.filter:type_name -> certsvc.v1.CertificateFilter
+	66, // 62: certsvc.v1.CertificateFilterPreset.create_time:type_name -> google.protobuf.Timestamp
+	24, // 63: certsvc.v1.CreateCertificateFilterRequest.filter:type_name -> certsvc.v1.CertificateFilter
+	59, // 64: certsvc.v1.CreateCertificateFilterResponse.preset:type_name -> certsvc.v1.CertificateFilterPreset
+	59, // 65: certsvc.v1.ListCertificateFiltersResponse.presets:type_name -> certsvc.v1.CertificateFilterPreset
+	12, // 66: certsvc.v1.CertificateService.CreateCsr:input_type -> certsvc.v1.CreateCsrRequest
+	14, // 67: certsvc.v1.CertificateService.DecodeCsr:input_type -> certsvc.v1.DecodeCsrRequest
+	16, // 68: certsvc.v1.CertificateService.CreateCertificate:input_type -> certsvc.v1.CreateCertificateRequest
+	18, // 69: certsvc.v1.CertificateService.PayCertificate:input_type -> certsvc.v1.PayCertificateRequest
+	20, // 70: certsvc.v1.CertificateService.PayCertificates:input_type -> certsvc.v1.PayCertificatesRequest
+	22, // 71: certsvc.v1.CertificateService.GetCertificate:input_type -> certsvc.v1.GetCertificateRequest
+	25, // 72: certsvc.v1.CertificateService.ListCertificates:input_type -> certsvc.v1.ListCertificatesRequest
+	27, // 73: certsvc.v1.CertificateService.UpdateCertificate:input_type -> certsvc.v1.UpdateCertificateRequest
+	29, // 74: certsvc.v1.CertificateService.ActivateCertificate:input_type -> certsvc.v1.ActivateCertificateRequest
+	31, // 75: certsvc.v1.CertificateService.ReplaceCertificateFiles:input_type -> certsvc.v1.ReplaceCertificateFilesRequest
+	33, // 76: certsvc.v1.CertificateService.ConfirmValidation:input_type -> certsvc.v1.ConfirmValidationRequest
+	35, // 77: certsvc.v1.CertificateService.ReissueCertificate:input_type -> certsvc.v1.ReissueCertificateRequest
+	37, // 78: certsvc.v1.CertificateService.RenewCertificate:input_type -> certsvc.v1.RenewCertificateRequest
+	39, // 79: certsvc.v1.CertificateService.RevokeCertificate:input_type -> certsvc.v1.RevokeCertificateRequest
+	42, // 80: certsvc.v1.CertificateService.RetryCertificates:input_type -> certsvc.v1.RetryCertificatesRequest
+	44, // 81: certsvc.v1.CertificateService.SuspendCertificates:input_type -> certsvc.v1.SuspendCertificatesRequest
+	46, // 82: certsvc.v1.CertificateService.ResumeCertificates:input_type -> certsvc.v1.ResumeCertificatesRequest
+	48, // 83: certsvc.v1.CertificateService.SyncCertificates:input_type -> certsvc.v1.SyncCertificatesRequest
+	50, // 84: certsvc.v1.CertificateService.DeleteCertificates:input_type -> certsvc.v1.DeleteCertificatesRequest
+	52, // 85: certsvc.v1.CertificateService.GetCertificateFile:input_type -> certsvc.v1.GetCertificateFileRequest
+	55, // 86: certsvc.v1.CertificateService.ListCertificateEvents:input_type -> certsvc.v1.ListCertificateEventsRequest
+	57, // 87: certsvc.v1.CertificateService.WatchCertificates:input_type -> certsvc.v1.WatchCertificatesRequest
+	60, // 88: certsvc.v1.CertificateService.CreateCertificateFilter:input_type -> certsvc.v1.CreateCertificateFilterRequest
+	62, // 89: certsvc.v1.CertificateService.ListCertificateFilters:input_type -> certsvc.v1.ListCertificateFiltersRequest
+	64, // 90: certsvc.v1.CertificateService.DeleteCertificateFilter:input_type -> certsvc.v1.DeleteCertificateFilterRequest
+	13, // 91: certsvc.v1.CertificateService.CreateCsr:output_type -> certsvc.v1.CreateCsrResponse
+	15, // 92: certsvc.v1.CertificateService.DecodeCsr:output_type -> certsvc.v1.DecodeCsrResponse
+	17, // 93: certsvc.v1.CertificateService.CreateCertificate:output_type -> certsvc.v1.CreateCertificateResponse
+	19, // 94: certsvc.v1.CertificateService.PayCertificate:output_type -> certsvc.v1.PayCertificateResponse
+	21, // 95: certsvc.v1.CertificateService.PayCertificates:output_type -> certsvc.v1.PayCertificatesResponse
+	23, // 96: certsvc.v1.CertificateService.GetCertificate:output_type -> certsvc.v1.GetCertificateResponse
+	26, // 97: certsvc.v1.CertificateService.ListCertificates:output_type -> certsvc.v1.ListCertificatesResponse
+	28, // 98: certsvc.v1.CertificateService.UpdateCertificate:output_type -> certsvc.v1.UpdateCertificateResponse
+	30, // 99: certsvc.v1.CertificateService.ActivateCertificate:output_type -> certsvc.v1.ActivateCertificateResponse
+	32, // 100: certsvc.v1.CertificateService.ReplaceCertificateFiles:output_type -> certsvc.v1.ReplaceCertificateFilesResponse
+	34, // 101: certsvc.v1.CertificateService.ConfirmValidation:output_type -> certsvc.v1.ConfirmValidationResponse
+	36, // 102: certsvc.v1.CertificateService.ReissueCertificate:output_type -> certsvc.v1.ReissueCertificateResponse
+	38, // 103: certsvc.v1.CertificateService.RenewCertificate:output_type -> certsvc.v1.RenewCertificateResponse
+	40, // 104: certsvc.v1.CertificateService.RevokeCertificate:output_type -> certsvc.v1.RevokeCertificateResponse
+	43, // 105: certsvc.v1.CertificateService.RetryCertificates:output_type -> certsvc.v1.RetryCertificatesResponse
+	45, // 106: certsvc.v1.CertificateService.SuspendCertificates:output_type -> certsvc.v1.SuspendCertificatesResponse
+	47, // 107: certsvc.v1.CertificateService.ResumeCertificates:output_type -> certsvc.v1.ResumeCertificatesResponse
+	49, // 108: certsvc.v1.CertificateService.SyncCertificates:output_type -> certsvc.v1.SyncCertificatesResponse
+	51, // 109: certsvc.v1.CertificateService.DeleteCertificates:output_type -> certsvc.v1.DeleteCertificatesResponse
+	53, // 110: certsvc.v1.CertificateService.GetCertificateFile:output_type -> certsvc.v1.GetCertificateFileResponse
+	56, // 111: certsvc.v1.CertificateService.ListCertificateEvents:output_type -> certsvc.v1.ListCertificateEventsResponse
+	58, // 112: certsvc.v1.CertificateService.WatchCertificates:output_type -> certsvc.v1.WatchCertificatesResponse
+	61, // 113: certsvc.v1.CertificateService.CreateCertificateFilter:output_type -> certsvc.v1.CreateCertificateFilterResponse
+	63, // 114: certsvc.v1.CertificateService.ListCertificateFilters:output_type -> certsvc.v1.ListCertificateFiltersResponse
+	65, // 115: certsvc.v1.CertificateService.DeleteCertificateFilter:output_type -> certsvc.v1.DeleteCertificateFilterResponse
+	91, // [91:116] is the sub-list for method output_type
+	66, // [66:91] is the sub-list for method input_type
+	66, // [66:66] is the sub-list for extension type_name
+	66, // [66:66] is the sub-list for extension extendee
+	0,  // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_certsvc_v1_certificate_proto_init() }
@@ -4917,13 +5075,15 @@ func file_certsvc_v1_certificate_proto_init() {
 	if File_certsvc_v1_certificate_proto != nil {
 		return
 	}
+	file_certsvc_v1_certificate_proto_msgTypes[5].OneofWrappers = []any{}
+	file_certsvc_v1_certificate_proto_msgTypes[10].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_certsvc_v1_certificate_proto_rawDesc), len(file_certsvc_v1_certificate_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   58,
+			NumMessages:   60,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -94,7 +94,7 @@ func certToProto(c *ent.Certificate) *certsvcv1.Certificate {
 		CommonName: c.CommonName, ExtraNames: c.ExtraNames, ExtraNameSlots: c.ExtraNameSlots,
 		Subject: subjectToProto(c.Subject), AdminContact: contactToProto(c.AdminContact),
 		TechContact: contactToProto(c.TechContact), Organization: orgToProto(c.Organization),
-		AutoRenew: c.AutoRenew, ProcessingModuleId: c.ProcessingModuleID, CaOrderId: c.CaOrderID,
+		AutoRenew: c.AutoRenew, AutoRenewPeriodMonths: c.AutoRenewPeriodMonths, ProcessingModuleId: c.ProcessingModuleID, CaOrderId: c.CaOrderID,
 		CostMinor: c.CostMinor, Currency: c.Currency, HasPrivateKey: c.PrivateKey != "",
 		KeyAlgorithm: c.KeyAlgorithm, SerialNumber: c.SerialNumber,
 		NotBefore: rpc.TSPtr(c.NotBefore), NotAfter: rpc.TSPtr(c.NotAfter), PaidUntil: rpc.TSPtr(c.PaidUntil),

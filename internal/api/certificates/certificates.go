@@ -468,6 +468,9 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 		if err != nil {
 			return nil, err
 		}
+		if err := s.checkRenewPeriod(ctx, "auto_renew_period_months", pl.ID, req.AutoRenewPeriodMonths, acc.Currency); err != nil {
+			return nil, err
+		}
 		cost, err := core.TermCost(pr, slots)
 		if err != nil {
 			return nil, err
@@ -477,7 +480,7 @@ func (s *Handler) CreateCertificate(ctx context.Context, req *certsvcv1.CreateCe
 				SetCommonName(r.csr.CommonName).SetExtraNames(names[1:]).
 				SetExtraNameSlots(slots).SetSubject(sub).SetAdminContact(contactFromProto(req.GetAdminContact())).
 				SetTechContact(contactFromProto(req.GetTechContact())).SetOrganization(org).SetValidations(validations).
-				SetAutoRenew(req.GetAutoRenew()).SetProcessingModuleID(mod.ID).SetCostMinor(cost).SetCurrency(acc.Currency).
+				SetAutoRenew(req.GetAutoRenew()).SetNillableAutoRenewPeriodMonths(req.AutoRenewPeriodMonths).SetProcessingModuleID(mod.ID).SetCostMinor(cost).SetCurrency(acc.Currency).
 				SetCsrPem(r.csrPEM).SetPrivateKey(sealed).SetKeyAlgorithm(keyAlgorithm(r.csr))
 			if k := req.GetIdempotencyKey(); k != "" {
 				cr.SetIdempotencyKey(k)
@@ -549,6 +552,40 @@ func (s *Handler) PayCertificate(ctx context.Context, req *certsvcv1.PayCertific
 	return &certsvcv1.PayCertificateResponse{Certificate: certToProto(c)}, nil
 }
 
+// PayCertificates implements CertificateService.PayCertificates: the
+// basket, paid all at once or not at all (core.PayMany).
+func (s *Handler) PayCertificates(ctx context.Context, req *certsvcv1.PayCertificatesRequest) (*certsvcv1.PayCertificatesResponse, error) {
+	res, err := s.PayMany(ctx, req.GetIds(), req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	out := &certsvcv1.PayCertificatesResponse{ChargedMinor: res.Charged, Currency: res.Currency,
+		Certificates: make([]*certsvcv1.Certificate, len(res.Certificates))}
+	for i, c := range res.Certificates {
+		out.Certificates[i] = certToProto(c)
+	}
+	if res.Charged > 0 {
+		s.log.InfoContext(ctx, "certificates paid together", "certificate_ids", req.GetIds(),
+			"charged_minor", res.Charged, "currency", res.Currency, "idempotency_key", req.GetIdempotencyKey())
+	}
+	return out, nil
+}
+
+// checkRenewPeriod refuses an auto-renewal period (months, when set) that
+// the plan does not sell in currency: the renewal could never be charged.
+func (s *Handler) checkRenewPeriod(ctx context.Context, field string, planID int64, months *int32, currency string) error {
+	if months == nil {
+		return nil
+	}
+	if _, err := s.Price(ctx, planID, *months, currency); err != nil {
+		if errors.Is(err, errkind.InvalidArgument) {
+			return errkind.Invalid(field, "plan %d is not renewed for %d months in %s", planID, *months, currency)
+		}
+		return err
+	}
+	return nil
+}
+
 // visibleCert reads a certificate the caller may see.
 func (s *Handler) visibleCert(ctx context.Context, id int64) (*ent.Certificate, error) {
 	c, err := s.db.Certificate.Get(ctx, id)
@@ -576,7 +613,7 @@ func (s *Handler) GetCertificate(ctx context.Context, req *certsvcv1.GetCertific
 // UpdateCertificate implements CertificateService.UpdateCertificate.
 func (s *Handler) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCertificateRequest) (*certsvcv1.UpdateCertificateResponse, error) {
 	p := rpc.PrincipalFrom(ctx)
-	allowed := []string{"auto_renew", "admin_contact", "tech_contact", "organization", "subject"}
+	allowed := []string{"auto_renew", "auto_renew_period_months", "admin_contact", "tech_contact", "organization", "subject"}
 	adminOnly := []string{"not_before", "not_after", "paid_until", "ca_order_id", "processing_module_id", "state", "status_message"}
 	if p.Admin {
 		allowed = append(allowed, adminOnly...)
@@ -600,6 +637,15 @@ func (s *Handler) UpdateCertificate(ctx context.Context, req *certsvcv1.UpdateCe
 				switch path {
 				case "auto_renew":
 					u.SetAutoRenew(in.GetAutoRenew())
+				case "auto_renew_period_months":
+					if in.AutoRenewPeriodMonths == nil {
+						u.ClearAutoRenewPeriodMonths()
+						break
+					}
+					if err := s.checkRenewPeriod(ctx, field, c.PlanID, in.AutoRenewPeriodMonths, c.Currency); err != nil {
+						return err
+					}
+					u.SetAutoRenewPeriodMonths(in.GetAutoRenewPeriodMonths())
 				case "admin_contact", "tech_contact":
 					ct := in.GetAdminContact()
 					if path == "tech_contact" {

@@ -2,11 +2,13 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { TransportProvider } from "@connectrpc/connect-query";
-import { transport } from "./lib/session";
+import { adoptHandoff, transport } from "./lib/session";
 import { isUnauthenticated } from "./lib/errors";
 import { I18nProvider } from "./lib/i18n";
 import { App } from "./App";
 import "./style.css";
+
+adoptHandoff(); // a key login link of the legacy gateway signs in here
 
 const queryClient = new QueryClient({
   defaultOptions: {

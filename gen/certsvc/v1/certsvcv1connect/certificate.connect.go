@@ -45,6 +45,9 @@ const (
 	// CertificateServicePayCertificateProcedure is the fully-qualified name of the CertificateService's
 	// PayCertificate RPC.
 	CertificateServicePayCertificateProcedure = "/certsvc.v1.CertificateService/PayCertificate"
+	// CertificateServicePayCertificatesProcedure is the fully-qualified name of the
+	// CertificateService's PayCertificates RPC.
+	CertificateServicePayCertificatesProcedure = "/certsvc.v1.CertificateService/PayCertificates"
 	// CertificateServiceGetCertificateProcedure is the fully-qualified name of the CertificateService's
 	// GetCertificate RPC.
 	CertificateServiceGetCertificateProcedure = "/certsvc.v1.CertificateService/GetCertificate"
@@ -123,6 +126,15 @@ type CertificateServiceClient interface {
 	CreateCertificate(context.Context, *v1.CreateCertificateRequest) (*v1.CreateCertificateResponse, error)
 	// PayCertificate pays for an unpaid order from the account's balance.
 	PayCertificate(context.Context, *v1.PayCertificateRequest) (*v1.PayCertificateResponse, error)
+	// PayCertificates pays several unpaid orders of one account (the basket)
+	// from its balance in one transaction: every unpaid order among ids is
+	// paid, or nothing is charged. When the balance does not cover the total
+	// the answer is failed_precondition with a google.rpc.ErrorInfo of reason
+	// NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
+	// and currency. Orders paid already are returned as they are and charged
+	// nothing: each order is charged once under its own key, so paying twice
+	// (or a retry whose answer was lost) charges once.
+	PayCertificates(context.Context, *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error)
 	// GetCertificate returns one certificate order.
 	GetCertificate(context.Context, *v1.GetCertificateRequest) (*v1.GetCertificateResponse, error)
 	// ListCertificates lists certificate orders matching a filter, in the
@@ -234,6 +246,12 @@ func NewCertificateServiceClient(httpClient connect.HTTPClient, baseURL string, 
 			httpClient,
 			baseURL+CertificateServicePayCertificateProcedure,
 			connect.WithSchema(certificateServiceMethods.ByName("PayCertificate")),
+			connect.WithClientOptions(opts...),
+		),
+		payCertificates: connect.NewClient[v1.PayCertificatesRequest, v1.PayCertificatesResponse](
+			httpClient,
+			baseURL+CertificateServicePayCertificatesProcedure,
+			connect.WithSchema(certificateServiceMethods.ByName("PayCertificates")),
 			connect.WithClientOptions(opts...),
 		),
 		getCertificate: connect.NewClient[v1.GetCertificateRequest, v1.GetCertificateResponse](
@@ -369,6 +387,7 @@ type certificateServiceClient struct {
 	decodeCsr               *connect.Client[v1.DecodeCsrRequest, v1.DecodeCsrResponse]
 	createCertificate       *connect.Client[v1.CreateCertificateRequest, v1.CreateCertificateResponse]
 	payCertificate          *connect.Client[v1.PayCertificateRequest, v1.PayCertificateResponse]
+	payCertificates         *connect.Client[v1.PayCertificatesRequest, v1.PayCertificatesResponse]
 	getCertificate          *connect.Client[v1.GetCertificateRequest, v1.GetCertificateResponse]
 	listCertificates        *connect.Client[v1.ListCertificatesRequest, v1.ListCertificatesResponse]
 	updateCertificate       *connect.Client[v1.UpdateCertificateRequest, v1.UpdateCertificateResponse]
@@ -421,6 +440,15 @@ func (c *certificateServiceClient) CreateCertificate(ctx context.Context, req *v
 // PayCertificate calls certsvc.v1.CertificateService.PayCertificate.
 func (c *certificateServiceClient) PayCertificate(ctx context.Context, req *v1.PayCertificateRequest) (*v1.PayCertificateResponse, error) {
 	response, err := c.payCertificate.CallUnary(ctx, connect.NewRequest(req))
+	if response != nil {
+		return response.Msg, err
+	}
+	return nil, err
+}
+
+// PayCertificates calls certsvc.v1.CertificateService.PayCertificates.
+func (c *certificateServiceClient) PayCertificates(ctx context.Context, req *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error) {
+	response, err := c.payCertificates.CallUnary(ctx, connect.NewRequest(req))
 	if response != nil {
 		return response.Msg, err
 	}
@@ -619,6 +647,15 @@ type CertificateServiceHandler interface {
 	CreateCertificate(context.Context, *v1.CreateCertificateRequest) (*v1.CreateCertificateResponse, error)
 	// PayCertificate pays for an unpaid order from the account's balance.
 	PayCertificate(context.Context, *v1.PayCertificateRequest) (*v1.PayCertificateResponse, error)
+	// PayCertificates pays several unpaid orders of one account (the basket)
+	// from its balance in one transaction: every unpaid order among ids is
+	// paid, or nothing is charged. When the balance does not cover the total
+	// the answer is failed_precondition with a google.rpc.ErrorInfo of reason
+	// NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
+	// and currency. Orders paid already are returned as they are and charged
+	// nothing: each order is charged once under its own key, so paying twice
+	// (or a retry whose answer was lost) charges once.
+	PayCertificates(context.Context, *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error)
 	// GetCertificate returns one certificate order.
 	GetCertificate(context.Context, *v1.GetCertificateRequest) (*v1.GetCertificateResponse, error)
 	// ListCertificates lists certificate orders matching a filter, in the
@@ -726,6 +763,12 @@ func NewCertificateServiceHandler(svc CertificateServiceHandler, opts ...connect
 		CertificateServicePayCertificateProcedure,
 		svc.PayCertificate,
 		connect.WithSchema(certificateServiceMethods.ByName("PayCertificate")),
+		connect.WithHandlerOptions(opts...),
+	)
+	certificateServicePayCertificatesHandler := connect.NewUnaryHandlerSimple(
+		CertificateServicePayCertificatesProcedure,
+		svc.PayCertificates,
+		connect.WithSchema(certificateServiceMethods.ByName("PayCertificates")),
 		connect.WithHandlerOptions(opts...),
 	)
 	certificateServiceGetCertificateHandler := connect.NewUnaryHandlerSimple(
@@ -862,6 +905,8 @@ func NewCertificateServiceHandler(svc CertificateServiceHandler, opts ...connect
 			certificateServiceCreateCertificateHandler.ServeHTTP(w, r)
 		case CertificateServicePayCertificateProcedure:
 			certificateServicePayCertificateHandler.ServeHTTP(w, r)
+		case CertificateServicePayCertificatesProcedure:
+			certificateServicePayCertificatesHandler.ServeHTTP(w, r)
 		case CertificateServiceGetCertificateProcedure:
 			certificateServiceGetCertificateHandler.ServeHTTP(w, r)
 		case CertificateServiceListCertificatesProcedure:
@@ -925,6 +970,10 @@ func (UnimplementedCertificateServiceHandler) CreateCertificate(context.Context,
 
 func (UnimplementedCertificateServiceHandler) PayCertificate(context.Context, *v1.PayCertificateRequest) (*v1.PayCertificateResponse, error) {
 	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.CertificateService.PayCertificate is not implemented"))
+}
+
+func (UnimplementedCertificateServiceHandler) PayCertificates(context.Context, *v1.PayCertificatesRequest) (*v1.PayCertificatesResponse, error) {
+	return nil, connect.NewError(connect.CodeUnimplemented, errors.New("certsvc.v1.CertificateService.PayCertificates is not implemented"))
 }
 
 func (UnimplementedCertificateServiceHandler) GetCertificate(context.Context, *v1.GetCertificateRequest) (*v1.GetCertificateResponse, error) {

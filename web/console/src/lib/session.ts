@@ -58,6 +58,24 @@ export const session = {
   },
 };
 
+/**
+ * adoptHandoff takes the session that a key login link of the legacy
+ * gateway (func=auth&username=…&key=… opened by a browser) hands over in the
+ * address's fragment, #session=TOKEN: it replaces any session of this
+ * browser and is removed from the address and the history. It reports
+ * whether there was one.
+ */
+export function adoptHandoff(): boolean {
+  const m = /^#session=([^&]+)$/.exec(location.hash);
+  if (!m) return false;
+  session.clear();
+  localStorage.removeItem(ADMIN_TOKEN);
+  localStorage.removeItem(ADMIN_USER);
+  session.set(decodeURIComponent(m[1]));
+  history.replaceState(null, "", location.pathname + location.search);
+  return true;
+}
+
 /** loginPath is where an expired session goes: the login page, then back here. */
 export function loginPath(expired: boolean): string {
   const back = location.pathname + location.search;

@@ -391,6 +391,14 @@ export type Certificate = Message<"certsvc.v1.Certificate"> & {
      * @generated from field: google.protobuf.Timestamp revoke_time = 33;
      */
     revokeTime?: Timestamp | undefined;
+    /**
+     * auto_renew_period_months is the term an auto-renewal buys (legacy
+     * autoprolong=<period>); unset renews for period_months. It must be a
+     * period the plan sells in the certificate's currency.
+     *
+     * @generated from field: optional int32 auto_renew_period_months = 34;
+     */
+    autoRenewPeriodMonths?: number | undefined;
 };
 /**
  * Describes the message certsvc.v1.Certificate.
@@ -588,6 +596,13 @@ export type CreateCertificateRequest = Message<"certsvc.v1.CreateCertificateRequ
      * @generated from field: int64 processing_module_id = 18;
      */
     processingModuleId: bigint;
+    /**
+     * auto_renew_period_months is the term an auto-renewal buys; unset
+     * renews for period_months.
+     *
+     * @generated from field: optional int32 auto_renew_period_months = 19;
+     */
+    autoRenewPeriodMonths?: number | undefined;
 };
 /**
  * Describes the message certsvc.v1.CreateCertificateRequest.
@@ -636,6 +651,57 @@ export type PayCertificateResponse = Message<"certsvc.v1.PayCertificateResponse"
  * Use `create(PayCertificateResponseSchema)` to create a new message.
  */
 export declare const PayCertificateResponseSchema: GenMessage<PayCertificateResponse>;
+/**
+ * @generated from message certsvc.v1.PayCertificatesRequest
+ */
+export type PayCertificatesRequest = Message<"certsvc.v1.PayCertificatesRequest"> & {
+    /**
+     * ids are the orders to pay, all of one account.
+     *
+     * @generated from field: repeated int64 ids = 1;
+     */
+    ids: bigint[];
+    /**
+     * idempotency_key names the payment in the description of each charge
+     * it makes, so that the ledger shows which charges were one payment. A
+     * retry charges nothing already paid, with this key or without one.
+     *
+     * @generated from field: string idempotency_key = 2;
+     */
+    idempotencyKey: string;
+};
+/**
+ * Describes the message certsvc.v1.PayCertificatesRequest.
+ * Use `create(PayCertificatesRequestSchema)` to create a new message.
+ */
+export declare const PayCertificatesRequestSchema: GenMessage<PayCertificatesRequest>;
+/**
+ * @generated from message certsvc.v1.PayCertificatesResponse
+ */
+export type PayCertificatesResponse = Message<"certsvc.v1.PayCertificatesResponse"> & {
+    /**
+     * certificates are the orders of ids, in the order of ids, as they are
+     * after the payment.
+     *
+     * @generated from field: repeated certsvc.v1.Certificate certificates = 1;
+     */
+    certificates: Certificate[];
+    /**
+     * charged_minor is what this call took from the balance (0 on a retry).
+     *
+     * @generated from field: int64 charged_minor = 2;
+     */
+    chargedMinor: bigint;
+    /**
+     * @generated from field: string currency = 3;
+     */
+    currency: string;
+};
+/**
+ * Describes the message certsvc.v1.PayCertificatesResponse.
+ * Use `create(PayCertificatesResponseSchema)` to create a new message.
+ */
+export declare const PayCertificatesResponseSchema: GenMessage<PayCertificatesResponse>;
 /**
  * @generated from message certsvc.v1.GetCertificateRequest
  */
@@ -826,7 +892,8 @@ export type UpdateCertificateRequest = Message<"certsvc.v1.UpdateCertificateRequ
      */
     certificate?: Certificate | undefined;
     /**
-     * update_mask names the fields: "auto_renew", "admin_contact",
+     * update_mask names the fields: "auto_renew", "auto_renew_period_months"
+     * (cleared when unset), "admin_contact",
      * "tech_contact", "organization", "subject" (stored as pending_subject
      * until the next renewal); admins also "not_before", "not_after",
      * "paid_until", "ca_order_id", "processing_module_id", "state",
@@ -2001,6 +2068,23 @@ export declare const CertificateService: GenService<{
         methodKind: "unary";
         input: typeof PayCertificateRequestSchema;
         output: typeof PayCertificateResponseSchema;
+    };
+    /**
+     * PayCertificates pays several unpaid orders of one account (the basket)
+     * from its balance in one transaction: every unpaid order among ids is
+     * paid, or nothing is charged. When the balance does not cover the total
+     * the answer is failed_precondition with a google.rpc.ErrorInfo of reason
+     * NOT_ENOUGH_MONEY and metadata amount_minor (the total), balance_minor
+     * and currency. Orders paid already are returned as they are and charged
+     * nothing: each order is charged once under its own key, so paying twice
+     * (or a retry whose answer was lost) charges once.
+     *
+     * @generated from rpc certsvc.v1.CertificateService.PayCertificates
+     */
+    payCertificates: {
+        methodKind: "unary";
+        input: typeof PayCertificatesRequestSchema;
+        output: typeof PayCertificatesResponseSchema;
     };
     /**
      * GetCertificate returns one certificate order.
