@@ -1,7 +1,10 @@
 package server
 
 import (
+	"bytes"
+	"compress/gzip"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -104,5 +107,47 @@ func TestConsolePrecompressed(t *testing.T) {
 				t.Fatalf("Cache-Control %q", got)
 			}
 		})
+	}
+}
+
+// The build's gzip copies must be the files themselves: a copy taken before
+// the bundler finished a chunk once shipped a console whose lazy pages failed.
+func TestConsoleBuildPrecompressedMatch(t *testing.T) {
+	entries, err := fs.ReadDir(consoleFiles, "assets")
+	if err != nil {
+		t.Skipf("no console build embedded: %v", err)
+	}
+	checked := 0
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".gz") {
+			continue
+		}
+		orig, err := fs.ReadFile(consoleFiles, "assets/"+strings.TrimSuffix(name, ".gz"))
+		if err != nil {
+			t.Fatalf("%s has no original: %v", name, err)
+		}
+		gz, err := fs.ReadFile(consoleFiles, "assets/"+name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(got, orig) {
+			t.Errorf("%s does not decompress to %s", name, strings.TrimSuffix(name, ".gz"))
+		}
+		if _, err := fs.Stat(consoleFiles, "assets/"+strings.TrimSuffix(name, ".gz")+".br"); err != nil {
+			t.Errorf("%s has no brotli copy beside it", name)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("the embedded console has no precompressed assets")
 	}
 }

@@ -5,6 +5,8 @@ import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
 import { shellScript } from "./src/lib/shell";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 // The console needs four messages of protovalidate's validate.proto (the
 // Violations an error carries), but every certsvc descriptor imports that
@@ -64,11 +66,13 @@ function listShell() {
 function precompress() {
   return {
     name: "certsvc-precompress",
-    enforce: "post" as const,
-    generateBundle(this: { emitFile(f: { type: "asset"; fileName: string; source: Uint8Array }): string }, _: unknown, bundle: Record<string, { type: string; code?: string; source?: string | Uint8Array }>) {
-      for (const [name, out] of Object.entries(bundle)) {
+    // After the files are written: only then is every chunk final (Vite
+    // fills in the preload lists of dynamic imports as late as generateBundle).
+    writeBundle(options: { dir?: string }, bundle: Record<string, unknown>) {
+      const dir = options.dir ?? "dist";
+      for (const name of Object.keys(bundle)) {
         if (!/\.(js|css)$/.test(name)) continue;
-        const data = Buffer.from(out.type === "chunk" ? out.code! : out.source!);
+        const data = readFileSync(join(dir, name));
         if (data.length < 1024) continue;
         const gz = gzipSync(data, { level: 9 });
         gz[9] = 3; // OS: Unix, whatever the machine building it
@@ -79,8 +83,8 @@ function precompress() {
             [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
           },
         });
-        this.emitFile({ type: "asset", fileName: `${name}.gz`, source: gz });
-        this.emitFile({ type: "asset", fileName: `${name}.br`, source: br });
+        writeFileSync(join(dir, `${name}.gz`), gz);
+        writeFileSync(join(dir, `${name}.br`), br);
       }
     },
   };
