@@ -2,9 +2,12 @@ package server
 
 import (
 	"bytes"
+	"io"
 	"io/fs"
+	"mime"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +21,9 @@ import (
 // their names and are cached for a year; index.html is revalidated on every
 // load, so a new binary's console is picked up at once. A GET for any other
 // path without a file extension is a route of the single-page app and gets
-// index.html; a missing file is a 404.
+// index.html; a missing file is a 404. The build puts a brotli (.br) and a
+// gzip (.gz) copy beside each larger asset; a browser that accepts one gets
+// it as is, with Content-Encoding, so nothing is compressed per request.
 func consoleHandler(files fs.FS, gw http.Handler) http.Handler {
 	index, err := fs.ReadFile(files, "index.html")
 	if err != nil {
@@ -55,6 +60,9 @@ func consoleHandler(files fs.FS, gw http.Handler) http.Handler {
 				w.Header().Set("Cache-Control", "no-cache")
 			}
 			w.Header().Set("X-Content-Type-Options", "nosniff")
+			if servePrecompressed(w, r, files, p) {
+				return
+			}
 			static.ServeHTTP(w, r)
 			return
 		}
@@ -68,3 +76,74 @@ func consoleHandler(files fs.FS, gw http.Handler) http.Handler {
 
 // consoleFiles is the embedded console; a variable so tests can serve another.
 var consoleFiles = web.Console()
+
+// precompressed lists the encodings the console build stores beside an
+// asset, in the order they are preferred, with the suffix of their file.
+var precompressed = []struct{ coding, suffix string }{{"br", ".br"}, {"gzip", ".gz"}}
+
+// servePrecompressed answers a request for file p with its stored brotli or
+// gzip copy when the build made one and the request accepts that coding. It
+// reports whether it answered; when it did not, the caller serves p itself.
+// A file with copies always varies by Accept-Encoding, so a shared cache
+// keeps the identity and the compressed answer apart.
+func servePrecompressed(w http.ResponseWriter, r *http.Request, files fs.FS, p string) bool {
+	has := false
+	for _, c := range precompressed {
+		if _, err := fs.Stat(files, p+c.suffix); err != nil {
+			continue
+		}
+		has = true
+		if !acceptsEncoding(r.Header.Get("Accept-Encoding"), c.coding) {
+			continue
+		}
+		f, err := files.Open(p + c.suffix)
+		if err != nil {
+			break
+		}
+		defer f.Close()
+		rs, ok := f.(io.ReadSeeker)
+		if !ok {
+			break
+		}
+		h := w.Header()
+		h.Add("Vary", "Accept-Encoding")
+		h.Set("Content-Encoding", c.coding)
+		ct := mime.TypeByExtension(path.Ext(p))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		h.Set("Content-Type", ct)
+		http.ServeContent(w, r, p, time.Time{}, rs)
+		return true
+	}
+	if has {
+		w.Header().Add("Vary", "Accept-Encoding")
+	}
+	return false
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header value allows
+// coding: named (or matched by *) with a q-value above zero.
+func acceptsEncoding(header, coding string) bool {
+	star := false
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name = strings.ToLower(strings.TrimSpace(name))
+		q := 1.0
+		for _, prm := range strings.Split(params, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(prm), "=")
+			if ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		switch name {
+		case coding:
+			return q > 0
+		case "*":
+			star = q > 0
+		}
+	}
+	return star
+}

@@ -3,6 +3,10 @@ import react from "@vitejs/plugin-react";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
+import { shellScript } from "./src/lib/shell";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 // The console needs four messages of protovalidate's validate.proto (the
 // Violations an error carries), but every certsvc descriptor imports that
@@ -40,11 +44,57 @@ function slimValidate() {
   };
 }
 
+// listShell puts the script that draws the list's frame before the
+// console's JavaScript has loaded (src/lib/shell.ts) right after the root.
+function listShell() {
+  return {
+    name: "certsvc-list-shell",
+    transformIndexHtml(html: string) {
+      const root = '<div id="root"></div>';
+      if (!html.includes(root)) throw new Error("certsvc-list-shell: index.html has no empty #root");
+      return html.replace(root, `${root}\n    <script>${shellScript()}</script>`);
+    },
+  };
+}
+
+// precompress stores a brotli (.br) and a gzip (.gz) copy beside every
+// JavaScript and CSS file of 1 KB or more, which certsvc's static handler
+// sends as they are to a browser that accepts them: the browser fetches a
+// third of the bytes and the server compresses nothing per request. Both are
+// made at the highest level and are byte-for-byte reproducible (the gzip
+// header has no time and a fixed OS byte).
+function precompress() {
+  return {
+    name: "certsvc-precompress",
+    // After the files are written: only then is every chunk final (Vite
+    // fills in the preload lists of dynamic imports as late as generateBundle).
+    writeBundle(options: { dir?: string }, bundle: Record<string, unknown>) {
+      const dir = options.dir ?? "dist";
+      for (const name of Object.keys(bundle)) {
+        if (!/\.(js|css)$/.test(name)) continue;
+        const data = readFileSync(join(dir, name));
+        if (data.length < 1024) continue;
+        const gz = gzipSync(data, { level: 9 });
+        gz[9] = 3; // OS: Unix, whatever the machine building it
+        const br = brotliCompressSync(data, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+            [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+            [constants.BROTLI_PARAM_SIZE_HINT]: data.length,
+          },
+        });
+        writeFileSync(join(dir, `${name}.gz`), gz);
+        writeFileSync(join(dir, `${name}.br`), br);
+      }
+    },
+  };
+}
+
 // The console is embedded in the certsvc binary (package web, Go embed) and
 // served at /. The build must be byte-for-byte reproducible from the
 // lockfile: `make checkgenerate` rebuilds it and compares with the commit.
 export default defineConfig({
-  plugins: [slimValidate(), react()],
+  plugins: [slimValidate(), react(), listShell(), precompress()],
   base: "/",
   build: {
     outDir: "dist",

@@ -20,7 +20,10 @@ function gz(file: string): number {
 test("bundle sizes", () => {
   const html = readFileSync(join(dist, "index.html"), "utf8");
   const first = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]);
-  const all = readdirSync(join(dist, "assets")).map((f) => `assets/${f}`);
+  // The .br and .gz copies beside the files are the same bytes compressed: not counted again.
+  const all = readdirSync(join(dist, "assets"))
+    .filter((f) => /\.(js|css)$/.test(f))
+    .map((f) => `assets/${f}`);
   const js = (fs: string[]) => fs.filter((f) => f.endsWith(".js"));
   const sum = (fs: string[]) => fs.reduce((n, f) => n + gz(f), 0);
   console.log(`JS for the first page: ${(sum(js(first)) / 1024).toFixed(1)} KiB gzip (${js(first).join(", ")})`);
@@ -75,11 +78,23 @@ async function signedIn(browser: Browser, token: string) {
   return ctx;
 }
 
-async function lcp(browser: Browser, token: string): Promise<number> {
+async function lcp(browser: Browser, token: string): Promise<[number, number]> {
   const ctx = await signedIn(browser, token);
+  // When the first rows of the list are drawn: the frame after they enter the
+  // page (its requestAnimationFrame runs just before that frame's paint).
+  await ctx.addInitScript(() => {
+    const mo = new MutationObserver(() => {
+      if (!document.querySelector("tbody tr")) return;
+      mo.disconnect();
+      requestAnimationFrame(() => ((window as any).__rows = performance.now()));
+    });
+    mo.observe(document, { subtree: true, childList: true });
+  });
   const page = await ctx.newPage();
   await page.goto("/certificates");
   await page.locator("tbody tr").first().waitFor();
+  await page.waitForFunction(() => (window as any).__rows > 0);
+  const rows = await page.evaluate(() => (window as any).__rows as number);
   const [v, el, nav] = await page.evaluate(
     () =>
       new Promise<[number, string, string]>((resolve) => {
@@ -95,18 +110,25 @@ async function lcp(browser: Browser, token: string): Promise<number> {
         }).observe({ type: "largest-contentful-paint", buffered: true });
       }),
   );
-  console.log(`  LCP ${v.toFixed(0)} ms on <${el}> (${nav})`);
+  console.log(`  LCP ${v.toFixed(0)} ms on <${el}>, rows drawn at ${rows.toFixed(0)} ms (${nav})`);
   await ctx.close();
-  return v;
+  return [v, rows];
 }
 
 test("LCP of the certificate list with 1,000 certificates, and live-update latency", async ({ browser }) => {
   const token = await customerWith1000();
   await lcp(browser, token); // warm the server's caches once
   const runs: number[] = [];
-  for (let i = 0; i < 5; i++) runs.push(await lcp(browser, token));
+  const rows: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const [v, r] = await lcp(browser, token);
+    runs.push(v);
+    rows.push(r);
+  }
   runs.sort((a, b) => a - b);
+  rows.sort((a, b) => a - b);
   console.log(`LCP of /certificates (1,000 in the store, 20 a page), 5 runs: ${runs.map((r) => r.toFixed(0)).join(", ")} ms; median ${runs[2].toFixed(0)} ms`);
+  console.log(`first rows of the list drawn, 5 runs: ${rows.map((r) => r.toFixed(0)).join(", ")} ms; median ${rows[2].toFixed(0)} ms`);
 
   const admin = await login("admin", adminPassword);
   const ctx = await signedIn(browser, token);

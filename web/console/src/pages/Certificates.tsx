@@ -1,6 +1,7 @@
 import { useMemo, useRef, useState } from "react";
-import { useMutation, useQuery } from "@connectrpc/connect-query";
-import { useQueryClient } from "@tanstack/react-query";
+import { createQueryOptions, useMutation, useQuery } from "@connectrpc/connect-query";
+import { useQueryClient, type QueryClient } from "@tanstack/react-query";
+import type { Transport } from "@connectrpc/connect";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { create } from "@bufbuild/protobuf";
 import {
@@ -40,6 +41,35 @@ function toProto(f: Filter) {
   });
 }
 
+/** listRequest is the ListCertificates request of one page of the list. */
+function listRequest(filter: Filter, savedId: bigint, page: number, token: string | undefined) {
+  // A token is bound to the request's other fields, skip included: only pages
+  // fetched without skip hand theirs on.
+  const skip = page > 1 && token === undefined ? (page - 1) * pageSize : 0;
+  return {
+    pageSize,
+    skip,
+    pageToken: page > 1 ? (token ?? "") : "",
+    includeTotalSize: true,
+    filter: savedId ? undefined : toProto(filter),
+    savedFilterId: savedId,
+  };
+}
+
+const plansRequest = { pageSize: 1000 };
+
+/**
+ * prefetchCertificates starts the requests of the list's first page before
+ * React has drawn anything (main.tsx calls it while the page is /certificates),
+ * so they run while the app renders instead of after it; the page's own
+ * queries then find them in flight or answered.
+ */
+export function prefetchCertificates(qc: QueryClient, transport: Transport) {
+  void qc.prefetchQuery(createQueryOptions(CertificateService.method.listCertificates, listRequest(emptyFilter, 0n, 1, undefined), { transport }));
+  void qc.prefetchQuery(createQueryOptions(CatalogService.method.listPlans, plansRequest, { transport }));
+  void qc.prefetchQuery(createQueryOptions(CertificateService.method.listCertificateFilters, {}, { transport }));
+}
+
 export function Certificates({ admin }: { admin: boolean }) {
   const { t, date, money } = useI18n();
   const qc = useQueryClient();
@@ -56,19 +86,11 @@ export function Certificates({ admin }: { admin: boolean }) {
   const tokens = useRef(new Map<string, string>());
   const scope = `${savedId}|${JSON.stringify(filter)}`;
   const token = tokens.current.get(`${scope}|${page}`);
-  // A token is bound to the request's other fields, skip included: only pages
-  // fetched without skip hand theirs on.
-  const skip = page > 1 && token === undefined ? (page - 1) * pageSize : 0;
-  const list = useQuery(CertificateService.method.listCertificates, {
-    pageSize,
-    skip,
-    pageToken: page > 1 ? (token ?? "") : "",
-    includeTotalSize: true,
-    filter: savedId ? undefined : toProto(filter),
-    savedFilterId: savedId,
-  });
+  const req = listRequest(filter, savedId, page, token);
+  const skip = req.skip;
+  const list = useQuery(CertificateService.method.listCertificates, req);
   if (list.data?.nextPageToken && skip === 0) tokens.current.set(`${scope}|${page + 1}`, list.data.nextPageToken);
-  const plans = useQuery(CatalogService.method.listPlans, { pageSize: 1000 });
+  const plans = useQuery(CatalogService.method.listPlans, plansRequest);
   const saved = useQuery(CertificateService.method.listCertificateFilters, {});
   const save = useMutation(CertificateService.method.createCertificateFilter, {
     onSuccess: () => {
