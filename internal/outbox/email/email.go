@@ -108,6 +108,9 @@ func (c *Channel) Targets(ctx context.Context, n *outbox.Notice) ([]string, erro
 	return slices.Clone(s.Recipients), nil
 }
 
+// smtpAccepted is the SMTP reply code of a message the relay accepted.
+const smtpAccepted = 250
+
 // Deliver implements outbox.Channel: renders d's notice in the account's
 // language and sends it to d.Target under a Message-ID made from d.ID, the
 // same on every attempt.
@@ -127,7 +130,13 @@ func (c *Channel) Deliver(ctx context.Context, d *outbox.Delivery) error {
 		}
 		lang = string(s.Language)
 	}
-	return c.send(ctx, lang, mail.DeliveryMessageID(d.ID), d.Notice, []string{d.Target})
+	if err := c.send(ctx, lang, mail.DeliveryMessageID(d.ID), d.Notice, []string{d.Target}); err != nil {
+		return err
+	}
+	// The relay accepted the message: its reply to the end of DATA, which
+	// the SMTP client takes only when it is 250 (RFC 5321 4.3.2).
+	d.Status = smtpAccepted
+	return nil
 }
 
 // SendTest sends a test message to recipients now, in lang ("" for the

@@ -206,7 +206,8 @@ func TestWebhookIssuedRetriedRotatedRedelivered(t *testing.T) {
 			t.Fatalf("deliveries: %v", log.GetDeliveries())
 		}
 		d := log.GetDeliveries()[0]
-		if d.GetState() != "sent" || d.GetAttempts() != 4 || d.GetMessageId() != got.id || d.GetSentTime() == nil || d.GetType() != string(outbox.Issued) {
+		if d.GetState() != "sent" || d.GetAttempts() != 4 || d.GetMessageId() != got.id || d.GetSentTime() == nil || d.GetType() != string(outbox.Issued) ||
+			d.GetLastStatus() != 200 || d.GetLastError() != "" {
 			t.Errorf("delivery log: %v", d)
 		}
 
