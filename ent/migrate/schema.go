@@ -205,6 +205,11 @@ var (
 				Unique:  false,
 				Columns: []*schema.Column{CertificatesColumns[19], CertificatesColumns[42]},
 			},
+			{
+				Name:    "certificate_state_processing_module_id",
+				Unique:  false,
+				Columns: []*schema.Column{CertificatesColumns[5], CertificatesColumns[19]},
+			},
 		},
 	}
 	// CertificateEventsColumns holds the columns for the "certificate_events" table.
