@@ -146,7 +146,8 @@ func New(o Options) *Service {
 	wo := o.Worker.WithDefaults()
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
-		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider})
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider,
+		PublicURL: o.Outbox.PublicURL})
 	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
 		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
