@@ -60,6 +60,8 @@ type Config struct {
 	// OperatorEmails get the operator notices (module balance low, breaker
 	// open).
 	OperatorEmails []string
+	// OperatorLanguage is the language of the operator notices: en or ru.
+	OperatorLanguage string
 	// PublicURL is the console's public address, for the links notifications carry.
 	PublicURL string
 	// ExpiryReminders are the days before a certificate's end at which

@@ -80,6 +80,9 @@ type Options struct {
 	// off. OperatorEmails get the operator notices.
 	Mail           email.Sender
 	OperatorEmails []string
+	// OperatorLanguage is the language of operator notices ("en", "ru");
+	// English when "".
+	OperatorLanguage string
 	// TracerProvider receives the spans of RPCs, transactions and calls to
 	// CAs; tracing is off when nil.
 	TracerProvider trace.TracerProvider
@@ -169,7 +172,7 @@ func New(o Options) *Service {
 	}
 	hooks := webhook.New(o.DB.Ent, c, hookOpts)
 	ob.Register(hooks)
-	mailCh, err := email.New(o.DB.Ent, o.Mail, o.OperatorEmails)
+	mailCh, err := email.New(o.DB.Ent, o.Mail, o.OperatorEmails, o.OperatorLanguage)
 	if err != nil {
 		panic(err) // the templates are embedded: a test catches this
 	}

@@ -36,13 +36,21 @@ type Channel struct {
 	sender    Sender
 	tmpl      *mail.Templates
 	operators []string
+	opLang    string // the language of operator notices
 }
 
 var _ outbox.Channel = (*Channel)(nil)
 
 // New returns the channel over db sending with sender; operators get the
-// operator notices. A nil sender means e-mail is off: nobody is a target.
-func New(db *ent.Client, sender Sender, operators []string) (*Channel, error) {
+// operator notices, in operatorLang (one of mail.Languages; "" is the
+// first). A nil sender means e-mail is off: nobody is a target.
+func New(db *ent.Client, sender Sender, operators []string, operatorLang string) (*Channel, error) {
+	if operatorLang == "" {
+		operatorLang = mail.Languages[0]
+	}
+	if !slices.Contains(mail.Languages, operatorLang) {
+		return nil, fmt.Errorf("operator language %q: not one of %v", operatorLang, mail.Languages)
+	}
 	if s, ok := sender.(*mail.Sender); ok && s == nil {
 		sender = nil // a nil *mail.Sender is "off" too
 	}
@@ -50,7 +58,7 @@ func New(db *ent.Client, sender Sender, operators []string) (*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Channel{db: db, sender: sender, tmpl: tmpl, operators: operators}, nil
+	return &Channel{db: db, sender: sender, tmpl: tmpl, operators: operators, opLang: operatorLang}, nil
 }
 
 // Name implements outbox.Channel.
@@ -118,7 +126,7 @@ func (c *Channel) Deliver(ctx context.Context, d *outbox.Delivery) error {
 	if c.sender == nil {
 		return errors.New("e-mail is off: no --smtp-host")
 	}
-	lang := mail.Languages[0]
+	lang := c.opLang
 	if d.Notice.AccountID != 0 {
 		s, err := c.settings(ctx, d.Notice.AccountID)
 		if err != nil {
