@@ -139,7 +139,7 @@ func openTraced(ctx context.Context, cfg *config.Config, stderr io.Writer, migra
 	// same guesses.
 	svc := service.New(service.Options{DB: db, Logger: log, SessionTTL: cfg.SessionTTL, Registerer: reg,
 		Limiter: db.LoginLimiter(auth.LimiterConfig{}), AddrLimiter: db.LoginLimiter(rpc.AddrLimiterConfig),
-		Mail: sender, OperatorEmails: cfg.OperatorEmails,
+		Mail: sender, OperatorEmails: cfg.OperatorEmails, OperatorLanguage: cfg.OperatorLanguage,
 		Keyring: keyring, Kinds: kinds, TracerProvider: tp, WatchKeepAlive: cfg.WatchKeepAlive,
 		Outbox:   outbox.Options{ExpiryDays: cfg.ExpiryReminders, PublicURL: cfg.PublicURL},
 		Webhooks: webhook.Options{AllowPrivate: cfg.WebhookAllowPrivate, AllowHTTP: cfg.WebhookAllowHTTP}})

@@ -60,6 +60,8 @@ type Config struct {
 	// OperatorEmails get the operator notices (module balance low, breaker
 	// open).
 	OperatorEmails []string
+	// OperatorLanguage is the language of the operator notices: en or ru.
+	OperatorLanguage string
 	// PublicURL is the console's public address, for the links notifications carry.
 	PublicURL string
 	// ExpiryReminders are the days before a certificate's end at which
@@ -144,7 +146,7 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 		"`interval` of silence after which WatchCertificates streams get a keep-alive message (CERTSVC_WATCH_KEEPALIVE)")
 	shutdown := srvFS.String("shutdown-timeout", env("CERTSVC_SHUTDOWN_TIMEOUT", "15s"), "graceful shutdown `limit` (CERTSVC_SHUTDOWN_TIMEOUT)")
 	finishSMTP := registerSMTP(srvFS, getenv, c)
-	srvFS.StringVar(&c.PublicURL, "public-url", env("CERTSVC_PUBLIC_URL", ""), "the console's public `url`, for links in notifications (CERTSVC_PUBLIC_URL)")
+	srvFS.StringVar(&c.PublicURL, "public-url", env("CERTSVC_PUBLIC_URL", ""), "the public `url` of this certsvc (absolute http/https): links in notifications, and the built-in CA's CRL distribution point <url>/crl/<module id>.crl unless its crl_base_url is set (CERTSVC_PUBLIC_URL)")
 	reminders := srvFS.String("expiry-reminders", env("CERTSVC_EXPIRY_REMINDERS", "30,14,7,1"),
 		"comma-separated `days` before a certificate's end to notify it is expiring; \"\" for none (CERTSVC_EXPIRY_REMINDERS)")
 	allowPrivate := srvFS.String("webhook-allow-private", env("CERTSVC_WEBHOOK_ALLOW_PRIVATE", "false"),
@@ -205,6 +207,11 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 				srvErrs = append(srvErrs, fmt.Errorf("--otlp-endpoint: %q is not an http or https URL such as http://localhost:4318", c.OTLPEndpoint))
 			}
 		}
+		if c.PublicURL != "" {
+			if err := checkPublicURL(c.PublicURL); err != nil {
+				srvErrs = append(srvErrs, err)
+			}
+		}
 		c.Tracing = c.OTLPEndpoint != "" || getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
 		c.AdminPassword = getenv("CERTSVC_ADMIN_PASSWORD")
 		c.MasterKey = getenv("CERTSVC_MASTER_KEY")
@@ -253,6 +260,18 @@ func RegisterFlags(fs *flag.FlagSet, getenv func(string) string, set Flags) (*Co
 		}
 		return errors.Join(errs...)
 	}
+}
+
+// checkPublicURL accepts an absolute http or https URL with a host and no
+// credentials, query or fragment: the base of console links in
+// notifications and of the built-in CA's CRL distribution points.
+func checkPublicURL(v string) error {
+	u, err := url.Parse(v)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" && u.Hostname() != "" &&
+		u.User == nil && u.RawQuery == "" && u.Fragment == "" {
+		return nil
+	}
+	return fmt.Errorf("--public-url: %q is not an absolute http or https URL without query, such as https://certsvc.example", v)
 }
 
 // checkAddr refuses a listen address net.Listen would refuse for its form:

@@ -90,6 +90,12 @@ func TestErrorsNameTheSetting(t *testing.T) {
 		{"error/no port", nil, []string{"--addr", "127.0.0.1"}, "--addr"},
 		{"error/port from env", map[string]string{"CERTSVC_ADDR": ":http-nonsense"}, nil, "--addr"},
 		{"error/worker", nil, []string{"--worker", "yes"}, "--worker"},
+		{"error/operator language", nil, []string{"--operator-language", "de"}, "--operator-language"},
+		{"error/operator language from env", map[string]string{"CERTSVC_OPERATOR_LANGUAGE": "EN"}, nil, "--operator-language"},
+		{"error/public url relative", nil, []string{"--public-url", "certsvc.example"}, "--public-url"},
+		{"error/public url scheme", map[string]string{"CERTSVC_PUBLIC_URL": "ftp://certsvc.example"}, nil, "--public-url"},
+		{"error/public url no host", nil, []string{"--public-url", "https:///console"}, "--public-url"},
+		{"error/public url query", nil, []string{"--public-url", "https://certsvc.example/?a=1"}, "--public-url"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,6 +104,29 @@ func TestErrorsNameTheSetting(t *testing.T) {
 				t.Fatalf("got %v, want an error naming %s", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestOperatorLanguage(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{{nil, nil, "en"}, {map[string]string{"CERTSVC_OPERATOR_LANGUAGE": "ru"}, nil, "ru"},
+		{map[string]string{"CERTSVC_OPERATOR_LANGUAGE": "ru"}, []string{"--operator-language", "en"}, "en"}} {
+		cfg, err := load(t, tc.env, tc.args...)
+		if err != nil || cfg.OperatorLanguage != tc.want {
+			t.Errorf("env %v args %v: %v, language %q, want %q", tc.env, tc.args, err, cfg.OperatorLanguage, tc.want)
+		}
+	}
+}
+
+func TestPublicURLAccepted(t *testing.T) {
+	for _, u := range []string{"https://certsvc.example", "http://10.0.0.5:8080/certsvc/"} {
+		cfg, err := load(t, nil, "--public-url", u)
+		if err != nil || cfg.PublicURL != u {
+			t.Errorf("--public-url %s: %v (got %q)", u, err, cfg.PublicURL)
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,8 +45,14 @@ func registerSMTP(fs *flag.FlagSet, getenv func(string) string, c *Config) func(
 		"PEM `file` of CA certificates to trust for the relay instead of the system's; verification stays on (CERTSVC_SMTP_CA_FILE)")
 	operators := fs.String("operator-email", env("CERTSVC_OPERATOR_EMAIL", ""),
 		"comma-separated `addresses` that get operator notices: module balance low, circuit breaker open (CERTSVC_OPERATOR_EMAIL)")
+	opLang := fs.String("operator-language", env("CERTSVC_OPERATOR_LANGUAGE", mail.Languages[0]),
+		"`language` of the operator notices: "+strings.Join(mail.Languages, " or ")+" (CERTSVC_OPERATOR_LANGUAGE)")
 	return func() []error {
 		var errs []error
+		c.OperatorLanguage = *opLang
+		if !slices.Contains(mail.Languages, *opLang) {
+			errs = append(errs, fmt.Errorf("--operator-language: %q is not one of %s", *opLang, strings.Join(mail.Languages, ", ")))
+		}
 		c.SMTP.Security = mail.Security(*security)
 		if *port != "" {
 			n, err := strconv.Atoi(*port)

@@ -54,6 +54,9 @@ type Options struct {
 	// TracerProvider receives the spans of transactions and calls to CAs;
 	// none are recorded when nil.
 	TracerProvider trace.TracerProvider
+	// PublicURL is the service's public address (--public-url), given to
+	// the modules (provider.Config.PublicURL); "" when unknown.
+	PublicURL string
 }
 
 // Core is the order core. It is safe for concurrent use.
@@ -73,6 +76,7 @@ type Core struct {
 	moduleBalance *prometheus.GaugeVec
 	callTimeout   time.Duration
 	reissueBefore time.Duration
+	publicURL     string
 	renewBefore   time.Duration
 	noticeKick    chan struct{}
 	tracer        trace.Tracer
@@ -82,6 +86,7 @@ type Core struct {
 // New returns a Core over an open, migrated database.
 func New(o Options) *Core {
 	s := &Core{
+		publicURL:     o.PublicURL,
 		db:            o.DB.Ent,
 		dialect:       o.DB.Dialect,
 		log:           o.Logger,

@@ -72,7 +72,7 @@ func (s *Core) ModuleConfig(m *ent.ProcessingModule) (provider.Config, error) {
 		return provider.Config{}, err
 	}
 	return provider.Config{ModuleID: m.ID, Name: m.Name, Settings: maps.Clone(m.Settings), Secrets: secrets,
-		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind),
+		Now: s.now, Logger: s.log.With("module", m.ID, "kind", m.Kind), PublicURL: s.publicURL,
 		HTTPClient: s.ModuleClient(m.ID, s.guards.of(m), m.DebugLog, secrets)}, nil
 }
 

@@ -38,6 +38,13 @@ func noticeOf(c *ent.Certificate, event string, from lifecycle.State, st Step) *
 	default:
 		return nil
 	}
+	return noticeFor(c, t, st)
+}
+
+// noticeFor is the notice of type t about c (c in its new state), with the
+// data t needs.
+func noticeFor(c *ent.Certificate, t outbox.Type, st Step) *outbox.Notice {
+	to := lifecycle.State(c.State)
 	names := append([]string{c.CommonName}, c.ExtraNames...)
 	d := outbox.Data{CommonName: c.CommonName, Names: names, State: c.State.String(),
 		LegacyStatus: lifecycle.Legacy(to).ItemStatusName, NotAfter: c.NotAfter, Currency: c.Currency}
@@ -72,6 +79,26 @@ func validationsOf(c *ent.Certificate) []outbox.Validation {
 		out = append(out, ov)
 	}
 	return out
+}
+
+// noticeOpValidation writes a certificate.validation_needed notice when the
+// CA asks to validate the names of a reissue or a renewal (c, in its state
+// after the CA's report r, carries the operation). A new order's notice comes
+// with its awaiting_validation event (noticeOf); a reissue or a renewal
+// validates without a change of state, so it is written here, once per
+// operation: the key names the certificate and the operation's reference,
+// however often the CA repeats its report.
+func (tx *Tx) noticeOpValidation(ctx context.Context, c *ent.Certificate, r lifecycle.Report) error {
+	st, op := lifecycle.State(c.State), OpOf(c)
+	if r != lifecycle.ReportAwaitingDCV || c.OpRef == "" ||
+		!(st == lifecycle.Reissuing && op == lifecycle.OpReissue || st == lifecycle.Renewing && op == lifecycle.OpRenew) {
+		return nil
+	}
+	n := noticeFor(c, outbox.ValidationNeeded, Step{})
+	if len(n.Data.Validations) == 0 {
+		return nil // nothing to publish yet: a later report brings it
+	}
+	return tx.Notify(ctx, fmt.Sprintf("validation_needed:%d:%s", c.ID, c.OpRef), *n)
 }
 
 // writeEvents writes the batch of events of etx, in order, with the notice

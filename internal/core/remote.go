@@ -162,6 +162,9 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 	if re.Verdict == lifecycle.Stay {
 		// No state change (still validating): store what changed.
 		c2, err := tx.Edit(ctx, c, func(u *ent.CertificateUpdateOne) error { mut(u); return nil })
+		if err == nil {
+			err = tx.noticeOpValidation(ctx, c2, r.State)
+		}
 		return c2, re.Verdict, err
 	}
 	for i, ev := range re.Events {

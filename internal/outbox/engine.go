@@ -422,12 +422,11 @@ func (b *Outbox) release(ls []*lease) {
 func (b *Outbox) send(ctx context.Context, l *lease) {
 	defer b.release([]*lease{l})
 	r := l.row
-	err := b.attempt(ctx, l)
+	status, err := b.attempt(ctx, l)
 	now := b.now()
 	u := b.db.OutboxDelivery.Update().Where(outboxdelivery.ID(r.ID), outboxdelivery.LeaseOwner(b.opts.ID),
 		outboxdelivery.Attempts(l.attempts)).SetLeaseOwner("").ClearLeaseTime().SetUpdateTime(now)
 	outcome := "sent"
-	var status int
 	var se *StatusError
 	if errors.As(err, &se) {
 		status = se.Code
@@ -465,21 +464,22 @@ func (b *Outbox) send(ctx context.Context, l *lease) {
 	}
 }
 
-// attempt delivers l once through its channel, within Options.Timeout.
-func (b *Outbox) attempt(ctx context.Context, l *lease) error {
+// attempt delivers l once through its channel, within Options.Timeout, and
+// returns the target's answer to a success (Delivery.Status).
+func (b *Outbox) attempt(ctx context.Context, l *lease) (int, error) {
 	b.mu.Lock()
 	ch := b.channels[l.row.Channel]
 	b.mu.Unlock()
 	if ch == nil {
-		return fmt.Errorf("no channel %q in this process", l.row.Channel)
+		return 0, fmt.Errorf("no channel %q in this process", l.row.Channel)
 	}
 	nr, err := b.db.OutboxNotice.Get(ctx, l.row.NoticeID)
 	if err != nil {
-		return fmt.Errorf("read notice %d: %w", l.row.NoticeID, err)
+		return 0, fmt.Errorf("read notice %d: %w", l.row.NoticeID, err)
 	}
 	n, err := NoticeOf(nr)
 	if err != nil {
-		return Permanent(err)
+		return 0, Permanent(err)
 	}
 	if b.opts.PublicURL != "" && n.CertificateID != 0 {
 		n.Data.ConsoleURL = fmt.Sprintf("%s/certificates/%d", strings.TrimRight(b.opts.PublicURL, "/"), n.CertificateID)
@@ -487,7 +487,10 @@ func (b *Outbox) attempt(ctx context.Context, l *lease) error {
 	actx, cancel := context.WithTimeout(ctx, b.opts.Timeout)
 	defer cancel()
 	d := &Delivery{ID: l.row.ID, Notice: n, Channel: l.row.Channel, Target: l.row.Target, Attempt: int(l.attempts)}
-	return ch.Deliver(actx, d)
+	if err := ch.Deliver(actx, d); err != nil {
+		return 0, err
+	}
+	return d.Status, nil
 }
 
 // backoff is the wait after failed attempt n: BackoffBase doubled per

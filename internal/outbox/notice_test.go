@@ -8,14 +8,17 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 
+	"github.com/certsvc/certsvc/ent/certificate"
 	"github.com/certsvc/certsvc/ent/certificateevent"
 	"github.com/certsvc/certsvc/ent/outboxnotice"
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/certdata"
 	"github.com/certsvc/certsvc/internal/core"
 	"github.com/certsvc/certsvc/internal/dbtest"
 	"github.com/certsvc/certsvc/internal/lifecycle"
 	"github.com/certsvc/certsvc/internal/outbox"
+	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/rpc"
 )
 
@@ -157,6 +160,97 @@ func TestModuleBalanceLowOperatorNotice(t *testing.T) {
 		}
 		if n.AccountID != 0 || n.Data.ModuleName != m.Name || n.Data.BalanceMinor != 10 || n.Data.ThresholdMinor != 1000 {
 			t.Errorf("notice: %+v", n)
+		}
+	})
+}
+
+// A reissue or a renewal that the CA asks to validate writes one
+// certificate.validation_needed notice per operation, with what to publish
+// per name, however often the CA repeats its report; the next operation
+// writes its own. A report without anything left to validate writes none.
+func TestValidationNeededForReissueAndRenewal(t *testing.T) {
+	dbtest.EachKind(t, func(t *testing.T, k dbtest.Kind) {
+		ctx := rpc.WithPrincipal(context.Background(), rpc.OperatorPrincipal())
+		env := apitest.NewWith(t, k.Open(t), apitest.Options{NoWorker: true})
+		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+		cust := env.NewCustomer(t, "dcv", "RUB")
+		if _, err := admin.Account.Deposit(ctx, &certsvcv1.DepositRequest{AccountId: cust.Account.GetId(), AmountMinor: 10_000_000, Currency: "RUB"}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := env.Clients(apitest.ConnectJSON, cust.Auth).Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+			PlanId: 3033, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+			Subject: &certsvcv1.Subject{CommonName: "dcv.example.com"}, Pay: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := res.GetCertificate().GetId()
+		// The order as a reissue or renewal under way at the CA, its names
+		// validated before.
+		begin := func(state certificate.State, op lifecycle.Op, ref string) {
+			env.DB.Ent.Certificate.UpdateOneID(id).SetState(state).SetOp(op.String()).SetOpRef(ref).
+				SetValidations([]certdata.Validation{{Domain: "dcv.example.com", Method: "dns_txt", Status: "valid"}}).ExecX(ctx)
+		}
+		report := func(r provider.Remote) {
+			t.Helper()
+			if err := env.Core.InTx(ctx, func(tx *core.Tx) error {
+				c, err := tx.LockCert(ctx, id)
+				if err != nil {
+					return err
+				}
+				_, v, err := tx.ApplyRemote(ctx, c, r, "")
+				if err == nil && v != lifecycle.Stay {
+					t.Errorf("verdict %q, want stay", v)
+				}
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		pending := func(value string) provider.Remote {
+			return provider.Remote{State: provider.StateAwaitingDCV, DCV: []provider.DCVInstruction{{Domain: "dcv.example.com",
+				Method: provider.DCVDNSTXT, Status: "pending", DNSName: "_dnsauth.dcv.example.com", DNSType: "TXT", Content: value}}}
+		}
+		notices := func() []*outbox.Notice {
+			t.Helper()
+			rows := env.DB.Ent.OutboxNotice.Query().Where(outboxnotice.CertificateID(id), outboxnotice.Type(string(outbox.ValidationNeeded))).
+				Order(outboxnotice.ByID()).AllX(ctx)
+			var out []*outbox.Notice
+			for _, r := range rows {
+				n, err := outbox.NoticeOf(r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, n)
+			}
+			return out
+		}
+		before := len(notices()) // the new order's, if any
+		begin(certificate.StateReissuing, lifecycle.OpReissue, "re-1")
+		report(provider.Remote{State: provider.StateProcessing})  // nothing to validate
+		report(provider.Remote{State: provider.StateAwaitingDCV}) // the names are still valid: nothing to publish
+		report(pending("tok-1"))
+		report(pending("tok-1")) // the CA repeats itself
+		ns := notices()
+		if len(ns) != before+1 {
+			t.Fatalf("after the reissue's reports: %d validation_needed notices, want %d", len(ns), before+1)
+		}
+		want := outbox.Validation{Name: "dcv.example.com", Method: "dns", DNSName: "_dnsauth.dcv.example.com", DNSType: "TXT", DNSValue: "tok-1"}
+		if n := ns[len(ns)-1]; n.AccountID != cust.Account.GetId() || len(n.Data.Validations) != 1 || n.Data.Validations[0] != want || n.Data.State != "reissuing" {
+			t.Errorf("reissue's notice: %+v", n)
+		}
+		// A renewal is another operation: its own notice.
+		begin(certificate.StateRenewing, lifecycle.OpRenew, "rn-1")
+		report(pending("tok-2"))
+		report(pending("tok-2"))
+		ns = notices()
+		if len(ns) != before+2 {
+			t.Fatalf("after the renewal's reports: %d validation_needed notices, want %d", len(ns), before+2)
+		}
+		if n := ns[len(ns)-1]; len(n.Data.Validations) != 1 || n.Data.Validations[0].DNSValue != "tok-2" || n.Data.State != "renewing" {
+			t.Errorf("renewal's notice: %+v", n)
+		}
+		if got := env.DB.Ent.OutboxNotice.Query().Where(outboxnotice.DedupeKey(fmt.Sprintf("validation_needed:%d:rn-1", id))).CountX(ctx); got != 1 {
+			t.Errorf("notices under the renewal's key: %d, want 1", got)
 		}
 	})
 }

@@ -122,6 +122,10 @@ type Delivery struct {
 	Channel string
 	Target  string
 	Attempt int // 1 for the first try
+	// Status is the target's answer to a successful attempt (the HTTP
+	// status, the SMTP reply code), set by Deliver when it returns nil; the
+	// delivery log keeps it as it keeps a failure's (StatusError).
+	Status int
 }
 
 // PermanentError is an error of Deliver that retrying cannot cure: the

@@ -36,6 +36,10 @@ type Config struct {
 	// HTTPClient is for providers that call out; http.DefaultClient when nil.
 	HTTPClient *http.Client
 	Logger     *slog.Logger
+	// PublicURL is the service's public address (--public-url), for URLs a
+	// module names (the built-in CA's CRL distribution point); "" when the
+	// operator gave none.
+	PublicURL string
 }
 
 // Kind is one kind of module: its name and API value, what its providers

@@ -226,7 +226,8 @@ func testEmailOnIssue(t *testing.T, k dbtest.Kind) {
 		time.Sleep(20 * time.Millisecond) // the sender records the outcome after the relay's answer
 	}
 	for _, d := range log {
-		if d.GetCertificateId() != id || d.GetAttempts() != 1 || to[d.GetRecipient()] != d.GetMessageId() || d.GetSentTime() == nil {
+		if d.GetCertificateId() != id || d.GetAttempts() != 1 || to[d.GetRecipient()] != d.GetMessageId() || d.GetSentTime() == nil ||
+			d.GetLastStatus() != 250 {
 			t.Errorf("log entry %v; Message-IDs sent %v", d, to)
 		}
 	}

@@ -83,6 +83,9 @@ type Options struct {
 	// off. OperatorEmails get the operator notices.
 	Mail           email.Sender
 	OperatorEmails []string
+	// OperatorLanguage is the language of operator notices ("en", "ru");
+	// English when "".
+	OperatorLanguage string
 	// TracerProvider receives the spans of RPCs, transactions and calls to
 	// CAs; tracing is off when nil.
 	TracerProvider trace.TracerProvider
@@ -154,7 +157,8 @@ func New(o Options) *Service {
 	wo := o.Worker.WithDefaults()
 	c := core.New(core.Options{DB: o.DB, Logger: o.Logger, Now: o.Now, Registerer: o.Registerer, Keyring: o.Keyring,
 		Kinds: o.Kinds, KeyPool: o.KeyPool, ModuleTransport: o.ModuleTransport, CallTimeout: wo.CallTimeout,
-		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider})
+		ReissueBefore: wo.ReissueBefore, RenewBefore: wo.RenewBefore, TracerProvider: o.TracerProvider,
+		PublicURL: o.Outbox.PublicURL})
 	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
 		Registerer: o.Registerer})
 	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
@@ -176,7 +180,7 @@ func New(o Options) *Service {
 	}
 	hooks := webhook.New(o.DB.Ent, c, hookOpts)
 	ob.Register(hooks)
-	mailCh, err := email.New(o.DB.Ent, o.Mail, o.OperatorEmails)
+	mailCh, err := email.New(o.DB.Ent, o.Mail, o.OperatorEmails, o.OperatorLanguage)
 	if err != nil {
 		panic(err) // the templates are embedded: a test catches this
 	}

@@ -26,11 +26,14 @@ const (
 
 // WebhookEndpoint is an account's receiver of webhooks.
 type WebhookEndpoint struct {
-	state       protoimpl.MessageState `protogen:"open.v1"`
-	Id          int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
-	AccountId   int64                  `protobuf:"varint,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
-	Url         string                 `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
-	Description string                 `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Id        int64                  `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
+	AccountId int64                  `protobuf:"varint,2,opt,name=account_id,json=accountId,proto3" json:"account_id,omitempty"`
+	// url is where the notifications go: required to create an endpoint, and
+	// by an update whose update_mask names it (an update of other fields may
+	// leave it empty).
+	Url         string `protobuf:"bytes,3,opt,name=url,proto3" json:"url,omitempty"`
+	Description string `protobuf:"bytes,4,opt,name=description,proto3" json:"description,omitempty"`
 	// event_types filters the types sent (e.g. "certificate.issued"); empty:
 	// every type.
 	EventTypes []string               `protobuf:"bytes,5,rep,name=event_types,json=eventTypes,proto3" json:"event_types,omitempty"`
@@ -139,7 +142,8 @@ func (x *WebhookEndpoint) GetPreviousSecretUntil() *timestamppb.Timestamp {
 
 type CreateWebhookEndpointRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// endpoint.account_id is the caller's own account when 0.
+	// endpoint.account_id is the caller's own account when 0; endpoint.url
+	// is required.
 	Endpoint      *WebhookEndpoint `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -353,7 +357,7 @@ type UpdateWebhookEndpointRequest struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Endpoint *WebhookEndpoint       `protobuf:"bytes,1,opt,name=endpoint,proto3" json:"endpoint,omitempty"`
 	// update_mask names the fields: "url", "description", "event_types",
-	// "enabled".
+	// "enabled". Only the fields it names are read and checked.
 	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1046,13 +1050,12 @@ var File_certsvc_v1_webhook_proto protoreflect.FileDescriptor
 const file_certsvc_v1_webhook_proto_rawDesc = "" +
 	"\n" +
 	"\x18certsvc/v1/webhook.proto\x12\n" +
-	"certsvc.v1\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9f\x03\n" +
+	"certsvc.v1\x1a\x1bbuf/validate/validate.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9d\x03\n" +
 	"\x0fWebhookEndpoint\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x03R\x02id\x12\x1d\n" +
 	"\n" +
-	"account_id\x18\x02 \x01(\x03R\taccountId\x12\x1c\n" +
-	"\x03url\x18\x03 \x01(\tB\n" +
-	"\xbaH\ar\x05\x10\x01\x18\x80\x10R\x03url\x12*\n" +
+	"account_id\x18\x02 \x01(\x03R\taccountId\x12\x1a\n" +
+	"\x03url\x18\x03 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x10R\x03url\x12*\n" +
 	"\vdescription\x18\x04 \x01(\tB\b\xbaH\x05r\x03\x18\x80\x02R\vdescription\x12/\n" +
 	"\vevent_types\x18\x05 \x03(\tB\x0e\xbaH\v\x92\x01\b\x10 \"\x04r\x02\x18@R\n" +
 	"eventTypes\x12\x18\n" +
@@ -1061,9 +1064,10 @@ const file_certsvc_v1_webhook_proto_rawDesc = "" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"updateTime\x12N\n" +
-	"\x15previous_secret_until\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x13previousSecretUntil\"_\n" +
-	"\x1cCreateWebhookEndpointRequest\x12?\n" +
-	"\bendpoint\x18\x01 \x01(\v2\x1b.certsvc.v1.WebhookEndpointB\x06\xbaH\x03\xc8\x01\x01R\bendpoint\"p\n" +
+	"\x15previous_secret_until\x18\t \x01(\v2\x1a.google.protobuf.TimestampR\x13previousSecretUntil\"\x9a\x01\n" +
+	"\x1cCreateWebhookEndpointRequest\x12z\n" +
+	"\bendpoint\x18\x01 \x01(\v2\x1b.certsvc.v1.WebhookEndpointBA\xbaH>\xba\x018\n" +
+	"\x15endpoint.url_required\x12\x0furl is required\x1a\x0ethis.url != ''\xc8\x01\x01R\bendpoint\"p\n" +
 	"\x1dCreateWebhookEndpointResponse\x127\n" +
 	"\bendpoint\x18\x01 \x01(\v2\x1b.certsvc.v1.WebhookEndpointR\bendpoint\x12\x16\n" +
 	"\x06secret\x18\x02 \x01(\tR\x06secret\"\x97\x01\n" +

@@ -154,7 +154,7 @@ func (s *Handler) UpdateWebhookEndpoint(ctx context.Context, req *certsvcv1.Upda
 	if slices.Contains(paths, "enabled") {
 		e.Enabled = in.GetEnabled()
 	}
-	if ep, err = s.hooks.Update(ctx, ep.ID, e); err != nil {
+	if ep, err = s.hooks.Update(ctx, ep.ID, e, paths); err != nil {
 		return nil, err
 	}
 	return &certsvcv1.UpdateWebhookEndpointResponse{Endpoint: toProto(ep)}, nil

@@ -62,7 +62,7 @@ func testDeliveryAfterCrash(t *testing.T, db *store.DB, sentOnce bool, want int)
 		t.Fatal(err)
 	}
 	defer sender.Close()
-	ch, err := email.New(db.Ent, sender, []string{"ops@example.com"})
+	ch, err := email.New(db.Ent, sender, []string{"ops@example.com"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,17 +36,25 @@ type Channel struct {
 	sender    Sender
 	tmpl      *mail.Templates // nil when sender is
 	operators []string
+	opLang    string // the language of operator notices
 }
 
 var _ outbox.Channel = (*Channel)(nil)
 
 // New returns the channel over db sending with sender; operators get the
-// operator notices. A nil sender means e-mail is off: nobody is a target.
-func New(db *ent.Client, sender Sender, operators []string) (*Channel, error) {
+// operator notices, in operatorLang (one of mail.Languages; "" is the
+// first). A nil sender means e-mail is off: nobody is a target.
+func New(db *ent.Client, sender Sender, operators []string, operatorLang string) (*Channel, error) {
+	if operatorLang == "" {
+		operatorLang = mail.Languages[0]
+	}
+	if !slices.Contains(mail.Languages, operatorLang) {
+		return nil, fmt.Errorf("operator language %q: not one of %v", operatorLang, mail.Languages)
+	}
 	if s, ok := sender.(*mail.Sender); ok && s == nil {
 		sender = nil // a nil *mail.Sender is "off" too
 	}
-	c := &Channel{db: db, sender: sender, operators: operators}
+	c := &Channel{db: db, sender: sender, operators: operators, opLang: operatorLang}
 	if sender == nil {
 		// Nothing is rendered with e-mail off: a server without a relay
 		// does not keep the parsed templates (0.6 MB of heap).
@@ -115,6 +123,9 @@ func (c *Channel) Targets(ctx context.Context, n *outbox.Notice) ([]string, erro
 	return slices.Clone(s.Recipients), nil
 }
 
+// smtpAccepted is the SMTP reply code of a message the relay accepted.
+const smtpAccepted = 250
+
 // Deliver implements outbox.Channel: renders d's notice in the account's
 // language and sends it to d.Target under a Message-ID made from d.ID, the
 // same on every attempt.
@@ -122,7 +133,7 @@ func (c *Channel) Deliver(ctx context.Context, d *outbox.Delivery) error {
 	if c.sender == nil {
 		return errors.New("e-mail is off: no --smtp-host")
 	}
-	lang := mail.Languages[0]
+	lang := c.opLang
 	if d.Notice.AccountID != 0 {
 		s, err := c.settings(ctx, d.Notice.AccountID)
 		if err != nil {
@@ -134,7 +145,13 @@ func (c *Channel) Deliver(ctx context.Context, d *outbox.Delivery) error {
 		}
 		lang = string(s.Language)
 	}
-	return c.send(ctx, lang, mail.DeliveryMessageID(d.ID), d.Notice, []string{d.Target})
+	if err := c.send(ctx, lang, mail.DeliveryMessageID(d.ID), d.Notice, []string{d.Target}); err != nil {
+		return err
+	}
+	// The relay accepted the message: its reply to the end of DATA, which
+	// the SMTP client takes only when it is 250 (RFC 5321 4.3.2).
+	d.Status = smtpAccepted
+	return nil
 }
 
 // SendTest sends a test message to recipients now, in lang ("" for the

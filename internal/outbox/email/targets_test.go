@@ -33,11 +33,11 @@ func TestTargets(t *testing.T) {
 			SetEventTypes([]string{string(outbox.Issued)}).SaveX(ctx)
 		db.Ent.NotificationSettings.Create().SetAccountID(all.ID).SetRecipients([]string{"c@example.com"}).SaveX(ctx)
 
-		ch, err := email.New(db.Ent, sender, []string{"ops@example.com"})
+		ch, err := email.New(db.Ent, sender, []string{"ops@example.com"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		off, err := email.New(db.Ent, nil, []string{"ops@example.com"})
+		off, err := email.New(db.Ent, nil, []string{"ops@example.com"}, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -84,4 +84,43 @@ func TestTargets(t *testing.T) {
 			t.Errorf("message %q to %v, Message-ID %q", m.Subject, m.To, m.Header.Get("Message-ID"))
 		}
 	})
+}
+
+// Operator notices are written in the operator language (--operator-language),
+// English by default; a language without templates is refused.
+func TestOperatorLanguage(t *testing.T) {
+	db := dbtest.SQLite(t)
+	ctx := t.Context()
+	srv := mailtest.Start(t, mailtest.Options{})
+	sender, err := mail.NewSender(srv.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sender.Close()
+	for i, tc := range []struct{ lang, want string }{{"", "en"}, {"en", "en"}, {"ru", "ru"}} {
+		ch, err := email.New(db.Ent, sender, []string{"ops@example.com"}, tc.lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := sampleNotice(outbox.BreakerOpen)
+		n.AccountID, n.CertificateID = 0, 0
+		d := &outbox.Delivery{ID: int64(100 + i), Notice: n, Channel: email.Name, Target: "ops@example.com", Attempt: 1}
+		if err := ch.Deliver(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+		msgs, err := srv.Wait(ctx, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := msgs[i]
+		if got := m.Header.Get("Content-Language"); got != tc.want || strings.Join(m.To, ",") != "ops@example.com" || d.Status != 250 {
+			t.Errorf("operator language %q: message in %q to %v (status %d), want %q", tc.lang, got, m.To, d.Status, tc.want)
+		}
+		if text := m.Part("text/plain"); text == nil || (tc.want == "ru") != strings.ContainsAny(text.Body, "абвгдеёжзийклмнопрстуфхцчшщыьэюя") {
+			t.Errorf("operator language %q: text part %v", tc.lang, text)
+		}
+	}
+	if _, err := email.New(db.Ent, sender, nil, "de"); err == nil || !strings.Contains(err.Error(), `"de"`) {
+		t.Errorf("operator language de: %v, want an error naming it", err)
+	}
 }

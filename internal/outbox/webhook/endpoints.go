@@ -89,16 +89,33 @@ func (w *Webhooks) List(ctx context.Context, accountID, after int64, limit int) 
 	return eps, nil
 }
 
-// Update sets e on the endpoint id.
-func (w *Webhooks) Update(ctx context.Context, id int64, e Endpoint) (*ent.WebhookEndpoint, error) {
-	if err := checkTypes(e.EventTypes); err != nil {
-		return nil, err
+// Update sets the fields of e that fields names ("url", "description",
+// "event_types", "enabled") on the endpoint id; only those are checked, so
+// that switching an endpoint off does not depend on its URL still
+// resolving to a public address.
+func (w *Webhooks) Update(ctx context.Context, id int64, e Endpoint, fields []string) (*ent.WebhookEndpoint, error) {
+	u := w.db.WebhookEndpoint.UpdateOneID(id).SetUpdateTime(w.now())
+	for _, f := range fields {
+		switch f {
+		case "url":
+			if err := w.CheckURL(ctx, e.URL); err != nil {
+				return nil, err
+			}
+			u.SetURL(e.URL)
+		case "description":
+			u.SetDescription(e.Description)
+		case "event_types":
+			if err := checkTypes(e.EventTypes); err != nil {
+				return nil, err
+			}
+			u.SetEventTypes(e.EventTypes)
+		case "enabled":
+			u.SetEnabled(e.Enabled)
+		default:
+			return nil, errkind.Invalid("update_mask", "unknown field %q", f)
+		}
 	}
-	if err := w.CheckURL(ctx, e.URL); err != nil {
-		return nil, err
-	}
-	ep, err := w.db.WebhookEndpoint.UpdateOneID(id).SetURL(e.URL).SetDescription(e.Description).
-		SetEventTypes(e.EventTypes).SetEnabled(e.Enabled).SetUpdateTime(w.now()).Save(ctx)
+	ep, err := u.Save(ctx)
 	if ent.IsNotFound(err) {
 		return nil, errkind.Field(errkind.NotFound, "id", "webhook endpoint %d not found", id)
 	}

@@ -180,6 +180,7 @@ func (w *Webhooks) Deliver(ctx context.Context, d *outbox.Delivery) error {
 		return &outbox.StatusError{Code: resp.StatusCode,
 			Err: fmt.Errorf("webhook endpoint %d answered %s", id, resp.Status)}
 	}
+	d.Status = resp.StatusCode
 	return nil
 }
 

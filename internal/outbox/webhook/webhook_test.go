@@ -18,6 +18,7 @@ import (
 	"connectrpc.com/connect"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/certsvc/certsvc/ent/outboxnotice"
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
@@ -206,7 +207,8 @@ func TestWebhookIssuedRetriedRotatedRedelivered(t *testing.T) {
 			t.Fatalf("deliveries: %v", log.GetDeliveries())
 		}
 		d := log.GetDeliveries()[0]
-		if d.GetState() != "sent" || d.GetAttempts() != 4 || d.GetMessageId() != got.id || d.GetSentTime() == nil || d.GetType() != string(outbox.Issued) {
+		if d.GetState() != "sent" || d.GetAttempts() != 4 || d.GetMessageId() != got.id || d.GetSentTime() == nil || d.GetType() != string(outbox.Issued) ||
+			d.GetLastStatus() != 200 || d.GetLastError() != "" {
 			t.Errorf("delivery log: %v", d)
 		}
 
@@ -375,4 +377,58 @@ func counter(t *testing.T, env *apitest.Env, outcome string) float64 {
 		}
 	}
 	return 0
+}
+
+// An update reads and checks only the fields its mask names: switching an
+// endpoint off needs no URL, and does not check the stored one again; an
+// update naming url checks it. Creating an endpoint needs a URL.
+func TestWebhookUpdateChecksMaskedFields(t *testing.T) {
+	dbtest.EachKind(t, func(t *testing.T, k dbtest.Kind) {
+		ctx := context.Background()
+		srv, tc := newReceiver(t, &receiver{})
+		env, cl, _ := newEnv(t, k, tc)
+		_, err := cl.Webhook.CreateWebhookEndpoint(ctx, &certsvcv1.CreateWebhookEndpointRequest{
+			Endpoint: &certsvcv1.WebhookEndpoint{Description: "no url", Enabled: true}})
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || err == nil || !strings.Contains(err.Error(), "endpoint: url is required") {
+			t.Errorf("create without a URL: %v, want invalid_argument saying the endpoint's url is required", err)
+		}
+		created, err := cl.Webhook.CreateWebhookEndpoint(ctx, &certsvcv1.CreateWebhookEndpointRequest{Endpoint: &certsvcv1.WebhookEndpoint{
+			Url: srv.URL + "/hook", Description: "main", EventTypes: []string{string(outbox.Issued)}, Enabled: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id := created.GetEndpoint().GetId()
+		// A URL stored before the rules got stricter (plain http): an update
+		// of other fields leaves it alone.
+		env.DB.Ent.WebhookEndpoint.UpdateOneID(id).SetURL("http://old.example.com/hook").ExecX(ctx)
+		res, err := cl.Webhook.UpdateWebhookEndpoint(ctx, &certsvcv1.UpdateWebhookEndpointRequest{
+			Endpoint:   &certsvcv1.WebhookEndpoint{Id: id, Enabled: false, Description: "ignored, not in the mask"},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"enabled"}}})
+		if err != nil {
+			t.Fatalf("update of enabled alone: %v", err)
+		}
+		ep := res.GetEndpoint()
+		if ep.GetEnabled() || ep.GetUrl() != "http://old.example.com/hook" || ep.GetDescription() != "main" || len(ep.GetEventTypes()) != 1 {
+			t.Errorf("after switching off: %v", ep)
+		}
+		for _, u := range []string{"", "http://old.example.com/hook"} {
+			_, err = cl.Webhook.UpdateWebhookEndpoint(ctx, &certsvcv1.UpdateWebhookEndpointRequest{
+				Endpoint: &certsvcv1.WebhookEndpoint{Id: id, Url: u}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"url"}}})
+			if connect.CodeOf(err) != connect.CodeInvalidArgument || !slices.Contains(fieldsOf(err), "url") {
+				t.Errorf("update of url to %q: %v (fields %v), want invalid_argument naming url", u, err, fieldsOf(err))
+			}
+		}
+		_, err = cl.Webhook.UpdateWebhookEndpoint(ctx, &certsvcv1.UpdateWebhookEndpointRequest{
+			Endpoint:   &certsvcv1.WebhookEndpoint{Id: id, EventTypes: []string{"no.such"}},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"event_types"}}})
+		if connect.CodeOf(err) != connect.CodeInvalidArgument || !slices.Contains(fieldsOf(err), "event_types") {
+			t.Errorf("update of event_types: %v, want invalid_argument naming event_types", err)
+		}
+		res, err = cl.Webhook.UpdateWebhookEndpoint(ctx, &certsvcv1.UpdateWebhookEndpointRequest{
+			Endpoint:   &certsvcv1.WebhookEndpoint{Id: id, Url: srv.URL + "/new"},
+			UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"url"}}})
+		if err != nil || res.GetEndpoint().GetUrl() != srv.URL+"/new" || res.GetEndpoint().GetEnabled() {
+			t.Errorf("update of url: %v, %v", res.GetEndpoint(), err)
+		}
+	})
 }

@@ -59,7 +59,8 @@ const (
 	SecretCAKeys = "ca_keys"
 	// SettingCRLBaseURL is the URL at which clients reach this certsvc
 	// ("https://certsvc.example"): certificates issued from then on name
-	// CRLURL of it as their CRL distribution point. "" names none.
+	// CRLURL of it as their CRL distribution point. "" takes --public-url
+	// (provider.Config.PublicURL); with neither, certificates name none.
 	SettingCRLBaseURL = "crl_base_url"
 )
 
@@ -152,6 +153,9 @@ func New(c provider.Config) (provider.Provider, error) {
 	base, err := crlBaseURL(c.Settings)
 	if err != nil {
 		return nil, err
+	}
+	if base == "" {
+		base = c.PublicURL // checked at start (config: --public-url)
 	}
 	ca, err := loadCA(c.Settings, c.Secrets)
 	if err != nil {

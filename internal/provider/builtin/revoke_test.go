@@ -83,3 +83,26 @@ func TestRevokeAndCRL(t *testing.T) {
 		}
 	}
 }
+
+// Without crl_base_url the CRL distribution point is under the service's
+// public URL (--public-url); the setting, when given, wins.
+func TestCRLURLDefaultsToPublicURL(t *testing.T) {
+	for _, tt := range []struct{ setting, want string }{
+		{"", "https://public.example/crl/7.crl"},
+		{"https://crl.example", "https://crl.example/crl/7.crl"},
+	} {
+		c := config("true", orderTime)
+		c.ModuleID, c.PublicURL = 7, "https://public.example/"
+		if tt.setting != "" {
+			c.Settings[builtin.SettingCRLBaseURL] = tt.setting
+		}
+		p, err := builtin.Kind().New(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leaf := verifyIssued(t, ok(t)(p.PlaceOrder(t.Context(), order(t, "p-1", "example.com"))), "example.com")
+		if len(leaf.CRLDistributionPoints) != 1 || leaf.CRLDistributionPoints[0] != tt.want {
+			t.Errorf("crl_base_url %q: distribution points %v, want [%s]", tt.setting, leaf.CRLDistributionPoints, tt.want)
+		}
+	}
+}

@@ -20,6 +20,10 @@ export type WebhookEndpoint = Message<"certsvc.v1.WebhookEndpoint"> & {
      */
     accountId: bigint;
     /**
+     * url is where the notifications go: required to create an endpoint, and
+     * by an update whose update_mask names it (an update of other fields may
+     * leave it empty).
+     *
      * @generated from field: string url = 3;
      */
     url: string;
@@ -64,7 +68,8 @@ export declare const WebhookEndpointSchema: GenMessage<WebhookEndpoint>;
  */
 export type CreateWebhookEndpointRequest = Message<"certsvc.v1.CreateWebhookEndpointRequest"> & {
     /**
-     * endpoint.account_id is the caller's own account when 0.
+     * endpoint.account_id is the caller's own account when 0; endpoint.url
+     * is required.
      *
      * @generated from field: certsvc.v1.WebhookEndpoint endpoint = 1;
      */
@@ -148,7 +153,7 @@ export type UpdateWebhookEndpointRequest = Message<"certsvc.v1.UpdateWebhookEndp
     endpoint?: WebhookEndpoint | undefined;
     /**
      * update_mask names the fields: "url", "description", "event_types",
-     * "enabled".
+     * "enabled". Only the fields it names are read and checked.
      *
      * @generated from field: google.protobuf.FieldMask update_mask = 2;
      */
