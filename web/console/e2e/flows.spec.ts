@@ -126,7 +126,7 @@ test("order wizard: www and the bare domain count as one name where the plan say
   expect(await charges(token)).toEqual([wwwBare.base + wwwBare.extra]);
 });
 
-test("reissue with new names: within the bought names, not charged again; beyond them, refused on the names field", async ({ page }) => {
+test("reissue with new names: the names covered and their price shown; within them, not charged again; beyond them, refused on the names field", async ({ page }) => {
   const user = { login: "reissue@e2e.test", password: "reissue-password-1" };
   await customerAccount(user.login, user.password, 10_000_000n);
   const token = await login(user.login, user.password);
@@ -148,6 +148,10 @@ test("reissue with new names: within the bought names, not charged again; beyond
 
   const region = page.getByRole("region", { name: "Reissue" });
   await region.getByLabel("How").selectOption({ label: "New names (one per line)" });
+  // The form says how many names the order covers and what each bought extra name cost.
+  await expect(region.locator("#names-covered")).toHaveText(
+    `The order covers up to 5 names: 3 included and 2 extra bought at RUB ${rub(multi.extra)} each. More names need a new order.`,
+  );
   const added = ["a.reissue.e2e.test", "b.reissue.e2e.test", "c.reissue.e2e.test", "d.reissue.e2e.test"];
   await region.getByLabel("New names (one per line)").fill(added.join("\n"));
   await axe(page, "reissue with new names");
