@@ -163,6 +163,10 @@ func testCertificateLifecycle(t *testing.T, k dbtest.Kind) {
 			if codeOf(err) != connect.CodeInvalidArgument || !strings.Contains(err.Error(), "slot") {
 				t.Errorf("reissue beyond slots: %v", err)
 			}
+			// The error names the request's own field, so a form can show it there.
+			if f := inputDetailFields(t, err); !slices.Equal(f, []string{"extra_names"}) {
+				t.Errorf("reissue beyond slots: fields %v, want [extra_names]", f)
+			}
 
 			// Renewal: charged, the term continues from the old end.
 			oldUntil := c.GetPaidUntil().AsTime()

@@ -221,11 +221,13 @@ func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 			}
 		}
 	}
-	if _, err := checkNames(pl, names, max(cur.ExtraNameSlots, 0), "extra_names"); err != nil {
-		return nil, err
-	}
+	// Names beyond the order's slots first: checkNames would name
+	// extra_name_slots, a field this request does not have.
 	if need := int32(billableNames(pl, names)) - max(pl.IncludedNames, 1); need > cur.ExtraNameSlots {
 		return nil, errkind.Invalid("extra_names", "%d names need %d extra name slots; the order has %d", len(names), need, cur.ExtraNameSlots)
+	}
+	if _, err := checkNames(pl, names, max(cur.ExtraNameSlots, 0), "extra_names"); err != nil {
+		return nil, err
 	}
 	validations, err := buildValidations(names, req.GetValidations())
 	if err != nil {

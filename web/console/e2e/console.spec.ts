@@ -1,5 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
-import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -7,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminPassword } from "./global-setup";
 import { login, rpc } from "./api";
+import { axe, signIn } from "./helpers";
 
 // One story, in order: the operator sets up a customer, the customer orders
 // and manages a certificate, and the edges (errors, sessions, other accounts,
@@ -20,20 +20,6 @@ const other = { login: "other@e2e.test", password: "other-password-1" };
 let adminToken = "";
 let customerAccountId = "";
 let certId = "";
-
-async function axe(page: Page, what: string) {
-  const r = await new AxeBuilder({ page }).analyze();
-  const bad = r.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${what}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
-}
-
-async function signIn(page: Page, user: string, password: string) {
-  await page.goto("/login");
-  await page.getByLabel("Login").fill(user);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { name: "Certificates", level: 1 })).toBeVisible();
-}
 
 test.beforeAll(async () => {
   adminToken = await login("admin", adminPassword);

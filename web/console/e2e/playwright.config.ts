@@ -6,7 +6,7 @@ import { defineConfig } from "@playwright/test";
 // here: CERTSVC_CHROMIUM is the system's.
 export default defineConfig({
   testDir: ".",
-  testMatch: process.env.CERTSVC_MEASURE ? /measure\.spec\.ts/ : /(console|signals)\.spec\.ts/,
+  testMatch: process.env.CERTSVC_MEASURE ? /measure\.spec\.ts/ : /(console|flows|signals)\.spec\.ts/,
   globalSetup: "./global-setup.ts",
   fullyParallel: false,
   workers: 1,

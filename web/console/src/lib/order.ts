@@ -17,9 +17,19 @@ export function planPrice(plan: Plan, months: number, currency: string): PlanPri
   return plan.prices.find((p) => p.periodMonths === months && p.currency === currency);
 }
 
-/** extraSlots is how many extra-name slots an order of names on plan needs (the server's rule: names beyond max(included, 1)). */
-export function extraSlots(plan: Plan, names: number): number {
-  return Math.max(0, names - Math.max(plan.includedNames, 1));
+/**
+ * billableNames counts the names of an order as the server does: duplicates
+ * (by case and a final dot) once, and on a plan that covers www and the bare
+ * domain together, www.X not at all when X is among the names.
+ */
+export function billableNames(plan: Plan, names: string[]): number {
+  const norm = [...new Set(names.map((n) => n.trim().toLowerCase().replace(/\.$/, "")).filter(Boolean))];
+  return norm.filter((n) => !(plan.wwwAndBare && n.startsWith("www.") && norm.includes(n.slice(4)))).length;
+}
+
+/** extraSlots is how many extra-name slots an order of names on plan needs (the server's rule: billable names beyond max(included, 1)). */
+export function extraSlots(plan: Plan, names: string[]): number {
+  return Math.max(0, billableNames(plan, names) - Math.max(plan.includedNames, 1));
 }
 
 export function orderPrice(price: PlanPrice, slots: number): bigint {

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { CertificateService, FileType, KeyType, ValidationMethod, type Certificate } from "@certsvc/client";
+import { CatalogService, CertificateService, FileType, KeyType, ValidationMethod, type Certificate } from "@certsvc/client";
 import { useI18n } from "../lib/i18n";
 import { idempotencyKey } from "../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
@@ -48,6 +48,26 @@ function ContactForm({ c, field }: { c: Certificate; field: "admin_contact" | "t
       </button>
       {update.isSuccess && <span role="status">{t("common.done")}</span>}
     </Form>
+  );
+}
+
+/** NamesCovered tells how many names a reissue may have: the plan's included names and the extra names the order bought, and their price. */
+function NamesCovered({ c }: { c: Certificate }) {
+  const { t, money } = useI18n();
+  const plan = useQuery(CatalogService.method.getPlan, { id: c.planId }, { enabled: c.planId > 0n });
+  const p = plan.data?.plan;
+  if (!p) return null;
+  const included = Math.max(p.includedNames, 1);
+  const price = p.prices.find((x) => x.periodMonths === c.periodMonths && x.currency === c.currency);
+  return (
+    <p className="hint" id="names-covered">
+      {t("cert.namesCovered", {
+        n: included + c.extraNameSlots,
+        included,
+        slots: c.extraNameSlots,
+        price: price ? money(price.extraNameAmountMinor, c.currency) : "—",
+      })}
+    </p>
   );
 }
 
@@ -271,7 +291,12 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
               </Select>
             )}
             {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.target.value)} />}
-            {mode === "names" && <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />}
+            {mode === "names" && (
+              <>
+                <NamesCovered c={c} />
+                <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />
+              </>
+            )}
             <button type="submit" disabled={reissue.isPending}>
               {t("cert.reissue")}
             </button>

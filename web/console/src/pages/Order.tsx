@@ -59,7 +59,7 @@ export default function Order() {
   const price = plan ? planPrice(plan, period, currency) : undefined;
   const commonName = source === "csr" ? decode.data?.subject?.commonName ?? "" : cn.trim();
   const names = [commonName, ...extra.map((e) => e.trim())].filter(Boolean);
-  const slots = plan ? extraSlots(plan, names.length) : 0;
+  const slots = plan ? extraSlots(plan, names) : 0;
   const total = plan && price ? orderPrice(price, slots) : undefined;
   const ovEv = plan && (plan.validation === ValidationLevel.OV || plan.validation === ValidationLevel.EV);
   const multi = plan && (plan.multiDomain || plan.maxNames > 1);
