@@ -13,10 +13,12 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"connectrpc.com/connect"
 
 	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/loginfailure"
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/internal/apitest"
 	"github.com/certsvc/certsvc/internal/errkind"
@@ -67,6 +69,15 @@ func queryInt(ctx context.Context, tx *ent.Tx, q string, args ...any) (int64, er
 const insertIgnoreRow = `INSERT IGNORE INTO login_failures (key_hash, failures, window_start, last_failure, lockout_us, locked_until, expire_time)
 	VALUES (?, 0, '1970-01-01', '1970-01-01', 0, '1970-01-01', '2100-01-01')`
 
+// insertODKURow is what ent's OnConflict(...).Ignore() sends on MySQL: an
+// upsert whose update sets every column to itself, and the id through
+// LAST_INSERT_ID (so that ent learns the existing row's id).
+const insertODKURow = `INSERT INTO login_failures (key_hash, failures, window_start, last_failure, lockout_us, locked_until, expire_time)
+	VALUES (?, 0, '1970-01-01', '1970-01-01', 0, '1970-01-01', '2100-01-01')
+	ON DUPLICATE KEY UPDATE key_hash = login_failures.key_hash, failures = login_failures.failures, window_start = login_failures.window_start,
+	last_failure = login_failures.last_failure, lockout_us = login_failures.lockout_us, locked_until = login_failures.locked_until,
+	expire_time = login_failures.expire_time, id = LAST_INSERT_ID(login_failures.id)`
+
 // The shapes of the increment the probe compares.
 var counterShapes = []struct {
 	name      string
@@ -80,6 +91,70 @@ var counterShapes = []struct {
 		return lockedReadWrite(ctx, tx, h)
 	}},
 	{"select for update, update by id (row pre-created)", true, lockedReadWrite},
+	{"insert-ignore, select for update, update by id, plain select", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		if _, err := tx.ExecContext(ctx, insertIgnoreRow, h); err != nil {
+			return 0, fmt.Errorf("insert ignore: %w", err)
+		}
+		v, err := lockedReadWrite(ctx, tx, h)
+		if err != nil {
+			return 0, err
+		}
+		// What ent's UpdateOne does after the update: read the row back.
+		if _, err := queryInt(ctx, tx, `SELECT failures FROM login_failures WHERE key_hash = ?`, h); err != nil {
+			return 0, fmt.Errorf("read back: %w", err)
+		}
+		return v, nil
+	}},
+	{"insert on duplicate key update (no-op, id = LAST_INSERT_ID(id), as ent's Ignore), select for update, update by id", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		if _, err := tx.ExecContext(ctx, insertODKURow, h); err != nil {
+			return 0, fmt.Errorf("insert on duplicate key update: %w", err)
+		}
+		return lockedReadWrite(ctx, tx, h)
+	}},
+	{"insert-ignore, select for update, update by id with expire_time (indexed), read back by id", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		if _, err := tx.ExecContext(ctx, insertIgnoreRow, h); err != nil {
+			return 0, fmt.Errorf("insert ignore: %w", err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, failures FROM login_failures WHERE key_hash = ? LIMIT 2 FOR UPDATE`, h)
+		if err != nil {
+			return 0, fmt.Errorf("select for update: %w", err)
+		}
+		var id, n int64
+		if !rows.Next() {
+			rows.Close()
+			return 0, fmt.Errorf("select for update: no row (%v)", rows.Err())
+		}
+		if err := rows.Scan(&id, &n); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if err := rows.Close(); err != nil {
+			return 0, err
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET failures = ?, last_failure = ?, expire_time = ? WHERE id = ?`, n+1, now, now.Add(time.Hour), id); err != nil {
+			return 0, fmt.Errorf("update by id: %w", err)
+		}
+		if _, err := queryInt(ctx, tx, `SELECT failures FROM login_failures WHERE id = ?`, id); err != nil {
+			return 0, fmt.Errorf("read back: %w", err)
+		}
+		return n + 1, nil
+	}},
+	{"ent: as LoginLimiter.Failure without Clean", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		err := tx.LoginFailure.Create().SetKeyHash(h).SetWindowStart(time.Unix(0, 0).UTC()).SetLastFailure(time.Unix(0, 0).UTC()).
+			SetLockedUntil(time.Unix(0, 0).UTC()).SetExpireTime(time.Unix(0, 0).UTC()).
+			OnConflictColumns(loginfailure.FieldKeyHash).Ignore().Exec(ctx)
+		if err != nil {
+			return 0, err
+		}
+		r, err := tx.LoginFailure.Query().Where(loginfailure.KeyHash(h)).ForUpdate().Only(ctx)
+		if err != nil {
+			return 0, err
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		err = tx.LoginFailure.UpdateOneID(r.ID).SetFailures(r.Failures + 1).SetLastFailure(now).SetExpireTime(now.Add(time.Hour)).Exec(ctx)
+		return int64(r.Failures) + 1, err
+	}},
 	{"atomic update failures = failures + 1 (row pre-created)", true, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET failures = failures + 1 WHERE key_hash = ?`, h); err != nil {
 			return 0, fmt.Errorf("update: %w", err)
