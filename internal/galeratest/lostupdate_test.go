@@ -155,6 +155,21 @@ var counterShapes = []struct {
 		err = tx.LoginFailure.UpdateOneID(r.ID).SetFailures(r.Failures + 1).SetLastFailure(now).SetExpireTime(now.Add(time.Hour)).Exec(ctx)
 		return int64(r.Failures) + 1, err
 	}},
+	{"ent: the same with Update().Where(id).Save (no read back)", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		err := tx.LoginFailure.Create().SetKeyHash(h).SetWindowStart(time.Unix(0, 0).UTC()).SetLastFailure(time.Unix(0, 0).UTC()).
+			SetLockedUntil(time.Unix(0, 0).UTC()).SetExpireTime(time.Unix(0, 0).UTC()).
+			OnConflictColumns(loginfailure.FieldKeyHash).Ignore().Exec(ctx)
+		if err != nil {
+			return 0, err
+		}
+		r, err := tx.LoginFailure.Query().Where(loginfailure.KeyHash(h)).ForUpdate().Only(ctx)
+		if err != nil {
+			return 0, err
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		_, err = tx.LoginFailure.Update().Where(loginfailure.ID(r.ID)).SetFailures(r.Failures + 1).SetLastFailure(now).SetExpireTime(now.Add(time.Hour)).Save(ctx)
+		return int64(r.Failures) + 1, err
+	}},
 	{"atomic update failures = failures + 1 (row pre-created)", true, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET failures = failures + 1 WHERE key_hash = ?`, h); err != nil {
 			return 0, fmt.Errorf("update: %w", err)

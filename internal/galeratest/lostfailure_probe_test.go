@@ -15,6 +15,8 @@ import (
 	"github.com/certsvc/certsvc/internal/store"
 )
 
+// The real LoginLimiter.Failure with and without a cleaning during the run
+// and with the row pre-created or not (on request, like the probes above).
 func TestProbeFailureVariants(t *testing.T) {
 	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
 		t.Skip("probe")
