@@ -78,6 +78,13 @@ const insertODKURow = `INSERT INTO login_failures (key_hash, failures, window_st
 	last_failure = login_failures.last_failure, lockout_us = login_failures.lockout_us, locked_until = login_failures.locked_until,
 	expire_time = login_failures.expire_time, id = LAST_INSERT_ID(login_failures.id)`
 
+// insertODKURow2 is insertODKURow with every value a parameter, as ent
+// sends it.
+const insertODKURow2 = "INSERT INTO `login_failures` (`key_hash`, `failures`, `window_start`, `last_failure`, `lockout_us`, `locked_until`, `expire_time`) VALUES (?, ?, ?, ?, ?, ?, ?) " +
+	"ON DUPLICATE KEY UPDATE `key_hash` = `login_failures`.`key_hash`, `failures` = `login_failures`.`failures`, `window_start` = `login_failures`.`window_start`, " +
+	"`last_failure` = `login_failures`.`last_failure`, `lockout_us` = `login_failures`.`lockout_us`, `locked_until` = `login_failures`.`locked_until`, " +
+	"`expire_time` = `login_failures`.`expire_time`, `id` = LAST_INSERT_ID(`login_failures`.`id`)"
+
 // The shapes of the increment the probe compares.
 var counterShapes = []struct {
 	name      string
@@ -140,6 +147,9 @@ var counterShapes = []struct {
 		}
 		return n + 1, nil
 	}},
+	{"raw SQL: ent's exact statements (upsert, select all columns for update, update by id, read back by id)", false, entStatements(allCols, true)},
+	{"raw SQL: ent's statements without the read back", false, entStatements(allCols, false)},
+	{"raw SQL: ent's statements, select for update of id and failures only", false, entStatements("`id`, `failures`", true)},
 	{"ent: as LoginLimiter.Failure without Clean", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 		err := tx.LoginFailure.Create().SetKeyHash(h).SetWindowStart(time.Unix(0, 0).UTC()).SetLastFailure(time.Unix(0, 0).UTC()).
 			SetLockedUntil(time.Unix(0, 0).UTC()).SetExpireTime(time.Unix(0, 0).UTC()).
@@ -176,6 +186,63 @@ var counterShapes = []struct {
 		}
 		return queryInt(ctx, tx, `SELECT failures FROM login_failures WHERE key_hash = ? FOR UPDATE`, h)
 	}},
+}
+
+const allCols = "`id`, `key_hash`, `failures`, `window_start`, `last_failure`, `lockout_us`, `locked_until`, `expire_time`"
+
+// entStatements is the transaction ent runs for LoginLimiter.Failure, in
+// raw SQL: the upsert, the locked read of cols, the update by id and, with
+// readBack, UpdateOne's read back of the row.
+func entStatements(cols string, readBack bool) counterTx {
+	return func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
+		e := time.Unix(0, 0).UTC()
+		if _, err := tx.ExecContext(ctx, insertODKURow2, h, 0, e, e, 0, e, e); err != nil {
+			return 0, err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT "+cols+" FROM `login_failures` WHERE `login_failures`.`key_hash` = ? LIMIT 2 FOR UPDATE", h)
+		if err != nil {
+			return 0, err
+		}
+		var id, failures int64
+		n := 0
+		for rows.Next() {
+			n++
+			vals, _ := rows.Columns()
+			dst := make([]any, len(vals))
+			for k := range dst {
+				dst[k] = new(any)
+			}
+			dst[0], dst[slices.Index(vals, "failures")] = &id, &failures
+			if err := rows.Scan(dst...); err != nil {
+				rows.Close()
+				return 0, err
+			}
+		}
+		if err := rows.Err(); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("select for update: %w", err)
+		}
+		rows.Close()
+		if n != 1 {
+			return 0, fmt.Errorf("select for update: %d rows", n)
+		}
+		now := time.Now().UTC().Truncate(time.Microsecond)
+		if _, err := tx.ExecContext(ctx, "UPDATE `login_failures` SET `failures` = ?, `last_failure` = ?, `expire_time` = ? WHERE `id` = ?", failures+1, now, now.Add(time.Hour), id); err != nil {
+			return 0, err
+		}
+		if readBack {
+			rows, err = tx.QueryContext(ctx, "SELECT "+allCols+" FROM `login_failures` WHERE `id` = ?", id)
+			if err != nil {
+				return 0, err
+			}
+			ok := rows.Next()
+			rows.Close()
+			if !ok {
+				return 0, fmt.Errorf("read back: no row (%v)", rows.Err())
+			}
+		}
+		return failures + 1, nil
+	}
 }
 
 func lockedReadWrite(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
