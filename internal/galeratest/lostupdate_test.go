@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"connectrpc.com/connect"
+	"github.com/go-sql-driver/mysql"
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/loginfailure"
@@ -149,6 +150,7 @@ var counterShapes = []struct {
 	}},
 	{"raw SQL: ent's exact statements (upsert, select all columns for update, update by id, read back by id)", false, entStatements(allCols, true)},
 	{"raw SQL: ent's statements without the read back", false, entStatements(allCols, false)},
+	{"raw SQL: ent's statements with the read back, update guarded by the count read", false, entStatementsGuarded(allCols, true)},
 	{"raw SQL: ent's statements, select for update of id and failures only", false, entStatements("`id`, `failures`", true)},
 	{"ent: as LoginLimiter.Failure without Clean", false, func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 		err := tx.LoginFailure.Create().SetKeyHash(h).SetWindowStart(time.Unix(0, 0).UTC()).SetLastFailure(time.Unix(0, 0).UTC()).
@@ -188,12 +190,26 @@ var counterShapes = []struct {
 	}},
 }
 
+// staleGuard counts the guarded updates that found the row changed.
+var staleGuard atomic.Int64
+
 const allCols = "`id`, `key_hash`, `failures`, `window_start`, `last_failure`, `lockout_us`, `locked_until`, `expire_time`"
 
 // entStatements is the transaction ent runs for LoginLimiter.Failure, in
 // raw SQL: the upsert, the locked read of cols, the update by id and, with
 // readBack, UpdateOne's read back of the row.
 func entStatements(cols string, readBack bool) counterTx {
+	return entStatementsOpt(cols, readBack, false)
+}
+
+// entStatementsGuarded is entStatements whose update repeats the count it
+// read in its WHERE; when that matches no row, the transaction is retried
+// (as InTx retries a deadlock).
+func entStatementsGuarded(cols string, readBack bool) counterTx {
+	return entStatementsOpt(cols, readBack, true)
+}
+
+func entStatementsOpt(cols string, readBack, guard bool) counterTx {
 	return func(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 		e := time.Unix(0, 0).UTC()
 		if _, err := tx.ExecContext(ctx, insertODKURow2, h, 0, e, e, 0, e, e); err != nil {
@@ -227,8 +243,19 @@ func entStatements(cols string, readBack bool) counterTx {
 			return 0, fmt.Errorf("select for update: %d rows", n)
 		}
 		now := time.Now().UTC().Truncate(time.Microsecond)
-		if _, err := tx.ExecContext(ctx, "UPDATE `login_failures` SET `failures` = ?, `last_failure` = ?, `expire_time` = ? WHERE `id` = ?", failures+1, now, now.Add(time.Hour), id); err != nil {
+		q := "UPDATE `login_failures` SET `failures` = ?, `last_failure` = ?, `expire_time` = ? WHERE `id` = ?"
+		args := []any{failures + 1, now, now.Add(time.Hour), id}
+		if guard {
+			q += " AND `failures` = ?"
+			args = append(args, failures)
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
 			return 0, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			staleGuard.Add(1)
+			return 0, &mysql.MySQLError{Number: 1213, Message: fmt.Sprintf("probe: guarded update matched %d rows (%v)", n, err)}
 		}
 		if readBack {
 			rows, err = tx.QueryContext(ctx, "SELECT "+allCols+" FROM `login_failures` WHERE `id` = ?", id)
@@ -355,8 +382,8 @@ func probeCounterRound(t *testing.T, dbs []*store.DB, fn counterTx, precreate bo
 		}
 	}
 	slices.Sort(dups)
-	t.Logf("%s: acked %d, aborted %d, tx runs %d, final %d, values written twice: %v",
-		key, acked.Load(), aborted.Load(), runs.Load(), final, dups)
+	t.Logf("%s: acked %d, aborted %d, tx runs %d (guarded updates that matched nothing, all rounds: %d), final %d, values written twice: %v",
+		key, acked.Load(), aborted.Load(), runs.Load(), staleGuard.Load(), final, dups)
 	return final != acked.Load() || len(dups) > 0
 }
 

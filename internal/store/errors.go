@@ -100,9 +100,6 @@ func isForeignKey(err error) bool {
 func IsRetryable(err error) bool { return isRetryable(err) }
 
 func isRetryable(err error) bool {
-	if errors.Is(err, errStaleRead) {
-		return true
-	}
 	var me *mysql.MySQLError
 	if errors.As(err, &me) {
 		switch me.Number {
@@ -119,15 +116,6 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
-
-// errStaleRead is returned by a transaction whose guarded update found the
-// row changed since its locked read (the update's WHERE repeats the values
-// read): what it computed is stale, so InTx runs it again, as after a
-// certification failure. On a Galera cluster a SELECT … FOR UPDATE has been
-// seen to return a version that another node's committed write had already
-// replaced (TestLoginFailuresCountedAcrossNodes); the guarded update,
-// evaluated against the latest version, catches that.
-var errStaleRead = errors.New("the row changed since it was read")
 
 // MySQL client and server error numbers of a lost or refused connection.
 const (
