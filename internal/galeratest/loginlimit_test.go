@@ -54,8 +54,9 @@ func TestLoginLimitAcrossNodes(t *testing.T) {
 // MariaDB 10.11 Galera: two failures on two nodes read the same count under
 // SELECT … FOR UPDATE and both committed. TestProbeCounterShapes shows it
 // in raw SQL too: ent's exact statements lost in 7 of 10 rounds, the same
-// without the read back of the row in 0 of 10. The update now also repeats
-// the state it read in its WHERE and reruns on a changed row.
+// without the read back of the row in 0 of 10, and a WHERE repeating the
+// count read did not catch it. Failure now updates with Update, which reads
+// nothing back.
 func TestLoginFailuresCountedAcrossNodes(t *testing.T) {
 	dbs := Open(t)
 	ctx := t.Context()
