@@ -80,6 +80,9 @@ func TestProbeFailureVariants(t *testing.T) {
 				}
 			}
 			t.Logf("%s: %d lossy rounds", v.name, lossy)
+			if lossy > 0 {
+				t.Errorf("%d of %d rounds lost failures", lossy, probeRounds(t))
+			}
 		})
 	}
 }
