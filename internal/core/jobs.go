@@ -155,7 +155,9 @@ func (tx *Tx) FinishJob(ctx context.Context, j Job, next *time.Time, lastErr str
 // was claimed, after FinishJob reset it: polls of a CA that is still at work
 // keep counting, so that they back off.
 func (tx *Tx) KeepAttempts(ctx context.Context, j Job) error {
-	return tx.Job.UpdateOneID(j.ID).SetAttempts(j.Attempts).Exec(ctx)
+	// Update, not UpdateOne: a read back after the locked claim can lose an
+	// update on Galera (see store.LoginLimiter.Failure).
+	return tx.Job.Update().Where(job.ID(j.ID)).SetAttempts(j.Attempts).Exec(ctx)
 }
 
 // MarkSent commits the intent to send c's operation (op_sent_time).
@@ -167,20 +169,22 @@ func (tx *Tx) MarkSent(ctx context.Context, c *ent.Certificate) error {
 // Unsent clears the intent to send c's operation: the CA did nothing, and
 // the operation is to be sent again.
 func (tx *Tx) Unsent(ctx context.Context, c *ent.Certificate) error {
-	return tx.Certificate.UpdateOne(c).ClearOpSentTime().Exec(ctx)
+	_, err := tx.saveCertOnly(ctx, c, tx.Certificate.UpdateOne(c).ClearOpSentTime().SetUpdateTime(tx.core.Clock()))
+	return err
 }
 
 // EndOpNow ends c's operation at the CA without a state change (a deleted
 // order cancelled at the CA).
 func (tx *Tx) EndOpNow(ctx context.Context, c *ent.Certificate) error {
-	return EndOp(tx.Certificate.UpdateOne(c)).Exec(ctx)
+	_, err := tx.saveCertOnly(ctx, c, EndOp(tx.Certificate.UpdateOne(c)).SetUpdateTime(tx.core.Clock()))
+	return err
 }
 
 // MoveToModule hands c's unsent order to another processing module and
 // records why (failover).
 func (tx *Tx) MoveToModule(ctx context.Context, c *ent.Certificate, moduleID int64, msg string) error {
-	if err := tx.Certificate.UpdateOne(c).SetProcessingModuleID(moduleID).ClearOpSentTime().ClearRemoteState().
-		SetUpdateTime(tx.core.Clock()).Exec(ctx); err != nil {
+	if _, err := tx.saveCertOnly(ctx, c, tx.Certificate.UpdateOne(c).SetProcessingModuleID(moduleID).ClearOpSentTime().
+		ClearRemoteState().SetUpdateTime(tx.core.Clock())); err != nil {
 		return fmt.Errorf("move certificate %d to module %d: %w", c.ID, moduleID, err)
 	}
 	return tx.Record(ctx, c, "failover", lifecycle.State(c.State), Step{Message: msg})

@@ -271,7 +271,7 @@ func (tx *Tx) Edit(ctx context.Context, c *ent.Certificate, fill func(*ent.Certi
 	}
 	if msg, set := u.Mutation().StatusMessage(); set && c2.StatusMessage != msg {
 		// The administrator's own message wins over the override's.
-		return tx.Certificate.UpdateOne(c2).SetStatusMessage(msg).Save(ctx)
+		return tx.saveCertOnly(ctx, c2, tx.Certificate.UpdateOne(c2).SetStatusMessage(msg).SetUpdateTime(tx.core.Clock()))
 	}
 	return c2, nil
 }
@@ -300,7 +300,7 @@ func (tx *Tx) overrideState(ctx context.Context, c *ent.Certificate, path []life
 		}
 	}
 	if !OpOf(c).AllowedIn(lifecycle.State(c.State)) {
-		return EndOp(tx.Certificate.UpdateOne(c)).Save(ctx)
+		return tx.saveCertOnly(ctx, c, EndOp(tx.Certificate.UpdateOne(c)).SetUpdateTime(tx.core.Clock()))
 	}
 	return c, nil
 }
