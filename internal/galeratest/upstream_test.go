@@ -43,6 +43,10 @@ func newUpstream(t *testing.T, envs []*apitest.Env, db *store.DB) *upstream {
 		t.Fatalf("add the fake upstream module: %v", err)
 	}
 	u := &upstream{fake: fake, modID: created.GetModule().GetId()}
+	// Each replica's catalog cache sees the new module at its next check of
+	// the shared version (at most 250 ms apart); until then it would sell
+	// the plan through the built-in CA.
+	time.Sleep(time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Go(func() {
