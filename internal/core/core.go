@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/core/catalogcache"
 	"github.com/certsvc/certsvc/internal/pki"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/calls"
@@ -69,7 +70,7 @@ type Core struct {
 	kinds         *provider.Registry
 	keyPool       *pki.KeyPool
 	modules       *moduleCache
-	catalog       *CatalogCache
+	catalog       *catalogcache.Cache
 	events        *Broker
 	transport     http.RoundTripper
 	guards        guards
@@ -132,7 +133,7 @@ func New(o Options) *Core {
 	}
 	s.modules = newModuleCache(s)
 	// Real time: a test clock may stand still.
-	s.catalog = newCatalogCache(o.DB, time.Now)
+	s.catalog = catalogcache.New(o.DB, time.Now)
 	s.events = newBroker(s)
 	s.noticeKick = make(chan struct{}, 1)
 	return s
@@ -165,7 +166,7 @@ func (s *Core) Kinds() *provider.Registry { return s.kinds }
 func (s *Core) KeyPool() *pki.KeyPool { return s.keyPool }
 
 // Catalog returns the cached catalog: plans with prices and processing modules.
-func (s *Core) Catalog() *CatalogCache { return s.catalog }
+func (s *Core) Catalog() *catalogcache.Cache { return s.catalog }
 
 // Events returns the Broker that fans certificate events out to watchers.
 func (s *Core) Events() *Broker { return s.events }

@@ -1,4 +1,7 @@
-package core
+// Package catalogcache keeps the catalog (plans with their prices, processing
+// modules) that every order and job reads, shared by the replicas through
+// the store's catalog version.
+package catalogcache
 
 import (
 	"context"
@@ -23,7 +26,7 @@ const (
 	catalogCheck = 250 * time.Millisecond
 )
 
-// CatalogCache serves what every order and every job reads and admins
+// Cache serves what every order and every job reads and admins
 // rarely change: the plans with their prices and the processing modules.
 // Without it an order spends three of its round trips to the database on
 // the catalog.
@@ -31,7 +34,7 @@ const (
 // The store counts this process's changes to the catalog; a snapshot
 // read at another count is not used.
 // Snapshots are shared: callers must not modify what they return.
-type CatalogCache struct {
+type Cache struct {
 	db      *ent.Client
 	version func() uint64                        // the store's CatalogVersion
 	shared  func(context.Context) (int64, error) // the store's SharedCatalogVersion
@@ -53,12 +56,13 @@ type catalogSnapshot struct {
 	enabled []*ent.ProcessingModule // by priority, then id
 }
 
-func newCatalogCache(db *store.DB, now func() time.Time) *CatalogCache {
-	return &CatalogCache{db: db.Ent, version: db.CatalogVersion, shared: db.SharedCatalogVersion, now: now}
+// New returns the cache of db's catalog; now is the clock of its TTL.
+func New(db *store.DB, now func() time.Time) *Cache {
+	return &Cache{db: db.Ent, version: db.CatalogVersion, shared: db.SharedCatalogVersion, now: now}
 }
 
 // get returns a current snapshot, loading one when needed.
-func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
+func (c *Cache) get(ctx context.Context) (*catalogSnapshot, error) {
 	if s, err := c.current(ctx); s != nil || err != nil {
 		return s, err
 	}
@@ -101,7 +105,7 @@ func (c *CatalogCache) get(ctx context.Context) (*catalogSnapshot, error) {
 
 // current is the stored snapshot when it is still good, checking the shared
 // version when it was last checked more than catalogCheck ago.
-func (c *CatalogCache) current(ctx context.Context) (*catalogSnapshot, error) {
+func (c *Cache) current(ctx context.Context) (*catalogSnapshot, error) {
 	s := c.fresh()
 	if s == nil {
 		return nil, nil
@@ -122,7 +126,7 @@ func (c *CatalogCache) current(ctx context.Context) (*catalogSnapshot, error) {
 }
 
 // fresh is the stored snapshot when it is still good.
-func (c *CatalogCache) fresh() *catalogSnapshot {
+func (c *Cache) fresh() *catalogSnapshot {
 	s := c.snap.Load()
 	if s == nil || s.version != c.version() || !c.now().Before(s.expires) {
 		return nil
@@ -134,7 +138,7 @@ func (c *CatalogCache) fresh() *catalogSnapshot {
 // foreign clients (the pricelist table's second column: 55346 is AlphaSSL,
 // 55324), as GetPlan reads ids; an id never names two plans (the catalog
 // refuses a plan whose ids another plan uses).
-func (c *CatalogCache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
+func (c *Cache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err
@@ -151,7 +155,7 @@ func (c *CatalogCache) Plan(ctx context.Context, id int64) (*ent.Plan, error) {
 }
 
 // Module returns a processing module.
-func (c *CatalogCache) Module(ctx context.Context, id int64) (*ent.ProcessingModule, error) {
+func (c *Cache) Module(ctx context.Context, id int64) (*ent.ProcessingModule, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err
@@ -163,7 +167,7 @@ func (c *CatalogCache) Module(ctx context.Context, id int64) (*ent.ProcessingMod
 }
 
 // EnabledModules returns the enabled modules, lowest priority first.
-func (c *CatalogCache) EnabledModules(ctx context.Context) ([]*ent.ProcessingModule, error) {
+func (c *Cache) EnabledModules(ctx context.Context) ([]*ent.ProcessingModule, error) {
 	s, err := c.get(ctx)
 	if err != nil {
 		return nil, err
