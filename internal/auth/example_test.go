@@ -33,19 +33,20 @@ func ExampleLimiter() {
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	l := auth.NewLimiter(auth.LimiterConfig{Now: func() time.Time { return now }})
 	ctx := context.Background()
+	show := func(v auth.Verdict, err error) { fmt.Printf("%+v %v\n", v, err) }
 	for range 5 {
 		l.Failure(ctx, "login:alice")
 	}
-	fmt.Println(l.Allow(ctx, "login:alice"))
+	show(l.Allow(ctx, "login:alice"))
 	now = now.Add(time.Second)
-	fmt.Println(l.Allow(ctx, "login:alice"))
+	show(l.Allow(ctx, "login:alice"))
 	l.Failure(ctx, "login:alice")
-	fmt.Println(l.Allow(ctx, "login:alice"))
+	show(l.Allow(ctx, "login:alice"))
 	l.Success(ctx, "login:alice")
-	fmt.Println(l.Allow(ctx, "login:alice"))
+	show(l.Allow(ctx, "login:alice"))
 	// Output:
-	// false 1s <nil>
-	// true 0s <nil>
-	// false 2s <nil>
-	// true 0s <nil>
+	// {OK:false RetryAfter:1s Failed:true} <nil>
+	// {OK:true RetryAfter:0s Failed:true} <nil>
+	// {OK:false RetryAfter:2s Failed:true} <nil>
+	// {OK:true RetryAfter:0s Failed:false} <nil>
 }

@@ -14,13 +14,22 @@ import (
 // concurrent use. An error means the state could not be read or written (the
 // database is unavailable, say).
 type LimiterStore interface {
-	// Allow reports whether an attempt for key may proceed now. When it may
-	// not, retryAfter is how long until it may.
-	Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error)
+	// Allow tells whether an attempt for key may proceed now.
+	Allow(ctx context.Context, key string) (Verdict, error)
 	// Failure records a failed attempt for key.
 	Failure(ctx context.Context, key string) error
 	// Success forgets key, as after a successful login.
 	Success(ctx context.Context, key string) error
+}
+
+// Verdict is what [LimiterStore.Allow] finds for a key.
+type Verdict struct {
+	OK         bool          // an attempt may proceed now
+	RetryAfter time.Duration // when not OK, how long until one may
+	// Failed tells that the key has failures on record, so that a success
+	// has something to forget: a caller skips Success when it is false, and
+	// a login that never failed costs no write.
+	Failed bool
 }
 
 // LimiterState is the state of one key: what a [LimiterStore] keeps. The zero
@@ -50,11 +59,14 @@ func (c LimiterConfig) ExpireTime(s LimiterState) time.Time {
 }
 
 // Allowed is Allow of a key in state s at now.
-func (c LimiterConfig) Allowed(s LimiterState, now time.Time) (ok bool, retryAfter time.Duration) {
-	if c.Idle(s, now) || !now.Before(s.LockedUntil) {
-		return true, 0
+func (c LimiterConfig) Allowed(s LimiterState, now time.Time) Verdict {
+	switch {
+	case c.Idle(s, now):
+		return Verdict{OK: true}
+	case !now.Before(s.LockedUntil):
+		return Verdict{OK: true, Failed: true}
 	}
-	return false, s.LockedUntil.Sub(now)
+	return Verdict{RetryAfter: s.LockedUntil.Sub(now), Failed: true}
 }
 
 // Fail returns s after a failure at now. An idle s counts as a new key.
@@ -163,18 +175,17 @@ func (c LimiterConfig) WithDefaults() LimiterConfig {
 // Config returns the configuration of l, with its defaults.
 func (l *Limiter) Config() LimiterConfig { return l.cfg }
 
-// Allow reports whether an attempt for key may proceed now. When it may not,
-// retryAfter is how long until it may. The error is always nil.
-func (l *Limiter) Allow(_ context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
+// Allow tells whether an attempt for key may proceed now. The error is
+// always nil.
+func (l *Limiter) Allow(_ context.Context, key string) (Verdict, error) {
 	now := l.cfg.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	e := l.lookup(key, now)
 	if e == nil {
-		return true, 0, nil
+		return Verdict{OK: true}, nil
 	}
-	ok, retryAfter = l.cfg.Allowed(e.LimiterState, now)
-	return ok, retryAfter, nil
+	return l.cfg.Allowed(e.LimiterState, now), nil
 }
 
 // Failure records a failed attempt for key. The error is always nil.

@@ -69,8 +69,8 @@ func TestLimiterConcurrent(t *testing.T) {
 				key := fmt.Sprintf("10.0.0.%d", r.IntN(40))
 				switch n := r.IntN(100); {
 				case n < 50:
-					if ok, retry, err := l.Allow(ctx, key); err != nil || ok == (retry > 0) || retry < 0 {
-						t.Errorf("Allow(%q) = %v, %v, %v", key, ok, retry, err)
+					if v, err := l.Allow(ctx, key); err != nil || v.OK == (v.RetryAfter > 0) || v.RetryAfter < 0 || !v.OK && !v.Failed {
+						t.Errorf("Allow(%q) = %+v, %v", key, v, err)
 					}
 				case n < 90:
 					l.Failure(ctx, key)

@@ -34,6 +34,24 @@ func MySQL(t testing.TB) *store.DB {
 // test ends, and returns its DSN.
 func MySQLDSN(t testing.TB) string {
 	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	return mysqlDatabase(t, "certsvc_test_"+hex.EncodeToString(b), true)
+}
+
+// MySQLKept returns the database name on the test server, migrated, creating
+// it when it does not exist and keeping it when the test ends: for benchmarks
+// whose data takes long to make (a million certificates), so that a second run
+// measures without filling again. Drop it by hand when done.
+func MySQLKept(t testing.TB, name string) *store.DB {
+	t.Helper()
+	return open(t, store.Options{URL: mysqlDatabase(t, name, false), MaxOpenConns: 64})
+}
+
+// mysqlDatabase creates the database name on the test server (when it does
+// not exist), dropped when the test ends if drop, and returns its DSN.
+func mysqlDatabase(t testing.TB, name string, drop bool) string {
+	t.Helper()
 	dsn := os.Getenv(DSNVar)
 	if dsn == "" {
 		if os.Getenv("CI") == "true" {
@@ -50,11 +68,8 @@ func MySQLDSN(t testing.TB) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "certsvc_test_" + hex.EncodeToString(b)
 	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE IF NOT EXISTS "+name+" CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"); err != nil {
 		admin.Close()
 		if os.Getenv("CI") != "true" {
 			t.Skipf("MySQL at %s not usable (%v); run `make test`, which starts MariaDB", cfg.Addr, err)
@@ -62,7 +77,9 @@ func MySQLDSN(t testing.TB) string {
 		t.Fatalf("create test database: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name)
+		if drop {
+			admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name)
+		}
 		admin.Close()
 	})
 	cfg.DBName = name

@@ -29,19 +29,19 @@ func TestLoginLimitAcrossNodes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ok, retry, err := ls[1].Allow(ctx, "login:guessed")
-	if err != nil || ok || retry <= 0 || retry > time.Second {
-		t.Fatalf("node 2 after 5 failures on node 1: Allow = %v, %v, %v; want refused for up to 1s", ok, retry, err)
+	v, err := ls[1].Allow(ctx, "login:guessed")
+	if err != nil || v.OK || v.RetryAfter <= 0 || v.RetryAfter > time.Second {
+		t.Fatalf("node 2 after 5 failures on node 1: Allow = %+v, %v; want refused for up to 1s", v, err)
 	}
-	if ok, _, err := ls[1].Allow(ctx, "login:other"); err != nil || !ok {
-		t.Fatalf("node 2, another login: Allow = %v, %v; want allowed", ok, err)
+	if v, err := ls[1].Allow(ctx, "login:other"); err != nil || !v.OK || v.Failed {
+		t.Fatalf("node 2, another login: Allow = %+v, %v; want allowed, no failures", v, err)
 	}
 	if err := ls[2].Success(ctx, "login:guessed"); err != nil {
 		t.Fatal(err)
 	}
 	for i, l := range ls {
-		if ok, _, err := l.Allow(ctx, "login:guessed"); err != nil || !ok {
-			t.Fatalf("node %d after a success on node 3: Allow = %v, %v; want allowed", i+1, ok, err)
+		if v, err := l.Allow(ctx, "login:guessed"); err != nil || !v.OK || v.Failed {
+			t.Fatalf("node %d after a success on node 3: Allow = %+v, %v; want allowed, failures forgotten", i+1, v, err)
 		}
 	}
 }

@@ -159,21 +159,26 @@ func tooManyFailures(wait time.Duration) error {
 // unavailable); failing to record an outcome is logged.
 func (s *Gate) Guard(ctx context.Context, login, remote string, check func() error) error {
 	addrKey, loginKey := LimiterKeys(login, remote)
-	okL, waitL, err := s.limiter.Allow(ctx, loginKey)
+	vL, err := s.limiter.Allow(ctx, loginKey)
 	if err != nil {
 		return fmt.Errorf("read the failed-login limits of the login: %w", err)
 	}
-	okA, waitA, err := s.addrLimiter.Allow(ctx, addrKey)
+	vA, err := s.addrLimiter.Allow(ctx, addrKey)
 	if err != nil {
 		return fmt.Errorf("read the failed-login limits of the address: %w", err)
 	}
-	if !okL || !okA {
+	locked := !vL.OK || !vA.OK
+	if locked {
 		defer s.loginGate.lock(loginKey, addrKey)()
 	}
 	err = check()
 	if err == nil {
-		if err := s.limiter.Success(ctx, loginKey); err != nil {
-			s.log.ErrorContext(ctx, "forget failed logins", "login", login, "err", err)
+		// Only a login with failures on record has any to forget: one that
+		// never failed costs no write.
+		if vL.Failed {
+			if err := s.limiter.Success(ctx, loginKey); err != nil {
+				s.log.ErrorContext(ctx, "forget failed logins", "login", login, "err", err)
+			}
 		}
 		return nil
 	}
@@ -186,8 +191,8 @@ func (s *Gate) Guard(ctx context.Context, login, remote string, check func() err
 	if ferr := s.addrLimiter.Failure(ctx, addrKey); ferr != nil {
 		s.log.ErrorContext(ctx, "record a failed login", "remote", remote, "err", ferr)
 	}
-	if !okL || !okA {
-		return tooManyFailures(max(waitL, waitA))
+	if locked {
+		return tooManyFailures(max(vL.RetryAfter, vA.RetryAfter))
 	}
 	return err
 }

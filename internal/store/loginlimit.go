@@ -63,18 +63,16 @@ func loginKeyHash(key string) string {
 // now is the clock, in UTC at the precision of DATETIME(6).
 func (l *LoginLimiter) now() time.Time { return l.cfg.Now().UTC().Truncate(time.Microsecond) }
 
-// Allow reports whether an attempt for key may proceed now. When it may not,
-// retryAfter is how long until it may.
-func (l *LoginLimiter) Allow(ctx context.Context, key string) (ok bool, retryAfter time.Duration, err error) {
+// Allow tells whether an attempt for key may proceed now.
+func (l *LoginLimiter) Allow(ctx context.Context, key string) (auth.Verdict, error) {
 	r, err := l.db.Ent.LoginFailure.Query().Where(loginfailure.KeyHash(loginKeyHash(key))).Only(ctx)
 	if ent.IsNotFound(err) {
-		return true, 0, nil
+		return auth.Verdict{OK: true}, nil
 	}
 	if err != nil {
-		return false, 0, fmt.Errorf("read login failures: %w", Translate(err))
+		return auth.Verdict{}, fmt.Errorf("read login failures: %w", Translate(err))
 	}
-	ok, retryAfter = l.cfg.Allowed(stateOf(r), l.now())
-	return ok, retryAfter, nil
+	return l.cfg.Allowed(stateOf(r), l.now()), nil
 }
 
 // Failure records a failed attempt for key, then deletes expired rows when

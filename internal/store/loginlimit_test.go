@@ -21,7 +21,7 @@ type prefixed struct {
 	p string
 }
 
-func (s prefixed) Allow(ctx context.Context, key string) (bool, time.Duration, error) {
+func (s prefixed) Allow(ctx context.Context, key string) (auth.Verdict, error) {
 	return s.LimiterStore.Allow(ctx, s.p+key)
 }
 func (s prefixed) Failure(ctx context.Context, key string) error {
@@ -80,10 +80,10 @@ func TestLoginLimiterConcurrentFailures(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		ok, retry, err := l.Allow(ctx, "login:burst")
+		v, err := l.Allow(ctx, "login:burst")
 		// Failures 3..8 lock out for 1, 2, 4, 8, 16, 32 s.
-		if err != nil || ok || retry < 31*time.Second || retry > 32*time.Second {
-			t.Fatalf("Allow after 8 concurrent failures with Free 3 = %v, %v, %v; want refused for 32s", ok, retry, err)
+		if err != nil || v.OK || v.RetryAfter < 31*time.Second || v.RetryAfter > 32*time.Second {
+			t.Fatalf("Allow after 8 concurrent failures with Free 3 = %+v, %v; want refused for 32s", v, err)
 		}
 	})
 }
@@ -128,8 +128,8 @@ func TestLoginLimiterCleansExpiredRows(t *testing.T) {
 		if n := count(); n != 2 {
 			t.Fatalf("%d rows after the window passed, want 2 (locked and recent)", n)
 		}
-		if ok, _, err := l.Allow(ctx, "login:locked"); err != nil || ok {
-			t.Fatalf("Allow(locked) = %v, %v; want refused, still locked out", ok, err)
+		if v, err := l.Allow(ctx, "login:locked"); err != nil || v.OK {
+			t.Fatalf("Allow(locked) = %+v, %v; want refused, still locked out", v, err)
 		}
 		clock.Advance(9 * time.Minute)      // the lock-out ended; recent went idle
 		must(l.Failure(ctx, "login:other")) // cleaning is due again

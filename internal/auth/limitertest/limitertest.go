@@ -49,12 +49,16 @@ func Run(t *testing.T, memory bool, newSubject func(t *testing.T, cfg auth.Limit
 			for i, st := range tt.Steps {
 				switch st.op {
 				case "allow":
-					ok, retry, err := s.Store.Allow(ctx, st.key)
+					v, err := s.Store.Allow(ctx, st.key)
 					if err != nil {
 						t.Fatalf("step %d: Allow(%q): %v", i, st.key, err)
 					}
-					if ok != (st.d == 0) || retry != st.d {
-						t.Fatalf("step %d: Allow(%q) = %v, %v; want %v, %v", i, st.key, ok, retry, st.d == 0, st.d)
+					want := auth.Verdict{OK: st.d == 0, RetryAfter: st.d, Failed: st.d > 0}
+					if st.failed != nil {
+						want.Failed = *st.failed
+					}
+					if v.OK != want.OK || v.RetryAfter != want.RetryAfter || (st.d > 0 || st.failed != nil) && v.Failed != want.Failed {
+						t.Fatalf("step %d: Allow(%q) = %+v; want %+v", i, st.key, v, want)
 					}
 				case "fail":
 					for range st.count {
@@ -117,10 +121,19 @@ type step struct {
 	key   string
 	d     time.Duration // for "allow": want retryAfter (zero: want ok); for "wait": how long
 	count int           // for "fail": how many failures (default 1); for "tracked": want keys
+	// for "allow" with ok: want Verdict.Failed, when set (a refused key has
+	// always failed)
+	failed *bool
 }
 
 func allowed(key string) step                  { return step{op: "allow", key: key} }
 func refused(key string, d time.Duration) step { return step{op: "allow", key: key, d: d} }
+
+// clean is allowed with no failure on record: a success would forget nothing.
+func clean(key string) step { return step{op: "allow", key: key, failed: new(false)} }
+
+// marked is allowed with failures on record, which a success forgets.
+func marked(key string) step { return step{op: "allow", key: key, failed: new(true)} }
 func fail(key string) step                     { return step{op: "fail", key: key, count: 1} }
 func fails(key string, n int) step             { return step{op: "fail", key: key, count: n} }
 func success(key string) step                  { return step{op: "success", key: key} }
@@ -160,27 +173,27 @@ func Cases() []Case {
 		doubling = append(doubling, wait(maxL), allowed("a"), fail("a"), refused("a", want*time.Second))
 	}
 	return []Case{
-		{Name: "ok/unknown key allowed", Steps: []step{allowed("a"), tracked(0)}},
+		{Name: "ok/unknown key allowed", Steps: []step{clean("a"), tracked(0)}},
 		{Name: "ok/five failures free, sixth attempt refused for Base",
 			Steps: lockOut("a", base)},
-		{Name: "ok/four failures free", Steps: []step{fails("a", 4), allowed("a")}},
+		{Name: "ok/four failures free", Steps: []step{fails("a", 4), marked("a")}},
 		{Name: "ok/lock-out counts down",
 			Steps: concat(lockOut("a", base), []step{
 				wait(400 * time.Millisecond), refused("a", 600*time.Millisecond),
-				wait(600 * time.Millisecond), allowed("a"),
+				wait(600 * time.Millisecond), marked("a"),
 			})},
 		{Name: "ok/lock-out doubles up to Max",
 			Steps: concat(lockOut("a", base), doubling)},
 		{Name: "ok/failure while locked out doubles",
 			Steps: concat(lockOut("a", base), []step{fail("a"), refused("a", 2*base), fail("a"), refused("a", 4*base)})},
 		{Name: "ok/success resets",
-			Steps: concat(lockOut("a", base), []step{fail("a"), refused("a", 2*base), success("a"), allowed("a"), tracked(0)},
+			Steps: concat(lockOut("a", base), []step{fail("a"), refused("a", 2*base), success("a"), clean("a"), tracked(0)},
 				lockOut("a", base))},
-		{Name: "ok/success of unknown key", Steps: []step{success("a"), allowed("a"), tracked(0)}},
+		{Name: "ok/success of unknown key", Steps: []step{success("a"), clean("a"), tracked(0)}},
 		{Name: "ok/failures within window count",
 			Steps: []step{fails("a", 4), wait(window - time.Second), allowed("a"), fail("a"), refused("a", base)}},
 		{Name: "ok/window expiry forgets failures",
-			Steps: []step{fails("a", 4), wait(window), fails("a", 4), allowed("a"), fail("a"), refused("a", base)}},
+			Steps: []step{fails("a", 4), wait(window), clean("a"), fails("a", 4), marked("a"), fail("a"), refused("a", base)}},
 		{Name: "ok/window is counted from the first failure",
 			Steps: []step{fail("a"), wait(10 * time.Minute), fails("a", 3), wait(5 * time.Minute), fail("a"), allowed("a")}},
 		{Name: "ok/key over the limit stays escalated while failing",
@@ -192,7 +205,7 @@ func Cases() []Case {
 			Steps: concat(lockOut("a", base), []step{
 				fail("a"), refused("a", 2*base),
 				wait(window - time.Second), allowed("a"), tracked(1),
-				wait(time.Second), allowed("a"), tracked(0), fails("a", 4), allowed("a"),
+				wait(time.Second), clean("a"), tracked(0), fails("a", 4), allowed("a"),
 			})},
 		{Name: "ok/keys are independent",
 			Steps: concat(lockOut("a", base), []step{allowed("b"), fails("b", 4), allowed("b"), refused("a", base), success("b"), refused("a", base)})},
