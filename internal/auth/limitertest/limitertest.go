@@ -133,12 +133,12 @@ func refused(key string, d time.Duration) step { return step{op: "allow", key: k
 func clean(key string) step { return step{op: "allow", key: key, failed: new(false)} }
 
 // marked is allowed with failures on record, which a success forgets.
-func marked(key string) step { return step{op: "allow", key: key, failed: new(true)} }
-func fail(key string) step                     { return step{op: "fail", key: key, count: 1} }
-func fails(key string, n int) step             { return step{op: "fail", key: key, count: n} }
-func success(key string) step                  { return step{op: "success", key: key} }
-func wait(d time.Duration) step                { return step{op: "wait", d: d} }
-func tracked(n int) step                       { return step{op: "tracked", count: n} }
+func marked(key string) step       { return step{op: "allow", key: key, failed: new(true)} }
+func fail(key string) step         { return step{op: "fail", key: key, count: 1} }
+func fails(key string, n int) step { return step{op: "fail", key: key, count: n} }
+func success(key string) step      { return step{op: "success", key: key} }
+func wait(d time.Duration) step    { return step{op: "wait", d: d} }
+func tracked(n int) step           { return step{op: "tracked", count: n} }
 
 // lockOut fails key until it is locked out, each failure after an allowed
 // attempt, and checks the Base lock-out.
