@@ -34,7 +34,7 @@
 //     (dcv_dns_name_N, dcv_dns_type_N or dcv_http_url_N, dcv_value_N,
 //     dcv_status_N); approver_method_N is also accepted on input, beside
 //     approver_method for the other names.
-//   - lang is "ru" or "en" (default en); p_cnt defaults to DefaultPageCount.
+//   - lang is "ru" or "en" (default en); p_cnt defaults to billmgr.DefaultPageCount.
 //   - An outage of the service (unavailable) is answered with HTTP 503 and
 //     Retry-After, every other error with HTTP 200.
 //   - A group action (elid="1, 2") applies to every elid or to none: each is
