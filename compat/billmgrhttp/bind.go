@@ -146,9 +146,9 @@ func dateField[M any](name, path string, end bool, p func(M) **timestamppb.Times
 		}}
 }
 
-// apply sets the submitted values of fields on m (read with param: trimmed,
-// a phone's unencoded '+' restored) and returns the fields that changed. A
-// value that cannot be read is a value error naming it.
+// apply sets the submitted values of fields on m (read with Request.Value:
+// trimmed, a phone's unencoded '+' restored) and returns the fields that
+// changed. A value that cannot be read is a value error naming it.
 func apply[M any](req *billmgr.Request, m M, fields []field[M]) ([]field[M], error) {
 	var changed []field[M]
 	for _, f := range fields {

@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"buf.build/go/protovalidate"
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+
+	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 )
 
 // legacyErrors is the one table from RPC code to legacy error type.
@@ -263,4 +266,52 @@ func paramErrorDoc(req *billmgr.Request, e *billmgr.ParamError) *billmgr.Doc {
 		d.Error.Params = []billmgr.Attr{{Name: "desc", Value: e.Why}}
 	}
 	return d
+}
+
+// namedError carries the legacy names of a request's indexed fields
+// (validations[1].approver_email → approver_email_2) with an RPC error.
+type namedError struct {
+	err   error
+	names fieldNames
+}
+
+func (e *namedError) Error() string { return e.err.Error() }
+func (e *namedError) Unwrap() error { return e.err }
+
+func withNames(err error, names fieldNames) error {
+	if err == nil {
+		return nil
+	}
+	return &namedError{err: err, names: names}
+}
+
+// fieldNames maps RPC field paths to the legacy parameter names, for the
+// error documents: "subject.common_name" → "CN",
+// "validations[1].approver_email" → "approver_email_3".
+type fieldNames map[string]string
+
+// legacy returns the parameter of an RPC field: the request's own names
+// first (validations by index), then the forms' tables (legacyParam).
+func (fn fieldNames) legacy(field string) string {
+	if p, ok := fn[field]; ok {
+		return p
+	}
+	return legacyParam(field)
+}
+
+// violation is the field and message of the first protovalidate
+// violation, which the validation interceptor sends as a detail instead of
+// a BadRequest.
+func violation(ce *connect.Error) (field, msg string) {
+	for _, d := range ce.Details() {
+		v, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if vs, ok := v.(*validatepb.Violations); ok && len(vs.GetViolations()) > 0 {
+			first := vs.GetViolations()[0]
+			return protovalidate.FieldPathString(first.GetField()), first.GetMessage()
+		}
+	}
+	return "", ""
 }

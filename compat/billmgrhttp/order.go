@@ -14,23 +14,6 @@ import (
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
-// namedError carries the legacy names of a request's indexed fields
-// (validations[1].approver_email → approver_email_2) with an RPC error.
-type namedError struct {
-	err   error
-	names fieldNames
-}
-
-func (e *namedError) Error() string { return e.err.Error() }
-func (e *namedError) Unwrap() error { return e.err }
-
-func withNames(err error, names fieldNames) error {
-	if err == nil {
-		return nil
-	}
-	return &namedError{err: err, names: names}
-}
-
 // ---------------------------------------------------------------------------
 // certificate.order and certificate.order.csr: the wizard's first steps.
 
@@ -213,6 +196,21 @@ func csrParams(req *billmgr.Request, required bool) (csr, key string, err error)
 		key = req.PEM("key")
 	}
 	return csr, key, nil
+}
+
+// splitNames splits a space-separated name list (altname); commas and line
+// breaks separate too.
+func splitNames(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\n' || r == '\r' || r == '\t' })
+}
+
+// altnames returns the extra names of an order: altname, else altname_input
+// (the seeds send both with the same list).
+func altnames(req *billmgr.Request) []string {
+	if v := req.Value("altname"); v != "" {
+		return splitNames(v)
+	}
+	return splitNames(req.Value("altname_input"))
 }
 
 // optional fills m from fields, or returns nil when no parameter was given.

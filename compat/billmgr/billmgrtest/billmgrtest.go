@@ -1,6 +1,7 @@
 // Package billmgrtest holds the test helpers shared by both ends of the
 // BILLmanager protocol: rendering a document as a golden text, checking
-// that a body parses in its format, and comparing with golden files.
+// that a body parses in its format, comparing with golden files, and the
+// requests clients send (seed 001's order, a CSR whose base64 holds '+').
 package billmgrtest
 
 import (
