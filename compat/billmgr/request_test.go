@@ -580,3 +580,14 @@ func FuzzParseRequest(f *testing.F) {
 		}
 	})
 }
+
+// TestParseRemote: the client's address goes with the request (the
+// gateway forwards it and answers a bad login with it).
+func TestParseRemote(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/billmgr?func=auth", nil)
+	r.RemoteAddr = "198.51.100.7:4242"
+	req, err := billmgr.ParseRequest(r, 0)
+	if err != nil || req.Remote != "198.51.100.7:4242" {
+		t.Fatalf("ParseRequest: %v, Remote %q", err, req.Remote)
+	}
+}

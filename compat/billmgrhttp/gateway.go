@@ -198,13 +198,13 @@ func (g *Gateway) recovered(h funcHandler) funcHandler {
 // RPCs h makes.
 func withCredentials(h funcHandler) funcHandler {
 	return func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
-		return h(withCaller(ctx, req, req.Remote), req)
+		return h(withCaller(ctx, req), req)
 	}
 }
 
 // withCaller passes the caller's credentials and address to the RPCs made
 // for this request.
-func withCaller(ctx context.Context, req *billmgr.Request, remote string) context.Context {
+func withCaller(ctx context.Context, req *billmgr.Request) context.Context {
 	ctx, call := connect.NewClientContext(ctx)
 	h := call.RequestHeader()
 	switch a := req.Auth; {
@@ -213,7 +213,7 @@ func withCaller(ctx context.Context, req *billmgr.Request, remote string) contex
 	case a.Session != "":
 		h.Set("Authorization", "Bearer "+a.Session)
 	}
-	if host, _, err := net.SplitHostPort(remote); err == nil {
+	if host, _, err := net.SplitHostPort(req.Remote); err == nil {
 		h.Add("X-Forwarded-For", host)
 	}
 	return ctx
