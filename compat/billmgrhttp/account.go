@@ -14,12 +14,12 @@ import (
 // third-party clients, and a reselling certsvc before it orders, read the
 // balance there as elem[].balance and elem[].currency. balance is the bare
 // amount ("1000.00"), so a script can compare it as a number.
-func (g *Gateway) funcSubaccount(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcSubaccount(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	num, cnt := req.Page()
 	first := (num - 1) * cnt
 	if first > maxSkip {
-		return nil, &paramError{name: "p_num", value: strconv.Itoa(num),
-			why: fmt.Sprintf("pages start at most %d rows in", maxSkip)}
+		return nil, &billmgr.ParamError{Name: "p_num", Value: strconv.Itoa(num),
+			Why: fmt.Sprintf("pages start at most %d rows in", maxSkip)}
 	}
 	doc := billmgr.NewList(req.Func, req.Lang)
 	in := &certsvcv1.ListAccountsRequest{PageSize: 1000}

@@ -32,7 +32,7 @@ import (
 const maxBasket = 1000
 
 // funcBasket serves func=basket.
-func (g *Gateway) funcBasket(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcBasket(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	button := strings.ToLower(strings.TrimSpace(req.Ignored.Get("clicked_button")))
 	if button == "" {
 		button = strings.ToLower(strings.TrimSpace(req.Param("clicked_button")))
@@ -86,7 +86,7 @@ func (g *Gateway) basket(ctx context.Context) (*certsvcv1.Account, []*certsvcv1.
 // of it, or nothing when the balance does not cover the total (the
 // service's not-enough-money error, with the amounts, becomes BILLmanager's
 // not_enough_money). An empty cart answers ok.
-func (g *Gateway) basketPay(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) basketPay(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	_, items, err := g.basket(ctx)
 	if err != nil {
 		return nil, err
@@ -107,25 +107,25 @@ func (g *Gateway) basketPay(ctx context.Context, req *Request) (*billmgr.Doc, er
 }
 
 // basketDelete removes one unpaid order from the cart (id=, or elid=).
-func (g *Gateway) basketDelete(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) basketDelete(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	name := "id"
-	if param(req, name) == "" && len(req.Elids) > 0 {
+	if req.Value(name) == "" && len(req.Elids) > 0 {
 		name = "elid"
 	}
-	v := param(req, name)
+	v := req.Value(name)
 	if v == "" {
-		return nil, missingParam("id")
+		return nil, billmgr.MissingParam("id")
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return nil, invalidParam(name, v)
+		return nil, billmgr.InvalidParam(name, v)
 	}
 	res, err := g.api.Cert.GetCertificate(ctx, &certsvcv1.GetCertificateRequest{Id: id})
 	if err != nil || res.GetCertificate().GetState() != certsvcv1.CertificateState_CERTIFICATE_STATE_UNPAID {
 		if err != nil && connect.CodeOf(err) != connect.CodeNotFound {
 			return nil, err
 		}
-		return nil, &paramError{name: name, value: v, why: name + ": order " + v + " is not in the cart", missed: true}
+		return nil, &billmgr.ParamError{Name: name, Value: v, Why: name + ": order " + v + " is not in the cart", Missed: true}
 	}
 	del, err := g.api.Cert.DeleteCertificates(ctx, &certsvcv1.DeleteCertificatesRequest{Ids: []int64{id}})
 	if err != nil {

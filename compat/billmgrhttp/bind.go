@@ -60,7 +60,7 @@ func idField[M any, T int32 | int64](name, path string, p func(M) *T) field[M] {
 // BILLmanager's autoprolong is a period select with "null" for off.
 func flagField[M any](name, path string, p func(M) *bool) field[M] {
 	return field[M]{name, path,
-		func(m M) string { return onOff(*p(m)) },
+		func(m M) string { return billmgr.OnOff(*p(m)) },
 		func(m M, v string) error {
 			v = strings.ToLower(strings.TrimSpace(v))
 			n, err := strconv.Atoi(v)
@@ -131,13 +131,13 @@ func dateField[M any](name, path string, end bool, p func(M) **timestamppb.Times
 			if *p(m) == nil {
 				return ""
 			}
-			return (*p(m)).AsTime().UTC().AddDate(0, 0, -shift).Format(legacyDateLayout)
+			return (*p(m)).AsTime().UTC().AddDate(0, 0, -shift).Format(billmgr.DateLayout)
 		},
 		func(m M, v string) error {
 			if v = strings.TrimSpace(v); v == "" {
 				return nil
 			}
-			t, err := parseLegacyDate(v)
+			t, err := billmgr.ParseDate(v)
 			if err != nil {
 				return errBadValue
 			}
@@ -146,19 +146,19 @@ func dateField[M any](name, path string, end bool, p func(M) **timestamppb.Times
 		}}
 }
 
-// apply sets the submitted values of fields on m (read with param: trimmed,
-// a phone's unencoded '+' restored) and returns the fields that changed. A
-// value that cannot be read is a value error naming it.
-func apply[M any](req *Request, m M, fields []field[M]) ([]field[M], error) {
+// apply sets the submitted values of fields on m (read with Request.Value:
+// trimmed, a phone's unencoded '+' restored) and returns the fields that
+// changed. A value that cannot be read is a value error naming it.
+func apply[M any](req *billmgr.Request, m M, fields []field[M]) ([]field[M], error) {
 	var changed []field[M]
 	for _, f := range fields {
 		if _, ok := req.Params[f.name]; !ok {
 			continue
 		}
-		v := param(req, f.name)
+		v := req.Value(f.name)
 		before := f.get(m)
 		if err := f.set(m, v); err != nil {
-			return nil, invalidParam(f.name, v)
+			return nil, billmgr.InvalidParam(f.name, v)
 		}
 		if f.get(m) != before {
 			changed = append(changed, f)
@@ -191,7 +191,7 @@ func nest[P, C any](prefix string, get func(P) C, fields []field[C]) []field[P] 
 
 // fill sets m's fields from the parameters present (apply) and reports
 // whether any was given a value.
-func fill[M any](req *Request, m M, fields []field[M]) (bool, error) {
+func fill[M any](req *billmgr.Request, m M, fields []field[M]) (bool, error) {
 	changed, err := apply(req, m, fields)
 	return len(changed) > 0, err
 }

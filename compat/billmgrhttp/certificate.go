@@ -2,7 +2,6 @@ package billmgrhttp
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"github.com/certsvc/certsvc/compat/billmgr"
@@ -10,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -26,7 +24,7 @@ import (
 // (captured responses never echo authinfo); the encoder masks the rest of
 // the secrets. Files carry no tparams.
 func echoParams(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+	return func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
 		if err == nil && d != nil && d.Kind != billmgr.KindFile {
 			d.TParams = tparams(req)
@@ -35,7 +33,7 @@ func echoParams(h funcHandler) funcHandler {
 	}
 }
 
-func tparams(req *Request) url.Values {
+func tparams(req *billmgr.Request) url.Values {
 	out := make(url.Values, len(req.Params))
 	for k, v := range req.Params {
 		if !strings.EqualFold(k, "authinfo") && !strings.EqualFold(k, "auth") {
@@ -45,70 +43,12 @@ func tparams(req *Request) url.Values {
 	return out
 }
 
-// ---------------------------------------------------------------------------
-// Parameters
-
-// certID returns the one object a function is about (elid).
-func certID(req *Request) (int64, error) {
-	ids, err := certIDs(req)
-	if err != nil {
-		return 0, err
-	}
-	if len(ids) > 1 {
-		return 0, invalidParam("elid", req.Param("elid"))
-	}
-	return ids[0], nil
-}
-
-// certIDs returns the objects of a group action: elid="4711, 4712".
-func certIDs(req *Request) ([]int64, error) {
-	if len(req.Elids) == 0 {
-		return nil, missingParam("elid")
-	}
-	ids := make([]int64, 0, len(req.Elids))
-	for _, s := range req.Elids {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			return nil, invalidParam("elid", s)
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
-}
-
-// isOn reports whether a legacy check box or flag value is set.
-func isOn(v string) bool {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "on", "yes", "true", "1", "ok":
-		return true
-	}
-	return false
-}
-
-// onOff renders a flag as BILLmanager's check box values.
-func onOff(b bool) string {
-	if b {
-		return "on"
-	}
-	return "off"
-}
-
-// legacyDateLayout is BILLmanager's date format, in UTC like the service.
-const legacyDateLayout = "2006-01-02"
-
+// legacyDate shows a time as BILLmanager's date.
 func legacyDate(ts *timestamppb.Timestamp) string {
 	if ts == nil {
 		return ""
 	}
-	return ts.AsTime().UTC().Format(legacyDateLayout)
-}
-
-func parseLegacyDate(v string) (time.Time, error) {
-	t, err := time.Parse(legacyDateLayout, v)
-	if err != nil {
-		t, err = time.Parse(time.DateTime, v)
-	}
-	return t, err
+	return ts.AsTime().UTC().Format(billmgr.DateLayout)
 }
 
 // ---------------------------------------------------------------------------
@@ -445,7 +385,7 @@ const maxSkip = 100_000
 // funcCertificate lists certificates, oldest first so that pages stay put
 // while new orders come in: the filter of filter=on, else the user's saved
 // certificate.filter. p_num/p_cnt pick the page; p_elems is the total.
-func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcCertificate(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	in, err := g.listRequest(ctx, req)
 	if err != nil {
 		return nil, err
@@ -464,9 +404,9 @@ func (g *Gateway) funcCertificate(ctx context.Context, req *Request) (*billmgr.D
 	return doc, nil
 }
 
-func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.ListCertificatesRequest, error) {
+func (g *Gateway) listRequest(ctx context.Context, req *billmgr.Request) (*certsvcv1.ListCertificatesRequest, error) {
 	in := &certsvcv1.ListCertificatesRequest{OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST}
-	if isOn(req.Param("filter")) {
+	if billmgr.IsOn(req.Param("filter")) {
 		f := &certsvcv1.CertificateFilter{}
 		if _, err := apply(req, f, filterFields); err != nil {
 			return nil, err
@@ -483,8 +423,8 @@ func (g *Gateway) listRequest(ctx context.Context, req *Request) (*certsvcv1.Lis
 // there are, in one call.
 func (g *Gateway) listPage(ctx context.Context, in *certsvcv1.ListCertificatesRequest, offset, cnt int) ([]*certsvcv1.Certificate, int, error) {
 	if offset > maxSkip {
-		return nil, 0, &paramError{name: "p_num", value: strconv.Itoa(offset/max(cnt, 1) + 1),
-			why: fmt.Sprintf("pages start at most %d rows in; narrow the filter", maxSkip)}
+		return nil, 0, &billmgr.ParamError{Name: "p_num", Value: strconv.Itoa(offset/max(cnt, 1) + 1),
+			Why: fmt.Sprintf("pages start at most %d rows in; narrow the filter", maxSkip)}
 	}
 	in.PageSize, in.Skip, in.IncludeTotalSize = int32(cnt), int32(offset), true
 	res, err := g.api.Cert.ListCertificates(ctx, in)
@@ -570,7 +510,7 @@ func (g *Gateway) saveFilter(ctx context.Context, old *certsvcv1.CertificateFilt
 
 // funcCertificateFilter shows the saved filter (with its select list), or
 // with sok replaces it with the submitted fields; all empty drops it.
-func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcCertificateFilter(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	saved, err := g.savedFilter(ctx)
 	if err != nil {
 		return nil, err
@@ -595,8 +535,8 @@ func (g *Gateway) funcCertificateFilter(ctx context.Context, req *Request) (*bil
 
 // funcCertificateSetFilter filters the list by one client (elid is the
 // account id), keeping the other saved criteria.
-func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	account, err := certID(req)
+func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+	account, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
@@ -620,7 +560,7 @@ func (g *Gateway) funcCertificateSetFilter(ctx context.Context, req *Request) (*
 
 // funcCertificateEdit shows a certificate, or with sok changes it. Create
 // (sok without elid) is certificate.order's.
-func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcCertificateEdit(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -637,8 +577,8 @@ func (g *Gateway) funcCertificateEdit(ctx context.Context, req *Request) (*billm
 }
 
 // certificate reads the certificate of elid.
-func (g *Gateway) certificate(ctx context.Context, req *Request) (*certsvcv1.Certificate, error) {
-	id, err := certID(req)
+func (g *Gateway) certificate(ctx context.Context, req *billmgr.Request) (*certsvcv1.Certificate, error) {
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
@@ -649,7 +589,7 @@ func (g *Gateway) certificate(ctx context.Context, req *Request) (*certsvcv1.Cer
 // updateCertificate sends the submitted fields that differ from c, so that
 // a form posted back whole changes only what was edited (and a user's
 // unchanged copy of the admin fields is not a change the service refuses).
-func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsvcv1.Certificate) (*billmgr.Doc, error) {
+func (g *Gateway) updateCertificate(ctx context.Context, req *billmgr.Request, c *certsvcv1.Certificate) (*billmgr.Doc, error) {
 	e := editable(c)
 	changed, err := apply(req, e, certFields)
 	if err != nil {
@@ -679,7 +619,7 @@ func (g *Gateway) updateCertificate(ctx context.Context, req *Request, c *certsv
 // the order with the uploaded certificate (crt). The processingmodule
 // parameter is not used: the module only matters for orders still on their
 // way to a CA.
-func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcCertificateOpen(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		c, err := g.certificate(ctx, req)
 		if err != nil {
@@ -688,11 +628,11 @@ func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*billm
 		return billmgr.NewForm(req.Func, req.Lang, billmgr.F("elid", idText(c.GetId())), billmgr.F("CN", c.GetCommonName()),
 			billmgr.F("processingmodule", optionalID(c.GetProcessingModuleId())), billmgr.F("crt", "")), nil
 	}
-	id, err := certID(req)
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
-	crt, err := certificateBytes(req, "crt")
+	crt, err := req.Certificate("crt")
 	if err != nil {
 		return nil, err
 	}
@@ -701,39 +641,6 @@ func (g *Gateway) funcCertificateOpen(ctx context.Context, req *Request) (*billm
 		return nil, renameParam(err, "certificate", "crt")
 	}
 	return billmgr.NewOK(req.Func, req.Lang, ""), nil
-}
-
-// certificateBytes reads an uploaded certificate: PEM (with its chain), DER
-// in base64 (the legacy crt is a "DER certificate"), or raw DER from a
-// multipart upload. '+' sent unencoded arrives as a space and is put back.
-func certificateBytes(req *Request, name string) ([]byte, error) {
-	v := req.Param(name)
-	switch {
-	case strings.TrimSpace(v) == "":
-		return nil, missingParam(name)
-	case strings.Contains(v, "-----BEGIN "):
-		return []byte(repairPEM(v)), nil
-	}
-	b64 := strings.NewReplacer("\r", "", "\n", "", "\t", "", " ", "+").Replace(strings.TrimSpace(v))
-	if der, err := base64.StdEncoding.DecodeString(b64); err == nil {
-		return der, nil
-	}
-	if len(v) > 1 && v[0] == 0x30 && v[1] >= 0x80 { // a DER SEQUENCE with a long length
-		return []byte(v), nil
-	}
-	return nil, invalidParam(name, v)
-}
-
-// repairPEM puts back the '+' of PEM base64 lines that arrived as spaces
-// (clients that do not URL-encode); the BEGIN/END lines keep their spaces.
-func repairPEM(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if !strings.HasPrefix(strings.TrimSpace(l), "-----") {
-			lines[i] = strings.ReplaceAll(l, " ", "+")
-		}
-	}
-	return strings.Join(lines, "\n")
 }
 
 // renameParam names the legacy parameter of the service's field rpcField
@@ -758,7 +665,7 @@ var fileTypes = map[string]certsvcv1.FileType{
 
 // fileType reads type= (seed 000 documents it as Type=; either is
 // accepted); absent means crt, the documented download.
-func fileType(req *Request) (string, error) {
+func fileType(req *billmgr.Request) (string, error) {
 	name := "type"
 	if req.Param(name) == "" && req.Param("Type") != "" {
 		name = "Type"
@@ -768,7 +675,7 @@ func fileType(req *Request) (string, error) {
 		t = "crt"
 	}
 	if _, ok := fileTypes[t]; !ok {
-		return "", invalidParam(name, req.Param(name))
+		return "", billmgr.InvalidParam(name, req.Param(name))
 	}
 	return t, nil
 }
@@ -779,8 +686,8 @@ func fileType(req *Request) (string, error) {
 // client that sends out= parses every answer in that format, so it gets a
 // document in it: the form of certificate.file.edit, whose data field is
 // the file (seed 000: elid, type, data).
-func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	id, err := certID(req)
+func (g *Gateway) funcCertificateFile(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
@@ -803,14 +710,14 @@ func (g *Gateway) funcCertificateFile(ctx context.Context, req *Request) (*billm
 
 // funcCertificateFileEdit lets an admin see, or with sok replace, the
 // stored CSR (type=csr) or certificate (type=crt) with data=.
-func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	id, err := certID(req)
+func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
 	t, err := fileType(req)
 	if err != nil || (t != "crt" && t != "csr") {
-		return nil, invalidParam("type", req.Param("type"))
+		return nil, billmgr.InvalidParam("type", req.Param("type"))
 	}
 	if !req.Sok {
 		res, err := g.api.Cert.GetCertificateFile(ctx, &certsvcv1.GetCertificateFileRequest{Id: id, Type: fileTypes[t]})
@@ -823,10 +730,10 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*b
 	rpcField := "certificate"
 	if t == "csr" {
 		if strings.TrimSpace(req.Param("data")) == "" {
-			return nil, missingParam("data")
+			return nil, billmgr.MissingParam("data")
 		}
-		in.CsrPem, rpcField = repairPEM(req.Param("data")), "csr_pem"
-	} else if in.Certificate, err = certificateBytes(req, "data"); err != nil {
+		in.CsrPem, rpcField = billmgr.RepairPEM(req.Param("data")), "csr_pem"
+	} else if in.Certificate, err = req.Certificate("data"); err != nil {
 		return nil, err
 	}
 	if _, err := g.api.Cert.ReplaceCertificateFiles(ctx, in); err != nil {
@@ -839,7 +746,7 @@ func (g *Gateway) funcCertificateFileEdit(ctx context.Context, req *Request) (*b
 // Group actions: retry, resume, sync, delete
 
 // batchCall runs one batch RPC over ids and returns its results.
-type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error)
+type batchCall func(ctx context.Context, req *billmgr.Request, ids []int64) ([]*certsvcv1.BatchResult, error)
 
 // groupAction serves a group action over elid="4711, 4712". It applies
 // to all of them or to none: every elid is first read (GetCertificate), and
@@ -851,8 +758,8 @@ type batchCall func(ctx context.Context, req *Request, ids []int64) ([]*certsvcv
 // applied) and those that were not (param failed), so the caller knows
 // what happened to each.
 func (g *Gateway) groupAction(call batchCall) funcHandler {
-	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-		ids, err := certIDs(req)
+	return func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+		ids, err := req.IDs()
 		if err != nil {
 			return nil, err
 		}
@@ -895,7 +802,7 @@ func elementMissed(id int64, msg string) error {
 	if rest, ok := strings.CutPrefix(msg, "id: "); ok {
 		msg = "elid: " + rest
 	}
-	return &paramError{name: "elid", value: idText(id), why: msg, missed: true}
+	return &billmgr.ParamError{Name: "elid", Value: idText(id), Why: msg, Missed: true}
 }
 
 // firstFailure re-creates the RPC error of the first failed result, about
@@ -923,24 +830,24 @@ func firstFailure(results []*certsvcv1.BatchResult) error {
 	return nil
 }
 
-func (g *Gateway) retryCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+func (g *Gateway) retryCertificates(ctx context.Context, _ *billmgr.Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
 	res, err := g.api.Cert.RetryCertificates(ctx, &certsvcv1.RetryCertificatesRequest{Ids: ids})
 	return res.GetResults(), err
 }
 
-func (g *Gateway) resumeCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+func (g *Gateway) resumeCertificates(ctx context.Context, _ *billmgr.Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
 	res, err := g.api.Cert.ResumeCertificates(ctx, &certsvcv1.ResumeCertificatesRequest{Ids: ids})
 	return res.GetResults(), err
 }
 
-func (g *Gateway) syncCertificates(ctx context.Context, _ *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+func (g *Gateway) syncCertificates(ctx context.Context, _ *billmgr.Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
 	res, err := g.api.Cert.SyncCertificates(ctx, &certsvcv1.SyncCertificatesRequest{Ids: ids})
 	return res.GetResults(), err
 }
 
 // deleteCertificates deletes; noexpense=on (admins) skips the refund.
-func (g *Gateway) deleteCertificates(ctx context.Context, req *Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
-	res, err := g.api.Cert.DeleteCertificates(ctx, &certsvcv1.DeleteCertificatesRequest{Ids: ids, NoExpense: isOn(req.Param("noexpense"))})
+func (g *Gateway) deleteCertificates(ctx context.Context, req *billmgr.Request, ids []int64) ([]*certsvcv1.BatchResult, error) {
+	res, err := g.api.Cert.DeleteCertificates(ctx, &certsvcv1.DeleteCertificatesRequest{Ids: ids, NoExpense: billmgr.IsOn(req.Param("noexpense"))})
 	return res.GetResults(), err
 }
 
@@ -950,7 +857,7 @@ func (g *Gateway) deleteCertificates(ctx context.Context, req *Request, ids []in
 // funcCertificateSu lets an admin drill down to the user panel of the
 // certificate's owner: a session as the account's first enabled user,
 // answered like func=auth.
-func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcCertificateSu(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -974,7 +881,7 @@ func (g *Gateway) funcCertificateSu(ctx context.Context, req *Request) (*billmgr
 
 // authDoc answers a new session as func=auth does:
 // <auth id="SESSION" level="16" userid="7">SESSION</auth>.
-func authDoc(req *Request, token string, u *certsvcv1.User) *billmgr.Doc {
+func authDoc(req *billmgr.Request, token string, u *certsvcv1.User) *billmgr.Doc {
 	level := levelUser
 	if u.GetLevel() == certsvcv1.AccessLevel_ACCESS_LEVEL_ADMIN {
 		level = levelAdmin

@@ -593,7 +593,7 @@ func TestNotEnoughMoneyGolden(t *testing.T) {
 	for _, lang := range []string{"en", "ru"} {
 		for _, f := range billmgr.Formats {
 			t.Run(lang+"/"+string(f), func(t *testing.T) {
-				got, body, _ := billmgrtest.Render(f, errorDoc(&Request{Func: "certificate.order.param", Lang: lang}, ce))
+				got, body, _ := billmgrtest.Render(f, errorDoc(&billmgr.Request{Func: "certificate.order.param", Lang: lang}, ce))
 				billmgrtest.CheckWellFormed(t, f, body)
 				compareGolden(t, filepath.Join("testdata", "certificate", "error-not-enough-money-"+lang+"."+string(f)+".golden"), got)
 			})

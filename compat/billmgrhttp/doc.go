@@ -16,15 +16,11 @@
 // parameter of a field error (errors.go, the one mapping from RPC errors to
 // legacy error documents, with the one echo policy billmgr.EchoValue).
 //
-// ParseRequest turns GET/POST (form, multipart, JSON) calls on /billmgr,
-// /manager/billmgr, and / or /manager with func=, into a Request: func,
-// out, lang, merged params (body wins), elid list, sok, credentials.
-// Values are decoded leniently (';' is data, a stray '%' is kept) and never
-// repaired; Request.RawParam gives the undecoded value, e.g. for a CSR
-// whose unencoded '+' arrived as spaces.
-//
-// The protocol itself (documents, encoders, status codes, redaction) is
-// package billmgr, shared with the upstream BILLmanager module.
+// The protocol itself (reading requests and their parameters, documents,
+// encoders, status codes, redaction) is package billmgr, shared with the
+// upstream BILLmanager module: handlers get a billmgr.Request and read its
+// values with Request.Value, ID, PEM and the like, whose ParamError
+// errors.go answers like any field error.
 //
 // Decisions where the doc is uncertain ([INF]) are commented at the code
 // that implements them; the main ones:
@@ -34,7 +30,6 @@
 //     (dcv_dns_name_N, dcv_dns_type_N or dcv_http_url_N, dcv_value_N,
 //     dcv_status_N); approver_method_N is also accepted on input, beside
 //     approver_method for the other names.
-//   - lang is "ru" or "en" (default en); p_cnt defaults to DefaultPageCount.
 //   - An outage of the service (unavailable) is answered with HTTP 503 and
 //     Retry-After, every other error with HTTP 200.
 //   - A group action (elid="1, 2") applies to every elid or to none: each is

@@ -8,8 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"buf.build/go/protovalidate"
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+
+	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 )
 
 // legacyErrors is the one table from RPC code to legacy error type.
@@ -41,10 +44,10 @@ var legacyErrors = map[connect.Code]string{
 // The service's own explanation, when it has one, goes with it as the
 // desc parameter. A field error about a parameter the request did not send
 // is a missed error naming it.
-func errorDoc(req *Request, err error) *billmgr.Doc {
-	var pe *paramError
+func errorDoc(req *billmgr.Request, err error) *billmgr.Doc {
+	var pe *billmgr.ParamError
 	if errors.As(err, &pe) {
-		return pe.doc(req)
+		return paramErrorDoc(req, pe)
 	}
 	var own fieldNames
 	var ne *namedError
@@ -124,9 +127,9 @@ const loginLimited = "too many failed logins"
 // badPasswordDoc is BILLmanager's answer to a bad login: type auth, object
 // badpassword, the caller's address as value (remote_addr: [ip]), and desc
 // when the login is throttled.
-func badPasswordDoc(req *Request, desc string) *billmgr.Doc {
+func badPasswordDoc(req *billmgr.Request, desc string) *billmgr.Doc {
 	value := ""
-	if host, _, err := net.SplitHostPort(req.remote); err == nil {
+	if host, _, err := net.SplitHostPort(req.Remote); err == nil {
 		value = "remote_addr: [" + host + "]"
 	}
 	d := billmgr.NewError(req.Func, req.Lang, billmgr.ErrorAuth, "badpassword", value, message(req.Lang, msgBadPassword))
@@ -180,12 +183,12 @@ func reasonOf(ce *connect.Error) string {
 // currency) when the service sends them, else from its message ("the
 // balance of account 7 is 100.00 RUB, the order costs 810.00 RUB"); the
 // message itself goes with them as desc.
-func notEnoughMoneyDoc(req *Request, ce *connect.Error, desc string) *billmgr.Doc {
+func notEnoughMoneyDoc(req *billmgr.Request, ce *connect.Error, desc string) *billmgr.Doc {
 	amount, have, currency := moneyOf(ce, desc)
 	return moneyError(req, amount, have, currency, desc)
 }
 
-func moneyError(req *Request, amount, have *int64, currency, desc string) *billmgr.Doc {
+func moneyError(req *billmgr.Request, amount, have *int64, currency, desc string) *billmgr.Doc {
 	vars := []string{"amount", "", "have", "", "currency", currency}
 	params := []billmgr.Attr{}
 	if amount != nil && have != nil {
@@ -246,43 +249,69 @@ func errorMetadata(ce *connect.Error) map[string]string {
 	return nil
 }
 
-// paramError is a request parameter the gateway cannot translate into an
-// RPC (absent, or not of the form the RPC needs: elid=abc), or one the
-// service refused under another name (why holds its message). errorDoc
-// answers it as a value error about the legacy parameter.
-type paramError struct {
-	name, value string
-	missing     bool
-	why         string
-	missed      bool // the object named by the value does not exist
-}
-
-func missingParam(name string) error { return &paramError{name: name, missing: true} }
-
-func invalidParam(name, value string) error { return &paramError{name: name, value: value} }
-
-func (e *paramError) Error() string {
-	switch {
-	case e.why != "":
-		return "parameter " + e.name + ": " + e.why
-	case e.missing:
-		return "parameter " + e.name + " is required"
-	}
-	return "parameter " + e.name + " is invalid"
-}
-
-func (e *paramError) doc(req *Request) *billmgr.Doc {
-	v := billmgr.EchoValue(e.name, e.value)
+// paramErrorDoc answers a parameter that could not be read, or that the
+// service refused under another name, as a value error about it (missed
+// when it is absent or names no object).
+func paramErrorDoc(req *billmgr.Request, e *billmgr.ParamError) *billmgr.Doc {
+	v := billmgr.EchoValue(e.Name, e.Value)
 	typ, id := billmgr.ErrorValue, msgParamInvalid
 	switch {
-	case e.missing:
+	case e.Missing:
 		typ, id = billmgr.ErrorMissed, msgParamMissing
-	case e.missed:
+	case e.Missed:
 		typ, id = billmgr.ErrorMissed, msgNotFoundObject
 	}
-	d := billmgr.NewError(req.Func, req.Lang, typ, e.name, v, message(req.Lang, id, "object", e.name, "value", v))
-	if e.why != "" {
-		d.Error.Params = []billmgr.Attr{{Name: "desc", Value: e.why}}
+	d := billmgr.NewError(req.Func, req.Lang, typ, e.Name, v, message(req.Lang, id, "object", e.Name, "value", v))
+	if e.Why != "" {
+		d.Error.Params = []billmgr.Attr{{Name: "desc", Value: e.Why}}
 	}
 	return d
+}
+
+// namedError carries the legacy names of a request's indexed fields
+// (validations[1].approver_email → approver_email_2) with an RPC error.
+type namedError struct {
+	err   error
+	names fieldNames
+}
+
+func (e *namedError) Error() string { return e.err.Error() }
+func (e *namedError) Unwrap() error { return e.err }
+
+func withNames(err error, names fieldNames) error {
+	if err == nil {
+		return nil
+	}
+	return &namedError{err: err, names: names}
+}
+
+// fieldNames maps RPC field paths to the legacy parameter names, for the
+// error documents: "subject.common_name" → "CN",
+// "validations[1].approver_email" → "approver_email_3".
+type fieldNames map[string]string
+
+// legacy returns the parameter of an RPC field: the request's own names
+// first (validations by index), then the forms' tables (legacyParam).
+func (fn fieldNames) legacy(field string) string {
+	if p, ok := fn[field]; ok {
+		return p
+	}
+	return legacyParam(field)
+}
+
+// violation is the field and message of the first protovalidate
+// violation, which the validation interceptor sends as a detail instead of
+// a BadRequest.
+func violation(ce *connect.Error) (field, msg string) {
+	for _, d := range ce.Details() {
+		v, derr := d.Value()
+		if derr != nil {
+			continue
+		}
+		if vs, ok := v.(*validatepb.Violations); ok && len(vs.GetViolations()) > 0 {
+			first := vs.GetViolations()[0]
+			return protovalidate.FieldPathString(first.GetField()), first.GetMessage()
+		}
+	}
+	return "", ""
 }

@@ -28,9 +28,6 @@ type API struct {
 	Cert    certsvcv1connect.CertificateServiceClient
 }
 
-// MaxBody bounds a legacy request body; a CSR and its form fit many times.
-const MaxBody = 1 << 20
-
 // Gateway serves the legacy func= API by translating each call into typed
 // RPCs. It decides nothing itself: credentials, access, validation and
 // errors all come from the service, and are only re-expressed here.
@@ -42,7 +39,7 @@ type Gateway struct {
 }
 
 // funcHandler serves one legacy function.
-type funcHandler func(ctx context.Context, req *Request) (*billmgr.Doc, error)
+type funcHandler func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error)
 
 // legacyFunc is one entry of the func= table: its handler.
 type legacyFunc struct {
@@ -101,12 +98,12 @@ func New(api API, log *slog.Logger) *Gateway {
 
 // ServeHTTP implements http.Handler.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, err := ParseRequest(r, MaxBody)
+	req, err := billmgr.ParseRequest(r, billmgr.MaxBody)
 	switch {
-	case errors.Is(err, ErrNotGateway):
+	case errors.Is(err, billmgr.ErrNotGateway):
 		http.NotFound(w, r)
 		return
-	case errors.Is(err, ErrMethod):
+	case errors.Is(err, billmgr.ErrMethod):
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	case err != nil:
@@ -126,12 +123,11 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		billmgr.Encode(w, req.Out, d)
 		return
 	}
-	req.remote = r.RemoteAddr
 	doc, _ := fn(r.Context(), req) // answerErrors turned any error into doc
 	if tok := sessionOf(req, doc); tok != "" {
 		// The session cookie a browser needs after func=auth (also after a
 		// key login from session.newkey).
-		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
+		http.SetCookie(w, &http.Cookie{Name: billmgr.SessionCookie, Value: tok, Path: "/", HttpOnly: true,
 			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
 		if req.Auth.Key != "" && req.OutRaw == "" {
 			// A browser sent by a key login link (session.newkey, then
@@ -159,7 +155,7 @@ func badRequestDoc(err error) *billmgr.Doc {
 }
 
 // sessionOf returns the session a func=auth answer opened, or "".
-func sessionOf(req *Request, d *billmgr.Doc) string {
+func sessionOf(req *billmgr.Request, d *billmgr.Doc) string {
 	if req.Func != "auth" || d == nil || d.Kind != billmgr.KindForm {
 		return ""
 	}
@@ -173,7 +169,7 @@ func sessionOf(req *Request, d *billmgr.Doc) string {
 
 // answerErrors re-expresses h's errors as legacy error documents.
 func answerErrors(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+	return func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 		d, err := h(ctx, req)
 		if err != nil {
 			return errorDoc(req, err), nil
@@ -186,7 +182,7 @@ func answerErrors(h funcHandler) funcHandler {
 // the function's name (the request itself is not logged: it may hold
 // secrets).
 func (g *Gateway) recovered(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (d *billmgr.Doc, err error) {
+	return func(ctx context.Context, req *billmgr.Request) (d *billmgr.Doc, err error) {
 		defer func() {
 			if p := recover(); p != nil {
 				g.log.ErrorContext(ctx, "legacy function panicked", "func", req.Func,
@@ -201,14 +197,14 @@ func (g *Gateway) recovered(h funcHandler) funcHandler {
 // withCredentials sends the caller's credentials and address with the
 // RPCs h makes.
 func withCredentials(h funcHandler) funcHandler {
-	return func(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-		return h(withCaller(ctx, req, req.remote), req)
+	return func(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+		return h(withCaller(ctx, req), req)
 	}
 }
 
 // withCaller passes the caller's credentials and address to the RPCs made
 // for this request.
-func withCaller(ctx context.Context, req *Request, remote string) context.Context {
+func withCaller(ctx context.Context, req *billmgr.Request) context.Context {
 	ctx, call := connect.NewClientContext(ctx)
 	h := call.RequestHeader()
 	switch a := req.Auth; {
@@ -217,7 +213,7 @@ func withCaller(ctx context.Context, req *Request, remote string) context.Contex
 	case a.Session != "":
 		h.Set("Authorization", "Bearer "+a.Session)
 	}
-	if host, _, err := net.SplitHostPort(remote); err == nil {
+	if host, _, err := net.SplitHostPort(req.Remote); err == nil {
 		h.Add("X-Forwarded-For", host)
 	}
 	return ctx
@@ -225,7 +221,7 @@ func withCaller(ctx context.Context, req *Request, remote string) context.Contex
 
 // funcAuth logs in with username and password, or with a one-time key, and
 // answers <auth id="SESSION" level="…">SESSION</auth>.
-func (g *Gateway) funcAuth(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcAuth(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	in := &certsvcv1.LoginRequest{Login: req.Auth.Username}
 	if req.Auth.Key != "" {
 		in.Credential = &certsvcv1.LoginRequest_Key{Key: req.Auth.Key}
@@ -247,7 +243,7 @@ const (
 
 // funcSessionNewKey lets an admin create a one-time login key for a user:
 // session.newkey&username=U&key=K (user= is accepted too).
-func (g *Gateway) funcSessionNewKey(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcSessionNewKey(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	login := req.Param("username")
 	if login == "" {
 		login = req.Param("user")

@@ -16,6 +16,7 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 
+	"github.com/certsvc/certsvc/compat/billmgr"
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
 )
@@ -136,7 +137,7 @@ func TestMissedFunctionLogIsBounded(t *testing.T) {
 	secrets := map[string]string{"auth_token": "tok-1", "partner_code": "pc-2", "Token": "tok-3", "secret": "sec-4",
 		"pass": "pass-5", "pwd": "pwd-6", "PassWord": "pw-7", "AUTHINFO": "login:pw-8", "comment": "x&authinfo=u:pw-9"}
 	form := url.Values{"func": {"checkevent" + strings.Repeat("z", 5000)}, "out": {"json"},
-		"blob": {strings.Repeat("A", MaxBody-64*1024)}}
+		"blob": {strings.Repeat("A", billmgr.MaxBody-64*1024)}}
 	for k, v := range secrets {
 		form.Set(k, v)
 	}

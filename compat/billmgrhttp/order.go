@@ -14,31 +14,14 @@ import (
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 )
 
-// namedError carries the legacy names of a request's indexed fields
-// (validations[1].approver_email → approver_email_2) with an RPC error.
-type namedError struct {
-	err   error
-	names fieldNames
-}
-
-func (e *namedError) Error() string { return e.err.Error() }
-func (e *namedError) Unwrap() error { return e.err }
-
-func withNames(err error, names fieldNames) error {
-	if err == nil {
-		return nil
-	}
-	return &namedError{err: err, names: names}
-}
-
 // ---------------------------------------------------------------------------
 // certificate.order and certificate.order.csr: the wizard's first steps.
 
 // funcOrder is the first step of the order wizard, the choice of plan and
 // period. With sok it checks the plan and moves on to the next step, the
 // subject form of certificate.order.csr [INF: the step is undocumented].
-func (g *Gateway) funcOrder(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	id, err := intParam(req, "pricelist", 64)
+func (g *Gateway) funcOrder(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+	id, err := req.Int("pricelist", 64)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +36,7 @@ func (g *Gateway) funcOrder(ctx context.Context, req *Request) (*billmgr.Doc, er
 		return nil, err
 	}
 	chosen := choosePlan(plans, id)
-	period := param(req, "period")
+	period := req.Value("period")
 	if period == "" {
 		period = "12"
 	}
@@ -82,7 +65,7 @@ func choosePlan(plans []*certsvcv1.Plan, id int64) *certsvcv1.Plan {
 // is the form with the country list (the documented way to read country
 // ids); with sok it generates a key and a CSR from the subject fields and
 // answers them as model.csr and model.key (seed 002). Nothing is stored.
-func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcOrderCSR(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		return g.subjectForm(ctx, req)
 	}
@@ -96,23 +79,23 @@ func (g *Gateway) funcOrderCSR(ctx context.Context, req *Request) (*billmgr.Doc,
 	}
 	fields := []billmgr.Field{billmgr.F("csr", res.GetCsrPem()), billmgr.F("key", res.GetPrivateKeyPem()), billmgr.F("crt_type", "generate")}
 	for _, name := range []string{"pricelist", "period", "CN", "field_country", "ST", "L", "O", "OU", "emailAddress", "altname"} {
-		fields = append(fields, billmgr.F(name, param(req, name)))
+		fields = append(fields, billmgr.F(name, req.Value(name)))
 	}
 	return billmgr.NewForm(req.Func, req.Lang, fields...), nil
 }
 
 // subjectForm is the subject form with the country list.
-func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) subjectForm(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	res, err := g.api.Catalog.ListCountries(ctx, &certsvcv1.ListCountriesRequest{})
 	if err != nil {
 		return nil, err
 	}
-	country := param(req, "field_country")
+	country := req.Value("field_country")
 	if country == "" {
 		country = "182"
 	}
 	doc := billmgr.NewForm(req.Func, req.Lang,
-		billmgr.F("period", param(req, "period")), billmgr.F("pricelist", param(req, "pricelist")), billmgr.F("field_country", country))
+		billmgr.F("period", req.Value("period")), billmgr.F("pricelist", req.Value("pricelist")), billmgr.F("field_country", country))
 	opts := make([]billmgr.Option, 0, len(res.GetCountries()))
 	for _, c := range res.GetCountries() {
 		opts = append(opts, billmgr.Option{Key: strconv.Itoa(int(c.GetId())), Label: c.GetName(),
@@ -134,7 +117,7 @@ func (g *Gateway) subjectForm(ctx context.Context, req *Request) (*billmgr.Doc, 
 // Seed 001's order, as the reselling module sends it, carries
 // clicked_button=next and no sok: a pressed button submits as sok does
 // [INF]. With neither it is the plan form of certificate.order.
-func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcOrderParam(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	if !req.Sok && req.Ignored.Get("clicked_button") == "" {
 		return g.funcOrder(ctx, req)
 	}
@@ -161,10 +144,10 @@ func (g *Gateway) funcOrderParam(ctx context.Context, req *Request) (*billmgr.Do
 
 // orderRequest translates the order form into a CreateCertificateRequest,
 // and names the legacy parameters of its indexed fields.
-func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.CreateCertificateRequest, fieldNames, error) {
+func (g *Gateway) orderRequest(ctx context.Context, req *billmgr.Request) (*certsvcv1.CreateCertificateRequest, fieldNames, error) {
 	names := fieldNames{}
 	in := &certsvcv1.CreateCertificateRequest{Subject: &certsvcv1.Subject{},
-		ExtraNames: altnames(req), Pay: isOn(req.Param("skipbasket"))}
+		ExtraNames: altnames(req), Pay: billmgr.IsOn(req.Param("skipbasket"))}
 	_, err := fill(req, in, orderFields)
 	if err == nil {
 		_, err = fill(req, in.Subject, subjectFields)
@@ -172,13 +155,13 @@ func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.Cr
 	if err != nil {
 		return nil, names, err
 	}
-	switch t := param(req, "crt_type"); t {
+	switch t := req.Value("crt_type"); t {
 	case "", "generate": // with the CSR and key of certificate.order.csr, or none
 		in.CsrPem, in.PrivateKeyPem, err = csrParams(req, false)
 	case "manual":
 		in.CsrPem, in.PrivateKeyPem, err = csrParams(req, true)
 	default:
-		err = badParam("crt_type", t, "use generate or manual")
+		err = billmgr.BadParam("crt_type", t, "use generate or manual")
 	}
 	if err != nil {
 		return nil, names, err
@@ -204,19 +187,34 @@ func (g *Gateway) orderRequest(ctx context.Context, req *Request) (*certsvcv1.Cr
 
 // csrParams returns the CSR (required for crt_type=manual) and the key to
 // store with it, unless delete_private_key=on.
-func csrParams(req *Request, required bool) (csr, key string, err error) {
-	csr = pemParam(req, "csr")
+func csrParams(req *billmgr.Request, required bool) (csr, key string, err error) {
+	csr = req.PEM("csr")
 	if required && csr == "" {
-		return "", "", badParam("csr", "", "crt_type=manual needs the CSR")
+		return "", "", billmgr.BadParam("csr", "", "crt_type=manual needs the CSR")
 	}
-	if csr != "" && !isOn(req.Param("delete_private_key")) {
-		key = pemParam(req, "key")
+	if csr != "" && !billmgr.IsOn(req.Param("delete_private_key")) {
+		key = req.PEM("key")
 	}
 	return csr, key, nil
 }
 
+// splitNames splits a space-separated name list (altname); commas and line
+// breaks separate too.
+func splitNames(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' || r == '\n' || r == '\r' || r == '\t' })
+}
+
+// altnames returns the extra names of an order: altname, else altname_input
+// (the seeds send both with the same list).
+func altnames(req *billmgr.Request) []string {
+	if v := req.Value("altname"); v != "" {
+		return splitNames(v)
+	}
+	return splitNames(req.Value("altname_input"))
+}
+
 // optional fills m from fields, or returns nil when no parameter was given.
-func optional[M any](req *Request, fields []field[M], m M) (M, error) {
+func optional[M any](req *billmgr.Request, fields []field[M], m M) (M, error) {
 	var zero M
 	set, err := fill(req, m, fields)
 	if err != nil || !set {
@@ -227,14 +225,14 @@ func optional[M any](req *Request, fields []field[M], m M) (M, error) {
 
 // contacts returns the admin and tech contacts; like_admin=on without tech
 // fields makes the tech contact the admin.
-func contacts(req *Request) (adm, tech *certsvcv1.Contact, err error) {
+func contacts(req *billmgr.Request) (adm, tech *certsvcv1.Contact, err error) {
 	if adm, err = optional(req, adminFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
 	if tech, err = optional(req, techFields, &certsvcv1.Contact{}); err != nil {
 		return nil, nil, err
 	}
-	if tech == nil && adm != nil && isOn(req.Ignored.Get("like_admin")) {
+	if tech == nil && adm != nil && billmgr.IsOn(req.Ignored.Get("like_admin")) {
 		tech = proto.CloneOf(adm)
 	}
 	return adm, tech, nil
@@ -243,22 +241,22 @@ func contacts(req *Request) (adm, tech *certsvcv1.Contact, err error) {
 // addonSlots reads addon_<id>=<n>, the number of extra names bought (seed
 // 002: addon_55364=2). Certificates sell one add-on, so a second non-zero
 // one is refused; the service checks the count against the plan.
-func addonSlots(req *Request, names fieldNames) (int32, error) {
+func addonSlots(req *billmgr.Request, names fieldNames) (int32, error) {
 	var slots int32
 	for _, name := range slices.Sorted(maps.Keys(req.Params)) {
 		id, ok := strings.CutPrefix(name, "addon_")
 		if _, err := strconv.ParseUint(id, 10, 64); !ok || err != nil {
 			continue
 		}
-		v := param(req, name)
+		v := req.Value(name)
 		n, err := strconv.ParseInt(v, 10, 32)
 		switch {
 		case v == "" || err == nil && n == 0:
 			continue
 		case err != nil || n < 0:
-			return 0, badParam(name, v, "give the number of extra names")
+			return 0, billmgr.BadParam(name, v, "give the number of extra names")
 		case slots != 0:
-			return 0, badParam(name, v, "only the extra-name add-on is sold with certificates, once")
+			return 0, billmgr.BadParam(name, v, "only the extra-name add-on is sold with certificates, once")
 		}
 		slots, names["extra_name_slots"] = int32(n), name
 	}
@@ -279,7 +277,7 @@ var approverMethods = map[string]certsvcv1.ValidationMethod{
 func approverMethod(name, value string) (certsvcv1.ValidationMethod, error) {
 	m, ok := approverMethods[value]
 	if !ok {
-		return 0, badParam(name, value, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
+		return 0, billmgr.BadParam(name, value, "use auth_email, auth_dnstxt, auth_dnscname or auth_file")
 	}
 	return m, nil
 }
@@ -308,13 +306,13 @@ const (
 // indexedParams returns the non-empty values of prefix+N by N, N ≥ 1.
 // Other names with the prefix are ignored like any unknown parameter (seed
 // 001 prints approver_email_{i} as a placeholder).
-func indexedParams(req *Request, prefix string) map[int]string {
+func indexedParams(req *billmgr.Request, prefix string) map[int]string {
 	out := map[int]string{}
 	for name := range req.Params {
 		s, ok := strings.CutPrefix(name, prefix)
 		n, err := strconv.Atoi(s)
-		if ok && err == nil && n >= 1 && param(req, name) != "" {
-			out[n] = param(req, name)
+		if ok && err == nil && n >= 1 && req.Value(name) != "" {
+			out[n] = req.Value(name)
 		}
 	}
 	return out
@@ -324,7 +322,7 @@ func indexedParams(req *Request, prefix string) map[int]string {
 func inRange(prefix string, values map[int]string, names int) error {
 	for _, n := range slices.Sorted(maps.Keys(values)) {
 		if n > names {
-			return badParam(prefix+strconv.Itoa(n), values[n],
+			return billmgr.BadParam(prefix+strconv.Itoa(n), values[n],
 				"there is no domain number %d; the domains are numbered 1 to %d", n, names)
 		}
 	}
@@ -338,9 +336,9 @@ func inRange(prefix string, values map[int]string, names int) error {
 // one name, approver_method that of the others. A name validated by e-mail
 // without its approver is left to the service's default. It records each
 // validation's parameter in fn for error documents.
-func validations(req *Request, fn fieldNames, names func() ([]string, error)) ([]*certsvcv1.DomainValidation, error) {
+func validations(req *billmgr.Request, fn fieldNames, names func() ([]string, error)) ([]*certsvcv1.DomainValidation, error) {
 	var method certsvcv1.ValidationMethod
-	m := param(req, "approver_method")
+	m := req.Value("approver_method")
 	if m != "" {
 		var err error
 		if method, err = approverMethod("approver_method", m); err != nil {
@@ -423,11 +421,11 @@ func appendNew(list []string, names ...string) []string {
 // certificate.edit (oldrequest, manual) or of the new altname list. Without
 // sok both functions show the form, with the current names in approver
 // order.
-func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcReissue(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	if !req.Sok {
 		return g.reissueForm(ctx, req)
 	}
-	id, err := certID(req)
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
@@ -437,7 +435,7 @@ func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*billmgr.Doc, 
 		return append([]string{c.GetCommonName()}, c.GetExtraNames()...), err
 	}
 	names := current
-	switch t := param(req, "crt_type"); t {
+	switch t := req.Value("crt_type"); t {
 	case "", "oldrequest":
 	case "manual":
 		if in.CsrPem, in.PrivateKeyPem, err = csrParams(req, true); err != nil {
@@ -457,7 +455,7 @@ func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*billmgr.Doc, 
 			return appendNew(cur[:1], in.GetExtraNames()...), err
 		}
 	default:
-		return nil, badParam("crt_type", t, "use oldrequest, manual or altname")
+		return nil, billmgr.BadParam("crt_type", t, "use oldrequest, manual or altname")
 	}
 	fn := fieldNames{}
 	if in.Validations, err = validations(req, fn, names); err != nil {
@@ -466,13 +464,13 @@ func (g *Gateway) funcReissue(ctx context.Context, req *Request) (*billmgr.Doc, 
 	if _, err := g.api.Cert.ReissueCertificate(ctx, in); err != nil {
 		return nil, withNames(err, fn)
 	}
-	g.log.InfoContext(ctx, "legacy certificate reissue", "func", req.Func, "certificate_id", id, "crt_type", param(req, "crt_type"))
+	g.log.InfoContext(ctx, "legacy certificate reissue", "func", req.Func, "certificate_id", id, "crt_type", req.Value("crt_type"))
 	return billmgr.NewOK(req.Func, req.Lang, ""), nil
 }
 
 // reissueForm shows the reissue choices and the approvers of the current
 // names, numbered as approver_email_N expects them.
-func (g *Gateway) reissueForm(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) reissueForm(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err
@@ -512,15 +510,15 @@ func labelled(lang string, labels []label) []billmgr.Option {
 // when absent) and answers the new end of the paid term as
 // <doc><newexpiredate> inside the answer, where the WHMCS module reads it
 // (/doc/doc/newexpiredate). Without sok it shows the periods and prices.
-func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*billmgr.Doc, error) {
-	period, err := intParam(req, "period", 32)
+func (g *Gateway) funcProlong(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
+	period, err := req.Int("period", 32)
 	if err != nil {
 		return nil, err
 	}
 	if !req.Sok {
 		return g.prolongForm(ctx, req, int32(period))
 	}
-	id, err := certID(req)
+	id, err := req.ID()
 	if err != nil {
 		return nil, err
 	}
@@ -543,7 +541,7 @@ func (g *Gateway) funcProlong(ctx context.Context, req *Request) (*billmgr.Doc, 
 
 // prolongForm shows the renewal periods of the certificate's plan in its
 // currency.
-func (g *Gateway) prolongForm(ctx context.Context, req *Request, period int32) (*billmgr.Doc, error) {
+func (g *Gateway) prolongForm(ctx context.Context, req *billmgr.Request, period int32) (*billmgr.Doc, error) {
 	c, err := g.certificate(ctx, req)
 	if err != nil {
 		return nil, err

@@ -2,15 +2,10 @@ package billmgrhttp
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr/billmgrtest"
 	"io"
 	"log/slog"
 	"net/http"
@@ -182,9 +177,9 @@ type orderCase struct {
 	want        []proto.Message
 }
 
-// seed001Adapted is seed 001's order request (request_test.go), byte for
+// seed001Adapted is seed 001's order request (billmgrtest.Seed001Order), byte for
 // byte, with the placeholders filled in: remoteid, pricelist 115 → 3033.
-var seed001Adapted = strings.NewReplacer("{ID service}", "l1001", "pricelist=115", "pricelist=3033").Replace(seed001Order)
+var seed001Adapted = strings.NewReplacer("{ID service}", "l1001", "pricelist=115", "pricelist=3033").Replace(billmgrtest.Seed001Order)
 
 const auth = "authinfo=reseller:s3cret&"
 
@@ -193,7 +188,7 @@ func emailFor(domain, approver string) *certsvcv1.DomainValidation {
 }
 
 func orderCases(t *testing.T) []orderCase {
-	csr := testCSR(t)
+	csr := billmgrtest.CSR(t)
 	contact := &certsvcv1.Contact{FirstName: "Test", LastName: "Test", Title: "Test", Email: "test@test.com", Phone: "+7 (111) 111-11-11"}
 	multiParams := "func=certificate.order.param&sok=ok&skipbasket=on&crt_type=generate&field_country=182&period=12&pricelist=55326&CN=example.com&ST=Moscow&L=Moscow&O=Example&OU=IT&emailAddress=ssl@example.com&adm_fname=Ivan&adm_lname=Petrov&adm_jtitle=CTO&adm_email=ivan@example.com&adm_phone=%2B74951234567&tech_fname=Ivan&tech_lname=Petrov&tech_jtitle=CTO&tech_email=ivan@example.com&tech_phone=%2B74951234567&csr=" + url.QueryEscape(fakeCSR) + "&key=" + url.QueryEscape(fakeKey) + "&altname_input=example1.com%20example2.com&altname=example1.com%20example2.com&approver_email_1=admin@example.com&approver_email_2=hostmaster@example1.com&approver_email_3=postmaster@example2.com&addon_55364=2"
 	ivan := &certsvcv1.Contact{FirstName: "Ivan", LastName: "Petrov", Title: "CTO", Email: "ivan@example.com", Phone: "+74951234567"}
@@ -293,26 +288,6 @@ func orderCases(t *testing.T) []orderCase {
 	}
 }
 
-// testCSR returns a real CSR whose base64 holds a '+', as clients mangle.
-func testCSR(t *testing.T) string {
-	t.Helper()
-	for {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
-			Subject: pkix.Name{CommonName: "shop.example.org"}, DNSNames: []string{"shop.example.org"}}, key)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
-		if strings.Contains(p, "+") {
-			return p
-		}
-	}
-}
-
 func (tc orderCase) request(f billmgr.Format) *http.Request {
 	if tc.post {
 		r := httptest.NewRequest(http.MethodPost, "/billmgr?out="+string(f), strings.NewReader(auth+tc.params))
@@ -364,40 +339,6 @@ func TestOrderFuncs(t *testing.T) {
 				compareGolden(t, filepath.Join("testdata", "order", tc.name+"."+string(f)+".golden"), got)
 			})
 		}
-	}
-}
-
-// TestPEMParamRepair: a CSR arrives intact however the client sent it.
-func TestPEMParamRepair(t *testing.T) {
-	csr := testCSR(t)
-	oneLine := strings.ReplaceAll(strings.TrimSpace(csr), "\n", " ")
-	crlf := strings.ReplaceAll(csr, "\n", "\r\n")
-	tests := []struct {
-		name, body string
-	}{
-		{"form-encoded", "csr=" + url.QueryEscape(csr)},
-		{"path-escaped", "csr=" + url.PathEscape(csr)},
-		{"raw, '+' and line breaks unencoded", "csr=" + csr},
-		{"raw CRLF", "csr=" + crlf},
-		{"raw on one line", "csr=" + oneLine},
-		{"'+' and spaces form-encoded on one line", "csr=" + url.QueryEscape(oneLine)},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := httptest.NewRequest(http.MethodPost, "/billmgr", strings.NewReader("func=x&"+tc.body))
-			req, err := ParseRequest(r, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got := pemParam(req, "csr"); got != csr {
-				t.Errorf("got\n%q\nwant\n%q", got, csr)
-			}
-		})
-	}
-	r := httptest.NewRequest(http.MethodGet, "/billmgr?func=x&csr=not-a-pem", nil)
-	req, _ := ParseRequest(r, 0)
-	if got := pemParam(req, "csr"); got != "not-a-pem" {
-		t.Errorf("a value that is not PEM: got %q, want it unchanged", got)
 	}
 }
 

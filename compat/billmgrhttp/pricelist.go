@@ -20,12 +20,12 @@ import (
 // ("k=v, k2=v2", as the bjson storefront reads it). itemtype other than
 // certificate exports nothing; pricelist=<id> exports one plan. Which
 // plans a caller may see is the service's decision.
-func (g *Gateway) funcPricelistExport(ctx context.Context, req *Request) (*billmgr.Doc, error) {
+func (g *Gateway) funcPricelistExport(ctx context.Context, req *billmgr.Request) (*billmgr.Doc, error) {
 	doc := billmgr.NewData(req.Func, req.Lang)
-	if t := param(req, "itemtype"); t != "" && t != "certificate" {
+	if t := req.Value("itemtype"); t != "" && t != "certificate" {
 		return doc, nil
 	}
-	id, err := intParam(req, "pricelist", 64)
+	id, err := req.Int("pricelist", 64)
 	if err != nil {
 		return nil, err
 	}
@@ -92,13 +92,13 @@ func priceNodes(lang string, prices []*certsvcv1.PlanPrice, amount func(*certsvc
 func siteinfo(p *certsvcv1.Plan) string {
 	v := p.GetValidation()
 	return strings.Join([]string{
-		"wildcard=" + onOff(p.GetWildcard()),
-		"www=" + onOff(p.GetWwwAndBare()),
-		"multidomain=" + onOff(p.GetMultiDomain()),
-		"csraltname=" + onOff(p.GetMultiDomain()),
-		"idn=" + onOff(p.GetIdn()),
-		"orginfo=" + onOff(v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_OV || v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_EV),
-		"ev=" + onOff(v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_EV),
+		"wildcard=" + billmgr.OnOff(p.GetWildcard()),
+		"www=" + billmgr.OnOff(p.GetWwwAndBare()),
+		"multidomain=" + billmgr.OnOff(p.GetMultiDomain()),
+		"csraltname=" + billmgr.OnOff(p.GetMultiDomain()),
+		"idn=" + billmgr.OnOff(p.GetIdn()),
+		"orginfo=" + billmgr.OnOff(v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_OV || v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_EV),
+		"ev=" + billmgr.OnOff(v == certsvcv1.ValidationLevel_VALIDATION_LEVEL_EV),
 		"authemail=on",
 		"authdnstxt=on",
 	}, ", ")

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/certsvc/certsvc/compat/billmgrhttp"
+	"github.com/certsvc/certsvc/compat/billmgr"
 	"github.com/certsvc/certsvc/web"
 )
 
@@ -40,7 +40,7 @@ func consoleHandler(files fs.FS, gw http.Handler) http.Handler {
 	}
 	static := http.FileServerFS(files)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if billmgrhttp.IsGatewayPath(r) {
+		if billmgr.IsGatewayPath(r) {
 			gw.ServeHTTP(w, r)
 			return
 		}

@@ -1,11 +1,18 @@
 // Package billmgrtest holds the test helpers shared by both ends of the
 // BILLmanager protocol: rendering a document as a golden text, checking
-// that a body parses in its format, and comparing with golden files.
+// that a body parses in its format, comparing with golden files, and the
+// requests clients send (seed 001's order, a CSR whose base64 holds '+').
 package billmgrtest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -109,6 +116,34 @@ func xmlWellFormed(body []byte) error {
 			depth++
 		case xml.EndElement:
 			depth--
+		}
+	}
+}
+
+// Seed001Order is the certificate.order.param example of seed 001, verbatim:
+// raw spaces, unencoded '+' in phone numbers and line breaks after csr= and
+// key=. net/http refuses raw spaces in a request line, so it can only
+// travel as a POST body.
+const Seed001Order = `func=certificate.order.param&remoteid={ID service}&CN=example.com&L=Moscow&O=Moscow&OU=&ST=Moscow&adm_email=test@test.com&adm_fname=Test&adm_jtitle=Test&adm_lname=Test&adm_phone=+7 (111) 111-11-11&adm_phone_country=182&approver_email_1=admin@example.com&approver_method=auth_email&auth_file_protocol=off&clicked_button=next&country=182&crt_type=generate&csr=
+&delete_private_key=off&domain_count=&emailAddress=&field_country=182&hfields=csr&hide_csr_fields=&itemtype=&key=
+&like_admin=on&newbasket=&org_address=1&org_city=Moscow&org_country=182&org_department=1&org_name=Test&org_phone=+7 (111) 111-11-11&org_phone_country=182&org_postcode=1111111&org_state=Moscow&period=12&pricelist=115&tech_email=test@test.com&tech_fname=Test&tech_jtitle=Test&tech_lname=Test&tech_phone=+7 (111) 111-11-11&tech_phone_country=182`
+
+// CSR returns a real CSR (PEM) whose base64 holds a '+', as clients mangle.
+func CSR(t testing.TB) string {
+	t.Helper()
+	for {
+		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{
+			Subject: pkix.Name{CommonName: "shop.example.org"}, DNSNames: []string{"shop.example.org"}}, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
+		if strings.Contains(p, "+") {
+			return p
 		}
 	}
 }

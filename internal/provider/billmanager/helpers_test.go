@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/certsvc/certsvc/compat/billmgr"
-	"github.com/certsvc/certsvc/compat/billmgrhttp"
 	"github.com/certsvc/certsvc/internal/localca"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/billmanager"
@@ -75,7 +74,7 @@ type upstream struct {
 	orders []*order
 	placed map[string]int // remoteid → orders placed
 	faults map[string]fault
-	calls  []*billmgrhttp.Request
+	calls  []*billmgr.Request
 	// reply, when set for a function, answers it instead of the fake.
 	reply map[string]*billmgr.Doc
 	// noChain makes certificate.file refuse type=chain, as the gateway
@@ -131,7 +130,7 @@ func (u *upstream) ordersPlaced(ref string) int {
 }
 
 // last returns the last call of fn.
-func (u *upstream) last(fn string) *billmgrhttp.Request {
+func (u *upstream) last(fn string) *billmgr.Request {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	for i := len(u.calls) - 1; i >= 0; i-- {
@@ -168,7 +167,7 @@ func (u *upstream) issue(id int64) {
 }
 
 func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	req, err := billmgrhttp.ParseRequest(r, billmgrhttp.MaxBody)
+	req, err := billmgr.ParseRequest(r, billmgr.MaxBody)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
@@ -209,7 +208,7 @@ func (u *upstream) misbehave(w http.ResponseWriter, r *http.Request, f fault) {
 }
 
 // serve answers req as the gateway would, for the functions the provider calls.
-func (u *upstream) serve(req *billmgrhttp.Request) *billmgr.Doc {
+func (u *upstream) serve(req *billmgr.Request) *billmgr.Doc {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if d, ok := u.reply[req.Func]; ok {

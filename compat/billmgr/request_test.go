@@ -1,10 +1,11 @@
-package billmgrhttp
+package billmgr_test
 
 import (
 	"bufio"
 	"bytes"
 	"errors"
 	"github.com/certsvc/certsvc/compat/billmgr"
+	"github.com/certsvc/certsvc/compat/billmgr/billmgrtest"
 	"io"
 	"mime/multipart"
 	"net"
@@ -36,13 +37,13 @@ func rawRequest(t testing.TB, method, target, contentType, body string, extra ..
 	return http.ReadRequest(bufio.NewReader(strings.NewReader(b.String())))
 }
 
-func mustParse(t *testing.T, method, target, contentType, body string, extra ...string) *Request {
+func mustParse(t *testing.T, method, target, contentType, body string, extra ...string) *billmgr.Request {
 	t.Helper()
 	hr, err := rawRequest(t, method, target, contentType, body, extra...)
 	if err != nil {
 		t.Fatalf("net/http rejects the request: %v", err)
 	}
-	req, err := ParseRequest(hr, 1<<20)
+	req, err := billmgr.ParseRequest(hr, 1<<20)
 	if err != nil {
 		t.Fatalf("ParseRequest: %v", err)
 	}
@@ -50,14 +51,6 @@ func mustParse(t *testing.T, method, target, contentType, body string, extra ...
 }
 
 const form = "application/x-www-form-urlencoded"
-
-// seed001Order is the certificate.order.param example of seed 001, verbatim:
-// raw spaces, unencoded '+' in phone numbers and line breaks after csr= and
-// key=. net/http refuses raw spaces in a request line, so it can only
-// travel as a POST body.
-const seed001Order = `func=certificate.order.param&remoteid={ID service}&CN=example.com&L=Moscow&O=Moscow&OU=&ST=Moscow&adm_email=test@test.com&adm_fname=Test&adm_jtitle=Test&adm_lname=Test&adm_phone=+7 (111) 111-11-11&adm_phone_country=182&approver_email_1=admin@example.com&approver_method=auth_email&auth_file_protocol=off&clicked_button=next&country=182&crt_type=generate&csr=
-&delete_private_key=off&domain_count=&emailAddress=&field_country=182&hfields=csr&hide_csr_fields=&itemtype=&key=
-&like_admin=on&newbasket=&org_address=1&org_city=Moscow&org_country=182&org_department=1&org_name=Test&org_phone=+7 (111) 111-11-11&org_phone_country=182&org_postcode=1111111&org_state=Moscow&period=12&pricelist=115&tech_email=test@test.com&tech_fname=Test&tech_jtitle=Test&tech_lname=Test&tech_phone=+7 (111) 111-11-11&tech_phone_country=182`
 
 func TestParseSeedExamples(t *testing.T) {
 	type want struct {
@@ -80,7 +73,7 @@ func TestParseSeedExamples(t *testing.T) {
 	}{
 		{
 			name: "001 order.param (raw spaces, '+', line breaks) as POST", method: "POST",
-			target: "/manager/billmgr?authinfo=USER:PASSWD&out=xml", body: seed001Order,
+			target: "/manager/billmgr?authinfo=USER:PASSWD&out=xml", body: billmgrtest.Seed001Order,
 			want: want{fn: "certificate.order.param", out: billmgr.FormatXML, login: "USER", pass: "PASSWD",
 				params: map[string]string{
 					"remoteid": "{ID service}", "CN": "example.com", "OU": "",
@@ -239,9 +232,9 @@ func TestParseSeedExamples(t *testing.T) {
 // through a real server and connection, so either failing is a change the
 // seeds' users would notice.
 func TestRawSpacesNeedPOST(t *testing.T) {
-	got := make(chan *Request, 1)
+	got := make(chan *billmgr.Request, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, err := ParseRequest(r, MaxBody)
+		req, err := billmgr.ParseRequest(r, billmgr.MaxBody)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
@@ -275,8 +268,8 @@ func TestRawSpacesNeedPOST(t *testing.T) {
 		t.Fatalf("POST with raw spaces: HTTP %d, want 200", code)
 	}
 	req := <-got
-	if req.Func != "certificate.order.param" || req.Param("L") != "Moscow" || param(req, "adm_phone") != "+7 (111) 111-11-11" {
-		t.Fatalf("POST body read as func=%q L=%q adm_phone=%q", req.Func, req.Param("L"), param(req, "adm_phone"))
+	if req.Func != "certificate.order.param" || req.Param("L") != "Moscow" || req.Value("adm_phone") != "+7 (111) 111-11-11" {
+		t.Fatalf("POST body read as func=%q L=%q adm_phone=%q", req.Func, req.Param("L"), req.Value("adm_phone"))
 	}
 }
 
@@ -293,7 +286,7 @@ func TestSplitElid(t *testing.T) {
 		{", ", nil},
 	}
 	for _, tt := range tests {
-		if got := SplitElid(tt.in); !reflect.DeepEqual(got, tt.want) {
+		if got := billmgr.SplitElid(tt.in); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("SplitElid(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -307,28 +300,28 @@ func TestParseAuth(t *testing.T) {
 	tests := []struct {
 		name, method, target, body string
 		headers                    []string
-		want                       AuthInfo
+		want                       billmgr.AuthInfo
 	}{
 		{name: "colon inside password", method: "GET", target: "/billmgr?func=certificate&authinfo=user@example.org:pa:ss%3Aw0rd",
-			want: AuthInfo{Login: "user@example.org", Password: "pa:ss:w0rd"}},
+			want: billmgr.AuthInfo{Login: "user@example.org", Password: "pa:ss:w0rd"}},
 		{name: "semicolon and unencoded percent", method: "GET", target: "/billmgr?func=certificate&authinfo=u:p;a%ss%2",
-			want: AuthInfo{Login: "u", Password: "p;a%ss%2"}},
+			want: billmgr.AuthInfo{Login: "u", Password: "p;a%ss%2"}},
 		{name: "no colon", method: "GET", target: "/billmgr?func=certificate&authinfo=onlylogin",
-			want: AuthInfo{Login: "onlylogin"}},
+			want: billmgr.AuthInfo{Login: "onlylogin"}},
 		{name: "unencoded plus in POST body", method: "POST", target: "/billmgr", body: "func=certificate&authinfo=u:a+b",
-			want: AuthInfo{Login: "u", Password: "a b"}},
+			want: billmgr.AuthInfo{Login: "u", Password: "a b"}},
 		{name: "session param", method: "GET", target: "/billmgr?func=certificate&auth=abc123",
-			want: AuthInfo{Session: "abc123"}},
+			want: billmgr.AuthInfo{Session: "abc123"}},
 		{name: "session cookie", method: "GET", target: "/billmgr?func=certificate", headers: []string{"Cookie: billmgrses5=sess42:extra; billmgrlang5=dragon:ru"},
-			want: AuthInfo{Session: "sess42"}},
+			want: billmgr.AuthInfo{Session: "sess42"}},
 		{name: "param beats cookie", method: "GET", target: "/billmgr?func=certificate&auth=fromparam", headers: []string{"Cookie: billmgrses5=fromcookie"},
-			want: AuthInfo{Session: "fromparam"}},
+			want: billmgr.AuthInfo{Session: "fromparam"}},
 		{name: "func=auth with password", method: "GET", target: "/billmgr?out=xml&func=auth&username=U&password=P",
-			want: AuthInfo{Username: "U", UserPassword: "P"}},
+			want: billmgr.AuthInfo{Username: "U", UserPassword: "P"}},
 		{name: "func=auth with key", method: "GET", target: "/billmgr?func=auth&username=U&key=0123456789abcdef&checkcookie=no",
-			want: AuthInfo{Username: "U", Key: "0123456789abcdef"}},
+			want: billmgr.AuthInfo{Username: "U", Key: "0123456789abcdef"}},
 		{name: "key is a private key outside func=auth", method: "GET", target: "/billmgr?func=certificate.order.param&key=KEY&authinfo=a:b",
-			want: AuthInfo{Login: "a", Password: "b"}},
+			want: billmgr.AuthInfo{Login: "a", Password: "b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -447,8 +440,8 @@ func TestParseJSONBody(t *testing.T) {
 		t.Errorf("altname = %q", r.Params["altname"])
 	}
 	hr, _ := rawRequest(t, "POST", "/billmgr", "application/json", `{"func":{"nested":1}}`)
-	if _, err := ParseRequest(hr, 1<<20); !errors.Is(err, ErrBadBody) {
-		t.Errorf("nested JSON: err = %v, want ErrBadBody", err)
+	if _, err := billmgr.ParseRequest(hr, 1<<20); !errors.Is(err, billmgr.ErrBadBody) {
+		t.Errorf("nested JSON: err = %v, want billmgr.ErrBadBody", err)
 	}
 }
 
@@ -477,9 +470,9 @@ func TestParseBodyLimit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, err = ParseRequest(hr, tt.limit)
-			if tt.wantErr != (err != nil) || (tt.wantErr && !errors.Is(err, ErrBodyTooLarge)) {
-				t.Errorf("err = %v, wantErr %v (ErrBodyTooLarge)", err, tt.wantErr)
+			_, err = billmgr.ParseRequest(hr, tt.limit)
+			if tt.wantErr != (err != nil) || (tt.wantErr && !errors.Is(err, billmgr.ErrBodyTooLarge)) {
+				t.Errorf("err = %v, wantErr %v (billmgr.ErrBodyTooLarge)", err, tt.wantErr)
 			}
 			if tt.wantErr && !strings.Contains(err.Error(), "too large") {
 				t.Errorf("unclear error: %v", err)
@@ -500,27 +493,27 @@ func TestGatewayPaths(t *testing.T) {
 		{"GET", "/billmgr/?func=certificate", true, nil},
 		{"GET", "/?func=certificate", true, nil},
 		{"GET", "/manager?out=sjson&func=auth", true, nil},
-		{"GET", "/", false, ErrNotGateway},
-		{"GET", "/manager", false, ErrNotGateway},
-		{"POST", "/", true, ErrNotGateway}, // body without func
-		{"GET", "/ispmgr?func=certificate", false, ErrNotGateway},
-		{"GET", "/mancgi/paymasterresult.php?func=x", false, ErrNotGateway},
-		{"PUT", "/billmgr?func=certificate", true, ErrMethod},
+		{"GET", "/", false, billmgr.ErrNotGateway},
+		{"GET", "/manager", false, billmgr.ErrNotGateway},
+		{"POST", "/", true, billmgr.ErrNotGateway}, // body without func
+		{"GET", "/ispmgr?func=certificate", false, billmgr.ErrNotGateway},
+		{"GET", "/mancgi/paymasterresult.php?func=x", false, billmgr.ErrNotGateway},
+		{"PUT", "/billmgr?func=certificate", true, billmgr.ErrMethod},
 	}
 	for _, tt := range tests {
 		hr, err := rawRequest(t, tt.method, tt.target, form, "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := IsGatewayPath(hr); got != tt.isGateway {
+		if got := billmgr.IsGatewayPath(hr); got != tt.isGateway {
 			t.Errorf("IsGatewayPath(%s %s) = %v, want %v", tt.method, tt.target, got, tt.isGateway)
 		}
-		if _, err := ParseRequest(hr, 1024); !errors.Is(err, tt.parseErr) {
+		if _, err := billmgr.ParseRequest(hr, 1024); !errors.Is(err, tt.parseErr) {
 			t.Errorf("ParseRequest(%s %s) err = %v, want %v", tt.method, tt.target, err, tt.parseErr)
 		}
 	}
 	hr, _ := rawRequest(t, "POST", "/", form, "func=certificate")
-	if r, err := ParseRequest(hr, 1024); err != nil || r.Func != "certificate" {
+	if r, err := billmgr.ParseRequest(hr, 1024); err != nil || r.Func != "certificate" {
 		t.Errorf("POST / with func in the body: %v", err)
 	}
 }
@@ -530,12 +523,12 @@ func TestPage(t *testing.T) {
 		query    string
 		num, cnt int
 	}{
-		{"", 1, DefaultPageCount},
+		{"", 1, billmgr.DefaultPageCount},
 		{"&p_num=3&p_cnt=50", 3, 50},
-		{"&p_num=0&p_cnt=-5", 1, DefaultPageCount},
-		{"&p_num=abc&p_cnt=", 1, DefaultPageCount},
-		{"&p_num=99999999999999999999&p_cnt=100000", 1, MaxPageCount},
-		{"&p_num=2000000&p_cnt=%2010", MaxPageNum, 10},
+		{"&p_num=0&p_cnt=-5", 1, billmgr.DefaultPageCount},
+		{"&p_num=abc&p_cnt=", 1, billmgr.DefaultPageCount},
+		{"&p_num=99999999999999999999&p_cnt=100000", 1, billmgr.MaxPageCount},
+		{"&p_num=2000000&p_cnt=%2010", billmgr.MaxPageNum, 10},
 	}
 	for _, tt := range tests {
 		r := mustParse(t, "GET", "/billmgr?func=certificate"+tt.query, "", "")
@@ -548,7 +541,7 @@ func TestPage(t *testing.T) {
 // FuzzParseRequest: arbitrary query strings and bodies never panic, and a
 // successful parse always yields a known format and language.
 func FuzzParseRequest(f *testing.F) {
-	f.Add("func=certificate&out=xml&elid=1,%202", []byte(seed001Order), uint8(0))
+	f.Add("func=certificate&out=xml&elid=1,%202", []byte(billmgrtest.Seed001Order), uint8(0))
 	f.Add("authinfo=a:b%zz&p_num=-1", []byte("--x\r\nContent-Disposition: form-data; name=\"func\"\r\n\r\nx\r\n--x--\r\n"), uint8(1))
 	f.Add("", []byte(`{"func":"auth","key":["a",1,true,null]}`), uint8(2))
 	f.Fuzz(func(t *testing.T, query string, body []byte, sel uint8) {
@@ -564,8 +557,8 @@ func FuzzParseRequest(f *testing.F) {
 			hr.Header.Set("Content-Type", ct)
 		}
 		hr.Header.Set("Cookie", "billmgrses5="+query)
-		_ = IsGatewayPath(hr)
-		r, err := ParseRequest(hr, 4096)
+		_ = billmgr.IsGatewayPath(hr)
+		r, err := billmgr.ParseRequest(hr, 4096)
 		if err != nil {
 			return
 		}
@@ -576,7 +569,7 @@ func FuzzParseRequest(f *testing.F) {
 			t.Errorf("Lang = %q", r.Lang)
 		}
 		num, cnt := r.Page()
-		if num < 1 || num > MaxPageNum || cnt < 1 || cnt > MaxPageCount {
+		if num < 1 || num > billmgr.MaxPageNum || cnt < 1 || cnt > billmgr.MaxPageCount {
 			t.Errorf("Page() = %d, %d", num, cnt)
 		}
 		_ = billmgr.Redact(r.Params)
@@ -586,4 +579,15 @@ func FuzzParseRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestParseRemote: the client's address goes with the request (the
+// gateway forwards it and answers a bad login with it).
+func TestParseRemote(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/billmgr?func=auth", nil)
+	r.RemoteAddr = "198.51.100.7:4242"
+	req, err := billmgr.ParseRequest(r, 0)
+	if err != nil || req.Remote != "198.51.100.7:4242" {
+		t.Fatalf("ParseRequest: %v, Remote %q", err, req.Remote)
+	}
 }

@@ -1,11 +1,10 @@
-package billmgrhttp
+package billmgr
 
 import (
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/certsvc/certsvc/compat/billmgr"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -18,7 +17,8 @@ import (
 
 // Errors returned by ParseRequest. They are transport-level failures (the
 // request could not be read at all); API-level problems are reported later
-// as error documents with HTTP 200.
+// as error documents with HTTP 200. Their texts keep the gateway's prefix:
+// the gateway answers them (the desc of its bad-request error).
 var (
 	// ErrBodyTooLarge is returned (wrapped) when the body exceeds maxBody.
 	ErrBodyTooLarge = errors.New("billmgrhttp: request body too large")
@@ -38,6 +38,10 @@ const (
 	// LangCookie carries "<theme>:<lang>", e.g. "dragon:ru".
 	LangCookie = "billmgrlang5"
 )
+
+// MaxBody is the default bound of a request body (ParseRequest with
+// maxBody <= 0); a CSR and its form fit many times.
+const MaxBody = 1 << 20
 
 // Paging defaults and bounds for Request.Page. The real default page size
 // is not documented [INF]; API clients normally expect the whole list, so
@@ -79,7 +83,7 @@ type Request struct {
 	// Func is the func= parameter, trimmed ("certificate.order.param").
 	Func string
 	// Out is the requested output format (FormatXML when absent/unknown).
-	Out billmgr.Format
+	Out Format
 	// OutRaw is the out= value as sent, for logging.
 	OutRaw string
 	// Lang is "ru" or "en": lang=, else the billmgrlang5 cookie, else "en".
@@ -98,9 +102,10 @@ type Request struct {
 	Sok bool
 	// Auth holds the credentials.
 	Auth AuthInfo
+	// Remote is the client's address (http.Request.RemoteAddr).
+	Remote string
 
-	raw    map[string][]string // undecoded values, same merge rule as Params
-	remote string              // the client's address (http.Request.RemoteAddr)
+	raw map[string][]string // undecoded values, same merge rule as Params
 }
 
 // Param returns the first decoded value of name ("" if absent).
@@ -299,12 +304,12 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 // ParseRequest reads a legacy API call from r: GET/HEAD with a query string,
 // or POST with an application/x-www-form-urlencoded (also assumed for an
 // absent or unknown content type), multipart/form-data or JSON object body.
-// At most maxBody bytes of body are read (maxBody <= 0 means 1 MiB); a
+// At most maxBody bytes of body are read (maxBody <= 0 means MaxBody); a
 // larger body yields an error wrapping ErrBodyTooLarge. Parameter values are
 // never repaired: see Request.RawParam.
 func ParseRequest(r *http.Request, maxBody int64) (*Request, error) {
 	if maxBody <= 0 {
-		maxBody = 1 << 20
+		maxBody = MaxBody
 	}
 	needFunc, ok := gatewayPaths[cleanPath(r.URL.Path)]
 	if !ok {
@@ -350,11 +355,12 @@ func ParseRequest(r *http.Request, maxBody int64) (*Request, error) {
 		return nil, ErrNotGateway
 	}
 	req.OutRaw = req.Params.Get("out")
-	req.Out, _ = billmgr.ParseFormat(req.OutRaw)
+	req.Out, _ = ParseFormat(req.OutRaw)
 	req.Lang = parseLang(req.Params.Get("lang"), r)
 	req.Sok = strings.TrimSpace(req.Params.Get("sok")) != ""
 	req.Elids = SplitElid(req.Params.Get("elid"))
 	req.Auth = parseAuth(req, r)
+	req.Remote = r.RemoteAddr
 	return req, nil
 }
 
