@@ -153,7 +153,7 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if !chunked {
 		pagePS = ps
 	}
-	q := selectListColumns(s.db.Certificate.Query().Where(pagePS...).Limit(size + 1))
+	q := s.db.Certificate.Query().Where(pagePS...).Limit(size + 1)
 	if n := int(req.GetSkip()); n > 0 {
 		q.Offset(n)
 	}
@@ -185,10 +185,13 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 	}
 	var rows []*ent.Certificate
-	if chunked {
-		rows, err = byIDs(ctx, q, domainIDs, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID, size)
-	} else {
-		rows, err = q.All(ctx)
+	switch {
+	case chunked:
+		rows, err = byIDs(ctx, selectListColumns(q), domainIDs, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID, size)
+	case domainIDs != nil:
+		rows, err = s.idsFirst(ctx, q)
+	default:
+		rows, err = selectListColumns(q).All(ctx)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("list certificates: %w", err)
@@ -223,6 +226,28 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		res.Certificates = append(res.Certificates, listedToProto(c))
 	}
 	return res, nil
+}
+
+// idsFirst lists the page q finds in two steps: the ids of its rows, then
+// those rows. q is sorted by something other than the id among the few
+// certificates a domain filter matched (up to domainIDLimit), which the
+// database reads and sorts whole; sorting ids and sort keys only and then
+// reading a page of rows by id costs half as much.
+func (s *Handler) idsFirst(ctx context.Context, q *ent.CertificateQuery) ([]*ent.Certificate, error) {
+	ids, err := q.IDs(ctx)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	rows, err := selectListColumns(s.db.Certificate.Query().Where(certificate.IDIn(ids...))).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	at := make(map[int64]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	slices.SortFunc(rows, func(a, b *ent.Certificate) int { return at[a.ID] - at[b.ID] })
+	return rows, nil
 }
 
 // listFilter is the filter a listing asks for: its own, or one of the
