@@ -22,6 +22,26 @@ type LimiterStore interface {
 	Success(ctx context.Context, key string) error
 }
 
+// AllowBoth is a.Allow(ctx, keyA) and b.Allow(ctx, keyB): a login and its
+// client's address, say, which every password check asks. A store that can
+// read both keys in one look-up (store.LoginLimiter, in one query when both
+// are of the same database) does so.
+func AllowBoth(ctx context.Context, a LimiterStore, keyA string, b LimiterStore, keyB string) (Verdict, Verdict, error) {
+	if p, ok := a.(interface {
+		AllowWith(ctx context.Context, key string, other LimiterStore, otherKey string) (v, w Verdict, done bool, err error)
+	}); ok {
+		if v, w, done, err := p.AllowWith(ctx, keyA, b, keyB); done || err != nil {
+			return v, w, err
+		}
+	}
+	v, err := a.Allow(ctx, keyA)
+	if err != nil {
+		return Verdict{}, Verdict{}, err
+	}
+	w, err := b.Allow(ctx, keyB)
+	return v, w, err
+}
+
 // Verdict is what [LimiterStore.Allow] finds for a key.
 type Verdict struct {
 	OK         bool          // an attempt may proceed now

@@ -159,13 +159,9 @@ func tooManyFailures(wait time.Duration) error {
 // unavailable); failing to record an outcome is logged.
 func (s *Gate) Guard(ctx context.Context, login, remote string, check func() error) error {
 	addrKey, loginKey := LimiterKeys(login, remote)
-	vL, err := s.limiter.Allow(ctx, loginKey)
+	vL, vA, err := auth.AllowBoth(ctx, s.limiter, loginKey, s.addrLimiter, addrKey)
 	if err != nil {
-		return fmt.Errorf("read the failed-login limits of the login: %w", err)
-	}
-	vA, err := s.addrLimiter.Allow(ctx, addrKey)
-	if err != nil {
-		return fmt.Errorf("read the failed-login limits of the address: %w", err)
+		return fmt.Errorf("read the failed-login limits: %w", err)
 	}
 	locked := !vL.OK || !vA.OK
 	if locked {

@@ -75,6 +75,31 @@ func (l *LoginLimiter) Allow(ctx context.Context, key string) (auth.Verdict, err
 	return l.cfg.Allowed(stateOf(r), l.now()), nil
 }
 
+// AllowWith is Allow of key and other's Allow of otherKey in one query, when
+// other is a LoginLimiter of the same database (done is false otherwise, and
+// the caller asks each): see auth.AllowBoth.
+func (l *LoginLimiter) AllowWith(ctx context.Context, key string, other auth.LimiterStore, otherKey string) (v, w auth.Verdict, done bool, err error) {
+	o, ok := other.(*LoginLimiter)
+	if !ok || o.db != l.db {
+		return v, w, false, nil
+	}
+	h, oh := loginKeyHash(key), loginKeyHash(otherKey)
+	rs, err := l.db.Ent.LoginFailure.Query().Where(loginfailure.KeyHashIn(h, oh)).All(ctx)
+	if err != nil {
+		return v, w, true, fmt.Errorf("read login failures: %w", Translate(err))
+	}
+	v, w = auth.Verdict{OK: true}, auth.Verdict{OK: true}
+	for _, r := range rs {
+		if r.KeyHash == h {
+			v = l.cfg.Allowed(stateOf(r), l.now())
+		}
+		if r.KeyHash == oh { // also when the keys are the same
+			w = o.cfg.Allowed(stateOf(r), o.now())
+		}
+	}
+	return v, w, true, nil
+}
+
 // Failure records a failed attempt for key, then deletes expired rows when
 // the last cleaning of this limiter is CleanInterval ago.
 func (l *LoginLimiter) Failure(ctx context.Context, key string) error {

@@ -143,3 +143,49 @@ func TestLoginLimiterCleansExpiredRows(t *testing.T) {
 		}
 	})
 }
+
+// AllowBoth reads a login and an address, each limiter with its own policy,
+// in one query, and finds what each Allow finds: clean, failed and locked
+// keys, either way round, and a key of both. Limiters of another database
+// are asked one by one.
+func TestAllowBothInOneQuery(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		must := func(err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock := limitertest.NewClock()
+		login := db.LoginLimiter(auth.LimiterConfig{Free: 2, Base: time.Second, Now: clock.Now})
+		addr := db.LoginLimiter(auth.LimiterConfig{Free: 4, Base: time.Minute, Now: clock.Now})
+		for range 2 {
+			must(login.Failure(ctx, "login:locked"))
+			must(addr.Failure(ctx, "addr:failed"))
+		}
+		must(addr.Failure(ctx, "login:locked")) // a key is one row, whichever limiter fails it
+		keys := []string{"login:locked", "addr:failed", "login:clean"}
+		for _, a := range keys {
+			for _, b := range keys {
+				v, w, err := auth.AllowBoth(ctx, login, a, addr, b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantV, err := login.Allow(ctx, a)
+				must(err)
+				wantW, err := addr.Allow(ctx, b)
+				must(err)
+				if v != wantV || w != wantW {
+					t.Errorf("AllowBoth(%s, %s) = %+v, %+v; Allow finds %+v, %+v", a, b, v, w, wantV, wantW)
+				}
+			}
+		}
+		if v, _, err := auth.AllowBoth(ctx, login, "login:locked", addr, "login:clean"); err != nil || v.OK || !v.Failed {
+			t.Errorf("locked login: %+v, %v; want refused", v, err)
+		}
+		if _, _, done, err := login.AllowWith(ctx, "login:locked", auth.NewLimiter(auth.LimiterConfig{}), "x"); done || err != nil {
+			t.Errorf("AllowWith a memory limiter: done %v, %v; want it left to the caller", done, err)
+		}
+	})
+}
