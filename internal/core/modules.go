@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/processingmodule"
 	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/calls"
@@ -251,12 +252,14 @@ func (s *Core) RefreshBalance(ctx context.Context, m *ent.ProcessingModule, p pr
 		return nil, fmt.Errorf("balance of module %d: %w", m.ID, err)
 	}
 	s.moduleBalance.WithLabelValues(strconv.FormatInt(m.ID, 10), bal.Currency).Set(float64(bal.AmountMinor))
-	m, err = s.db.ProcessingModule.UpdateOne(m).SetBalanceMinor(bal.AmountMinor).
-		SetBalanceCurrency(Truncate(bal.Currency, 3)).SetBalanceTime(s.Clock()).SetUpdateTime(m.UpdateTime).Save(ctx)
-	if err != nil {
+	// Update, not UpdateOne: nothing reads the row back. The balance
+	// columns are this function's alone, and their new values known.
+	upd := s.db.ProcessingModule.Update().Where(processingmodule.ID(m.ID)).SetBalanceMinor(bal.AmountMinor).
+		SetBalanceCurrency(Truncate(bal.Currency, 3)).SetBalanceTime(s.Clock()).SetUpdateTime(m.UpdateTime)
+	if _, err := upd.Save(ctx); err != nil {
 		return nil, fmt.Errorf("store balance of module %d: %w", m.ID, err)
 	}
-	return m, nil
+	return store.Applied(m, upd.Mutation())
 }
 
 // ShortOfMoney reports whether m's last known balance is below its minimum.
