@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/processingmodule"
 	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/calls"
@@ -251,12 +252,20 @@ func (s *Core) RefreshBalance(ctx context.Context, m *ent.ProcessingModule, p pr
 		return nil, fmt.Errorf("balance of module %d: %w", m.ID, err)
 	}
 	s.moduleBalance.WithLabelValues(strconv.FormatInt(m.ID, 10), bal.Currency).Set(float64(bal.AmountMinor))
-	m, err = s.db.ProcessingModule.UpdateOne(m).SetBalanceMinor(bal.AmountMinor).
-		SetBalanceCurrency(Truncate(bal.Currency, 3)).SetBalanceTime(s.Clock()).SetUpdateTime(m.UpdateTime).Save(ctx)
+	// Update, not UpdateOne (whose read back is in the update's
+	// transaction). m may come from the catalog cache, so the answer is the
+	// row read after the write, on its own, as ent's read back gave it: the
+	// module as it now is, or not found when it was deleted meanwhile.
+	err = s.db.ProcessingModule.Update().Where(processingmodule.ID(m.ID)).SetBalanceMinor(bal.AmountMinor).
+		SetBalanceCurrency(Truncate(bal.Currency, 3)).SetBalanceTime(s.Clock()).SetUpdateTime(m.UpdateTime).Exec(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store balance of module %d: %w", m.ID, err)
 	}
-	return m, nil
+	next, err := s.db.ProcessingModule.Get(ctx, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read module %d: %w", m.ID, err)
+	}
+	return next, nil
 }
 
 // ShortOfMoney reports whether m's last known balance is below its minimum.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/certificate"
+	"github.com/certsvc/certsvc/ent/processingmodule"
 	"github.com/certsvc/certsvc/ent/webhookendpoint"
 	"github.com/certsvc/certsvc/internal/secretbox"
 )
@@ -79,7 +80,10 @@ func (s *Core) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 				if c.NextPrivateKey != "" {
 					u.SetNextPrivateKey(next)
 				}
-				return btoi(k1) + btoi(k2), u.Exec(ctx)
+				// Without ent's read back (see saveCertOnly); update_time
+				// takes its update default, as it did.
+				_, err = tx.saveCertOnly(ctx, c, u)
+				return btoi(k1) + btoi(k2), err
 			})
 			if err != nil {
 				return res, err
@@ -99,11 +103,18 @@ func (s *Core) RewrapSecrets(ctx context.Context) (RewrapResult, error) {
 		}
 		if changed {
 			// The update time stays: it keys the provider cache, and the
-			// credentials themselves did not change.
-			if err := s.db.ProcessingModule.UpdateOne(m).SetCredentials(text).SetUpdateTime(m.UpdateTime).Exec(ctx); err != nil {
+			// credentials themselves did not change. Only where the
+			// credentials and the update time are still the ones read (an
+			// Update with no read back): a change of the module meanwhile
+			// wins, and is not turned back by this write; the next run
+			// re-seals what it sealed under the old key.
+			n, err := s.db.ProcessingModule.Update().Where(processingmodule.ID(m.ID),
+				processingmodule.Credentials(m.Credentials), processingmodule.UpdateTime(m.UpdateTime)).
+				SetCredentials(text).SetUpdateTime(m.UpdateTime).Save(ctx)
+			if err != nil {
 				return res, fmt.Errorf("module %d: %w", m.ID, err)
 			}
-			res.Modules++
+			res.Modules += n
 		}
 	}
 	eps, err := s.db.WebhookEndpoint.Query().All(ctx)

@@ -309,7 +309,7 @@ func (tx *Tx) overrideState(ctx context.Context, c *ent.Certificate, path []life
 // that did not end it), without calling the CA, and records why.
 func (tx *Tx) DropOp(ctx context.Context, c *ent.Certificate) (*ent.Certificate, error) {
 	op := c.Op
-	c2, err := AbandonOp(tx.Certificate.UpdateOne(c)).SetUpdateTime(tx.core.Clock()).Save(ctx)
+	c2, err := tx.saveCertOnly(ctx, c, AbandonOp(tx.Certificate.UpdateOne(c)).SetUpdateTime(tx.core.Clock()))
 	if err != nil {
 		return nil, fmt.Errorf("drop the operation of certificate %d: %w", c.ID, err)
 	}

@@ -269,7 +269,8 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 		// Record use at most once a minute: a busy script should not turn
 		// every read into a write.
 		if k.LastUsedTime == nil || now.Sub(*k.LastUsedTime) > time.Minute {
-			if err := s.db.APIKey.UpdateOneID(k.ID).SetLastUsedTime(now).Exec(ctx); err != nil {
+			// Update, not UpdateOneID: nothing reads the row back.
+			if err := s.db.APIKey.Update().Where(apikey.ID(k.ID)).SetLastUsedTime(now).Exec(ctx); err != nil {
 				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
 			}
 		}

@@ -76,7 +76,20 @@ func (s *Handler) UpdateAccount(ctx context.Context, req *certsvcv1.UpdateAccoun
 	if err := rpc.CheckName("account.name", in.GetName(), 128); err != nil {
 		return nil, err
 	}
-	a, err := s.db.Account.UpdateOneID(in.GetId()).SetName(in.GetName()).SetUpdateTime(s.Clock()).Save(ctx)
+	// Read, then Update, not UpdateOneID: the answer is the account with
+	// the new name applied (store.Applied), not the row read back after the
+	// update; the read answers not_found for a missing account.
+	a, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.Account, error) {
+		a, err := tx.Account.Get(ctx, in.GetId())
+		if err != nil {
+			return nil, err
+		}
+		upd := tx.Account.Update().Where(account.ID(a.ID)).SetName(in.GetName()).SetUpdateTime(s.Clock())
+		if _, err := upd.Save(ctx); err != nil {
+			return nil, err
+		}
+		return store.Applied(a, upd.Mutation())
+	})
 	if err != nil {
 		return nil, rpc.FieldErr("account.id", fmt.Errorf("account %d: %w", in.GetId(), store.Translate(err)))
 	}

@@ -130,7 +130,7 @@ func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 		return nil, errkind.Field(errkind.PermissionDenied, "user.id", "users change only themselves")
 	}
 	now := s.Clock()
-	var apply []func(*ent.UserUpdateOne)
+	var apply []func(*ent.UserUpdate)
 	disabling := false
 	for _, path := range paths {
 		switch path {
@@ -138,12 +138,12 @@ func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 			if len([]rune(in.GetName())) > 128 {
 				return nil, errkind.Invalid("user.name", "must be at most 128 characters")
 			}
-			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetName(in.GetName()) })
+			apply = append(apply, func(u *ent.UserUpdate) { u.SetName(in.GetName()) })
 		case "email":
 			if err := rpc.CheckEmail("user.email", in.GetEmail()); err != nil {
 				return nil, err
 			}
-			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetEmail(in.GetEmail()) })
+			apply = append(apply, func(u *ent.UserUpdate) { u.SetEmail(in.GetEmail()) })
 		case "disabled":
 			if !p.Admin {
 				return nil, errkind.Field(errkind.PermissionDenied, "update_mask", "only admins enable or disable users")
@@ -152,15 +152,20 @@ func (s *Handler) UpdateUser(ctx context.Context, req *certsvcv1.UpdateUserReque
 				return nil, errkind.Field(errkind.FailedPrecondition, "user.disabled", "admins cannot disable themselves")
 			}
 			disabling = in.GetDisabled()
-			apply = append(apply, func(u *ent.UserUpdateOne) { u.SetDisabled(in.GetDisabled()) })
+			apply = append(apply, func(u *ent.UserUpdate) { u.SetDisabled(in.GetDisabled()) })
 		}
 	}
 	u, err := store.InTx(ctx, s.db, func(tx *ent.Tx) (*ent.User, error) {
-		upd := tx.User.UpdateOne(target).SetUpdateTime(now)
+		// Update, not UpdateOne: the answer is target with the changes
+		// applied (store.Applied), not the row read back.
+		upd := tx.User.Update().Where(user.ID(target.ID)).SetUpdateTime(now)
 		for _, f := range apply {
 			f(upd)
 		}
-		u, err := upd.Save(ctx)
+		if _, err := upd.Save(ctx); err != nil {
+			return nil, err
+		}
+		u, err := store.Applied(target, upd.Mutation())
 		if err != nil {
 			return nil, err
 		}
@@ -217,7 +222,7 @@ func (s *Handler) SetUserPassword(ctx context.Context, req *certsvcv1.SetUserPas
 	}
 	now := s.Clock()
 	err = s.InTx(ctx, func(tx *core.Tx) error {
-		if err := tx.User.UpdateOne(target).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
+		if err := tx.User.Update().Where(user.ID(target.ID)).SetPasswordHash(hash).SetUpdateTime(now).Exec(ctx); err != nil {
 			return fmt.Errorf("set password of user %d: %w", target.ID, err)
 		}
 		// A new password ends every session opened with the old one and

@@ -49,7 +49,13 @@ func (s *Handler) Login(ctx context.Context, req *certsvcv1.LoginRequest) (*cert
 		if err != nil {
 			return nil, fmt.Errorf("create session: %w", err)
 		}
-		return tx.User.UpdateOne(u).SetLastLoginTime(now).Save(ctx)
+		// Update, not UpdateOne: the answer is u with the new time, not the
+		// row read back (see store.Applied).
+		upd := tx.User.Update().Where(user.ID(u.ID)).SetLastLoginTime(now)
+		if _, err := upd.Save(ctx); err != nil {
+			return nil, err
+		}
+		return store.Applied(u, upd.Mutation())
 	})
 	if err != nil {
 		return nil, err

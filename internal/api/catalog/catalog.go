@@ -238,7 +238,9 @@ func (s *Handler) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 		if err := checkPlanIDs(ctx, tx, cur.ID, cur.ID, next.GetForeignId()); err != nil {
 			return nil, err
 		}
-		err = tx.Plan.UpdateOne(cur).SetForeignID(next.GetForeignId()).SetName(next.GetName()).SetBrand(next.GetBrand()).
+		// Update, not UpdateOne: nothing reads the row back in the
+		// transaction; the answer is read after the commit.
+		err = tx.Plan.Update().Where(plan.ID(cur.ID)).SetForeignID(next.GetForeignId()).SetName(next.GetName()).SetBrand(next.GetBrand()).
 			SetValidation(validationFromProto(next.GetValidation())).SetWildcard(next.GetWildcard()).
 			SetMultiDomain(next.GetMultiDomain()).SetIncludedNames(next.GetIncludedNames()).SetMaxNames(next.GetMaxNames()).
 			SetExtraNameAddonID(next.GetExtraNameAddonId()).SetIdn(next.GetIdn()).SetWwwAndBare(next.GetWwwAndBare()).
@@ -253,10 +255,16 @@ func (s *Handler) UpdatePlan(ctx context.Context, req *certsvcv1.UpdatePlanReque
 				}
 			}
 		}
-		return s.planQuery(tx.Client()).Where(plan.ID(cur.ID)).Only(ctx)
+		return cur, nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The plan as committed, read with a plain query after the transaction
+	// (its prices were rewritten whole, so the answer is not built from the
+	// request); a change committed meanwhile shows, as it would in GetPlan.
+	if pl, err = s.planQuery(s.db).Where(plan.ID(pl.ID)).Only(ctx); err != nil {
+		return nil, fmt.Errorf("read plan %d: %w", pl.ID, store.Translate(err))
 	}
 	return &certsvcv1.UpdatePlanResponse{Plan: planToProto(pl)}, nil
 }

@@ -152,7 +152,13 @@ func (s *Handler) createModule(ctx context.Context, in *certsvcv1.ProcessingModu
 		if err != nil {
 			return nil, err
 		}
-		if m, err = tx.ProcessingModule.UpdateOne(m).SetCredentials(sealed).Save(ctx); err != nil || !audit {
+		// Update, not UpdateOne: the row's new values are known, and
+		// nothing reads it back (see store.Applied).
+		upd := tx.ProcessingModule.Update().Where(processingmodule.ID(m.ID)).SetCredentials(sealed)
+		if _, err := upd.Save(ctx); err != nil {
+			return nil, err
+		}
+		if m, err = store.Applied(m, upd.Mutation()); err != nil || !audit {
 			return m, err
 		}
 		return m, rpc.Audit(ctx, s.db, tx, now, rpc.AuditCreateModule, fmt.Sprintf("processing_module/%d", m.ID), "name "+m.Name)
@@ -231,7 +237,9 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 		if err != nil {
 			return nil, rpc.FieldErr("module.id", store.Translate(err))
 		}
-		u := tx.ProcessingModule.UpdateOne(m).SetUpdateTime(s.Clock())
+		// Update, not UpdateOne: the answer is m with the changes applied
+		// (store.Applied), not the row read back.
+		u := tx.ProcessingModule.Update().Where(processingmodule.ID(m.ID)).SetUpdateTime(s.Clock())
 		kind, ok := s.Kinds().Lookup(m.Kind)
 		if !ok {
 			return nil, errkind.Field(errkind.FailedPrecondition, "module.id",
@@ -290,8 +298,11 @@ func (s *Handler) UpdateProcessingModule(ctx context.Context, req *certsvcv1.Upd
 				return nil, err
 			}
 		}
-		if m, err = u.Save(ctx); err != nil {
+		if _, err := u.Save(ctx); err != nil {
 			return nil, rpc.FieldErr("module.name", store.Translate(err))
+		}
+		if m, err = store.Applied(m, u.Mutation()); err != nil {
+			return nil, err
 		}
 		return m, rpc.Audit(ctx, s.db, tx, s.Clock(), rpc.AuditUpdateModule, fmt.Sprintf("processing_module/%d", m.ID),
 			fmt.Sprintf("name %s, fields %v", m.Name, paths))

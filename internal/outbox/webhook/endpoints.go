@@ -94,28 +94,45 @@ func (w *Webhooks) List(ctx context.Context, accountID, after int64, limit int) 
 // that switching an endpoint off does not depend on its URL still
 // resolving to a public address.
 func (w *Webhooks) Update(ctx context.Context, id int64, e Endpoint, fields []string) (*ent.WebhookEndpoint, error) {
-	u := w.db.WebhookEndpoint.UpdateOneID(id).SetUpdateTime(w.now())
+	var apply []func(*ent.WebhookEndpointUpdate)
 	for _, f := range fields {
 		switch f {
 		case "url":
 			if err := w.CheckURL(ctx, e.URL); err != nil {
 				return nil, err
 			}
-			u.SetURL(e.URL)
+			apply = append(apply, func(u *ent.WebhookEndpointUpdate) { u.SetURL(e.URL) })
 		case "description":
-			u.SetDescription(e.Description)
+			apply = append(apply, func(u *ent.WebhookEndpointUpdate) { u.SetDescription(e.Description) })
 		case "event_types":
 			if err := checkTypes(e.EventTypes); err != nil {
 				return nil, err
 			}
-			u.SetEventTypes(e.EventTypes)
+			apply = append(apply, func(u *ent.WebhookEndpointUpdate) { u.SetEventTypes(e.EventTypes) })
 		case "enabled":
-			u.SetEnabled(e.Enabled)
+			apply = append(apply, func(u *ent.WebhookEndpointUpdate) { u.SetEnabled(e.Enabled) })
 		default:
 			return nil, errkind.Invalid("update_mask", "unknown field %q", f)
 		}
 	}
-	ep, err := u.Save(ctx)
+	// Read, then Update, not UpdateOneID: the answer is the endpoint with
+	// the changes applied (store.Applied), not the row read back after the
+	// update.
+	now := w.now()
+	ep, err := store.InTx(ctx, w.db, func(tx *ent.Tx) (*ent.WebhookEndpoint, error) {
+		ep, err := tx.WebhookEndpoint.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		u := tx.WebhookEndpoint.Update().Where(webhookendpoint.ID(id)).SetUpdateTime(now)
+		for _, f := range apply {
+			f(u)
+		}
+		if _, err := u.Save(ctx); err != nil {
+			return nil, err
+		}
+		return store.Applied(ep, u.Mutation())
+	})
 	if ent.IsNotFound(err) {
 		return nil, errkind.Field(errkind.NotFound, "id", "webhook endpoint %d not found", id)
 	}
@@ -147,10 +164,23 @@ func (w *Webhooks) Rotate(ctx context.Context, ep *ent.WebhookEndpoint) (*ent.We
 		return nil, "", fmt.Errorf("seal webhook secret: %w", err)
 	}
 	now := w.now()
-	ep, err = w.db.WebhookEndpoint.UpdateOne(ep).SetSecret(sealed).SetPreviousSecret(ep.Secret).
-		SetPreviousSecretUntil(now.Add(w.opts.RotationGrace)).SetUpdateTime(now).Save(ctx)
+	// Update, not UpdateOne: the answer is ep with the new secrets applied
+	// (store.Applied), not the row read back. Only where the secret is still
+	// the one ep holds: of two rotations at once, the one that would make
+	// the other's new secret its previous one unknowingly (and so drop a
+	// secret a caller was given) finds no row and is told to try again.
+	upd := w.db.WebhookEndpoint.Update().Where(webhookendpoint.ID(ep.ID), webhookendpoint.Secret(ep.Secret)).
+		SetSecret(sealed).SetPreviousSecret(ep.Secret).SetPreviousSecretUntil(now.Add(w.opts.RotationGrace)).SetUpdateTime(now)
+	n, err := upd.Save(ctx)
 	if err != nil {
 		return nil, "", fmt.Errorf("rotate the secret of webhook endpoint %d: %w", ep.ID, err)
+	}
+	if n == 0 {
+		return nil, "", errkind.Field(errkind.Aborted, "id",
+			"webhook endpoint %d was changed (rotated or deleted) meanwhile; try again", ep.ID)
+	}
+	if ep, err = store.Applied(ep, upd.Mutation()); err != nil {
+		return nil, "", err
 	}
 	return ep, secret, nil
 }
