@@ -166,7 +166,8 @@ func TermCost(pr *ent.PlanPrice, slots int32) (int64, error) {
 }
 
 // Charge takes m.Amount, the price of what m.Description names, from c's
-// account, once per m.IdemKey.
+// account, once per m.IdemKey. A balance that does not cover it is
+// errkind.NotEnoughMoney, with the price, the balance and the currency.
 func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.LedgerEntry, error) {
 	amount, what := m.Amount, m.Description
 	m.AccountID, m.Kind, m.Amount, m.Actor = c.AccountID, ledgerentry.KindCharge, -amount, rpc.PrincipalFrom(ctx).ActorID()
@@ -178,9 +179,9 @@ func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.
 		if aerr != nil {
 			return nil, fmt.Errorf("load account %d: %w", c.AccountID, aerr)
 		}
-		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Reason: errkind.ReasonNotEnoughMoney,
-			Msg: fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
-				FormatMoney(a.Balance, c.Currency), what, FormatMoney(amount, c.Currency))}
+		return nil, errkind.NotEnoughMoney(amount, a.Balance, c.Currency,
+			fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
+				FormatMoney(a.Balance, c.Currency), what, FormatMoney(amount, c.Currency)))
 	}
 	return e, err
 }
