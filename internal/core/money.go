@@ -275,8 +275,10 @@ func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key s
 }
 
 // UnusedCharges is the money charged for c that no issued certificate has
-// used: the net of its money movements since the last issue. The refund
-// policy returns it on deletion; once the CA issued, nothing is returned.
+// used: the net of its money movements since the last issue (of the order,
+// a renewal or a reissue, whose extra name slots the reissued certificate
+// uses). The refund policy returns it on deletion; once the CA issued,
+// nothing is returned.
 func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, error) {
 	evs, err := tx.CertificateEvent.Query().Where(certificateevent.CertificateID(c.ID)).
 		Order(ent.Asc(certificateevent.FieldID)).All(ctx)
@@ -286,7 +288,7 @@ func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, err
 	var net int64
 	for _, e := range evs {
 		switch lifecycle.Event(e.Event) {
-		case lifecycle.CAIssued, lifecycle.ActivateManually:
+		case lifecycle.CAIssued, lifecycle.ActivateManually, lifecycle.ReissueIssued:
 			net = 0
 		default:
 			net += e.Amount

@@ -175,4 +175,21 @@ func testReissueBuysExtraNameSlots(t *testing.T, k dbtest.Kind) {
 	if b := balanceOf(t, e.admin, acc); b != balance {
 		t.Errorf("after the renewal: balance %d, want %d (charged %d)", b, balance, base+3*extra)
 	}
+
+	// The reissued certificate uses the slots it bought: deleting it
+	// returns nothing.
+	deposit(t, e.admin, acc, base+2*extra)
+	c2 := mustCert(t)(cl.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+		PlanId: planMulti, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256, Pay: true,
+		Subject: &certsvcv1.Subject{CommonName: "slots2.example.com"}, ExtraNames: []string{"a.slots2.example.com", "b.slots2.example.com", "c.slots2.example.com"}}))
+	waitState(t, cl, c2.GetId(), stIssued)
+	mustCert(t)(cl.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: c2.GetId(), ReplaceExtraNames: true,
+		ExtraNames: []string{"a.slots2.example.com", "b.slots2.example.com", "c.slots2.example.com", "d.slots2.example.com"}, BuyExtraNameSlots: 1}))
+	waitState(t, cl, c2.GetId(), stIssued)
+	if _, err := cl.Cert.DeleteCertificates(ctx, &certsvcv1.DeleteCertificatesRequest{Ids: []int64{c2.GetId()}}); err != nil {
+		t.Fatal(err)
+	}
+	if b := balanceOf(t, e.admin, acc); b != balance {
+		t.Errorf("after deleting a certificate reissued with a bought slot: balance %d, want %d (nothing returned)", b, balance)
+	}
 }

@@ -2774,7 +2774,9 @@ type ReissueCertificateRequest struct {
 	// same transaction as the reissue, the order's extra_name_slots grow and
 	// its cost_minor grows by the price; a balance that does not cover it is
 	// refused with failed_precondition NOT_ENOUGH_MONEY (ErrorInfo metadata
-	// amount_minor, balance_minor, currency) and nothing changes.
+	// amount_minor, balance_minor, currency) and nothing changes. The slots
+	// are the order's: they stay if the CA fails the reissue, and deleting
+	// the order refunds them only until a certificate with them is issued.
 	BuyExtraNameSlots int32 `protobuf:"varint,8,opt,name=buy_extra_name_slots,json=buyExtraNameSlots,proto3" json:"buy_extra_name_slots,omitempty"`
 	// idempotency_key names the purchase of buy_extra_name_slots: a retry
 	// with the same key charges nothing more and returns the certificate as

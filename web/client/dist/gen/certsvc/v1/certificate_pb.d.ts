@@ -1084,7 +1084,9 @@ export type ReissueCertificateRequest = Message<"certsvc.v1.ReissueCertificateRe
      * same transaction as the reissue, the order's extra_name_slots grow and
      * its cost_minor grows by the price; a balance that does not cover it is
      * refused with failed_precondition NOT_ENOUGH_MONEY (ErrorInfo metadata
-     * amount_minor, balance_minor, currency) and nothing changes.
+     * amount_minor, balance_minor, currency) and nothing changes. The slots
+     * are the order's: they stay if the CA fails the reissue, and deleting
+     * the order refunds them only until a certificate with them is issued.
      *
      * @generated from field: int32 buy_extra_name_slots = 8;
      */
