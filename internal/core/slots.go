@@ -115,8 +115,11 @@ type Reissue struct {
 func (tx *Tx) Reissue(ctx context.Context, c *ent.Certificate, r Reissue) (*ent.Certificate, error) {
 	if r.BuySlots > 0 {
 		bought, err := slotsBought(ctx, tx.LedgerEntry, c, r.Key)
-		if err != nil || bought {
-			return c, err
+		if err != nil {
+			return nil, err
+		}
+		if bought {
+			return c, nil
 		}
 	}
 	if _, err := lifecycle.Next(lifecycle.State(c.State), lifecycle.Reissue); err != nil {
@@ -137,7 +140,8 @@ func (tx *Tx) Reissue(ctx context.Context, c *ent.Certificate, r Reissue) (*ent.
 		if r.BuySlots == 1 {
 			what = fmt.Sprintf("1 extra name slot for %d months", c.PeriodMonths)
 		}
-		st.Message = "reissue requested with " + what
+		st.Message = "reissue requested; bought " + what
+		what = "purchase of " + what
 		if price > 0 {
 			key := ""
 			if r.Key != "" {

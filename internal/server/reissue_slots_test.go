@@ -103,7 +103,7 @@ func testReissueBuysExtraNameSlots(t *testing.T, k dbtest.Kind) {
 	_, err := reissue(2, "slots-1")
 	var ce *connect.Error
 	if !errors.As(err, &ce) || ce.Code() != connect.CodeFailedPrecondition || reasonOf(err) != "NOT_ENOUGH_MONEY" ||
-		!strings.Contains(err.Error(), "2 extra name slots for 12 months costs 2160.00 RUB") {
+		!strings.Contains(err.Error(), "the purchase of 2 extra name slots for 12 months costs 2160.00 RUB") {
 		t.Fatalf("buying with too little money: %v, want failed_precondition NOT_ENOUGH_MONEY", err)
 	}
 	if md := errorInfoMetadata(ce); md["amount_minor"] != "216000" || md["balance_minor"] != "100000" || md["currency"] != "RUB" {

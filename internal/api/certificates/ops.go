@@ -191,10 +191,11 @@ func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 	if buy > 0 {
 		// A retried purchase: answered before the checks, which the
 		// slots it bought would now fail.
-		if bought, err := s.SlotsBought(ctx, cur, key); err != nil || bought {
-			if err != nil {
-				return nil, err
-			}
+		bought, err := s.SlotsBought(ctx, cur, key)
+		if err != nil {
+			return nil, err
+		}
+		if bought {
 			return &certsvcv1.ReissueCertificateResponse{Certificate: certToProto(cur)}, nil
 		}
 	}
