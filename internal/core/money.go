@@ -166,7 +166,8 @@ func TermCost(pr *ent.PlanPrice, slots int32) (int64, error) {
 }
 
 // Charge takes m.Amount, the price of what m.Description names, from c's
-// account, once per m.IdemKey.
+// account, once per m.IdemKey. A balance that does not cover it is
+// errkind.NotEnoughMoney, with the price, the balance and the currency.
 func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.LedgerEntry, error) {
 	amount, what := m.Amount, m.Description
 	m.AccountID, m.Kind, m.Amount, m.Actor = c.AccountID, ledgerentry.KindCharge, -amount, rpc.PrincipalFrom(ctx).ActorID()
@@ -178,9 +179,9 @@ func (tx *Tx) Charge(ctx context.Context, c *ent.Certificate, m Movement) (*ent.
 		if aerr != nil {
 			return nil, fmt.Errorf("load account %d: %w", c.AccountID, aerr)
 		}
-		return nil, &errkind.Error{Kind: errkind.FailedPrecondition, Reason: errkind.ReasonNotEnoughMoney,
-			Msg: fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
-				FormatMoney(a.Balance, c.Currency), what, FormatMoney(amount, c.Currency))}
+		return nil, errkind.NotEnoughMoney(amount, a.Balance, c.Currency,
+			fmt.Sprintf("not enough money: the balance of account %d is %s, the %s costs %s", c.AccountID,
+				FormatMoney(a.Balance, c.Currency), what, FormatMoney(amount, c.Currency)))
 	}
 	return e, err
 }
@@ -274,8 +275,10 @@ func (tx *Tx) Renew(ctx context.Context, c *ent.Certificate, months int32, key s
 }
 
 // UnusedCharges is the money charged for c that no issued certificate has
-// used: the net of its money movements since the last issue. The refund
-// policy returns it on deletion; once the CA issued, nothing is returned.
+// used: the net of its money movements since the last issue (of the order,
+// a renewal or a reissue, whose extra name slots the reissued certificate
+// uses). The refund policy returns it on deletion; once the CA issued,
+// nothing is returned.
 func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, error) {
 	evs, err := tx.CertificateEvent.Query().Where(certificateevent.CertificateID(c.ID)).
 		Order(ent.Asc(certificateevent.FieldID)).All(ctx)
@@ -285,7 +288,7 @@ func (tx *Tx) UnusedCharges(ctx context.Context, c *ent.Certificate) (int64, err
 	var net int64
 	for _, e := range evs {
 		switch lifecycle.Event(e.Event) {
-		case lifecycle.CAIssued, lifecycle.ActivateManually:
+		case lifecycle.CAIssued, lifecycle.ActivateManually, lifecycle.ReissueIssued:
 			net = 0
 		default:
 			net += e.Amount

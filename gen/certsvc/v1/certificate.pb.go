@@ -2759,12 +2759,31 @@ type ReissueCertificateRequest struct {
 	// key_type generates a new key and CSR with the same subject.
 	KeyType KeyType `protobuf:"varint,4,opt,name=key_type,json=keyType,proto3,enum=certsvc.v1.KeyType" json:"key_type,omitempty"`
 	// extra_names replaces the extra names when replace_extra_names is set,
-	// within the order's included and bought names.
+	// within the order's included and bought names (extra_name_slots), or
+	// with the slots buy_extra_name_slots buys.
 	ExtraNames        []string            `protobuf:"bytes,5,rep,name=extra_names,json=extraNames,proto3" json:"extra_names,omitempty"`
 	ReplaceExtraNames bool                `protobuf:"varint,6,opt,name=replace_extra_names,json=replaceExtraNames,proto3" json:"replace_extra_names,omitempty"`
 	Validations       []*DomainValidation `protobuf:"bytes,7,rep,name=validations,proto3" json:"validations,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// buy_extra_name_slots buys that many more extra name slots for the names
+	// of this reissue that the order's slots do not cover: exactly the
+	// missing ones (fewer or more is refused naming this field). Each slot
+	// costs the plan's extra_name_amount_minor for the order's period_months
+	// in the order's currency, the price an order of that period pays for one
+	// more slot, for the current term and not prorated; renewals then charge
+	// every slot with the term. The price is charged from the balance in the
+	// same transaction as the reissue, the order's extra_name_slots grow and
+	// its cost_minor grows by the price; a balance that does not cover it is
+	// refused with failed_precondition NOT_ENOUGH_MONEY (ErrorInfo metadata
+	// amount_minor, balance_minor, currency) and nothing changes. The slots
+	// are the order's: they stay if the CA fails the reissue, and deleting
+	// the order refunds them only until a certificate with them is issued.
+	BuyExtraNameSlots int32 `protobuf:"varint,8,opt,name=buy_extra_name_slots,json=buyExtraNameSlots,proto3" json:"buy_extra_name_slots,omitempty"`
+	// idempotency_key names the purchase of buy_extra_name_slots: a retry
+	// with the same key charges nothing more and returns the certificate as
+	// it is, reissued once. Not used without buy_extra_name_slots.
+	IdempotencyKey string `protobuf:"bytes,9,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ReissueCertificateRequest) Reset() {
@@ -2844,6 +2863,20 @@ func (x *ReissueCertificateRequest) GetValidations() []*DomainValidation {
 		return x.Validations
 	}
 	return nil
+}
+
+func (x *ReissueCertificateRequest) GetBuyExtraNameSlots() int32 {
+	if x != nil {
+		return x.BuyExtraNameSlots
+	}
+	return 0
+}
+
+func (x *ReissueCertificateRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 type ReissueCertificateResponse struct {
@@ -4660,7 +4693,7 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x18ConfirmValidationRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\"V\n" +
 	"\x19ConfirmValidationResponse\x129\n" +
-	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\xf3\x02\n" +
+	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\xe2\x03\n" +
 	"\x19ReissueCertificateRequest\x12\x17\n" +
 	"\x02id\x18\x01 \x01(\x03B\a\xbaH\x04\"\x02 \x00R\x02id\x12\"\n" +
 	"\acsr_pem\x18\x02 \x01(\tB\t\xbaH\x06r\x04\x18\x80\x80\x04R\x06csrPem\x121\n" +
@@ -4670,7 +4703,10 @@ const file_certsvc_v1_certificate_proto_rawDesc = "" +
 	"\x10\xfa\x01\"\x05r\x03\x18\xfd\x01R\n" +
 	"extraNames\x12.\n" +
 	"\x13replace_extra_names\x18\x06 \x01(\bR\x11replaceExtraNames\x12I\n" +
-	"\vvalidations\x18\a \x03(\v2\x1c.certsvc.v1.DomainValidationB\t\xbaH\x06\x92\x01\x03\x10\xfb\x01R\vvalidations\"W\n" +
+	"\vvalidations\x18\a \x03(\v2\x1c.certsvc.v1.DomainValidationB\t\xbaH\x06\x92\x01\x03\x10\xfb\x01R\vvalidations\x12;\n" +
+	"\x14buy_extra_name_slots\x18\b \x01(\x05B\n" +
+	"\xbaH\a\x1a\x05\x18\xe8\a(\x00R\x11buyExtraNameSlots\x120\n" +
+	"\x0fidempotency_key\x18\t \x01(\tB\a\xbaH\x04r\x02\x18@R\x0eidempotencyKey\"W\n" +
 	"\x1aReissueCertificateResponse\x129\n" +
 	"\vcertificate\x18\x01 \x01(\v2\x17.certsvc.v1.CertificateR\vcertificate\"\x94\x01\n" +
 	"\x17RenewCertificateRequest\x12\x17\n" +

@@ -179,11 +179,25 @@ func (s *Handler) providerError(err error) error {
 	return &errkind.Error{Kind: errkind.Unavailable, Msg: "the processing module failed: " + core.PublicReason(err), Cause: err}
 }
 
-// ReissueCertificate implements CertificateService.ReissueCertificate.
+// ReissueCertificate implements CertificateService.ReissueCertificate: it
+// checks the request against the plan; core.Reissue buys the missing slots
+// and starts the reissue in one transaction.
 func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.ReissueCertificateRequest) (*certsvcv1.ReissueCertificateResponse, error) {
 	cur, err := s.visibleCert(ctx, req.GetId())
 	if err != nil {
 		return nil, err
+	}
+	buy, key := req.GetBuyExtraNameSlots(), req.GetIdempotencyKey()
+	if buy > 0 {
+		// A retried purchase: answered before the checks, which the
+		// slots it bought would now fail.
+		bought, err := s.SlotsBought(ctx, cur, key)
+		if err != nil {
+			return nil, err
+		}
+		if bought {
+			return &certsvcv1.ReissueCertificateResponse{Certificate: certToProto(cur)}, nil
+		}
 	}
 	if _, err := lifecycle.Next(lifecycle.State(cur.State), lifecycle.Reissue); err != nil {
 		return nil, err
@@ -221,36 +235,31 @@ func (s *Handler) ReissueCertificate(ctx context.Context, req *certsvcv1.Reissue
 			}
 		}
 	}
-	// Names beyond the order's slots first: checkNames would name
-	// extra_name_slots, a field this request does not have.
-	if need := int32(billableNames(pl, names)) - max(pl.IncludedNames, 1); need > cur.ExtraNameSlots {
-		return nil, errkind.Invalid("extra_names", "%d names need %d extra name slots; the order has %d", len(names), need, cur.ExtraNameSlots)
+	// The slots first: checkNames would name extra_name_slots, a field this
+	// request does not have. core.Reissue checks them again on the locked
+	// order.
+	need := max(0, int32(billableNames(pl, names))-max(pl.IncludedNames, 1))
+	if err := core.CheckSlots(len(names), need, cur.ExtraNameSlots, buy); err != nil {
+		return nil, err
 	}
-	if _, err := checkNames(pl, names, max(cur.ExtraNameSlots, 0), "extra_names"); err != nil {
+	if _, err := checkNames(pl, names, max(cur.ExtraNameSlots+buy, 0), "extra_names"); err != nil {
 		return nil, err
 	}
 	validations, err := buildValidations(names, req.GetValidations())
 	if err != nil {
 		return nil, err
 	}
-	sealed := ""
-	if r.keyPEM != nil {
-		if sealed, err = s.SealKey(cur.AccountID, r.keyPEM); err != nil {
-			return nil, err
+	ri := core.Reissue{Names: names, Need: need, Validations: validations, BuySlots: buy, Key: key}
+	if r.csr != nil {
+		ri.CSRPEM, ri.KeyAlgorithm = r.csrPEM, keyAlgorithm(r.csr)
+		if r.keyPEM != nil {
+			if ri.SealedKey, err = s.SealKey(cur.AccountID, r.keyPEM); err != nil {
+				return nil, err
+			}
 		}
 	}
 	c, err := s.WithCert(ctx, req.GetId(), func(tx *core.Tx, c *ent.Certificate) (*ent.Certificate, error) {
-		now := s.Clock()
-		return tx.Apply(ctx, c, core.Step{Event: lifecycle.Reissue, Message: "reissue requested", RunAt: &now},
-			func(u *ent.CertificateUpdateOne) {
-				core.BeginOp(u, lifecycle.OpReissue, s.NewOpRef(c)).SetExtraNames(names[1:]).SetValidations(validations)
-				if r.csr != nil {
-					u.SetNextCsrPem(r.csrPEM).SetKeyAlgorithm(keyAlgorithm(r.csr))
-					if sealed != "" {
-						u.SetNextPrivateKey(sealed)
-					}
-				}
-			})
+		return tx.Reissue(ctx, c, ri)
 	})
 	if err != nil {
 		return nil, err

@@ -126,7 +126,7 @@ test("order wizard: www and the bare domain count as one name where the plan say
   expect(await charges(token)).toEqual([wwwBare.base + wwwBare.extra]);
 });
 
-test("reissue with new names: the names covered and their price shown; within them, not charged again; beyond them, refused on the names field", async ({ page }) => {
+test("reissue with new names: the names covered and their price shown; within them, not charged again; beyond them, refused on the names field unless the missing extra names are bought, charged once", async ({ page }) => {
   const user = { login: "reissue@e2e.test", password: "reissue-password-1" };
   await customerAccount(user.login, user.password, 10_000_000n);
   const token = await login(user.login, user.password);
@@ -150,7 +150,7 @@ test("reissue with new names: the names covered and their price shown; within th
   await region.getByLabel("How").selectOption({ label: "New names (one per line)" });
   // The form says how many names the order covers and what each bought extra name cost.
   await expect(region.locator("#names-covered")).toHaveText(
-    `The order covers up to 5 names: 3 included and 2 extra bought at RUB ${rub(multi.extra)} each. More names need a new order.`,
+    `The order covers up to 5 names: 3 included and 2 extra bought at RUB ${rub(multi.extra)} each. More extra names can be bought with the reissue.`,
   );
   const added = ["a.reissue.e2e.test", "b.reissue.e2e.test", "c.reissue.e2e.test", "d.reissue.e2e.test"];
   await region.getByLabel("New names (one per line)").fill(added.join("\n"));
@@ -171,8 +171,32 @@ test("reissue with new names: the names covered and their price shown; within th
   const field = region.getByLabel("New names (one per line)");
   await expect(field).toHaveAttribute("aria-invalid", "true");
   const errId = await field.getAttribute("aria-describedby");
-  await expect(page.locator(`[id="${errId}"]`)).toContainText("6 names need 3 extra name slots; the order has 2");
+  await expect(page.locator(`[id="${errId}"]`)).toContainText("6 names need 3 extra name slots; the order has 2: buy the 1 missing");
   expect(await charges(token)).toEqual([paid]);
+
+  // The form says what is missing and its price, and buys it with the reissue.
+  const six = [...added, "e.reissue.e2e.test"];
+  await expect(region.locator("#slots-missing")).toHaveText(
+    new RegExp(`^Missing extra names: 1, at RUB.${rub(multi.extra)} each for the current term of 12 months: RUB.${rub(multi.extra)}\\.`),
+  );
+  await axe(page, "reissue buying an extra name");
+  await region.getByLabel(/^Buy the missing extra names for RUB.1,080\.00 from the balance$/).check();
+  await region.getByRole("button", { name: "Reissue" }).click();
+  await expect(region.getByRole("alert")).toHaveCount(0);
+  await expect(page.locator("dd").filter({ hasText: "reissue.e2e.test, a.reissue" })).toHaveText(["reissue.e2e.test", ...six].join(", "));
+  expect(await charges(token)).toEqual([paid, multi.extra]);
+  const c = (await rpc<any>("CertificateService/GetCertificate", { id }, token)).certificate;
+  expect([c.extraNameSlots, BigInt(c.costMinor)]).toEqual([3, paid + multi.extra]);
+  await expect
+    .poll(async () => sans(pemsOf(await download(page, "Download crt"))[0]), { timeout: 30_000 })
+    .toEqual(["reissue.e2e.test", ...six].sort());
+
+  // The balance page shows the charge and what is left.
+  await page.getByRole("link", { name: "Balance" }).click();
+  await expect(page.locator(".balance")).toHaveText(new RegExp(`RUB.${rub(10_000_000n - paid - multi.extra)}$`));
+  const row = page.getByRole("row").filter({ hasText: "1 extra name slot for 12 months" });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator("td.num").first()).toHaveText(new RegExp(`^-RUB.${rub(multi.extra)}$`));
 });
 
 test("operator: manual activation of a manual-module order; the customer downloads the uploaded certificate", async ({ page, browser }) => {

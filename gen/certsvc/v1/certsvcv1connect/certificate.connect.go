@@ -155,7 +155,9 @@ type CertificateServiceClient interface {
 	// built-in CA, standing in for the customer's proof of control. Admin only.
 	ConfirmValidation(context.Context, *v1.ConfirmValidationRequest) (*v1.ConfirmValidationResponse, error)
 	// ReissueCertificate reissues an issued certificate, free of charge, with
-	// the previous request, a new CSR, a new key or new extra names.
+	// the previous request, a new CSR, a new key or new extra names. Extra
+	// names beyond the order's slots need the missing slots bought with the
+	// reissue (buy_extra_name_slots), charged from the balance.
 	ReissueCertificate(context.Context, *v1.ReissueCertificateRequest) (*v1.ReissueCertificateResponse, error)
 	// RenewCertificate pays for the next term, which starts when the current
 	// one ends.
@@ -676,7 +678,9 @@ type CertificateServiceHandler interface {
 	// built-in CA, standing in for the customer's proof of control. Admin only.
 	ConfirmValidation(context.Context, *v1.ConfirmValidationRequest) (*v1.ConfirmValidationResponse, error)
 	// ReissueCertificate reissues an issued certificate, free of charge, with
-	// the previous request, a new CSR, a new key or new extra names.
+	// the previous request, a new CSR, a new key or new extra names. Extra
+	// names beyond the order's slots need the missing slots bought with the
+	// reissue (buy_extra_name_slots), charged from the balance.
 	ReissueCertificate(context.Context, *v1.ReissueCertificateRequest) (*v1.ReissueCertificateResponse, error)
 	// RenewCertificate pays for the next term, which starts when the current
 	// one ends.

@@ -2,8 +2,9 @@ import { useState } from "react";
 import { useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient } from "@tanstack/react-query";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { CatalogService, CertificateService, FileType, KeyType, ValidationMethod, type Certificate } from "@certsvc/client";
+import { CatalogService, CertificateService, FileType, KeyType, ValidationMethod, type Certificate, type Plan } from "@certsvc/client";
 import { useI18n } from "../lib/i18n";
+import { extraSlots, planPrice } from "../lib/order";
 import { idempotencyKey } from "../lib/session";
 import { CopyButton, Form, formState, Input, Loading, Problem, Select, TextArea, tsDate } from "../lib/ui";
 import { resumeAfter, useLiveCertificates } from "../lib/watch";
@@ -51,23 +52,117 @@ function ContactForm({ c, field }: { c: Certificate; field: "admin_contact" | "t
   );
 }
 
-/** NamesCovered tells how many names a reissue may have: the plan's included names and the extra names the order bought, and their price. */
-function NamesCovered({ c }: { c: Certificate }) {
+/** slotsToBuy is how many extra-name slots a reissue of c with extraNames needs beyond those the order bought (the server's count: billable names beyond max(included, 1)). */
+export function slotsToBuy(plan: Plan, c: Pick<Certificate, "commonName" | "extraNameSlots">, extraNames: string[]): number {
+  return Math.max(0, extraSlots(plan, [c.commonName, ...extraNames]) - c.extraNameSlots);
+}
+
+/**
+ * NamesCovered tells how many names a reissue may have: the plan's included
+ * names and the extra names the order bought, and their price. When names
+ * need more, it says how many are missing and their price, with the choice
+ * to buy them with the reissue.
+ */
+function NamesCovered({ c, plan, missing, buy, setBuy }: { c: Certificate; plan: Plan; missing: number; buy: boolean; setBuy(b: boolean): void }) {
   const { t, money } = useI18n();
-  const plan = useQuery(CatalogService.method.getPlan, { id: c.planId }, { enabled: c.planId > 0n });
-  const p = plan.data?.plan;
-  if (!p) return null;
-  const included = Math.max(p.includedNames, 1);
-  const price = p.prices.find((x) => x.periodMonths === c.periodMonths && x.currency === c.currency);
+  const included = Math.max(plan.includedNames, 1);
+  const price = planPrice(plan, c.periodMonths, c.currency);
+  const total = price ? BigInt(missing) * price.extraNameAmountMinor : 0n;
   return (
-    <p className="hint" id="names-covered">
-      {t("cert.namesCovered", {
-        n: included + c.extraNameSlots,
-        included,
-        slots: c.extraNameSlots,
-        price: price ? money(price.extraNameAmountMinor, c.currency) : "—",
-      })}
-    </p>
+    <>
+      <p className="hint" id="names-covered">
+        {t("cert.namesCovered", {
+          n: included + c.extraNameSlots,
+          included,
+          slots: c.extraNameSlots,
+          price: price ? money(price.extraNameAmountMinor, c.currency) : "—",
+        })}
+      </p>
+      {missing > 0 && price && (
+        <div id="slots-missing">
+          <p className="hint">
+            {t("cert.slotsMissing", {
+              n: missing,
+              price: money(price.extraNameAmountMinor, c.currency),
+              months: c.periodMonths,
+              total: money(total, c.currency),
+            })}
+          </p>
+          <Input
+            label={t("cert.buySlots", { total: money(total, c.currency) })}
+            name="buy_extra_name_slots"
+            type="checkbox"
+            checked={buy}
+            onChange={(e) => setBuy(e.target.checked)}
+          />
+        </div>
+      )}
+    </>
+  );
+}
+
+/** ReissueForm reissues c with the same request, a new key, a new CSR or new names, buying the extra names the order lacks. */
+export function ReissueForm({ c }: { c: Certificate }) {
+  const { t } = useI18n();
+  const qc = useQueryClient();
+  const [mode, setMode] = useState<"same" | "key" | "csr" | "names">("same");
+  const [newKeyType, setNewKeyType] = useState(KeyType.RSA_2048);
+  const [newCsr, setNewCsr] = useState("");
+  const [newNames, setNewNames] = useState("");
+  const [buy, setBuy] = useState(false);
+  const [buyKey, setBuyKey] = useState(idempotencyKey);
+  const plan = useQuery(CatalogService.method.getPlan, { id: c.planId }, { enabled: mode === "names" && c.planId > 0n });
+  const reissue = useMutation(CertificateService.method.reissueCertificate, {
+    onSuccess: () => {
+      setBuy(false);
+      setBuyKey(idempotencyKey());
+      return qc.invalidateQueries();
+    },
+  });
+  const names = newNames.split(/\s+/).filter(Boolean);
+  const p = plan.data?.plan;
+  const missing = mode === "names" && p ? slotsToBuy(p, c, names) : 0;
+  const buying = buy && missing > 0;
+  return (
+    <Form
+      errors={formState(reissue.error)}
+      label={t("cert.reissue")}
+      onSubmit={() =>
+        reissue.mutate({
+          id: c.id,
+          keyType: mode === "key" ? newKeyType : KeyType.UNSPECIFIED,
+          csrPem: mode === "csr" ? newCsr : "",
+          replaceExtraNames: mode === "names",
+          extraNames: mode === "names" ? names : [],
+          buyExtraNameSlots: buying ? missing : 0,
+          idempotencyKey: buying ? buyKey : "",
+        })
+      }
+    >
+      <Select label={t("cert.reissueMode")} name="mode" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+        <option value="same">{t("cert.sameKey")}</option>
+        <option value="key">{t("cert.newKey")}</option>
+        <option value="csr">{t("cert.newCsr")}</option>
+        <option value="names">{t("cert.newNames")}</option>
+      </Select>
+      {mode === "key" && (
+        <Select label={t("order.keyType")} name="key_type" value={newKeyType} onChange={(e) => setNewKeyType(Number(e.target.value))}>
+          <option value={KeyType.RSA_2048}>RSA 2048</option>
+          <option value={KeyType.RSA_4096}>RSA 4096</option>
+          <option value={KeyType.ECDSA_P256}>ECDSA P-256</option>
+        </Select>
+      )}
+      {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.target.value)} />}
+      {mode === "names" && (
+        <>
+          {p && <NamesCovered c={c} plan={p} missing={missing} buy={buy} setBuy={setBuy} />}
+          <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />
+        </>
+      )}
+      <button type="submit" disabled={reissue.isPending}>
+        {t("cert.reissue")}
+      </button>
+    </Form>
   );
 }
 
@@ -129,15 +224,10 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
   });
   const refresh = () => qc.invalidateQueries();
   const update = useMutation(CertificateService.method.updateCertificate, { onSuccess: refresh });
-  const reissue = useMutation(CertificateService.method.reissueCertificate, { onSuccess: refresh });
   const renew = useMutation(CertificateService.method.renewCertificate, { onSuccess: refresh });
   const activate = useMutation(CertificateService.method.activateCertificate, { onSuccess: refresh });
   const pay = useMutation(CertificateService.method.payCertificate, { onSuccess: refresh });
   const [p12, setP12] = useState("");
-  const [mode, setMode] = useState<"same" | "key" | "csr" | "names">("same");
-  const [newKeyType, setNewKeyType] = useState(KeyType.RSA_2048);
-  const [newCsr, setNewCsr] = useState("");
-  const [newNames, setNewNames] = useState("");
   const [renewPeriod, setRenewPeriod] = useState(0);
   const [renewKey, setRenewKey] = useState(idempotencyKey);
   const [pem, setPem] = useState("");
@@ -264,43 +354,7 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
       {can("reissue") && (
         <section aria-labelledby="ri-h">
           <h2 id="ri-h">{t("cert.reissue")}</h2>
-          <Form
-            errors={formState(reissue.error)}
-            label={t("cert.reissue")}
-            onSubmit={() =>
-              reissue.mutate({
-                id: c.id,
-                keyType: mode === "key" ? newKeyType : KeyType.UNSPECIFIED,
-                csrPem: mode === "csr" ? newCsr : "",
-                replaceExtraNames: mode === "names",
-                extraNames: mode === "names" ? newNames.split(/\s+/).filter(Boolean) : [],
-              })
-            }
-          >
-            <Select label={t("cert.reissueMode")} name="mode" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
-              <option value="same">{t("cert.sameKey")}</option>
-              <option value="key">{t("cert.newKey")}</option>
-              <option value="csr">{t("cert.newCsr")}</option>
-              <option value="names">{t("cert.newNames")}</option>
-            </Select>
-            {mode === "key" && (
-              <Select label={t("order.keyType")} name="key_type" value={newKeyType} onChange={(e) => setNewKeyType(Number(e.target.value))}>
-                <option value={KeyType.RSA_2048}>RSA 2048</option>
-                <option value={KeyType.RSA_4096}>RSA 4096</option>
-                <option value={KeyType.ECDSA_P256}>ECDSA P-256</option>
-              </Select>
-            )}
-            {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.target.value)} />}
-            {mode === "names" && (
-              <>
-                <NamesCovered c={c} />
-                <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />
-              </>
-            )}
-            <button type="submit" disabled={reissue.isPending}>
-              {t("cert.reissue")}
-            </button>
-          </Form>
+          <ReissueForm key={String(c.id)} c={c} />
         </section>
       )}
 

@@ -1059,7 +1059,8 @@ export type ReissueCertificateRequest = Message<"certsvc.v1.ReissueCertificateRe
     keyType: KeyType;
     /**
      * extra_names replaces the extra names when replace_extra_names is set,
-     * within the order's included and bought names.
+     * within the order's included and bought names (extra_name_slots), or
+     * with the slots buy_extra_name_slots buys.
      *
      * @generated from field: repeated string extra_names = 5;
      */
@@ -1072,6 +1073,32 @@ export type ReissueCertificateRequest = Message<"certsvc.v1.ReissueCertificateRe
      * @generated from field: repeated certsvc.v1.DomainValidation validations = 7;
      */
     validations: DomainValidation[];
+    /**
+     * buy_extra_name_slots buys that many more extra name slots for the names
+     * of this reissue that the order's slots do not cover: exactly the
+     * missing ones (fewer or more is refused naming this field). Each slot
+     * costs the plan's extra_name_amount_minor for the order's period_months
+     * in the order's currency, the price an order of that period pays for one
+     * more slot, for the current term and not prorated; renewals then charge
+     * every slot with the term. The price is charged from the balance in the
+     * same transaction as the reissue, the order's extra_name_slots grow and
+     * its cost_minor grows by the price; a balance that does not cover it is
+     * refused with failed_precondition NOT_ENOUGH_MONEY (ErrorInfo metadata
+     * amount_minor, balance_minor, currency) and nothing changes. The slots
+     * are the order's: they stay if the CA fails the reissue, and deleting
+     * the order refunds them only until a certificate with them is issued.
+     *
+     * @generated from field: int32 buy_extra_name_slots = 8;
+     */
+    buyExtraNameSlots: number;
+    /**
+     * idempotency_key names the purchase of buy_extra_name_slots: a retry
+     * with the same key charges nothing more and returns the certificate as
+     * it is, reissued once. Not used without buy_extra_name_slots.
+     *
+     * @generated from field: string idempotency_key = 9;
+     */
+    idempotencyKey: string;
 };
 /**
  * Describes the message certsvc.v1.ReissueCertificateRequest.
@@ -2155,7 +2182,9 @@ export declare const CertificateService: GenService<{
     };
     /**
      * ReissueCertificate reissues an issued certificate, free of charge, with
-     * the previous request, a new CSR, a new key or new extra names.
+     * the previous request, a new CSR, a new key or new extra names. Extra
+     * names beyond the order's slots need the missing slots bought with the
+     * reissue (buy_extra_name_slots), charged from the balance.
      *
      * @generated from rpc certsvc.v1.CertificateService.ReissueCertificate
      */
