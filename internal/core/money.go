@@ -2,9 +2,12 @@ package core
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/account"
@@ -230,8 +233,21 @@ func (tx *Tx) PayOnce(ctx context.Context, c *ent.Certificate) (*ent.Certificate
 }
 
 // RenewKey is the idempotency key of a renewal's charge.
-func RenewKey(certID int64, key string) string {
-	return fmt.Sprintf("certificate/%d/renew/%s", certID, key)
+func RenewKey(certID int64, key string) string { return clientKey(certID, "renew", key) }
+
+// clientKey is the ledger's idempotency key of a charge of certificate
+// certID that a client's key names: "certificate/ID/what/key", or, when that
+// is longer than the ledger keeps (64), the same with a hash of the key
+// ("…/what/#" and as much of its SHA-256 as fits), as a client may send 64
+// characters of its own.
+func clientKey(certID int64, what, key string) string {
+	k := fmt.Sprintf("certificate/%d/%s/%s", certID, what, key)
+	if utf8.RuneCountInString(k) <= 64 {
+		return k
+	}
+	sum := sha256.Sum256([]byte(key))
+	k = fmt.Sprintf("certificate/%d/%s/#", certID, what)
+	return k + hex.EncodeToString(sum[:])[:64-len(k)]
 }
 
 // Renew charges the next term of c and sends the renewal to the worker. The

@@ -2,10 +2,7 @@ package core
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/ledgerentry"
@@ -18,15 +15,7 @@ import (
 // SlotsKey is the ledger idempotency key of a purchase of extra-name slots
 // with a reissue under the client's key. A client key too long for the
 // ledger's 64 characters is replaced by the start of its SHA-256.
-func SlotsKey(certID int64, key string) string {
-	k := fmt.Sprintf("certificate/%d/slots/%s", certID, key)
-	if utf8.RuneCountInString(k) <= 64 {
-		return k
-	}
-	sum := sha256.Sum256([]byte(key))
-	k = fmt.Sprintf("certificate/%d/slots/#", certID)
-	return k + hex.EncodeToString(sum[:])[:64-len(k)]
-}
+func SlotsKey(certID int64, key string) string { return clientKey(certID, "slots", key) }
 
 // SlotsBought reports whether a purchase of extra-name slots for c under
 // the client's key was charged already: a retry.

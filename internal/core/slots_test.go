@@ -9,24 +9,27 @@ import (
 	"github.com/certsvc/certsvc/internal/errkind"
 )
 
-// TestSlotsKey: the ledger key of a purchase fits the ledger's 64
-// characters whatever the client's key, and two client keys give two
-// ledger keys.
-func TestSlotsKey(t *testing.T) {
-	if got := SlotsKey(7, "k1"); got != "certificate/7/slots/k1" {
-		t.Errorf("SlotsKey(7, k1) = %q", got)
-	}
-	long := strings.Repeat("x", 64)
-	seen := map[string]bool{}
-	for _, k := range []string{long, long[:63] + "y", strings.Repeat("я", 64)} {
-		got := SlotsKey(9223372036854775807, k)
-		if n := utf8.RuneCountInString(got); n > 64 || !strings.HasPrefix(got, "certificate/9223372036854775807/slots/#") {
-			t.Errorf("SlotsKey of a %d-character key: %q (%d characters)", utf8.RuneCountInString(k), got, n)
+// TestClientKeys: the ledger key of a purchase of slots or a renewal fits
+// the ledger's 64 characters whatever the client's key (the API takes 64 of
+// its own), keeps a short key as it is, and two client keys give two ledger
+// keys.
+func TestClientKeys(t *testing.T) {
+	for what, key := range map[string]func(int64, string) string{"slots": SlotsKey, "renew": RenewKey} {
+		if got, want := key(7, "k1"), "certificate/7/"+what+"/k1"; got != want {
+			t.Errorf("%s key of (7, k1) = %q, want %q", what, got, want)
 		}
-		if seen[got] {
-			t.Errorf("SlotsKey: %q twice", got)
+		long := strings.Repeat("x", 64)
+		seen := map[string]bool{}
+		for _, k := range []string{long, long[:63] + "y", strings.Repeat("я", 64)} {
+			got := key(9223372036854775807, k)
+			if n := utf8.RuneCountInString(got); n > 64 || !strings.HasPrefix(got, "certificate/9223372036854775807/"+what+"/#") {
+				t.Errorf("%s key of a %d-character key: %q (%d characters)", what, utf8.RuneCountInString(k), got, n)
+			}
+			if seen[got] {
+				t.Errorf("%s key: %q twice", what, got)
+			}
+			seen[got] = true
 		}
-		seen[got] = true
 	}
 }
 

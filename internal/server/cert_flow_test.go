@@ -168,10 +168,12 @@ func testCertificateLifecycle(t *testing.T, k dbtest.Kind) {
 				t.Errorf("reissue beyond slots: fields %v, want [extra_names]", f)
 			}
 
-			// Renewal: charged, the term continues from the old end.
+			// Renewal: charged, the term continues from the old end; the key
+			// as long as the API allows (64).
 			oldUntil := c.GetPaidUntil().AsTime()
-			c = mustCert(t)(e.c.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c.GetId(), IdempotencyKey: "renew-1"}))
-			mustCert(t)(e.c.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c.GetId(), IdempotencyKey: "renew-1"}))
+			renewKey := "renew-" + strings.Repeat("1", 58)
+			c = mustCert(t)(e.c.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c.GetId(), IdempotencyKey: renewKey}))
+			mustCert(t)(e.c.Cert.RenewCertificate(ctx, &certsvcv1.RenewCertificateRequest{Id: c.GetId(), IdempotencyKey: renewKey}))
 			if want := oldUntil.AddDate(1, 0, 0); !c.GetPaidUntil().AsTime().Equal(want) {
 				t.Errorf("renewed paid_until %v, want %v", c.GetPaidUntil().AsTime(), want)
 			}
