@@ -125,7 +125,7 @@ function Shell({ path }: { path: string }) {
           <label className="sr-only" htmlFor="locale">
             {t("app.language")}
           </label>
-          <select id="locale" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+          <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
             <option value="en">English</option>
             <option value="ru">Русский</option>
           </select>
