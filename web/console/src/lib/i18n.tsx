@@ -646,8 +646,10 @@ const Ctx = createContext<I18n | null>(null);
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(initial ?? detectLocale());
   const value = useMemo<I18n>(() => {
-    const df = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
-    const dtf = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
+    // Made on first use: the first Intl formatter of a page is slow to build
+    // (it loads the locale's data), and a page may show no date at all.
+    let df: Intl.DateTimeFormat | undefined;
+    let dtf: Intl.DateTimeFormat | undefined;
     return {
       locale,
       setLocale(l) {
@@ -657,8 +659,8 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
       },
       t: (key, vars) => translate(locale, key, vars),
       money: (minor, currency) => formatMoney(minor, currency, locale),
-      date: (d) => (d ? df.format(d) : "—"),
-      dateTime: (d) => (d ? dtf.format(d) : "—"),
+      date: (d) => (d ? (df ??= new Intl.DateTimeFormat(locale, { dateStyle: "medium" })).format(d) : "—"),
+      dateTime: (d) => (d ? (dtf ??= new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" })).format(d) : "—"),
     };
   }, [locale]);
   if (typeof document !== "undefined") document.documentElement.lang = locale;
