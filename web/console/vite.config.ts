@@ -1,8 +1,8 @@
-import { defineConfig, runnerImport } from "vite";
+import { defineConfig } from "vite";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
-import { requestsScript, shellScript } from "./src/lib/shell";
+import { shellScript } from "./src/lib/shell";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -43,29 +43,15 @@ function slimValidate() {
   };
 }
 
-// firstPageAddresses are the addresses of the list's first requests
-// (src/lib/firstpage.ts). That file is loaded through Vite's module runner,
-// which resolves the generated client's imports as the bundle does (Node's
-// own loader does not take their extensionless paths).
-async function firstPageAddresses(): Promise<string[]> {
-  const { module } = await runnerImport<typeof import("./src/lib/firstpage")>(join(import.meta.dirname, "src/lib/firstpage.ts"), { logLevel: "error", environments: { inline: { resolve: { noExternal: ["@certsvc/client"] } } } });
-  return module.firstPageAddresses();
-}
-
-// listShell puts two inline scripts of src/lib/shell.ts in index.html: the
-// one that sends the list's first requests early in <head> (right after the
-// charset, before the stylesheet, which would hold it back until loaded),
-// and the one that draws the list's frame right after the root.
+// listShell puts the script that draws the list's frame before the
+// console's JavaScript has loaded (src/lib/shell.ts) right after the root.
 function listShell() {
   return {
     name: "certsvc-list-shell",
-    async transformIndexHtml(html: string) {
-      const charset = '<meta charset="utf-8" />';
+    transformIndexHtml(html: string) {
       const root = '<div id="root"></div>';
-      if (!html.includes(charset) || !html.includes(root)) throw new Error("certsvc-list-shell: index.html has no charset or no empty #root");
-      return html
-        .replace(charset, `${charset}\n    <script>${requestsScript(await firstPageAddresses())}</script>`)
-        .replace(root, `${root}\n    <script>${shellScript()}</script>`);
+      if (!html.includes(root)) throw new Error("certsvc-list-shell: index.html has no empty #root");
+      return html.replace(root, `${root}\n    <script>${shellScript()}</script>`);
     },
   };
 }

@@ -1,7 +1,6 @@
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import { navigate } from "./router";
-import { earlyFetch } from "./early";
 
 // The session token from Login lives in localStorage; an operator who logs in
 // as a customer keeps their own token aside to come back to.
@@ -107,7 +106,6 @@ export const transport = createConnectTransport({
   baseUrl: location.origin,
   interceptors: [auth],
   useHttpGet: true,
-  fetch: earlyFetch,
 });
 
 /** idempotencyKey makes a key for one submission of a form that moves money. */

@@ -2,8 +2,11 @@ import { useMemo, useRef, useState } from "react";
 import { createQueryOptions, useMutation, useQuery } from "@connectrpc/connect-query";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { Transport } from "@connectrpc/connect";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { create } from "@bufbuild/protobuf";
 import {
   CatalogService,
+  CertificateFilterSchema,
   CertificateService,
   CertificateState,
   type BatchResult,
@@ -13,24 +16,58 @@ import { useI18n, type MessageKey } from "../lib/i18n";
 import { Link } from "../lib/router";
 import { Form, formState, Input, Loading, Pager, Problem, Select, tsDate } from "../lib/ui";
 import { newestShown, resumeAfter, useLiveCertificates } from "../lib/watch";
-import { emptyFilter, firstPage, listRequest, pageSize, plansRequest, toProto, type Filter } from "../lib/firstpage";
+
+const pageSize = 20;
 
 export function stateKey(s: CertificateState): MessageKey {
   return `state.CERTIFICATE_STATE_${CertificateState[s]}` as MessageKey;
 }
 
+interface Filter {
+  state: string;
+  domain: string;
+  planId: string;
+  expiresBefore: string;
+}
+
+const emptyFilter: Filter = { state: "", domain: "", planId: "", expiresBefore: "" };
+
+function toProto(f: Filter) {
+  return create(CertificateFilterSchema, {
+    states: f.state ? [Number(f.state) as CertificateState] : [],
+    domain: f.domain.trim(),
+    planId: f.planId ? BigInt(f.planId) : 0n,
+    expiresBefore: f.expiresBefore ? timestampFromDate(new Date(`${f.expiresBefore}T00:00:00Z`)) : undefined,
+  });
+}
+
+/** listRequest is the ListCertificates request of one page of the list. */
+function listRequest(filter: Filter, savedId: bigint, page: number, token: string | undefined) {
+  // A token is bound to the request's other fields, skip included: only pages
+  // fetched without skip hand theirs on.
+  const skip = page > 1 && token === undefined ? (page - 1) * pageSize : 0;
+  return {
+    pageSize,
+    skip,
+    pageToken: page > 1 ? (token ?? "") : "",
+    includeTotalSize: true,
+    filter: savedId ? undefined : toProto(filter),
+    savedFilterId: savedId,
+  };
+}
+
+const plansRequest = { pageSize: 1000 };
+
 /**
  * prefetchCertificates starts the requests of the list's first page before
- * anything is rendered (main.tsx calls it while the page is /certificates),
+ * React has drawn anything (main.tsx calls it while the page is /certificates),
  * so they run while the app renders instead of after it; the page's own
- * queries then find them in flight or answered. The shell (shell.ts) has
- * usually sent them already: the transport then takes its answers.
+ * queries then find them in flight or answered.
  */
 export function prefetchCertificates(qc: QueryClient, transport: Transport) {
-  const { list, plans, filters } = firstPage;
-  void qc.prefetchQuery(createQueryOptions(list.method, list.input, { transport }));
-  void qc.prefetchQuery(createQueryOptions(plans.method, plans.input, { transport }));
-  void qc.prefetchQuery(createQueryOptions(filters.method, filters.input, { transport }));
+  void qc.prefetchQuery(createQueryOptions(CertificateService.method.listCertificates, listRequest(emptyFilter, 0n, 1, undefined), { transport }));
+  void qc.prefetchQuery(createQueryOptions(CatalogService.method.listPlans, plansRequest, { transport }));
+  void qc.prefetchQuery(createQueryOptions(CertificateService.method.listCertificateFilters, {}, { transport }));
 }
 
 export function Certificates({ admin }: { admin: boolean }) {
