@@ -646,10 +646,8 @@ const Ctx = createContext<I18n | null>(null);
 export function I18nProvider({ children, initial }: { children: ReactNode; initial?: Locale }) {
   const [locale, setLocaleState] = useState<Locale>(initial ?? detectLocale());
   const value = useMemo<I18n>(() => {
-    // Made on first use: the first Intl formatter of a page is slow to build
-    // (it loads the locale's data), and a page may show no date at all.
-    let df: Intl.DateTimeFormat | undefined;
-    let dtf: Intl.DateTimeFormat | undefined;
+    const df = new Intl.DateTimeFormat(locale, { dateStyle: "medium" });
+    const dtf = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" });
     return {
       locale,
       setLocale(l) {
@@ -659,8 +657,8 @@ export function I18nProvider({ children, initial }: { children: ReactNode; initi
       },
       t: (key, vars) => translate(locale, key, vars),
       money: (minor, currency) => formatMoney(minor, currency, locale),
-      date: (d) => (d ? (df ??= new Intl.DateTimeFormat(locale, { dateStyle: "medium" })).format(d) : "—"),
-      dateTime: (d) => (d ? (dtf ??= new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" })).format(d) : "—"),
+      date: (d) => (d ? df.format(d) : "—"),
+      dateTime: (d) => (d ? dtf.format(d) : "—"),
     };
   }, [locale]);
   if (typeof document !== "undefined") document.documentElement.lang = locale;

@@ -1,29 +1,13 @@
 // Money travels as integer minor units (bigint) with an ISO 4217 currency.
 // These helpers never go through floating point.
 
-// Building an Intl.NumberFormat costs far more than formatting with one (a
-// list of 20 rows built 40 of them, ~40 ms before the rows could draw): one
-// is kept per locale and currency.
-const formats = new Map<string, Intl.NumberFormat | null>();
-
-/** currencyFormat is the kept formatter of a currency in a locale, or null for a code Intl does not take. */
-function currencyFormat(locale: string, currency: string): Intl.NumberFormat | null {
-  const key = `${locale}|${currency}`;
-  let nf = formats.get(key);
-  if (nf === undefined) {
-    try {
-      nf = new Intl.NumberFormat(locale, { style: "currency", currency });
-    } catch {
-      nf = null;
-    }
-    formats.set(key, nf);
-  }
-  return nf;
-}
-
 /** fractionDigits is the number of minor-unit digits of a currency (RUB 2, JPY 0). */
 export function fractionDigits(currency: string): number {
-  return currencyFormat("en", currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
 }
 
 /** minorToDecimal renders minor units as a plain decimal string: (123456n, "RUB") → "1234.56". */
@@ -39,10 +23,13 @@ export function minorToDecimal(minor: bigint, currency: string): string {
 export function formatMoney(minor: bigint | number, currency: string, locale: string): string {
   const m = typeof minor === "bigint" ? minor : BigInt(Math.trunc(minor));
   if (!currency) return m.toString();
-  const nf = currencyFormat(locale, currency);
-  // format() takes a decimal string exactly (Intl.NumberFormat v3).
-  if (nf) return nf.format(minorToDecimal(m, currency) as unknown as number);
-  return `${minorToDecimal(m, currency)} ${currency}`;
+  try {
+    const nf = new Intl.NumberFormat(locale, { style: "currency", currency });
+    // format() takes a decimal string exactly (Intl.NumberFormat v3).
+    return nf.format(minorToDecimal(m, currency) as unknown as number);
+  } catch {
+    return `${minorToDecimal(m, currency)} ${currency}`;
+  }
 }
 
 /**
