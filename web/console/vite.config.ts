@@ -1,5 +1,4 @@
 import { defineConfig } from "vite";
-import react from "@vitejs/plugin-react";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { base64Decode, base64Encode } from "@bufbuild/protobuf/wire";
@@ -90,12 +89,31 @@ function precompress() {
   };
 }
 
+// preactAliases point every import of React (the console's, TanStack
+// Query's, connect-query's and, in the unit tests, Testing Library's) at
+// preact/compat. tsconfig.json maps the same names for the type check.
+const preactAliases = [
+  { find: /^react$/, replacement: "preact/compat" },
+  { find: /^react\/jsx-runtime$/, replacement: "preact/compat/jsx-runtime" },
+  { find: /^react\/jsx-dev-runtime$/, replacement: "preact/compat/jsx-dev-runtime" },
+  { find: /^react-dom$/, replacement: "preact/compat" },
+  { find: /^react-dom\/client$/, replacement: "preact/compat/client" },
+  { find: /^react-dom\/test-utils$/, replacement: "preact/test-utils" },
+];
+
 // The console is embedded in the certsvc binary (package web, Go embed) and
 // served at /. The build must be byte-for-byte reproducible from the
 // lockfile: `make checkgenerate` rebuilds it and compares with the commit.
 export default defineConfig({
-  plugins: [slimValidate(), react(), listShell(), precompress()],
+  plugins: [slimValidate(), listShell(), precompress()],
   base: "/",
+  // The console is written against React's API and runs on Preact's
+  // (preact/compat): the same components, a tenth of the code to fetch,
+  // parse and run before the first page draws. TanStack Query and
+  // connect-query reach Preact through the same aliases; JSX compiles to
+  // Preact's runtime.
+  resolve: { alias: preactAliases },
+  oxc: { jsx: { runtime: "automatic", importSource: "preact/compat" } },
   build: {
     outDir: "dist",
     emptyOutDir: true,
@@ -104,6 +122,14 @@ export default defineConfig({
     reportCompressedSize: false,
     chunkSizeWarningLimit: 600,
     modulePreload: { polyfill: false },
+    rolldownOptions: {
+      // TanStack Query marks its modules "use client" (for React server
+      // components); a browser bundle has no use for it, so no warning.
+      onwarn(warning: { code?: string; message: string }, warn: (w: unknown) => void) {
+        if (warning.code === "MODULE_LEVEL_DIRECTIVE" && warning.message.includes("use client")) return;
+        warn(warning);
+      },
+    },
   },
   server: {
     // `npm run dev -w @certsvc/console` with certsvc on :8080
@@ -111,6 +137,10 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
+    // Run these packages through Vite (not Node's loader) so that their
+    // imports of React take the aliases above.
+    server: { deps: { inline: [/@testing-library\/react/, /@tanstack\/react-query/, /@connectrpc\/connect-query/] } },
+    alias: [{ find: /^@testing-library\/react$/, replacement: "@testing-library/react/dist/@testing-library/react.esm.js" }],
     include: ["src/**/*.test.{ts,tsx}"],
   },
 } as never);

@@ -26,7 +26,7 @@ const Notifications = lazy(() => import("./pages/Notifications"));
 const Webhooks = lazy(() => import("./pages/Webhooks"));
 
 /** Fallback keeps a page that failed to draw from going blank: a message and a way back, never a stack. */
-class Fallback extends Component<{ message: string; action: string; children: ReactNode }, { failed: boolean }> {
+export class Fallback extends Component<{ message: string; action: string; children: ReactNode }, { failed: boolean }> {
   state = { failed: false };
   static getDerivedStateFromError() {
     return { failed: true };
@@ -125,7 +125,7 @@ function Shell({ path }: { path: string }) {
           <label className="sr-only" htmlFor="locale">
             {t("app.language")}
           </label>
-          <select id="locale" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+          <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
             <option value="en">English</option>
             <option value="ru">Русский</option>
           </select>

@@ -21,6 +21,10 @@ describe("money", () => {
     expect(formatMoney(-2050n, "EUR", "en")).toBe("-€20.50");
     expect(formatMoney(9007199254740993n, "USD", "en")).toBe("$90,071,992,547,409.93");
   });
+  it("falls back to digits and the code for a currency Intl does not know", () => {
+    expect(fractionDigits("RUBLES")).toBe(2);
+    expect(formatMoney(1234n, "RUBLES", "en")).toBe("12.34 RUBLES");
+  });
   it("parses amounts people type", () => {
     expect(parseMoney("1500", "RUB")).toBe(150000n);
     expect(parseMoney("1 500,50", "RUB")).toBe(150050n);

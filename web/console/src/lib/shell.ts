@@ -5,7 +5,7 @@ import { translate, type Locale } from "./i18n";
  * JavaScript arrives (vite.config.ts puts it after <div id="root">). For a
  * signed-in user opening the certificate list (the page a sign-in lands on)
  * it draws the page's frame at once: the header, the list's heading and a
- * loading line, in the user's language. React replaces it with the page on
+ * loading line, in the user's language. The console replaces it with the page on
  * its first render. Anywhere else, or without a session, it draws nothing.
  * It picks the language as detectLocale does (saved choice, then the
  * browser's languages, else English).

@@ -22,7 +22,7 @@ export default function ApiKeys() {
       <h1>{t("keys.title")}</h1>
       <Form errors={formState(create.error)} label={t("keys.create")} onSubmit={() => create.mutate({ name })}>
         <div className="row">
-          <Input label={t("keys.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} />
+          <Input label={t("keys.name")} name="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <button type="submit">{t("keys.create")}</button>
         </div>
       </Form>

@@ -77,7 +77,7 @@ describe("ReissueForm", () => {
     renderWith(routes(seen), <ReissueForm c={cert} />);
     fireEvent.change(screen.getByLabelText("How"), { target: { value: "names" } });
     await waitFor(() => expect(document.getElementById("names-covered")?.textContent).toContain("up to 5 names"));
-    fireEvent.change(screen.getByLabelText("New names (one per line)"), { target: { value: names(4) } });
+    fireEvent.input(screen.getByLabelText("New names (one per line)"), { target: { value: names(4) } });
     expect(document.getElementById("slots-missing")).toBeNull();
     fireEvent.click(screen.getByRole("button", { name: "Reissue" }));
     await waitFor(() => expect(seen).toHaveLength(1));
@@ -89,7 +89,7 @@ describe("ReissueForm", () => {
     renderWith(routes(seen), <ReissueForm c={cert} />);
     fireEvent.change(screen.getByLabelText("How"), { target: { value: "names" } });
     await waitFor(() => expect(document.getElementById("names-covered")).not.toBeNull());
-    fireEvent.change(screen.getByLabelText("New names (one per line)"), { target: { value: names(6) } });
+    fireEvent.input(screen.getByLabelText("New names (one per line)"), { target: { value: names(6) } });
     expect(spaced(document.getElementById("slots-missing")?.textContent)).toContain(
       "Missing extra names: 2, at RUB 1,080.00 each for the current term of 12 months: RUB 2,160.00.",
     );
@@ -108,7 +108,7 @@ describe("ReissueForm", () => {
     renderWith(routes([]), <ReissueForm c={cert} />, "ru");
     fireEvent.change(screen.getByLabelText("Как"), { target: { value: "names" } });
     await waitFor(() => expect(document.getElementById("names-covered")).not.toBeNull());
-    fireEvent.change(screen.getByLabelText("Новые имена (по одному в строке)"), { target: { value: names(5) } });
+    fireEvent.input(screen.getByLabelText("Новые имена (по одному в строке)"), { target: { value: names(5) } });
     const text = spaced(document.getElementById("slots-missing")?.textContent);
     expect(text).toContain("Не хватает дополнительных имён: 1, по 1 080,00 ₽ за имя на текущий срок (12 мес.): 1 080,00 ₽.");
     expect(text).toContain("Докупить недостающие имена за 1 080,00 ₽ с баланса");

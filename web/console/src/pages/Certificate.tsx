@@ -39,10 +39,10 @@ function ContactForm({ c, field }: { c: Certificate; field: "admin_contact" | "t
       }
     >
       <div className="grid">
-        <Input label={t("order.firstName")} name={`${n}.first_name`} value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.target.value })} />
-        <Input label={t("order.lastName")} name={`${n}.last_name`} value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.target.value })} />
-        <Input label={t("order.email")} name={`${n}.email`} type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.target.value })} />
-        <Input label={t("order.phone")} name={`${n}.phone`} value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+        <Input label={t("order.firstName")} name={`${n}.first_name`} value={f.firstName} onChange={(e) => setF({ ...f, firstName: e.currentTarget.value })} />
+        <Input label={t("order.lastName")} name={`${n}.last_name`} value={f.lastName} onChange={(e) => setF({ ...f, lastName: e.currentTarget.value })} />
+        <Input label={t("order.email")} name={`${n}.email`} type="email" value={f.email} onChange={(e) => setF({ ...f, email: e.currentTarget.value })} />
+        <Input label={t("order.phone")} name={`${n}.phone`} value={f.phone} onChange={(e) => setF({ ...f, phone: e.currentTarget.value })} />
       </div>
       <button type="submit" disabled={update.isPending}>
         {t("common.save")}
@@ -93,7 +93,7 @@ function NamesCovered({ c, plan, missing, buy, setBuy }: { c: Certificate; plan:
             name="buy_extra_name_slots"
             type="checkbox"
             checked={buy}
-            onChange={(e) => setBuy(e.target.checked)}
+            onChange={(e) => setBuy(e.currentTarget.checked)}
           />
         </div>
       )}
@@ -139,24 +139,24 @@ export function ReissueForm({ c }: { c: Certificate }) {
         })
       }
     >
-      <Select label={t("cert.reissueMode")} name="mode" value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+      <Select label={t("cert.reissueMode")} name="mode" value={mode} onChange={(e) => setMode(e.currentTarget.value as typeof mode)}>
         <option value="same">{t("cert.sameKey")}</option>
         <option value="key">{t("cert.newKey")}</option>
         <option value="csr">{t("cert.newCsr")}</option>
         <option value="names">{t("cert.newNames")}</option>
       </Select>
       {mode === "key" && (
-        <Select label={t("order.keyType")} name="key_type" value={newKeyType} onChange={(e) => setNewKeyType(Number(e.target.value))}>
+        <Select label={t("order.keyType")} name="key_type" value={newKeyType} onChange={(e) => setNewKeyType(Number(e.currentTarget.value))}>
           <option value={KeyType.RSA_2048}>RSA 2048</option>
           <option value={KeyType.RSA_4096}>RSA 4096</option>
           <option value={KeyType.ECDSA_P256}>ECDSA P-256</option>
         </Select>
       )}
-      {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.target.value)} />}
+      {mode === "csr" && <TextArea label={t("order.csr")} name="csr_pem" rows={5} value={newCsr} onChange={(e) => setNewCsr(e.currentTarget.value)} />}
       {mode === "names" && (
         <>
           {p && <NamesCovered c={c} plan={p} missing={missing} buy={buy} setBuy={setBuy} />}
-          <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.target.value)} />
+          <TextArea label={t("cert.newNames")} name="extra_names" rows={3} value={newNames} onChange={(e) => setNewNames(e.currentTarget.value)} />
         </>
       )}
       <button type="submit" disabled={reissue.isPending}>
@@ -182,10 +182,10 @@ function OrgForm({ c }: { c: Certificate }) {
       }
     >
       <div className="grid">
-        <Input label={t("order.orgName")} name="certificate.organization.name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
-        <Input label={t("order.address")} name="certificate.organization.address" value={f.address} onChange={(e) => setF({ ...f, address: e.target.value })} />
-        <Input label={t("order.city")} name="certificate.organization.city" value={f.city} onChange={(e) => setF({ ...f, city: e.target.value })} />
-        <Input label={t("order.phone")} name="certificate.organization.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.target.value })} />
+        <Input label={t("order.orgName")} name="certificate.organization.name" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
+        <Input label={t("order.address")} name="certificate.organization.address" value={f.address} onChange={(e) => setF({ ...f, address: e.currentTarget.value })} />
+        <Input label={t("order.city")} name="certificate.organization.city" value={f.city} onChange={(e) => setF({ ...f, city: e.currentTarget.value })} />
+        <Input label={t("order.phone")} name="certificate.organization.phone" value={f.phone} onChange={(e) => setF({ ...f, phone: e.currentTarget.value })} />
       </div>
       <button type="submit" disabled={update.isPending}>
         {t("common.save")}
@@ -315,7 +315,7 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
         </div>
         <Form errors={formState(null)} label="PKCS#12" onSubmit={() => file.mutate({ id: c.id, type: FileType.PKCS12, password: p12 })}>
           <div className="row">
-            <Input label={t("cert.p12password")} name="password" type="password" autoComplete="new-password" value={p12} onChange={(e) => setP12(e.target.value)} />
+            <Input label={t("cert.p12password")} name="password" type="password" autoComplete="new-password" value={p12} onChange={(e) => setP12(e.currentTarget.value)} />
             <button type="submit">{t("cert.download", { type: "PKCS#12" })}</button>
           </div>
         </Form>
@@ -329,7 +329,7 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
           type="checkbox"
           checked={c.autoRenew}
           disabled={update.isPending}
-          onChange={(e) => update.mutate({ certificate: { id: c.id, autoRenew: e.target.checked }, updateMask: { paths: ["auto_renew"] } })}
+          onChange={(e) => update.mutate({ certificate: { id: c.id, autoRenew: e.currentTarget.checked }, updateMask: { paths: ["auto_renew"] } })}
         />
         {update.error && <Problem error={update.error} />}
       </section>
@@ -371,7 +371,7 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
               )
             }
           >
-            <Select label={t("cert.renewFor")} name="period_months" value={renewPeriod} onChange={(e) => setRenewPeriod(Number(e.target.value))}>
+            <Select label={t("cert.renewFor")} name="period_months" value={renewPeriod} onChange={(e) => setRenewPeriod(Number(e.currentTarget.value))}>
               <option value={0}>{t("order.months", { n: c.periodMonths })}</option>
               {[12, 24, 36].filter((m) => m !== c.periodMonths).map((m) => (
                 <option key={m} value={m}>
@@ -392,7 +392,7 @@ export default function CertificatePage({ id, admin }: { id: string; admin: bool
         <section aria-labelledby="ac-h">
           <h2 id="ac-h">{t("cert.activate")}</h2>
           <Form errors={formState(activate.error)} label={t("cert.activate")} onSubmit={() => activate.mutate({ id: c.id, certificate: new TextEncoder().encode(pem) })}>
-            <TextArea label={t("cert.activate")} name="certificate" rows={5} value={pem} onChange={(e) => setPem(e.target.value)} />
+            <TextArea label={t("cert.activate")} name="certificate" rows={5} value={pem} onChange={(e) => setPem(e.currentTarget.value)} />
             <button type="submit">{t("cert.activateSubmit")}</button>
           </Form>
         </section>

@@ -168,7 +168,7 @@ export function Certificates({ admin }: { admin: boolean }) {
           }}
         >
           <div className="row">
-            <Select label={t("certs.state")} name="filter.states" value={draft.state} onChange={(e) => setDraft({ ...draft, state: e.target.value })}>
+            <Select label={t("certs.state")} name="filter.states" value={draft.state} onChange={(e) => setDraft({ ...draft, state: e.currentTarget.value })}>
               <option value="">{t("certs.anyState")}</option>
               {Object.values(CertificateState)
                 .filter((v): v is CertificateState => typeof v === "number" && v !== 0)
@@ -178,8 +178,8 @@ export function Certificates({ admin }: { admin: boolean }) {
                   </option>
                 ))}
             </Select>
-            <Input label={t("certs.domain")} name="filter.domain" value={draft.domain} onChange={(e) => setDraft({ ...draft, domain: e.target.value })} />
-            <Select label={t("certs.plan")} name="filter.plan_id" value={draft.planId} onChange={(e) => setDraft({ ...draft, planId: e.target.value })}>
+            <Input label={t("certs.domain")} name="filter.domain" value={draft.domain} onChange={(e) => setDraft({ ...draft, domain: e.currentTarget.value })} />
+            <Select label={t("certs.plan")} name="filter.plan_id" value={draft.planId} onChange={(e) => setDraft({ ...draft, planId: e.currentTarget.value })}>
               <option value="">{t("certs.anyPlan")}</option>
               {plans.data?.plans.map((p) => (
                 <option key={String(p.id)} value={String(p.id)}>
@@ -192,7 +192,7 @@ export function Certificates({ admin }: { admin: boolean }) {
               name="filter.expires_before"
               type="date"
               value={draft.expiresBefore}
-              onChange={(e) => setDraft({ ...draft, expiresBefore: e.target.value })}
+              onChange={(e) => setDraft({ ...draft, expiresBefore: e.currentTarget.value })}
             />
             <button type="submit">{t("certs.apply")}</button>
           </div>
@@ -203,7 +203,7 @@ export function Certificates({ admin }: { admin: boolean }) {
             name="saved_filter_id"
             value={String(savedId)}
             onChange={(e) => {
-              setSavedId(BigInt(e.target.value));
+              setSavedId(BigInt(e.currentTarget.value));
               setPage(1);
             }}
           >
@@ -216,7 +216,7 @@ export function Certificates({ admin }: { admin: boolean }) {
           </Select>
           <Form errors={formState(save.error)} label={t("certs.saveFilter")} onSubmit={() => save.mutate({ name: saveName, filter: toProto(draft) })}>
             <div className="row">
-              <Input label={t("certs.saveFilter")} name="name" value={saveName} onChange={(e) => setSaveName(e.target.value)} />
+              <Input label={t("certs.saveFilter")} name="name" value={saveName} onChange={(e) => setSaveName(e.currentTarget.value)} />
               <button type="submit">{t("common.save")}</button>
             </div>
           </Form>
@@ -274,7 +274,7 @@ export function Certificates({ admin }: { admin: boolean }) {
                           checked={selected.has(c.id)}
                           onChange={(e) => {
                             const s = new Set(selected);
-                            if (e.target.checked) s.add(c.id);
+                            if (e.currentTarget.checked) s.add(c.id);
                             else s.delete(c.id);
                             setSelected(s);
                           }}

@@ -32,7 +32,7 @@ export function EventPicker({ name, value, onChange }: { name: string; value: st
             type="checkbox"
             value={type}
             checked={value.includes(type)}
-            onChange={(e) => onChange(toggle(value, type, e.target.checked))}
+            onChange={(e) => onChange(toggle(value, type, e.currentTarget.checked))}
           />
         ))}
       </div>

@@ -32,8 +32,8 @@ describe("Login form", () => {
       err.details.push({ type: "google.rpc.BadRequest", value: badRequest([["login", "no such user"]]) });
       throw err;
     });
-    fireEvent.change(screen.getByLabelText("Login"), { target: { value: "nobody" } });
-    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "x" } });
+    fireEvent.input(screen.getByLabelText("Login"), { target: { value: "nobody" } });
+    fireEvent.input(screen.getByLabelText("Password"), { target: { value: "x" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await waitFor(() => expect(screen.getByText("no such user")).toBeTruthy());
     const input = screen.getByLabelText("Login");
@@ -53,8 +53,8 @@ describe("Login form", () => {
       seen = req.login;
       return { token: "tok-1" };
     });
-    fireEvent.change(screen.getByLabelText("Login"), { target: { value: "reseller@example.com" } });
-    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "secret-pass" } });
+    fireEvent.input(screen.getByLabelText("Login"), { target: { value: "reseller@example.com" } });
+    fireEvent.input(screen.getByLabelText("Password"), { target: { value: "secret-pass" } });
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await waitFor(() => expect(localStorage.getItem("certsvc.token")).toBe("tok-1"));
     expect(seen).toBe("reseller@example.com");

@@ -48,14 +48,14 @@ export function Login() {
         label={t("login.title")}
         onSubmit={() => m.mutate({ login, credential: { case: "password", value: password } })}
       >
-        <Input label={t("login.login")} name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.target.value)} required />
+        <Input label={t("login.login")} name="login" autoComplete="username" value={login} onChange={(e) => setLogin(e.currentTarget.value)} required />
         <Input
           label={t("login.password")}
           name="password"
           type="password"
           autoComplete="current-password"
           value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          onChange={(e) => setPassword(e.currentTarget.value)}
           required
         />
         <button type="submit" className="primary" disabled={m.isPending}>
@@ -64,7 +64,7 @@ export function Login() {
       </Form>
       <div className="lang">
         <label htmlFor="locale">{t("app.language")}</label>{" "}
-        <select id="locale" value={locale} onChange={(e) => setLocale(e.target.value as Locale)}>
+        <select id="locale" value={locale} onChange={(e) => setLocale(e.currentTarget.value as Locale)}>
           <option value="en">English</option>
           <option value="ru">Русский</option>
         </select>

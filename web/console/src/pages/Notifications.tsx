@@ -49,10 +49,10 @@ function SettingsForm({ accountId, s }: { accountId: bigint; s: NotificationSett
             {t("notify.emailOff")}
           </p>
         )}
-        <TextArea label={t("notify.recipients")} name="settings.recipients" rows={4} autoComplete="off" value={recipients} onChange={(e) => setRecipients(e.target.value)} />
+        <TextArea label={t("notify.recipients")} name="settings.recipients" rows={4} autoComplete="off" value={recipients} onChange={(e) => setRecipients(e.currentTarget.value)} />
         <p className="hint">{t("notify.recipientsHint")}</p>
         <EventPicker name="settings.event_types" value={types} onChange={setTypes} />
-        <Select label={t("notify.language")} name="settings.language" value={language} onChange={(e) => setLanguage(e.target.value)}>
+        <Select label={t("notify.language")} name="settings.language" value={language} onChange={(e) => setLanguage(e.currentTarget.value)}>
           <option value="en">English</option>
           <option value="ru">Русский</option>
         </Select>

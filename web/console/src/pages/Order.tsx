@@ -90,7 +90,7 @@ export default function Order() {
       <Form errors={formState(order.error)} label={t("order.title")} onSubmit={submit}>
         <fieldset>
           <legend>{t("order.step.plan")}</legend>
-          <Select label={t("order.plan")} name="plan_id" value={plan ? String(plan.id) : ""} onChange={(e) => setPlanId(e.target.value)}>
+          <Select label={t("order.plan")} name="plan_id" value={plan ? String(plan.id) : ""} onChange={(e) => setPlanId(e.currentTarget.value)}>
             {plans.data.plans.map((p) => {
               const pp = planPrice(p, 12, currency);
               return (
@@ -101,7 +101,7 @@ export default function Order() {
               );
             })}
           </Select>
-          <Select label={t("order.period")} name="period_months" value={String(period)} onChange={(e) => setPeriod(Number(e.target.value))}>
+          <Select label={t("order.period")} name="period_months" value={String(period)} onChange={(e) => setPeriod(Number(e.currentTarget.value))}>
             {(periods.length ? periods : [12]).map((m) => {
               const pp = plan && planPrice(plan, m, currency);
               return (
@@ -125,18 +125,18 @@ export default function Order() {
           </div>
           {source === "generate" ? (
             <>
-              <Select label={t("order.keyType")} name="key_type" value={keyType} onChange={(e) => setKeyType(Number(e.target.value))}>
+              <Select label={t("order.keyType")} name="key_type" value={keyType} onChange={(e) => setKeyType(Number(e.currentTarget.value))}>
                 <option value={KeyType.RSA_2048}>RSA 2048</option>
                 <option value={KeyType.RSA_3072}>RSA 3072</option>
                 <option value={KeyType.RSA_4096}>RSA 4096</option>
                 <option value={KeyType.ECDSA_P256}>ECDSA P-256</option>
                 <option value={KeyType.ECDSA_P384}>ECDSA P-384</option>
               </Select>
-              <Input label={t("order.commonName")} name="subject.common_name" value={cn} onChange={(e) => setCn(e.target.value)} placeholder="www.example.com" />
+              <Input label={t("order.commonName")} name="subject.common_name" value={cn} onChange={(e) => setCn(e.currentTarget.value)} placeholder="www.example.com" />
             </>
           ) : (
             <FieldScope errors={formState(decode.error)}>
-              <TextArea label={t("order.csr")} name="csr_pem" rows={6} value={csr} onChange={(e) => setCsr(e.target.value)} />
+              <TextArea label={t("order.csr")} name="csr_pem" rows={6} value={csr} onChange={(e) => setCsr(e.currentTarget.value)} />
               <button type="button" onClick={() => decode.mutate({ csrPem: csr, planId: plan?.id ?? 0n })}>
                 {t("order.decode")}
               </button>
@@ -162,7 +162,7 @@ export default function Order() {
                     label={t("order.extraName", { n: i + 1 })}
                     name={`extra_names[${i}]`}
                     value={e}
-                    onChange={(ev) => setExtra(extra.map((x, j) => (j === i ? ev.target.value : x)))}
+                    onChange={(ev) => setExtra(extra.map((x, j) => (j === i ? ev.currentTarget.value : x)))}
                   />
                   <button type="button" className="small" onClick={() => setExtra(extra.filter((_, j) => j !== i))}>
                     {t("order.removeName", { name: e || String(i + 1) })}
@@ -184,13 +184,13 @@ export default function Order() {
               <fieldset key={n} className="validation">
                 <legend>{t("order.validation", { name: n })}</legend>
                 <div className="row">
-                  <Select label={t("order.method")} name="validations.method" value={m.method} onChange={(e) => set({ method: e.target.value as Method })}>
+                  <Select label={t("order.method")} name="validations.method" value={m.method} onChange={(e) => set({ method: e.currentTarget.value as Method })}>
                     <option value="email">{t("order.method.email")}</option>
                     <option value="dns">{t("order.method.dns")}</option>
                     <option value="http">{t("order.method.http")}</option>
                   </Select>
                   {m.method === "email" && (
-                    <Select label={t("order.approver")} name="validations.approver_email" value={m.email} onChange={(e) => set({ email: e.target.value })}>
+                    <Select label={t("order.approver")} name="validations.approver_email" value={m.email} onChange={(e) => set({ email: e.currentTarget.value })}>
                       {approverEmails(n).map((a) => (
                         <option key={a}>{a}</option>
                       ))}
@@ -205,21 +205,21 @@ export default function Order() {
           <fieldset>
             <legend>{t("order.step.contacts")}</legend>
             <div className="grid">
-              <Input label={t("order.orgName")} name="organization.name" value={org.name} onChange={(e) => setOrg({ ...org, name: e.target.value })} />
-              <Input label={t("order.city")} name="organization.city" value={org.city} onChange={(e) => setOrg({ ...org, city: e.target.value })} />
-              <Input label={t("order.address")} name="organization.address" value={org.address} onChange={(e) => setOrg({ ...org, address: e.target.value })} />
-              <Input label={t("order.phone")} name="organization.phone" value={org.phone} onChange={(e) => setOrg({ ...org, phone: e.target.value })} />
-              <Input label={t("order.firstName")} name="admin_contact.first_name" value={contact.firstName} onChange={(e) => setContact({ ...contact, firstName: e.target.value })} />
-              <Input label={t("order.lastName")} name="admin_contact.last_name" value={contact.lastName} onChange={(e) => setContact({ ...contact, lastName: e.target.value })} />
-              <Input label={t("order.email")} name="admin_contact.email" type="email" value={contact.email} onChange={(e) => setContact({ ...contact, email: e.target.value })} />
-              <Input label={t("order.phone") + " (" + t("order.adminContact") + ")"} name="admin_contact.phone" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.target.value })} />
+              <Input label={t("order.orgName")} name="organization.name" value={org.name} onChange={(e) => setOrg({ ...org, name: e.currentTarget.value })} />
+              <Input label={t("order.city")} name="organization.city" value={org.city} onChange={(e) => setOrg({ ...org, city: e.currentTarget.value })} />
+              <Input label={t("order.address")} name="organization.address" value={org.address} onChange={(e) => setOrg({ ...org, address: e.currentTarget.value })} />
+              <Input label={t("order.phone")} name="organization.phone" value={org.phone} onChange={(e) => setOrg({ ...org, phone: e.currentTarget.value })} />
+              <Input label={t("order.firstName")} name="admin_contact.first_name" value={contact.firstName} onChange={(e) => setContact({ ...contact, firstName: e.currentTarget.value })} />
+              <Input label={t("order.lastName")} name="admin_contact.last_name" value={contact.lastName} onChange={(e) => setContact({ ...contact, lastName: e.currentTarget.value })} />
+              <Input label={t("order.email")} name="admin_contact.email" type="email" value={contact.email} onChange={(e) => setContact({ ...contact, email: e.currentTarget.value })} />
+              <Input label={t("order.phone") + " (" + t("order.adminContact") + ")"} name="admin_contact.phone" value={contact.phone} onChange={(e) => setContact({ ...contact, phone: e.currentTarget.value })} />
             </div>
           </fieldset>
         )}
         <fieldset>
           <legend>{t("order.step.pay")}</legend>
-          <Input label={t("order.autoRenew")} name="auto_renew" type="checkbox" checked={autoRenew} onChange={(e) => setAutoRenew(e.target.checked)} />
-          <Input label={t("order.pay")} name="pay" type="checkbox" checked={pay} onChange={(e) => setPay(e.target.checked)} />
+          <Input label={t("order.autoRenew")} name="auto_renew" type="checkbox" checked={autoRenew} onChange={(e) => setAutoRenew(e.currentTarget.checked)} />
+          <Input label={t("order.pay")} name="pay" type="checkbox" checked={pay} onChange={(e) => setPay(e.currentTarget.checked)} />
           <p className="total">{total !== undefined ? t("order.total", { price: money(total, currency) }) : ""}</p>
           <button type="submit" className="primary" disabled={order.isPending}>
             {t("order.submit")}

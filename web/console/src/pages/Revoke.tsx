@@ -62,7 +62,7 @@ export function Revoke({ c }: { c: Certificate }) {
         onSubmit={() => (confirming ? revoke.mutate({ id: c.id, reason, comment }) : setConfirming(true))}
       >
         <div className="grid">
-          <Select label={t("revoke.reason")} name="reason" value={reason} disabled={confirming} onChange={(e) => setReason(Number(e.target.value))}>
+          <Select label={t("revoke.reason")} name="reason" value={reason} disabled={confirming} onChange={(e) => setReason(Number(e.currentTarget.value))}>
             {subscriberReasons.map((r) => (
               <option key={r} value={r}>
                 {reasonName(r)} ({r})
@@ -70,7 +70,7 @@ export function Revoke({ c }: { c: Certificate }) {
             ))}
           </Select>
         </div>
-        <TextArea label={t("revoke.comment")} name="comment" rows={2} maxLength={400} value={comment} disabled={confirming} onChange={(e) => setComment(e.target.value)} />
+        <TextArea label={t("revoke.comment")} name="comment" rows={2} maxLength={400} value={comment} disabled={confirming} onChange={(e) => setComment(e.currentTarget.value)} />
         {!confirming ? (
           <button type="submit" ref={startRef}>
             {t("revoke.start")}

@@ -58,9 +58,9 @@ function EndpointForm({ accountId, before, done }: { accountId: bigint; before?:
       }}
     >
       <div className="grid">
-        <Input label={t("hooks.url")} name="endpoint.url" type="url" inputMode="url" placeholder="https://" value={d.url} onChange={(e) => setD({ ...d, url: e.target.value })} />
-        <Input label={t("hooks.description")} name="endpoint.description" value={d.description} onChange={(e) => setD({ ...d, description: e.target.value })} />
-        <Input label={t("hooks.enabled")} name="endpoint.enabled" type="checkbox" checked={d.enabled} onChange={(e) => setD({ ...d, enabled: e.target.checked })} />
+        <Input label={t("hooks.url")} name="endpoint.url" type="url" inputMode="url" placeholder="https://" value={d.url} onChange={(e) => setD({ ...d, url: e.currentTarget.value })} />
+        <Input label={t("hooks.description")} name="endpoint.description" value={d.description} onChange={(e) => setD({ ...d, description: e.currentTarget.value })} />
+        <Input label={t("hooks.enabled")} name="endpoint.enabled" type="checkbox" checked={d.enabled} onChange={(e) => setD({ ...d, enabled: e.currentTarget.checked })} />
       </div>
       <EventPicker name="endpoint.event_types" value={d.types} onChange={(types) => setD({ ...d, types })} />
       <div className="row">
@@ -193,7 +193,7 @@ function EndpointRow({ e, accountId, onSecret }: { e: WebhookEndpoint; accountId
             checked={e.enabled}
             disabled={toggle.isPending}
             // The whole endpoint goes along: the request is validated as a whole (url must not be empty).
-            onChange={(ev) => toggle.mutate({ endpoint: { ...e, enabled: ev.target.checked }, updateMask: { paths: ["enabled"] } })}
+            onChange={(ev) => toggle.mutate({ endpoint: { ...e, enabled: ev.currentTarget.checked }, updateMask: { paths: ["enabled"] } })}
           />
         </td>
         <td className="actions">

@@ -44,8 +44,8 @@ function MoneyForm({ accountId, currency, kind }: { accountId: bigint; currency:
       <fieldset>
         <legend>{label}</legend>
         <div className="row">
-          <Input label={`${t("account.amount")} (${currency})`} name="amount_minor" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
-          <Input label={kind === "deposit" ? t("balance.description") : t("account.reason")} name={kind === "deposit" ? "description" : "reason"} value={reason} onChange={(e) => setReason(e.target.value)} />
+          <Input label={`${t("account.amount")} (${currency})`} name="amount_minor" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
+          <Input label={kind === "deposit" ? t("balance.description") : t("account.reason")} name={kind === "deposit" ? "description" : "reason"} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
           <button type="submit" disabled={m.isPending}>
             {label}
           </button>
@@ -86,7 +86,7 @@ function UserRow({ u }: { u: User }) {
         </button>
         <Form errors={formState(setPassword.error)} label={t("account.resetPassword", { login: u.login })} onSubmit={() => setPassword.mutate({ userId: u.id, password: pw })}>
           <div className="row">
-            <Input label={t("account.resetPassword", { login: u.login })} name="password" type="password" autoComplete="new-password" value={pw} onChange={(e) => setPw(e.target.value)} />
+            <Input label={t("account.resetPassword", { login: u.login })} name="password" type="password" autoComplete="new-password" value={pw} onChange={(e) => setPw(e.currentTarget.value)} />
             <button type="submit" className="small">
               {t("account.setPassword")}
             </button>
@@ -166,11 +166,11 @@ export default function AccountPage({ id }: { id: string }) {
           <fieldset>
             <legend>{t("account.newUser")}</legend>
             <div className="grid">
-              <Input label={t("account.login")} name="login" value={nu.login} onChange={(e) => setNu({ ...nu, login: e.target.value })} />
-              <Input label={t("account.password")} name="password" type="password" autoComplete="new-password" value={nu.password} onChange={(e) => setNu({ ...nu, password: e.target.value })} />
-              <Input label={t("common.name")} name="name" value={nu.name} onChange={(e) => setNu({ ...nu, name: e.target.value })} />
-              <Input label={t("order.email")} name="email" type="email" value={nu.email} onChange={(e) => setNu({ ...nu, email: e.target.value })} />
-              <Select label={t("account.level")} name="level" value={nu.level} onChange={(e) => setNu({ ...nu, level: Number(e.target.value) })}>
+              <Input label={t("account.login")} name="login" value={nu.login} onChange={(e) => setNu({ ...nu, login: e.currentTarget.value })} />
+              <Input label={t("account.password")} name="password" type="password" autoComplete="new-password" value={nu.password} onChange={(e) => setNu({ ...nu, password: e.currentTarget.value })} />
+              <Input label={t("common.name")} name="name" value={nu.name} onChange={(e) => setNu({ ...nu, name: e.currentTarget.value })} />
+              <Input label={t("order.email")} name="email" type="email" value={nu.email} onChange={(e) => setNu({ ...nu, email: e.currentTarget.value })} />
+              <Select label={t("account.level")} name="level" value={nu.level} onChange={(e) => setNu({ ...nu, level: Number(e.currentTarget.value) })}>
                 <option value={AccessLevel.USER}>{t("account.level.ACCESS_LEVEL_USER")}</option>
                 <option value={AccessLevel.ADMIN}>{t("account.level.ACCESS_LEVEL_ADMIN")}</option>
               </Select>

@@ -26,15 +26,15 @@ export default function Accounts() {
         <h2 id="new-acc">{t("accounts.create")}</h2>
         <Form errors={formState(create.error)} label={t("accounts.create")} onSubmit={() => create.mutate({ name, currency })}>
           <div className="row">
-            <Input label={t("accounts.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} />
-            <Input label={t("accounts.currency")} name="currency" value={currency} maxLength={3} onChange={(e) => setCurrency(e.target.value.toUpperCase())} />
+            <Input label={t("accounts.name")} name="name" value={name} onChange={(e) => setName(e.currentTarget.value)} />
+            <Input label={t("accounts.currency")} name="currency" value={currency} maxLength={3} onChange={(e) => setCurrency(e.currentTarget.value.toUpperCase())} />
             <button type="submit" disabled={create.isPending}>
               {t("common.create")}
             </button>
           </div>
         </Form>
       </section>
-      <Input label={t("accounts.search")} name="name_contains" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+      <Input label={t("accounts.search")} name="name_contains" type="search" value={search} onChange={(e) => setSearch(e.currentTarget.value)} />
       {q.isPending && <Loading />}
       {q.error && <Problem error={q.error} retry={() => q.refetch()} />}
       {q.data && (

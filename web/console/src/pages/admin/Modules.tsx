@@ -98,11 +98,11 @@ function ModuleEdit({ m, done }: { m: ProcessingModule; done(): void }) {
       }
     >
       <div className="grid">
-        <Input label={t("modules.priority")} name="module.priority" inputMode="numeric" value={f.priority} onChange={(e) => setF({ ...f, priority: e.target.value })} />
-        <Input label={t("modules.minBalance")} name="module.min_balance_minor" inputMode="numeric" value={f.minBalance} onChange={(e) => setF({ ...f, minBalance: e.target.value })} />
-        <Input label={t("modules.enabled")} name="module.enabled" type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} />
+        <Input label={t("modules.priority")} name="module.priority" inputMode="numeric" value={f.priority} onChange={(e) => setF({ ...f, priority: e.currentTarget.value })} />
+        <Input label={t("modules.minBalance")} name="module.min_balance_minor" inputMode="numeric" value={f.minBalance} onChange={(e) => setF({ ...f, minBalance: e.currentTarget.value })} />
+        <Input label={t("modules.enabled")} name="module.enabled" type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.currentTarget.checked })} />
       </div>
-      <TextArea label={t("modules.settings")} name="module.settings" rows={3} value={f.settings} onChange={(e) => setF({ ...f, settings: e.target.value })} />
+      <TextArea label={t("modules.settings")} name="module.settings" rows={3} value={f.settings} onChange={(e) => setF({ ...f, settings: e.currentTarget.value })} />
       <button type="submit" disabled={upd.isPending}>
         {t("common.save")}
       </button>
@@ -137,7 +137,7 @@ function ModuleRow({ m }: { m: ProcessingModule }) {
             name="debug_log"
             type="checkbox"
             checked={m.debugLog}
-            onChange={(e) => upd.mutate({ module: { id: m.id, debugLog: e.target.checked }, updateMask: { paths: ["debug_log"] } })}
+            onChange={(e) => upd.mutate({ module: { id: m.id, debugLog: e.currentTarget.checked }, updateMask: { paths: ["debug_log"] } })}
           />
           <button type="button" className="small" aria-expanded={editing} onClick={() => setEditing(!editing)}>
             {t("modules.edit")}
@@ -225,21 +225,21 @@ export default function Modules() {
           }
         >
           <div className="grid">
-            <Input label={t("common.name")} name="module.name" value={f.name} onChange={(e) => setF({ ...f, name: e.target.value })} />
-            <Select label={t("modules.kind")} name="module.kind" value={f.kind} onChange={(e) => setF({ ...f, kind: Number(e.target.value) })}>
+            <Input label={t("common.name")} name="module.name" value={f.name} onChange={(e) => setF({ ...f, name: e.currentTarget.value })} />
+            <Select label={t("modules.kind")} name="module.kind" value={f.kind} onChange={(e) => setF({ ...f, kind: Number(e.currentTarget.value) })}>
               {[ModuleKind.MANUAL, ModuleKind.LOCAL_CA, ModuleKind.BILLMANAGER, ModuleKind.THESSLSTORE, ModuleKind.ACME].map((k) => (
                 <option key={k} value={k}>
                   {ModuleKind[k]}
                 </option>
               ))}
             </Select>
-            <Input label={t("modules.priority")} name="module.priority" inputMode="numeric" value={f.priority} onChange={(e) => setF({ ...f, priority: e.target.value })} />
-            <Input label={t("modules.minBalance")} name="module.min_balance_minor" inputMode="numeric" value={f.minBalance} onChange={(e) => setF({ ...f, minBalance: e.target.value })} />
-            <Input label={t("modules.enabled")} name="module.enabled" type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} />
-            <Input label={t("modules.allPlans")} name="module.all_plans" type="checkbox" checked={f.allPlans} onChange={(e) => setF({ ...f, allPlans: e.target.checked })} />
+            <Input label={t("modules.priority")} name="module.priority" inputMode="numeric" value={f.priority} onChange={(e) => setF({ ...f, priority: e.currentTarget.value })} />
+            <Input label={t("modules.minBalance")} name="module.min_balance_minor" inputMode="numeric" value={f.minBalance} onChange={(e) => setF({ ...f, minBalance: e.currentTarget.value })} />
+            <Input label={t("modules.enabled")} name="module.enabled" type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.currentTarget.checked })} />
+            <Input label={t("modules.allPlans")} name="module.all_plans" type="checkbox" checked={f.allPlans} onChange={(e) => setF({ ...f, allPlans: e.currentTarget.checked })} />
           </div>
-          <TextArea label={t("modules.settings")} name="module.settings" rows={3} value={f.settings} onChange={(e) => setF({ ...f, settings: e.target.value })} />
-          <TextArea label={t("modules.credentials")} name="module.credentials" rows={2} value={f.credentials} onChange={(e) => setF({ ...f, credentials: e.target.value })} />
+          <TextArea label={t("modules.settings")} name="module.settings" rows={3} value={f.settings} onChange={(e) => setF({ ...f, settings: e.currentTarget.value })} />
+          <TextArea label={t("modules.credentials")} name="module.credentials" rows={2} value={f.credentials} onChange={(e) => setF({ ...f, credentials: e.currentTarget.value })} />
           <button type="submit" disabled={create.isPending}>
             {t("common.create")}
           </button>

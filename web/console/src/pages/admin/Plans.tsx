@@ -40,14 +40,14 @@ function PriceForm({ p }: { p: Plan }) {
       }}
     >
       <div className="row">
-        <Select label={t("order.period")} name="prices.period_months" value={sel} onChange={(e) => setSel(e.target.value)}>
+        <Select label={t("order.period")} name="prices.period_months" value={sel} onChange={(e) => setSel(e.currentTarget.value)}>
           {p.prices.map((x) => (
             <option key={`${x.periodMonths}:${x.currency}`} value={`${x.periodMonths}:${x.currency}`}>
               {t("order.months", { n: x.periodMonths })}, {x.currency}
             </option>
           ))}
         </Select>
-        <Input label={`${t("account.amount")} (${currency})`} name="amount_minor" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        <Input label={`${t("account.amount")} (${currency})`} name="amount_minor" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.currentTarget.value)} />
         <button type="submit" className="small" disabled={upd.isPending}>
           {t("common.save")}
         </button>
@@ -72,7 +72,7 @@ function PlanRow({ p }: { p: Plan }) {
           name="enabled"
           type="checkbox"
           checked={p.enabled}
-          onChange={(e) => upd.mutate({ plan: { id: p.id, enabled: e.target.checked }, updateMask: { paths: ["enabled"] } })}
+          onChange={(e) => upd.mutate({ plan: { id: p.id, enabled: e.currentTarget.checked }, updateMask: { paths: ["enabled"] } })}
         />
         {upd.error && <Problem error={upd.error} />}
       </td>
