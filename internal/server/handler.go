@@ -11,11 +11,11 @@ import (
 	"connectrpc.com/connect"
 	connectcors "connectrpc.com/cors"
 	"connectrpc.com/grpchealth"
-	"connectrpc.com/grpcreflect"
 	"connectrpc.com/validate"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/certsvc/certsvc/compat/billmgrhttp"
 	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
@@ -77,9 +77,9 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	mux.Handle(certsvcv1connect.NewNotificationServiceHandler(svc.Notifications, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
-	reflector := grpcreflect.NewStaticReflector(Services...)
-	mux.Handle(grpcreflect.NewHandlerV1(reflector))
-	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+	for path, h := range reflectionHandlers(Services, protoregistry.GlobalFiles, protoregistry.GlobalTypes) {
+		mux.Handle(path, h)
+	}
 
 	// HTTP-01 answers of the modules publishing through certsvc.
 	mux.Handle("GET "+acme.ChallengePath, kinds.HTTP01Handler())
