@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 )
 
 // gRPC server reflection (grpc.reflection.v1 and v1alpha, as grpcurl and
@@ -23,8 +24,12 @@ import (
 // (about 0.4 MB of live heap, 0.8 MB of idle RSS: issue 11). The messages
 // are read and written with protowire: the reflection protocol has a
 // handful of fields and its generated types would bring that init back.
-// What differs: the descriptors of grpc.health.v1 and grpc.reflection.v1
-// themselves are not served (they are not in the binary's registry).
+// The gRPC health service's descriptors are not in the binary's registry
+// (connectrpc.com/grpchealth registers a stand-in of its own, package
+// connectext.grpc.health.v1, with other enum names), so grpc/health/v1/
+// health.proto is built here when asked for, as grpcreflect served it and
+// `grpcurl ... grpc.health.v1.Health/Check` needs it; the reflection
+// service's own descriptors are not served.
 
 const (
 	reflectV1      = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
@@ -161,18 +166,32 @@ func (r *reflector) answer(req []byte, sent map[string]bool) ([]byte, error) {
 	switch kind {
 	case reqFileByFilename:
 		var fd protoreflect.FileDescriptor
-		if fd, err = r.files.FindFileByPath(str); err == nil {
-			files, err = withDependencies(fd, sent)
+		alias := false // the health file built here
+		fd, err = r.files.FindFileByPath(str)
+		if errors.Is(err, protoregistry.NotFound) && str == healthPath {
+			alias, err = true, nil
+		}
+		if err == nil {
+			files, err = withDependencies(fd, alias, sent)
 		}
 	case reqFileContainingSymbol:
 		var d protoreflect.Descriptor
-		if d, err = r.files.FindDescriptorByName(protoreflect.FullName(str)); err == nil {
-			files, err = withDependencies(d.ParentFile(), sent)
+		alias := false // the health file built here
+		d, err = r.files.FindDescriptorByName(protoreflect.FullName(str))
+		if errors.Is(err, protoregistry.NotFound) && healthSymbol(str) {
+			alias, err = true, nil
+		}
+		if err == nil {
+			var fd protoreflect.FileDescriptor
+			if !alias {
+				fd = d.ParentFile()
+			}
+			files, err = withDependencies(fd, alias, sent)
 		}
 	case reqFileContainingExtension:
 		var xt protoreflect.ExtensionType
 		if xt, err = r.types.FindExtensionByNumber(protoreflect.FullName(extType), protoreflect.FieldNumber(extNum)); err == nil {
-			files, err = withDependencies(xt.TypeDescriptor().ParentFile(), sent)
+			files, err = withDependencies(xt.TypeDescriptor().ParentFile(), false, sent)
 		}
 	case reqAllExtensionNumbersOfType:
 		var nums []int32
@@ -264,8 +283,17 @@ func extensionRequest(b []byte) (string, int32, error) {
 
 // withDependencies encodes fd and, breadth first, the files it imports that
 // this stream has not sent yet; fd itself is always sent, as gRPC's own
-// reflection server does.
-func withDependencies(fd protoreflect.FileDescriptor, sent map[string]bool) ([][]byte, error) {
+// reflection server does. health sends the health file built here instead
+// (it imports nothing).
+func withDependencies(fd protoreflect.FileDescriptor, health bool, sent map[string]bool) ([][]byte, error) {
+	if health {
+		sent[healthPath] = true
+		b, err := proto.Marshal(healthFile())
+		if err != nil {
+			return nil, err
+		}
+		return [][]byte{b}, nil
+	}
 	if fd == nil || fd.IsPlaceholder() {
 		return nil, protoregistry.NotFound
 	}
@@ -291,4 +319,48 @@ func withDependencies(fd protoreflect.FileDescriptor, sent map[string]bool) ([][
 		}
 	}
 	return out, nil
+}
+
+const healthPath = "grpc/health/v1/health.proto"
+
+// healthSymbol says whether name is one of health.proto's.
+func healthSymbol(name string) bool {
+	switch name {
+	case "grpc.health.v1.Health", "grpc.health.v1.Health.Check", "grpc.health.v1.Health.Watch",
+		"grpc.health.v1.HealthCheckRequest", "grpc.health.v1.HealthCheckRequest.service",
+		"grpc.health.v1.HealthCheckResponse", "grpc.health.v1.HealthCheckResponse.status",
+		"grpc.health.v1.HealthCheckResponse.ServingStatus":
+		return true
+	}
+	return false
+}
+
+// healthFile is gRPC's grpc/health/v1/health.proto (Check and Watch), the
+// service connectrpc.com/grpchealth serves.
+func healthFile() *descriptorpb.FileDescriptorProto {
+	str, enum := descriptorpb.FieldDescriptorProto_TYPE_STRING, descriptorpb.FieldDescriptorProto_TYPE_ENUM
+	opt := descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL
+	value := func(name string, n int32) *descriptorpb.EnumValueDescriptorProto {
+		return &descriptorpb.EnumValueDescriptorProto{Name: proto.String(name), Number: proto.Int32(n)}
+	}
+	return &descriptorpb.FileDescriptorProto{
+		Name:    proto.String(healthPath),
+		Package: proto.String("grpc.health.v1"),
+		Syntax:  proto.String("proto3"),
+		Options: &descriptorpb.FileOptions{GoPackage: proto.String("google.golang.org/grpc/health/grpc_health_v1")},
+		MessageType: []*descriptorpb.DescriptorProto{
+			{Name: proto.String("HealthCheckRequest"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("service"), Number: proto.Int32(1), Label: &opt, Type: &str, JsonName: proto.String("service")}}},
+			{Name: proto.String("HealthCheckResponse"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("status"), Number: proto.Int32(1), Label: &opt, Type: &enum,
+					TypeName: proto.String(".grpc.health.v1.HealthCheckResponse.ServingStatus"), JsonName: proto.String("status")}},
+				EnumType: []*descriptorpb.EnumDescriptorProto{{Name: proto.String("ServingStatus"), Value: []*descriptorpb.EnumValueDescriptorProto{
+					value("UNKNOWN", 0), value("SERVING", 1), value("NOT_SERVING", 2), value("SERVICE_UNKNOWN", 3)}}}},
+		},
+		Service: []*descriptorpb.ServiceDescriptorProto{{Name: proto.String("Health"), Method: []*descriptorpb.MethodDescriptorProto{
+			{Name: proto.String("Check"), InputType: proto.String(".grpc.health.v1.HealthCheckRequest"), OutputType: proto.String(".grpc.health.v1.HealthCheckResponse")},
+			{Name: proto.String("Watch"), InputType: proto.String(".grpc.health.v1.HealthCheckRequest"), OutputType: proto.String(".grpc.health.v1.HealthCheckResponse"),
+				ServerStreaming: proto.Bool(true)},
+		}}},
+	}
 }

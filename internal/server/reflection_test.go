@@ -9,6 +9,8 @@ import (
 	validatepb "buf.build/gen/go/bufbuild/protovalidate/protocolbuffers/go/buf/validate"
 	"connectrpc.com/connect"
 	"connectrpc.com/grpcreflect"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -18,8 +20,12 @@ import (
 // reflectionServer serves the reflection handlers whose paths are in paths
 // over TLS HTTP/2, as gRPC tools reach them.
 func reflectionServer(t *testing.T, paths ...string) *httptest.Server {
+	return reflectionServerOf(t, protoregistry.GlobalFiles, paths...)
+}
+
+func reflectionServerOf(t *testing.T, files *protoregistry.Files, paths ...string) *httptest.Server {
 	mux := http.NewServeMux()
-	for p, h := range reflectionHandlers(Services, protoregistry.GlobalFiles, protoregistry.GlobalTypes) {
+	for p, h := range reflectionHandlers(Services, files, protoregistry.GlobalTypes) {
 		if slices.Contains(paths, p) {
 			mux.Handle(p, h)
 		}
@@ -98,5 +104,60 @@ func TestReflection(t *testing.T) {
 		if _, err := stream.Close(); err != nil {
 			t.Errorf("%v: close: %v", paths, err)
 		}
+	}
+}
+
+// TestReflectionHealth: the health service's descriptors are not in the
+// server's registry (the test binary links grpc-go's, so the test uses an
+// empty one); reflection builds grpc/health/v1/health.proto, which grpcurl
+// needs to call grpc.health.v1.Health/Check, the same as grpc-go's in what
+// grpchealth serves (Check, Watch and their messages).
+func TestReflectionHealth(t *testing.T) {
+	srv := reflectionServerOf(t, new(protoregistry.Files), reflectV1)
+	stream := grpcreflect.NewClient(srv.Client(), srv.URL, connect.WithGRPC()).NewStream(t.Context())
+	defer stream.Close()
+	real, err := protodesc.NewFile(protodesc.ToFileDescriptorProto(healthpb.File_grpc_health_v1_health_proto), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ask := range []func() ([]*descriptorpb.FileDescriptorProto, error){
+		func() ([]*descriptorpb.FileDescriptorProto, error) {
+			return stream.FileContainingSymbol("grpc.health.v1.Health")
+		},
+		func() ([]*descriptorpb.FileDescriptorProto, error) {
+			return stream.FileContainingSymbol("grpc.health.v1.HealthCheckResponse.ServingStatus")
+		},
+		func() ([]*descriptorpb.FileDescriptorProto, error) {
+			return stream.FileByFilename("grpc/health/v1/health.proto")
+		},
+	} {
+		got, err := ask()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fd, err := protodesc.NewFile(got[0], nil)
+		if err != nil {
+			t.Fatalf("the health file does not build: %v", err)
+		}
+		if fd.Path() != real.Path() || fd.Package() != real.Package() {
+			t.Fatalf("file %s package %s, want %s %s", fd.Path(), fd.Package(), real.Path(), real.Package())
+		}
+		for _, m := range []protoreflect.Name{"HealthCheckRequest", "HealthCheckResponse"} {
+			a, b := protodesc.ToDescriptorProto(fd.Messages().ByName(m)), protodesc.ToDescriptorProto(real.Messages().ByName(m))
+			if !proto.Equal(a, b) {
+				t.Errorf("message %s:\n%v\nwant\n%v", m, a, b)
+			}
+		}
+		for _, name := range []protoreflect.Name{"Check", "Watch"} {
+			a := protodesc.ToMethodDescriptorProto(fd.Services().ByName("Health").Methods().ByName(name))
+			b := protodesc.ToMethodDescriptorProto(real.Services().ByName("Health").Methods().ByName(name))
+			b.Options = nil
+			if !proto.Equal(a, b) {
+				t.Errorf("method %s:\n%v\nwant\n%v", name, a, b)
+			}
+		}
+	}
+	if _, err := stream.FileContainingSymbol("grpc.reflection.v1.ServerReflection"); connect.CodeOf(err) != connect.CodeNotFound {
+		t.Errorf("reflection's own service: %v, want not found", err)
 	}
 }
