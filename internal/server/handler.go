@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
@@ -98,15 +99,19 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		w.Write([]byte("ok\n"))
 	})
 	// The legacy gateway calls the API in process, through the same mux and
-	// interceptors as every other client.
-	api := &http.Client{Transport: inProcess{mux}}
-	const self = "http://certsvc.in-process"
-	gw := billmgrhttp.New(billmgrhttp.API{
-		Auth:    certsvcv1connect.NewAuthServiceClient(api, self),
-		Catalog: certsvcv1connect.NewCatalogServiceClient(api, self),
-		Account: certsvcv1connect.NewAccountServiceClient(api, self),
-		Cert:    certsvcv1connect.NewCertificateServiceClient(api, self),
-	}, log)
+	// interceptors as every other client. It is built on its first request:
+	// a server whose clients all speak the API never pays for its function
+	// table and its clients of every procedure (issue 11: idle RSS).
+	gw := lazyHandler(func() http.Handler {
+		api := &http.Client{Transport: inProcess{mux}}
+		const self = "http://certsvc.in-process"
+		return billmgrhttp.New(billmgrhttp.API{
+			Auth:    certsvcv1connect.NewAuthServiceClient(api, self),
+			Catalog: certsvcv1connect.NewCatalogServiceClient(api, self),
+			Account: certsvcv1connect.NewAccountServiceClient(api, self),
+			Cert:    certsvcv1connect.NewCertificateServiceClient(api, self),
+		}, log)
+	})
 	mux.Handle("/billmgr", gw)
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
@@ -126,6 +131,13 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		ExposedHeaders: connectcors.ExposedHeaders(),
 		MaxAge:         7200,
 	}).Handler(mux)
+}
+
+// lazyHandler serves with the handler build returns, built once, on the
+// first request.
+func lazyHandler(build func() http.Handler) http.Handler {
+	get := sync.OnceValue(build)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { get().ServeHTTP(w, r) })
 }
 
 // streamable lifts the server's read and write deadlines for the streaming
