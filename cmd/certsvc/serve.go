@@ -174,7 +174,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	defer unlock()
 	var tp trace.TracerProvider
 	if cfg.Tracing {
-		sdk, err := newTracerProvider(ctx, cfg)
+		sdk, err := newTracerProvider(ctx, cfg, getenv)
 		if err != nil {
 			return err
 		}

@@ -6,16 +6,17 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"sync"
 	"time"
 
 	"connectrpc.com/connect"
 	connectcors "connectrpc.com/cors"
 	"connectrpc.com/grpchealth"
-	"connectrpc.com/grpcreflect"
 	"connectrpc.com/validate"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/cors"
+	"google.golang.org/protobuf/reflect/protoregistry"
 
 	"github.com/certsvc/certsvc/compat/billmgrhttp"
 	"github.com/certsvc/certsvc/gen/certsvc/v1/certsvcv1connect"
@@ -77,9 +78,9 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 	mux.Handle(certsvcv1connect.NewNotificationServiceHandler(svc.Notifications, opts...))
 
 	mux.Handle(grpchealth.NewHandler(grpchealth.NewStaticChecker(Services...)))
-	reflector := grpcreflect.NewStaticReflector(Services...)
-	mux.Handle(grpcreflect.NewHandlerV1(reflector))
-	mux.Handle(grpcreflect.NewHandlerV1Alpha(reflector))
+	for path, h := range reflectionHandlers(Services, protoregistry.GlobalFiles, protoregistry.GlobalTypes) {
+		mux.Handle(path, h)
+	}
 
 	// HTTP-01 answers of the modules publishing through certsvc.
 	mux.Handle("GET "+acme.ChallengePath, kinds.HTTP01Handler())
@@ -98,15 +99,19 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		w.Write([]byte("ok\n"))
 	})
 	// The legacy gateway calls the API in process, through the same mux and
-	// interceptors as every other client.
-	api := &http.Client{Transport: inProcess{mux}}
-	const self = "http://certsvc.in-process"
-	gw := billmgrhttp.New(billmgrhttp.API{
-		Auth:    certsvcv1connect.NewAuthServiceClient(api, self),
-		Catalog: certsvcv1connect.NewCatalogServiceClient(api, self),
-		Account: certsvcv1connect.NewAccountServiceClient(api, self),
-		Cert:    certsvcv1connect.NewCertificateServiceClient(api, self),
-	}, log)
+	// interceptors as every other client. It is built on its first request:
+	// a server whose clients all speak the API never pays for its function
+	// table and its clients of every procedure (issue 11: idle RSS).
+	gw := lazyHandler(func() http.Handler {
+		api := &http.Client{Transport: inProcess{mux}}
+		const self = "http://certsvc.in-process"
+		return billmgrhttp.New(billmgrhttp.API{
+			Auth:    certsvcv1connect.NewAuthServiceClient(api, self),
+			Catalog: certsvcv1connect.NewCatalogServiceClient(api, self),
+			Account: certsvcv1connect.NewAccountServiceClient(api, self),
+			Cert:    certsvcv1connect.NewCertificateServiceClient(api, self),
+		}, log)
+	})
 	mux.Handle("/billmgr", gw)
 	mux.Handle("/manager/billmgr", gw)
 	mux.Handle("/manager", gw)
@@ -126,6 +131,13 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		ExposedHeaders: connectcors.ExposedHeaders(),
 		MaxAge:         7200,
 	}).Handler(mux)
+}
+
+// lazyHandler serves with the handler build returns, built once, on the
+// first request.
+func lazyHandler(build func() http.Handler) http.Handler {
+	get := sync.OnceValue(build)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { get().ServeHTTP(w, r) })
 }
 
 // streamable lifts the server's read and write deadlines for the streaming

@@ -7,10 +7,10 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/certsvc/certsvc/internal/apitest"
+	"github.com/certsvc/certsvc/internal/otlphttp"
 )
 
 // BenchmarkOrderTracing is BenchmarkOrderThroughput with tracing off and
@@ -42,11 +42,11 @@ func otlpToReceiver(b *testing.B) *sdktrace.TracerProvider {
 		w.WriteHeader(http.StatusOK)
 	}))
 	b.Cleanup(rcv.Close)
-	exp, err := otlptracehttp.New(context.Background(), otlptracehttp.WithEndpointURL(rcv.URL+"/v1/traces"))
+	cfg, err := otlphttp.FromEnv(rcv.URL, func(string) string { return "" })
 	if err != nil {
 		b.Fatal(err)
 	}
-	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(exp))
+	tp := sdktrace.NewTracerProvider(sdktrace.WithBatcher(otlphttp.New(cfg)))
 	b.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
 	return tp
 }
