@@ -79,11 +79,21 @@ func decodePEM(data []byte) ([]pemBlock, error) {
 }
 
 // decodeBase64Lines decodes base64 text split into lines, ignoring blanks
-// around the lines and missing padding. spaced reports blanks inside a line.
+// around the lines and missing padding. spaced reports blanks inside a line,
+// or at the edge of a line as long as the block's longest: a "+" that was the
+// first or last character of a full line.
 func decodeBase64Lines(lines []string) (der []byte, spaced bool, err error) {
+	width := 0
+	for _, line := range lines {
+		width = max(width, len(strings.TrimRight(line, "\r")))
+	}
 	var sb strings.Builder
 	for _, line := range lines {
+		full := strings.TrimRight(line, "\r")
 		t := strings.Trim(line, " \t\v\f")
+		if len(full) == width && strings.Trim(full, " \t\v\f") != full {
+			spaced = true
+		}
 		if strings.ContainsAny(t, " \t\v\f") {
 			spaced = true
 			t = strings.Map(func(r rune) rune {
