@@ -84,7 +84,8 @@ func TestJobAttemptsCountedAcrossNodes(t *testing.T) {
 // (sync wait) or in COMMIT (flow control). The edits alone stall the same
 // way: TestCertificateChangesCountedAcrossNodes took 50.7 to 51.1 s in 13
 // of 200 runs (the others 1.5 s at most), and passed each time, because
-// InTx retries a BEGIN that timed out; ClaimJobs returns that error, and
+// InTx retries the 1205s (a BEGIN's, a lock wait's); ClaimJobs returns a
+// BEGIN's, and
 // the worker logs it and claims again on its next round.
 func TestProbeCertificateChangesAcrossNodes(t *testing.T) {
 	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
