@@ -85,8 +85,7 @@ func TestJobAttemptsCountedAcrossNodes(t *testing.T) {
 // way: TestCertificateChangesCountedAcrossNodes took 50.7 to 51.1 s in 13
 // of 200 runs (the others 1.5 s at most), and passed each time, because
 // InTx retries the 1205s (a BEGIN's, a lock wait's); ClaimJobs returns a
-// BEGIN's, and
-// the worker logs it and claims again on its next round.
+// BEGIN's, and the worker logs it and claims again on its next round.
 func TestProbeCertificateChangesAcrossNodes(t *testing.T) {
 	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
 		t.Skip("set CERTSVC_GALERA_LOST_UPDATE_PROBE=1 to run the lost-update probe")
