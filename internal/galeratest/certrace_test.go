@@ -64,10 +64,28 @@ func TestJobAttemptsCountedAcrossNodes(t *testing.T) {
 // The edits and the worker at once, for CERTSVC_GALERA_PROBE_ROUNDS rounds,
 // on request like the other probes: rounds with a change lost fail it. With
 // saveCert and KeepAttempts reading the row back (ent's UpdateOne) 2 and 3
-// of 10 rounds lost a name edit; without, 0 of 10 in each of two runs. Run
-// at once, the two once stalled for 50 s (Error 1205 from the causal wait
-// of wsrep_sync_wait=1 at a claim's BEGIN on one node, in 1 of 14 runs),
-// which is why the tests above run them apart.
+// of 10 rounds lost a name edit; without, 0 of 10 in each of two runs.
+//
+// Run at once, the two stalled for 50 s in 1 of 14 runs, and in 4 of 95
+// (issue 15), each time with a claim failing with Error 1205 at its BEGIN.
+// That error is the causal wait of wsrep_sync_wait=1 giving up after
+// repl.causal_read_timeout (30 s): the node's applier was stuck. Seen in
+// INNODB_TRX and SHOW ENGINE INNODB STATUS while it hung: the applier,
+// applying another node's edit (a slot, a name), waited for the
+// certificate's row lock, held by a local edit sitting in COMMIT ("Waiting
+// for certification"), which could not replicate while flow control was on
+// (requested by that node, its applier stuck). The BF abort that should
+// roll such a holder back did not take until the applier's own lock wait
+// ran out (innodb_lock_wait_timeout, 50 s: "WSREP: BF lock wait long" in
+// the node's log 50 s after each stall began), and then everything went
+// on. A server-side behaviour of MariaDB 10.11's Galera (compare
+// MDEV-24966), not a lock order of certsvc: both transactions were edits,
+// locking the one certificate row first. The claims only waited, at BEGIN
+// (sync wait) or in COMMIT (flow control). The edits alone stall the same
+// way: TestCertificateChangesCountedAcrossNodes took 50.7 to 51.1 s in 13
+// of 200 runs (the others 1.5 s at most), and passed each time, because
+// InTx retries the 1205s (a BEGIN's, a lock wait's); ClaimJobs returns a
+// BEGIN's, and the worker logs it and claims again on its next round.
 func TestProbeCertificateChangesAcrossNodes(t *testing.T) {
 	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
 		t.Skip("set CERTSVC_GALERA_LOST_UPDATE_PROBE=1 to run the lost-update probe")
