@@ -109,10 +109,6 @@ func New(o Options) *Core {
 	}
 	s.tracer = o.TracerProvider.Tracer(TracerName)
 	s.callObserver = calls.NewObserver(o.TracerProvider, o.Registerer)
-	if o.Registerer != nil {
-		o.Registerer.MustRegister(s.moduleBalance)
-		s.registerMetrics(o.Registerer, o.DB.SQL)
-	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -130,6 +126,10 @@ func New(o Options) *Core {
 	}
 	if s.renewBefore == 0 {
 		s.renewBefore = 14 * 24 * time.Hour
+	}
+	if o.Registerer != nil {
+		o.Registerer.MustRegister(s.moduleBalance)
+		s.registerMetrics(o.Registerer, o.DB.SQL)
 	}
 	s.modules = newModuleCache(s)
 	// Real time: a test clock may stand still.
