@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -87,9 +86,7 @@ func TestJobAttemptsCountedAcrossNodes(t *testing.T) {
 // InTx retries the 1205s (a BEGIN's, a lock wait's); ClaimJobs returns a
 // BEGIN's, and the worker logs it and claims again on its next round.
 func TestProbeCertificateChangesAcrossNodes(t *testing.T) {
-	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
-		t.Skip("set CERTSVC_GALERA_LOST_UPDATE_PROBE=1 to run the lost-update probe")
-	}
+	probe(t)
 	dbs := Open(t)
 	cores := coresOf(dbs)
 	rounds := probeRounds(t)

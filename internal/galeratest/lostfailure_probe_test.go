@@ -3,7 +3,6 @@ package galeratest
 import (
 	"errors"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,9 +17,7 @@ import (
 // The real LoginLimiter.Failure with and without a cleaning during the run
 // and with the row pre-created or not (on request, like the probes above).
 func TestProbeFailureVariants(t *testing.T) {
-	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
-		t.Skip("probe")
-	}
+	probe(t)
 	dbs := Open(t)
 	hot := auth.LimiterConfig{Free: 1 << 20, Window: time.Hour}
 	for _, v := range []struct {

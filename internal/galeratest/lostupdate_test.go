@@ -7,9 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,16 +26,7 @@ import (
 
 // probeRounds is how many rounds each lost-update probe runs:
 // CERTSVC_GALERA_PROBE_ROUNDS, 10 by default.
-func probeRounds(t *testing.T) int {
-	if v := os.Getenv("CERTSVC_GALERA_PROBE_ROUNDS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			t.Fatalf("CERTSVC_GALERA_PROBE_ROUNDS=%q: want a positive number", v)
-		}
-		return n
-	}
-	return 10
-}
+func probeRounds(t *testing.T) int { return envInt(t, "CERTSVC_GALERA_PROBE_ROUNDS", 10, 1) }
 
 func keyHash(key string) string {
 	h := sha256.Sum256([]byte(key))
@@ -128,20 +117,8 @@ var counterShapes = []struct {
 		if _, err := tx.ExecContext(ctx, insertIgnoreRow, h); err != nil {
 			return 0, fmt.Errorf("insert ignore: %w", err)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, failures FROM login_failures WHERE key_hash = ? LIMIT 2 FOR UPDATE`, h)
+		id, n, err := lockFailures(ctx, tx, `SELECT id, failures FROM login_failures WHERE key_hash = ? LIMIT 2 FOR UPDATE`, h)
 		if err != nil {
-			return 0, fmt.Errorf("select for update: %w", err)
-		}
-		var id, n int64
-		if !rows.Next() {
-			rows.Close()
-			return 0, fmt.Errorf("select for update: no row (%v)", rows.Err())
-		}
-		if err := rows.Scan(&id, &n); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		if err := rows.Close(); err != nil {
 			return 0, err
 		}
 		now := time.Now().UTC().Truncate(time.Microsecond)
@@ -278,20 +255,8 @@ func entStatementsOpt(cols string, readBack, guard bool) counterTx {
 }
 
 func lockedReadWrite(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT id, failures FROM login_failures WHERE key_hash = ? FOR UPDATE`, h)
+	id, n, err := lockFailures(ctx, tx, `SELECT id, failures FROM login_failures WHERE key_hash = ? FOR UPDATE`, h)
 	if err != nil {
-		return 0, fmt.Errorf("select for update: %w", err)
-	}
-	var id, n int64
-	if !rows.Next() {
-		rows.Close()
-		return 0, fmt.Errorf("select for update: no row (%v)", rows.Err())
-	}
-	if err := rows.Scan(&id, &n); err != nil {
-		rows.Close()
-		return 0, err
-	}
-	if err := rows.Close(); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE login_failures SET failures = ? WHERE id = ?`, n+1, id); err != nil {
@@ -308,9 +273,7 @@ func lockedReadWrite(ctx context.Context, tx *ent.Tx, h string) (int64, error) {
 // (a lost update); a final count below the acknowledged ones with all
 // written values distinct would be a lost commit instead.
 func TestProbeCounterShapes(t *testing.T) {
-	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
-		t.Skip("set CERTSVC_GALERA_LOST_UPDATE_PROBE=1 to run the lost-update probe")
-	}
+	probe(t)
 	dbs := Open(t)
 	rounds := probeRounds(t)
 	for si, shape := range counterShapes {
@@ -399,9 +362,7 @@ func probeCounterRound(t *testing.T, dbs []*store.DB, fn counterTx, precreate bo
 // balance. A lost update of the balance (two changes reading the same
 // balance) breaks the sum.
 func TestProbeBalanceAcrossNodes(t *testing.T) {
-	if os.Getenv("CERTSVC_GALERA_LOST_UPDATE_PROBE") == "" {
-		t.Skip("set CERTSVC_GALERA_LOST_UPDATE_PROBE=1 to run the lost-update probe")
-	}
+	probe(t)
 	dbs := Open(t)
 	envs := replicas(t, dbs)
 	rounds := probeRounds(t)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -42,16 +41,7 @@ func replicas(t *testing.T, dbs []*store.DB) []*apitest.Env {
 
 // ordersWanted is how many orders the run places: CERTSVC_GALERA_ORDERS,
 // 1,000 in the chaos run, fewer by default to keep `make test` short.
-func ordersWanted(t *testing.T) int {
-	if v := os.Getenv("CERTSVC_GALERA_ORDERS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 16 {
-			t.Fatalf("CERTSVC_GALERA_ORDERS=%q: want a number of at least 16", v)
-		}
-		return n
-	}
-	return 160
-}
+func ordersWanted(t *testing.T) int { return envInt(t, "CERTSVC_GALERA_ORDERS", 160, 16) }
 
 // watch collects the events a customer's watch stream on env receives.
 type watch struct {
