@@ -2,12 +2,17 @@ package galeratest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/internal/errkind"
+	"github.com/certsvc/certsvc/internal/store"
 )
 
 // probe skips t unless CERTSVC_GALERA_LOST_UPDATE_PROBE is set: the
@@ -49,4 +54,34 @@ func lockFailures(ctx context.Context, tx *ent.Tx, query, h string) (id, n int64
 		return 0, 0, err
 	}
 	return id, n, rows.Close()
+}
+
+// failAtOnce records failures of key through every limiter at once (one per
+// node), goroutines each doing each failures, and counts those recorded and
+// those answered Aborted (still conflicting after InTx's attempts: not
+// counted, and not lost either). Any other error fails t.
+func failAtOnce(t *testing.T, ls []*store.LoginLimiter, key string, goroutines, each int) (recorded, aborted int64) {
+	t.Helper()
+	var ok, conflicted atomic.Int64
+	var wg sync.WaitGroup
+	for i, l := range ls {
+		for range goroutines {
+			wg.Go(func() {
+				for range each {
+					switch err := l.Failure(t.Context(), key); {
+					case err == nil:
+						ok.Add(1)
+					case errors.Is(err, errkind.Aborted):
+						conflicted.Add(1)
+					default:
+						t.Errorf("node %d: Failure: %v", i+1, err)
+						return
+					}
+				}
+			})
+		}
+	}
+	wg.Wait()
+	recorded, aborted = ok.Load(), conflicted.Load()
+	return recorded, aborted
 }

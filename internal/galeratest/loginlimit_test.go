@@ -1,15 +1,11 @@
 package galeratest
 
 import (
-	"errors"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/internal/auth"
-	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/store"
 )
 
@@ -62,38 +58,19 @@ func TestLoginFailuresCountedAcrossNodes(t *testing.T) {
 	ctx := t.Context()
 	const perNode, goroutines = 20, 4
 	hot := auth.LimiterConfig{Free: 1 << 20, Window: time.Hour}
-	// A failure still conflicting after InTx's attempts is answered
-	// Aborted (the client may try again): not counted, and not lost either.
-	var recorded, aborted atomic.Int64
-	var wg sync.WaitGroup
-	for i, db := range dbs {
-		l := db.LoginLimiter(hot)
-		for range goroutines {
-			wg.Go(func() {
-				for range perNode {
-					err := l.Failure(ctx, "login:hot")
-					switch {
-					case err == nil:
-						recorded.Add(1)
-					case errors.Is(err, errkind.Aborted):
-						aborted.Add(1)
-					default:
-						t.Errorf("node %d: Failure: %v", i+1, err)
-						return
-					}
-				}
-			})
-		}
+	var ls []*store.LoginLimiter
+	for _, db := range dbs {
+		ls = append(ls, db.LoginLimiter(hot))
 	}
-	wg.Wait()
-	t.Logf("%d failures recorded, %d aborted after %d conflicts in a row", recorded.Load(), aborted.Load(), 8)
+	recorded, aborted := failAtOnce(t, ls, "login:hot", goroutines, perNode)
+	t.Logf("%d failures recorded, %d aborted after %d conflicts in a row", recorded, aborted, 8)
 	for i, db := range dbs {
 		r, err := db.Ent.LoginFailure.Query().Where(loginfailure.FailuresGT(0)).All(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(r) != 1 || int64(r[0].Failures) != recorded.Load() {
-			t.Fatalf("node %d: %d rows with failures (first %v), want one with the %d recorded", i+1, len(r), r, recorded.Load())
+		if len(r) != 1 || int64(r[0].Failures) != recorded {
+			t.Fatalf("node %d: %d rows with failures (first %v), want one with the %d recorded", i+1, len(r), r, recorded)
 		}
 	}
 }

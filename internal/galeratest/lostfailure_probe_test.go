@@ -1,16 +1,12 @@
 package galeratest
 
 import (
-	"errors"
 	"fmt"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/certsvc/certsvc/ent/loginfailure"
 	"github.com/certsvc/certsvc/internal/auth"
-	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/store"
 )
 
@@ -39,40 +35,21 @@ func TestProbeFailureVariants(t *testing.T) {
 					}
 					ls = append(ls, l)
 				}
-				var recorded atomic.Int64
+				var pre int64
 				if v.precreate {
 					if err := dbs[0].LoginLimiter(hot).Failure(ctx, key); err != nil {
 						t.Fatal(err)
 					}
-					recorded.Add(1)
+					pre = 1
 				}
-				var aborted atomic.Int64
-				var wg sync.WaitGroup
-				for i, l := range ls {
-					for range 4 {
-						wg.Go(func() {
-							for range 20 {
-								err := l.Failure(ctx, key)
-								switch {
-								case err == nil:
-									recorded.Add(1)
-								case errors.Is(err, errkind.Aborted):
-									aborted.Add(1)
-								default:
-									t.Errorf("node %d: %v", i+1, err)
-									return
-								}
-							}
-						})
-					}
-				}
-				wg.Wait()
+				recorded, aborted := failAtOnce(t, ls, key, 4, 20)
+				recorded += pre
 				r, err := dbs[0].Ent.LoginFailure.Query().Where(loginfailure.KeyHash(keyHash(key))).Only(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
-				t.Logf("round %d: recorded %d aborted %d row %d", round, recorded.Load(), aborted.Load(), r.Failures)
-				if int64(r.Failures) != recorded.Load() {
+				t.Logf("round %d: recorded %d aborted %d row %d", round, recorded, aborted, r.Failures)
+				if int64(r.Failures) != recorded {
 					lossy++
 				}
 			}
