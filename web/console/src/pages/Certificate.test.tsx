@@ -1,12 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { TransportProvider } from "@connectrpc/connect-query";
-import { createRouterTransport, type ConnectRouter } from "@connectrpc/connect";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import { CatalogService, CertificateSchema, CertificateService, CertificateState, PlanSchema, type ReissueCertificateRequest } from "@certsvc/client";
-import type { ReactNode } from "react";
-import { I18nProvider, type Locale } from "../lib/i18n";
+import { renderWith } from "../lib/testutil";
 import { ReissueForm, slotsToBuy } from "./Certificate";
 
 afterEach(cleanup);
@@ -32,18 +29,6 @@ const cert = create(CertificateSchema, {
   state: CertificateState.ISSUED,
   allowedActions: ["reissue"],
 });
-
-function renderWith(routes: (r: ConnectRouter) => void, ui: ReactNode, locale: Locale = "en") {
-  const transport = createRouterTransport(routes);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <TransportProvider transport={transport}>
-      <QueryClientProvider client={qc}>
-        <I18nProvider initial={locale}>{ui}</I18nProvider>
-      </QueryClientProvider>
-    </TransportProvider>,
-  );
-}
 
 function routes(seen: ReissueCertificateRequest[]) {
   return (r: ConnectRouter) => {

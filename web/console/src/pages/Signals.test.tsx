@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { TransportProvider } from "@connectrpc/connect-query";
-import { Code, ConnectError, createRouterTransport, type ConnectRouter } from "@connectrpc/connect";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { create } from "@bufbuild/protobuf";
 import {
   CertificateSchema,
@@ -18,27 +16,13 @@ import {
   type UpdateWebhookEndpointRequest,
   type WebhookEndpoint,
 } from "@certsvc/client";
-import type { ReactNode } from "react";
-import { I18nProvider, type Locale } from "../lib/i18n";
-import { badRequest } from "../lib/testutil";
+import { badRequest, renderWith } from "../lib/testutil";
 import { noticeTypes } from "../lib/signals";
 import { Revoke } from "./Revoke";
 import Notifications from "./Notifications";
 import Webhooks from "./Webhooks";
 
 afterEach(cleanup);
-
-function renderWith(routes: (r: ConnectRouter) => void, ui: ReactNode, locale: Locale = "en") {
-  const transport = createRouterTransport(routes);
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  render(
-    <TransportProvider transport={transport}>
-      <QueryClientProvider client={qc}>
-        <I18nProvider initial={locale}>{ui}</I18nProvider>
-      </QueryClientProvider>
-    </TransportProvider>,
-  );
-}
 
 const issued = create(CertificateSchema, { id: 42n, commonName: "www.example.com", state: CertificateState.ISSUED, allowedActions: ["reissue", "revoke"] });
 
