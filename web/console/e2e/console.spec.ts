@@ -315,6 +315,15 @@ test("an expired session returns to the login page and back", async ({ page }) =
   await expect(page.getByRole("heading", { name: "Balance and ledger" })).toBeVisible();
 });
 
+test("a signed-out visit goes to sign-in and back", async ({ page }) => {
+  await page.goto("/api-keys");
+  await expect(page).toHaveURL(/\/login\?next=%2Fapi-keys$/);
+  await page.getByLabel("Login").fill(customer.login);
+  await page.getByLabel("Password").fill(customer.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/api-keys$/);
+});
+
 test("a lost connection shows a retry", async ({ page }) => {
   await signIn(page, customer.login, customer.password);
   await page.route("**/certsvc.v1.CertificateService/ListCertificates**", (r) => r.abort("internetdisconnected"));

@@ -1,4 +1,4 @@
-import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from "react";
+import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from "react";
 
 // A small history router: the console has a dozen routes and needs no more.
 
@@ -11,17 +11,26 @@ export function navigate(to: string, replace = false): void {
   window.scrollTo?.(0, 0);
 }
 
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  window.addEventListener("popstate", l);
+  return () => {
+    listeners.delete(l);
+    window.removeEventListener("popstate", l);
+  };
+}
+
+const here = () => location.pathname + location.search;
+
+/**
+ * useLocation draws the component again when the address changes. It is an
+ * external store, not a listener added in an effect: a child's effect runs
+ * before its parent's, so a redirect on the first render (or an answer that
+ * sends the page to sign-in) could otherwise come before the parent listens
+ * and leave it drawing the old page.
+ */
 export function useLocation(): { path: string; query: URLSearchParams } {
-  const [, force] = useState(0);
-  useEffect(() => {
-    const l = () => force((n) => n + 1);
-    listeners.add(l);
-    window.addEventListener("popstate", l);
-    return () => {
-      listeners.delete(l);
-      window.removeEventListener("popstate", l);
-    };
-  }, []);
+  useSyncExternalStore(subscribe, here);
   return { path: location.pathname, query: new URLSearchParams(location.search) };
 }
 
