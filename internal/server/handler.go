@@ -2,7 +2,9 @@
 package server
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -63,6 +65,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		// Compressing small responses costs more CPU than it saves on the
 		// networks certsvc serves (loopback gateway, LAN, browsers nearby).
 		connect.WithCompressMinBytes(16 << 10),
+		fastGzip,
 		// No request of the API comes near this; a CSR is a few KiB.
 		connect.WithReadMaxBytes(MaxRequestBytes),
 	}
@@ -153,3 +156,15 @@ func streamable(h http.Handler, procedures ...string) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 }
+
+// fastGzip answers in gzip at its fastest level rather than the default
+// one: a page of a listing is compressed about as well (JSON repeats its
+// field names) in a third of the CPU, which on a small machine is time the
+// caller waits. Requests are read in gzip as before.
+var fastGzip = connect.WithCompression("gzip",
+	func() connect.Decompressor { return &gzip.Reader{} },
+	func() connect.Compressor {
+		w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		return w
+	},
+)
