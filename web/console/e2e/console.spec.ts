@@ -315,13 +315,16 @@ test("an expired session returns to the login page and back", async ({ page }) =
   await expect(page.getByRole("heading", { name: "Balance and ledger" })).toBeVisible();
 });
 
-test("a signed-out visit goes to sign-in and back", async ({ page }) => {
+test("a signed-out visit goes to sign-in and back; an unknown page to the list", async ({ page }) => {
   await page.goto("/api-keys");
   await expect(page).toHaveURL(/\/login\?next=%2Fapi-keys$/);
   await page.getByLabel("Login").fill(customer.login);
   await page.getByLabel("Password").fill(customer.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/api-keys$/);
+  await page.goto("/no-such-page");
+  await expect(page).toHaveURL(/\/certificates$/);
+  await expect(page.getByRole("heading", { name: "Certificates", level: 1 })).toBeVisible();
 });
 
 test("a lost connection shows a retry", async ({ page }) => {
