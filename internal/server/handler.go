@@ -69,6 +69,7 @@ func NewHandler(svc *service.Service, kinds *provider.Registry, log *slog.Logger
 		// No request of the API comes near this; a CSR is a few KiB.
 		connect.WithReadMaxBytes(MaxRequestBytes),
 	}
+	opts = append(opts, jsonCodecs...)
 
 	mux := http.NewServeMux()
 	mux.Handle(certsvcv1connect.NewAuthServiceHandler(svc.Auth, opts...))
