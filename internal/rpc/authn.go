@@ -181,6 +181,7 @@ func (s *Gate) Guard(ctx context.Context, login, remote string, check func() err
 	if !errors.Is(err, errkind.Unauthenticated) {
 		return err // not a wrong credential: the database, say
 	}
+	s.basicCache.forget(login)
 	if ferr := s.limiter.Failure(ctx, loginKey); ferr != nil {
 		s.log.ErrorContext(ctx, "record a failed login", "login", login, "err", ferr)
 	}
@@ -194,42 +195,47 @@ func (s *Gate) Guard(ctx context.Context, login, remote string, check func() err
 }
 
 // CheckPassword verifies a login and password under the failed-login limits.
+//
+// Recently verified credentials are remembered for a minute (keyed by an
+// HMAC, never stored in the clear), so scripts that send a password with
+// every call pay neither for argon2id each time nor for the limits: a pair
+// verified against the hash the user row still holds is not a guess, and is
+// answered from the user row alone, one query. A changed password or a
+// disabled user is still seen at once, because the row is read every time,
+// and a wrong credential for the login makes the next right one go through
+// the limits again, where its success forgets the failures. (Failures that
+// another replica recorded since are left to age out.)
 func (s *Gate) CheckPassword(ctx context.Context, login, password, remote string) (*ent.User, error) {
-	var u *ent.User
-	err := s.Guard(ctx, login, remote, func() (err error) {
-		u, err = s.VerifyPassword(ctx, login, password)
-		return err
-	})
-	return u, err
-}
-
-// VerifyPassword checks a password against the stored hash. Recently verified
-// credentials are remembered for a minute (keyed by an HMAC, never stored in
-// the clear), so scripts that send a password with every call do not pay for
-// argon2id each time; a changed password or a disabled user is still seen at
-// once, because the user row is read every time.
-func (s *Gate) VerifyPassword(ctx context.Context, login, password string) (*ent.User, error) {
 	u, err := s.db.User.Query().Where(user.Login(login)).Only(ctx)
-	if ent.IsNotFound(err) {
-		auth.DummyVerify(password)
-		return nil, ErrBadCredentials
-	}
-	if err != nil {
+	switch {
+	case ent.IsNotFound(err):
+		u = nil
+	case err != nil:
 		return nil, fmt.Errorf("load user %q: %w", login, err)
 	}
-	key := s.basicCache.key(login, password)
-	if !s.basicCache.hit(key, u.PasswordHash, s.now()) {
+	if u != nil && !u.Disabled && s.basicCache.hit(login, password, u.PasswordHash, s.now()) {
+		return u, nil
+	}
+	err = s.Guard(ctx, login, remote, func() error {
+		if u == nil {
+			auth.DummyVerify(password)
+			return ErrBadCredentials
+		}
 		ok, err := auth.VerifyPassword(u.PasswordHash, password)
 		if err != nil {
-			return nil, fmt.Errorf("verify password of user %d: %w", u.ID, err)
+			return fmt.Errorf("verify password of user %d: %w", u.ID, err)
 		}
 		if !ok {
-			return nil, ErrBadCredentials
+			return ErrBadCredentials
 		}
-		s.basicCache.put(key, u.PasswordHash, s.now())
-	}
-	if u.Disabled {
-		return nil, &errkind.Error{Kind: errkind.Unauthenticated, Msg: "user is disabled"}
+		s.basicCache.put(login, password, u.PasswordHash, s.now())
+		if u.Disabled {
+			return &errkind.Error{Kind: errkind.Unauthenticated, Msg: "user is disabled"}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return u, nil
 }
@@ -280,27 +286,30 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 	}
 }
 
-// credentialCache remembers which login:password pairs verified recently.
+// credentialCache remembers, per login, the password that verified last
+// (as an HMAC, never in the clear), for a while. A wrong credential for the
+// login forgets it.
 type credentialCache struct {
 	secret []byte
 	ttl    time.Duration
 	max    int
 	mu     sync.Mutex
-	m      map[[32]byte]cachedCredential
+	m      map[string]cachedCredential
 }
 
 type cachedCredential struct {
-	hash    string // the password hash the password matched
+	mac     [32]byte // of login and password
+	hash    string   // the password hash the password matched
 	expires time.Time
 }
 
 func newCredentialCache(max int, ttl time.Duration) *credentialCache {
 	secret := make([]byte, 32)
 	rand.Read(secret)
-	return &credentialCache{secret: secret, ttl: ttl, max: max, m: make(map[[32]byte]cachedCredential)}
+	return &credentialCache{secret: secret, ttl: ttl, max: max, m: make(map[string]cachedCredential)}
 }
 
-func (c *credentialCache) key(login, password string) [32]byte {
+func (c *credentialCache) mac(login, password string) [32]byte {
 	m := hmac.New(sha256.New, c.secret)
 	m.Write([]byte(login))
 	m.Write([]byte{0})
@@ -310,22 +319,33 @@ func (c *credentialCache) key(login, password string) [32]byte {
 	return k
 }
 
-func (c *credentialCache) hit(k [32]byte, hash string, now time.Time) bool {
+// hit tells whether password verified for login against hash, at most ttl
+// before now, with no wrong credential for login since.
+func (c *credentialCache) hit(login, password, hash string, now time.Time) bool {
+	mac := c.mac(login, password)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.m[k]
-	return ok && e.hash == hash && now.Before(e.expires)
+	e, ok := c.m[login]
+	return ok && hmac.Equal(e.mac[:], mac[:]) && e.hash == hash && now.Before(e.expires)
 }
 
-func (c *credentialCache) put(k [32]byte, hash string, now time.Time) {
+func (c *credentialCache) put(login, password, hash string, now time.Time) {
+	mac := c.mac(login, password)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.m) >= c.max {
+	if _, ok := c.m[login]; !ok && len(c.m) >= c.max {
 		for k, e := range c.m {
 			if !now.Before(e.expires) || len(c.m) >= c.max {
 				delete(c.m, k)
 			}
 		}
 	}
-	c.m[k] = cachedCredential{hash: hash, expires: now.Add(c.ttl)}
+	c.m[login] = cachedCredential{mac: mac, hash: hash, expires: now.Add(c.ttl)}
+}
+
+// forget drops what is remembered of login.
+func (c *credentialCache) forget(login string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.m, login)
 }
