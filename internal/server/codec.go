@@ -19,7 +19,7 @@ var jsonCodecs = []connect.HandlerOption{connect.WithCodec(jsonCodec{"json"}), c
 
 type jsonCodec struct{ name string }
 
-func (c jsonCodec) Name() string  { return c.name }
+func (c jsonCodec) Name() string { return c.name }
 func (jsonCodec) IsBinary() bool { return false }
 
 func (c jsonCodec) Marshal(m any) ([]byte, error) { return c.MarshalAppend(nil, m) }
