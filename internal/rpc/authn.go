@@ -1,6 +1,7 @@
 package rpc
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -12,9 +13,12 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"entgo.io/ent/dialect/sql"
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/apikey"
@@ -246,44 +250,114 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 	invalid := &errkind.Error{Kind: errkind.Unauthenticated, Msg: "invalid or expired token"}
 	switch {
 	case strings.HasPrefix(token, SessionPrefix):
-		// The live session of an enabled user, with the user.
+		// The enabled user of a live session, and who impersonates them.
 		h := auth.HashToken(token)
-		ses, err := s.db.Session.Query().Where(session.TokenHash(h), session.RevokeTimeIsNil(),
-			session.ExpireTimeGT(now), session.HasUserWith(user.Disabled(false))).WithUser().Only(ctx)
-		if ent.IsNotFound(err) {
-			return nil, invalid
+		var impersonator any
+		u, err := s.userWith(ctx, session.Table, session.FieldUserID, func(t *sql.SelectTable) (*sql.Predicate, []column) {
+			return sql.And(sql.EQ(t.C(session.FieldTokenHash), h), sql.IsNull(t.C(session.FieldRevokeTime)), sql.GT(t.C(session.FieldExpireTime), now)),
+				// Never NULL: a driver cannot tell the type of a NULL.
+				[]column{{sql.ExprFunc(func(b *sql.Builder) {
+					b.WriteString("COALESCE(").Ident(t.C(session.FieldImpersonatorUserID)).WriteString(", 0)")
+				}), &impersonator}}
+		})
+		if err != nil || u == nil {
+			return nil, cmp.Or(err, error(invalid))
 		}
-		if err != nil {
-			return nil, fmt.Errorf("load session: %w", err)
-		}
-		p := PrincipalOf(ses.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
-		if ses.ImpersonatorUserID != nil {
-			p.ImpersonatorID = *ses.ImpersonatorUserID
+		p := PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
+		if p.ImpersonatorID, err = int64Of(impersonator); err != nil {
+			return nil, fmt.Errorf("load session: impersonator: %w", err)
 		}
 		return p, nil
 	case strings.HasPrefix(token, APIKeyPrefix):
-		k, err := s.db.APIKey.Query().Where(apikey.SecretHash(auth.HashToken(token))).WithUser().Only(ctx)
-		if ent.IsNotFound(err) {
-			return nil, invalid
+		// The enabled user of a key that has not expired, the key and
+		// whether its use is a minute old.
+		var id, stale any
+		u, err := s.userWith(ctx, apikey.Table, apikey.FieldUserID, func(t *sql.SelectTable) (*sql.Predicate, []column) {
+			lastUsed := t.C(apikey.FieldLastUsedTime)
+			return sql.And(sql.EQ(t.C(apikey.FieldSecretHash), auth.HashToken(token)),
+					sql.Or(sql.IsNull(t.C(apikey.FieldExpireTime)), sql.GT(t.C(apikey.FieldExpireTime), now))),
+				[]column{{t.C(apikey.FieldID), &id}, {sql.ExprFunc(func(b *sql.Builder) {
+					b.WriteString("CASE WHEN ").Join(sql.Or(sql.IsNull(lastUsed), sql.LT(lastUsed, now.Add(-time.Minute)))).WriteString(" THEN 1 ELSE 0 END")
+				}), &stale}}
+		})
+		if err != nil || u == nil {
+			return nil, cmp.Or(err, error(invalid))
+		}
+		keyID, err := int64Of(id)
+		if err == nil {
+			var touch int64
+			if touch, err = int64Of(stale); err == nil && touch == 1 {
+				// Record use at most once a minute: a busy script should not
+				// turn every read into a write. Update, not UpdateOneID:
+				// nothing reads the row back.
+				if err := s.db.APIKey.Update().Where(apikey.ID(keyID)).SetLastUsedTime(now).Exec(ctx); err != nil {
+					return nil, fmt.Errorf("touch api key %d: %w", keyID, err)
+				}
+			}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("load api key: %w", err)
 		}
-		if (k.ExpireTime != nil && !now.Before(*k.ExpireTime)) || k.Edges.User.Disabled {
-			return nil, invalid
-		}
-		// Record use at most once a minute: a busy script should not turn
-		// every read into a write.
-		if k.LastUsedTime == nil || now.Sub(*k.LastUsedTime) > time.Minute {
-			// Update, not UpdateOneID: nothing reads the row back.
-			if err := s.db.APIKey.Update().Where(apikey.ID(k.ID)).SetLastUsedTime(now).Exec(ctx); err != nil {
-				return nil, fmt.Errorf("touch api key %d: %w", k.ID, err)
-			}
-		}
-		return PrincipalOf(k.Edges.User, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
+		return PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
 	default:
 		return nil, invalid
 	}
+}
+
+// column is a column of a credential's row that userWith reads along with
+// its user: the column's name (qualified) or an expression of the row, never
+// NULL, and where the value the driver read goes.
+type column struct {
+	expr any // string or sql.Querier
+	dst  *any
+}
+
+// userWith returns, in one query, the enabled user that owns the row of
+// table (userCol its user's id) that match's predicate selects, with match's
+// columns of that row; nil when there is none.
+func (s *Gate) userWith(ctx context.Context, table, userCol string, match func(t *sql.SelectTable) (*sql.Predicate, []column)) (*ent.User, error) {
+	var cols []column
+	us, err := s.db.User.Query().Where(user.Disabled(false)).Modify(func(sel *sql.Selector) {
+		t := sql.Table(table).As("credential")
+		where, cs := match(t)
+		cols = cs
+		sel.Join(t).On(sel.C(user.FieldID), t.C(userCol)).Where(where)
+		for i, c := range cols {
+			as := fmt.Sprintf("credential_%d", i)
+			switch e := c.expr.(type) {
+			case string:
+				sel.AppendSelectAs(e, as)
+			case sql.Querier:
+				sel.AppendSelectExprAs(e, as)
+			}
+		}
+	}).Limit(2).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the credential's user: %w", err)
+	}
+	if len(us) != 1 {
+		return nil, nil // none; two cannot be, the hashes are unique
+	}
+	for i, c := range cols {
+		if *c.dst, err = us[0].Value(fmt.Sprintf("credential_%d", i)); err != nil {
+			return nil, fmt.Errorf("load the credential's user: %w", err)
+		}
+	}
+	return us[0], nil
+}
+
+// int64Of is the integer a driver read: MySQL and SQLite give int64, a
+// MySQL text result may give its digits; NULL is 0.
+func int64Of(v any) (int64, error) {
+	switch v := v.(type) {
+	case nil:
+		return 0, nil
+	case int64:
+		return v, nil
+	case []byte:
+		return strconv.ParseInt(string(v), 10, 64)
+	}
+	return 0, fmt.Errorf("unexpected %T", v)
 }
 
 // credentialCache remembers, per login, the password that verified last

@@ -2,14 +2,18 @@ package rpc
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/certsvc/certsvc/ent"
+	"github.com/certsvc/certsvc/ent/apikey"
 	"github.com/certsvc/certsvc/ent/user"
 	"github.com/certsvc/certsvc/internal/auth"
 	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/errkind"
 	"github.com/certsvc/certsvc/internal/store"
 )
 
@@ -93,5 +97,90 @@ func TestCheckPasswordRemembers(t *testing.T) {
 		check("new", true, 1)
 		db.Ent.User.UpdateOne(u).SetDisabled(true).ExecX(ctx)
 		check("new", false, 1) // a disabled user is refused, under the limits
+	})
+}
+
+// TestCheckToken resolves sessions and API keys (each with its user in one
+// query) at their edges: live, impersonated, revoked, expired, of a
+// disabled user; and records a key's use at most once a minute.
+func TestCheckToken(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := t.Context()
+		now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+		g := NewGate(GateOptions{DB: db.Ent, Now: func() time.Time { return now }})
+		mk := func(login string, level user.Level) *ent.User {
+			return db.Ent.User.Create().SetLogin(login).SetPasswordHash("x").SetLevel(level).SaveX(ctx)
+		}
+		admin, cust, off := mk("admin", user.LevelAdmin), mk("cust", user.LevelUser), mk("off", user.LevelUser)
+		db.Ent.User.UpdateOne(off).SetDisabled(true).ExecX(ctx)
+		session := func(token string, u *ent.User, expire time.Time, revoked bool, by *ent.User) string {
+			c := db.Ent.Session.Create().SetTokenHash(auth.HashToken(token)).SetUserID(u.ID).SetExpireTime(expire)
+			if revoked {
+				c.SetRevokeTime(now.Add(-time.Minute))
+			}
+			if by != nil {
+				c.SetImpersonatorUserID(by.ID)
+			}
+			c.ExecX(ctx)
+			return token
+		}
+		key := func(token string, u *ent.User, expire *time.Time) string {
+			db.Ent.APIKey.Create().SetName(token).SetPrefix(token[:8]).SetSecretHash(auth.HashToken(token)).
+				SetUserID(u.ID).SetNillableExpireTime(expire).ExecX(ctx)
+			return token
+		}
+		later, earlier := now.Add(time.Hour), now.Add(-time.Second)
+		for _, tt := range []struct {
+			name, token  string
+			user         *ent.User
+			impersonator int64
+		}{
+			{"session", session(SessionPrefix+"live", cust, later, false, nil), cust, 0},
+			{"impersonation", session(SessionPrefix+"imp", cust, later, false, admin), cust, admin.ID},
+			{"revoked session", session(SessionPrefix+"revoked", cust, later, true, nil), nil, 0},
+			{"expired session", session(SessionPrefix+"expired", cust, earlier, false, nil), nil, 0},
+			{"session of a disabled user", session(SessionPrefix+"off", off, later, false, nil), nil, 0},
+			{"unknown session", SessionPrefix + "nobody", nil, 0},
+			{"api key", key(APIKeyPrefix+"forever", admin, nil), admin, 0},
+			{"api key with an end", key(APIKeyPrefix+"later", cust, &later), cust, 0},
+			{"expired api key", key(APIKeyPrefix+"earlier", cust, &earlier), nil, 0},
+			{"api key of a disabled user", key(APIKeyPrefix+"offkey", off, nil), nil, 0},
+			{"unknown api key", APIKeyPrefix + "nobody", nil, 0},
+		} {
+			p, err := g.checkToken(ctx, tt.token)
+			switch {
+			case tt.user == nil && !errors.Is(err, errkind.Unauthenticated):
+				t.Errorf("%s: %v, %v; want Unauthenticated", tt.name, p, err)
+			case tt.user != nil && (err != nil || p.UserID != tt.user.ID || p.Admin != (tt.user.Level == user.LevelAdmin) ||
+				p.ImpersonatorID != tt.impersonator):
+				t.Errorf("%s: %+v, %v; want user %d impersonated by %d", tt.name, p, err, tt.user.ID, tt.impersonator)
+			}
+		}
+		lastUsed := func() time.Time {
+			k := db.Ent.APIKey.Query().Where(apikey.Name(APIKeyPrefix + "forever")).OnlyX(ctx)
+			if k.LastUsedTime == nil {
+				return time.Time{}
+			}
+			return k.LastUsedTime.UTC()
+		}
+		if got := lastUsed(); !got.Equal(now) {
+			t.Fatalf("last use after the first: %v, want %v", got, now)
+		}
+		use := func() {
+			if _, err := g.checkToken(ctx, APIKeyPrefix+"forever"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first := now
+		now = now.Add(30 * time.Second)
+		use()
+		if got := lastUsed(); !got.Equal(first) {
+			t.Fatalf("last use 30 s later: %v, want %v (at most once a minute)", got, first)
+		}
+		now = now.Add(time.Minute)
+		use()
+		if got := lastUsed(); !got.Equal(now) {
+			t.Fatalf("last use 90 s later: %v, want %v", got, now)
+		}
 	})
 }
