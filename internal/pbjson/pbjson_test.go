@@ -12,8 +12,11 @@ import (
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/structpb"
@@ -263,4 +266,48 @@ func BenchmarkAppend(b *testing.B) {
 		}
 		b.SetBytes(int64(len(buf)))
 	})
+}
+
+// TestMapKeyOrder: maps keyed by numbers and booleans, which the API does
+// not have, are written in protojson's key order (a message made at run
+// time: map<int32, string>, map<bool, string>, map<uint64, string>).
+func TestMapKeyOrder(t *testing.T) {
+	entry := func(name string, key descriptorpb.FieldDescriptorProto_Type) *descriptorpb.DescriptorProto {
+		return &descriptorpb.DescriptorProto{Name: proto.String(name), Options: &descriptorpb.MessageOptions{MapEntry: proto.Bool(true)},
+			Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("key"), Number: proto.Int32(1), Type: key.Enum(), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), JsonName: proto.String("key")},
+				{Name: proto.String("value"), Number: proto.Int32(2), Type: descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum(), Label: descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum(), JsonName: proto.String("value")},
+			}}
+	}
+	field := func(name string, n int32, entry string) *descriptorpb.FieldDescriptorProto {
+		return &descriptorpb.FieldDescriptorProto{Name: proto.String(name), Number: proto.Int32(n), JsonName: proto.String(name),
+			Type: descriptorpb.FieldDescriptorProto_TYPE_MESSAGE.Enum(), Label: descriptorpb.FieldDescriptorProto_LABEL_REPEATED.Enum(), TypeName: proto.String(".maps.M." + entry)}
+	}
+	fd, err := protodesc.NewFile(&descriptorpb.FileDescriptorProto{Name: proto.String("maps.proto"), Package: proto.String("maps"), Syntax: proto.String("proto3"),
+		MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"),
+			Field:      []*descriptorpb.FieldDescriptorProto{field("ints", 1, "IntsEntry"), field("bools", 2, "BoolsEntry"), field("big", 3, "BigEntry")},
+			NestedType: []*descriptorpb.DescriptorProto{entry("IntsEntry", descriptorpb.FieldDescriptorProto_TYPE_INT32), entry("BoolsEntry", descriptorpb.FieldDescriptorProto_TYPE_BOOL), entry("BigEntry", descriptorpb.FieldDescriptorProto_TYPE_UINT64)},
+		}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := dynamicpb.NewMessage(fd.Messages().ByName("M"))
+	fds := m.Descriptor().Fields()
+	ints, bools, big := m.Mutable(fds.ByName("ints")).Map(), m.Mutable(fds.ByName("bools")).Map(), m.Mutable(fds.ByName("big")).Map()
+	for _, k := range []int32{10, -3, 2, 0, math.MinInt32} {
+		ints.Set(protoreflect.ValueOfInt32(k).MapKey(), protoreflect.ValueOfString(fmt.Sprint(k)))
+	}
+	bools.Set(protoreflect.ValueOfBool(true).MapKey(), protoreflect.ValueOfString("yes"))
+	bools.Set(protoreflect.ValueOfBool(false).MapKey(), protoreflect.ValueOfString("no"))
+	for _, k := range []uint64{math.MaxUint64, 9, 10} {
+		big.Set(protoreflect.ValueOfUint64(k).MapKey(), protoreflect.ValueOfString("v"))
+	}
+	got, err := Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w = `{"ints":{"-2147483648":"-2147483648","-3":"-3","0":"0","2":"2","10":"10"},"bools":{"false":"no","true":"yes"},"big":{"9":"v","10":"v","18446744073709551615":"v"}}`
+	if string(got) != w || string(got) != want(t, m) {
+		t.Fatalf("got  %s\nwant %s\nprotojson %s", got, w, want(t, m))
+	}
 }
