@@ -1,7 +1,6 @@
 package rpc
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/rand"
@@ -255,13 +254,15 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 		var impersonator any
 		u, err := s.userWith(ctx, session.Table, session.FieldUserID, func(t *sql.SelectTable) (*sql.Predicate, []column) {
 			return sql.And(sql.EQ(t.C(session.FieldTokenHash), h), sql.IsNull(t.C(session.FieldRevokeTime)), sql.GT(t.C(session.FieldExpireTime), now)),
-				// Never NULL: a driver cannot tell the type of a NULL.
 				[]column{{sql.ExprFunc(func(b *sql.Builder) {
 					b.WriteString("COALESCE(").Ident(t.C(session.FieldImpersonatorUserID)).WriteString(", 0)")
 				}), &impersonator}}
 		})
-		if err != nil || u == nil {
-			return nil, cmp.Or(err, error(invalid))
+		switch {
+		case err != nil:
+			return nil, err
+		case u == nil:
+			return nil, invalid
 		}
 		p := PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_SESSION, h)
 		if p.ImpersonatorID, err = int64Of(impersonator); err != nil {
@@ -276,27 +277,31 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 			lastUsed := t.C(apikey.FieldLastUsedTime)
 			return sql.And(sql.EQ(t.C(apikey.FieldSecretHash), auth.HashToken(token)),
 					sql.Or(sql.IsNull(t.C(apikey.FieldExpireTime)), sql.GT(t.C(apikey.FieldExpireTime), now))),
-				[]column{{t.C(apikey.FieldID), &id}, {sql.ExprFunc(func(b *sql.Builder) {
+				[]column{{sql.Expr(t.C(apikey.FieldID)), &id}, {sql.ExprFunc(func(b *sql.Builder) {
 					b.WriteString("CASE WHEN ").Join(sql.Or(sql.IsNull(lastUsed), sql.LT(lastUsed, now.Add(-time.Minute)))).WriteString(" THEN 1 ELSE 0 END")
 				}), &stale}}
 		})
-		if err != nil || u == nil {
-			return nil, cmp.Or(err, error(invalid))
+		switch {
+		case err != nil:
+			return nil, err
+		case u == nil:
+			return nil, invalid
 		}
 		keyID, err := int64Of(id)
-		if err == nil {
-			var touch int64
-			if touch, err = int64Of(stale); err == nil && touch == 1 {
-				// Record use at most once a minute: a busy script should not
-				// turn every read into a write. Update, not UpdateOneID:
-				// nothing reads the row back.
-				if err := s.db.APIKey.Update().Where(apikey.ID(keyID)).SetLastUsedTime(now).Exec(ctx); err != nil {
-					return nil, fmt.Errorf("touch api key %d: %w", keyID, err)
-				}
-			}
-		}
 		if err != nil {
-			return nil, fmt.Errorf("load api key: %w", err)
+			return nil, fmt.Errorf("load api key: id: %w", err)
+		}
+		touch, err := int64Of(stale)
+		if err != nil {
+			return nil, fmt.Errorf("load api key %d: last use: %w", keyID, err)
+		}
+		if touch == 1 {
+			// Record use at most once a minute: a busy script should not
+			// turn every read into a write. Update, not UpdateOneID: nothing
+			// reads the row back.
+			if err := s.db.APIKey.Update().Where(apikey.ID(keyID)).SetLastUsedTime(now).Exec(ctx); err != nil {
+				return nil, fmt.Errorf("touch api key %d: %w", keyID, err)
+			}
 		}
 		return PrincipalOf(u, certsvcv1.CredentialKind_CREDENTIAL_KIND_API_KEY, ""), nil
 	default:
@@ -305,10 +310,10 @@ func (s *Gate) checkToken(ctx context.Context, token string) (*Principal, error)
 }
 
 // column is a column of a credential's row that userWith reads along with
-// its user: the column's name (qualified) or an expression of the row, never
-// NULL, and where the value the driver read goes.
+// its user: an expression of the row, never NULL (a driver cannot tell the
+// type of a NULL), and where the value the driver read goes.
 type column struct {
-	expr any // string or sql.Querier
+	expr sql.Querier
 	dst  *any
 }
 
@@ -323,13 +328,7 @@ func (s *Gate) userWith(ctx context.Context, table, userCol string, match func(t
 		cols = cs
 		sel.Join(t).On(sel.C(user.FieldID), t.C(userCol)).Where(where)
 		for i, c := range cols {
-			as := fmt.Sprintf("credential_%d", i)
-			switch e := c.expr.(type) {
-			case string:
-				sel.AppendSelectAs(e, as)
-			case sql.Querier:
-				sel.AppendSelectExprAs(e, as)
-			}
+			sel.AppendSelectExprAs(c.expr, fmt.Sprintf("credential_%d", i))
 		}
 	}).Limit(2).All(ctx)
 	if err != nil {
