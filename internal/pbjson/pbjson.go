@@ -209,18 +209,14 @@ func appendMap(out []byte, m protoreflect.Map, fd protoreflect.FieldDescriptor) 
 		keys = append(keys, k)
 		return true
 	})
-	slices.SortFunc(keys, func(a, b protoreflect.MapKey) int {
-		switch av := a.Interface().(type) {
-		case bool:
-			return cmp.Compare(b2i(av), b2i(b.Bool()))
-		case int32, int64:
-			return cmp.Compare(a.Int(), b.Int())
-		case uint32, uint64:
-			return cmp.Compare(a.Uint(), b.Uint())
-		default:
-			return cmp.Compare(a.String(), b.String())
-		}
-	})
+	switch fd.MapKey().Kind() {
+	case protoreflect.StringKind, protoreflect.BoolKind: // "false" < "true"
+		slices.SortFunc(keys, func(a, b protoreflect.MapKey) int { return cmp.Compare(a.String(), b.String()) })
+	case protoreflect.Uint32Kind, protoreflect.Fixed32Kind, protoreflect.Uint64Kind, protoreflect.Fixed64Kind:
+		slices.SortFunc(keys, func(a, b protoreflect.MapKey) int { return cmp.Compare(a.Uint(), b.Uint()) })
+	default: // the signed integers
+		slices.SortFunc(keys, func(a, b protoreflect.MapKey) int { return cmp.Compare(a.Int(), b.Int()) })
+	}
 	out = append(out, '{')
 	var err error
 	for i, k := range keys {
@@ -236,13 +232,6 @@ func appendMap(out []byte, m protoreflect.Map, fd protoreflect.FieldDescriptor) 
 		}
 	}
 	return append(out, '}'), nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func appendSingular(out []byte, v protoreflect.Value, fd protoreflect.FieldDescriptor) ([]byte, error) {
