@@ -5,6 +5,7 @@ package ent
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
@@ -19,7 +20,9 @@ type CertificateName struct {
 	// CertificateID holds the value of the "certificate_id" field.
 	CertificateID int64 `json:"certificate_id,omitempty"`
 	// Suffix holds the value of the "suffix" field.
-	Suffix       string `json:"suffix,omitempty"`
+	Suffix string `json:"suffix,omitempty"`
+	// NotAfter holds the value of the "not_after" field.
+	NotAfter     *time.Time `json:"not_after,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -32,6 +35,8 @@ func (*CertificateName) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case certificatename.FieldSuffix:
 			values[i] = new(sql.NullString)
+		case certificatename.FieldNotAfter:
+			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
 		}
@@ -64,6 +69,13 @@ func (_m *CertificateName) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field suffix", values[i])
 			} else if value.Valid {
 				_m.Suffix = value.String
+			}
+		case certificatename.FieldNotAfter:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field not_after", values[i])
+			} else if value.Valid {
+				_m.NotAfter = new(time.Time)
+				*_m.NotAfter = value.Time
 			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
@@ -106,6 +118,11 @@ func (_m *CertificateName) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("suffix=")
 	builder.WriteString(_m.Suffix)
+	builder.WriteString(", ")
+	if v := _m.NotAfter; v != nil {
+		builder.WriteString("not_after=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

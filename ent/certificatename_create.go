@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -30,6 +31,20 @@ func (_c *CertificateNameCreate) SetCertificateID(v int64) *CertificateNameCreat
 // SetSuffix sets the "suffix" field.
 func (_c *CertificateNameCreate) SetSuffix(v string) *CertificateNameCreate {
 	_c.mutation.SetSuffix(v)
+	return _c
+}
+
+// SetNotAfter sets the "not_after" field.
+func (_c *CertificateNameCreate) SetNotAfter(v time.Time) *CertificateNameCreate {
+	_c.mutation.SetNotAfter(v)
+	return _c
+}
+
+// SetNillableNotAfter sets the "not_after" field if the given value is not nil.
+func (_c *CertificateNameCreate) SetNillableNotAfter(v *time.Time) *CertificateNameCreate {
+	if v != nil {
+		_c.SetNotAfter(*v)
+	}
 	return _c
 }
 
@@ -125,6 +140,10 @@ func (_c *CertificateNameCreate) createSpec() (*CertificateName, *sqlgraph.Creat
 		_spec.SetField(certificatename.FieldSuffix, field.TypeString, value)
 		_node.Suffix = value
 	}
+	if value, ok := _c.mutation.NotAfter(); ok {
+		_spec.SetField(certificatename.FieldNotAfter, field.TypeTime, value)
+		_node.NotAfter = &value
+	}
 	return _node, _spec
 }
 
@@ -176,6 +195,24 @@ type (
 		*sql.UpdateSet
 	}
 )
+
+// SetNotAfter sets the "not_after" field.
+func (u *CertificateNameUpsert) SetNotAfter(v time.Time) *CertificateNameUpsert {
+	u.Set(certificatename.FieldNotAfter, v)
+	return u
+}
+
+// UpdateNotAfter sets the "not_after" field to the value that was provided on create.
+func (u *CertificateNameUpsert) UpdateNotAfter() *CertificateNameUpsert {
+	u.SetExcluded(certificatename.FieldNotAfter)
+	return u
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (u *CertificateNameUpsert) ClearNotAfter() *CertificateNameUpsert {
+	u.SetNull(certificatename.FieldNotAfter)
+	return u
+}
 
 // UpdateNewValues updates the mutable fields using the new values that were set on create except the ID field.
 // Using this option is equivalent to using:
@@ -229,6 +266,27 @@ func (u *CertificateNameUpsertOne) Update(set func(*CertificateNameUpsert)) *Cer
 		set(&CertificateNameUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetNotAfter sets the "not_after" field.
+func (u *CertificateNameUpsertOne) SetNotAfter(v time.Time) *CertificateNameUpsertOne {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.SetNotAfter(v)
+	})
+}
+
+// UpdateNotAfter sets the "not_after" field to the value that was provided on create.
+func (u *CertificateNameUpsertOne) UpdateNotAfter() *CertificateNameUpsertOne {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.UpdateNotAfter()
+	})
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (u *CertificateNameUpsertOne) ClearNotAfter() *CertificateNameUpsertOne {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.ClearNotAfter()
+	})
 }
 
 // Exec executes the query.
@@ -448,6 +506,27 @@ func (u *CertificateNameUpsertBulk) Update(set func(*CertificateNameUpsert)) *Ce
 		set(&CertificateNameUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetNotAfter sets the "not_after" field.
+func (u *CertificateNameUpsertBulk) SetNotAfter(v time.Time) *CertificateNameUpsertBulk {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.SetNotAfter(v)
+	})
+}
+
+// UpdateNotAfter sets the "not_after" field to the value that was provided on create.
+func (u *CertificateNameUpsertBulk) UpdateNotAfter() *CertificateNameUpsertBulk {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.UpdateNotAfter()
+	})
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (u *CertificateNameUpsertBulk) ClearNotAfter() *CertificateNameUpsertBulk {
+	return u.Update(func(s *CertificateNameUpsert) {
+		s.ClearNotAfter()
+	})
 }
 
 // Exec executes the query.

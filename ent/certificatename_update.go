@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -25,6 +26,26 @@ type CertificateNameUpdate struct {
 // Where appends a list predicates to the CertificateNameUpdate builder.
 func (_u *CertificateNameUpdate) Where(ps ...predicate.CertificateName) *CertificateNameUpdate {
 	_u.mutation.Where(ps...)
+	return _u
+}
+
+// SetNotAfter sets the "not_after" field.
+func (_u *CertificateNameUpdate) SetNotAfter(v time.Time) *CertificateNameUpdate {
+	_u.mutation.SetNotAfter(v)
+	return _u
+}
+
+// SetNillableNotAfter sets the "not_after" field if the given value is not nil.
+func (_u *CertificateNameUpdate) SetNillableNotAfter(v *time.Time) *CertificateNameUpdate {
+	if v != nil {
+		_u.SetNotAfter(*v)
+	}
+	return _u
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (_u *CertificateNameUpdate) ClearNotAfter() *CertificateNameUpdate {
+	_u.mutation.ClearNotAfter()
 	return _u
 }
 
@@ -75,6 +96,12 @@ func (_u *CertificateNameUpdate) sqlSave(ctx context.Context) (_node int, err er
 			}
 		}
 	}
+	if value, ok := _u.mutation.NotAfter(); ok {
+		_spec.SetField(certificatename.FieldNotAfter, field.TypeTime, value)
+	}
+	if _u.mutation.NotAfterCleared() {
+		_spec.ClearField(certificatename.FieldNotAfter, field.TypeTime)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -95,6 +122,26 @@ type CertificateNameUpdateOne struct {
 	hooks     []Hook
 	mutation  *CertificateNameMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetNotAfter sets the "not_after" field.
+func (_u *CertificateNameUpdateOne) SetNotAfter(v time.Time) *CertificateNameUpdateOne {
+	_u.mutation.SetNotAfter(v)
+	return _u
+}
+
+// SetNillableNotAfter sets the "not_after" field if the given value is not nil.
+func (_u *CertificateNameUpdateOne) SetNillableNotAfter(v *time.Time) *CertificateNameUpdateOne {
+	if v != nil {
+		_u.SetNotAfter(*v)
+	}
+	return _u
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (_u *CertificateNameUpdateOne) ClearNotAfter() *CertificateNameUpdateOne {
+	_u.mutation.ClearNotAfter()
+	return _u
 }
 
 // Mutation returns the CertificateNameMutation object of the builder.
@@ -173,6 +220,12 @@ func (_u *CertificateNameUpdateOne) sqlSave(ctx context.Context) (_node *Certifi
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.NotAfter(); ok {
+		_spec.SetField(certificatename.FieldNotAfter, field.TypeTime, value)
+	}
+	if _u.mutation.NotAfterCleared() {
+		_spec.ClearField(certificatename.FieldNotAfter, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &CertificateName{config: _u.config}

@@ -7554,6 +7554,7 @@ type CertificateNameMutation struct {
 	certificate_id    *int64
 	addcertificate_id *int64
 	suffix            *string
+	not_after         *time.Time
 	clearedFields     map[string]struct{}
 	done              bool
 	oldValue          func(context.Context) (*CertificateName, error)
@@ -7756,6 +7757,55 @@ func (m *CertificateNameMutation) ResetSuffix() {
 	m.suffix = nil
 }
 
+// SetNotAfter sets the "not_after" field.
+func (m *CertificateNameMutation) SetNotAfter(t time.Time) {
+	m.not_after = &t
+}
+
+// NotAfter returns the value of the "not_after" field in the mutation.
+func (m *CertificateNameMutation) NotAfter() (r time.Time, exists bool) {
+	v := m.not_after
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNotAfter returns the old "not_after" field's value of the CertificateName entity.
+// If the CertificateName object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CertificateNameMutation) OldNotAfter(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNotAfter is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNotAfter requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNotAfter: %w", err)
+	}
+	return oldValue.NotAfter, nil
+}
+
+// ClearNotAfter clears the value of the "not_after" field.
+func (m *CertificateNameMutation) ClearNotAfter() {
+	m.not_after = nil
+	m.clearedFields[certificatename.FieldNotAfter] = struct{}{}
+}
+
+// NotAfterCleared returns if the "not_after" field was cleared in this mutation.
+func (m *CertificateNameMutation) NotAfterCleared() bool {
+	_, ok := m.clearedFields[certificatename.FieldNotAfter]
+	return ok
+}
+
+// ResetNotAfter resets all changes to the "not_after" field.
+func (m *CertificateNameMutation) ResetNotAfter() {
+	m.not_after = nil
+	delete(m.clearedFields, certificatename.FieldNotAfter)
+}
+
 // Where appends a list predicates to the CertificateNameMutation builder.
 func (m *CertificateNameMutation) Where(ps ...predicate.CertificateName) {
 	m.predicates = append(m.predicates, ps...)
@@ -7790,12 +7840,15 @@ func (m *CertificateNameMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CertificateNameMutation) Fields() []string {
-	fields := make([]string, 0, 2)
+	fields := make([]string, 0, 3)
 	if m.certificate_id != nil {
 		fields = append(fields, certificatename.FieldCertificateID)
 	}
 	if m.suffix != nil {
 		fields = append(fields, certificatename.FieldSuffix)
+	}
+	if m.not_after != nil {
+		fields = append(fields, certificatename.FieldNotAfter)
 	}
 	return fields
 }
@@ -7809,6 +7862,8 @@ func (m *CertificateNameMutation) Field(name string) (ent.Value, bool) {
 		return m.CertificateID()
 	case certificatename.FieldSuffix:
 		return m.Suffix()
+	case certificatename.FieldNotAfter:
+		return m.NotAfter()
 	}
 	return nil, false
 }
@@ -7822,6 +7877,8 @@ func (m *CertificateNameMutation) OldField(ctx context.Context, name string) (en
 		return m.OldCertificateID(ctx)
 	case certificatename.FieldSuffix:
 		return m.OldSuffix(ctx)
+	case certificatename.FieldNotAfter:
+		return m.OldNotAfter(ctx)
 	}
 	return nil, fmt.Errorf("unknown CertificateName field %s", name)
 }
@@ -7844,6 +7901,13 @@ func (m *CertificateNameMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSuffix(v)
+		return nil
+	case certificatename.FieldNotAfter:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNotAfter(v)
 		return nil
 	}
 	return fmt.Errorf("unknown CertificateName field %s", name)
@@ -7889,7 +7953,11 @@ func (m *CertificateNameMutation) AddField(name string, value ent.Value) error {
 // ClearedFields returns all nullable fields that were cleared during this
 // mutation.
 func (m *CertificateNameMutation) ClearedFields() []string {
-	return nil
+	var fields []string
+	if m.FieldCleared(certificatename.FieldNotAfter) {
+		fields = append(fields, certificatename.FieldNotAfter)
+	}
+	return fields
 }
 
 // FieldCleared returns a boolean indicating if a field with the given name was
@@ -7902,6 +7970,11 @@ func (m *CertificateNameMutation) FieldCleared(name string) bool {
 // ClearField clears the value of the field with the given name. It returns an
 // error if the field is not defined in the schema.
 func (m *CertificateNameMutation) ClearField(name string) error {
+	switch name {
+	case certificatename.FieldNotAfter:
+		m.ClearNotAfter()
+		return nil
+	}
 	return fmt.Errorf("unknown CertificateName nullable field %s", name)
 }
 
@@ -7914,6 +7987,9 @@ func (m *CertificateNameMutation) ResetField(name string) error {
 		return nil
 	case certificatename.FieldSuffix:
 		m.ResetSuffix()
+		return nil
+	case certificatename.FieldNotAfter:
+		m.ResetNotAfter()
 		return nil
 	}
 	return fmt.Errorf("unknown CertificateName field %s", name)

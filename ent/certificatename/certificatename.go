@@ -15,6 +15,8 @@ const (
 	FieldCertificateID = "certificate_id"
 	// FieldSuffix holds the string denoting the suffix field in the database.
 	FieldSuffix = "suffix"
+	// FieldNotAfter holds the string denoting the not_after field in the database.
+	FieldNotAfter = "not_after"
 	// Table holds the table name of the certificatename in the database.
 	Table = "certificate_names"
 )
@@ -24,6 +26,7 @@ var Columns = []string{
 	FieldID,
 	FieldCertificateID,
 	FieldSuffix,
+	FieldNotAfter,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -57,4 +60,9 @@ func ByCertificateID(opts ...sql.OrderTermOption) OrderOption {
 // BySuffix orders the results by the suffix field.
 func BySuffix(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSuffix, opts...).ToFunc()
+}
+
+// ByNotAfter orders the results by the not_after field.
+func ByNotAfter(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldNotAfter, opts...).ToFunc()
 }

@@ -3,6 +3,8 @@
 package certificatename
 
 import (
+	"time"
+
 	"entgo.io/ent/dialect/sql"
 	"github.com/certsvc/certsvc/ent/predicate"
 )
@@ -60,6 +62,11 @@ func CertificateID(v int64) predicate.CertificateName {
 // Suffix applies equality check predicate on the "suffix" field. It's identical to SuffixEQ.
 func Suffix(v string) predicate.CertificateName {
 	return predicate.CertificateName(sql.FieldEQ(FieldSuffix, v))
+}
+
+// NotAfter applies equality check predicate on the "not_after" field. It's identical to NotAfterEQ.
+func NotAfter(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldEQ(FieldNotAfter, v))
 }
 
 // CertificateIDEQ applies the EQ predicate on the "certificate_id" field.
@@ -165,6 +172,56 @@ func SuffixEqualFold(v string) predicate.CertificateName {
 // SuffixContainsFold applies the ContainsFold predicate on the "suffix" field.
 func SuffixContainsFold(v string) predicate.CertificateName {
 	return predicate.CertificateName(sql.FieldContainsFold(FieldSuffix, v))
+}
+
+// NotAfterEQ applies the EQ predicate on the "not_after" field.
+func NotAfterEQ(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldEQ(FieldNotAfter, v))
+}
+
+// NotAfterNEQ applies the NEQ predicate on the "not_after" field.
+func NotAfterNEQ(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldNEQ(FieldNotAfter, v))
+}
+
+// NotAfterIn applies the In predicate on the "not_after" field.
+func NotAfterIn(vs ...time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldIn(FieldNotAfter, vs...))
+}
+
+// NotAfterNotIn applies the NotIn predicate on the "not_after" field.
+func NotAfterNotIn(vs ...time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldNotIn(FieldNotAfter, vs...))
+}
+
+// NotAfterGT applies the GT predicate on the "not_after" field.
+func NotAfterGT(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldGT(FieldNotAfter, v))
+}
+
+// NotAfterGTE applies the GTE predicate on the "not_after" field.
+func NotAfterGTE(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldGTE(FieldNotAfter, v))
+}
+
+// NotAfterLT applies the LT predicate on the "not_after" field.
+func NotAfterLT(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldLT(FieldNotAfter, v))
+}
+
+// NotAfterLTE applies the LTE predicate on the "not_after" field.
+func NotAfterLTE(v time.Time) predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldLTE(FieldNotAfter, v))
+}
+
+// NotAfterIsNil applies the IsNil predicate on the "not_after" field.
+func NotAfterIsNil() predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldIsNull(FieldNotAfter))
+}
+
+// NotAfterNotNil applies the NotNil predicate on the "not_after" field.
+func NotAfterNotNil() predicate.CertificateName {
+	return predicate.CertificateName(sql.FieldNotNull(FieldNotAfter))
 }
 
 // And groups predicates with the AND operator between them.

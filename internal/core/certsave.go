@@ -11,24 +11,47 @@ import (
 
 // saveCert saves the changes u holds to c, which tx holds locked, and
 // returns c as it now is, with certificate_names following a change of its
-// names. It writes the changes with one UPDATE by id and applies them to a
-// copy of c, with no read back (see saveCertOnly).
+// names or of its end date. It writes the changes with one UPDATE by id and
+// applies them to a copy of c, with no read back (see saveCertOnly).
 func (tx *Tx) saveCert(ctx context.Context, c *ent.Certificate, u *ent.CertificateUpdateOne) (*ent.Certificate, error) {
 	m := u.Mutation()
 	renamed := namesChanged(m)
-	next, err := tx.saveCertOnly(ctx, c, u)
-	if err != nil || !renamed {
-		return next, err
+	_, dated := m.NotAfter()
+	dated = dated || m.NotAfterCleared()
+	next, err := tx.updateCert(ctx, c, u)
+	if err != nil {
+		return nil, err
 	}
-	return next, tx.writeNames(ctx, c.ID, certNames(c), certNames(next))
+	if renamed {
+		if err := tx.writeNames(ctx, c.ID, next.NotAfter, certNames(c), certNames(next)); err != nil {
+			return nil, err
+		}
+	}
+	if dated {
+		if err := tx.writeNamesNotAfter(ctx, c.ID, next.NotAfter); err != nil {
+			return nil, err
+		}
+	}
+	return next, nil
 }
 
-// saveCertOnly is saveCert without certificate_names: one UPDATE of c's
-// row by id with u's changes, and c with them applied (store.Applied), with
-// no read back. Changes that cannot be applied without reading the row (an
-// addition, an append to a JSON list, an edge) are refused before anything
-// is written; nothing in the core makes them.
+// saveCertOnly is saveCert for changes that leave certificate_names as it
+// is: it refuses a change of the names or of the end date, which that table
+// repeats.
 func (tx *Tx) saveCertOnly(ctx context.Context, c *ent.Certificate, u *ent.CertificateUpdateOne) (*ent.Certificate, error) {
+	m := u.Mutation()
+	if _, dated := m.NotAfter(); namesChanged(m) || dated || m.NotAfterCleared() {
+		return nil, fmt.Errorf("save certificate %d: a change of its names or end date goes through saveCert", c.ID)
+	}
+	return tx.updateCert(ctx, c, u)
+}
+
+// updateCert writes u's changes to c's row with one UPDATE by id and
+// returns c with them applied (store.Applied), with no read back. Changes
+// that cannot be applied without reading the row (an addition, an append to
+// a JSON list, an edge) are refused before anything is written; nothing in
+// the core makes them.
+func (tx *Tx) updateCert(ctx context.Context, c *ent.Certificate, u *ent.CertificateUpdateOne) (*ent.Certificate, error) {
 	m := u.Mutation()
 	if _, ok := m.AppendedExtraNames(); ok {
 		return nil, fmt.Errorf("save certificate %d: an append to extra_names needs a read back; set the list", c.ID)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/certsvc/certsvc/ent"
 	"github.com/certsvc/certsvc/ent/certificatename"
@@ -43,10 +44,11 @@ func namesChanged(m *ent.CertificateMutation) bool {
 	return cn || extra || appended || m.ExtraNamesCleared()
 }
 
-// writeNames makes certificate_names hold names for certificate id: the
-// rows of a new certificate (old nil) in one insert, else only the rows
-// that differ. The caller holds the certificate's row lock.
-func (tx *Tx) writeNames(ctx context.Context, id int64, old, names []string) error {
+// writeNames makes certificate_names hold names for certificate id, whose
+// end date is notAfter: the rows of a new certificate (old nil) in one
+// insert, else only the rows that differ. The caller holds the
+// certificate's row lock.
+func (tx *Tx) writeNames(ctx context.Context, id int64, notAfter *time.Time, old, names []string) error {
 	want := NameSuffixes(names)
 	var had []string
 	if old != nil {
@@ -66,7 +68,7 @@ func (tx *Tx) writeNames(ctx context.Context, id int64, old, names []string) err
 	creates := make([]*ent.CertificateNameCreate, 0, len(want))
 	for _, s := range want {
 		if !slices.Contains(had, s) {
-			creates = append(creates, tx.CertificateName.Create().SetCertificateID(id).SetSuffix(s))
+			creates = append(creates, tx.CertificateName.Create().SetCertificateID(id).SetSuffix(s).SetNillableNotAfter(notAfter))
 		}
 	}
 	if len(creates) == 0 {
@@ -74,6 +76,21 @@ func (tx *Tx) writeNames(ctx context.Context, id int64, old, names []string) err
 	}
 	if err := tx.CertificateName.CreateBulk(creates...).Exec(ctx); err != nil {
 		return fmt.Errorf("record names of certificate %d: %w", id, err)
+	}
+	return nil
+}
+
+// writeNamesNotAfter sets the end date certificate_names holds for
+// certificate id, after the certificate's changed.
+func (tx *Tx) writeNamesNotAfter(ctx context.Context, id int64, notAfter *time.Time) error {
+	u := tx.CertificateName.Update().Where(certificatename.CertificateID(id))
+	if notAfter == nil {
+		u.ClearNotAfter()
+	} else {
+		u.SetNotAfter(*notAfter)
+	}
+	if _, err := u.Save(ctx); err != nil {
+		return fmt.Errorf("record the end date of certificate %d by its names: %w", id, err)
 	}
 	return nil
 }

@@ -331,7 +331,7 @@ func (tx *Tx) CreateOrder(ctx context.Context, message string, fill func(*ent.Ce
 	if err != nil {
 		return nil, fmt.Errorf("create certificate: %w", store.Translate(err))
 	}
-	if err := tx.writeNames(ctx, c.ID, nil, certNames(c)); err != nil {
+	if err := tx.writeNames(ctx, c.ID, c.NotAfter, nil, certNames(c)); err != nil {
 		return nil, err
 	}
 	if err := tx.Record(ctx, c, "order", lifecycle.Unpaid, Step{Message: message}); err != nil {

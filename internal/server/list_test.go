@@ -4,8 +4,11 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/internal/apitest"
@@ -141,5 +144,100 @@ func TestListCertificatesDomainFilter(t *testing.T) {
 		check("new.example", "old.example.info")
 		check("old.example.info", "old.example.info")
 		check("example.info", "old.example.info")
+	})
+}
+
+// Expiring first, the domain filter sorts the certificates it matches by
+// the end dates certificate_names repeats: they follow every change of a
+// certificate's end date and names (issue, reissue with new names, an
+// administrator's edit), so pages come in the order of the certificates'
+// own end dates, ties by id, and a certificate without one is left out; on
+// both databases.
+func TestListCertificatesDomainExpiringFirst(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		env := apitest.New(t, db)
+		admin := env.Clients(apitest.ConnectJSON, apitest.AdminAuth)
+		cust := env.NewCustomer(t, "expiring", "RUB")
+		deposit(t, admin, cust.Account.GetId(), 100_000_000)
+		c := env.Clients(apitest.ConnectJSON, cust.Auth)
+		ctx := context.Background()
+		order := func(cn string, pay bool) *certsvcv1.Certificate {
+			return mustCert(t)(c.Cert.CreateCertificate(ctx, &certsvcv1.CreateCertificateRequest{
+				PlanId: planMulti, PeriodMonths: 12, KeyType: certsvcv1.KeyType_KEY_TYPE_ECDSA_P256,
+				Subject: &certsvcv1.Subject{CommonName: cn}, Pay: pay,
+				Organization: &certsvcv1.Organization{Name: "Expiring LLC", CountryId: 182},
+			}))
+		}
+		ids := map[string]int64{}
+		for _, cn := range []string{"a.example.com", "b.example.com", "c.example.com", "d.example.org"} {
+			ids[cn] = order(cn, true).GetId()
+		}
+		order("unissued.example.com", false) // no end date: not listed expiring first
+		for _, id := range ids {
+			waitState(t, c, id, certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED)
+		}
+		// certificate_names holds each certificate's own end date.
+		consistent := func() {
+			t.Helper()
+			var stale int
+			if err := env.DB.SQL.QueryRowContext(ctx, `SELECT COUNT(*) FROM certificate_names n JOIN certificates c ON c.id = n.certificate_id
+				WHERE (n.not_after IS NULL) <> (c.not_after IS NULL) OR n.not_after <> c.not_after`).Scan(&stale); err != nil {
+				t.Fatal(err)
+			}
+			if stale != 0 {
+				t.Errorf("%d rows of certificate_names do not hold their certificate's not_after", stale)
+			}
+		}
+		consistent()
+		list := func(domain string) []string {
+			t.Helper()
+			var got []string
+			req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: domain}, PageSize: 1,
+				OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST}
+			for {
+				res, err := c.Cert.ListCertificates(ctx, req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, x := range res.GetCertificates() {
+					got = append(got, x.GetCommonName())
+				}
+				if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
+					return got
+				}
+			}
+		}
+
+		// A reissue with a new name: the name's row comes with the end date,
+		// and the new certificate's end date reaches every row.
+		a := ids["a.example.com"]
+		mustCert(t)(c.Cert.ReissueCertificate(ctx, &certsvcv1.ReissueCertificateRequest{Id: a,
+			ReplaceExtraNames: true, ExtraNames: []string{"api.a.example.com"}}))
+		waitState(t, c, a, certsvcv1.CertificateState_CERTIFICATE_STATE_ISSUED)
+		consistent()
+		if got := list("api.a"); !slices.Equal(got, []string{"a.example.com"}) {
+			t.Errorf("api.a after the reissue: %v", got)
+		}
+
+		// An administrator's end dates: b and c tie, so id decides.
+		base := time.Now().UTC().Truncate(time.Second).AddDate(2, 0, 0)
+		for cn, at := range map[string]time.Time{"a.example.com": base.AddDate(0, 0, 3), "b.example.com": base.AddDate(0, 0, 1),
+			"c.example.com": base.AddDate(0, 0, 1), "d.example.org": base} {
+			if _, err := admin.Cert.UpdateCertificate(ctx, &certsvcv1.UpdateCertificateRequest{
+				Certificate: &certsvcv1.Certificate{Id: ids[cn], NotAfter: timestamppb.New(at)},
+				UpdateMask:  &fieldmaskpb.FieldMask{Paths: []string{"not_after"}}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		consistent()
+		if got, want := list("example.com"), []string{"b.example.com", "c.example.com", "a.example.com"}; !slices.Equal(got, want) {
+			t.Errorf("example.com expiring first by pages of 1: %v, want %v", got, want)
+		}
+		if got, want := list("example"), []string{"d.example.org", "b.example.com", "c.example.com", "a.example.com"}; !slices.Equal(got, want) {
+			t.Errorf("example expiring first by pages of 1: %v, want %v", got, want)
+		}
+		if got := list("unissued"); len(got) != 0 {
+			t.Errorf("a certificate without an end date listed expiring first: %v", got)
+		}
 	})
 }

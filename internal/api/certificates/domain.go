@@ -1,6 +1,7 @@
 package certificates
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -32,12 +33,13 @@ func domainQuery(d string) string {
 	return d
 }
 
-// domainIDLimit is the most certificates a domain filter finds by their ids;
-// a filter that matches more is tested row by row instead.
+// domainIDLimit is the most rows of certificate_names a domain filter reads
+// to find the certificates it matches by their ids; a filter that matches
+// more is tested row by row instead.
 const domainIDLimit = 2000
 
 // domainPlans remembers, for a few minutes, the domain filters that matched
-// more than domainIDLimit certificates, so they are not counted each time.
+// more than domainIDLimit names, so they are not counted each time.
 // It holds only such filters (few), and forgets them all past a bound.
 type domainPlans struct {
 	mu    sync.Mutex
@@ -59,47 +61,64 @@ func (p *domainPlans) setBroad(d string, now time.Time) {
 	p.broad[d] = now.Add(5 * time.Minute)
 }
 
+// domainMatch is a certificate a narrow domain filter matched, with its
+// end date as certificate_names holds it.
+type domainMatch struct {
+	ID       int64      `json:"certificate_id"`
+	NotAfter *time.Time `json:"not_after"`
+}
+
 // domainFilter keeps the certificates with a name that begins with d, or
 // that has a label (the text after one of its dots) that begins with d: a
 // prefix range of d over certificate_names. Up to domainIDLimit matching
-// certificates are read from that range and listed by id; when more match,
-// each row the listing's order reaches is tested with the
-// (certificate_id, suffix) index until the page is full, which finds a page
-// soon as so many match. (Left to itself, the optimizer materialises the
-// whole range for the one and scans the whole table for the other.)
+// names are read from that range (with the end dates of their certificates
+// when dated) and their certificates listed by id; when more match, each row
+// the listing's order reaches is tested with the (certificate_id, suffix)
+// index until the page is full, which finds a page soon as so many match.
+// (Left to itself, the optimizer materialises the whole range for the one
+// and scans the whole table for the other.)
 //
-// With the ids it returns them too (sorted ascending), nil when it tests rows.
-func (s *Handler) domainFilter(ctx context.Context, d string) (predicate.Certificate, []int64, error) {
+// With the matches it returns them too (one per certificate, sorted by id),
+// nil when it tests rows.
+func (s *Handler) domainFilter(ctx context.Context, d string, dated bool) (predicate.Certificate, []domainMatch, error) {
 	if s.broadDomains.isBroad(d, s.Clock()) {
 		return domainTest(d), nil, nil
 	}
-	ids, err := s.db.CertificateName.Query().Where(certificatename.SuffixHasPrefix(d)).Unique(true).
-		Limit(domainIDLimit + 1).Select(certificatename.FieldCertificateID).Ints(ctx)
+	// Not DISTINCT: a certificate with two names that match is rare, and
+	// repeats are dropped below, without a temporary table.
+	q := s.db.CertificateName.Query().Where(certificatename.SuffixHasPrefix(d)).Limit(domainIDLimit + 1)
+	found := []domainMatch{} // none: a narrow filter all the same
+	var err error
+	if dated {
+		err = q.Select(certificatename.FieldCertificateID, certificatename.FieldNotAfter).Scan(ctx, &found)
+	} else {
+		var ids []int
+		if ids, err = q.Select(certificatename.FieldCertificateID).Ints(ctx); err == nil {
+			for _, id := range ids {
+				found = append(found, domainMatch{ID: int64(id)})
+			}
+		}
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("find certificates by domain: %w", err)
 	}
-	if len(ids) > domainIDLimit {
+	if len(found) > domainIDLimit {
 		s.broadDomains.setBroad(d, s.Clock())
 		return domainTest(d), nil, nil
 	}
-	ids64 := make([]int64, len(ids))
-	for i, id := range ids {
-		ids64[i] = int64(id)
+	slices.SortFunc(found, func(a, b domainMatch) int { return cmp.Compare(a.ID, b.ID) })
+	found = slices.CompactFunc(found, func(a, b domainMatch) bool { return a.ID == b.ID })
+	ids := make([]int64, len(found))
+	for i, m := range found {
+		ids[i] = m.ID
 	}
-	slices.Sort(ids64)
-	return certificate.IDIn(ids64...), ids64, nil
+	return certificate.IDIn(ids...), found, nil
 }
 
-// byIDs lists the rows q finds among ids in chunks, in q's order by id
-// (descending when desc) after the cursor id after (0 for none), until more
-// than size are found: so a page of a listing by id reads about a page of
+// pageOf lists the rows q finds among ids, which are in q's order, in
+// chunks until more than size are found: so a page reads about a page of
 // rows, not every row the domain filter matched.
-func byIDs(ctx context.Context, q *ent.CertificateQuery, ids []int64, desc bool, after int64, size int) ([]*ent.Certificate, error) {
-	ids = slices.Clone(ids)
-	if desc {
-		slices.Reverse(ids)
-	}
-	ids = slices.DeleteFunc(ids, func(id int64) bool { return after > 0 && (desc && id >= after || !desc && id <= after) })
+func pageOf(ctx context.Context, q *ent.CertificateQuery, ids []int64, size int) ([]*ent.Certificate, error) {
 	var rows []*ent.Certificate
 	for chunk := range slices.Chunk(ids, 2*(size+1)) {
 		got, err := q.Clone().Where(certificate.IDIn(chunk...)).All(ctx)
@@ -112,6 +131,46 @@ func byIDs(ctx context.Context, q *ent.CertificateQuery, ids []int64, desc bool,
 		}
 	}
 	return rows, nil
+}
+
+// idOrder are the ids of matches after the cursor id after (0 for none) in
+// ascending order, or descending when desc.
+func idOrder(matches []domainMatch, desc bool, after int64) []int64 {
+	ids := make([]int64, 0, len(matches))
+	for _, m := range matches {
+		if after == 0 || desc && m.ID < after || !desc && m.ID > after {
+			ids = append(ids, m.ID)
+		}
+	}
+	if desc {
+		slices.Reverse(ids)
+	}
+	return ids
+}
+
+// notAfterOrder are the ids of matches with an end date, soonest first (then
+// by id), after the cursor (at, after) (after 0 for none).
+func notAfterOrder(matches []domainMatch, at time.Time, after int64) []int64 {
+	var dated []domainMatch
+	for _, m := range matches {
+		if m.NotAfter == nil {
+			continue
+		}
+		if after != 0 {
+			if c := m.NotAfter.Compare(at); c < 0 || c == 0 && m.ID <= after {
+				continue
+			}
+		}
+		dated = append(dated, m)
+	}
+	slices.SortFunc(dated, func(a, b domainMatch) int {
+		return cmp.Or(a.NotAfter.Compare(*b.NotAfter), cmp.Compare(a.ID, b.ID))
+	})
+	ids := make([]int64, len(dated))
+	for i, m := range dated {
+		ids[i] = m.ID
+	}
+	return ids
 }
 
 // domainTest keeps a row when one of its names has the prefix d: a

@@ -30,9 +30,10 @@ func TestDomainFilterPlans(t *testing.T) {
 		c := core.New(core.Options{DB: db})
 		h := New(c, rpc.Deps{DB: db.Ent})
 		acc := db.Ent.Account.Create().SetName("names").SetCurrency("RUB").SaveX(ctx)
-		names := map[string][]string{"a": {"example.com", "www.example.com"}, "b": {"shop.example.org"}, "c": {"myexample.com"}}
+		names := map[string][]string{"a": {"example.com", "www.example.com"}, "b": {"shop.example.org"}, "c": {"myexample.com"},
+			"d": {"shop.example.net", "shop.example.info"}}
 		ids := map[string]int64{}
-		for _, k := range []string{"a", "b", "c"} {
+		for _, k := range []string{"a", "b", "c", "d"} {
 			cert, err := core.InTxValue(ctx, c, func(tx *core.Tx) (*ent.Certificate, error) {
 				return tx.CreateOrder(ctx, "ordered", func(cr *ent.CertificateCreate) {
 					cr.SetAccountID(acc.ID).SetPlanID(1).SetPeriodMonths(12).SetCommonName(names[k][0]).
@@ -44,14 +45,24 @@ func TestDomainFilterPlans(t *testing.T) {
 			}
 			ids[k] = cert.ID
 		}
-		for d, want := range map[string][]string{"example.com": {"a"}, "www.ex": {"a"}, "example": {"a", "b"}, "xample": nil, "com": {"a", "c"}} {
+		for d, want := range map[string][]string{"example.com": {"a"}, "www.ex": {"a"}, "example": {"a", "b", "d"}, "xample": nil, "com": {"a", "c"},
+			"shop": {"b", "d"}} {
 			var wantIDs []int64
 			for _, k := range want {
 				wantIDs = append(wantIDs, ids[k])
 			}
-			byIDs, _, err := h.domainFilter(ctx, d)
+			byIDs, matches, err := h.domainFilter(ctx, d, false)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// One match per certificate, also for d (shop), which two names
+			// of one certificate begin.
+			var matched []int64
+			for _, m := range matches {
+				matched = append(matched, m.ID)
+			}
+			if !slices.Equal(matched, wantIDs) {
+				t.Errorf("matches of %q: %v, want %v", d, matched, wantIDs)
 			}
 			for name, p := range map[string]func(*ent.CertificateQuery){
 				"ids":  func(q *ent.CertificateQuery) { q.Where(byIDs) },

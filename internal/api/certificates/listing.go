@@ -113,19 +113,21 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	if err != nil {
 		return nil, err
 	}
-	// domainIDs are the certificates a narrow domain filter matched: a
-	// listing by id reads them in chunks (byIDs) instead of all at once.
-	var domainIDs []int64
+	// matches are the certificates a narrow domain filter matched: a
+	// listing by id or by end date reads them in chunks, in its order
+	// (pageOf), instead of all at once.
+	order := req.GetOrderBy()
+	expiring := order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST
+	var matches []domainMatch
+	narrow := false
 	pagePS := ps
 	if d := domainQuery(f.GetDomain()); d != "" {
-		dp, ids, err := s.domainFilter(ctx, d)
+		dp, found, err := s.domainFilter(ctx, d, expiring)
 		if err != nil {
 			return nil, err
 		}
 		ps = append(ps, dp)
-		if domainIDs = ids; ids == nil {
-			pagePS = ps
-		}
+		matches, narrow = found, found != nil
 	}
 	size := rpc.DefaultPageSize
 	if n := int(req.GetPageSize()); n > 0 {
@@ -146,10 +148,9 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 		}
 	}
 	res := &certsvcv1.ListCertificatesResponse{}
-	order := req.GetOrderBy()
 	byID := order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST || order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST ||
 		order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_UNSPECIFIED
-	chunked := domainIDs != nil && byID && req.GetSkip() == 0
+	chunked := narrow && (byID || expiring) && req.GetSkip() == 0
 	if !chunked {
 		pagePS = ps
 	}
@@ -186,9 +187,11 @@ func (s *Handler) ListCertificates(ctx context.Context, req *certsvcv1.ListCerti
 	}
 	var rows []*ent.Certificate
 	switch {
+	case chunked && expiring:
+		rows, err = pageOf(ctx, selectListColumns(q), notAfterOrder(matches, time.UnixMicro(cur.Time), cur.ID), size)
 	case chunked:
-		rows, err = byIDs(ctx, selectListColumns(q), domainIDs, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID, size)
-	case domainIDs != nil:
+		rows, err = pageOf(ctx, selectListColumns(q), idOrder(matches, order != certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST, cur.ID), size)
+	case narrow:
 		rows, err = s.idsFirst(ctx, q)
 	default:
 		rows, err = selectListColumns(q).All(ctx)
