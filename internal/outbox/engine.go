@@ -257,6 +257,9 @@ func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 	n := 0
 	for _, r := range rows {
 		ok, err := b.fanOut(ctx, r)
+		if err != nil && ctx.Err() != nil {
+			return n, ctx.Err() // stopping: the rest waits for the next start
+		}
 		if err != nil {
 			b.log.WarnContext(ctx, "outbox: fan out a notice", "notice", r.ID, "error", err)
 			continue

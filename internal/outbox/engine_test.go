@@ -1,13 +1,16 @@
 package outbox
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/certsvc/certsvc/ent/outboxdelivery"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
 	"github.com/certsvc/certsvc/internal/dbtest"
 	"github.com/certsvc/certsvc/internal/store"
 )
@@ -197,6 +200,42 @@ func TestPurge(t *testing.T) {
 		left := db.Ent.OutboxNotice.Query().AllX(ctx)
 		if len(left) != 1 || left[0].DedupeKey != "pending" || db.Ent.OutboxDelivery.Query().CountX(ctx) != 2 {
 			t.Fatalf("left: %v", left)
+		}
+	})
+}
+
+// stopper is a channel whose Targets is where the process stops: it cancels
+// the fan-out's context and answers as a database call then does.
+type stopper struct {
+	recorder
+	stop context.CancelFunc
+}
+
+func (s *stopper) Targets(ctx context.Context, _ *Notice) ([]string, error) {
+	s.stop()
+	return nil, ctx.Err()
+}
+
+// A stop in the middle of a fan-out is not a failure to warn about: FanOut
+// returns at once, with the notices it did not finish left for the next
+// start.
+func TestFanOutStopsQuietly(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		clk := &clock{t: time.Now().UTC()}
+		var logged bytes.Buffer
+		ctx, stop := context.WithCancel(context.Background())
+		b := New(db, slog.New(slog.NewTextHandler(&logged, nil)), Options{Now: clk.now})
+		b.Register(&stopper{stop: stop})
+		addNotice(t, db, "k1", clk)
+		addNotice(t, db, "k2", clk)
+		if _, err := b.FanOut(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("FanOut after a stop: %v, want context.Canceled", err)
+		}
+		if logged.Len() > 0 {
+			t.Errorf("a stop logged:\n%s", logged.String())
+		}
+		if n := db.Ent.OutboxNotice.Query().Where(outboxnotice.FannedOut(false)).CountX(context.Background()); n != 2 {
+			t.Errorf("%d notices left to fan out, want 2", n)
 		}
 	})
 }

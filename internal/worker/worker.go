@@ -203,6 +203,13 @@ func (s *Worker) runJob(ctx context.Context, j core.Job) {
 	if err == nil || errors.Is(err, core.ErrSuperseded) {
 		return
 	}
+	if ctx.Err() != nil {
+		// The worker is stopping: not the job's failure. The job keeps its
+		// lease, no longer extended, and is taken up again when that runs
+		// out (as after a kill), with no backoff.
+		s.log.InfoContext(ctx, "job stopped with the worker", "certificate", j.CertID, "error", err)
+		return
+	}
 	s.log.WarnContext(ctx, "job failed", "certificate", j.CertID, "attempt", j.Attempts, "error", err)
 	next := s.Clock().Add(backoff(j.Attempts))
 	ferr := s.InTx(ctx, func(tx *core.Tx) error {

@@ -80,6 +80,49 @@ type rig struct {
 	db      *store.DB
 	keyring *secretbox.Keyring
 	ctx     context.Context // acts as the operator (an admin)
+	warned  warnings        // what the replicas logged at WARN and above
+}
+
+// warnings records the messages of the records a replica logs at WARN and
+// above, and writes those at ERROR to the test's output.
+type warnings struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (w *warnings) handler(t *testing.T) slog.Handler {
+	return &warnHandler{w: w, out: slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})}
+}
+
+func (w *warnings) list() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.msgs)
+}
+
+type warnHandler struct {
+	w   *warnings
+	out slog.Handler
+}
+
+func (h *warnHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
+
+func (h *warnHandler) Handle(ctx context.Context, r slog.Record) error {
+	h.w.mu.Lock()
+	h.w.msgs = append(h.w.msgs, r.Message)
+	h.w.mu.Unlock()
+	if r.Level >= slog.LevelError {
+		return h.out.Handle(ctx, r)
+	}
+	return nil
+}
+
+func (h *warnHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &warnHandler{w: h.w, out: h.out.WithAttrs(as)}
+}
+
+func (h *warnHandler) WithGroup(name string) slog.Handler {
+	return &warnHandler{w: h.w, out: h.out.WithGroup(name)}
 }
 
 func newRig(t *testing.T, k dbtest.Kind) *rig {
@@ -102,7 +145,7 @@ func (r *rig) service(kinds *provider.Registry, now func() time.Time, wo worker.
 	r.t.Helper()
 	svc := service.New(service.Options{
 		DB:             r.db,
-		Logger:         slog.New(slog.NewTextHandler(r.t.Output(), &slog.HandlerOptions{Level: slog.LevelError})),
+		Logger:         slog.New(r.warned.handler(r.t)),
 		Now:            now,
 		PasswordParams: auth.TestParams,
 		Keyring:        r.keyring,
@@ -661,6 +704,10 @@ func testWorkerKilledMidJobResumes(t *testing.T, k dbtest.Kind) {
 				t.Fatal("the killed worker did not stop")
 			}
 
+			// A stop is not the job's failure.
+			if w := r.warned.list(); len(w) > 0 {
+				t.Errorf("the stop logged warnings: %q", w)
+			}
 			// The job stays leased to the dead worker until its lease ends.
 			j := r.job(id)
 			if j == nil || j.LeaseOwner != "w1" || j.LeaseTime == nil || !j.LeaseTime.Equal(t0.Add(lease)) {
