@@ -56,7 +56,7 @@ func RequestKey(c *ent.Certificate) (any, error) {
 	if c.NextCsrPem != "" {
 		pemText = c.NextCsrPem
 	}
-	csr, err := pki.ParseCSR([]byte(pemText))
+	csr, err := pki.StoredCSR([]byte(pemText))
 	if err != nil {
 		return nil, fmt.Errorf("stored CSR of certificate %d: %w", c.ID, err)
 	}

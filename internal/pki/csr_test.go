@@ -439,3 +439,33 @@ func TestCheckKeyStrength(t *testing.T) {
 		}
 	})
 }
+
+// StoredCSR reads back what ParseCSR accepted, and refuses what is not a
+// request; it does not check the signature again.
+func TestStoredCSR(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{DNSNames: []string{"stored.example.com"}}, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := EncodeCSRPEM(der)
+	csr, err := ParseCSR(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := StoredCSR(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Raw, csr.Raw) || !key.PublicKey.Equal(got.PublicKey) {
+		t.Errorf("StoredCSR read another request")
+	}
+	for _, bad := range []string{"", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n", "not a request"} {
+		if _, err := StoredCSR([]byte(bad)); !errors.Is(err, ErrInvalidCSR) {
+			t.Errorf("StoredCSR(%q): %v, want ErrInvalidCSR", bad, err)
+		}
+	}
+}

@@ -429,13 +429,11 @@ func (p *localCA) finish(ref provider.RemoteRef, st *orderState) (provider.Remot
 // issue signs the certificate for req, an approved request of st, and makes
 // it st's issued request and chain.
 func (p *localCA) issue(st *orderState, req *request) error {
-	c, err := pki.ParseCSR([]byte(req.CSRPEM))
+	// newRequest checked the request; localca checks its signature again
+	// as it signs.
+	csr, err := pki.StoredCSR([]byte(req.CSRPEM))
 	if err != nil {
 		return rejected(err)
-	}
-	csr, err := x509.ParseCertificateRequest(c.Raw)
-	if err != nil {
-		return rejected(fmt.Errorf("CSR: %w", err))
 	}
 	now := p.now().UTC().Truncate(time.Second)
 	inter := p.ca.Intermediate()
