@@ -247,7 +247,9 @@ func (b *Outbox) RunDue(ctx context.Context) (int, error) {
 
 // FanOut writes the deliveries of the notices not yet fanned out, one per
 // channel and target, and marks each notice fanned out in the same
-// transaction. It returns how many notices it fanned out.
+// transaction; the notices no channel has a target for (most, on a
+// hoster without webhooks) are marked together, in one statement. It
+// returns how many notices it fanned out.
 func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 	rows, err := b.db.OutboxNotice.Query().Where(outboxnotice.FannedOut(false)).
 		Order(ent.Asc(outboxnotice.FieldID)).Limit(100).All(ctx)
@@ -255,8 +257,17 @@ func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("read notices to fan out: %w", err)
 	}
 	n := 0
+	var none []int64 // notices without a target
 	for _, r := range rows {
-		ok, err := b.fanOut(ctx, r)
+		ts, err := b.targets(ctx, r)
+		if err == nil && len(ts) == 0 {
+			none = append(none, r.ID)
+			continue
+		}
+		ok := false
+		if err == nil {
+			ok, err = b.fanOut(ctx, r, ts)
+		}
 		if err != nil && ctx.Err() != nil {
 			return n, ctx.Err() // stopping: the rest waits for the next start
 		}
@@ -268,15 +279,27 @@ func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 			n++
 		}
 	}
+	if len(none) > 0 {
+		// Only the process that flips fanned_out counts a notice.
+		m, err := b.db.OutboxNotice.Update().Where(outboxnotice.IDIn(none...), outboxnotice.FannedOut(false)).
+			SetFannedOut(true).Save(ctx)
+		if err != nil {
+			return n, fmt.Errorf("mark %d notices without targets fanned out: %w", len(none), err)
+		}
+		n += m
+	}
 	return n, nil
 }
 
 type target struct{ channel, target string }
 
-func (b *Outbox) fanOut(ctx context.Context, r *ent.OutboxNotice) (bool, error) {
+// targets are the channels' targets for notice r. They are read before
+// the transaction that writes the deliveries: a channel reads them through
+// its own client, and SQLite has one writer.
+func (b *Outbox) targets(ctx context.Context, r *ent.OutboxNotice) ([]target, error) {
 	n, err := NoticeOf(r)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	b.mu.Lock()
 	chans := make([]Channel, 0, len(b.channels))
@@ -284,18 +307,22 @@ func (b *Outbox) fanOut(ctx context.Context, r *ent.OutboxNotice) (bool, error) 
 		chans = append(chans, ch)
 	}
 	b.mu.Unlock()
-	// The targets are read before the transaction: a channel reads them
-	// through its own client, and SQLite has one writer.
 	var ts []target
 	for _, ch := range chans {
 		names, err := ch.Targets(ctx, n)
 		if err != nil {
-			return false, fmt.Errorf("targets of notice %d on %s: %w", n.ID, ch.Name(), err)
+			return nil, fmt.Errorf("targets of notice %d on %s: %w", n.ID, ch.Name(), err)
 		}
 		for _, t := range names {
 			ts = append(ts, target{ch.Name(), t})
 		}
 	}
+	return ts, nil
+}
+
+// fanOut marks notice r fanned out and writes its deliveries to ts, in one
+// transaction.
+func (b *Outbox) fanOut(ctx context.Context, r *ent.OutboxNotice, ts []target) (bool, error) {
 	now := b.now()
 	return store.InTx(ctx, b.db, func(tx *ent.Tx) (bool, error) {
 		// Only the process that flips fanned_out writes the deliveries; the
@@ -304,9 +331,6 @@ func (b *Outbox) fanOut(ctx context.Context, r *ent.OutboxNotice) (bool, error) 
 			SetFannedOut(true).Save(ctx)
 		if err != nil || m == 0 {
 			return false, err
-		}
-		if len(ts) == 0 {
-			return true, nil
 		}
 		cr := make([]*ent.OutboxDeliveryCreate, 0, len(ts))
 		for _, t := range ts {
@@ -332,7 +356,13 @@ type lease struct {
 // leases before anything is sent (SELECT ... FOR UPDATE SKIP LOCKED on
 // MySQL, so replicas share them; under READ COMMITTED, as the worker's
 // claim of jobs). Targets with PerTarget deliveries in flight are skipped.
+// When nothing is due, as after most notices (no webhooks), one plain read
+// says so, instead of a locking transaction.
 func (b *Outbox) claim(ctx context.Context, n int) ([]*lease, error) {
+	due, err := b.db.OutboxDelivery.Query().Where(b.due(b.now())...).Exist(ctx)
+	if err != nil || !due {
+		return nil, err
+	}
 	var opts *stdsql.TxOptions
 	if b.canLock() {
 		opts = &stdsql.TxOptions{Isolation: stdsql.LevelReadCommitted}
@@ -363,19 +393,25 @@ func (b *Outbox) claim(ctx context.Context, n int) ([]*lease, error) {
 	return out, nil
 }
 
-func (b *Outbox) claimTx(ctx context.Context, tx *ent.Tx, n int) ([]*lease, error) {
-	now := b.now()
+// due selects the deliveries due at now whose target has room for one
+// more in flight.
+func (b *Outbox) due(now time.Time) []predicate.OutboxDelivery {
 	where := []predicate.OutboxDelivery{outboxdelivery.StateEQ(outboxdelivery.StatePending),
 		outboxdelivery.RunTimeLTE(now),
 		outboxdelivery.Or(outboxdelivery.LeaseTimeIsNil(), outboxdelivery.LeaseTimeLT(now))}
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	for k, c := range b.busy {
 		if c >= b.opts.PerTarget {
 			where = append(where, outboxdelivery.Not(outboxdelivery.And(outboxdelivery.Channel(k[0]), outboxdelivery.Target(k[1]))))
 		}
 	}
-	b.mu.Unlock()
-	q := tx.OutboxDelivery.Query().Where(where...).Order(ent.Asc(outboxdelivery.FieldRunTime)).Limit(n)
+	return where
+}
+
+func (b *Outbox) claimTx(ctx context.Context, tx *ent.Tx, n int) ([]*lease, error) {
+	now := b.now()
+	q := tx.OutboxDelivery.Query().Where(b.due(now)...).Order(ent.Asc(outboxdelivery.FieldRunTime)).Limit(n)
 	if b.canLock() {
 		q.ForUpdate(sql.WithLockAction(sql.SkipLocked))
 	}

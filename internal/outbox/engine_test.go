@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"testing"
@@ -236,6 +237,47 @@ func TestFanOutStopsQuietly(t *testing.T) {
 		}
 		if n := db.Ent.OutboxNotice.Query().Where(outboxnotice.FannedOut(false)).CountX(context.Background()); n != 2 {
 			t.Errorf("%d notices left to fan out, want 2", n)
+		}
+	})
+}
+
+// picky has a target for the notices of account 1 only.
+type picky struct{ recorder }
+
+func (p *picky) Targets(_ context.Context, n *Notice) ([]string, error) {
+	if n.AccountID == 1 {
+		return []string{"a"}, nil
+	}
+	return nil, nil
+}
+
+// Notices without a target are marked fanned out together with those that
+// have one, once, and get no deliveries.
+func TestFanOutWithoutTargets(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		clk := &clock{t: time.Now().UTC()}
+		b := newTestOutbox(t, db, &picky{}, clk)
+		for acc := int64(1); acc <= 3; acc++ {
+			if err := Add(ctx, db.Ent.OutboxNotice, fmt.Sprint("k", acc), Notice{Type: Test, AccountID: acc}, clk.now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, want := range []int{3, 0} {
+			n, err := b.FanOut(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("fan-out %d: %d notices, want %d", i+1, n, want)
+			}
+		}
+		if n := db.Ent.OutboxNotice.Query().Where(outboxnotice.FannedOut(false)).CountX(ctx); n != 0 {
+			t.Errorf("%d notices left to fan out", n)
+		}
+		ds := db.Ent.OutboxDelivery.Query().AllX(ctx)
+		if len(ds) != 1 || ds[0].AccountID != 1 {
+			t.Errorf("deliveries %v, want one, for account 1", ds)
 		}
 	})
 }
