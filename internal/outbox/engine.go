@@ -248,31 +248,44 @@ func (b *Outbox) RunDue(ctx context.Context) (int, error) {
 // FanOut writes the deliveries of the notices not yet fanned out, one per
 // channel and target, and marks each notice fanned out in the same
 // transaction; the notices no channel has a target for (most, on a
-// hoster without webhooks) are marked together, in one statement. It
-// returns how many notices it fanned out.
+// hoster without webhooks) are marked together, in one statement. Each
+// channel looks up the targets of the whole batch at once. It returns how
+// many notices it fanned out.
 func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 	rows, err := b.db.OutboxNotice.Query().Where(outboxnotice.FannedOut(false)).
 		Order(ent.Asc(outboxnotice.FieldID)).Limit(100).All(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("read notices to fan out: %w", err)
 	}
-	n := 0
-	var none []int64 // notices without a target
+	ns := make([]*Notice, 0, len(rows))
 	for _, r := range rows {
-		ts, err := b.targets(ctx, r)
-		if err == nil && len(ts) == 0 {
-			none = append(none, r.ID)
-			continue
-		}
-		ok := false
-		if err == nil {
-			ok, err = b.fanOut(ctx, r, ts)
-		}
-		if err != nil && ctx.Err() != nil {
-			return n, ctx.Err() // stopping: the rest waits for the next start
-		}
+		n, err := NoticeOf(r)
 		if err != nil {
 			b.log.WarnContext(ctx, "outbox: fan out a notice", "notice", r.ID, "error", err)
+			continue
+		}
+		ns = append(ns, n)
+	}
+	ts, err := b.targets(ctx, ns)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, ctx.Err() // stopping: the notices wait for the next start
+		}
+		return 0, err
+	}
+	n := 0
+	var none []int64 // notices without a target
+	for i, nt := range ns {
+		if len(ts[i]) == 0 {
+			none = append(none, nt.ID)
+			continue
+		}
+		ok, err := b.fanOut(ctx, nt, ts[i])
+		if err != nil && ctx.Err() != nil {
+			return n, ctx.Err()
+		}
+		if err != nil {
+			b.log.WarnContext(ctx, "outbox: fan out a notice", "notice", nt.ID, "error", err)
 			continue
 		}
 		if ok {
@@ -293,13 +306,13 @@ func (b *Outbox) FanOut(ctx context.Context) (int, error) {
 
 type target struct{ channel, target string }
 
-// targets are the channels' targets for notice r. They are read before
-// the transaction that writes the deliveries: a channel reads them through
-// its own client, and SQLite has one writer.
-func (b *Outbox) targets(ctx context.Context, r *ent.OutboxNotice) ([]target, error) {
-	n, err := NoticeOf(r)
-	if err != nil {
-		return nil, err
+// targets are the targets of each of ns on every channel. They are read
+// before the transactions that write the deliveries: a channel reads them
+// through its own client, and SQLite has one writer.
+func (b *Outbox) targets(ctx context.Context, ns []*Notice) ([][]target, error) {
+	out := make([][]target, len(ns))
+	if len(ns) == 0 {
+		return out, nil
 	}
 	b.mu.Lock()
 	chans := make([]Channel, 0, len(b.channels))
@@ -307,22 +320,26 @@ func (b *Outbox) targets(ctx context.Context, r *ent.OutboxNotice) ([]target, er
 		chans = append(chans, ch)
 	}
 	b.mu.Unlock()
-	var ts []target
 	for _, ch := range chans {
-		names, err := ch.Targets(ctx, n)
+		names, err := ch.Targets(ctx, ns)
 		if err != nil {
-			return nil, fmt.Errorf("targets of notice %d on %s: %w", n.ID, ch.Name(), err)
+			return nil, fmt.Errorf("targets of %d notices on %s: %w", len(ns), ch.Name(), err)
 		}
-		for _, t := range names {
-			ts = append(ts, target{ch.Name(), t})
+		if len(names) != len(ns) {
+			return nil, fmt.Errorf("targets on %s: %d lists for %d notices", ch.Name(), len(names), len(ns))
+		}
+		for i, ts := range names {
+			for _, t := range ts {
+				out[i] = append(out[i], target{ch.Name(), t})
+			}
 		}
 	}
-	return ts, nil
+	return out, nil
 }
 
 // fanOut marks notice r fanned out and writes its deliveries to ts, in one
 // transaction.
-func (b *Outbox) fanOut(ctx context.Context, r *ent.OutboxNotice, ts []target) (bool, error) {
+func (b *Outbox) fanOut(ctx context.Context, r *Notice, ts []target) (bool, error) {
 	now := b.now()
 	return store.InTx(ctx, b.db, func(tx *ent.Tx) (bool, error) {
 		// Only the process that flips fanned_out writes the deliveries; the

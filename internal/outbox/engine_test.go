@@ -26,8 +26,12 @@ type recorder struct {
 
 func (r *recorder) Name() string { return "test" }
 
-func (r *recorder) Targets(context.Context, *Notice) ([]string, error) {
-	return []string{"a", "b"}, nil
+func (r *recorder) Targets(_ context.Context, ns []*Notice) ([][]string, error) {
+	out := make([][]string, len(ns))
+	for i := range ns {
+		out[i] = []string{"a", "b"}
+	}
+	return out, nil
 }
 
 func (r *recorder) Deliver(_ context.Context, d *Delivery) error {
@@ -212,7 +216,7 @@ type stopper struct {
 	stop context.CancelFunc
 }
 
-func (s *stopper) Targets(ctx context.Context, _ *Notice) ([]string, error) {
+func (s *stopper) Targets(ctx context.Context, _ []*Notice) ([][]string, error) {
 	s.stop()
 	return nil, ctx.Err()
 }
@@ -244,11 +248,14 @@ func TestFanOutStopsQuietly(t *testing.T) {
 // picky has a target for the notices of account 1 only.
 type picky struct{ recorder }
 
-func (p *picky) Targets(_ context.Context, n *Notice) ([]string, error) {
-	if n.AccountID == 1 {
-		return []string{"a"}, nil
+func (p *picky) Targets(_ context.Context, ns []*Notice) ([][]string, error) {
+	out := make([][]string, len(ns))
+	for i, n := range ns {
+		if n.AccountID == 1 {
+			out[i] = []string{"a"}
+		}
 	}
-	return nil, nil
+	return out, nil
 }
 
 // Notices without a target are marked fanned out together with those that

@@ -104,11 +104,12 @@ type Validation struct {
 type Channel interface {
 	// Name is the channel's name, stored with its deliveries: "email", "webhook".
 	Name() string
-	// Targets lists who gets n on this channel (e.g. one per webhook
-	// endpoint; one for the account's e-mail recipients); nil means nobody.
-	// Called once per notice, when the notice is fanned out into deliveries;
-	// an error fans it out again later.
-	Targets(ctx context.Context, n *Notice) ([]string, error)
+	// Targets lists who gets each of ns on this channel (e.g. one per
+	// webhook endpoint; one for the account's e-mail recipients), in the
+	// order of ns; nil means nobody. Called once per batch of notices fanned
+	// out into deliveries, so that a channel reads what it needs for all of
+	// them at once; an error fans them out again later.
+	Targets(ctx context.Context, ns []*Notice) ([][]string, error)
 	// Deliver sends d.Notice to d.Target once. d.ID is stable across retries
 	// (use it for the Message-ID / webhook-id). An error means retry with
 	// backoff; an error wrapped by Permanent means give up.

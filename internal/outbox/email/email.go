@@ -106,21 +106,39 @@ func Wants(s *ent.NotificationSettings, t outbox.Type) bool {
 	return len(s.EventTypes) == 0 || slices.Contains(s.EventTypes, string(t))
 }
 
-// Targets implements outbox.Channel: the recipients of the account's
-// settings when they want n's type, one target each; the operators for an
-// operator notice.
-func (c *Channel) Targets(ctx context.Context, n *outbox.Notice) ([]string, error) {
+// Targets implements outbox.Channel: for each notice, the recipients of
+// its account's settings when they want its type, one target each, or the
+// operators for an operator notice. The settings of all the accounts are
+// read at once.
+func (c *Channel) Targets(ctx context.Context, ns []*outbox.Notice) ([][]string, error) {
+	out := make([][]string, len(ns))
 	if c.sender == nil {
-		return nil, nil
+		return out, nil
 	}
-	if n.AccountID == 0 {
-		return slices.Clone(c.operators), nil
+	var accounts []int64
+	for _, n := range ns {
+		if n.AccountID != 0 && !slices.Contains(accounts, n.AccountID) {
+			accounts = append(accounts, n.AccountID)
+		}
 	}
-	s, err := c.settings(ctx, n.AccountID)
-	if err != nil || s == nil || !Wants(s, n.Type) {
-		return nil, err
+	settings := map[int64]*ent.NotificationSettings{}
+	if len(accounts) > 0 {
+		rows, err := c.db.NotificationSettings.Query().Where(notificationsettings.AccountIDIn(accounts...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("read notification settings of %d accounts: %w", len(accounts), err)
+		}
+		for _, s := range rows {
+			settings[s.AccountID] = s
+		}
 	}
-	return slices.Clone(s.Recipients), nil
+	for i, n := range ns {
+		if n.AccountID == 0 {
+			out[i] = slices.Clone(c.operators)
+		} else if s := settings[n.AccountID]; s != nil && Wants(s, n.Type) {
+			out[i] = slices.Clone(s.Recipients)
+		}
+	}
+	return out, nil
 }
 
 // smtpAccepted is the SMTP reply code of a message the relay accepted.

@@ -41,7 +41,7 @@ func TestTargets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, tc := range []struct {
+		cases := []struct {
 			ch      *email.Channel
 			account int64
 			typ     outbox.Type
@@ -56,13 +56,33 @@ func TestTargets(t *testing.T) {
 			{ch, 0, outbox.BreakerOpen, "ops@example.com"},
 			{off, acc.ID, outbox.Issued, ""},
 			{off, 0, outbox.BreakerOpen, ""},
-		} {
-			got, err := tc.ch.Targets(ctx, &outbox.Notice{AccountID: tc.account, Type: tc.typ})
+		}
+		for _, tc := range cases {
+			got, err := tc.ch.Targets(ctx, []*outbox.Notice{{AccountID: tc.account, Type: tc.typ}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(got, ",") != tc.want {
+			if strings.Join(got[0], ",") != tc.want {
 				t.Errorf("account %d, %s, enabled %v: targets %v, want %q", tc.account, tc.typ, tc.ch.Enabled(), got, tc.want)
+			}
+		}
+		// The same notices in one batch: the settings of all the accounts
+		// are read at once, and each notice gets its own account's.
+		var batch []*outbox.Notice
+		var wants []string
+		for _, tc := range cases {
+			if tc.ch == ch {
+				batch = append(batch, &outbox.Notice{AccountID: tc.account, Type: tc.typ})
+				wants = append(wants, tc.want)
+			}
+		}
+		got, err := ch.Targets(ctx, batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, n := range batch {
+			if strings.Join(got[i], ",") != wants[i] {
+				t.Errorf("in a batch, account %d, %s: targets %v, want %q", n.AccountID, n.Type, got[i], wants[i])
 			}
 		}
 		if !slices.Contains(email.CustomerTypes(), outbox.Revoked) || slices.Contains(email.CustomerTypes(), outbox.BreakerOpen) {

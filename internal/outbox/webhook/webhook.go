@@ -95,22 +95,35 @@ func New(db *ent.Client, seal Sealer, o Options) *Webhooks {
 // Name implements outbox.Channel.
 func (w *Webhooks) Name() string { return ChannelName }
 
-// Targets implements outbox.Channel: the enabled endpoints of the notice's
-// account whose filter takes its type. Test notices are sent to one
-// endpoint directly and never fanned out.
-func (w *Webhooks) Targets(ctx context.Context, n *outbox.Notice) ([]string, error) {
-	if n.AccountID == 0 || n.Type == outbox.Test {
-		return nil, nil
+// Targets implements outbox.Channel: the enabled endpoints of each
+// notice's account whose filter takes its type, read for all the accounts
+// at once. Test notices are sent to one endpoint directly and never fanned
+// out.
+func (w *Webhooks) Targets(ctx context.Context, ns []*outbox.Notice) ([][]string, error) {
+	out := make([][]string, len(ns))
+	var accounts []int64
+	for _, n := range ns {
+		if n.AccountID != 0 && n.Type != outbox.Test && !slices.Contains(accounts, n.AccountID) {
+			accounts = append(accounts, n.AccountID)
+		}
 	}
-	eps, err := w.db.WebhookEndpoint.Query().Where(webhookendpoint.AccountID(n.AccountID), webhookendpoint.Enabled(true)).
-		Select(webhookendpoint.FieldID, webhookendpoint.FieldEventTypes).All(ctx)
+	if len(accounts) == 0 {
+		return out, nil
+	}
+	eps, err := w.db.WebhookEndpoint.Query().Where(webhookendpoint.AccountIDIn(accounts...), webhookendpoint.Enabled(true)).
+		Order(ent.Asc(webhookendpoint.FieldID)).
+		Select(webhookendpoint.FieldID, webhookendpoint.FieldAccountID, webhookendpoint.FieldEventTypes).All(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("webhook endpoints of account %d: %w", n.AccountID, err)
+		return nil, fmt.Errorf("webhook endpoints of %d accounts: %w", len(accounts), err)
 	}
-	var out []string
-	for _, e := range eps {
-		if len(e.EventTypes) == 0 || slices.Contains(e.EventTypes, string(n.Type)) {
-			out = append(out, strconv.FormatInt(e.ID, 10))
+	for i, n := range ns {
+		if n.Type == outbox.Test {
+			continue
+		}
+		for _, e := range eps {
+			if e.AccountID == n.AccountID && (len(e.EventTypes) == 0 || slices.Contains(e.EventTypes, string(n.Type))) {
+				out[i] = append(out[i], strconv.FormatInt(e.ID, 10))
+			}
 		}
 	}
 	return out, nil
