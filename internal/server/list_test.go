@@ -115,20 +115,7 @@ func TestListCertificatesDomainFilter(t *testing.T) {
 		// a chunk at a time).
 		for _, order := range []certsvcv1.CertificateOrder{certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST,
 			certsvcv1.CertificateOrder_CERTIFICATE_ORDER_OLDEST_FIRST} {
-			var got []string
-			req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: "example"}, PageSize: 1, OrderBy: order}
-			for {
-				res, err := c.Cert.ListCertificates(ctx, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, x := range res.GetCertificates() {
-					got = append(got, x.GetCommonName())
-				}
-				if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
-					break
-				}
-			}
+			got := namesByPages(t, c, "example", order)
 			want := []string{"example.com", "shop.example.org", "*.cdn.example.net", "old.example.info"}
 			if order == certsvcv1.CertificateOrder_CERTIFICATE_ORDER_NEWEST_FIRST {
 				slices.Reverse(want)
@@ -191,21 +178,7 @@ func TestListCertificatesDomainExpiringFirst(t *testing.T) {
 		consistent()
 		list := func(domain string) []string {
 			t.Helper()
-			var got []string
-			req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: domain}, PageSize: 1,
-				OrderBy: certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST}
-			for {
-				res, err := c.Cert.ListCertificates(ctx, req)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, x := range res.GetCertificates() {
-					got = append(got, x.GetCommonName())
-				}
-				if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
-					return got
-				}
-			}
+			return namesByPages(t, c, domain, certsvcv1.CertificateOrder_CERTIFICATE_ORDER_EXPIRING_FIRST)
 		}
 
 		// A reissue with a new name: the name's row comes with the end date,
@@ -240,4 +213,24 @@ func TestListCertificatesDomainExpiringFirst(t *testing.T) {
 			t.Errorf("a certificate without an end date listed expiring first: %v", got)
 		}
 	})
+}
+
+// namesByPages lists the common names of the certificates the domain
+// filter finds, in order, by pages of one.
+func namesByPages(t *testing.T, c apitest.Clients, domain string, order certsvcv1.CertificateOrder) []string {
+	t.Helper()
+	var got []string
+	req := &certsvcv1.ListCertificatesRequest{Filter: &certsvcv1.CertificateFilter{Domain: domain}, PageSize: 1, OrderBy: order}
+	for {
+		res, err := c.Cert.ListCertificates(t.Context(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range res.GetCertificates() {
+			got = append(got, x.GetCommonName())
+		}
+		if req.PageToken = res.GetNextPageToken(); req.PageToken == "" {
+			return got
+		}
+	}
 }
