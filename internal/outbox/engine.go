@@ -337,27 +337,27 @@ func (b *Outbox) targets(ctx context.Context, ns []*Notice) ([][]target, error) 
 	return out, nil
 }
 
-// fanOut marks notice r fanned out and writes its deliveries to ts, in one
+// fanOut marks notice n fanned out and writes its deliveries to ts, in one
 // transaction.
-func (b *Outbox) fanOut(ctx context.Context, r *Notice, ts []target) (bool, error) {
+func (b *Outbox) fanOut(ctx context.Context, n *Notice, ts []target) (bool, error) {
 	now := b.now()
 	return store.InTx(ctx, b.db, func(tx *ent.Tx) (bool, error) {
 		// Only the process that flips fanned_out writes the deliveries; the
 		// unique (notice, channel, target) is the second guard.
-		m, err := tx.OutboxNotice.Update().Where(outboxnotice.ID(r.ID), outboxnotice.FannedOut(false)).
+		m, err := tx.OutboxNotice.Update().Where(outboxnotice.ID(n.ID), outboxnotice.FannedOut(false)).
 			SetFannedOut(true).Save(ctx)
 		if err != nil || m == 0 {
 			return false, err
 		}
 		cr := make([]*ent.OutboxDeliveryCreate, 0, len(ts))
 		for _, t := range ts {
-			cr = append(cr, tx.OutboxDelivery.Create().SetNoticeID(r.ID).SetAccountID(r.AccountID).
+			cr = append(cr, tx.OutboxDelivery.Create().SetNoticeID(n.ID).SetAccountID(n.AccountID).
 				SetChannel(t.channel).SetTarget(t.target).SetRunTime(now).SetCreateTime(now).SetUpdateTime(now))
 		}
 		err = tx.OutboxDelivery.CreateBulk(cr...).OnConflictColumns(outboxdelivery.FieldNoticeID,
 			outboxdelivery.FieldChannel, outboxdelivery.FieldTarget).Ignore().Exec(ctx)
 		if err != nil {
-			return false, fmt.Errorf("write deliveries of notice %d: %w", r.ID, err)
+			return false, fmt.Errorf("write deliveries of notice %d: %w", n.ID, err)
 		}
 		return true, nil
 	})
