@@ -29,7 +29,9 @@ func (s *Worker) PurgeModuleCalls(ctx context.Context) (int, error) {
 func (s *Worker) refreshBalances(ctx context.Context) {
 	mods, err := s.db.ProcessingModule.Query().Where(processingmodule.Enabled(true)).All(ctx)
 	if err != nil {
-		s.log.ErrorContext(ctx, "list modules for their balances", "error", err)
+		if ctx.Err() == nil { // not when the worker is stopping
+			s.log.ErrorContext(ctx, "list modules for their balances", "error", err)
+		}
 		return
 	}
 	for _, m := range mods {

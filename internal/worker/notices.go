@@ -16,7 +16,9 @@ import (
 func (s *Worker) NoticeModules(ctx context.Context) {
 	mods, err := s.db.ProcessingModule.Query().Where(processingmodule.Enabled(true)).All(ctx)
 	if err != nil {
-		s.log.ErrorContext(ctx, "list modules for notices", "error", err)
+		if ctx.Err() == nil { // not when the worker is stopping
+			s.log.ErrorContext(ctx, "list modules for notices", "error", err)
+		}
 		return
 	}
 	now := s.Clock()
@@ -37,6 +39,9 @@ func (s *Worker) NoticeModules(ctx context.Context) {
 			continue
 		}
 		if err := outbox.Add(ctx, s.db.OutboxNotice, key, n, now); err != nil {
+			if ctx.Err() != nil {
+				return // stopping
+			}
 			s.log.ErrorContext(ctx, "write a module notice", "module", m.ID, "error", err)
 			continue
 		}
