@@ -15,9 +15,7 @@ import (
 // applies them to a copy of c, with no read back (see saveCertOnly).
 func (tx *Tx) saveCert(ctx context.Context, c *ent.Certificate, u *ent.CertificateUpdateOne) (*ent.Certificate, error) {
 	m := u.Mutation()
-	renamed := namesChanged(m)
-	_, dated := m.NotAfter()
-	dated = dated || m.NotAfterCleared()
+	renamed, dated := namesChanged(m), notAfterChanged(m)
 	next, err := tx.updateCert(ctx, c, u)
 	if err != nil {
 		return nil, err
@@ -40,7 +38,7 @@ func (tx *Tx) saveCert(ctx context.Context, c *ent.Certificate, u *ent.Certifica
 // repeats.
 func (tx *Tx) saveCertOnly(ctx context.Context, c *ent.Certificate, u *ent.CertificateUpdateOne) (*ent.Certificate, error) {
 	m := u.Mutation()
-	if _, dated := m.NotAfter(); namesChanged(m) || dated || m.NotAfterCleared() {
+	if namesChanged(m) || notAfterChanged(m) {
 		return nil, fmt.Errorf("save certificate %d: a change of its names or end date goes through saveCert", c.ID)
 	}
 	return tx.updateCert(ctx, c, u)

@@ -44,6 +44,13 @@ func namesChanged(m *ent.CertificateMutation) bool {
 	return cn || extra || appended || m.ExtraNamesCleared()
 }
 
+// notAfterChanged reports whether m changes a certificate's end date,
+// which certificate_names repeats.
+func notAfterChanged(m *ent.CertificateMutation) bool {
+	_, set := m.NotAfter()
+	return set || m.NotAfterCleared()
+}
+
 // writeNames makes certificate_names hold names for certificate id, whose
 // end date is notAfter: the rows of a new certificate (old nil) in one
 // insert, else only the rows that differ. The caller holds the
