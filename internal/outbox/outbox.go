@@ -13,6 +13,7 @@ package outbox
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -114,6 +115,18 @@ type Channel interface {
 	// (use it for the Message-ID / webhook-id). An error means retry with
 	// backoff; an error wrapped by Permanent means give up.
 	Deliver(ctx context.Context, d *Delivery) error
+}
+
+// Accounts are the accounts ns are about, once each (operator notices have
+// none): what a channel reads its targets for.
+func Accounts(ns []*Notice) []int64 {
+	var ids []int64
+	for _, n := range ns {
+		if n.AccountID != 0 && !slices.Contains(ids, n.AccountID) {
+			ids = append(ids, n.AccountID)
+		}
+	}
+	return ids
 }
 
 // Delivery is one notice on its way to one target of one channel.

@@ -115,12 +115,7 @@ func (c *Channel) Targets(ctx context.Context, ns []*outbox.Notice) ([][]string,
 	if c.sender == nil {
 		return out, nil
 	}
-	var accounts []int64
-	for _, n := range ns {
-		if n.AccountID != 0 && !slices.Contains(accounts, n.AccountID) {
-			accounts = append(accounts, n.AccountID)
-		}
-	}
+	accounts := outbox.Accounts(ns)
 	settings := map[int64]*ent.NotificationSettings{}
 	if len(accounts) > 0 {
 		rows, err := c.db.NotificationSettings.Query().Where(notificationsettings.AccountIDIn(accounts...)).All(ctx)

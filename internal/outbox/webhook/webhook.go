@@ -101,12 +101,7 @@ func (w *Webhooks) Name() string { return ChannelName }
 // out.
 func (w *Webhooks) Targets(ctx context.Context, ns []*outbox.Notice) ([][]string, error) {
 	out := make([][]string, len(ns))
-	var accounts []int64
-	for _, n := range ns {
-		if n.AccountID != 0 && n.Type != outbox.Test && !slices.Contains(accounts, n.AccountID) {
-			accounts = append(accounts, n.AccountID)
-		}
-	}
+	accounts := outbox.Accounts(ns)
 	if len(accounts) == 0 {
 		return out, nil
 	}
