@@ -167,6 +167,9 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 		}
 		return c2, re.Verdict, err
 	}
+	// The events with no change of their own (submit before ca_issued) are
+	// written with the next one that has, in one update of the certificate.
+	var path []Step
 	for i, ev := range re.Events {
 		m := mut
 		if i < len(re.Events)-1 {
@@ -191,10 +194,15 @@ func (tx *Tx) ApplyRemote(ctx context.Context, c *ent.Certificate, r provider.Re
 				Revoked(u, c, now)
 			}
 		}
+		path = append(path, Step{Event: ev, Message: text})
+		if m == nil {
+			continue
+		}
 		var err error
-		if c, err = tx.Apply(ctx, c, Step{Event: ev, Message: text}, m); err != nil {
+		if c, err = tx.ApplyPath(ctx, c, path, m); err != nil {
 			return nil, "", err
 		}
+		path = nil
 	}
 	return c, re.Verdict, nil
 }

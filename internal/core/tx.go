@@ -57,18 +57,53 @@ type Step struct {
 // schedules the worker. An illegal event answers failed_precondition naming
 // the current state.
 func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
-	from := lifecycle.State(c.State)
-	to, err := lifecycle.Next(from, st.Event)
-	if err != nil {
-		return nil, err
+	return tx.ApplyPath(ctx, c, []Step{st}, mut)
+}
+
+// ApplyPath moves c through the events of path, one after another, as Apply
+// does for each, with one write of the certificate: the events before the
+// last change nothing but the state (and the status message), and mut makes
+// the changes of the last. Each event is recorded with the certificate as
+// it stood after it. Nothing is written unless Next accepts every event.
+func (tx *Tx) ApplyPath(ctx context.Context, c *ent.Certificate, path []Step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
+	if len(path) == 0 {
+		return c, nil
 	}
-	if err := lifecycle.CheckOp(OpOf(c), st.Event); err != nil {
-		return nil, err
+	states := make([]lifecycle.State, len(path)+1)
+	states[0] = lifecycle.State(c.State)
+	for i, st := range path {
+		to, err := lifecycle.Next(states[i], st.Event)
+		if err != nil {
+			return nil, err
+		}
+		if err := lifecycle.CheckOp(OpOf(c), st.Event); err != nil {
+			return nil, err
+		}
+		states[i+1] = to
 	}
-	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(to)).SetUpdateTime(tx.core.Clock())
-	if st.Message != "" {
-		u.SetStatusMessage(Truncate(st.Message, 512))
+	now := tx.core.Clock()
+	step := func(i int) *ent.CertificateUpdateOne {
+		u := tx.Certificate.UpdateOne(c).SetState(certificate.State(states[i+1])).SetUpdateTime(now)
+		for _, st := range path[:i+1] { // the last message given stays shown
+			if st.Message != "" {
+				u.SetStatusMessage(Truncate(st.Message, 512))
+			}
+		}
+		return u
 	}
+	last := len(path) - 1
+	for i, st := range path[:last] {
+		// The certificate as the event left it, which its history entry and
+		// its notice tell: only the state moved.
+		after, err := store.Applied(c, step(i).Mutation())
+		if err != nil {
+			return nil, fmt.Errorf("certificate %d after %s: %w", c.ID, st.Event, err)
+		}
+		if err := tx.Record(ctx, after, string(st.Event), states[i], st); err != nil {
+			return nil, err
+		}
+	}
+	u := step(last)
 	if mut != nil {
 		mut(u)
 	}
@@ -76,7 +111,7 @@ func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*
 	if err != nil {
 		return nil, fmt.Errorf("save certificate %d: %w", c.ID, err)
 	}
-	if err := tx.Record(ctx, c2, string(st.Event), from, st); err != nil {
+	if err := tx.Record(ctx, c2, string(path[last].Event), states[last], path[last]); err != nil {
 		return nil, err
 	}
 	return c2, nil

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,10 +19,13 @@ import (
 	"github.com/certsvc/certsvc/ent/certificateevent"
 	"github.com/certsvc/certsvc/ent/job"
 	"github.com/certsvc/certsvc/ent/ledgerentry"
+	"github.com/certsvc/certsvc/ent/outboxnotice"
 	certsvcv1 "github.com/certsvc/certsvc/gen/certsvc/v1"
 	"github.com/certsvc/certsvc/internal/auth"
 	"github.com/certsvc/certsvc/internal/dbtest"
+	"github.com/certsvc/certsvc/internal/lifecycle"
 	"github.com/certsvc/certsvc/internal/localca"
+	"github.com/certsvc/certsvc/internal/outbox"
 	"github.com/certsvc/certsvc/internal/pki"
 	"github.com/certsvc/certsvc/internal/provider"
 	"github.com/certsvc/certsvc/internal/provider/builtin"
@@ -1034,6 +1038,10 @@ func testWorkerLeaseEndsWhileBusy(t *testing.T, k dbtest.Kind) {
 	if c := r.cert(b); c.SerialNumber != leafSerial(t, ca.ordersOf(refB)[0].ChainPEM) {
 		t.Error("the certificate stored is not the one of the order at the CA")
 	}
+	// w1's late answer found its job taken over: it ends without a word.
+	if w := r.warned.list(); len(w) > 0 {
+		t.Errorf("the replicas logged %q", w)
+	}
 }
 
 // TestSubscriptionReissueAndExpiry follows a two-year order through the
@@ -1457,5 +1465,53 @@ func testLeaseExtendedDuringLongCall(t *testing.T, k dbtest.Kind) {
 				t.Errorf("%d charges, want 1", len(ch))
 			}
 		})
+	}
+}
+
+// TestIssueInOneWrite checks that a CA answer which moves an order
+// through two events (submitting, then issued at once, as the built-in CA
+// answers) writes the certificate once, and still records each event with
+// the state it left and the state it reached, and the issued notice with
+// the certificate as issued.
+func TestIssueInOneWrite(t *testing.T) { dbtest.EachKind(t, testIssueInOneWrite) }
+
+func testIssueInOneWrite(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
+	ca := newFakeCA()
+	svc := r.service(ca.kinds("w1", repeatSafeConn), newClock(t0).Now, worker.Options{ID: "w1"})
+	acc := r.account(svc, "once", price12)
+	id := r.order(svc, acc, "once.example.com", 12, false)
+
+	var moves atomic.Int32 // writes of a certificate's state
+	r.db.Ent.Certificate.Use(func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if _, ok := m.Field(certificate.FieldState); ok && m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) {
+				moves.Add(1)
+			}
+			return next.Mutate(ctx, m)
+		})
+	})
+	r.runDue(svc)
+	c := r.wantState(id, certificate.StateIssued)
+	if n := moves.Load(); n != 1 {
+		t.Errorf("the CA's answer wrote the certificate's state %d times, want once", n)
+	}
+
+	submit, issued := r.events(id, string(lifecycle.Submit)), r.events(id, string(lifecycle.CAIssued))
+	if len(submit) != 1 || len(issued) != 1 {
+		t.Fatalf("%d submit and %d ca_issued events, want one each", len(submit), len(issued))
+	}
+	s, i := submit[0], issued[0]
+	if s.FromState.String() != string(lifecycle.Submitting) || s.ToState.String() == string(lifecycle.Submitting) ||
+		i.FromState.String() != s.ToState.String() || i.ToState.String() != string(lifecycle.Issued) || s.ID > i.ID {
+		t.Errorf("history: submit %s → %s (#%d), ca_issued %s → %s (#%d); want submitting → X → issued, in order",
+			s.FromState, s.ToState, s.ID, i.FromState, i.ToState, i.ID)
+	}
+	n, err := r.db.Ent.OutboxNotice.Query().Where(outboxnotice.DedupeKey(fmt.Sprintf("event:%d", i.ID))).Only(r.ctx)
+	if err != nil {
+		t.Fatalf("the notice of ca_issued: %v", err)
+	}
+	if n.Type != string(outbox.Issued) || !strings.Contains(string(n.Data), c.NotAfter.UTC().Format("2006-01-02")) {
+		t.Errorf("the notice of ca_issued is %s with %s; want %s with the end date %s", n.Type, n.Data, outbox.Issued, c.NotAfter)
 	}
 }
