@@ -100,6 +100,18 @@ func (tx *Tx) StillMine(ctx context.Context, j Job) (bool, error) {
 	return n > 0, err
 }
 
+// Superseded is err, the failure of a job's step inside tx, or
+// ErrSuperseded when j is no longer its worker's: a step that failed
+// because a change took the job away ends quietly. A step that succeeds
+// need not ask first: FinishJob's write checks the job, and a superseded
+// step's transaction is rolled back with everything it wrote.
+func (tx *Tx) Superseded(ctx context.Context, j Job, err error) error {
+	if ok, qerr := tx.StillMine(ctx, j); qerr == nil && !ok {
+		return ErrSuperseded
+	}
+	return err
+}
+
 // HoldLease reports, inside tx, whether j.Owner still holds the job
 // with its lease running, and extends the lease by another term. Every call
 // that places something at the CA is made under it: a worker whose lease ran

@@ -391,12 +391,12 @@ func (s *Worker) send(ctx context.Context, j core.Job, c *ent.Certificate, again
 		if err != nil {
 			return err
 		}
-		if ok, err := tx.StillMine(ctx, j); err != nil || !ok || core.OpOf(cur) != op {
-			return errors.Join(err, core.ErrSuperseded)
+		if core.OpOf(cur) != op {
+			return core.ErrSuperseded
 		}
 		cur, verdict, err := tx.ApplyRemote(ctx, cur, remote, "")
 		if err != nil {
-			return err
+			return tx.Superseded(ctx, j, err)
 		}
 		return tx.FinishJob(ctx, j, s.nextRun(kind, cur, verdict, 0), "")
 	})
@@ -524,12 +524,9 @@ func (s *Worker) store(ctx context.Context, j core.Job, c *ent.Certificate, mod 
 		if err != nil {
 			return err
 		}
-		if ok, err := tx.StillMine(ctx, j); err != nil || !ok {
-			return errors.Join(err, core.ErrSuperseded)
-		}
 		cur, verdict, err := tx.ApplyRemote(ctx, cur, remote, msg)
 		if err != nil {
-			return err
+			return tx.Superseded(ctx, j, err)
 		}
 		next := s.nextRun(s.KindOf(mod), cur, verdict, j.Attempts)
 		if err := tx.FinishJob(ctx, j, next, ""); err != nil || next == nil || core.OpOf(cur) == lifecycle.OpNone {
