@@ -80,6 +80,7 @@ type Core struct {
 	publicURL     string
 	renewBefore   time.Duration
 	noticeKick    chan struct{}
+	jobKick       chan struct{}
 	tracer        trace.Tracer
 	callObserver  *calls.Observer
 }
@@ -136,6 +137,7 @@ func New(o Options) *Core {
 	s.catalog = catalogcache.New(o.DB, time.Now)
 	s.events = newBroker(s)
 	s.noticeKick = make(chan struct{}, 1)
+	s.jobKick = make(chan struct{}, 1)
 	return s
 }
 
@@ -150,6 +152,11 @@ func (s *Core) PokeNotices() {
 	default:
 	}
 }
+
+// JobsDue fires after a transaction committed a job that is due already,
+// for the worker: other jobs come due with time, which the worker's poll
+// follows.
+func (s *Core) JobsDue() <-chan struct{} { return s.jobKick }
 
 // Clock returns the current time in UTC at the microsecond precision the
 // database keeps, so what is written reads back equal.

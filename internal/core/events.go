@@ -24,7 +24,6 @@ type Broker struct {
 	seen  map[int64]time.Time
 	run   bool
 	kick  chan struct{} // pokes the poll loop
-	work  chan struct{} // wakes the worker after a local change
 }
 
 // Watcher is one subscriber to certificate events: the events of the
@@ -51,23 +50,16 @@ func NewWatcher(p *rpc.Principal, ids []int64) *Watcher {
 func (w *Watcher) C() <-chan *ent.CertificateEvent { return w.ch }
 
 func newBroker(s *Core) *Broker {
-	return &Broker{s: s, subs: map[*Watcher]struct{}{}, kick: make(chan struct{}, 1), work: make(chan struct{}, 1)}
+	return &Broker{s: s, subs: map[*Watcher]struct{}{}, kick: make(chan struct{}, 1)}
 }
 
-// poke says an event was written: watchers and the worker look sooner.
+// poke says an event was written: watchers look sooner.
 func (b *Broker) poke() {
 	select {
 	case b.kick <- struct{}{}:
 	default:
 	}
-	select {
-	case b.work <- struct{}{}:
-	default:
-	}
 }
-
-// Kicked fires after a local change, for the worker.
-func (b *Broker) Kicked() <-chan struct{} { return b.work }
 
 // Subscribe adds w; it sees the events written after the newest one now.
 func (b *Broker) Subscribe(ctx context.Context, w *Watcher, after int64) error {

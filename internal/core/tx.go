@@ -63,8 +63,11 @@ func (tx *Tx) Apply(ctx context.Context, c *ent.Certificate, st Step, mut func(*
 // ApplyPath moves c through the events of path, one after another, as Apply
 // does for each, with one write of the certificate: the events before the
 // last change nothing but the state (and the status message), and mut makes
-// the changes of the last. Each event is recorded with the certificate as
-// it stood after it. Nothing is written unless Next accepts every event.
+// the changes of the last. Each event is recorded with the state it
+// reached, but only the last tells its outbox notice: the others
+// reached a state the same write leaves, and their notices would be out of
+// date when read (a "validation needed" for a certificate issued at once).
+// Nothing is written unless Next accepts every event.
 func (tx *Tx) ApplyPath(ctx context.Context, c *ent.Certificate, path []Step, mut func(*ent.CertificateUpdateOne)) (*ent.Certificate, error) {
 	if len(path) == 0 {
 		return c, nil
@@ -81,29 +84,21 @@ func (tx *Tx) ApplyPath(ctx context.Context, c *ent.Certificate, path []Step, mu
 		}
 		states[i+1] = to
 	}
-	now := tx.core.Clock()
-	step := func(i int) *ent.CertificateUpdateOne {
-		u := tx.Certificate.UpdateOne(c).SetState(certificate.State(states[i+1])).SetUpdateTime(now)
-		for _, st := range path[:i+1] { // the last message given stays shown
-			if st.Message != "" {
-				u.SetStatusMessage(Truncate(st.Message, 512))
-			}
-		}
-		return u
-	}
 	last := len(path) - 1
 	for i, st := range path[:last] {
-		// The certificate as the event left it, which its history entry and
-		// its notice tell: only the state moved.
-		after, err := store.Applied(c, step(i).Mutation())
-		if err != nil {
-			return nil, fmt.Errorf("certificate %d after %s: %w", c.ID, st.Event, err)
-		}
-		if err := tx.Record(ctx, after, string(st.Event), states[i], st); err != nil {
+		// The history entry names the state the event reached.
+		after := *c
+		after.State = certificate.State(states[i+1])
+		if err := tx.record(ctx, &after, string(st.Event), states[i], st, false); err != nil {
 			return nil, err
 		}
 	}
-	u := step(last)
+	u := tx.Certificate.UpdateOne(c).SetState(certificate.State(states[last+1])).SetUpdateTime(tx.core.Clock())
+	for _, st := range path { // the last message given stays shown
+		if st.Message != "" {
+			u.SetStatusMessage(Truncate(st.Message, 512))
+		}
+	}
 	if mut != nil {
 		mut(u)
 	}
@@ -121,6 +116,12 @@ func (tx *Tx) ApplyPath(ctx context.Context, c *ent.Certificate, path []Step, mu
 // the worker when st asks for it. The event is written when tx commits
 // (see queueEvent).
 func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from lifecycle.State, st Step) error {
+	return tx.record(ctx, c, event, from, st, true)
+}
+
+// record is Record, with the event's outbox notice (if it tells one) only
+// when notify.
+func (tx *Tx) record(ctx context.Context, c *ent.Certificate, event string, from lifecycle.State, st Step, notify bool) error {
 	cr := tx.CertificateEvent.Create().SetCertificateID(c.ID).SetAccountID(c.AccountID).SetEvent(event).
 		SetFromState(certificateevent.FromState(from)).SetToState(certificateevent.ToState(c.State)).
 		SetAmount(st.Amount).SetMessage(Truncate(st.Message, 512)).SetNillableLedgerEntryID(st.Ledger).
@@ -128,7 +129,11 @@ func (tx *Tx) Record(ctx context.Context, c *ent.Certificate, event string, from
 	if st.Amount != 0 {
 		cr.SetCurrency(c.Currency)
 	}
-	tx.queueEvent(cr, noticeOf(c, event, from, st))
+	var n *outbox.Notice
+	if notify {
+		n = noticeOf(c, event, from, st)
+	}
+	tx.queueEvent(cr, n)
 	if st.RunAt != nil {
 		if err := tx.Schedule(ctx, c.ID, *st.RunAt); err != nil {
 			return err
@@ -184,7 +189,29 @@ func (tx *Tx) Schedule(ctx context.Context, certID int64, at time.Time) error {
 	if err != nil {
 		return fmt.Errorf("schedule certificate %d: %w", certID, err)
 	}
+	tx.jobDue(at)
 	return nil
+}
+
+// jobDue wakes the worker when tx commits, if a job it wrote for at is
+// due by then.
+func (tx *Tx) jobDue(at time.Time) {
+	if tx.wakes || at.After(tx.core.Clock()) {
+		return
+	}
+	tx.wakes = true
+	tx.OnCommit(func(next ent.Committer) ent.Committer {
+		return ent.CommitFunc(func(ctx context.Context, etx *ent.Tx) error {
+			if err := next.Commit(ctx, etx); err != nil {
+				return err
+			}
+			select {
+			case tx.core.jobKick <- struct{}{}:
+			default:
+			}
+			return nil
+		})
+	})
 }
 
 // Unschedule removes a certificate's job.
@@ -205,6 +232,8 @@ type Tx struct {
 	events []*ent.CertificateEventCreate
 	// notices are the outbox notices of events, nil where an event tells none.
 	notices []*outbox.Notice
+	// wakes is whether tx wakes the worker when it commits (see jobDue).
+	wakes bool
 }
 
 // InTx runs fn in a transaction and commits when fn returns no error: see

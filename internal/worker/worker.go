@@ -149,7 +149,7 @@ func (s *Worker) runWorker(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-time.After(o.Poll):
-		case <-s.Events().Kicked():
+		case <-s.JobsDue():
 		}
 	}
 }

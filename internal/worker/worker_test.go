@@ -1471,8 +1471,9 @@ func testLeaseExtendedDuringLongCall(t *testing.T, k dbtest.Kind) {
 // TestIssueInOneWrite checks that a CA answer which moves an order
 // through two events (submitting, then issued at once, as the built-in CA
 // answers) writes the certificate once, and still records each event with
-// the state it left and the state it reached, and the issued notice with
-// the certificate as issued.
+// the state it left and the state it reached. Only the issued notice is
+// told, with the certificate as issued: not a "validation needed" of the
+// state the order passed through.
 func TestIssueInOneWrite(t *testing.T) { dbtest.EachKind(t, testIssueInOneWrite) }
 
 func testIssueInOneWrite(t *testing.T, k dbtest.Kind) {
@@ -1513,5 +1514,43 @@ func testIssueInOneWrite(t *testing.T, k dbtest.Kind) {
 	}
 	if n.Type != string(outbox.Issued) || !strings.Contains(string(n.Data), c.NotAfter.UTC().Format("2006-01-02")) {
 		t.Errorf("the notice of ca_issued is %s with %s; want %s with the end date %s", n.Type, n.Data, outbox.Issued, c.NotAfter)
+	}
+	types, err := r.db.Ent.OutboxNotice.Query().Where(outboxnotice.CertificateID(id)).Select(outboxnotice.FieldType).Strings(r.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(types, []string{string(outbox.Issued)}) {
+		t.Errorf("the order's notices are %q, want only %s", types, outbox.Issued)
+	}
+}
+
+// TestWorkerWokenByDueJobsOnly checks when the worker is woken: by a
+// transaction that commits a job due now (a new order), and not by one
+// whose job comes due later (the worker's own issue, which schedules the
+// certificate's next look months away); the poll follows those.
+func TestWorkerWokenByDueJobsOnly(t *testing.T) { dbtest.EachKind(t, testWorkerWokenByDueJobsOnly) }
+
+func testWorkerWokenByDueJobsOnly(t *testing.T, k dbtest.Kind) {
+	r := newRig(t, k)
+	ca := newFakeCA()
+	svc := r.service(ca.kinds("w1", repeatSafeConn), newClock(t0).Now, worker.Options{ID: "w1"})
+	acc := r.account(svc, "wake", price12)
+	woken := func() bool {
+		select {
+		case <-svc.JobsDue():
+			return true
+		default:
+			return false
+		}
+	}
+	woken() // what the set-up committed
+	id := r.order(svc, acc, "wake.example.com", 12, false)
+	if !woken() {
+		t.Error("a new order did not wake the worker")
+	}
+	r.runDue(svc)
+	r.wantState(id, certificate.StateIssued)
+	if woken() {
+		t.Error("the worker's own issue woke it, with nothing due")
 	}
 }
