@@ -123,6 +123,14 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	if !opts.NoWorker {
+		// What the worker issued meanwhile: it runs behind the orders.
+		var issued int
+		if err := env.DB.SQL.QueryRow("SELECT COUNT(*) FROM certificates WHERE state = 'issued'").Scan(&issued); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(issued)/b.Elapsed().Seconds(), "issued/s")
+	}
 	// CPU time of this process (server, worker and clients; not the
 	// database) per order: less sensitive than the rate to other load on
 	// the machine.
