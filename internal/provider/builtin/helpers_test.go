@@ -89,13 +89,21 @@ var (
 	secretLines = map[string]bool{}
 )
 
-// addSecrets records the secrets of c.
+// addSecrets records the secrets of c: the lines of its secrets that its
+// settings do not show. A private key's PEM ends with lines of its public
+// key alone, and now and then one of them is also a line of the CA
+// certificate's PEM (the same bytes at the same offset), which every answer
+// carries in its chain: about one CA in 600.
 func addSecrets(c provider.Config) {
+	public := slices.Collect(maps.Values(c.Settings))
+	shown := func(l string) bool {
+		return slices.ContainsFunc(public, func(p string) bool { return strings.Contains(p, l) })
+	}
 	secretsMu.Lock()
 	defer secretsMu.Unlock()
 	for _, v := range c.Secrets {
 		for l := range strings.Lines(v) {
-			if l = strings.TrimSpace(l); len(l) >= 16 && !strings.HasPrefix(l, "-----") {
+			if l = strings.TrimSpace(l); len(l) >= 16 && !strings.HasPrefix(l, "-----") && !shown(l) {
 				secretLines[l] = true
 			}
 		}
