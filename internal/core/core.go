@@ -166,6 +166,9 @@ func (s *Core) Clock() time.Time { return s.now().UTC().Truncate(time.Microsecon
 // does not need it: its transactions take the write lock when they begin.
 func (s *Core) CanLock() bool { return s.dialect != dialect.SQLite }
 
+// Dialect is the database's dialect (entgo.io/ent/dialect).
+func (s *Core) Dialect() string { return s.dialect }
+
 // Kinds returns the registry of the processing-module kinds.
 func (s *Core) Kinds() *provider.Registry { return s.kinds }
 

@@ -5,6 +5,7 @@
 package rpc
 
 import (
+	"database/sql"
 	"log/slog"
 	"time"
 
@@ -75,7 +76,10 @@ func (s *Gate) clock() time.Time { return s.now().UTC().Truncate(time.Microsecon
 
 // Deps are what every handler package is built with besides the order core.
 type Deps struct {
-	DB     *ent.Client
+	DB *ent.Client
+	// SQL is the same database, for the few reads of many small rows that
+	// a handler scans itself: ent scans rows by reflection.
+	SQL    *sql.DB
 	Logger *slog.Logger
 	// Now is the clock of the handlers.
 	Now  func() time.Time

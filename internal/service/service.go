@@ -161,7 +161,7 @@ func New(o Options) *Service {
 		PublicURL: o.Outbox.PublicURL})
 	gate := rpc.NewGate(rpc.GateOptions{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Limiter: o.Limiter, AddrLimiter: o.AddrLimiter,
 		Registerer: o.Registerer})
-	d := rpc.Deps{DB: o.DB.Ent, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
+	d := rpc.Deps{DB: o.DB.Ent, SQL: o.DB.SQL, Logger: o.Logger, Now: o.Now, Gate: gate, PasswordParams: o.PasswordParams,
 		SessionTTL: o.SessionTTL, LoginKeyTTL: o.LoginKeyTTL}
 	oo := o.Outbox
 	if oo.Now == nil {

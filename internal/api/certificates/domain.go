@@ -3,6 +3,7 @@ package certificates
 import (
 	"cmp"
 	"context"
+	stdsql "database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,8 +65,8 @@ func (p *domainPlans) setBroad(d string, now time.Time) {
 // domainMatch is a certificate a narrow domain filter matched, with its
 // end date as certificate_names holds it.
 type domainMatch struct {
-	ID       int64      `json:"certificate_id"`
-	NotAfter *time.Time `json:"not_after"`
+	ID       int64
+	NotAfter *time.Time
 }
 
 // domainFilter keeps the certificates with a name that begins with d, or
@@ -84,21 +85,7 @@ func (s *Handler) domainFilter(ctx context.Context, d string, dated bool) (predi
 	if s.broadDomains.isBroad(d, s.Clock()) {
 		return domainTest(d), nil, nil
 	}
-	// Not DISTINCT: a certificate with two names that match is rare, and
-	// repeats are dropped below, without a temporary table.
-	q := s.db.CertificateName.Query().Where(certificatename.SuffixHasPrefix(d)).Limit(domainIDLimit + 1)
-	found := []domainMatch{} // none: a narrow filter all the same
-	var err error
-	if dated {
-		err = q.Select(certificatename.FieldCertificateID, certificatename.FieldNotAfter).Scan(ctx, &found)
-	} else {
-		var ids []int
-		if ids, err = q.Select(certificatename.FieldCertificateID).Ints(ctx); err == nil {
-			for _, id := range ids {
-				found = append(found, domainMatch{ID: int64(id)})
-			}
-		}
-	}
+	found, err := s.domainRows(ctx, d, dated, domainIDLimit+1)
 	if err != nil {
 		return nil, nil, fmt.Errorf("find certificates by domain: %w", err)
 	}
@@ -113,6 +100,43 @@ func (s *Handler) domainFilter(ctx context.Context, d string, dated bool) (predi
 		ids[i] = m.ID
 	}
 	return certificate.IDIn(ids...), found, nil
+}
+
+// domainRows reads up to limit rows of certificate_names whose suffix
+// begins with d: the certificate of each, with its end date when dated. Not
+// DISTINCT: a certificate with two names that match is rare, and the caller
+// drops repeats without a temporary table. It scans the rows itself; ent's
+// scan, by reflection, took two thirds of the server's time of a listing
+// whose filter matched 1,000 names.
+func (s *Handler) domainRows(ctx context.Context, d string, dated bool, limit int) ([]domainMatch, error) {
+	cols := []string{certificatename.FieldCertificateID}
+	if dated {
+		cols = append(cols, certificatename.FieldNotAfter)
+	}
+	query, args := sql.Dialect(s.Dialect()).Select(cols...).From(sql.Table(certificatename.Table)).
+		Where(sql.HasPrefix(certificatename.FieldSuffix, d)).Limit(limit).Query()
+	rows, err := s.sql.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	found := []domainMatch{} // none: a narrow filter all the same
+	var m domainMatch
+	var notAfter stdsql.NullTime
+	dest := []any{&m.ID, &notAfter}[:len(cols)]
+	for rows.Next() {
+		notAfter.Valid = false
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		m.NotAfter = nil
+		if notAfter.Valid {
+			t := notAfter.Time
+			m.NotAfter = &t
+		}
+		found = append(found, m)
+	}
+	return found, rows.Err()
 }
 
 // pageOf lists the rows q finds among ids, which are in q's order, in

@@ -28,7 +28,7 @@ func TestDomainFilterPlans(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		c := core.New(core.Options{DB: db})
-		h := New(c, rpc.Deps{DB: db.Ent})
+		h := New(c, rpc.Deps{DB: db.Ent, SQL: db.SQL})
 		acc := db.Ent.Account.Create().SetName("names").SetCurrency("RUB").SaveX(ctx)
 		names := map[string][]string{"a": {"example.com", "www.example.com"}, "b": {"shop.example.org"}, "c": {"myexample.com"},
 			"d": {"shop.example.net", "shop.example.info"}}

@@ -3,6 +3,7 @@
 package certificates
 
 import (
+	stdsql "database/sql"
 	"log/slog"
 	"time"
 
@@ -22,6 +23,7 @@ type Handler struct {
 	// the handler's own.
 	*core.Core
 	db  *ent.Client
+	sql *stdsql.DB
 	log *slog.Logger
 	// broadDomains remembers domain filters that match many certificates.
 	broadDomains *domainPlans
@@ -32,5 +34,5 @@ type Handler struct {
 
 // New returns the handler of the CertificateService over c.
 func New(c *core.Core, d rpc.Deps) *Handler {
-	return &Handler{Core: c, db: d.DB, log: d.Logger, broadDomains: &domainPlans{}}
+	return &Handler{Core: c, db: d.DB, sql: d.SQL, log: d.Logger, broadDomains: &domainPlans{}}
 }
