@@ -125,8 +125,7 @@ func (s *Handler) domainRows(ctx context.Context, d string, dated bool, limit in
 	var notAfter stdsql.NullTime
 	dest := []any{&m.ID, &notAfter}[:len(cols)]
 	for rows.Next() {
-		notAfter.Valid = false
-		if err := rows.Scan(dest...); err != nil {
+		if err := rows.Scan(dest...); err != nil { // sets notAfter, when dated
 			return nil, err
 		}
 		m.NotAfter = nil
