@@ -152,6 +152,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stder
 	if err != nil {
 		return err
 	}
+	server.TuneGC(getenv)
 	// What can be refused is refused before the store is touched: the TLS
 	// key pair, the listen address, another process on the same data.
 	var tlsConfig *tls.Config
