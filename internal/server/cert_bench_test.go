@@ -86,6 +86,7 @@ func BenchmarkOrderThroughput(b *testing.B) {
 		var lat latencies
 		var next atomic.Int64
 		b.ResetTimer()
+		cpu0 := cpuTime()
 		q0 := questions(b, db)
 		b.RunParallel(func(pb *testing.PB) {
 			accountID := accounts[int(next.Add(1)-1)%len(accounts)]
@@ -99,6 +100,7 @@ func BenchmarkOrderThroughput(b *testing.B) {
 			}
 		})
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+		reportCPU(b, cpu0)
 		reportQueries(b, db, q0)
 		lat.report(b)
 	})
@@ -190,6 +192,7 @@ func benchFloor(b *testing.B) {
 	var lat latencies
 	var next atomic.Int64
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	q0 := questions(b, db)
 	b.RunParallel(func(pb *testing.PB) {
 		c := clients[int(next.Add(1)-1)%len(clients)]
@@ -203,6 +206,7 @@ func benchFloor(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
+	reportCPU(b, cpu0)
 	reportQueries(b, db, q0)
 	lat.report(b)
 }
@@ -246,10 +250,7 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 		}
 		b.ReportMetric(float64(issued)/b.Elapsed().Seconds(), "issued/s")
 	}
-	// CPU time of this process (server, worker and clients; not the
-	// database) per order: less sensitive than the rate to other load on
-	// the machine.
-	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/order")
+	reportCPU(b, cpu0)
 	reportQueries(b, env.DB.SQL, q0)
 	lat.report(b)
 	reportRSS(b)
@@ -273,6 +274,13 @@ func questions(b *testing.B, db *sql.DB) int64 {
 // worker did during the run, which falls behind the orders.
 func reportQueries(b *testing.B, db *sql.DB, q0 int64) {
 	b.ReportMetric(float64(questions(b, db)-q0-1)/float64(b.N), "queries/order")
+}
+
+// reportCPU reports the CPU time of this process (server, worker and
+// clients; not the database) per order since cpu0: less sensitive than the
+// rate to other load on the machine.
+func reportCPU(b *testing.B, cpu0 time.Duration) {
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/order")
 }
 
 // cpuTime is the user and system CPU time of this process so far.
