@@ -83,33 +83,16 @@ func BenchmarkOrderThroughput(b *testing.B) {
 	b.Run("raw-sql", func(b *testing.B) {
 		db, accounts := rawAccounts(b)
 		csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
-		var lat latencies
-		var next atomic.Int64
-		b.ResetTimer()
-		cpu0 := cpuTime()
-		q0 := questions(b, db)
-		b.RunParallel(func(pb *testing.PB) {
-			accountID := accounts[int(next.Add(1)-1)%len(accounts)]
-			for pb.Next() {
-				start := time.Now()
-				if _, err := rawOrder(db, accountID, csr, false); err != nil {
-					b.Error(err)
-					return
-				}
-				lat.add(time.Since(start))
-			}
+		placeOrders(b, db, func(client int) error {
+			_, err := rawOrder(db, accounts[client], csr, false)
+			return err
 		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
-		reportCPU(b, cpu0)
-		reportQueries(b, db, q0)
-		lat.report(b)
 	})
 	b.Run("api-floor", benchFloor)
 }
 
 // rawAccounts returns a migrated database, written to without the service,
-// with an account of clientsPerBench customers, each with a user
-// "raw<i>" of that account.
+// with clientsPerBench accounts, each with a user "raw<i>".
 func rawAccounts(b *testing.B) (*sql.DB, []int64) {
 	db := dbtest.MySQL(b).SQL
 	var accounts []int64
@@ -189,16 +172,28 @@ func benchFloor(b *testing.B) {
 			}))))
 	}
 	csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
+	placeOrders(b, db, func(client int) error {
+		_, err := clients[client].CreateCertificate(context.Background(),
+			&certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
+		return err
+	})
+}
+
+// placeOrders places b.N orders from clientsPerBench clients at once, each
+// goroutine as one client: order places one for client i. It reports the
+// orders per second, the CPU and the statements per order, and the
+// latencies.
+func placeOrders(b *testing.B, db *sql.DB, order func(client int) error) {
 	var lat latencies
 	var next atomic.Int64
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	q0 := questions(b, db)
 	b.RunParallel(func(pb *testing.PB) {
-		c := clients[int(next.Add(1)-1)%len(clients)]
+		client := int(next.Add(1)-1) % clientsPerBench
 		for pb.Next() {
 			start := time.Now()
-			if _, err := c.CreateCertificate(context.Background(), &certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true}); err != nil {
+			if err := order(client); err != nil {
 				b.Error(err)
 				return
 			}
@@ -224,24 +219,11 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 		clients = append(clients, env.Clients(apitest.ConnectJSON, cust.Auth))
 	}
 	csr := csrPEM(&testing.T{}, p256(), "bench.example.com")
-	var lat latencies
-	var next atomic.Int64
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	q0 := questions(b, env.DB.SQL)
-	b.RunParallel(func(pb *testing.PB) {
-		c := clients[int(next.Add(1)-1)%len(clients)]
-		for pb.Next() {
-			start := time.Now()
-			_, err := c.Cert.CreateCertificate(context.Background(), &certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			lat.add(time.Since(start))
-		}
+	placeOrders(b, env.DB.SQL, func(client int) error {
+		_, err := clients[client].Cert.CreateCertificate(context.Background(),
+			&certsvcv1.CreateCertificateRequest{PlanId: planDV, PeriodMonths: 12, CsrPem: csr, Pay: true})
+		return err
 	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "orders/s")
 	if !opts.NoWorker {
 		// What the worker issued meanwhile: it runs behind the orders.
 		var issued int
@@ -250,9 +232,6 @@ func benchOrders(b *testing.B, opts apitest.Options) {
 		}
 		b.ReportMetric(float64(issued)/b.Elapsed().Seconds(), "issued/s")
 	}
-	reportCPU(b, cpu0)
-	reportQueries(b, env.DB.SQL, q0)
-	lat.report(b)
 	reportRSS(b)
 }
 
